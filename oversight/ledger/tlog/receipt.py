@@ -1,0 +1,214 @@
+"""Receipts: a fixed record with everything needed to check it against the log offline.
+
+A receipt is one JSON document::
+
+    {"version": 1,
+     "record": {...},                 # the record, a JSON object
+     "leaf": "<base64>",              # the leaf's canonical bytes
+     "index": I, "tree_size": N,
+     "inclusion_proof": ["<base64>", ...],
+     "checkpoint": "<signed note>"}
+
+The leaf's bytes are canonical JSON (sorted keys, UTF-8 unescaped, separators "," and
+":") of an object whose `content_digest` is the SHA-256 hex of the record's canonical
+JSON. Verifying checks, in order, the checkpoint signature, the digest, and the inclusion
+of SHA-256(0x00 || leaf) at I in the checkpoint's tree. `tools/verify_receipt.py` repeats
+this logic without importing the platform; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .checkpoint import Checkpoint, CheckpointError, Verifier, open_note
+from .merkle import ProofError, leaf_hash, verify_inclusion
+
+RECEIPT_VERSION = 1
+DIGEST_KEY = "content_digest"
+
+STEP_FORMAT = "format"
+STEP_CHECKPOINT = "checkpoint"
+STEP_CONTENT_DIGEST = "content_digest"
+STEP_INCLUSION = "inclusion"
+
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+class ReceiptError(ValueError):
+    """A receipt failed at `step` (format, checkpoint, content_digest or inclusion)."""
+
+    def __init__(self, step: str, message: str) -> None:
+        super().__init__(f"{step}: {message}")
+        self.step = step
+        self.message = message
+
+
+@dataclass(frozen=True)
+class VerifiedReceipt:
+    record: dict[str, Any]
+    content_digest: str
+    leaf: bytes
+    leaf_fields: dict[str, Any]
+    index: int
+    tree_size: int
+    root: bytes
+    checkpoint: Checkpoint
+
+
+def canonical_json(value: Any) -> bytes:
+    """Canonical JSON bytes: sorted keys, UTF-8 without escaping, no insignificant spaces."""
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+
+
+def content_digest(record: dict[str, Any]) -> str:
+    """The SHA-256 hex digest of a record's canonical JSON."""
+    return hashlib.sha256(canonical_json(record)).hexdigest()
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def loads_strict(data: str | bytes) -> Any:
+    """Parse JSON, refusing duplicate keys and NaN/Infinity, which make digests ambiguous."""
+    return json.loads(data, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+
+
+def load_receipt(data: str | bytes) -> dict[str, Any]:
+    """Parse a receipt file strictly; ReceiptError(format) when it is not a JSON object."""
+    try:
+        receipt = loads_strict(data)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ReceiptError(STEP_FORMAT, f"the receipt is not valid JSON: {exc}") from exc
+    if not isinstance(receipt, dict):
+        raise ReceiptError(STEP_FORMAT, "the receipt is not a JSON object")
+    return receipt
+
+
+def build_receipt(
+    *,
+    record: dict[str, Any],
+    leaf: bytes,
+    index: int,
+    tree_size: int,
+    inclusion_proof: Sequence[bytes],
+    checkpoint: str,
+) -> dict[str, Any]:
+    """Assemble a receipt document (serialise it with `canonical_json` or json.dumps)."""
+    return {
+        "version": RECEIPT_VERSION,
+        "record": record,
+        "leaf": base64.b64encode(leaf).decode("ascii"),
+        "index": index,
+        "tree_size": tree_size,
+        "inclusion_proof": [base64.b64encode(h).decode("ascii") for h in inclusion_proof],
+        "checkpoint": checkpoint,
+    }
+
+
+def _b64(value: Any, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise ReceiptError(STEP_FORMAT, f"{what} is not a base64 string")
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise ReceiptError(STEP_FORMAT, f"{what} is not standard base64") from exc
+
+
+def _integer(receipt: dict[str, Any], key: str) -> int:
+    value = receipt.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ReceiptError(STEP_FORMAT, f"{key} is not a non-negative integer")
+    return value
+
+
+def verify_receipt(
+    receipt: dict[str, Any], verifier: Verifier | Sequence[Verifier]
+) -> VerifiedReceipt:
+    """Check a parsed receipt against the log's public key; raise ReceiptError naming the step."""
+    if not isinstance(receipt, dict):
+        raise ReceiptError(STEP_FORMAT, "the receipt is not a JSON object")
+    if receipt.get("version") != RECEIPT_VERSION:
+        raise ReceiptError(STEP_FORMAT, f"unsupported receipt version {receipt.get('version')!r}")
+    record = receipt.get("record")
+    if not isinstance(record, dict):
+        raise ReceiptError(STEP_FORMAT, "record is not a JSON object")
+    leaf = _b64(receipt.get("leaf"), "leaf")
+    index = _integer(receipt, "index")
+    tree_size = _integer(receipt, "tree_size")
+    proof_items = receipt.get("inclusion_proof")
+    if not isinstance(proof_items, list):
+        raise ReceiptError(STEP_FORMAT, "inclusion_proof is not a list")
+    proof = [_b64(item, f"inclusion_proof[{n}]") for n, item in enumerate(proof_items)]
+    note = receipt.get("checkpoint")
+    if not isinstance(note, str):
+        raise ReceiptError(STEP_FORMAT, "checkpoint is not a string")
+
+    try:
+        checkpoint = open_note(note, verifier)
+    except CheckpointError as exc:
+        raise ReceiptError(STEP_CHECKPOINT, str(exc)) from exc
+
+    try:
+        leaf_fields = loads_strict(leaf)
+    except ValueError as exc:
+        raise ReceiptError(STEP_CONTENT_DIGEST, f"the leaf is not JSON: {exc}") from exc
+    if not isinstance(leaf_fields, dict) or canonical_json(leaf_fields) != leaf:
+        raise ReceiptError(STEP_CONTENT_DIGEST, "the leaf is not a canonical JSON object")
+    claimed = leaf_fields.get(DIGEST_KEY)
+    if not isinstance(claimed, str) or not _HEX_DIGEST.fullmatch(claimed):
+        raise ReceiptError(STEP_CONTENT_DIGEST, f"the leaf has no {DIGEST_KEY}")
+    try:
+        actual = content_digest(record)
+    except ValueError as exc:
+        raise ReceiptError(STEP_CONTENT_DIGEST, f"the record cannot be digested: {exc}") from exc
+    if actual != claimed:
+        raise ReceiptError(
+            STEP_CONTENT_DIGEST,
+            f"the record's digest {actual} differs from the leaf's {claimed}",
+        )
+
+    if tree_size != checkpoint.size:
+        raise ReceiptError(
+            STEP_INCLUSION,
+            f"the proof is for a tree of {tree_size} leaves, the checkpoint has {checkpoint.size}",
+        )
+    try:
+        verify_inclusion(
+            leaf_index=index,
+            tree_size=tree_size,
+            leaf_hash=leaf_hash(leaf),
+            proof=proof,
+            root=checkpoint.root,
+        )
+    except ProofError as exc:
+        raise ReceiptError(STEP_INCLUSION, str(exc)) from exc
+
+    return VerifiedReceipt(
+        record=record,
+        content_digest=actual,
+        leaf=leaf,
+        leaf_fields=leaf_fields,
+        index=index,
+        tree_size=tree_size,
+        root=checkpoint.root,
+        checkpoint=checkpoint,
+    )
