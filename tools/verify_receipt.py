@@ -107,7 +107,7 @@ def load_key(text: str) -> tuple[str | None, bytes]:
             raise Failure("key", "the PEM public key is not Ed25519")
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         return None, raw
-    parts = text.split("+")
+    parts = text.split("+", 2)  # the base64 key may contain '+'; the name may not
     if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
         raise Failure("key", "the key file holds neither a verifier key nor a PEM public key")
     name, hex_id, encoded = parts

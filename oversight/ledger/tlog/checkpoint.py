@@ -101,7 +101,8 @@ class Verifier:
     @classmethod
     def from_vkey(cls, text: str) -> Verifier:
         """Parse a verifier key text; its key id must match its name and key."""
-        parts = text.strip().split("+")
+        # The name holds no '+', but the base64 key may: split twice only.
+        parts = text.strip().split("+", 2)
         if len(parts) != 3:
             raise CheckpointError("a verifier key has the form name+keyid+key")
         name, hex_id, encoded = parts
