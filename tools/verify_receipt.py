@@ -230,9 +230,10 @@ def verify(receipt: object, name: str | None, public_key: bytes) -> list[str]:
 
     try:
         fields = strict_json(leaf)
+        canonical = isinstance(fields, dict) and canonical_json(fields) == leaf
     except ValueError as exc:
         raise Failure("content_digest", f"the leaf is not JSON: {exc}") from exc
-    if not isinstance(fields, dict) or canonical_json(fields) != leaf:
+    if not canonical:
         raise Failure("content_digest", "the leaf is not a canonical JSON object")
     claimed = fields.get("content_digest")
     if not isinstance(claimed, str) or not HEX_DIGEST.fullmatch(claimed):

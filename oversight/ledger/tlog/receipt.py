@@ -11,8 +11,9 @@ A receipt is one JSON document::
 
 The leaf's bytes are canonical JSON (sorted keys, UTF-8 unescaped, separators "," and
 ":") of an object whose `content_digest` is the SHA-256 hex of the record's canonical
-JSON. Verifying checks, in order, the checkpoint signature, the digest, and the inclusion
-of SHA-256(0x00 || leaf) at I in the checkpoint's tree. `tools/verify_receipt.py` repeats
+JSON (both as `oversight.lib.canonical` writes them; that module imports no Django).
+Verifying checks, in order, the checkpoint signature, the digest, and the inclusion of
+SHA-256(0x00 || leaf) at I in the checkpoint's tree. `tools/verify_receipt.py` repeats
 this logic without importing the platform; keep the two in step.
 """
 
@@ -26,6 +27,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from oversight.lib.canonical import canonical_json
 
 from .checkpoint import Checkpoint, CheckpointError, Verifier, open_note
 from .merkle import ProofError, leaf_hash, verify_inclusion
@@ -62,15 +65,8 @@ class VerifiedReceipt:
     checkpoint: Checkpoint
 
 
-def canonical_json(value: Any) -> bytes:
-    """Canonical JSON bytes: sorted keys, UTF-8 without escaping, no insignificant spaces."""
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
-
-
 def content_digest(record: dict[str, Any]) -> str:
-    """The SHA-256 hex digest of a record's canonical JSON."""
+    """The SHA-256 hex digest of a record's canonical JSON (`oversight.lib.canonical`)."""
     return hashlib.sha256(canonical_json(record)).hexdigest()
 
 
@@ -112,10 +108,14 @@ def build_receipt(
     inclusion_proof: Sequence[bytes],
     checkpoint: str,
 ) -> dict[str, Any]:
-    """Assemble a receipt document (serialise it with `canonical_json` or json.dumps)."""
+    """Assemble a receipt document, ready for json.dumps.
+
+    The record is stored in its plain JSON form (dates, decimals and UUIDs as the strings
+    canonical JSON writes), which is exactly what its digest covers.
+    """
     return {
         "version": RECEIPT_VERSION,
-        "record": record,
+        "record": json.loads(canonical_json(record)),
         "leaf": base64.b64encode(leaf).decode("ascii"),
         "index": index,
         "tree_size": tree_size,
@@ -169,16 +169,17 @@ def verify_receipt(
 
     try:
         leaf_fields = loads_strict(leaf)
+        canonical = isinstance(leaf_fields, dict) and canonical_json(leaf_fields) == leaf
     except ValueError as exc:
         raise ReceiptError(STEP_CONTENT_DIGEST, f"the leaf is not JSON: {exc}") from exc
-    if not isinstance(leaf_fields, dict) or canonical_json(leaf_fields) != leaf:
+    if not canonical:
         raise ReceiptError(STEP_CONTENT_DIGEST, "the leaf is not a canonical JSON object")
     claimed = leaf_fields.get(DIGEST_KEY)
     if not isinstance(claimed, str) or not _HEX_DIGEST.fullmatch(claimed):
         raise ReceiptError(STEP_CONTENT_DIGEST, f"the leaf has no {DIGEST_KEY}")
     try:
         actual = content_digest(record)
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         raise ReceiptError(STEP_CONTENT_DIGEST, f"the record cannot be digested: {exc}") from exc
     if actual != claimed:
         raise ReceiptError(

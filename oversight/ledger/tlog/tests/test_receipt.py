@@ -3,13 +3,20 @@
 import ast
 import base64
 import copy
+import datetime
+import functools
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oversight.ledger.tlog.checkpoint import Checkpoint, Signer, sign_checkpoint
 from oversight.ledger.tlog.merkle import MemoryStore, inclusion_proof, leaf_hash, root
@@ -93,6 +100,53 @@ def test_it_verifies_a_good_receipt(receipt, signer):
 def test_it_digests_canonical_json():
     assert canonical_json({"b": 1, "a": "é", "c": [1, 2]}) == '{"a":"é","b":1,"c":[1,2]}'.encode()
     assert content_digest({"b": 1, "a": 2}) == content_digest({"a": 2, "b": 1})
+
+
+@functools.cache
+def _tool_module():
+    spec = importlib.util.spec_from_file_location("standalone_verify_receipt", TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(exclude_categories=["Cs"])),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_it_writes_the_same_canonical_json_as_the_standalone_checker(value):
+    # The checker duplicates the encoding on purpose; the two must never drift apart.
+    assert _tool_module().canonical_json(value) == canonical_json(value)
+    assert json.loads(canonical_json(value)) == value
+
+
+def test_it_stores_the_record_in_its_plain_json_form(signer):
+    record = {
+        "amount": Decimal("12.50"),
+        "published_at": datetime.datetime(2024, 10, 1, 8, 0, tzinfo=datetime.UTC),
+        "id": uuid.UUID(int=7),
+    }
+    fixed = canonical_json({"content_digest": content_digest(record)})
+    store = MemoryStore([leaf_hash(fixed)])
+    note = sign_checkpoint(Checkpoint(ORIGIN, 1, root(store, 1)), signer)
+    built = build_receipt(
+        record=record, leaf=fixed, index=0, tree_size=1, inclusion_proof=[], checkpoint=note
+    )
+    assert built["record"]["amount"] == "12.50"
+    assert built["record"]["published_at"] == "2024-10-01T08:00:00Z"
+    text = json.dumps(built, ensure_ascii=False)
+    assert verify_receipt(load_receipt(text), signer.verifier).content_digest == content_digest(
+        record
+    )
 
 
 @pytest.mark.parametrize("key_form", ["vkey", "pem"])
