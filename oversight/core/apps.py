@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "oversight.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        # Importing the registries' declarations from every app: permissions and menu entries
+        # are plain module-level declarations, collected once here.
+        from oversight.core import registry
+
+        registry.autodiscover()

@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DictTypeForm(forms.Form):
+    code = forms.SlugField(label=_("code"), max_length=64)
+    name = forms.CharField(label=_("name"), max_length=64)
+    name_en = forms.CharField(label=_("English name"), max_length=64, required=False)
+    description = forms.CharField(label=_("description"), max_length=200, required=False)
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+
+class DictItemForm(forms.Form):
+    value = forms.CharField(label=_("value"), max_length=64)
+    label = forms.CharField(label=_("label"), max_length=64)
+    label_en = forms.CharField(label=_("English label"), max_length=64, required=False)
+    sort = forms.IntegerField(label=_("order"), initial=0, min_value=-9999, max_value=9999)
+    is_default = forms.BooleanField(label=_("default"), required=False)
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)

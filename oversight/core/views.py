@@ -1,0 +1,79 @@
+"""The frame's own pages: home, health, dictionaries."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from oversight.orgs import selectors as org_selectors
+from oversight.orgs.access import require_perm
+
+from . import selectors, services
+from .forms import DictItemForm, DictTypeForm
+from .models import DictItem, DictType
+
+
+@login_required
+def home(request):
+    viewer = request.user
+    figures = {
+        "nodes": org_selectors.node_list(viewer=viewer).count(),
+        "people": org_selectors.person_list(viewer=viewer).count(),
+        "accounts": org_selectors.account_list(viewer=viewer).count(),
+    }
+    return render(request, "core/home.html", {"figures": figures})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    healthy, report = selectors.health()
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+@require_perm("core:dict:view")
+def dict_list(request):
+    search = request.GET.get("q", "").strip()
+    types = selectors.dict_type_list(search=search).prefetch_related("items")
+    return render(request, "core/dict_list.html", {"types": types, "q": search})
+
+
+@require_perm("core:dict:edit")
+def dict_type_edit(request, pk: int | None = None):
+    dict_type = get_object_or_404(DictType, pk=pk) if pk else None
+    initial = (
+        {f: getattr(dict_type, f) for f in DictTypeForm.base_fields} if dict_type else None
+    )
+    form = DictTypeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.dict_type_save(dict_type=dict_type, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            request.operation_target = saved
+            return redirect("core:dict_list")
+    return render(request, "core/dict_type_form.html", {"form": form, "dict_type": dict_type})
+
+
+@require_perm("core:dict:edit")
+def dict_item_edit(request, type_pk: int, pk: int | None = None):
+    dict_type = get_object_or_404(DictType, pk=type_pk)
+    item = get_object_or_404(DictItem, pk=pk, dict_type=dict_type) if pk else None
+    initial = {f: getattr(item, f) for f in DictItemForm.base_fields} if item else None
+    form = DictItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.dict_item_save(item=item, dict_type=dict_type, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            request.operation_target = saved
+            return redirect("core:dict_list")
+    return render(
+        request, "core/dict_item_form.html", {"form": form, "dict_type": dict_type, "item": item}
+    )

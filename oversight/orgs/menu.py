@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from oversight.core.registry import MenuEntry
+
+SYSTEM = _("System administration")
+ORDER = 900
+
+MENU = [
+    MenuEntry(SYSTEM, _("Org tree"), "orgs:node_tree", "orgs:node:view", 10, ORDER),
+    MenuEntry(SYSTEM, _("People"), "orgs:person_list", "orgs:person:view", 20, ORDER),
+    MenuEntry(SYSTEM, _("Accounts"), "orgs:account_list", "orgs:account:view", 30, ORDER),
+    MenuEntry(SYSTEM, _("Roles"), "orgs:role_list", "orgs:role:view", 40, ORDER),
+    MenuEntry(SYSTEM, _("Operation log"), "orgs:operation_log", "orgs:log:view", 60, ORDER),
+    MenuEntry(SYSTEM, _("Login log"), "orgs:login_log", "orgs:log:view", 70, ORDER),
+]

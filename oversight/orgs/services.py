@@ -1,0 +1,289 @@
+"""Every write to the org tree, people, accounts and roles.
+
+Each service runs in one transaction, validates what the database cannot, and raises
+``ValidationError`` with a message keyed by field so forms and the API can show it in place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oversight.core.registry import ALL, PERMISSIONS
+from oversight.lib import resident_id as rid
+
+from .models import Account, LoginLog, OrgNode, Person, Position, Role
+
+
+# --- org tree -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def node_create(
+    *, name: str, code: str, type: str, parent: OrgNode | None, sort: int = 0,
+    supervises: list[OrgNode] | None = None,
+) -> OrgNode:
+    """Add a node under ``parent`` (or a new root) and give it its materialised path."""
+    if parent is not None and not parent.is_active:
+        raise ValidationError({"parent": _("A node cannot be added under a disabled node.")})
+    node = OrgNode.objects.create(
+        name=name, code=code, type=type, parent=parent, sort=sort, path="", depth=0
+    )
+    node.path = f"{parent.path if parent else '/'}{node.pk}/"
+    node.depth = parent.depth + 1 if parent else 0
+    node.save(update_fields=["path", "depth"])
+    if supervises:
+        node.supervises.set(supervises)
+    return node
+
+
+@transaction.atomic
+def node_update(
+    *, node: OrgNode, name: str, code: str, type: str, sort: int,
+    supervises: list[OrgNode] | None = None,
+) -> OrgNode:
+    """Change a node's own fields; its place in the tree changes only through ``node_move``."""
+    node.name, node.code, node.type, node.sort = name, code, type, sort
+    node.save(update_fields=["name", "code", "type", "sort", "updated_at"])
+    if supervises is not None:
+        node.supervises.set([other for other in supervises if other.pk != node.pk])
+    return node
+
+
+@transaction.atomic
+def node_move(*, node: OrgNode, new_parent: OrgNode) -> OrgNode:
+    """Move ``node`` with its whole subtree under ``new_parent``, rewriting every path at once.
+
+    One UPDATE rewrites the prefix of every descendant's path, so the subtree is never seen half
+    moved. Moving a node under itself or its own descendant is refused.
+    """
+    node = OrgNode.objects.select_for_update().get(pk=node.pk)
+    new_parent = OrgNode.objects.select_for_update().get(pk=new_parent.pk)
+    if new_parent.path.startswith(node.path):
+        raise ValidationError(
+            {"new_parent": _("A node cannot be moved under itself or one of its descendants.")}
+        )
+    if not new_parent.is_active:
+        raise ValidationError({"new_parent": _("A node cannot be moved under a disabled node.")})
+    if node.parent_id == new_parent.pk:
+        return node
+    old_path = node.path
+    new_path = f"{new_parent.path}{node.pk}/"
+    depth_delta = new_parent.depth + 1 - node.depth
+    OrgNode.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", Length(Value(old_path)) + 1)),
+        depth=F("depth") + depth_delta,
+    )
+    OrgNode.objects.filter(pk=node.pk).update(parent=new_parent)
+    node.refresh_from_db()
+    return node
+
+
+@transaction.atomic
+def node_set_active(*, node: OrgNode, active: bool) -> int:
+    """Disable a node with its subtree (or enable it again); returns how many nodes changed.
+
+    Enabling under a disabled parent is refused: the tree never shows an active node whose
+    ancestors are disabled.
+    """
+    if active and node.parent_id and not node.parent.is_active:
+        raise ValidationError(_("Enable the parent node first."))
+    return OrgNode.objects.filter(path__startswith=node.path, is_active=not active).update(
+        is_active=active, updated_at=timezone.now()
+    )
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+def _identity(resident_id: str) -> tuple[str, str, date]:
+    try:
+        normalized = rid.normalize(resident_id)
+    except rid.InvalidResidentId as exc:
+        raise ValidationError({"resident_id": resident_id_message(exc.code)}) from exc
+    return normalized, rid.gender(normalized), rid.birth_date(normalized)
+
+
+def resident_id_message(code: str) -> str:
+    """The translated message for a resident-ID error code of ``lib.resident_id``."""
+    messages = {
+        "format": _("A resident ID has 18 digits (the last may be X), or 15 digits in the old form."),
+        "checksum": _("The check digit of this resident ID is wrong; please check each digit."),
+        "birth_date": _("The birth date inside this resident ID is not a real date."),
+        "area": _("The area code of this resident ID is not valid."),
+    }
+    return messages.get(code, messages["format"])
+
+
+@transaction.atomic
+def person_create(
+    *, name: str, resident_id: str, org_node: OrgNode, rank: str = "", phone: str = "",
+    is_cadre: bool = True,
+) -> Person:
+    """Register a person; gender and birth date are read from the resident ID."""
+    normalized, gender, born = _identity(resident_id)
+    if Person.objects.filter(resident_id=normalized).exists():
+        raise ValidationError({"resident_id": _("A person with this resident ID already exists.")})
+    return Person.objects.create(
+        name=name.strip(), resident_id=normalized, gender=gender, birth_date=born,
+        org_node=org_node, rank=rank, phone=phone, is_cadre=is_cadre,
+    )
+
+
+@transaction.atomic
+def person_update(
+    *, person: Person, name: str, resident_id: str, org_node: OrgNode, rank: str, phone: str,
+    is_cadre: bool, is_active: bool,
+) -> Person:
+    """Change a person's data; a corrected resident ID re-derives gender and birth date."""
+    normalized, gender, born = _identity(resident_id)
+    if Person.objects.filter(resident_id=normalized).exclude(pk=person.pk).exists():
+        raise ValidationError({"resident_id": _("A person with this resident ID already exists.")})
+    person.name, person.resident_id, person.gender, person.birth_date = (
+        name.strip(), normalized, gender, born,
+    )
+    person.org_node, person.rank, person.phone = org_node, rank, phone
+    person.is_cadre, person.is_active = is_cadre, is_active
+    person.save()
+    return person
+
+
+@transaction.atomic
+def position_add(
+    *, person: Person, org_node: OrgNode, title: str, start_date: date,
+    end_date: date | None = None, is_leader: bool = False,
+) -> Position:
+    """Record a post held by ``person``."""
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+    return Position.objects.create(
+        person=person, org_node=org_node, title=title, start_date=start_date,
+        end_date=end_date, is_leader=is_leader,
+    )
+
+
+@transaction.atomic
+def position_end(*, position: Position, end_date: date) -> Position:
+    """Close a post on ``end_date``."""
+    if end_date < position.start_date:
+        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+    position.end_date = end_date
+    position.save(update_fields=["end_date"])
+    return position
+
+
+# --- roles ----------------------------------------------------------------------------------
+
+
+def _check_codes(codes: list[str]) -> list[str]:
+    unknown = [code for code in codes if code != ALL and code not in PERMISSIONS]
+    if unknown:
+        raise ValidationError(
+            {"permissions": _("Unknown permission codes: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
+    return sorted(set(codes))
+
+
+@transaction.atomic
+def role_save(
+    *, role: Role | None, key: str, name: str, permissions: list[str], data_scope: str,
+    listed_nodes: list[OrgNode], sort: int = 0, is_active: bool = True, remark: str = "",
+) -> Role:
+    """Create or change a role with its permission codes and data scope."""
+    codes = _check_codes(permissions)
+    if data_scope == Role.Scope.LISTED and not listed_nodes:
+        raise ValidationError({"listed_nodes": _("List at least one node for this data scope.")})
+    role = role or Role()
+    role.key, role.name, role.permissions, role.data_scope = key, name, codes, data_scope
+    role.sort, role.is_active, role.remark = sort, is_active, remark
+    role.save()
+    role.listed_nodes.set(listed_nodes if data_scope == Role.Scope.LISTED else [])
+    return role
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_save(
+    *, account: Account | None, username: str, display_name: str, org_node: OrgNode,
+    person: Person | None, roles: list[Role], email: str = "", phone: str = "",
+    is_active: bool = True, password: str | None = None,
+) -> Account:
+    """Create or change an account; a new account needs a password."""
+    if account is None and not password:
+        raise ValidationError({"password": _("A new account needs a password.")})
+    if person is not None and Account.objects.filter(person=person).exclude(
+        pk=getattr(account, "pk", None)
+    ).exists():
+        raise ValidationError({"person": _("This person already has an account.")})
+    account = account or Account()
+    account.username, account.display_name = username, display_name or (person.name if person else "")
+    account.org_node, account.person, account.email, account.phone = org_node, person, email, phone
+    account.is_active = is_active
+    if password:
+        account.set_password(password)
+    account.save()
+    account.roles.set(roles)
+    return account
+
+
+@transaction.atomic
+def account_set_password(*, account: Account, password: str) -> Account:
+    """Set a new password and lift any lock."""
+    account.set_password(password)
+    account.failed_logins = 0
+    account.locked_until = None
+    account.save(update_fields=["password", "failed_logins", "locked_until"])
+    return account
+
+
+@transaction.atomic
+def account_unlock(*, account: Account) -> Account:
+    """Lift a lock left by repeated failed logins."""
+    account.failed_logins = 0
+    account.locked_until = None
+    account.save(update_fields=["failed_logins", "locked_until"])
+    return account
+
+
+def login_address_throttled(*, address: str | None) -> bool:
+    """Whether a client address has failed too often recently, whatever usernames it tried.
+
+    Counted from the login log, so the limit holds across every server process.
+    """
+    if not address:
+        return False
+    since = timezone.now() - timedelta(minutes=settings.LOGIN_THROTTLE_WINDOW_MINUTES)
+    failures = LoginLog.objects.filter(address=address, success=False, at__gte=since).count()
+    return failures >= settings.LOGIN_THROTTLE_PER_ADDRESS
+
+
+@transaction.atomic
+def login_record(
+    *, username: str, account: Account | None, success: bool, reason: str,
+    address: str | None, user_agent: str,
+) -> None:
+    """Log an attempt; count failures on the account and lock it after too many in a row."""
+    LoginLog.objects.create(
+        username=username[:64], account=account, success=success, reason=reason,
+        address=address, user_agent=user_agent[:300],
+    )
+    if account is None:
+        return
+    if success:
+        if account.failed_logins or account.locked_until:
+            Account.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=None)
+        return
+    Account.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
+    account.refresh_from_db(fields=["failed_logins"])
+    if account.failed_logins >= settings.LOGIN_MAX_FAILURES:
+        until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        Account.objects.filter(pk=account.pk).update(locked_until=until)

@@ -1,0 +1,9 @@
+"""Settings for the test suite: the real settings with test defaults for what the environment
+does not say. ``DATABASE_URL`` still selects PostgreSQL when set."""
+
+import os
+
+os.environ.setdefault("OVERSIGHT_TESTING", "true")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-in-production-0123456789")
+
+from oversight.settings import *  # noqa: E402,F403
