@@ -17,7 +17,7 @@ rows, in the same transaction as the leaf, keeps the store complete.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 HASH_SIZE = 32
@@ -160,7 +160,8 @@ class HashStore(Protocol):
     """Read access to the roots of complete perfect subtrees.
 
     `get(level, index)` returns the root of leaves [index * 2**level, (index + 1) * 2**level);
-    level 0 is the leaf hashes. It raises KeyError (or MissingNodeError) when absent.
+    level 0 is the leaf hashes. It raises KeyError when the node is absent (reported as
+    MissingNodeError), and must hold every complete node of the sizes it is asked about.
     """
 
     def get(self, level: int, index: int) -> bytes: ...
@@ -174,11 +175,24 @@ class MemoryStore:
         self.size = 0
         self.extend(leaf_hashes)
 
+    @classmethod
+    def from_nodes(cls, nodes: Mapping[tuple[int, int], bytes]) -> MemoryStore:
+        """A read-only view over nodes fetched elsewhere (see `nodes_needed`)."""
+        store = cls()
+        store.nodes = dict(nodes)
+        store.size = -1  # unknown: not for appending
+        return store
+
     def get(self, level: int, index: int) -> bytes:
         return self.nodes[(level, index)]
 
+    def _check_appendable(self) -> None:
+        if self.size < 0:
+            raise TypeError("a store made with from_nodes is read-only")
+
     def append(self, leaf_hash: bytes) -> int:
         """Append one leaf hash; return its index."""
+        self._check_appendable()
         index = self.size
         for level, position, value in nodes_completed_by_append(self, index, leaf_hash):
             self.nodes[(level, position)] = value
@@ -187,12 +201,38 @@ class MemoryStore:
 
     def extend(self, leaf_hashes: Iterable[bytes]) -> None:
         """Append many leaf hashes in order."""
+        self._check_appendable()
         for level, position, value in nodes_completed_by_appends(
             self, self.size, list(leaf_hashes)
         ):
             self.nodes[(level, position)] = value
             if level == 0:
                 self.size = max(self.size, position + 1)
+
+
+class _RecordingStore:
+    """Answers every read with a dummy hash and remembers what was asked."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, int]] = []
+
+    def get(self, level: int, index: int) -> bytes:
+        self.keys.append((level, index))
+        return bytes(HASH_SIZE)
+
+
+def nodes_needed(operation: Callable[..., object], *args: object) -> list[tuple[int, int]]:
+    """The (level, index) nodes `operation(store, *args)` will read, without reading any.
+
+    Which nodes a proof reads depends only on the sizes and indexes, never on the hashes,
+    so a database store can fetch them all in one query, wrap them in
+    `MemoryStore.from_nodes`, and run the operation on that::
+
+        keys = nodes_needed(inclusion_proof, index, size)
+    """
+    recorder = _RecordingStore()
+    operation(recorder, *args)
+    return list(dict.fromkeys(recorder.keys))
 
 
 def _read(store: HashStore, level: int, index: int) -> bytes:

@@ -18,6 +18,7 @@ from oversight.ledger.tlog.merkle import (
     iter_complete_nodes,
     leaf_hash,
     nodes_completed_by_append,
+    nodes_needed,
     root,
     subtree_root,
     verify_consistency,
@@ -223,3 +224,23 @@ def test_it_names_a_missing_node():
         inclusion_proof(partial, 3, 4)
     with pytest.raises(MissingNodeError):
         root(partial, 5)
+
+
+def test_it_tells_which_nodes_an_operation_needs(oracle, store):
+    for n in range(1, 70):
+        for m in range(n):
+            keys = nodes_needed(inclusion_proof, m, n)
+            fetched = MemoryStore.from_nodes({key: store.nodes[key] for key in keys})
+            assert inclusion_proof(fetched, m, n) == oracle.path(m, 0, n)
+        for m in range(1, n + 1):
+            keys = nodes_needed(consistency_proof, m, n)
+            fetched = MemoryStore.from_nodes({key: store.nodes[key] for key in keys})
+            assert consistency_proof(fetched, m, n) == oracle.proof(m, n)
+        keys = nodes_needed(root, n)
+        assert root(MemoryStore.from_nodes({k: store.nodes[k] for k in keys}), n) == oracle.mth(
+            0, n
+        )
+    keys = nodes_needed(nodes_completed_by_append, 7, bytes(32))
+    assert keys == [(0, 6), (1, 2), (2, 0)]
+    with pytest.raises(TypeError):
+        MemoryStore.from_nodes({}).append(bytes(32))
