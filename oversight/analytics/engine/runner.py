@@ -1,0 +1,303 @@
+"""Running models on DuckDB: progress, cancellation, memory limit, timing and counts per model.
+
+The runner opens one in-process DuckDB connection with the memory limit and thread count it was
+given (spilling to the workspace's ``tmp/`` beyond the limit), exposes the current version of
+every dataset as a view over its Parquet files, plus the ``calendar`` table, and runs each
+model's SQL wrapped so that its columns come back in the standard types.
+
+``cancel()`` may be called from any thread: it interrupts the running query, and the run stops
+with the models done so far. ``test_model`` runs a model on a consistent sample (rows are kept
+by a hash of the person's or company's ID, so the same people are kept in every dataset and
+joins still find them) before an officer enables it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+
+from .calendar import calendar_table
+from .contracts import BUILTIN_TABLES, DATASET_KINDS, DatasetKind
+from .hits import Hit, build_hit
+from .models import HIT_COLUMNS, Model, validate_model
+
+__all__ = ["ModelRun", "ModelTest", "Progress", "RunResult", "Runner", "hit_query"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report: ``phase`` is start, running, done, skipped, failed or cancelled."""
+
+    model_id: str
+    index: int
+    total: int
+    phase: str
+    fraction: float | None = None
+    hits: int | None = None
+    seconds: float | None = None
+    message: str = ""
+
+
+@dataclass
+class ModelRun:
+    """Timing and counts of one model in one run."""
+
+    model_id: str
+    status: str = "pending"
+    seconds: float = 0.0
+    rows: int = 0
+    hits: int = 0
+    new_hits: int = 0
+    red: int = 0
+    yellow: int = 0
+    message: str = ""
+
+
+@dataclass
+class RunResult:
+    """All hits of a run and what each model did."""
+
+    models: list[ModelRun] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    @property
+    def new_hits(self) -> list[Hit]:
+        """Hits whose fingerprint was not known before the run."""
+        return [h for h in self.hits if h.is_new]
+
+    def by_model(self) -> dict[str, list[Hit]]:
+        """Hits grouped by model id."""
+        grouped: dict[str, list[Hit]] = {m.model_id: [] for m in self.models}
+        for hit in self.hits:
+            grouped.setdefault(hit.model_id, []).append(hit)
+        return grouped
+
+
+@dataclass
+class ModelTest:
+    """The outcome of trying a model on a sample before enabling it."""
+
+    model_id: str
+    problems: list[str]
+    sample_fraction: float
+    seconds: float = 0.0
+    hit_count: int = 0
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the model is valid and ran."""
+        return not self.problems
+
+
+def hit_query(model: Model) -> str:
+    """The model's SQL wrapped to return the standard columns in the standard types."""
+    columns = [f"CAST({name} AS {type_}) AS {name}" for name, type_ in HIT_COLUMNS.items()]
+    return f"SELECT {', '.join(columns)} FROM ({model.rendered_sql()}) AS model_hits"
+
+
+def _sample_column(kind: DatasetKind) -> str:
+    for column in kind.columns:
+        if column.type in {"resident_id", "uscc"} and column.required:
+            return column.name
+    return kind.key[0]
+
+
+class Runner:
+    """Runs models over a workspace's current data on DuckDB."""
+
+    def __init__(
+        self,
+        workspace,
+        *,
+        memory_limit: str = "4GB",
+        threads: int | None = None,
+        progress: Callable[[Progress], None] | None = None,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        self.workspace = workspace
+        self.memory_limit = memory_limit
+        self.threads = threads
+        self.progress = progress or (lambda event: None)
+        self.poll_seconds = poll_seconds
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+
+    # -- connection --------------------------------------------------------------------------
+
+    def _connect(self, datasets: Iterable[str], sample: float | None = None):
+        config = {
+            "memory_limit": self.memory_limit,
+            "temp_directory": str(self.workspace.root / "tmp"),
+        }
+        if self.threads:
+            config["threads"] = self.threads
+        con = duckdb.connect(config=config)
+        missing = set()
+        for name in sorted(set(datasets)):
+            if name in BUILTIN_TABLES:
+                continue
+            kind = DATASET_KINDS[name]
+            files = self.workspace.dataset_files(name)
+            if files:
+                paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+                where = ""
+                if sample is not None:
+                    column = _sample_column(kind)
+                    where = f" WHERE hash({column}) % 10000 < {int(sample * 10000)}"
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{paths}]){where}")
+            else:
+                missing.add(name)
+                body = ", ".join(f'"{c}" {t}' for c, t in kind.stored_columns)
+                con.execute(f"CREATE TABLE {name} ({body})")
+        con.register("calendar_arrow", calendar_table())
+        con.execute("CREATE TABLE calendar AS SELECT * FROM calendar_arrow")
+        con.unregister("calendar_arrow")
+        return con, missing
+
+    def cancel(self) -> None:
+        """Stop the run from any thread: the running query is interrupted."""
+        self._cancelled.set()
+        with self._lock:
+            if self._con is not None:
+                self._con.interrupt()
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(
+        self,
+        models: Iterable[Model],
+        *,
+        known_fingerprints: Iterable[str] = (),
+        sample: float | None = None,
+    ) -> RunResult:
+        """Run ``models`` in order; hits whose fingerprint is known are marked ``is_new=False``.
+
+        Invalid models and models whose datasets have no data are skipped with the reason in
+        their :class:`ModelRun`. ``sample`` (0–1) keeps that share of the subjects.
+        """
+        models = list(models)
+        known = frozenset(known_fingerprints)
+        result = RunResult(models=[ModelRun(m.id) for m in models])
+        started = time.perf_counter()
+        self._cancelled.clear()
+        datasets = {d for m in models for d in m.datasets if d in DATASET_KINDS}
+        con, missing = self._connect(datasets, sample)
+        with self._lock:
+            self._con = con
+        try:
+            for index, (model, stats) in enumerate(zip(models, result.models, strict=True)):
+                if self._cancelled.is_set():
+                    stats.status = "cancelled"
+                    continue
+                self._run_one(con, model, stats, index, len(models), missing, known, result)
+        finally:
+            with self._lock:
+                self._con = None
+            con.close()
+        result.cancelled = self._cancelled.is_set()
+        result.seconds = round(time.perf_counter() - started, 3)
+        return result
+
+    def _run_one(self, con, model, stats, index, total, missing, known, result) -> None:
+        emit = self.progress
+        problems = validate_model(model)
+        if problems:
+            stats.status, stats.message = "invalid", "; ".join(problems)
+            emit(Progress(model.id, index, total, "skipped", message=stats.message))
+            return
+        lacking = sorted(set(model.datasets) & missing)
+        if lacking:
+            stats.status, stats.message = "skipped", "no data for " + ", ".join(lacking)
+            emit(Progress(model.id, index, total, "skipped", message=stats.message))
+            return
+        emit(Progress(model.id, index, total, "start"))
+        began = time.perf_counter()
+        poller = _ProgressPoller(con, model.id, index, total, emit, self.poll_seconds)
+        poller.start()
+        try:
+            cursor = con.execute(hit_query(model))
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        except duckdb.InterruptException:
+            stats.status = "cancelled"
+            emit(Progress(model.id, index, total, "cancelled"))
+            return
+        except duckdb.Error as error:
+            stats.status, stats.message = "failed", str(error).splitlines()[0]
+            stats.seconds = round(time.perf_counter() - began, 3)
+            emit(Progress(model.id, index, total, "failed", message=stats.message))
+            return
+        finally:
+            poller.stop()
+        hits = _collect(model, rows, known)
+        stats.status = "ok"
+        stats.seconds = round(time.perf_counter() - began, 3)
+        stats.rows = len(rows)
+        stats.hits = len(hits)
+        stats.new_hits = sum(h.is_new for h in hits)
+        stats.red = sum(h.severity == "red" for h in hits)
+        stats.yellow = sum(h.severity == "yellow" for h in hits)
+        result.hits.extend(hits)
+        emit(Progress(model.id, index, total, "done", 1.0, len(hits), stats.seconds))
+
+    def test_model(self, model: Model, *, sample: float = 0.1, limit: int = 50) -> ModelTest:
+        """Validate ``model`` and run it on a sample of the data, before it is enabled."""
+        test = ModelTest(model.id, validate_model(model), sample)
+        if test.problems:
+            return test
+        result = self.run([model], sample=sample)
+        stats = result.models[0]
+        if stats.status != "ok":
+            test.problems.append(stats.message or stats.status)
+        test.seconds = stats.seconds
+        test.hit_count = stats.hits
+        test.hits = result.hits[:limit]
+        return test
+
+
+def _collect(model: Model, rows: list[dict], known: frozenset[str]) -> list[Hit]:
+    """Build hits, one per fingerprint (a model returning a key twice yields one hit)."""
+    hits: dict[str, Hit] = {}
+    for row in rows:
+        hit = build_hit(model, row, known)
+        if hit is not None and hit.fingerprint not in hits:
+            hits[hit.fingerprint] = hit
+    return sorted(hits.values(), key=lambda h: h.fingerprint_key)
+
+
+class _ProgressPoller:
+    """Reports DuckDB's own estimate of the running query's progress, from a side thread."""
+
+    def __init__(self, con, model_id, index, total, emit, seconds) -> None:
+        self._con, self._emit, self._seconds = con, emit, seconds
+        self._args = (model_id, index, total)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self) -> None:
+        """Begin polling."""
+        if self._seconds > 0:
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop polling and wait for the thread."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._seconds):
+            try:
+                value = self._con.query_progress()
+            except (duckdb.Error, RuntimeError):
+                return
+            if value is not None and value >= 0:
+                self._emit(Progress(*self._args, "running", fraction=min(value / 100, 1.0)))
