@@ -182,6 +182,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # oversight/static/vendor/ is filled from node_modules by `make assets` (npm ci, then a copy of
 # the few files served); it is not tracked.
 STATICFILES_DIRS = [BASE_DIR / "oversight" / "static"]
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {

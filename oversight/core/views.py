@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -13,6 +12,7 @@ from oversight.orgs import selectors as org_selectors
 from oversight.orgs.access import require_perm
 
 from . import selectors, services
+from .forms_flow import call_service, render_form
 from .forms import DictItemForm, DictTypeForm
 from .models import DictItem, DictType
 
@@ -50,14 +50,11 @@ def dict_type_edit(request, pk: int | None = None):
     )
     form = DictTypeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.dict_type_save(dict_type=dict_type, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        saved = call_service(form, services.dict_type_save, dict_type=dict_type, **form.cleaned_data)
+        if saved:
             request.operation_target = saved
             return redirect("core:dict_list")
-    return render(request, "core/dict_type_form.html", {"form": form, "dict_type": dict_type})
+    return render_form(request, "core/dict_type_form.html", {"form": form, "dict_type": dict_type}, form)
 
 
 @require_perm("core:dict:edit")
@@ -67,13 +64,12 @@ def dict_item_edit(request, type_pk: int, pk: int | None = None):
     initial = {f: getattr(item, f) for f in DictItemForm.base_fields} if item else None
     form = DictItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.dict_item_save(item=item, dict_type=dict_type, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        saved = call_service(
+            form, services.dict_item_save, item=item, dict_type=dict_type, **form.cleaned_data
+        )
+        if saved:
             request.operation_target = saved
             return redirect("core:dict_list")
-    return render(
-        request, "core/dict_item_form.html", {"form": form, "dict_type": dict_type, "item": item}
+    return render_form(
+        request, "core/dict_item_form.html", {"form": form, "dict_type": dict_type, "item": item}, form
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oversight.core.excel import xlsx_response
+from oversight.core.forms_flow import call_service, render_form
 from oversight.core.paging import paginate
 
 from . import selectors, services
@@ -30,28 +31,6 @@ from .forms import (
     person_initial,
 )
 from .models import Account
-
-
-def render_form(request, template: str, context: dict, form):
-    """Render a form page; a form with errors answers 400 so clients and logs see the failure."""
-    return render(request, template, context, status=400 if form.is_bound and form.errors else 200)
-
-
-def _save(form, service, **kwargs):
-    """Call ``service`` with the form's data; its ValidationErrors land on the form's fields."""
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            _add_field_errors(form, exc)
-        else:
-            form.add_error(None, exc)
-        return None
-
-
-def _add_field_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # --- sign in --------------------------------------------------------------------------------
@@ -171,7 +150,7 @@ def node_add(request):
     form = NodeForm(request.POST or None, viewer=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "supervises": list(form.cleaned_data["supervises"])}
-        node = _save(form, services.node_create, **data)
+        node = call_service(form, services.node_create, **data)
         if node:
             request.operation_target = node
             messages.success(request, _("Node %(name)s was added.") % {"name": node.name})
@@ -189,7 +168,7 @@ def node_edit(request, pk: int):
     form = NodeForm(request.POST or None, viewer=request.user, instance=node, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "supervises": list(form.cleaned_data["supervises"])}
-        if _save(form, services.node_update, node=node, **data):
+        if call_service(form, services.node_update, node=node, **data):
             request.operation_target = node
             messages.success(request, _("Node %(name)s was saved.") % {"name": node.name})
             return redirect("orgs:node_detail", pk=node.pk)
@@ -201,7 +180,7 @@ def node_move(request, pk: int):
     node = selectors.node_get(viewer=request.user, pk=pk)
     form = NodeMoveForm(request.POST or None, viewer=request.user, node=node)
     if request.method == "POST" and form.is_valid():
-        if _save(form, services.node_move, node=node, new_parent=form.cleaned_data["new_parent"]):
+        if call_service(form, services.node_move, node=node, new_parent=form.cleaned_data["new_parent"]):
             request.operation_target = node
             messages.success(request, _("Node %(name)s was moved.") % {"name": node.name})
             return redirect("orgs:node_detail", pk=node.pk)
@@ -283,7 +262,7 @@ def person_add(request):
     form = PersonForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = _save(
+        person = call_service(
             form, services.person_create, name=data["name"], resident_id=data["resident_id"],
             org_node=data["org_node"], rank=data["rank"], phone=data["phone"],
             is_cadre=data["is_cadre"],
@@ -300,7 +279,7 @@ def person_edit(request, pk: int):
     person = selectors.person_get(viewer=request.user, pk=pk)
     form = PersonForm(request.POST or None, viewer=request.user, initial=person_initial(person))
     if request.method == "POST" and form.is_valid():
-        if _save(form, services.person_update, person=person, **form.cleaned_data):
+        if call_service(form, services.person_update, person=person, **form.cleaned_data):
             request.operation_target = person
             messages.success(request, _("%(name)s was saved.") % {"name": person.name})
             return redirect("orgs:person_detail", pk=person.pk)
@@ -312,7 +291,7 @@ def person_edit(request, pk: int):
 def position_add(request, pk: int):
     person = selectors.person_get(viewer=request.user, pk=pk)
     form = PositionForm(request.POST, viewer=request.user)
-    if form.is_valid() and _save(form, services.position_add, person=person, **form.cleaned_data):
+    if form.is_valid() and call_service(form, services.position_add, person=person, **form.cleaned_data):
         request.operation_target = person
         messages.success(request, _("The position was added."))
         return redirect("orgs:person_detail", pk=person.pk)
@@ -346,7 +325,7 @@ def _account_kwargs(data: dict) -> dict:
 def account_add(request):
     form = AccountForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
-        account = _save(form, services.account_save, account=None, **_account_kwargs(form.cleaned_data))
+        account = call_service(form, services.account_save, account=None, **_account_kwargs(form.cleaned_data))
         if account:
             request.operation_target = account
             messages.success(request, _("Account %(name)s was added.") % {"name": account.username})
@@ -366,7 +345,7 @@ def account_edit(request, pk: int):
     }
     form = AccountForm(request.POST or None, viewer=request.user, instance=account, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _save(form, services.account_save, account=account, **_account_kwargs(form.cleaned_data)):
+        if call_service(form, services.account_save, account=account, **_account_kwargs(form.cleaned_data)):
             request.operation_target = account
             messages.success(request, _("Account %(name)s was saved.") % {"name": account.username})
             return redirect("orgs:account_list")
@@ -404,7 +383,7 @@ def role_edit(request, pk: int | None = None):
     form = RoleForm(request.POST or None, viewer=request.user, instance=role, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = _save(
+        saved = call_service(
             form, services.role_save, role=role, key=data["key"], name=data["name"],
             permissions=data["permissions"], data_scope=data["data_scope"],
             listed_nodes=list(data["listed_nodes"]), sort=data["sort"],
