@@ -92,5 +92,5 @@ def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:
             for listed in role.listed_nodes.all():
                 combined |= Q(**{f"{prefix}path__startswith": listed.path})
         elif role.data_scope == Role.Scope.SELF and owner:
-            combined |= Q(**{owner: viewer})
+            combined |= Q(**{owner: viewer.pk})
     return combined

@@ -25,7 +25,15 @@ from .contracts import BUILTIN_TABLES, DATASET_KINDS, DatasetKind
 from .hits import Hit, build_hit
 from .models import HIT_COLUMNS, Model, validate_model
 
-__all__ = ["ModelRun", "ModelTest", "Progress", "RunResult", "Runner", "hit_query"]
+__all__ = [
+    "ModelRun",
+    "ModelTest",
+    "Progress",
+    "RunResult",
+    "Runner",
+    "hit_query",
+    "sample_filter",
+]
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,18 @@ def hit_query(model: Model) -> str:
     return f"SELECT {', '.join(columns)} FROM ({model.rendered_sql()}) AS model_hits"
 
 
+def sample_filter(column: str, fraction: float, *, dialect: str = "duckdb") -> str:
+    """A sample condition that keeps the same rows on DuckDB and on Spark.
+
+    Both engines hash with SHA-256 and compare the leading hex digits as text, so a person kept
+    in one dataset is kept in all of them, on either engine.
+    """
+    bound = f"{min(int(fraction * 65536), 65535):04x}"
+    digest = "sha256({})" if dialect == "duckdb" else "sha2({}, 256)"
+    text = "VARCHAR" if dialect == "duckdb" else "STRING"
+    return f"substr({digest.format(f'CAST({column} AS {text})')}, 1, 4) < '{bound}'"
+
+
 def _sample_column(kind: DatasetKind) -> str:
     for column in kind.columns:
         if column.type in {"resident_id", "uscc"} and column.required:
@@ -150,8 +170,7 @@ class Runner:
                 paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
                 where = ""
                 if sample is not None:
-                    column = _sample_column(kind)
-                    where = f" WHERE hash({column}) % 10000 < {int(sample * 10000)}"
+                    where = f" WHERE {sample_filter(_sample_column(kind), sample)}"
                 con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{paths}]){where}")
             else:
                 missing.add(name)

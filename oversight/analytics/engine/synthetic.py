@@ -972,3 +972,15 @@ def check_planted(county: County, hits, models) -> dict[str, dict[str, list[str]
         want, got = planted.get(model.id, set()), found.get(model.id, set())
         report[model.id] = {"missed": sorted(want - got), "extra": sorted(got - want)}
     return report
+
+
+def load_county(directory: str | Path) -> County:
+    """Read back a county written by :func:`generate` (files and planted cases)."""
+    directory = Path(directory)
+    files = {}
+    for path in sorted(directory.iterdir()):
+        if path.stem != "planted" and path.suffix in {".csv", ".parquet"}:
+            files[path.stem] = path
+    with open(directory / "planted.csv", encoding="utf-8", newline="") as handle:
+        planted = [Planted(r["model_id"], r["key"], r["note"]) for r in csv.DictReader(handle)]
+    return County(directory, files, planted, {})
