@@ -40,6 +40,7 @@ def local_session(app_name: str = "oversight-analytics", *, cores: int = 2):
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.log.level", "ERROR")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
 
