@@ -307,15 +307,20 @@ class _Builder:
         self.q(
             f"""
             CREATE TABLE relatives AS
-            SELECT * FROM (
-                SELECT c.resident_id AS cadre_id, r.resident_id AS true_id, r.name AS relative_name,
+            WITH picks AS (
+                SELECT c.resident_id AS cadre_id, k,
+                       CAST(rnd(c.i * 10 + k, 'relative') % {n["residents"]} AS BIGINT) AS target,
+                       rnd(c.i * 10 + k, 'noid') % 10 = 0 AS without_id
+                FROM cadres c CROSS JOIN range({n["relatives_per_cadre"]}) t(k)
+            )
+            SELECT * EXCLUDE (dup) FROM (
+                SELECT p.cadre_id, r.resident_id AS true_id, r.name AS relative_name,
                        r.birth_date AS relative_birth_date,
-                       {relations}[1 + CAST(k % 5 AS INTEGER)] AS relation,
-                       rnd(c.i * 10 + k, 'noid') % 10 = 0 AS without_id,
-                       row_number() OVER (PARTITION BY c.resident_id, r.name ORDER BY k) AS dup
-                FROM cadres c, range({n["relatives_per_cadre"]}) t(k)
-                JOIN residents r ON r.i = CAST(rnd(c.i * 10 + k, 'relative') % {n["residents"]} AS BIGINT)
-                WHERE r.resident_id <> c.resident_id
+                       {relations}[1 + CAST(p.k % 5 AS INTEGER)] AS relation,
+                       p.without_id,
+                       row_number() OVER (PARTITION BY p.cadre_id, r.name ORDER BY p.k) AS dup
+                FROM picks p JOIN residents r ON r.i = p.target
+                WHERE r.resident_id <> p.cadre_id
             ) WHERE dup = 1
             """
         )
