@@ -221,15 +221,15 @@ class _Builder:
                    pick({_list_sql(AREAS)}, i, 'area') AS area,
                    DATE '1930-01-01' + CAST(rnd(i, 'born') % 31000 AS INTEGER) AS born,
                    CAST(rnd(i, 'seq') % 1000 AS INTEGER) AS seq
-            FROM range({n}) t(i)
+            FROM range({n + n // 20}) t(i)
             """
         )
         self.q(
-            """
+            f"""
             CREATE TABLE people1 AS
             SELECT i, area, born, area || strftime(born, '%Y%m%d') || lpad(CAST(seq AS VARCHAR), 3, '0') AS first17
             FROM (SELECT *, row_number() OVER (PARTITION BY area, born, seq ORDER BY i) AS k FROM people0)
-            WHERE k = 1 ORDER BY i
+            WHERE k = 1 ORDER BY i LIMIT {n}
             """
         )
         self.q("DROP TABLE people0")
@@ -418,9 +418,10 @@ class _Builder:
                    {outpatient_names}[1 + CAST(rnd(k, 'odx') % {len(OUTPATIENT_DIAGNOSES)} AS INTEGER)],
                    CAST(50 + rnd(k, 'ocost') % 400 AS DECIMAL(18,2)),
                    CAST((50 + rnd(k, 'ocost') % 400) * 0.5 AS DECIMAL(18,2))
-            FROM range({n - inpatient}) t(k)
+            FROM range({(n - inpatient) * 11 // 10}) t(k)
             JOIN residents r ON r.i = CAST(rnd(k, 'patient') % {residents} AS BIGINT)
             WHERE r.resident_id NOT IN (SELECT resident_id FROM deaths)
+            ORDER BY k LIMIT {n - inpatient}
             """
         )
 
