@@ -27,8 +27,14 @@ from oversight.orgs.models import OrgNode, Role
 PASSWORD = "a-long-test-password"
 T = OrgNode.Type
 OFFICER = [
-    "orgs:node:view", "orgs:node:edit", "orgs:person:view", "orgs:person:edit",
-    "orgs:person:export", "orgs:account:view", "orgs:account:edit", "orgs:log:view",
+    "orgs:node:view",
+    "orgs:node:edit",
+    "orgs:person:view",
+    "orgs:person:edit",
+    "orgs:person:export",
+    "orgs:account:view",
+    "orgs:account:edit",
+    "orgs:log:view",
 ]
 
 _sequence = iter(range(10, 10**6))
@@ -41,41 +47,72 @@ def make_resident_id(born: date = date(1980, 5, 17), male: bool = True) -> str:
 
 def make_person(node: OrgNode, name: str, **kwargs):
     born = date(1970 + next(_sequence) % 30, 1 + next(_sequence) % 12, 1 + next(_sequence) % 28)
-    return services.person_create(name=name, resident_id=make_resident_id(born), org_node=node, **kwargs)
+    return services.person_create(
+        name=name, resident_id=make_resident_id(born), org_node=node, **kwargs
+    )
 
 
 @pytest.fixture
 def county(db):
     n = SimpleNamespace()
     n.county = services.node_create(name="County", code="C", type=T.DISTRICT, parent=None)
-    n.commission = services.node_create(name="Commission", code="C-JW", type=T.COMMISSION, parent=n.county)
+    n.commission = services.node_create(
+        name="Commission", code="C-JW", type=T.COMMISSION, parent=n.county
+    )
     n.unit_a = services.node_create(name="Unit A", code="C-UA", type=T.UNIT, parent=n.county)
-    n.dept_a1 = services.node_create(name="Dept A1", code="C-UA-D1", type=T.DEPARTMENT, parent=n.unit_a)
-    n.window_a2 = services.node_create(name="Window A2", code="C-UA-W2", type=T.SERVICE_WINDOW, parent=n.unit_a)
+    n.dept_a1 = services.node_create(
+        name="Dept A1", code="C-UA-D1", type=T.DEPARTMENT, parent=n.unit_a
+    )
+    n.window_a2 = services.node_create(
+        name="Window A2", code="C-UA-W2", type=T.SERVICE_WINDOW, parent=n.unit_a
+    )
     n.unit_b = services.node_create(name="Unit B", code="C-UB", type=T.UNIT, parent=n.county)
     n.group = services.node_create(
-        name="Group 1", code="C-JW-G1", type=T.STATIONED_GROUP, parent=n.commission, supervises=[n.unit_a]
+        name="Group 1",
+        code="C-JW-G1",
+        type=T.STATIONED_GROUP,
+        parent=n.commission,
+        supervises=[n.unit_a],
     )
     n.town1 = services.node_create(name="Town 1", code="C-T1", type=T.TOWN, parent=n.county)
-    n.village1a = services.node_create(name="Village 1a", code="C-T1-V1", type=T.VILLAGE, parent=n.town1)
-    n.village1b = services.node_create(name="Village 1b", code="C-T1-V2", type=T.VILLAGE, parent=n.town1)
+    n.village1a = services.node_create(
+        name="Village 1a", code="C-T1-V1", type=T.VILLAGE, parent=n.town1
+    )
+    n.village1b = services.node_create(
+        name="Village 1b", code="C-T1-V2", type=T.VILLAGE, parent=n.town1
+    )
     n.town2 = services.node_create(name="Town 2", code="C-T2", type=T.TOWN, parent=n.county)
-    n.village2a = services.node_create(name="Village 2a", code="C-T2-V1", type=T.VILLAGE, parent=n.town2)
+    n.village2a = services.node_create(
+        name="Village 2a", code="C-T2-V1", type=T.VILLAGE, parent=n.town2
+    )
 
     def role(key, scope, perms, listed=()):
         return services.role_save(
-            role=None, key=key, name=key, permissions=perms, data_scope=scope, listed_nodes=list(listed)
+            role=None,
+            key=key,
+            name=key,
+            permissions=perms,
+            data_scope=scope,
+            listed_nodes=list(listed),
         )
 
     n.role_admin = role("admin", Role.Scope.ALL, ["*"])
     n.role_town = role("town", Role.Scope.OWN_AND_BELOW, OFFICER)
-    n.role_group = role("group", Role.Scope.SUPERVISED, ["orgs:node:view", "orgs:person:view", "orgs:person:export"])
+    n.role_group = role(
+        "group", Role.Scope.SUPERVISED, ["orgs:node:view", "orgs:person:view", "orgs:person:export"]
+    )
     n.role_clerk = role("clerk", Role.Scope.OWN_AND_BELOW, ["orgs:node:view", "orgs:person:view"])
     n.role_cadre = role("cadre", Role.Scope.SELF, ["orgs:person:view"])
 
     people = {
-        "p_county": n.county, "p_unit_a": n.unit_a, "p_dept_a1": n.dept_a1, "p_unit_b": n.unit_b,
-        "p_town1": n.town1, "p_village1a": n.village1a, "p_town2": n.town2, "p_village2a": n.village2a,
+        "p_county": n.county,
+        "p_unit_a": n.unit_a,
+        "p_dept_a1": n.dept_a1,
+        "p_unit_b": n.unit_b,
+        "p_town1": n.town1,
+        "p_village1a": n.village1a,
+        "p_town2": n.town2,
+        "p_village2a": n.village2a,
     }
     for attr, node in people.items():
         setattr(n, attr, make_person(node, f"Person of {node.name}"))
@@ -83,8 +120,13 @@ def county(db):
 
     def account(username, node, roles, person=None):
         return services.account_save(
-            account=None, username=username, display_name=username, org_node=node, person=person,
-            roles=roles, password=PASSWORD,
+            account=None,
+            username=username,
+            display_name=username,
+            org_node=node,
+            person=person,
+            roles=roles,
+            password=PASSWORD,
         )
 
     n.admin = account("admin", n.county, [n.role_admin])

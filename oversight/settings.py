@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "oversight.core",
     "oversight.orgs",
+    "oversight.ledger",
 ]
 
 MIDDLEWARE = [
@@ -143,8 +144,10 @@ if TESTING:
     # Argon2 is deliberately slow; tests create hundreds of accounts.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -210,6 +213,22 @@ SPECTACULAR_SETTINGS = {
     "VERSION": __version__,
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# The ledger (transparency log). Its origin names the log in checkpoints and signatures; the
+# Ed25519 key comes from LEDGER_SIGNING_KEY_FILE, else var/ledger_signing_key.pem, which
+# `manage.py ledger_key --ensure` (run by `make run`) creates. LEDGER_CREATE_KEY lets the first
+# signature create that default key (in tests); a key named by LEDGER_SIGNING_KEY_FILE never is.
+LEDGER_ORIGIN = env_str("LEDGER_ORIGIN", "oversight.local/ledger")
+if not LEDGER_ORIGIN or any(ch.isspace() for ch in LEDGER_ORIGIN) or "+" in LEDGER_ORIGIN:
+    raise ConfigurationError(f"LEDGER_ORIGIN={LEDGER_ORIGIN!r} must be one word without '+'")
+LEDGER_SIGNING_KEY_CONFIGURED = env_str("LEDGER_SIGNING_KEY_FILE") is not None
+LEDGER_SIGNING_KEY_FILE = env_str("LEDGER_SIGNING_KEY_FILE") or str(
+    VAR_DIR / "ledger_signing_key.pem"
+)
+LEDGER_CREATE_KEY = env_bool("LEDGER_CREATE_KEY", TESTING)
+LEDGER_CHECKPOINT_MINUTES = env_int("LEDGER_CHECKPOINT_MINUTES", 1)
+if not 1 <= LEDGER_CHECKPOINT_MINUTES <= 59:
+    raise ConfigurationError("LEDGER_CHECKPOINT_MINUTES must be between 1 and 59")
 
 # Worker heartbeat: /healthz reports the worker unhealthy when its last beat is older than this.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 180)

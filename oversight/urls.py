@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 urlpatterns = [
     path("", include("oversight.core.urls")),
     path("orgs/", include("oversight.orgs.urls")),
+    path("ledger/", include("oversight.ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/orgs/", include("oversight.orgs.api_urls")),

@@ -7,7 +7,6 @@ from io import BytesIO
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

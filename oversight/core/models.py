@@ -64,3 +64,6 @@ class Heartbeat(models.Model):
     name = models.CharField(max_length=64, unique=True)
     at = models.DateTimeField()
     detail = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.at:%Y-%m-%d %H:%M:%S}"

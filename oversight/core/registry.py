@@ -40,7 +40,10 @@ def autodiscover() -> None:
     for config in apps.get_app_configs():
         if not config.name.startswith("oversight."):
             continue
-        for module_name, collect in (("permissions", _collect_permissions), ("menu", _collect_menu)):
+        for module_name, collect in (
+            ("permissions", _collect_permissions),
+            ("menu", _collect_menu),
+        ):
             try:
                 module = import_module(f"{config.name}.{module_name}")
             except ModuleNotFoundError as exc:
@@ -64,7 +67,9 @@ def _collect_permissions(config, module) -> None:
 def _collect_menu(config, module) -> None:
     for entry in module.MENU:
         if entry.perm is not None and entry.perm not in PERMISSIONS:
-            raise ValueError(f"menu entry {entry.url_name} needs undeclared permission {entry.perm}")
+            raise ValueError(
+                f"menu entry {entry.url_name} needs undeclared permission {entry.perm}"
+            )
         MENU.append(entry)
 
 

@@ -12,8 +12,13 @@ from .models import DictItem, DictType, Heartbeat
 
 @transaction.atomic
 def dict_type_save(
-    *, dict_type: DictType | None, code: str, name: str, name_en: str = "",
-    description: str = "", is_active: bool = True,
+    *,
+    dict_type: DictType | None,
+    code: str,
+    name: str,
+    name_en: str = "",
+    description: str = "",
+    is_active: bool = True,
 ) -> DictType:
     """Create or change a dictionary type."""
     if DictType.objects.filter(code=code).exclude(pk=getattr(dict_type, "pk", None)).exists():
@@ -27,8 +32,15 @@ def dict_type_save(
 
 @transaction.atomic
 def dict_item_save(
-    *, item: DictItem | None, dict_type: DictType, value: str, label: str, label_en: str = "",
-    sort: int = 0, is_default: bool = False, is_active: bool = True,
+    *,
+    item: DictItem | None,
+    dict_type: DictType,
+    value: str,
+    label: str,
+    label_en: str = "",
+    sort: int = 0,
+    is_default: bool = False,
+    is_active: bool = True,
 ) -> DictItem:
     """Create or change a dictionary item; at most one item of a type is the default."""
     clash = DictItem.objects.filter(dict_type=dict_type, value=value)

@@ -11,5 +11,9 @@ urlpatterns = [
     path("system/dicts/add/", views.dict_type_edit, name="dict_type_add"),
     path("system/dicts/<int:pk>/edit/", views.dict_type_edit, name="dict_type_edit"),
     path("system/dicts/<int:type_pk>/items/add/", views.dict_item_edit, name="dict_item_add"),
-    path("system/dicts/<int:type_pk>/items/<int:pk>/edit/", views.dict_item_edit, name="dict_item_edit"),
+    path(
+        "system/dicts/<int:type_pk>/items/<int:pk>/edit/",
+        views.dict_item_edit,
+        name="dict_item_edit",
+    ),
 ]

@@ -12,8 +12,8 @@ from oversight.orgs import selectors as org_selectors
 from oversight.orgs.access import require_perm
 
 from . import selectors, services
-from .forms_flow import call_service, render_form
 from .forms import DictItemForm, DictTypeForm
+from .forms_flow import call_service, render_form
 from .models import DictItem, DictType
 
 
@@ -45,16 +45,18 @@ def dict_list(request):
 @require_perm("core:dict:edit")
 def dict_type_edit(request, pk: int | None = None):
     dict_type = get_object_or_404(DictType, pk=pk) if pk else None
-    initial = (
-        {f: getattr(dict_type, f) for f in DictTypeForm.base_fields} if dict_type else None
-    )
+    initial = {f: getattr(dict_type, f) for f in DictTypeForm.base_fields} if dict_type else None
     form = DictTypeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.dict_type_save, dict_type=dict_type, **form.cleaned_data)
+        saved = call_service(
+            form, services.dict_type_save, dict_type=dict_type, **form.cleaned_data
+        )
         if saved:
             request.operation_target = saved
             return redirect("core:dict_list")
-    return render_form(request, "core/dict_type_form.html", {"form": form, "dict_type": dict_type}, form)
+    return render_form(
+        request, "core/dict_type_form.html", {"form": form, "dict_type": dict_type}, form
+    )
 
 
 @require_perm("core:dict:edit")
@@ -71,5 +73,8 @@ def dict_item_edit(request, type_pk: int, pk: int | None = None):
             request.operation_target = saved
             return redirect("core:dict_list")
     return render_form(
-        request, "core/dict_item_form.html", {"form": form, "dict_type": dict_type, "item": item}, form
+        request,
+        "core/dict_item_form.html",
+        {"form": form, "dict_type": dict_type, "item": item},
+        form,
     )

@@ -24,7 +24,17 @@ class OrgNodeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrgNode
-        fields = ["id", "name", "code", "type", "type_label", "parent", "path", "depth", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "code",
+            "type",
+            "type_label",
+            "parent",
+            "path",
+            "depth",
+            "is_active",
+        ]
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -43,7 +53,9 @@ class OrgNodeViewSet(viewsets.ReadOnlyModelViewSet):
     required_perm = "orgs:node:view"
 
     def get_queryset(self):
-        return selectors.node_list(viewer=self.request.user, search=self.request.query_params.get("q", ""))
+        return selectors.node_list(
+            viewer=self.request.user, search=self.request.query_params.get("q", "")
+        )
 
 
 @extend_schema_view(list=extend_schema(parameters=[search_param]))
@@ -55,4 +67,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     required_perm = "orgs:person:view"
 
     def get_queryset(self):
-        return selectors.person_list(viewer=self.request.user, search=self.request.query_params.get("q", ""))
+        return selectors.person_list(
+            viewer=self.request.user, search=self.request.query_params.get("q", "")
+        )

@@ -17,36 +17,107 @@ T = OrgNode.Type
 AREA = "130534"  # a county-level area code of Hebei, used for every demo resident ID
 
 UNITS = [
-    ("县委办公室", False), ("县政府办公室", False), ("县发展和改革局", False), ("县教育局", True),
-    ("县科技和工业信息化局", False), ("县公安局", True), ("县民政局", True), ("县司法局", False),
-    ("县财政局", False), ("县人力资源和社会保障局", True), ("县自然资源和规划局", True),
-    ("县生态环境分局", False), ("县住房和城乡建设局", True), ("县交通运输局", False),
-    ("县水利局", False), ("县农业农村局", True), ("县商务局", False), ("县文化广电和旅游局", False),
-    ("县卫生健康局", True), ("县退役军人事务局", True), ("县应急管理局", False), ("县审计局", False),
-    ("县国有资产服务中心", False), ("县市场监督管理局", True), ("县统计局", False),
-    ("县医疗保障局", True), ("县城市管理综合行政执法局", True), ("县行政审批局", True),
-    ("县信访局", True), ("县林业局", False), ("县乡村振兴局", False), ("县住房公积金管理中心", True),
-    ("县不动产登记中心", True), ("县人民医院", True), ("县中医院", True), ("县第一中学", False),
-    ("县融媒体中心", False), ("县档案馆", False), ("县供销合作社", False), ("县税务局", True),
+    ("县委办公室", False),
+    ("县政府办公室", False),
+    ("县发展和改革局", False),
+    ("县教育局", True),
+    ("县科技和工业信息化局", False),
+    ("县公安局", True),
+    ("县民政局", True),
+    ("县司法局", False),
+    ("县财政局", False),
+    ("县人力资源和社会保障局", True),
+    ("县自然资源和规划局", True),
+    ("县生态环境分局", False),
+    ("县住房和城乡建设局", True),
+    ("县交通运输局", False),
+    ("县水利局", False),
+    ("县农业农村局", True),
+    ("县商务局", False),
+    ("县文化广电和旅游局", False),
+    ("县卫生健康局", True),
+    ("县退役军人事务局", True),
+    ("县应急管理局", False),
+    ("县审计局", False),
+    ("县国有资产服务中心", False),
+    ("县市场监督管理局", True),
+    ("县统计局", False),
+    ("县医疗保障局", True),
+    ("县城市管理综合行政执法局", True),
+    ("县行政审批局", True),
+    ("县信访局", True),
+    ("县林业局", False),
+    ("县乡村振兴局", False),
+    ("县住房公积金管理中心", True),
+    ("县不动产登记中心", True),
+    ("县人民医院", True),
+    ("县中医院", True),
+    ("县第一中学", False),
+    ("县融媒体中心", False),
+    ("县档案馆", False),
+    ("县供销合作社", False),
+    ("县税务局", True),
 ]
 DEPARTMENTS = ["办公室", "财务股", "业务股", "法规股"]
 WINDOWS = ["综合受理窗口", "业务办理窗口", "咨询投诉窗口"]
 TOWNS = [
-    ("城关镇", 12), ("东关街道", 9), ("西关街道", 8), ("柳林镇", 14), ("王庄镇", 11),
-    ("河西乡", 15), ("北营镇", 10), ("南屯乡", 13), ("马集镇", 9), ("石桥乡", 12),
+    ("城关镇", 12),
+    ("东关街道", 9),
+    ("西关街道", 8),
+    ("柳林镇", 14),
+    ("王庄镇", 11),
+    ("河西乡", 15),
+    ("北营镇", 10),
+    ("南屯乡", 13),
+    ("马集镇", 9),
+    ("石桥乡", 12),
 ]
 VILLAGE_STEMS = [
-    "张庄", "李屯", "王营", "刘集", "陈寨", "杨楼", "赵村", "黄庄", "周庄", "吴桥", "徐屯",
-    "孙庄", "胡集", "朱营", "高村", "林庄", "何屯", "郭楼", "马庄", "罗寨", "梁村", "宋庄",
+    "张庄",
+    "李屯",
+    "王营",
+    "刘集",
+    "陈寨",
+    "杨楼",
+    "赵村",
+    "黄庄",
+    "周庄",
+    "吴桥",
+    "徐屯",
+    "孙庄",
+    "胡集",
+    "朱营",
+    "高村",
+    "林庄",
+    "何屯",
+    "郭楼",
+    "马庄",
+    "罗寨",
+    "梁村",
+    "宋庄",
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红海波宁鹏飞斌辉玲婷雪梅晨阳欣怡浩宇子涵嘉琪文博思远佳慧晓东春生玉珍德胜立新永福"
 RANKS = [
-    ("clerk", "科员", "Clerk"), ("deputy_section", "副科级", "Deputy section level"),
-    ("section", "正科级", "Section level"), ("deputy_division", "副处级", "Deputy division level"),
-    ("division", "正处级", "Division level"), ("staff", "工作人员", "Staff"),
+    ("clerk", "科员", "Clerk"),
+    ("deputy_section", "副科级", "Deputy section level"),
+    ("section", "正科级", "Section level"),
+    ("deputy_division", "副处级", "Deputy division level"),
+    ("division", "正处级", "Division level"),
+    ("staff", "工作人员", "Staff"),
 ]
-UNIT_TITLES = ["局长", "副局长", "副局长", "股长", "副股长", "科员", "科员", "科员", "科员", "工作人员"]
+UNIT_TITLES = [
+    "局长",
+    "副局长",
+    "副局长",
+    "股长",
+    "副股长",
+    "科员",
+    "科员",
+    "科员",
+    "科员",
+    "工作人员",
+]
 TOWN_TITLES = ["党委书记", "镇长", "纪委书记", "副镇长", "组织委员", "科员", "科员", "科员", "科员"]
 VILLAGE_TITLES = ["党支部书记", "村委会主任", "村务监督委员会主任", "会计", "委员"]
 
@@ -57,8 +128,12 @@ ROLES = [
     ("leader", "纪委领导", Role.Scope.ALL, [*VIEW, "orgs:log:view"]),
     ("supervisor", "监督检查干部", Role.Scope.ALL, VIEW),
     ("stationed_officer", "派驻纪检组干部", Role.Scope.SUPERVISED, VIEW),
-    ("town_officer", "乡镇纪委干部", Role.Scope.OWN_AND_BELOW,
-     [*VIEW, "orgs:node:edit", "orgs:person:edit", "orgs:account:view"]),
+    (
+        "town_officer",
+        "乡镇纪委干部",
+        Role.Scope.OWN_AND_BELOW,
+        [*VIEW, "orgs:node:edit", "orgs:person:edit", "orgs:account:view"],
+    ),
     ("unit_clerk", "单位联络员", Role.Scope.OWN_AND_BELOW, [*VIEW, "orgs:person:edit"]),
     ("cadre", "党员干部", Role.Scope.SELF, []),
 ]
@@ -80,13 +155,18 @@ def build(*, rng: random.Random, stdout=None) -> None:
 
 def _dictionaries() -> None:
     rank = DictType.objects.filter(code="cadre_rank").first() or dict_type_save(
-        dict_type=None, code="cadre_rank", name="职级", name_en="Cadre rank",
+        dict_type=None,
+        code="cadre_rank",
+        name="职级",
+        name_en="Cadre rank",
         description="干部职级 / ranks of cadres",
     )
     existing = set(rank.items.values_list("value", flat=True))
     for order, (value, label, label_en) in enumerate(RANKS):
         if value not in existing:
-            dict_item_save(item=None, dict_type=rank, value=value, label=label, label_en=label_en, sort=order)
+            dict_item_save(
+                item=None, dict_type=rank, value=value, label=label, label_en=label_en, sort=order
+            )
 
 
 def _tree() -> dict[str, OrgNode]:
@@ -111,10 +191,18 @@ def _tree() -> dict[str, OrgNode]:
             ensure(f"{code}-D{j}", dept, T.DEPARTMENT, code, j)
         if has_windows:
             for j, window in enumerate(WINDOWS[: 1 + i % 3], 1):
-                ensure(f"{code}-W{j}", f"{name.removeprefix('县')}{window}", T.SERVICE_WINDOW, code, 10 + j)
+                ensure(
+                    f"{code}-W{j}",
+                    f"{name.removeprefix('县')}{window}",
+                    T.SERVICE_WINDOW,
+                    code,
+                    10 + j,
+                )
     numerals = "一二三四五"
     for g in range(1, 6):
-        group = ensure(f"QH-JW-G{g}", f"派驻第{numerals[g - 1]}纪检监察组", T.STATIONED_GROUP, "QH-JW", 10 + g)
+        group = ensure(
+            f"QH-JW-G{g}", f"派驻第{numerals[g - 1]}纪检监察组", T.STATIONED_GROUP, "QH-JW", 10 + g
+        )
         supervised = [nodes[f"QH-U{i:02d}"] for i in range(g, len(UNITS) + 1, 5)]
         if not group.supervises.exists():
             group.supervises.set(supervised)
@@ -160,33 +248,53 @@ def _people(rng: random.Random, nodes: dict[str, OrgNode]) -> dict[str, Person]:
         born = start + timedelta(days=rng.randrange(365 * 38))
         number = rid.make(area=AREA, born=born, sequence=index % 1000, male=rng.random() < 0.62)
         wanted[number] = (key, node, title)
-    existing = set(Person.objects.filter(resident_id__in=wanted).values_list("resident_id", flat=True))
-    rank_for = {"局长": "section", "党委书记": "section", "镇长": "section", "副局长": "deputy_section",
-                "纪委书记": "deputy_section", "副镇长": "deputy_section", "股长": "clerk"}
+    existing = set(
+        Person.objects.filter(resident_id__in=wanted).values_list("resident_id", flat=True)
+    )
+    rank_for = {
+        "局长": "section",
+        "党委书记": "section",
+        "镇长": "section",
+        "副局长": "deputy_section",
+        "纪委书记": "deputy_section",
+        "副镇长": "deputy_section",
+        "股长": "clerk",
+    }
     new_people = []
-    for number, (key, node, title) in wanted.items():
+    for number, (_key, node, title) in wanted.items():
         if number in existing:
             continue
-        new_people.append(Person(
-            name=_name(rng), resident_id=number, gender=rid.gender(number),
-            birth_date=rid.birth_date(number), org_node=node,
-            rank=rank_for.get(title, "staff" if node.type == T.VILLAGE else "clerk"),
-            phone=f"13{rng.randrange(10**9):09d}", is_cadre=True,
-        ))
+        new_people.append(
+            Person(
+                name=_name(rng),
+                resident_id=number,
+                gender=rid.gender(number),
+                birth_date=rid.birth_date(number),
+                org_node=node,
+                rank=rank_for.get(title, "staff" if node.type == T.VILLAGE else "clerk"),
+                phone=f"13{rng.randrange(10**9):09d}",
+                is_cadre=True,
+            )
+        )
     Person.objects.bulk_create(new_people, batch_size=500)
     created = {p.resident_id for p in new_people}
     by_number = {p.resident_id: p for p in Person.objects.filter(resident_id__in=list(wanted))}
     Position.objects.bulk_create(
         [
             Position(
-                person=by_number[number], org_node=wanted[number][1], title=wanted[number][2],
-                is_leader=wanted[number][2] in rank_for, start_date=date(2016 + rng.randrange(9), 1 + rng.randrange(12), 1),
+                person=by_number[number],
+                org_node=wanted[number][1],
+                title=wanted[number][2],
+                is_leader=wanted[number][2] in rank_for,
+                start_date=date(2016 + rng.randrange(9), 1 + rng.randrange(12), 1),
             )
             for number in sorted(created)
         ],
         batch_size=500,
     )
-    return {key: person for number, (key, _n, _t) in wanted.items() if (person := by_number.get(number))}
+    return {
+        key: by_number[number] for number, (key, _n, _t) in wanted.items() if number in by_number
+    }
 
 
 def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) -> None:
@@ -195,8 +303,13 @@ def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) ->
         role = Role.objects.filter(key=key).first()
         if role is None:
             role = services.role_save(
-                role=None, key=key, name=name, permissions=permissions, data_scope=scope,
-                listed_nodes=[], sort=order,
+                role=None,
+                key=key,
+                name=name,
+                permissions=permissions,
+                data_scope=scope,
+                listed_nodes=[],
+                sort=order,
             )
         roles[key] = role
     accounts = [
@@ -213,8 +326,13 @@ def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) ->
             continue
         person = people.get(person_key) if person_key else None
         account = services.account_save(
-            account=None, username=username, display_name=display or "", org_node=nodes[node_code],
-            person=person, roles=[roles[role_key]], password=DEMO_PASSWORD,
+            account=None,
+            username=username,
+            display_name=display or "",
+            org_node=nodes[node_code],
+            person=person,
+            roles=[roles[role_key]],
+            password=DEMO_PASSWORD,
         )
         if username == "admin":
             account.is_superuser = account.is_staff = True

@@ -41,14 +41,18 @@ class ScopedForm(forms.Form):
 class NodeForm(ScopedForm):
     name = forms.CharField(label=_("name"), max_length=120)
     code = forms.RegexField(
-        label=_("code"), max_length=64, regex=r"^[A-Za-z0-9_.-]+$",
+        label=_("code"),
+        max_length=64,
+        regex=r"^[A-Za-z0-9_.-]+$",
         error_messages={"invalid": _("Use letters, digits, dots, dashes and underscores only.")},
     )
     type = forms.ChoiceField(label=_("type"), choices=OrgNode.Type.choices)
     parent = NodeChoiceField(label=_("parent"), queryset=OrgNode.objects.none())
     sort = forms.IntegerField(label=_("order"), initial=0, min_value=-9999, max_value=9999)
     supervises = NodeMultipleChoiceField(
-        label=_("supervises"), queryset=OrgNode.objects.none(), required=False,
+        label=_("supervises"),
+        queryset=OrgNode.objects.none(),
+        required=False,
         help_text=_("For a stationed discipline group: the units it supervises."),
     )
 
@@ -102,7 +106,10 @@ class PersonForm(ScopedForm):
     org_node = NodeChoiceField(label=_("unit"), queryset=OrgNode.objects.none())
     rank = forms.ChoiceField(label=_("rank"), required=False)
     phone = forms.RegexField(
-        label=_("phone"), required=False, max_length=20, regex=r"^[0-9+\- ]{5,20}$",
+        label=_("phone"),
+        required=False,
+        max_length=20,
+        regex=r"^[0-9+\- ]{5,20}$",
         error_messages={"invalid": _("Enter a phone number of digits, spaces, + or -.")},
     )
     is_cadre = forms.BooleanField(label=_("cadre"), required=False, initial=True)
@@ -120,7 +127,9 @@ class PositionForm(ScopedForm):
     org_node = NodeChoiceField(label=_("org node"), queryset=OrgNode.objects.none())
     title = forms.CharField(label=_("title"), max_length=80)
     is_leader = forms.BooleanField(label=_("leading post"), required=False)
-    start_date = forms.DateField(label=_("start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     end_date = forms.DateField(
         label=_("end date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -145,8 +154,10 @@ class RoleForm(ScopedForm):
     )
     data_scope = forms.ChoiceField(label=_("data scope"), choices=Role.Scope.choices)
     listed_nodes = NodeMultipleChoiceField(
-        label=_("listed nodes"), queryset=OrgNode.objects.none(), required=False,
-        help_text=_("Only for the scope \"listed nodes and below\"."),
+        label=_("listed nodes"),
+        queryset=OrgNode.objects.none(),
+        required=False,
+        help_text=_('Only for the scope "listed nodes and below".'),
     )
     sort = forms.IntegerField(label=_("order"), initial=0, min_value=-9999, max_value=9999)
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
@@ -192,18 +203,23 @@ def grantable_roles(viewer):
     roles = list(Role.objects.filter(is_active=True).order_by("sort", "id"))
     if ALL in codes:
         return roles
-    return [role for role in roles if ALL not in role.permissions and set(role.permissions) <= codes]
+    return [
+        role for role in roles if ALL not in role.permissions and set(role.permissions) <= codes
+    ]
 
 
 class AccountForm(ScopedForm):
     username = forms.RegexField(
-        label=_("username"), max_length=64, regex=r"^[A-Za-z0-9_.@-]{3,64}$",
+        label=_("username"),
+        max_length=64,
+        regex=r"^[A-Za-z0-9_.@-]{3,64}$",
         error_messages={"invalid": _("3 to 64 letters, digits or . _ @ -")},
     )
     display_name = forms.CharField(label=_("display name"), max_length=64, required=False)
     org_node = NodeChoiceField(label=_("org node"), queryset=OrgNode.objects.none())
     person_resident_id = ResidentIdField(
-        label=_("person (resident ID)"), required=False,
+        label=_("person (resident ID)"),
+        required=False,
         help_text=_("The resident ID of the person who uses this account, if any."),
     )
     roles = forms.MultipleChoiceField(
@@ -213,7 +229,9 @@ class AccountForm(ScopedForm):
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
     password = forms.CharField(
-        label=_("password"), required=False, strip=False,
+        label=_("password"),
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty to keep the current password."),
     )
@@ -283,7 +301,11 @@ class LoginForm(forms.Form):
 
 def person_initial(person: Person) -> dict:
     return {
-        "name": person.name, "resident_id": person.resident_id, "org_node": person.org_node,
-        "rank": person.rank, "phone": person.phone, "is_cadre": person.is_cadre,
+        "name": person.name,
+        "resident_id": person.resident_id,
+        "org_node": person.org_node,
+        "rank": person.rank,
+        "phone": person.phone,
+        "is_cadre": person.is_cadre,
         "is_active": person.is_active,
     }

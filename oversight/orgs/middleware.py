@@ -56,7 +56,9 @@ class OperationLogMiddleware:
             target_id=str(target.pk) if target is not None else "",
             method=request.method,
             url=request.get_full_path()[:500],
-            result=OperationLog.Result.SUCCESS if status < 400 and not error else OperationLog.Result.FAILURE,
+            result=OperationLog.Result.SUCCESS
+            if status < 400 and not error
+            else OperationLog.Result.FAILURE,
             status_code=status,
             elapsed_ms=int((time.monotonic() - started) * 1000),
             message=error,

@@ -31,7 +31,11 @@ class OrgNode(models.Model):
     code = models.CharField(_("code"), max_length=64, unique=True)
     type = models.CharField(_("type"), max_length=32, choices=Type.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=1024, db_index=True, editable=False)
@@ -41,7 +45,10 @@ class OrgNode(models.Model):
     # A stationed discipline group (or any supervising body) supervises units outside its own
     # subtree; the "supervised nodes" data scope follows this relation.
     supervises = models.ManyToManyField(
-        "self", verbose_name=_("supervises"), symmetrical=False, blank=True,
+        "self",
+        verbose_name=_("supervises"),
+        symmetrical=False,
+        blank=True,
         related_name="supervised_by",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -186,13 +193,19 @@ class Account(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(_("username"), max_length=64, unique=True)
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     person = models.OneToOneField(
-        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL,
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="account",
     )
     org_node = models.ForeignKey(
         OrgNode, verbose_name=_("org node"), on_delete=models.PROTECT, related_name="accounts"
     )
-    roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="accounts")
+    roles = models.ManyToManyField(
+        Role, verbose_name=_("roles"), blank=True, related_name="accounts"
+    )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -248,6 +261,9 @@ class OperationLog(models.Model):
         verbose_name = _("operation log entry")
         verbose_name_plural = _("operation log")
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
+
 
 class LoginLog(models.Model):
     """One login attempt, successful or not."""
@@ -267,3 +283,8 @@ class LoginLog(models.Model):
         verbose_name = _("login log entry")
         verbose_name_plural = _("login log")
         indexes = [models.Index(fields=["address", "at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {'ok' if self.success else self.reason}"
+        )

@@ -21,13 +21,17 @@ from oversight.lib import resident_id as rid
 
 from .models import Account, LoginLog, OrgNode, Person, Position, Role
 
-
 # --- org tree -------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def node_create(
-    *, name: str, code: str, type: str, parent: OrgNode | None, sort: int = 0,
+    *,
+    name: str,
+    code: str,
+    type: str,
+    parent: OrgNode | None,
+    sort: int = 0,
     supervises: list[OrgNode] | None = None,
 ) -> OrgNode:
     """Add a node under ``parent`` (or a new root) and give it its materialised path."""
@@ -46,7 +50,12 @@ def node_create(
 
 @transaction.atomic
 def node_update(
-    *, node: OrgNode, name: str, code: str, type: str, sort: int,
+    *,
+    node: OrgNode,
+    name: str,
+    code: str,
+    type: str,
+    sort: int,
     supervises: list[OrgNode] | None = None,
 ) -> OrgNode:
     """Change a node's own fields; its place in the tree changes only through ``node_move``."""
@@ -114,7 +123,9 @@ def _identity(resident_id: str) -> tuple[str, str, date]:
 def resident_id_message(code: str) -> str:
     """The translated message for a resident-ID error code of ``lib.resident_id``."""
     messages = {
-        "format": _("A resident ID has 18 digits (the last may be X), or 15 digits in the old form."),
+        "format": _(
+            "A resident ID has 18 digits (the last may be X), or 15 digits in the old form."
+        ),
         "checksum": _("The check digit of this resident ID is wrong; please check each digit."),
         "birth_date": _("The birth date inside this resident ID is not a real date."),
         "area": _("The area code of this resident ID is not valid."),
@@ -124,7 +135,12 @@ def resident_id_message(code: str) -> str:
 
 @transaction.atomic
 def person_create(
-    *, name: str, resident_id: str, org_node: OrgNode, rank: str = "", phone: str = "",
+    *,
+    name: str,
+    resident_id: str,
+    org_node: OrgNode,
+    rank: str = "",
+    phone: str = "",
     is_cadre: bool = True,
 ) -> Person:
     """Register a person; gender and birth date are read from the resident ID."""
@@ -132,22 +148,38 @@ def person_create(
     if Person.objects.filter(resident_id=normalized).exists():
         raise ValidationError({"resident_id": _("A person with this resident ID already exists.")})
     return Person.objects.create(
-        name=name.strip(), resident_id=normalized, gender=gender, birth_date=born,
-        org_node=org_node, rank=rank, phone=phone, is_cadre=is_cadre,
+        name=name.strip(),
+        resident_id=normalized,
+        gender=gender,
+        birth_date=born,
+        org_node=org_node,
+        rank=rank,
+        phone=phone,
+        is_cadre=is_cadre,
     )
 
 
 @transaction.atomic
 def person_update(
-    *, person: Person, name: str, resident_id: str, org_node: OrgNode, rank: str, phone: str,
-    is_cadre: bool, is_active: bool,
+    *,
+    person: Person,
+    name: str,
+    resident_id: str,
+    org_node: OrgNode,
+    rank: str,
+    phone: str,
+    is_cadre: bool,
+    is_active: bool,
 ) -> Person:
     """Change a person's data; a corrected resident ID re-derives gender and birth date."""
     normalized, gender, born = _identity(resident_id)
     if Person.objects.filter(resident_id=normalized).exclude(pk=person.pk).exists():
         raise ValidationError({"resident_id": _("A person with this resident ID already exists.")})
     person.name, person.resident_id, person.gender, person.birth_date = (
-        name.strip(), normalized, gender, born,
+        name.strip(),
+        normalized,
+        gender,
+        born,
     )
     person.org_node, person.rank, person.phone = org_node, rank, phone
     person.is_cadre, person.is_active = is_cadre, is_active
@@ -157,15 +189,24 @@ def person_update(
 
 @transaction.atomic
 def position_add(
-    *, person: Person, org_node: OrgNode, title: str, start_date: date,
-    end_date: date | None = None, is_leader: bool = False,
+    *,
+    person: Person,
+    org_node: OrgNode,
+    title: str,
+    start_date: date,
+    end_date: date | None = None,
+    is_leader: bool = False,
 ) -> Position:
     """Record a post held by ``person``."""
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
     return Position.objects.create(
-        person=person, org_node=org_node, title=title, start_date=start_date,
-        end_date=end_date, is_leader=is_leader,
+        person=person,
+        org_node=org_node,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        is_leader=is_leader,
     )
 
 
@@ -186,15 +227,26 @@ def _check_codes(codes: list[str]) -> list[str]:
     unknown = [code for code in codes if code != ALL and code not in PERMISSIONS]
     if unknown:
         raise ValidationError(
-            {"permissions": _("Unknown permission codes: %(codes)s") % {"codes": ", ".join(unknown)}}
+            {
+                "permissions": _("Unknown permission codes: %(codes)s")
+                % {"codes": ", ".join(unknown)}
+            }
         )
     return sorted(set(codes))
 
 
 @transaction.atomic
 def role_save(
-    *, role: Role | None, key: str, name: str, permissions: list[str], data_scope: str,
-    listed_nodes: list[OrgNode], sort: int = 0, is_active: bool = True, remark: str = "",
+    *,
+    role: Role | None,
+    key: str,
+    name: str,
+    permissions: list[str],
+    data_scope: str,
+    listed_nodes: list[OrgNode],
+    sort: int = 0,
+    is_active: bool = True,
+    remark: str = "",
 ) -> Role:
     """Create or change a role with its permission codes and data scope."""
     codes = _check_codes(permissions)
@@ -213,19 +265,31 @@ def role_save(
 
 @transaction.atomic
 def account_save(
-    *, account: Account | None, username: str, display_name: str, org_node: OrgNode,
-    person: Person | None, roles: list[Role], email: str = "", phone: str = "",
-    is_active: bool = True, password: str | None = None,
+    *,
+    account: Account | None,
+    username: str,
+    display_name: str,
+    org_node: OrgNode,
+    person: Person | None,
+    roles: list[Role],
+    email: str = "",
+    phone: str = "",
+    is_active: bool = True,
+    password: str | None = None,
 ) -> Account:
     """Create or change an account; a new account needs a password."""
     if account is None and not password:
         raise ValidationError({"password": _("A new account needs a password.")})
-    if person is not None and Account.objects.filter(person=person).exclude(
-        pk=getattr(account, "pk", None)
-    ).exists():
+    if (
+        person is not None
+        and Account.objects.filter(person=person).exclude(pk=getattr(account, "pk", None)).exists()
+    ):
         raise ValidationError({"person": _("This person already has an account.")})
     account = account or Account()
-    account.username, account.display_name = username, display_name or (person.name if person else "")
+    account.username, account.display_name = (
+        username,
+        display_name or (person.name if person else ""),
+    )
     account.org_node, account.person, account.email, account.phone = org_node, person, email, phone
     account.is_active = is_active
     if password:
@@ -268,13 +332,22 @@ def login_address_throttled(*, address: str | None) -> bool:
 
 @transaction.atomic
 def login_record(
-    *, username: str, account: Account | None, success: bool, reason: str,
-    address: str | None, user_agent: str,
+    *,
+    username: str,
+    account: Account | None,
+    success: bool,
+    reason: str,
+    address: str | None,
+    user_agent: str,
 ) -> None:
     """Log an attempt; count failures on the account and lock it after too many in a row."""
     LoginLog.objects.create(
-        username=username[:64], account=account, success=success, reason=reason,
-        address=address, user_agent=user_agent[:300],
+        username=username[:64],
+        account=account,
+        success=success,
+        reason=reason,
+        address=address,
+        user_agent=user_agent[:300],
     )
     if account is None:
         return

@@ -32,7 +32,6 @@ from .forms import (
 )
 from .models import Account
 
-
 # --- sign in --------------------------------------------------------------------------------
 
 
@@ -50,8 +49,12 @@ def login_view(request):
         if services.login_address_throttled(address=address):
             form.add_error(None, _("Too many failed sign-ins from this address. Try again later."))
             services.login_record(
-                username=username, account=account, success=False, reason="throttled",
-                address=address, user_agent=agent,
+                username=username,
+                account=account,
+                success=False,
+                reason="throttled",
+                address=address,
+                user_agent=agent,
             )
         elif account is not None and account.is_locked():
             until = timezone.localtime(account.locked_until).strftime("%H:%M")
@@ -61,28 +64,42 @@ def login_view(request):
                 % {"time": until},
             )
             services.login_record(
-                username=username, account=account, success=False, reason="locked",
-                address=address, user_agent=agent,
+                username=username,
+                account=account,
+                success=False,
+                reason="locked",
+                address=address,
+                user_agent=agent,
             )
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
                 form.add_error(None, _("Wrong username or password."))
                 services.login_record(
-                    username=username, account=account, success=False, reason="bad_credentials",
-                    address=address, user_agent=agent,
+                    username=username,
+                    account=account,
+                    success=False,
+                    reason="bad_credentials",
+                    address=address,
+                    user_agent=agent,
                 )
             else:
                 login(request, user)
                 services.login_record(
-                    username=username, account=user, success=True, reason="",
-                    address=address, user_agent=agent,
+                    username=username,
+                    account=user,
+                    success=True,
+                    reason="",
+                    address=address,
+                    user_agent=agent,
                 )
                 next_url = request.POST.get("next") or request.GET.get("next") or ""
                 if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                     next_url = "/"
                 return redirect(next_url)
-    return render_form(request, "orgs/login.html", {"form": form, "next": request.GET.get("next", "")}, form)
+    return render_form(
+        request, "orgs/login.html", {"form": form, "next": request.GET.get("next", "")}, form
+    )
 
 
 @require_POST
@@ -162,7 +179,10 @@ def node_add(request):
 def node_edit(request, pk: int):
     node = selectors.node_get(viewer=request.user, pk=pk)
     initial = {
-        "name": node.name, "code": node.code, "type": node.type, "sort": node.sort,
+        "name": node.name,
+        "code": node.code,
+        "type": node.type,
+        "sort": node.sort,
         "supervises": list(node.supervises.all()),
     }
     form = NodeForm(request.POST or None, viewer=request.user, instance=node, initial=initial)
@@ -180,7 +200,9 @@ def node_move(request, pk: int):
     node = selectors.node_get(viewer=request.user, pk=pk)
     form = NodeMoveForm(request.POST or None, viewer=request.user, node=node)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.node_move, node=node, new_parent=form.cleaned_data["new_parent"]):
+        if call_service(
+            form, services.node_move, node=node, new_parent=form.cleaned_data["new_parent"]
+        ):
             request.operation_target = node
             messages.success(request, _("Node %(name)s was moved.") % {"name": node.name})
             return redirect("orgs:node_detail", pk=node.pk)
@@ -205,8 +227,14 @@ def node_toggle(request, pk: int):
 def node_export(request):
     nodes = selectors.node_list(viewer=request.user).select_related("parent")
     rows = (
-        (n.code, n.name, n.get_type_display(), n.parent.code if n.parent else "", n.depth,
-         _("yes") if n.is_active else _("no"))
+        (
+            n.code,
+            n.name,
+            n.get_type_display(),
+            n.parent.code if n.parent else "",
+            n.depth,
+            _("yes") if n.is_active else _("no"),
+        )
         for n in nodes
     )
     headers = [_("code"), _("name"), _("type"), _("parent code"), _("depth"), _("active")]
@@ -229,7 +257,8 @@ def person_list(request):
     search, node = _person_filters(request)
     people = selectors.person_list(viewer=request.user, search=search, node=node)
     return render(
-        request, "orgs/person_list.html",
+        request,
+        "orgs/person_list.html",
         {"page": paginate(request, people), "q": search, "filter_node": node},
     )
 
@@ -239,10 +268,26 @@ def person_export(request):
     search, node = _person_filters(request)
     people = selectors.person_list(viewer=request.user, search=search, node=node)
     rows = (
-        (p.name, p.resident_id, p.get_gender_display(), p.birth_date, p.org_node.name, p.rank, p.phone)
+        (
+            p.name,
+            p.resident_id,
+            p.get_gender_display(),
+            p.birth_date,
+            p.org_node.name,
+            p.rank,
+            p.phone,
+        )
         for p in people.iterator(chunk_size=1000)
     )
-    headers = [_("name"), _("resident ID"), _("gender"), _("birth date"), _("unit"), _("rank"), _("phone")]
+    headers = [
+        _("name"),
+        _("resident ID"),
+        _("gender"),
+        _("birth date"),
+        _("unit"),
+        _("rank"),
+        _("phone"),
+    ]
     return xlsx_response(filename="people.xlsx", title=_("People"), headers=headers, rows=rows)
 
 
@@ -252,7 +297,8 @@ def person_detail(request, pk: int):
     positions = selectors.position_list(viewer=request.user, person=person)
     form = PositionForm(viewer=request.user)
     return render(
-        request, "orgs/person_detail.html",
+        request,
+        "orgs/person_detail.html",
         {"person": person, "positions": positions, "position_form": form},
     )
 
@@ -263,8 +309,13 @@ def person_add(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = call_service(
-            form, services.person_create, name=data["name"], resident_id=data["resident_id"],
-            org_node=data["org_node"], rank=data["rank"], phone=data["phone"],
+            form,
+            services.person_create,
+            name=data["name"],
+            resident_id=data["resident_id"],
+            org_node=data["org_node"],
+            rank=data["rank"],
+            phone=data["phone"],
             is_cadre=data["is_cadre"],
         )
         if person:
@@ -291,14 +342,18 @@ def person_edit(request, pk: int):
 def position_add(request, pk: int):
     person = selectors.person_get(viewer=request.user, pk=pk)
     form = PositionForm(request.POST, viewer=request.user)
-    if form.is_valid() and call_service(form, services.position_add, person=person, **form.cleaned_data):
+    if form.is_valid() and call_service(
+        form, services.position_add, person=person, **form.cleaned_data
+    ):
         request.operation_target = person
         messages.success(request, _("The position was added."))
         return redirect("orgs:person_detail", pk=person.pk)
     positions = selectors.position_list(viewer=request.user, person=person)
     return render_form(
-        request, "orgs/person_detail.html",
-        {"person": person, "positions": positions, "position_form": form}, form,
+        request,
+        "orgs/person_detail.html",
+        {"person": person, "positions": positions, "position_form": form},
+        form,
     )
 
 
@@ -309,15 +364,22 @@ def position_add(request, pk: int):
 def account_list(request):
     search = request.GET.get("q", "").strip()
     accounts = selectors.account_list(viewer=request.user, search=search)
-    return render(request, "orgs/account_list.html", {"page": paginate(request, accounts), "q": search})
+    return render(
+        request, "orgs/account_list.html", {"page": paginate(request, accounts), "q": search}
+    )
 
 
 def _account_kwargs(data: dict) -> dict:
     return {
-        "username": data["username"], "display_name": data["display_name"],
-        "org_node": data["org_node"], "person": data["person_resident_id"],
-        "roles": data["roles"], "email": data["email"], "phone": data["phone"],
-        "is_active": data["is_active"], "password": data["password"] or None,
+        "username": data["username"],
+        "display_name": data["display_name"],
+        "org_node": data["org_node"],
+        "person": data["person_resident_id"],
+        "roles": data["roles"],
+        "email": data["email"],
+        "phone": data["phone"],
+        "is_active": data["is_active"],
+        "password": data["password"] or None,
     }
 
 
@@ -325,7 +387,9 @@ def _account_kwargs(data: dict) -> dict:
 def account_add(request):
     form = AccountForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
-        account = call_service(form, services.account_save, account=None, **_account_kwargs(form.cleaned_data))
+        account = call_service(
+            form, services.account_save, account=None, **_account_kwargs(form.cleaned_data)
+        )
         if account:
             request.operation_target = account
             messages.success(request, _("Account %(name)s was added.") % {"name": account.username})
@@ -337,15 +401,20 @@ def account_add(request):
 def account_edit(request, pk: int):
     account = selectors.account_get(viewer=request.user, pk=pk)
     initial = {
-        "username": account.username, "display_name": account.display_name,
+        "username": account.username,
+        "display_name": account.display_name,
         "org_node": account.org_node,
         "person_resident_id": account.person.resident_id if account.person else "",
-        "roles": [str(r.pk) for r in account.roles.all()], "email": account.email,
-        "phone": account.phone, "is_active": account.is_active,
+        "roles": [str(r.pk) for r in account.roles.all()],
+        "email": account.email,
+        "phone": account.phone,
+        "is_active": account.is_active,
     }
     form = AccountForm(request.POST or None, viewer=request.user, instance=account, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.account_save, account=account, **_account_kwargs(form.cleaned_data)):
+        if call_service(
+            form, services.account_save, account=account, **_account_kwargs(form.cleaned_data)
+        ):
             request.operation_target = account
             messages.success(request, _("Account %(name)s was saved.") % {"name": account.username})
             return redirect("orgs:account_list")
@@ -367,7 +436,9 @@ def account_unlock(request, pk: int):
 
 @require_perm("orgs:role:view")
 def role_list(request):
-    return render(request, "orgs/role_list.html", {"roles": selectors.role_list(viewer=request.user)})
+    return render(
+        request, "orgs/role_list.html", {"roles": selectors.role_list(viewer=request.user)}
+    )
 
 
 @require_perm("orgs:role:edit")
@@ -376,18 +447,30 @@ def role_edit(request, pk: int | None = None):
     initial = None
     if role:
         initial = {
-            "key": role.key, "name": role.name, "permissions": role.permissions,
-            "data_scope": role.data_scope, "listed_nodes": list(role.listed_nodes.all()),
-            "sort": role.sort, "is_active": role.is_active, "remark": role.remark,
+            "key": role.key,
+            "name": role.name,
+            "permissions": role.permissions,
+            "data_scope": role.data_scope,
+            "listed_nodes": list(role.listed_nodes.all()),
+            "sort": role.sort,
+            "is_active": role.is_active,
+            "remark": role.remark,
         }
     form = RoleForm(request.POST or None, viewer=request.user, instance=role, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = call_service(
-            form, services.role_save, role=role, key=data["key"], name=data["name"],
-            permissions=data["permissions"], data_scope=data["data_scope"],
-            listed_nodes=list(data["listed_nodes"]), sort=data["sort"],
-            is_active=data["is_active"], remark=data["remark"],
+            form,
+            services.role_save,
+            role=role,
+            key=data["key"],
+            name=data["name"],
+            permissions=data["permissions"],
+            data_scope=data["data_scope"],
+            listed_nodes=list(data["listed_nodes"]),
+            sort=data["sort"],
+            is_active=data["is_active"],
+            remark=data["remark"],
         )
         if saved:
             request.operation_target = saved
@@ -403,7 +486,9 @@ def role_edit(request, pk: int | None = None):
 def operation_log(request):
     search = request.GET.get("q", "").strip()
     entries = selectors.operation_log_list(viewer=request.user, search=search)
-    return render(request, "orgs/operation_log.html", {"page": paginate(request, entries), "q": search})
+    return render(
+        request, "orgs/operation_log.html", {"page": paginate(request, entries), "q": search}
+    )
 
 
 @require_perm("orgs:log:view")

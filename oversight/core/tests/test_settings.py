@@ -18,7 +18,11 @@ def settings_value(expression: str, **env) -> str:
     environment.update({"SECRET_KEY": "x" * 50, "OVERSIGHT_VAR_DIR": "/nonexistent", **env})
     result = subprocess.run(
         [sys.executable, "-c", f"from oversight import settings as s; print(s.{expression})"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     if result.returncode:
         raise ConfigurationError(result.stderr.strip().splitlines()[-1])
@@ -50,8 +54,13 @@ def test_it_defaults_to_sqlite_in_wal_mode_and_shanghai_time():
 
 
 def test_it_selects_postgresql_and_redis_from_urls():
-    env = {"DATABASE_URL": "postgres://u:p@db.example:5432/oversight", "REDIS_URL": "redis://r:6379/0"}
-    assert settings_value("DATABASES['default']['ENGINE']", **env) == "django.db.backends.postgresql"
+    env = {
+        "DATABASE_URL": "postgres://u:p@db.example:5432/oversight",
+        "REDIS_URL": "redis://r:6379/0",
+    }
+    assert (
+        settings_value("DATABASES['default']['ENGINE']", **env) == "django.db.backends.postgresql"
+    )
     assert settings_value("HUEY['huey_class']", **env) == "huey.RedisHuey"
 
 

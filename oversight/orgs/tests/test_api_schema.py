@@ -3,7 +3,10 @@ and the sibling-town officer never receives a row of the other town."""
 
 import base64
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
@@ -13,6 +16,17 @@ from oversight.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Calls go straight to the WSGI app, not through Django's test client, so the request
+    signals would close the test transaction's connection; detach them as the client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def basic(username: str) -> dict:
     token = base64.b64encode(f"{username}:{PASSWORD}".encode()).decode()
     return {"Authorization": f"Basic {token}"}
@@ -20,16 +34,16 @@ def basic(username: str) -> dict:
 
 @schema.parametrize()
 @settings(
-    max_examples=15, deadline=None,
+    max_examples=15,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_it_answers_every_generated_request_within_the_schema(case, county):
     response = case.call(headers=basic("town2"))
     case.validate_response(response, checks=(not_a_server_error, response_schema_conformance))
-    if response.status_code == 200:
+    if response.status_code == 200 and case.method == "GET":
         body = response.json()
         rows = body.get("results", [body]) if isinstance(body, dict) else body
         other_town = {county.town1.pk, county.village1a.pk, county.village1b.pk}
-        for row in rows:
-            assert row.get("id") not in other_town or "gender" in row
-            assert row.get("org_node") not in other_town
+        node_field = "id" if "/nodes/" in case.path else "org_node"
+        assert not {row[node_field] for row in rows} & other_town

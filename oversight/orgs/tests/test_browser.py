@@ -1,7 +1,6 @@
 """The main journey of the foundation in a real browser: sign in, switch language, browse and
 edit the org tree, be refused a page outside the role, and read the frame at phone width."""
 
-
 import pytest
 from playwright.sync_api import expect
 

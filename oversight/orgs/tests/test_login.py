@@ -6,7 +6,9 @@ from oversight.orgs.models import Account, LoginLog
 
 
 def attempt(client, username, password, address="10.0.0.1"):
-    return client.post("/orgs/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+    return client.post(
+        "/orgs/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 def test_it_signs_in_and_logs_it(county):
@@ -19,7 +21,10 @@ def test_it_signs_in_and_logs_it(county):
 def test_it_refuses_a_wrong_password_and_logs_it(county):
     response = attempt(Client(), "town1", "wrong")
     assert response.status_code == 400
-    assert "Wrong username or password" in response.content.decode() or "用户名或密码错误" in response.content.decode()
+    assert (
+        "Wrong username or password" in response.content.decode()
+        or "用户名或密码错误" in response.content.decode()
+    )
     assert LoginLog.objects.get().reason == "bad_credentials"
 
 
@@ -45,7 +50,9 @@ def test_it_resets_the_failure_count_after_a_success(county):
 
 
 def test_it_lets_an_administrator_unlock(county):
-    Account.objects.filter(pk=county.town1_officer.pk).update(failed_logins=9, locked_until="2999-01-01T00:00Z")
+    Account.objects.filter(pk=county.town1_officer.pk).update(
+        failed_logins=9, locked_until="2999-01-01T00:00Z"
+    )
     client = Client()
     client.force_login(county.admin)
     client.post(f"/orgs/accounts/{county.town1_officer.pk}/unlock/")
@@ -73,7 +80,9 @@ def test_it_does_not_follow_an_outside_next_url(county):
 def test_it_hashes_passwords_with_argon2_outside_tests():
     from oversight.core.tests.test_settings import settings_value
 
-    assert settings_value("PASSWORD_HASHERS[0]", OVERSIGHT_TESTING="false").endswith("Argon2PasswordHasher")
+    assert settings_value("PASSWORD_HASHERS[0]", OVERSIGHT_TESTING="false").endswith(
+        "Argon2PasswordHasher"
+    )
     assert make_password("x", hasher=Argon2PasswordHasher()).startswith("argon2$")
 
 

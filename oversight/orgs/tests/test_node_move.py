@@ -6,7 +6,9 @@ from oversight.orgs.models import OrgNode
 
 
 def test_it_rewrites_every_path_of_the_subtree(county):
-    deep = services.node_create(name="Group X", code="C-T1-V1-G", type="village", parent=county.village1a)
+    deep = services.node_create(
+        name="Group X", code="C-T1-V1-G", type="village", parent=county.village1a
+    )
     services.node_move(node=county.town1, new_parent=county.unit_b)
     for node in OrgNode.objects.all():
         expected = (node.parent.path if node.parent else "/") + f"{node.pk}/"
@@ -41,7 +43,9 @@ def test_it_moves_through_the_page(county):
     from oversight.conftest import client_for
 
     client = client_for(county.admin)
-    response = client.post(f"/orgs/nodes/{county.village2a.pk}/move/", {"new_parent": county.town1.pk})
+    response = client.post(
+        f"/orgs/nodes/{county.village2a.pk}/move/", {"new_parent": county.town1.pk}
+    )
     assert response.status_code == 302
     county.village2a.refresh_from_db()
     assert county.village2a.path == f"{county.town1.path}{county.village2a.pk}/"

@@ -25,7 +25,8 @@ def test_it_shows_the_administrator_every_entry(county):
 
 
 @pytest.mark.parametrize(
-    "url", ["/orgs/nodes/", "/orgs/accounts/", "/orgs/roles/", "/orgs/logs/operations/", "/system/dicts/"]
+    "url",
+    ["/orgs/nodes/", "/orgs/accounts/", "/orgs/roles/", "/orgs/logs/operations/", "/system/dicts/"],
 )
 def test_it_refuses_pages_outside_the_role(county, url):
     assert client_for(county.cadre).get(url).status_code == 403

@@ -20,9 +20,14 @@ def test_it_gives_the_all_scope_everything(county):
 
 
 def test_it_limits_own_and_below_to_the_subtree(county):
-    assert names(selectors.node_list(viewer=county.town1_officer)) == {"Town 1", "Village 1a", "Village 1b"}
+    assert names(selectors.node_list(viewer=county.town1_officer)) == {
+        "Town 1",
+        "Village 1a",
+        "Village 1b",
+    }
     assert names(selectors.person_list(viewer=county.town1_officer)) == {
-        "Person of Town 1", "Person of Village 1a",
+        "Person of Town 1",
+        "Person of Village 1a",
     }
 
 
@@ -30,28 +35,43 @@ def test_it_shows_the_sibling_town_nothing_of_the_other_town(county):
     sibling = county.town2_officer
     visible = set(selectors.node_list(viewer=sibling).values_list("pk", flat=True))
     assert not visible & {county.town1.pk, county.village1a.pk, county.village1b.pk}
-    assert not selectors.person_list(viewer=sibling).filter(org_node__path__startswith=county.town1.path).exists()
+    assert (
+        not selectors.person_list(viewer=sibling)
+        .filter(org_node__path__startswith=county.town1.path)
+        .exists()
+    )
 
 
 def test_it_limits_own_node_scope_to_the_node_itself(county):
     services.role_save(
-        role=county.role_clerk, key="clerk", name="clerk", permissions=county.role_clerk.permissions,
-        data_scope=Role.Scope.OWN, listed_nodes=[],
+        role=county.role_clerk,
+        key="clerk",
+        name="clerk",
+        permissions=county.role_clerk.permissions,
+        data_scope=Role.Scope.OWN,
+        listed_nodes=[],
     )
     assert names(selectors.node_list(viewer=county.clerk)) == {"Unit A"}
 
 
 def test_it_limits_listed_scope_to_the_listed_subtrees(county):
     services.role_save(
-        role=county.role_clerk, key="clerk", name="clerk", permissions=county.role_clerk.permissions,
-        data_scope=Role.Scope.LISTED, listed_nodes=[county.town2, county.unit_b],
+        role=county.role_clerk,
+        key="clerk",
+        name="clerk",
+        permissions=county.role_clerk.permissions,
+        data_scope=Role.Scope.LISTED,
+        listed_nodes=[county.town2, county.unit_b],
     )
     assert names(selectors.node_list(viewer=county.clerk)) == {"Town 2", "Village 2a", "Unit B"}
 
 
 def test_it_gives_a_stationed_group_its_supervised_units(county):
     assert names(selectors.node_list(viewer=county.group_officer)) == {
-        "Group 1", "Unit A", "Dept A1", "Window A2",
+        "Group 1",
+        "Unit A",
+        "Dept A1",
+        "Window A2",
     }
     assert "Person of Unit B" not in names(selectors.person_list(viewer=county.group_officer))
 
@@ -69,7 +89,11 @@ def test_it_gives_an_account_without_roles_nothing(county):
 
 def test_it_unions_the_scopes_of_several_roles(county):
     extra = services.role_save(
-        role=None, key="extra", name="extra", permissions=[], data_scope=Role.Scope.LISTED,
+        role=None,
+        key="extra",
+        name="extra",
+        permissions=[],
+        data_scope=Role.Scope.LISTED,
         listed_nodes=[county.unit_b],
     )
     county.town1_officer.roles.add(extra)
@@ -123,7 +147,10 @@ def test_it_exports_only_in_scope_people(county):
 def test_it_exports_only_in_scope_nodes(county):
     response = client_for(county.town2_officer).get("/orgs/nodes/export.xlsx")
     sheet = load_workbook(BytesIO(response.content)).active
-    assert {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"Town 2", "Village 2a"}
+    assert {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+        "Town 2",
+        "Village 2a",
+    }
 
 
 def test_it_filters_by_a_node_outside_scope_with_404(county):

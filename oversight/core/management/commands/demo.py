@@ -13,12 +13,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing when the database already has an org tree."
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has an org tree.",
         )
 
     def handle(self, *args, seed: int, if_empty: bool, **options):
         if if_empty and OrgNode.objects.exists():
-            self.stdout.write("The database already has data; the demonstration county was not loaded.")
+            self.stdout.write(
+                "The database already has data; the demonstration county was not loaded."
+            )
             return
         with transaction.atomic():
             demo.build(seed=seed, stdout=self.stdout)

@@ -19,13 +19,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
-        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument(
+            "--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2"))
+        )
 
     def handle(self, *args, bind: str, web_workers: int, **options):
         python = sys.executable
         gunicorn = [
-            python, "-m", "gunicorn", "oversight.wsgi:application", "--bind", bind,
-            "--workers", str(web_workers), "--access-logfile", "-", "--graceful-timeout", "10",
+            python,
+            "-m",
+            "gunicorn",
+            "oversight.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(web_workers),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
         ]
         worker = [python, "manage.py", "run_huey", "--logfile", str(settings.VAR_DIR / "huey.log")]
         children = [
