@@ -1,0 +1,151 @@
+"""The transparency log's tables: its head, leaves, tree nodes, checkpoints and verification runs.
+
+Rows here are only ever inserted (the head's size is the one value that changes); nothing
+cascades into them. References to accounts and org nodes carry no database constraint, so an
+account or a node can never be removed *through* the ledger, and removing one never rewrites a
+leaf: the leaf's bytes keep the ids it recorded.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LogHead(models.Model):
+    """The one row that says how many leaves the log holds.
+
+    Appends lock this row (``select_for_update``) so that concurrent writers on PostgreSQL take
+    turns and the leaf indexes form one gapless sequence; SQLite serialises writers already.
+    """
+
+    ONE = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONE)
+    size = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ledger head")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="ledger_head_single")]
+
+    def __str__(self) -> str:
+        return f"ledger of {self.size}"
+
+
+class Leaf(models.Model):
+    """One event of the log: its canonical bytes and the columns they are made of.
+
+    ``data`` is what the tree hashes; every other column is re-derivable from it and
+    ``verify_ledger`` checks that the two agree. ``private`` holds the clear values (with the
+    salts) of the protected keys, which the public bytes carry only as salted digests.
+    """
+
+    index = models.BigIntegerField(_("ledger index"), primary_key=True)
+    data = models.BinaryField(_("leaf bytes"))
+    hash = models.BinaryField(_("leaf hash"), max_length=32)
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_node = models.ForeignKey(
+        "orgs.OrgNode",
+        verbose_name=_("org node"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=120, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=100)
+    target_id = models.CharField(_("target id"), max_length=64)
+    before_digest = models.CharField(_("digest before"), max_length=64, blank=True)
+    after_digest = models.CharField(_("digest after"), max_length=64, blank=True)
+    details = models.TextField(_("details"), blank=True)  # canonical JSON, public form
+    private = models.TextField(blank=True)  # canonical JSON: {key: {"salt", "value"}}
+    content_digest = models.CharField(_("content digest"), max_length=64, blank=True)
+    # Canonical JSON of a fixed record; NULL (not "") marks an ordinary event.
+    fixed_content = models.TextField(null=True, blank=True)  # noqa: DJ001
+    content_public = models.BooleanField(_("public record"), default=False)
+
+    class Meta:
+        ordering = ["index"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "index"], name="ledger_leaf_target"),
+            models.Index(fields=["actor", "index"], name="ledger_leaf_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.action} {self.target_type}:{self.target_id}"
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.fixed_content is not None
+
+
+class Node(models.Model):
+    """The root of a complete perfect subtree: (level L, index i) covers leaves
+    [i * 2**L, (i + 1) * 2**L); level 0 holds the leaf hashes. See tlog.merkle."""
+
+    pk = models.CompositePrimaryKey("level", "index")
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        verbose_name = _("ledger tree node")
+
+    def __str__(self) -> str:
+        return f"node ({self.level}, {self.index})"
+
+
+class Checkpoint(models.Model):
+    """A signed checkpoint (C2SP tlog-checkpoint in a signed note) of the first ``size`` leaves."""
+
+    size = models.BigIntegerField(_("tree size"), unique=True)
+    root = models.BinaryField(_("root hash"), max_length=32)
+    note = models.TextField(_("signed checkpoint"))
+    key_id = models.CharField(_("key id"), max_length=8)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-size"]
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size}"
+
+
+class VerificationRun(models.Model):
+    """One full recomputation by ``verify_ledger``, with what did not match."""
+
+    MAX_STORED_MISMATCHES = 1000
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    ok = models.BooleanField(_("all verified"), default=False)
+    size = models.BigIntegerField(_("leaves verified"), default=0)
+    nodes = models.BigIntegerField(_("nodes verified"), default=0)
+    checkpoints = models.IntegerField(_("checkpoints verified"), default=0)
+    mismatch_count = models.IntegerField(_("mismatches"), default=0)
+    mismatches = models.JSONField(_("mismatch list"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("ledger verification")
+        verbose_name_plural = _("ledger verifications")
+
+    def __str__(self) -> str:
+        return f"verification {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,314 @@
+"""Every write to the ledger: appending events, fixing records, issuing checkpoints, receipts.
+
+Other apps call ``record`` from their own services, inside the transaction that makes the
+change, as the last write before it commits::
+
+    from oversight.ledger import services as ledger
+    from oversight.ledger.targets import snapshot
+
+    @transaction.atomic
+    def matter_assign(*, matter, assignee, actor):
+        before = snapshot(matter)
+        matter.assignee = assignee
+        matter.save(update_fields=["assignee"])
+        ledger.record(actor=actor, action="matters.matter.assign", target=matter,
+                      before=before, after=snapshot(matter))
+
+The append joins the caller's transaction, so the change and its leaf commit or roll back
+together. On PostgreSQL it locks the log's head row until that transaction ends, so keep the
+call near the end of the transaction: every writer of the platform queues there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from oversight.lib.canonical import canonical_json, digest
+
+from . import keys, leaves, store, verify
+from .models import Checkpoint, Leaf, LogHead, Node, VerificationRun
+from .targets import Target, kind_of, resolve
+from .tlog import Checkpoint as SignedCheckpoint
+from .tlog import (
+    CheckpointError,
+    ProofError,
+    build_receipt,
+    consistency_proof,
+    inclusion_proof,
+    leaf_hash,
+    nodes_completed_by_appends,
+    nodes_needed,
+    open_note,
+    root,
+    sign_checkpoint,
+    verify_consistency,
+)
+from .tlog.merkle import MemoryStore
+
+log = logging.getLogger(__name__)
+
+MAX_ACTION_LENGTH = 120
+
+
+class LedgerInconsistent(RuntimeError):
+    """The stored log contradicts a checkpoint it signed; nothing new is signed."""
+
+
+@dataclass
+class Event:
+    """One event to append; ``record`` builds one, ``record_many`` takes several."""
+
+    actor: Any  # an Account, or None for the system itself
+    action: str
+    target: models.Model | Target | tuple[str, Any]
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    fixed_content: Mapping[str, Any] | None = None
+    details: Mapping[str, Any] | None = None
+    protected: Iterable[str] = field(default=())
+    public: bool = False
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | Target | tuple[str, Any],
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    fixed_content: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
+    protected: Iterable[str] = (),
+) -> Leaf:
+    """Append one event to the log in the caller's transaction and return its leaf.
+
+    ``before`` and ``after`` are the target's state as dicts (see ``targets.snapshot``); the
+    leaf keeps only their digests. ``details`` are public facts shown in the leaf; keys that the
+    target's kind declares protected (or listed in ``protected``) appear only as salted
+    digests. ``fixed_content`` makes the record fixed: the leaf carries its digest (prefer
+    ``fix_record``). Raises ValueError or TypeError for values with no canonical form, before
+    anything is written.
+    """
+    event = Event(
+        actor=actor,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+        fixed_content=fixed_content,
+        details=details,
+        protected=protected,
+    )
+    return _append([event])[0]
+
+
+def record_many(events: Sequence[Event]) -> list[Leaf]:
+    """Append several events at once (one lock, one insert per table): for imports and batches."""
+    return _append(list(events)) if events else []
+
+
+def fix_record(
+    *,
+    actor,
+    record_type: str,
+    record_id: Any,
+    content: Mapping[str, Any],
+    action: str = "",
+    public: bool = True,
+    details: Mapping[str, Any] | None = None,
+) -> Leaf:
+    """Declare a record fixed: its leaf carries the digest of ``content``, kept with the leaf.
+
+    ``content`` is what the record says (for a published record, exactly what its public page
+    shows). A public fixed record's receipt can be downloaded by anyone; a non-public one only
+    by supervisors whose scope covers it. Fixing the same record again (a correction) appends
+    a new leaf; the latest one is what ``verify_ledger`` compares the record with.
+    """
+    event = Event(
+        actor=actor,
+        action=action or f"{record_type}.fix",
+        target=(record_type, record_id),
+        before=None,
+        after=content,
+        fixed_content=content,
+        details=details,
+        public=public,
+    )
+    return _append([event])[0]
+
+
+def _prepare(event: Event) -> Leaf:
+    """A Leaf row without its index, time and bytes: everything that can fail, done first."""
+    action = (event.action or "").strip()
+    if not action or len(action) > MAX_ACTION_LENGTH:
+        raise ValueError(f"a ledger action is 1 to {MAX_ACTION_LENGTH} characters")
+    target_type, target_id = resolve(event.target)
+    kind = kind_of(target_type)
+    protected = set(event.protected) | set(kind.protected if kind else ())
+    public_details, private = leaves.split_details(event.details, protected)
+    fixed = canonical_json(event.fixed_content) if event.fixed_content is not None else None
+    actor = event.actor
+    return Leaf(
+        actor_id=actor.pk if actor is not None else None,
+        actor_node_id=getattr(actor, "org_node_id", None) if actor is not None else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        before_digest=digest(event.before) if event.before is not None else "",
+        after_digest=digest(event.after) if event.after is not None else "",
+        details=leaves.text(public_details),
+        private=leaves.text(private),
+        content_digest=digest(event.fixed_content) if fixed is not None else "",
+        fixed_content=fixed.decode("utf-8") if fixed is not None else None,
+        content_public=bool(event.public and fixed is not None),
+    )
+
+
+def _lock_head() -> LogHead:
+    head, _ = LogHead.objects.select_for_update().get_or_create(id=LogHead.ONE)
+    return head
+
+
+def _append(events: list[Event]) -> list[Leaf]:
+    rows = [_prepare(event) for event in events]
+    with transaction.atomic():
+        head = _lock_head()
+        start = head.size
+        now = timezone.now()
+        for offset, row in enumerate(rows):
+            row.index = start + offset
+            row.at = now
+            row.data = leaves.row_bytes(row.__dict__)
+            row.hash = leaf_hash(row.data)
+        existing = MemoryStore.from_nodes(store.fetch_nodes(store.frontier(start)))
+        completed = nodes_completed_by_appends(existing, start, [row.hash for row in rows])
+        Leaf.objects.bulk_create(rows)
+        Node.objects.bulk_create(
+            [Node(level=level, index=index, hash=value) for level, index, value in completed]
+        )
+        head.size = start + len(rows)
+        head.updated_at = now
+        head.save(update_fields=["size", "updated_at"])
+    return rows
+
+
+# --- reading the tree ---------------------------------------------------------------------
+
+
+def size() -> int:
+    """The number of leaves committed so far."""
+    return LogHead.objects.filter(id=LogHead.ONE).values_list("size", flat=True).first() or 0
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-size").first()
+
+
+# --- checkpoints ----------------------------------------------------------------------------
+
+
+def issue_checkpoint() -> Checkpoint | None:
+    """Sign a checkpoint of the whole log if it has grown since the last one; else None.
+
+    Before signing, the new tree is proved consistent with the last signed checkpoint (read
+    from its signed note, not from its columns). If it is not, or if that note no longer
+    verifies with the key, LedgerInconsistent is raised and nothing is signed: the log never
+    signs two checkpoints that contradict each other.
+    """
+    with transaction.atomic():
+        head = _lock_head()
+        new_size = head.size
+        last = latest_checkpoint()
+        if last is not None and new_size <= last.size:
+            if new_size < last.size:
+                raise LedgerInconsistent(
+                    f"the log holds {new_size} leaves but checkpoint {last.size} was signed"
+                )
+            return None
+        signer = keys.signer()
+        wanted = nodes_needed(root, new_size) if new_size else []
+        if last is not None and last.size > 0:
+            wanted += nodes_needed(consistency_proof, last.size, new_size)
+        nodes = MemoryStore.from_nodes(store.fetch_nodes(set(wanted)))
+        new_root = root(nodes, new_size)
+        if last is not None and last.size > 0:
+            try:
+                signed = open_note(last.note, signer.verifier, origin=keys.key_name())
+            except CheckpointError as exc:
+                raise LedgerInconsistent(
+                    f"the last checkpoint ({last.size}) does not verify: {exc}"
+                ) from exc
+            try:
+                verify_consistency(
+                    size1=signed.size,
+                    size2=new_size,
+                    root1=signed.root,
+                    root2=new_root,
+                    proof=consistency_proof(nodes, signed.size, new_size),
+                )
+            except ProofError as exc:
+                raise LedgerInconsistent(
+                    f"the log of {new_size} leaves does not extend checkpoint {signed.size}: {exc}"
+                ) from exc
+        body = SignedCheckpoint(keys.key_name(), new_size, new_root)
+        note = sign_checkpoint(body, signer)
+        checkpoint = Checkpoint.objects.create(
+            size=new_size, root=new_root, note=note, key_id=signer.key_id.hex()
+        )
+    log.info("ledger checkpoint issued at size %s", new_size)
+    return checkpoint
+
+
+def current_checkpoint(*, covering: int = 0) -> Checkpoint:
+    """The latest checkpoint, issuing one first if none exists or it covers fewer than
+    ``covering`` leaves."""
+    checkpoint = latest_checkpoint()
+    if checkpoint is None or checkpoint.size < covering:
+        checkpoint = issue_checkpoint() or latest_checkpoint()
+    assert checkpoint is not None  # issue_checkpoint signs even the empty log's first one
+    return checkpoint
+
+
+# --- receipts -------------------------------------------------------------------------------
+
+
+def receipt_for(leaf: Leaf) -> dict[str, Any]:
+    """A receipt for a fixed record's leaf: the record, the leaf, its inclusion proof in the
+    latest checkpoint, and that checkpoint (issued first if none covers the leaf yet)."""
+    if leaf.fixed_content is None:
+        raise ValueError(f"leaf {leaf.index} does not fix a record")
+    checkpoint = current_checkpoint(covering=leaf.index + 1)
+    proof = store.run(inclusion_proof, leaf.index, checkpoint.size)
+    return build_receipt(
+        record=json.loads(leaf.fixed_content),
+        leaf=bytes(leaf.data),
+        index=leaf.index,
+        tree_size=checkpoint.size,
+        inclusion_proof=proof,
+        checkpoint=checkpoint.note,
+    )
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+def run_verification() -> tuple[VerificationRun, verify.Report]:
+    """Recompute the whole ledger (see ``verify``) and keep the outcome as a VerificationRun."""
+    run = VerificationRun.objects.create(started_at=timezone.now())
+    report = verify.verify_ledger()
+    run.finished_at = timezone.now()
+    run.ok = report.ok
+    run.size, run.nodes, run.checkpoints = report.size, report.nodes, report.checkpoints
+    run.mismatch_count = len(report.mismatches)
+    run.mismatches = [
+        m.as_dict() for m in report.mismatches[: VerificationRun.MAX_STORED_MISMATCHES]
+    ]
+    run.save()
+    return run, report

@@ -1,0 +1,168 @@
+"""What the ledger knows about the records it points at: how to name them, how to re-read them,
+and which of their keys are protected.
+
+An app declares its kinds of target in ``<app>/ledger_targets.py``; the ledger collects them at
+start-up::
+
+    # oversight/disclosure/ledger_targets.py
+    from oversight.ledger.targets import TargetKind
+    from .selectors import publication_public_content
+
+    TARGETS = [
+        TargetKind(
+            type="disclosure.publication",          # what record(target=...) resolves to
+            snapshot=publication_public_content,    # record id (str) -> dict, or None if gone
+            protected=("reporter_name",),           # details keys shown only as digests
+        ),
+    ]
+
+``snapshot`` is needed for fixed records: ``verify_ledger`` calls it for the last fixed leaf of
+each record and compares the digest of what it returns with the leaf's ``content_digest``, so a
+row changed behind the platform's back is named. Ordinary events need no snapshot: their leaves
+are re-derived from the stored columns.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models.fields.files import FieldFile
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    """One kind of record the ledger points at."""
+
+    type: str
+    snapshot: Callable[[str], dict[str, Any] | None] | None = None
+    protected: tuple[str, ...] = ()
+    table: str = ""  # for mismatch reports; a model label's table by default
+
+    def table_name(self) -> str:
+        if self.table:
+            return self.table
+        model = model_for(self.type)
+        return model._meta.db_table if model is not None else self.type
+
+
+@dataclass(frozen=True)
+class Target:
+    """A record named by type and id, for targets that are not model instances."""
+
+    type: str
+    id: str
+
+
+_KINDS: dict[str, TargetKind] = {}
+_DISCOVERED = False
+
+
+def register(kind: TargetKind) -> TargetKind:
+    """Declare a kind of target; declaring the same type twice is an error."""
+    if kind.type in _KINDS and _KINDS[kind.type] is not kind:
+        raise ValueError(f"ledger target {kind.type} declared twice")
+    _KINDS[kind.type] = kind
+    return kind
+
+
+def unregister(target_type: str) -> None:
+    """Forget a kind (tests register temporary ones)."""
+    _KINDS.pop(target_type, None)
+
+
+def kind_of(target_type: str) -> TargetKind | None:
+    return _KINDS.get(target_type)
+
+
+def kinds() -> list[TargetKind]:
+    return list(_KINDS.values())
+
+
+def autodiscover() -> None:
+    """Collect TARGETS from every installed oversight app's ``ledger_targets`` module, once."""
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    _DISCOVERED = True
+    for config in apps.get_app_configs():
+        if not config.name.startswith("oversight."):
+            continue
+        module_name = f"{config.name}.ledger_targets"
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        for kind in module.TARGETS:
+            register(kind)
+
+
+def model_for(target_type: str) -> type[models.Model] | None:
+    """The model whose label is ``target_type`` ("orgs.orgnode"), if any."""
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def resolve(target: models.Model | Target | tuple[str, Any]) -> tuple[str, str]:
+    """(type, id) of a target: a saved model instance, a Target, or a (type, id) pair."""
+    if isinstance(target, models.Model):
+        if target.pk is None:
+            raise ValueError("a ledger target must be saved before it is recorded")
+        return target._meta.label_lower, str(target.pk)
+    if isinstance(target, Target):
+        return target.type, str(target.id)
+    if isinstance(target, tuple) and len(target) == 2:
+        return str(target[0]), str(target[1])
+    raise TypeError(f"cannot name a ledger target from {type(target).__name__}")
+
+
+def snapshot(
+    instance: models.Model, *, fields: Iterable[str] | None = None, exclude: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The concrete fields of a model instance as a dict, for ``before``/``after`` digests.
+
+    Keys are attribute names (``org_node_id`` for a foreign key); files become their names,
+    binary values base64. Many-to-many relations are not included: record them as their own
+    event or pass them in explicitly.
+    """
+    wanted = set(fields) if fields is not None else None
+    skipped = set(exclude)
+    result: dict[str, Any] = {}
+    for model_field in instance._meta.concrete_fields:
+        name = model_field.attname
+        if (wanted is not None and name not in wanted and model_field.name not in wanted) or (
+            name in skipped or model_field.name in skipped
+        ):
+            continue
+        value = getattr(instance, name)
+        if isinstance(value, FieldFile):
+            value = value.name or None
+        elif isinstance(value, bytes | bytearray | memoryview):
+            value = base64.b64encode(bytes(value)).decode("ascii")
+        result[name] = value
+    return result
+
+
+def model_snapshot(
+    model: type[models.Model], *, fields: Iterable[str] | None = None, exclude: Iterable[str] = ()
+) -> Callable[[str], dict[str, Any] | None]:
+    """A ``snapshot`` function for TargetKind that re-reads one row of ``model`` by id."""
+    fields = tuple(fields) if fields is not None else None
+    exclude = tuple(exclude)
+
+    def read(record_id: str) -> dict[str, Any] | None:
+        instance = model._default_manager.filter(pk=record_id).first()
+        if instance is None:
+            return None
+        return snapshot(instance, fields=fields, exclude=exclude)
+
+    return read

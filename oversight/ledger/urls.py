@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ledger"
+
+urlpatterns = [
+    # Public, no sign-in: what anyone needs to check the log.
+    path("checkpoint", views.checkpoint, name="checkpoint"),
+    path("key", views.public_key, name="key"),
+    path("leaf/<str:index>", views.leaf, name="leaf"),
+    path("proof/inclusion", views.inclusion_proof, name="inclusion_proof"),
+    path("proof/consistency", views.consistency_proof, name="consistency_proof"),
+    path("receipt/<str:index>", views.receipt, name="receipt"),
+    path("records/<int:index>/", views.record, name="record"),
+    # Supervisors.
+    path("trace/", views.trace, name="trace"),
+    path("trace/<int:index>/", views.entry, name="entry"),
+    path("state/", views.state, name="state"),
+    path("state/verify/", views.verify, name="verify"),
+]
