@@ -360,7 +360,10 @@ def _check_checkpoints(
                     CHECKPOINT_TABLE,
                     row,
                     None,
-                    _("not consistent with checkpoint %(other)s (size %(size)s): %(reason)s"),
+                    _(
+                        "the log no longer proves it consistent with checkpoint %(other)s "
+                        "(size %(size)s): %(reason)s"
+                    ),
                     other=previous[0],
                     size=previous[1],
                     reason=str(exc),

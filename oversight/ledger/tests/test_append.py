@@ -1,0 +1,207 @@
+"""Appending through the database: the stored tree agrees with an oracle written from RFC 9162,
+appends share the caller's transaction, and leaves carry digests, details and protections."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from django.db import transaction
+
+from oversight.ledger import services, store
+from oversight.ledger.models import Leaf, LogHead, Node
+from oversight.ledger.services import Event
+from oversight.ledger.targets import Target, TargetKind, register, snapshot, unregister
+from oversight.ledger.tlog import consistency_proof, inclusion_proof, iter_complete_nodes, root
+from oversight.lib.canonical import canonical_json, digest
+
+
+def sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+class Oracle:
+    """MTH, PATH and PROOF of RFC 9162 §2.1, literally, over a list of leaf bytes."""
+
+    def __init__(self, leaves: list[bytes]) -> None:
+        self.leaves = leaves
+        self.memo: dict[tuple[int, int], bytes] = {}
+
+    @staticmethod
+    def k(n: int) -> int:
+        k = 1
+        while k * 2 < n:
+            k *= 2
+        return k
+
+    def mth(self, lo: int, hi: int) -> bytes:
+        if (lo, hi) not in self.memo:
+            if hi - lo == 1:
+                value = sha(b"\x00" + self.leaves[lo])
+            else:
+                k = self.k(hi - lo)
+                value = sha(b"\x01" + self.mth(lo, lo + k) + self.mth(lo + k, hi))
+            self.memo[(lo, hi)] = value
+        return self.memo[(lo, hi)]
+
+    def path(self, m: int, lo: int, hi: int) -> list[bytes]:
+        if hi - lo == 1:
+            return []
+        k = self.k(hi - lo)
+        if m < k:
+            return self.path(m, lo, lo + k) + [self.mth(lo + k, hi)]
+        return self.path(m - k, lo + k, hi) + [self.mth(lo, lo + k)]
+
+    def subproof(self, m: int, lo: int, hi: int, complete: bool) -> list[bytes]:
+        n = hi - lo
+        if m == n:
+            return [] if complete else [self.mth(lo, hi)]
+        k = self.k(n)
+        if m <= k:
+            return self.subproof(m, lo, lo + k, complete) + [self.mth(lo + k, hi)]
+        return self.subproof(m - k, lo + k, hi, False) + [self.mth(lo, lo + k)]
+
+
+def stored_leaves() -> list[bytes]:
+    return [bytes(data) for data in Leaf.objects.order_by("index").values_list("data", flat=True)]
+
+
+def stored_nodes() -> dict[tuple[int, int], bytes]:
+    return {(lv, i): bytes(h) for lv, i, h in Node.objects.values_list("level", "index", "hash")}
+
+
+@pytest.mark.django_db
+def test_it_agrees_with_the_rfc_oracle_on_every_size_and_proof(county):
+    for n in range(40):
+        services.record(
+            actor=county.admin, action="test.step", target=county.town1, before={"n": n}, after=None
+        )
+    oracle = Oracle(stored_leaves())
+    for size in range(1, 41):
+        assert store.run(root, size) == oracle.mth(0, size)
+        for index in range(size):
+            assert store.run(inclusion_proof, index, size) == oracle.path(index, 0, size)
+        for first in range(1, size + 1):
+            assert store.run(consistency_proof, first, size) == oracle.subproof(
+                first, 0, size, True
+            )
+
+
+@pytest.mark.django_db
+def test_it_stores_exactly_the_complete_nodes_whether_appended_alone_or_in_batches(county):
+    for n in range(11):
+        services.record(
+            actor=None, action="test.one", target=("test.thing", n), before=None, after={}
+        )
+    batch = [
+        Event(actor=county.clerk, action="test.many", target=("test.thing", n)) for n in range(37)
+    ]
+    leaves = services.record_many(batch)
+    assert [leaf.index for leaf in leaves] == list(range(11, 48))
+    expected = {
+        (lv, i): h for lv, i, h in iter_complete_nodes(sha(b"\x00" + d) for d in stored_leaves())
+    }
+    assert stored_nodes() == expected
+    assert LogHead.objects.get().size == 48
+
+
+@pytest.mark.django_db
+def test_it_commits_and_rolls_back_with_the_change_it_records(county):
+    services.record(
+        actor=county.admin, action="test.kept", target=county.town1, before=None, after={}
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        county.town1.name = "Renamed"
+        county.town1.save()
+        services.record(
+            actor=county.admin, action="test.lost", target=county.town1, before=None, after={}
+        )
+        raise RuntimeError("the change fails after its leaf was written")
+    assert list(Leaf.objects.values_list("action", flat=True)) == ["test.kept"]
+    assert LogHead.objects.get().size == 1
+    assert Node.objects.count() == 1
+    county.town1.refresh_from_db()
+    assert county.town1.name == "Town 1"
+
+
+@pytest.mark.django_db
+def test_it_refuses_what_has_no_canonical_form_before_writing_anything(county):
+    with pytest.raises(TypeError, match=r"\$\.tags"):
+        services.record(
+            actor=None, action="test.bad", target=county.town1, before={"tags": {1}}, after=None
+        )
+    with pytest.raises(ValueError, match="action"):
+        services.record(actor=None, action="", target=county.town1, before=None, after=None)
+    assert not Leaf.objects.exists()
+    assert services.size() == 0
+
+
+@pytest.mark.django_db
+def test_it_writes_the_event_as_canonical_bytes_with_digests(county):
+    before = snapshot(county.town1)
+    county.town1.name = "Town One"
+    county.town1.save()
+    after = snapshot(county.town1)
+    leaf = services.record(
+        actor=county.town1_officer,
+        action="orgs.node.rename",
+        target=county.town1,
+        before=before,
+        after=after,
+    )
+    data = bytes(leaf.data)
+    fields = json.loads(data)
+    assert canonical_json(fields) == data
+    assert fields["index"] == 0 and fields["v"] == 1
+    assert fields["actor"] == county.town1_officer.pk
+    assert fields["actor_node"] == county.town1.pk
+    assert fields["target"] == {"type": "orgs.orgnode", "id": str(county.town1.pk)}
+    assert fields["before"] == digest(before) and fields["after"] == digest(after)
+    assert "content_digest" not in fields and "details" not in fields
+    assert bytes(leaf.hash) == sha(b"\x00" + data)
+    assert leaf.actor_node_id == county.town1.pk
+
+
+@pytest.mark.django_db
+def test_it_snapshots_the_concrete_fields_of_a_model(county):
+    values = snapshot(county.village1a)
+    assert values["name"] == "Village 1a"
+    assert values["parent_id"] == county.town1.pk
+    assert "supervises" not in values
+    assert snapshot(county.village1a, fields=["name", "code"]) == {
+        "name": "Village 1a",
+        "code": "C-T1-V1",
+    }
+    assert "path" not in snapshot(county.village1a, exclude=["path"])
+    digest(values)  # every value has a canonical form
+
+
+@pytest.fixture
+def complaint_kind():
+    kind = register(TargetKind(type="test.complaint", protected=("reporter",)))
+    yield kind
+    unregister(kind.type)
+
+
+@pytest.mark.django_db
+def test_it_shows_protected_details_only_as_salted_digests(county, complaint_kind, client):
+    leaf = services.record(
+        actor=county.clerk,
+        action="test.complaint.receive",
+        target=Target("test.complaint", "9"),
+        before=None,
+        after={"text": "..."},
+        details={"reporter": "Wang Fang", "channel": "letter"},
+    )
+    public = json.loads(bytes(leaf.data))
+    assert public["details"]["channel"] == "letter"
+    commitment = public["details"]["reporter"]
+    assert set(commitment) == {"sha256"}
+    assert commitment["sha256"] != digest("Wang Fang")
+    private = json.loads(leaf.private)["reporter"]
+    assert private["value"] == "Wang Fang"
+    assert digest({"salt": private["salt"], "value": "Wang Fang"}) == commitment["sha256"]
+    served = client.get(f"/ledger/leaf/{leaf.index}").content
+    assert served == bytes(leaf.data)
+    assert b"Wang Fang" not in served
