@@ -1,0 +1,319 @@
+"""Every write of notifications: sending, delivering by other channels, reading, choosing.
+
+Other apps call ``notify`` from their own services, inside their transaction: the inbox rows
+are written with the change that caused them, and the other channels are tried only once that
+transaction commits (a rolled-back change sends nothing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .channels import DeliveryError, external_channels, get_channel
+from .kinds import get_kind
+from .models import TITLE_MAX, Delivery, Notification, Preference
+
+log = logging.getLogger("notify")
+
+KEY_MAX = 200
+TASK_CHUNK = 200
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    target=None,
+    dedupe_key: str | None = None,
+) -> list[Notification]:
+    """Put a notification in each recipient's inbox and schedule its other channels.
+
+    ``recipients`` are accounts (duplicates and inactive accounts are dropped). ``kind`` must be
+    declared (``notify.kinds``). ``target`` is the record the message is about: a saved model
+    instance or a ``(type, id)`` pair. With a ``dedupe_key``, a recipient who already has a
+    notification with that key gets nothing new, however often or concurrently this is called.
+    Returns the notifications stored now. Deliveries by email, SMS and WeChat Work are created
+    here and attempted by a background task after the caller's transaction commits, through
+    the channels each recipient chose for this kind (the kind's defaults otherwise).
+    """
+    declared = get_kind(kind)
+    if declared is None:
+        raise ValueError(f"notification kind {kind!r} is not declared")
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("A notification needs a title.")})
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1] + "…"
+    if len(url) > 500:
+        raise ValidationError({"url": _("The link is longer than 500 characters.")})
+    target_type, target_id = _name_target(target)
+    key = (dedupe_key or "").strip()
+    if len(key) > KEY_MAX:
+        key = "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    accounts: dict[int, object] = {}
+    for account in recipients:
+        if account is not None and account.is_active and account.pk not in accounts:
+            accounts[account.pk] = account
+    if not accounts:
+        return []
+
+    with transaction.atomic():
+        if key:
+            already = set(
+                Notification.objects.filter(recipient_id__in=accounts, dedupe_key=key).values_list(
+                    "recipient_id", flat=True
+                )
+            )
+        else:
+            already = set()
+        rows = [
+            Notification(
+                recipient=account,
+                kind=kind,
+                title=title,
+                body=body or "",
+                url=url or "",
+                target_type=target_type,
+                target_id=target_id,
+                dedupe_key=key,
+            )
+            for pk, account in accounts.items()
+            if pk not in already
+        ]
+        created = _store(rows, deduplicated=bool(key))
+        deliveries = Delivery.objects.bulk_create(_plan_deliveries(created, declared))
+        delivery_ids = [d.pk for d in deliveries]
+        if delivery_ids:
+            transaction.on_commit(partial(_schedule, delivery_ids))
+    return created
+
+
+def _name_target(target) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    if isinstance(target, models.Model):
+        if target.pk is None:
+            raise ValueError("a notification's target must be saved first")
+        return target._meta.label_lower, str(target.pk)
+    if isinstance(target, tuple) and len(target) == 2:
+        return str(target[0])[:64], str(target[1])[:64]
+    raise TypeError(f"cannot name a notification target from {type(target).__name__}")
+
+
+def _store(rows: list[Notification], *, deduplicated: bool) -> list[Notification]:
+    """Insert ``rows``; when another transaction stored the same key meanwhile, skip those."""
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        if not deduplicated:
+            raise
+    created = []
+    for row in rows:
+        row.pk = None
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            continue
+        created.append(row)
+    return created
+
+
+def _plan_deliveries(notifications: list[Notification], kind) -> list[Delivery]:
+    channels = external_channels()
+    if not notifications or not channels:
+        return []
+    chosen = {
+        (account_id, channel): enabled
+        for account_id, channel, enabled in Preference.objects.filter(
+            account_id__in={n.recipient_id for n in notifications}, kind=kind.code
+        ).values_list("account_id", "channel", "enabled")
+    }
+    return [
+        Delivery(notification=notification, channel=channel.code)
+        for notification in notifications
+        for channel in channels
+        if chosen.get(
+            (notification.recipient_id, channel.code), channel.code in kind.default_channels
+        )
+    ]
+
+
+def _schedule(delivery_ids: list[int]) -> None:
+    from . import tasks
+
+    for start in range(0, len(delivery_ids), TASK_CHUNK):
+        tasks.deliver_task(delivery_ids[start : start + TASK_CHUNK])
+
+
+# --- delivering -----------------------------------------------------------------------------
+
+
+def deliver(*, delivery_ids: Iterable[int]) -> dict[str, int]:
+    """Attempt the waiting or failed deliveries among ``delivery_ids``; count the outcomes.
+
+    Each delivery is claimed first (one conditional UPDATE), so two workers given the same id
+    send it once. A channel that fails marks its own delivery failed and the others go on.
+    """
+    counts: dict[str, int] = {}
+    candidates = Delivery.objects.filter(
+        pk__in=list(delivery_ids), state__in=(Delivery.State.PENDING, Delivery.State.FAILED)
+    ).select_related("notification__recipient__person")
+    for delivery in candidates:
+        state = _attempt(delivery)
+        if state:
+            counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def _attempt(delivery: Delivery) -> str | None:
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        pk=delivery.pk, state=delivery.state, attempts=delivery.attempts
+    ).update(state=Delivery.State.SENDING, updated_at=now)
+    if not claimed:
+        return None
+    notification = delivery.notification
+    recipient = notification.recipient
+    channel = get_channel(delivery.channel)
+    delivery.error = ""
+    if channel is None:
+        delivery.state = Delivery.State.SKIPPED
+        delivery.error = "channel not enabled"
+    elif not recipient.is_active:
+        delivery.state = Delivery.State.SKIPPED
+        delivery.error = "account disabled"
+    else:
+        delivery.address = channel.address_for(recipient)[:254]
+        if not delivery.address:
+            delivery.state = Delivery.State.SKIPPED
+            delivery.error = "no address"
+        else:
+            delivery.attempts += 1
+            try:
+                channel.send(notification, delivery.address)
+            except DeliveryError as exc:
+                delivery.state = Delivery.State.FAILED
+                delivery.error = str(exc)[:500] or type(exc).__name__
+            except Exception as exc:
+                log.exception("channel %s crashed on delivery %s", channel.code, delivery.pk)
+                delivery.state = Delivery.State.FAILED
+                delivery.error = f"{type(exc).__name__}: {exc}"[:500]
+            else:
+                delivery.state = Delivery.State.SENT
+                delivery.sent_at = timezone.now()
+    if delivery.state == Delivery.State.FAILED:
+        log.warning("delivery %s by %s failed: %s", delivery.pk, delivery.channel, delivery.error)
+    delivery.save(update_fields=["state", "address", "attempts", "error", "sent_at", "updated_at"])
+    return delivery.state
+
+
+def retry_deliveries(*, now=None) -> dict[str, int]:
+    """Try again what failed (up to ``NOTIFY_MAX_ATTEMPTS``) and what was never picked up.
+
+    A delivery left "sending" for ``NOTIFY_STALE_MINUTES`` (its worker died) is tried again: a
+    message may then arrive twice, which is better than not at all.
+    """
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.NOTIFY_STALE_MINUTES)
+    Delivery.objects.filter(state=Delivery.State.SENDING, updated_at__lt=stale).update(
+        state=Delivery.State.FAILED, error="interrupted", updated_at=now
+    )
+    ids = list(
+        Delivery.objects.filter(
+            models.Q(state=Delivery.State.FAILED, attempts__lt=settings.NOTIFY_MAX_ATTEMPTS)
+            | models.Q(state=Delivery.State.PENDING, updated_at__lt=stale)
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)[:5000]
+    )
+    return deliver(delivery_ids=ids)
+
+
+# --- the inbox ------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification) -> bool:
+    """Mark one notification read; False when it already was."""
+    if notification.read_at is not None:
+        return False
+    notification.read_at = timezone.now()
+    notification.save(update_fields=["read_at"])
+    return True
+
+
+def notifications_mark_all_read(*, account) -> int:
+    """Mark every unread notification of ``account`` read; returns how many changed."""
+    return Notification.objects.filter(recipient=account, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- preferences ----------------------------------------------------------------------------
+
+
+def preferences_save(*, account, choices: Mapping[tuple[str, str], bool]) -> int:
+    """Store ``account``'s choice of channels per kind: ``{(kind, channel): enabled}``.
+
+    Only choices that differ from the kind's default are kept, so a person who never chose
+    follows the defaults as they change. Returns the number of choices that changed.
+    """
+    errors = []
+    for kind_code, channel_code in choices:
+        if get_kind(kind_code) is None:
+            errors.append(_("Unknown kind of notification: %(kind)s") % {"kind": kind_code})
+        elif get_channel(channel_code) is None or channel_code == "inapp":
+            errors.append(_("Unknown channel: %(channel)s") % {"channel": channel_code})
+    if errors:
+        raise ValidationError({"__all__": errors})
+    changed = 0
+    with transaction.atomic():
+        stored = {
+            (p.kind, p.channel): p
+            for p in Preference.objects.select_for_update().filter(account=account)
+        }
+        for (kind_code, channel_code), enabled in choices.items():
+            default = channel_code in get_kind(kind_code).default_channels
+            current = stored.get((kind_code, channel_code))
+            before = current.enabled if current is not None else default
+            if bool(enabled) == default:
+                if current is not None:
+                    current.delete()
+            elif current is None:
+                Preference.objects.create(
+                    account=account, kind=kind_code, channel=channel_code, enabled=bool(enabled)
+                )
+            elif current.enabled != bool(enabled):
+                current.enabled = bool(enabled)
+                current.save(update_fields=["enabled"])
+            changed += before != bool(enabled)
+    return changed
+
+
+def send_test(*, account) -> list[Notification]:
+    """A test message to ``account`` through every channel they chose for test messages."""
+    return notify(
+        recipients=[account],
+        kind="notify.test",
+        title=_("Test message"),
+        body=_("If you read this, the channel reaches you."),
+        url=reverse("notify:settings"),
+    )
