@@ -54,7 +54,11 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "oversight.core",
     "oversight.orgs",
+    "oversight.loop",
+    "oversight.matters",
     "oversight.ledger",
+    "oversight.notify",
+    "oversight.documents",
 ]
 
 MIDDLEWARE = [
@@ -230,11 +234,34 @@ LEDGER_CHECKPOINT_MINUTES = env_int("LEDGER_CHECKPOINT_MINUTES", 1)
 if not 1 <= LEDGER_CHECKPOINT_MINUTES <= 59:
     raise ConfigurationError("LEDGER_CHECKPOINT_MINUTES must be between 1 and 59")
 
+# Evidence uploads on work items: size and count limits (type is checked by content).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10)
+DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES
+
 # Worker heartbeat: /healthz reports the worker unhealthy when its last beat is older than this.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 180)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "oversight@localhost")
+
+# Notifications: the channels beyond the in-app inbox that may be used, the adapters of SMS and
+# WeChat Work (dotted paths of classes with a send(*, address, title, text, url) method; the
+# defaults only log), the address that makes links absolute in messages read elsewhere, and
+# how often a failed delivery is tried again.
+NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", ["email", "sms", "wechat"])
+if unknown := set(NOTIFY_CHANNELS) - {"email", "sms", "wechat"}:
+    raise ConfigurationError(f"NOTIFY_CHANNELS names unknown channels: {sorted(unknown)}")
+NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "oversight.notify.channels.LoggingSmsBackend")
+NOTIFY_WECHAT_BACKEND = env_str(
+    "NOTIFY_WECHAT_BACKEND", "oversight.notify.channels.LoggingWeChatBackend"
+)
+NOTIFY_SITE_URL = env_str("NOTIFY_SITE_URL", "http://127.0.0.1:8000")
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 3)
+NOTIFY_STALE_MINUTES = env_int("NOTIFY_STALE_MINUTES", 15)
+
+# Documents: the largest Word template an administrator may upload.
+DOCUMENTS_TEMPLATE_MAX_BYTES = env_int("DOCUMENTS_TEMPLATE_MAX_BYTES", 5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,11 @@ from drf_spectacular.views import SpectacularAPIView
 urlpatterns = [
     path("", include("oversight.core.urls")),
     path("orgs/", include("oversight.orgs.urls")),
+    path("work/", include("oversight.loop.urls")),
+    path("matters/", include("oversight.matters.urls")),
     path("ledger/", include("oversight.ledger.urls")),
+    path("notifications/", include("oversight.notify.urls")),
+    path("documents/", include("oversight.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/orgs/", include("oversight.orgs.api_urls")),

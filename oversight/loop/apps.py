@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LoopConfig(AppConfig):
+    name = "oversight.loop"
+    label = "loop"
+    verbose_name = _("Closed loop")
+
+    def ready(self) -> None:
+        from . import registry
+
+        registry.autodiscover()

@@ -1,0 +1,125 @@
+"""The electronic file (电子档案, C4): a work item with all its descendants as one ZIP.
+
+    summary.docx            a readable summary: each item, its units, deadlines, timeline
+    events.json             the full event history of every item, machine-readable
+    evidence/<item>/<name>  every attachment as uploaded
+    documents/<name>        every formal document issued for these items
+    manifest.json           SHA-256 and size of every other file in the package
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import zipfile
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docx import Document as WordDocument
+
+from .models import Attachment, Event, WorkItem
+from .services import descendants
+
+
+def _item_record(item: WorkItem) -> dict:
+    return {
+        "id": item.pk, "kind": item.kind, "title": item.title, "state": item.state,
+        "parent": item.parent_id, "responsible_unit": item.responsible_node.name,
+        "supervising_node": item.supervising_node.name,
+        "assignee": item.assignee.username if item.assignee else None,
+        "opened_at": item.opened_at.isoformat(), "closed_at": item.closed_at.isoformat() if item.closed_at else None,
+        "final_deadline": str(item.final_deadline) if item.final_deadline else None,
+        "progress": item.progress, "light": item.light,
+    }
+
+
+def _event_record(event: Event) -> dict:
+    return {
+        "id": event.pk, "item": event.item_id, "at": event.at.isoformat(), "type": event.type,
+        "actor": event.actor_name, "transition": event.transition, "from": event.from_state,
+        "to": event.to_state, "comment": event.comment, "data": event.data,
+        "attachments": [a.pk for a in event.attachments.all()],
+    }
+
+
+def _summary(items: list[WorkItem], events: dict[int, list[Event]]) -> bytes:
+    doc = WordDocument()
+    doc.add_heading(_("Electronic file: %(title)s") % {"title": items[0].title}, level=0)
+    doc.add_paragraph(_("Exported on %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
+    for item in items:
+        depth = item.tree_path.count("/") - items[0].tree_path.count("/")
+        doc.add_heading(f"{item.kind_label}: {item.title}", level=min(1 + depth, 4))
+        facts = doc.add_table(rows=0, cols=2)
+        for label, value in [
+            (_("state"), item.state_label),
+            (_("responsible unit"), item.responsible_node.name),
+            (_("supervising node"), item.supervising_node.name),
+            (_("final deadline"), str(item.final_deadline or "—")),
+            (_("progress (%)"), str(item.progress)),
+            (_("opened"), timezone.localtime(item.opened_at).strftime("%Y-%m-%d %H:%M")),
+            (_("closed"), timezone.localtime(item.closed_at).strftime("%Y-%m-%d %H:%M") if item.closed_at else "—"),
+        ]:
+            cells = facts.add_row().cells
+            cells[0].text, cells[1].text = str(label), value
+        if item.description:
+            doc.add_paragraph(item.description)
+        for event in events.get(item.pk, []):
+            when = timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M")
+            line = f"{when}  {event.actor_name or _('system')}  {event.get_type_display()}"
+            if event.transition:
+                line += f"  {event.from_state} → {event.to_state}"
+            if event.comment:
+                line += f"：{event.comment}"
+            doc.add_paragraph(line, style="List Bullet")
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def build(*, item: WorkItem, viewer) -> tempfile.SpooledTemporaryFile:
+    """The ZIP of ``item`` (already fetched through a scoped selector) and its descendants."""
+    items = list(descendants(item).select_related("responsible_node", "supervising_node", "assignee"))
+    ids = [i.pk for i in items]
+    events: dict[int, list[Event]] = {}
+    for event in Event.objects.filter(item_id__in=ids).prefetch_related("attachments").order_by("at", "id"):
+        events.setdefault(event.item_id, []).append(event)
+    manifest: dict[str, dict] = {}
+    package = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def put(name: str, data: bytes) -> None:
+            archive.writestr(name, data)
+            manifest[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+        put("summary.docx", _summary(items, events))
+        history = {
+            "items": [_item_record(i) for i in items],
+            "events": [_event_record(e) for i in items for e in events.get(i.pk, [])],
+        }
+        put("events.json", json.dumps(history, ensure_ascii=False, indent=2).encode("utf-8"))
+        for attachment in Attachment.objects.filter(item_id__in=ids).order_by("id"):
+            with attachment.file.open("rb") as handle:
+                put(f"evidence/{attachment.item_id}/{attachment.pk}-{attachment.name}", handle.read())
+        for name, data in _documents(ids, viewer):
+            put(f"documents/{name}", data)
+        archive.writestr(
+            "manifest.json",
+            json.dumps({"root_item": item.pk, "files": manifest}, ensure_ascii=False, indent=2, sort_keys=True),
+        )
+    package.seek(0)
+    return package
+
+
+def _documents(item_ids: list[int], viewer):
+    """Formal documents issued for these items (documents app), if it is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("oversight.documents"):
+        return
+    from oversight.documents.models import Document
+
+    for document in Document.objects.filter(target_type="loop.workitem", target_id__in=[str(i) for i in item_ids]):
+        with document.file.open("rb") as handle:
+            yield f"{document.pk}-{document.file.name.rsplit('/', 1)[-1]}", handle.read()

@@ -1,0 +1,37 @@
+"""The kinds of work item, declared by modules in their ``workflows.py``."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.apps import apps
+
+from .workflow import Workflow
+
+WORKFLOWS: dict[str, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    """Declare a kind once; a second declaration of the same kind is an error."""
+    if workflow.kind in WORKFLOWS and WORKFLOWS[workflow.kind] is not workflow:
+        raise ValueError(f"work item kind {workflow.kind} declared twice")
+    WORKFLOWS[workflow.kind] = workflow
+    return workflow
+
+
+def get(kind: str) -> Workflow:
+    return WORKFLOWS[kind]
+
+
+def autodiscover() -> None:
+    for config in apps.get_app_configs():
+        if config.name.startswith("oversight."):
+            try:
+                import_module(f"{config.name}.workflows")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.workflows":
+                    raise
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind, str(w.label)) for kind, w in sorted(WORKFLOWS.items())]

@@ -1,0 +1,527 @@
+"""Every write of the closed loop: opening items, transitions, progress, instructions,
+extensions, evidence, and the periodic sweep of lights, reminders and escalations.
+
+Each service runs in one transaction and records an ``Event`` on the item it changed; the engine
+refuses anything the item's workflow does not declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oversight.ledger import services as ledger
+from oversight.ledger.targets import snapshot
+from oversight.notify.services import notify
+from oversight.orgs.access import has_perm
+from oversight.orgs.models import Account, OrgNode
+
+from . import registry, timing
+from .models import Attachment, CoOwner, Event, ExtensionRequest, KindSetting, Reminder, WorkItem
+from .uploads import check_uploads
+from .workflow import ANYONE, RESPONSIBLE, SUPERVISING, Transition
+
+
+
+class TransitionRefused(PermissionDenied):
+    """A transition that the workflow does not declare from this state, or that this person may
+    not perform."""
+
+
+# --- who is who ------------------------------------------------------------------------------
+
+
+def relations(item: WorkItem, viewer) -> set[str]:
+    """How ``viewer`` stands to ``item``: responsible, supervising (and always "anyone")."""
+    found = {ANYONE}
+    if viewer is None or not viewer.is_authenticated:
+        return set()
+    node_id = viewer.org_node_id
+    if item.assignee_id == viewer.pk or node_id == item.responsible_node_id:
+        found.add(RESPONSIBLE)
+    elif item.co_owners.filter(node_id=node_id).exists():
+        found.add(RESPONSIBLE)
+    if viewer.org_node.path.startswith(item.supervising_node.path):
+        found.add(SUPERVISING)
+    return found
+
+
+def can_perform(item: WorkItem, viewer, transition: Transition) -> bool:
+    """Whether ``viewer`` may perform ``transition`` on ``item`` now (state, function, relation).
+
+    The caller has fetched ``item`` through a scoped selector, so the data scope holds already.
+    """
+    return (
+        item.closed_at is None
+        and item.state in transition.source
+        and has_perm(viewer, transition.permission)
+        and transition.actor in relations(item, viewer)
+    )
+
+
+def available_transitions(item: WorkItem, viewer) -> list[Transition]:
+    """The transitions ``viewer`` may perform on ``item`` from its current state."""
+    return [t for t in item.workflow.transitions_from(item.state) if can_perform(item, viewer, t)]
+
+
+def responsible_accounts(item: WorkItem) -> list[Account]:
+    """Who is expected to act for the responsible side: the assignee, else the unit's accounts."""
+    if item.assignee_id:
+        return [item.assignee] if item.assignee.is_active else []
+    return list(Account.objects.filter(org_node_id=item.responsible_node_id, is_active=True))
+
+
+def supervising_accounts(item: WorkItem) -> list[Account]:
+    return list(Account.objects.filter(org_node_id=item.supervising_node_id, is_active=True))
+
+
+def superiors(node: OrgNode) -> list[Account]:
+    """Leaders of ``node`` (accounts of people holding a current leading post there), else the
+    leaders of the nearest ancestor that has any."""
+    current: OrgNode | None = node
+    while current is not None:
+        leaders = Account.objects.filter(
+            is_active=True,
+            person__positions__org_node=current,
+            person__positions__is_leader=True,
+            person__positions__end_date__isnull=True,
+        ).distinct()
+        if leaders:
+            return list(leaders)
+        current = current.parent
+    return []
+
+
+# --- events and notifications ----------------------------------------------------------------
+
+
+def _event(item: WorkItem, *, type: str, actor=None, comment: str = "", **fields) -> Event:
+    return Event.objects.create(
+        item=item, type=type, actor=actor, actor_name=getattr(actor, "username", "") or "",
+        comment=comment, **fields,
+    )
+
+
+def item_url(item: WorkItem) -> str:
+    return reverse("loop:item_detail", args=[item.pk])
+
+
+def _notify(
+    recipients: Iterable[Account], *, kind: str, title: str, body: str, item: WorkItem,
+    dedupe_key: str | None = None,
+) -> None:
+    people = {account.pk: account for account in recipients if account is not None}
+    if people:
+        notify(
+            recipients=list(people.values()), kind=kind, title=title, body=body,
+            url=item_url(item), target=item, dedupe_key=dedupe_key,
+        )
+
+
+def _record(actor, action: str, item: WorkItem, before: dict | None) -> None:
+    """Append the change to the ledger in the same transaction (C2: every action leaves a trace)."""
+    ledger.record(actor=actor, action=action, target=item, before=before, after=snapshot(item))
+
+
+_snapshot = snapshot
+
+
+# --- opening and decomposing -----------------------------------------------------------------
+
+
+def _enter_state(item: WorkItem, state_code: str, on: date) -> None:
+    state = item.workflow.state(state_code)
+    item.state = state_code
+    item.waiting_on = state.waiting_on or ""
+    item.step_started_on = on
+    item.step_deadline = timing.deadline_after(on, state.limit) if state.limit else None
+    if state.terminal:
+        item.closed_at = timezone.now()
+        deadline = item.final_deadline or item.step_deadline
+        item.closed_on_time = deadline is None or on <= deadline
+        item.waiting_on = ""
+
+
+@transaction.atomic
+def item_open(
+    *, kind: str, title: str, actor, responsible_node: OrgNode, supervising_node: OrgNode,
+    description: str = "", assignee: Account | None = None, parent: WorkItem | None = None,
+    final_deadline: date | None = None, priority: int = WorkItem.Priority.NORMAL,
+    co_owners: Sequence[tuple[OrgNode, str]] = (), state: str | None = None,
+) -> WorkItem:
+    """Open a work item of ``kind`` in its initial state (or ``state``), with its deadlines."""
+    workflow = registry.get(kind)
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("A title is required.")})
+    today = timing.today()
+    if final_deadline is not None and final_deadline < today:
+        raise ValidationError({"final_deadline": _("The deadline cannot be in the past.")})
+    if parent is not None and parent.closed_at is not None:
+        raise ValidationError({"parent": _("A closed item cannot be decomposed further.")})
+    if parent is not None and parent.final_deadline and final_deadline and final_deadline > parent.final_deadline:
+        raise ValidationError({"final_deadline": _("A sub-item cannot end after its parent's deadline.")})
+    item = WorkItem(
+        kind=kind, title=title, description=description, responsible_node=responsible_node,
+        supervising_node=supervising_node, assignee=assignee, parent=parent, created_by=actor,
+        final_deadline=final_deadline, priority=priority, tree_path="",
+    )
+    _enter_state(item, state or workflow.initial, today)
+    item.light = timing.light_for(item, on=today)
+    item.save()
+    item.tree_path = f"{parent.tree_path if parent else '/'}{item.pk}/"
+    item.save(update_fields=["tree_path"])
+    for node, role in co_owners:
+        CoOwner.objects.get_or_create(item=item, node=node, defaults={"role": role})
+    _event(item, type=Event.Type.CREATED, actor=actor, to_state=item.state)
+    _record(actor, "loop.item.open", item, None)
+    _notify(
+        responsible_accounts(item), kind="loop.assigned",
+        title=_("New: %(title)s") % {"title": item.title},
+        body=_("Deadline: %(deadline)s") % {"deadline": item.deadline or "—"}, item=item,
+        dedupe_key=f"loop.assigned:{item.pk}",
+    )
+    return item
+
+
+# --- transitions -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_transition(
+    *, item: WorkItem, name: str, actor, comment: str = "", files: Sequence = (),
+    data: dict | None = None,
+) -> WorkItem:
+    """Perform the declared transition ``name``; refuse anything undeclared or not allowed."""
+    item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
+    workflow = item.workflow
+    transition = workflow.transition(name)
+    if transition is None:
+        raise TransitionRefused(_("This kind of item has no step “%(name)s”.") % {"name": name})
+    if item.closed_at is not None or item.state not in transition.source:
+        raise TransitionRefused(
+            _("“%(step)s” is not possible while the item is “%(state)s”.")
+            % {"step": transition.label, "state": item.state_label}
+        )
+    if not can_perform(item, actor, transition):
+        raise TransitionRefused(_("You may not perform “%(step)s” on this item.") % {"step": transition.label})
+    comment = comment.strip()
+    if transition.requires_comment and not comment:
+        raise ValidationError({"comment": _("Say why: a comment is required for this step.")})
+    if files and not transition.allows_attachments:
+        raise ValidationError({"files": _("This step takes no attachments.")})
+    checked = check_uploads(files) if files else []
+    before = _snapshot(item)
+    from_state = item.state
+    _enter_state(item, transition.target, timing.today())
+    item.light = timing.light_for(item)
+    item.save()
+    event = _event(
+        item, type=Event.Type.TRANSITION, actor=actor, comment=comment, transition=name,
+        from_state=from_state, to_state=item.state, data=data or {},
+    )
+    _store_attachments(item, event, actor, checked)
+    for hook in transition.on_enter:
+        hook(item=item, event=event, actor=actor)
+    _record(actor, f"loop.item.{name}", item, before)
+    _roll_up_progress(item.parent_id)
+    waiting = item.workflow.state(item.state).waiting_on
+    if waiting == RESPONSIBLE:
+        recipients, kind = responsible_accounts(item), "loop.assigned"
+    elif waiting == SUPERVISING:
+        recipients, kind = supervising_accounts(item), "loop.awaiting"
+    else:
+        recipients, kind = [], ""
+    recipients = [r for r in recipients if r.pk != getattr(actor, "pk", None)]
+    if recipients:
+        _notify(
+            recipients, kind=kind,
+            title=_("%(step)s: %(title)s") % {"step": transition.label, "title": item.title},
+            body=comment, item=item, dedupe_key=f"{kind}:{event.pk}",
+        )
+    return item
+
+
+def _store_attachments(item: WorkItem, event: Event | None, actor, checked) -> list[Attachment]:
+    stored = []
+    for upload, content_type, sha256 in checked:
+        attachment = Attachment(
+            item=item, event=event, name=upload.name[-200:], content_type=content_type,
+            size=upload.size, sha256=sha256, uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+# --- progress, comments, instructions --------------------------------------------------------
+
+
+@transaction.atomic
+def item_report_progress(*, item: WorkItem, actor, percent: int, comment: str, files: Sequence = ()) -> WorkItem:
+    """The responsible side reports progress with evidence; the light follows."""
+    item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
+    if item.closed_at is not None:
+        raise ValidationError(_("The item is closed."))
+    if RESPONSIBLE not in relations(item, actor):
+        raise TransitionRefused(_("Only the responsible unit reports progress."))
+    if not 0 <= percent <= 100:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+    if not comment.strip():
+        raise ValidationError({"comment": _("Describe what was done.")})
+    checked = check_uploads(files) if files else []
+    before = _snapshot(item)
+    item.progress = percent
+    item.light = timing.light_for(item)
+    item.save(update_fields=["progress", "light", "updated_at"])
+    event = _event(item, type=Event.Type.PROGRESS, actor=actor, comment=comment.strip(), data={"percent": percent})
+    _store_attachments(item, event, actor, checked)
+    _record(actor, "loop.item.progress", item, before)
+    _roll_up_progress(item.parent_id)
+    return item
+
+
+def _roll_up_progress(parent_id: int | None) -> None:
+    """A parent's progress is the mean of its children's (a closed child counts as done)."""
+    while parent_id is not None:
+        children = list(WorkItem.objects.filter(parent_id=parent_id).values_list("progress", "closed_at"))
+        if not children:
+            return
+        percent = round(sum(100 if closed else progress for progress, closed in children) / len(children))
+        parent = WorkItem.objects.select_for_update().get(pk=parent_id)
+        if parent.progress == percent:
+            return
+        parent.progress = percent
+        parent.light = timing.light_for(parent)
+        parent.save(update_fields=["progress", "light", "updated_at"])
+        parent_id = parent.parent_id
+
+
+@transaction.atomic
+def item_comment(*, item: WorkItem, actor, comment: str) -> Event:
+    """Add a comment to the item's timeline."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("The comment is empty.")})
+    event = _event(item, type=Event.Type.COMMENT, actor=actor, comment=comment.strip())
+    _record(actor, "loop.item.comment", item, None)
+    return event
+
+
+@transaction.atomic
+def item_instruct(*, item: WorkItem, actor, text: str) -> Event:
+    """A leader's instruction (批示): on the timeline, and sent to the owners and supervisors."""
+    if not has_perm(actor, "loop:item:instruct"):
+        raise TransitionRefused(_("Your role does not give instructions."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("The instruction is empty.")})
+    event = _event(item, type=Event.Type.INSTRUCTION, actor=actor, comment=text)
+    _record(actor, "loop.item.instruct", item, None)
+    recipients = [*responsible_accounts(item), *supervising_accounts(item)]
+    _notify(
+        [r for r in recipients if r.pk != actor.pk], kind="loop.instruction",
+        title=_("Instruction on %(title)s") % {"title": item.title}, body=text, item=item,
+        dedupe_key=f"loop.instruction:{event.pk}",
+    )
+    return event
+
+
+# --- extensions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(*, item: WorkItem, actor, new_deadline: date, reason: str) -> ExtensionRequest:
+    """The responsible side asks to move the final deadline (延期申请)."""
+    item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
+    if item.closed_at is not None:
+        raise ValidationError(_("The item is closed."))
+    if RESPONSIBLE not in relations(item, actor):
+        raise TransitionRefused(_("Only the responsible unit asks for an extension."))
+    current = item.final_deadline or item.step_deadline
+    if current is not None and new_deadline <= current:
+        raise ValidationError({"new_deadline": _("The new deadline must be later than the current one.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the extension.")})
+    if item.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise ValidationError(_("An extension request is already waiting for a decision."))
+    request = ExtensionRequest.objects.create(
+        item=item, requested_by=actor, old_deadline=current, new_deadline=new_deadline, reason=reason.strip()
+    )
+    _event(item, type=Event.Type.EXTENSION, actor=actor, comment=reason.strip(),
+           data={"status": "requested", "old": str(current or ""), "new": str(new_deadline)})
+    _notify(supervising_accounts(item), kind="loop.awaiting",
+            title=_("Extension requested: %(title)s") % {"title": item.title}, body=reason, item=item,
+            dedupe_key=f"loop.extension:{request.pk}")
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, request: ExtensionRequest, actor, approve: bool, comment: str = "") -> ExtensionRequest:
+    """The supervising side approves (the deadline moves, the old one stays in history) or rejects."""
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=request.item_id)
+    if request.status != ExtensionRequest.Status.PENDING:
+        raise ValidationError(_("This request was decided already."))
+    if SUPERVISING not in relations(item, actor) or not has_perm(actor, "loop:item:extend"):
+        raise TransitionRefused(_("Only the supervising side decides on extensions."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the extension is refused.")})
+    before = _snapshot(item)
+    request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
+    request.decided_by, request.decided_at, request.decision_comment = actor, timezone.now(), comment.strip()
+    request.save()
+    if approve:
+        item.final_deadline = request.new_deadline
+        if item.step_deadline and item.step_deadline < request.new_deadline:
+            item.step_deadline = request.new_deadline
+        item.light = timing.light_for(item)
+        item.save(update_fields=["final_deadline", "step_deadline", "light", "updated_at"])
+    _event(item, type=Event.Type.EXTENSION, actor=actor, comment=comment.strip(),
+           data={"status": request.status, "old": str(request.old_deadline or ""), "new": str(request.new_deadline)})
+    _record(actor, f"loop.extension.{request.status}", item, before)
+    _notify(responsible_accounts(item), kind="loop.assigned",
+            title=(_("Extension approved: %(title)s") if approve else _("Extension refused: %(title)s")) % {"title": item.title},
+            body=comment, item=item, dedupe_key=f"loop.extension-decided:{request.pk}")
+    return request
+
+
+# --- administration --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_day_save(*, day: date, is_working: bool, note: str = "") -> None:
+    """Add or correct a day of the working-day calendar."""
+    from .models import CalendarDay
+
+    CalendarDay.objects.update_or_create(day=day, defaults={"is_working": is_working, "note": note})
+    transaction.on_commit(timing.calendar_changed)
+
+
+@transaction.atomic
+def kind_setting_save(*, kind: str, yellow_days: int, behind_margin: int, remind_days_before: int, escalate_every_days: int) -> KindSetting:
+    """Change a kind's light and reminder settings."""
+    if kind not in registry.WORKFLOWS:
+        raise ValidationError({"kind": _("Unknown kind.")})
+    if escalate_every_days < 1:
+        raise ValidationError({"escalate_every_days": _("Escalate at most once a day.")})
+    row, _created = KindSetting.objects.update_or_create(
+        kind=kind,
+        defaults={"yellow_days": yellow_days, "behind_margin": behind_margin,
+                  "remind_days_before": remind_days_before, "escalate_every_days": escalate_every_days},
+    )
+    return row
+
+
+# --- the periodic sweep ----------------------------------------------------------------------
+
+
+@dataclass
+class SweepReport:
+    examined: int = 0
+    lights_changed: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    changed_ids: list[int] = field(default_factory=list)
+
+
+def sweep(*, on: date | None = None, chunk: int = 2000) -> SweepReport:
+    """Recompute every open item's light and send due reminders and escalations, each once.
+
+    Safe to run twice or late: a reminder's unique key (item, type, deadline, level) is claimed
+    before anything is sent, so a second run finds it taken. A run that comes late sends the
+    current escalation level only, not every level it missed.
+    """
+    on = on or timing.today()
+    report = SweepReport()
+    rows = {row.kind: row for row in KindSetting.objects.all()}
+    timings = {kind: timing.kind_timing(w, rows) for kind, w in registry.WORKFLOWS.items()}
+    changes: dict[str, list[int]] = {}
+    due: list[tuple[int, str, date, int]] = []
+    open_items = (
+        WorkItem.objects.filter(closed_at__isnull=True)
+        .exclude(step_deadline__isnull=True, final_deadline__isnull=True)
+        .values_list("pk", "kind", "step_deadline", "final_deadline", "step_started_on", "opened_at", "progress", "light")
+        .order_by("pk")
+    )
+    for pk, kind, step_deadline, final_deadline, started, opened_at, progress, light in open_items.iterator(chunk_size=chunk):
+        report.examined += 1
+        kind_timing = timings.get(kind)
+        if kind_timing is None:
+            continue
+        deadline = min(d for d in (step_deadline, final_deadline) if d)
+        new_light = timing.compute_light(
+            deadline=deadline, started=started or timezone.localtime(opened_at).date(), progress=progress,
+            closed=False, on=on, timing=kind_timing,
+        )
+        if new_light != light:
+            changes.setdefault(new_light, []).append(pk)
+        days_left = (deadline - on).days
+        if 0 <= days_left <= kind_timing.remind_days_before:
+            due.append((pk, Reminder.Type.BEFORE, deadline, 0))
+        elif days_left < 0:
+            level = (-days_left - 1) // kind_timing.escalate_every_days
+            due.append((pk, Reminder.Type.ESCALATION, deadline, level))
+    for new_light, ids in changes.items():
+        for start in range(0, len(ids), 900):
+            WorkItem.objects.filter(pk__in=ids[start : start + 900]).update(light=new_light)
+        report.lights_changed += len(ids)
+        report.changed_ids.extend(ids)
+    if due:
+        sent = set(
+            Reminder.objects.filter(item_id__in=[d[0] for d in due]).values_list("item_id", "type", "deadline", "level")
+        ) if len(due) < 900 else _sent_keys()
+        for key in due:
+            if key in sent:
+                continue
+            if _send_reminder(*key, on=on):
+                if key[1] == Reminder.Type.BEFORE:
+                    report.reminders += 1
+                else:
+                    report.escalations += 1
+    return report
+
+
+def _sent_keys() -> set:
+    return set(Reminder.objects.values_list("item_id", "type", "deadline", "level"))
+
+
+def _send_reminder(item_id: int, type: str, deadline: date, level: int, *, on: date) -> bool:
+    """Claim the reminder's key and send it; False when another run claimed it first."""
+    try:
+        with transaction.atomic():
+            item = WorkItem.objects.select_related("responsible_node", "assignee").get(pk=item_id)
+            if item.closed_at is not None:
+                return False
+            if type == Reminder.Type.BEFORE:
+                recipients = responsible_accounts(item)
+                title = _("Due on %(date)s: %(title)s") % {"date": deadline, "title": item.title}
+                kind, event_type = "loop.reminder", Event.Type.REMINDER
+            else:
+                recipients = [*responsible_accounts(item), *superiors(item.responsible_node), *supervising_accounts(item)]
+                title = _("Overdue since %(date)s: %(title)s") % {"date": deadline, "title": item.title}
+                kind, event_type = "loop.escalation", Event.Type.ESCALATION
+            unique = {account.pk: account for account in recipients}
+            Reminder.objects.create(
+                item=item, type=type, deadline=deadline, level=level, recipients=sorted(unique)
+            )
+            _event(item, type=event_type, comment=title, data={"deadline": str(deadline), "level": level, "recipients": sorted(unique)})
+            _notify(unique.values(), kind=kind, title=title, body="", item=item,
+                    dedupe_key=f"{kind}:{item.pk}:{deadline}:{level}")
+    except IntegrityError:
+        return False
+    return True
+
+
+def descendants(item: WorkItem):
+    """The item with every sub-item below it, in tree order."""
+    return WorkItem.objects.filter(tree_path__startswith=item.tree_path).order_by("tree_path")
+
+

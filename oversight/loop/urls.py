@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "loop"
+
+urlpatterns = [
+    path("", views.my_work, name="my_work"),
+    path("items/", views.item_list, name="item_list"),
+    path("items/export.xlsx", views.item_export, name="item_export"),
+    path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/do/<slug:name>/", views.item_transition, name="item_transition"),
+    path("items/<int:pk>/progress/", views.item_progress, name="item_progress"),
+    path("items/<int:pk>/comment/", views.item_comment, name="item_comment"),
+    path("items/<int:pk>/instruct/", views.item_instruct, name="item_instruct"),
+    path("items/<int:pk>/extension/", views.extension_request, name="extension_request"),
+    path("items/<int:pk>/extension/decide/", views.extension_decide, name="extension_decide"),
+    path("items/<int:pk>/file.zip", views.item_file, name="item_file"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("calendar/", views.calendar, name="calendar"),
+]

@@ -1,0 +1,255 @@
+"""Pages of the closed loop: my work, item lists, an item with its timeline and actions,
+statistics, the electronic file, and the calendar. Views validate and delegate."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oversight.core.excel import xlsx_response
+from oversight.core.forms_flow import call_service, render_form
+from oversight.core.paging import paginate
+from oversight.orgs.access import has_perm, require_perm
+from oversight.orgs.selectors import node_get
+
+from . import efile, registry, selectors, services
+from .forms import (
+    CalendarDayForm,
+    CommentForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    InstructionForm,
+    ItemFilterForm,
+    KindSettingForm,
+    ProgressForm,
+    StatisticsForm,
+    TransitionForm,
+)
+from .models import Attachment, CalendarDay, ExtensionRequest, KindSetting, WorkItem
+
+TABS = [("todo", _("To do")), ("done", _("Done")), ("started", _("Started by me"))]
+
+
+@login_required
+def my_work(request):
+    tab = request.GET.get("tab", "todo")
+    if tab not in dict(TABS):
+        tab = "todo"
+    items = selectors.my_work(viewer=request.user, tab=tab)
+    return render(request, "loop/my_work.html", {"page": paginate(request, items), "tab": tab, "tabs": TABS})
+
+
+def _filters(request, form: ItemFilterForm) -> selectors.ItemFilters:
+    if not form.is_valid():
+        return selectors.ItemFilters()
+    data = form.cleaned_data
+    node = node_get(viewer=request.user, pk=data["node"]) if data.get("node") else None
+    status = data.get("status")
+    return selectors.ItemFilters(
+        kind=data.get("kind") or "", light=data.get("light") or "", node=node, search=data.get("q") or "",
+        open=True if status == "open" else False if status == "closed" else None,
+        overdue=status == "overdue",
+        on_time={"yes": True, "no": False}.get(data.get("on_time") or ""),
+    )
+
+
+@require_perm("loop:item:view")
+def item_list(request):
+    form = ItemFilterForm(request.GET or None)
+    items = selectors.item_list(viewer=request.user, filters=_filters(request, form))
+    return render(
+        request, "loop/item_list.html",
+        {"page": paginate(request, items), "form": form, "query": request.GET.urlencode()},
+    )
+
+
+@require_perm("loop:item:export")
+def item_export(request):
+    form = ItemFilterForm(request.GET or None)
+    items = selectors.item_list(viewer=request.user, filters=_filters(request, form))
+    rows = (
+        (i.pk, i.kind_label, i.title, i.state_label, i.get_light_display(), i.responsible_node.name,
+         i.final_deadline, i.progress, i.opened_at.date(), i.closed_at.date() if i.closed_at else None)
+        for i in items.iterator(chunk_size=1000)
+    )
+    headers = [_("number"), _("kind"), _("title"), _("state"), _("light"), _("responsible unit"),
+               _("final deadline"), _("progress (%)"), _("opened"), _("closed")]
+    return xlsx_response(filename="work-items.xlsx", title=_("Work items"), headers=headers, rows=rows)
+
+
+def detail_context(request, item: WorkItem, **forms) -> dict:
+    viewer = request.user
+    rel = services.relations(item, viewer)
+    pending = item.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
+    return {
+        "item": item,
+        "transitions": services.available_transitions(item, viewer),
+        "timeline": selectors.item_timeline(item=item),
+        "children": selectors.item_children(viewer=viewer, item=item),
+        "co_owners": item.co_owners.select_related("node"),
+        "milestones": getattr(item, "milestones", None) and item.milestones.all(),
+        "can_report": item.is_open and services.RESPONSIBLE in rel and has_perm(viewer, "loop:item:handle"),
+        "can_instruct": has_perm(viewer, "loop:item:instruct"),
+        "can_extend": item.is_open and services.RESPONSIBLE in rel and pending is None,
+        "pending_extension": pending,
+        "can_decide": pending is not None and services.SUPERVISING in rel and has_perm(viewer, "loop:item:extend"),
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "progress_form": forms.get("progress_form") or ProgressForm(initial={"percent": item.progress}),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "instruction_form": forms.get("instruction_form") or InstructionForm(),
+        "extension_form": forms.get("extension_form") or ExtensionForm(),
+        "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
+        "module_url": item.workflow.detail_url(item) if item.workflow.detail_url else "",
+    }
+
+
+@login_required
+def item_detail(request, pk: int):
+    item = selectors.item_get(viewer=request.user, pk=pk)
+    return render(request, "loop/item_detail.html", detail_context(request, item))
+
+
+def _post_action(request, pk: int, form_class, form_name: str, service, success: str, **fixed):
+    """Validate the action's form and call its service; errors re-render the item page."""
+    item = selectors.item_get(viewer=request.user, pk=pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        data = {**form.cleaned_data, **fixed}
+        if call_service(form, service, item=item, actor=request.user, **data) is not None:
+            request.operation_target = item
+            messages.success(request, success)
+            return redirect("loop:item_detail", pk=item.pk)
+    return render_form(request, "loop/item_detail.html", detail_context(request, item, **{form_name: form}), form)
+
+
+@require_POST
+@login_required
+def item_transition(request, pk: int, name: str):
+    return _post_action(
+        request, pk, TransitionForm, "transition_form", services.item_transition, _("Done."), name=name
+    )
+
+
+@require_POST
+@require_perm("loop:item:handle")
+def item_progress(request, pk: int):
+    return _post_action(request, pk, ProgressForm, "progress_form", services.item_report_progress, _("Progress reported."))
+
+
+@require_POST
+@login_required
+def item_comment(request, pk: int):
+    return _post_action(request, pk, CommentForm, "comment_form", services.item_comment, _("Comment added."))
+
+
+@require_POST
+@require_perm("loop:item:instruct")
+def item_instruct(request, pk: int):
+    return _post_action(request, pk, InstructionForm, "instruction_form", services.item_instruct, _("Instruction sent."))
+
+
+@require_POST
+@login_required
+def extension_request(request, pk: int):
+    return _post_action(
+        request, pk, ExtensionForm, "extension_form", services.extension_request, _("Extension requested.")
+    )
+
+
+@require_POST
+@require_perm("loop:item:extend")
+def extension_decide(request, pk: int):
+    item = selectors.item_get(viewer=request.user, pk=pk)
+    pending = get_object_or_404(ExtensionRequest, item=item, status=ExtensionRequest.Status.PENDING)
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid() and call_service(
+        form, services.extension_decide, request=pending, actor=request.user, **form.cleaned_data
+    ):
+        request.operation_target = item
+        messages.success(request, _("Decision recorded."))
+        return redirect("loop:item_detail", pk=item.pk)
+    return render_form(request, "loop/item_detail.html", detail_context(request, item, decision_form=form), form)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    selectors.item_get(viewer=request.user, pk=attachment.item_id)  # 404 outside scope
+    if not attachment.file:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type)
+
+
+@require_perm("loop:item:export")
+def item_file(request, pk: int):
+    """The electronic file (电子档案): the item and all its descendants as one ZIP."""
+    item = selectors.item_get(viewer=request.user, pk=pk)
+    package = efile.build(item=item, viewer=request.user)
+    return FileResponse(package, as_attachment=True, filename=f"work-item-{item.pk}.zip", content_type="application/zip")
+
+
+@require_perm("loop:item:view")
+def statistics(request):
+    form = StatisticsForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    under = node_get(viewer=request.user, pk=data["under"]) if data.get("under") else None
+    group = data.get("group") or "node"
+    rows = selectors.statistics(
+        viewer=request.user, group_by=group, kind=data.get("kind") or "",
+        start=data.get("start"), end=data.get("end"), under=under,
+    )
+    if request.GET.get("format") == "xlsx":
+        if not has_perm(request.user, "loop:item:export"):
+            raise PermissionDenied("loop:item:export")
+        headers = [_("unit") if group == "node" else _("kind"), _("opened"), _("closed"), _("overdue"),
+                   _("on-time rate (%)"), _("average days to close")]
+        return xlsx_response(
+            filename="statistics.xlsx", title=_("Statistics"), headers=headers,
+            rows=((r.label, r.opened, r.closed, r.overdue, r.on_time_rate, r.average_days) for r in rows),
+        )
+    for row in rows:
+        base = {"kind": row.key} if group == "kind" else {"node": row.key}
+        if data.get("kind"):
+            base["kind"] = data["kind"]
+        row.links = {
+            "opened": urlencode(base),
+            "closed": urlencode({**base, "status": "closed"}),
+            "overdue": urlencode({**base, "status": "overdue"}),
+            "late": urlencode({**base, "status": "closed", "on_time": "no"}),
+        }
+        row.drill = urlencode({**request.GET.dict(), "under": row.key}) if group == "node" else ""
+    return render(request, "loop/statistics.html", {"form": form, "rows": rows, "group": group, "under": under,
+                                                     "query": request.GET.urlencode()})
+
+
+@require_perm("loop:calendar:edit")
+def calendar(request):
+    day_form = CalendarDayForm(request.POST if request.POST.get("form") == "day" else None)
+    kind_form = KindSettingForm(request.POST if request.POST.get("form") == "kind" else None)
+    if request.method == "POST":
+        if day_form.is_bound and day_form.is_valid():
+            call_service(day_form, services.calendar_day_save, **day_form.cleaned_data)
+            if not day_form.errors:
+                messages.success(request, _("The calendar was corrected."))
+                return redirect("loop:calendar")
+        if kind_form.is_bound and kind_form.is_valid():
+            if call_service(kind_form, services.kind_setting_save, **kind_form.cleaned_data):
+                messages.success(request, _("The settings were saved."))
+                return redirect("loop:calendar")
+    bound = day_form if day_form.is_bound else kind_form
+    settings_rows = {row.kind: row for row in KindSetting.objects.all()}
+    kinds = []
+    for kind, workflow in sorted(registry.WORKFLOWS.items()):
+        from .timing import kind_timing
+
+        kinds.append((workflow, kind_timing(workflow, settings_rows), kind in settings_rows))
+    context = {"day_form": day_form, "kind_form": kind_form, "days": CalendarDay.objects.all()[:200], "kinds": kinds}
+    return render_form(request, "loop/calendar.html", context, bound)

@@ -1,0 +1,55 @@
+"""Reads of major matters, through the loop's item scope."""
+
+from __future__ import annotations
+
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from oversight.loop import selectors as loop_selectors
+from oversight.loop.models import WorkItem
+
+from .models import Matter
+
+
+def matter_list(*, viewer, search: str = "", status: str = "") -> QuerySet[Matter]:
+    """Matters whose item the viewer may see; red first, then yellow, then by deadline."""
+    items = WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind="matters.matter")
+    qs = Matter.objects.filter(item__in=items).select_related("item", "item__responsible_node", "leader")
+    if search:
+        qs = qs.filter(item__title__icontains=search)
+    if status == "open":
+        qs = qs.filter(item__closed_at__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(item__closed_at__isnull=False)
+    urgency = Case(
+        When(item__light=WorkItem.Light.RED, then=Value(0)),
+        When(item__light=WorkItem.Light.YELLOW, then=Value(1)),
+        When(item__closed_at__isnull=True, then=Value(2)),
+        default=Value(3), output_field=IntegerField(),
+    )
+    return qs.annotate(urgency=urgency).order_by("urgency", F("item__final_deadline").asc(nulls_last=True), "-pk")
+
+
+def matter_get(*, viewer, pk: int) -> Matter:
+    """One matter in scope (by its work item's id), or 404."""
+    return get_object_or_404(matter_list(viewer=viewer), item_id=pk)
+
+
+def overview(*, viewer) -> dict:
+    """The leader's overview: matters in scope with counts by light, and units ranked by on-time rate."""
+    matters = list(matter_list(viewer=viewer, status="open")[:200])
+    tasks = WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind="matters.task")
+    counts = {light: 0 for light in ("red", "yellow", "green")}
+    for matter in matters:
+        if matter.item.light in counts:
+            counts[matter.item.light] += 1
+    ranking = [
+        row for row in loop_selectors.statistics(viewer=viewer, kind="matters.task") if row.closed
+    ]
+    return {
+        "matters": matters,
+        "counts": counts,
+        "open_tasks": tasks.filter(closed_at__isnull=True).count(),
+        "overdue_tasks": tasks.filter(closed_at__isnull=True, light=WorkItem.Light.RED).count(),
+        "ranking": ranking[:20],
+    }
