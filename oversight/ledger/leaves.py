@@ -46,11 +46,17 @@ def encode_leaf(
     details: Mapping[str, Any] | None,
     content_digest: str,
 ) -> bytes:
-    """The canonical bytes of one leaf; empty digests are written as null."""
+    """The canonical bytes of one leaf; empty digests are written as null.
+
+    ``details`` must already be plain JSON (as read back from its column). Everything in the
+    leaf then is, so it is dumped directly with the settings of ``canonical_json`` (sorted
+    keys, no spaces, UTF-8): the same bytes, without a second walk over the values, which
+    verify_ledger would otherwise pay a million times.
+    """
     leaf: dict[str, Any] = {
         "v": LEAF_VERSION,
         "index": index,
-        "at": at,
+        "at": _utc_text(at),
         "actor": actor_id,
         "actor_node": actor_node_id,
         "action": action,
@@ -62,7 +68,20 @@ def encode_leaf(
         leaf["details"] = details
     if content_digest:
         leaf["content_digest"] = content_digest
-    return canonical_json(leaf)
+    text = json.dumps(
+        leaf, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("a string contains a lone surrogate and cannot be encoded") from None
+
+
+def _utc_text(at: datetime.datetime) -> str:
+    """An aware datetime as canonical JSON writes it: ISO 8601 in UTC with a Z."""
+    if at.utcoffset() is None:
+        raise ValueError(f"naive datetime {at.isoformat()} has no time zone")
+    return at.astimezone(datetime.UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 def commitment(salt: str, value: Any) -> dict[str, str]:

@@ -205,3 +205,43 @@ def test_it_shows_protected_details_only_as_salted_digests(county, complaint_kin
     served = client.get(f"/ledger/leaf/{leaf.index}").content
     assert served == bytes(leaf.data)
     assert b"Wang Fang" not in served
+
+
+def test_the_leaf_encoder_writes_exactly_canonical_json():
+    import datetime
+
+    from oversight.ledger.leaves import encode_leaf
+
+    at = datetime.datetime(
+        2025, 3, 1, 10, 3, 4, 500, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+    )
+    details = {"标题": "村务公开", "amount": 1.5, "n": [1, None, True], "z": {"b": 1, "a": "é"}}
+    fields = dict(
+        index=7,
+        actor_id=3,
+        actor_node_id=None,
+        action="test.x",
+        target_type="t",
+        target_id="1",
+        before_digest="",
+        after_digest="ab" * 32,
+        content_digest="cd" * 32,
+    )
+    data = encode_leaf(at=at, details=details, **fields)
+    expected = {
+        "v": 1,
+        "index": 7,
+        "at": at,
+        "actor": 3,
+        "actor_node": None,
+        "action": "test.x",
+        "target": {"type": "t", "id": "1"},
+        "before": None,
+        "after": "ab" * 32,
+        "details": details,
+        "content_digest": "cd" * 32,
+    }
+    assert data == canonical_json(expected)
+    assert b'"at":"2025-03-01T02:03:04.000500Z"' in data
+    with pytest.raises(ValueError):
+        encode_leaf(at=at.replace(tzinfo=None), details=None, **fields)
