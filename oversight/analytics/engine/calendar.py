@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
+import tempfile
+from pathlib import Path
 
 import chinese_calendar
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from oversight.lib.workdays import WorkCalendar
 
-__all__ = ["FIRST_DAY", "LAST_DAY", "calendar_rows", "calendar_table"]
+__all__ = ["FIRST_DAY", "LAST_DAY", "calendar_rows", "calendar_table", "write_calendar"]
 
 FIRST_DAY = datetime.date(2000, 1, 1)
 LAST_DAY = datetime.date(2035, 12, 31)
@@ -66,3 +70,13 @@ def calendar_table(work_calendar: WorkCalendar | None = None) -> pa.Table:
             "holiday_name": pa.array([r[3] for r in rows], pa.string()),
         }
     )
+
+
+def write_calendar(path: str | os.PathLike[str]) -> Path:
+    """Write the calendar as Parquet (atomically), for engines that read files."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet")
+    os.close(fd)
+    pq.write_table(calendar_table(), tmp)
+    os.replace(tmp, path)
+    return path

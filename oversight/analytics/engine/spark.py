@@ -11,14 +11,15 @@ PySpark is a test and deployment dependency, imported only here.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 
 import sqlglot
 from sqlglot import exp
 
-from .calendar import calendar_rows
-from .contracts import DATASET_KINDS
+from .calendar import write_calendar
+from .contracts import BUILTIN_TABLES, DATASET_KINDS
 from .hits import Hit
 from .models import Model, validate_model
 from .runner import ModelRun, RunResult, _collect, _sample_column, hit_query, sample_filter
@@ -30,11 +31,13 @@ def local_session(app_name: str = "oversight-analytics", *, cores: int = 2):
     """A small local-mode session: ``local[cores]``, few shuffle partitions, no UI."""
     from pyspark.sql import SparkSession
 
+    # py4j logs at INFO while closing at interpreter exit, after pytest closed its streams.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     return (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", str(cores * 2))
+        .config("spark.sql.shuffle.partitions", str(cores))
         .config("spark.default.parallelism", str(cores * 2))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
@@ -42,6 +45,14 @@ def local_session(app_name: str = "oversight-analytics", *, cores: int = 2):
         .config("spark.log.level", "ERROR")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
+    )
+
+
+def _ddl(columns: Iterable[tuple[str, str]]) -> str:
+    """A Spark DDL schema string from (name, DuckDB type) pairs."""
+    return ", ".join(
+        f"`{name}` {sqlglot.exp.DataType.build(type_, dialect='duckdb').sql(dialect='spark')}"
+        for name, type_ in columns
     )
 
 
@@ -65,33 +76,28 @@ class SparkRunner:
         self.workspace = workspace
 
     def _register(self, datasets: Iterable[str], sample: float | None) -> set[str]:
-        from pyspark.sql.types import BooleanType, DateType, StringType, StructField, StructType
-
+        # Schemas come from the contracts, so Spark does not start a job to read Parquet footers.
         missing = set()
         for name in sorted(set(datasets)):
-            if name == "calendar":
+            if name in BUILTIN_TABLES:
                 continue
             files = [str(f) for f in self.workspace.dataset_files(name)]
             if not files:
                 missing.add(name)
                 continue
-            frame = self.spark.read.parquet(*files)
+            schema = _ddl(DATASET_KINDS[name].stored_columns)
+            frame = self.spark.read.schema(schema).parquet(*files)
             if sample is not None:
                 frame = frame.where(
                     sample_filter(_sample_column(DATASET_KINDS[name]), sample, dialect="spark")
                 )
             frame.createOrReplaceTempView(name)
-        schema = StructType(
-            [
-                StructField("day", DateType()),
-                StructField("is_workday", BooleanType()),
-                StructField("is_holiday", BooleanType()),
-                StructField("holiday_name", StringType()),
-            ]
-        )
-        self.spark.createDataFrame(list(calendar_rows()), schema).createOrReplaceTempView(
-            "calendar"
-        )
+        calendar = self.workspace.root / "builtin" / "calendar.parquet"
+        if not calendar.exists():
+            write_calendar(calendar)
+        self.spark.read.schema(_ddl(BUILTIN_TABLES["calendar"])).parquet(
+            str(calendar)
+        ).createOrReplaceTempView("calendar")
         return missing
 
     def run(
