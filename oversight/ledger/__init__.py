@@ -1,0 +1,20 @@
+"""The ledger: an append-only transparency log (RFC 9162 tree, C2SP checkpoints) under every trace.
+
+What other apps use:
+
+- ``services.record(actor=, action=, target=, before=, after=, details=None)`` from a service,
+  inside the transaction of the change it records (it joins it). ``targets.snapshot(instance)``
+  turns a model instance into the dict whose digest goes into ``before``/``after``.
+- ``services.fix_record(actor=, record_type=, record_id=, content=, public=True)`` when a record
+  becomes fixed (published disclosure, closed file): the leaf carries the digest of ``content``.
+- ``<app>/ledger_targets.py`` declaring ``TARGETS = [targets.TargetKind(type=, snapshot=,
+  protected=)]``: how ``verify_ledger`` re-reads a fixed record, and which detail keys appear
+  in public leaves only as salted digests.
+- ``selectors.fixed_badge(record_type=, record_id=)`` and the template include
+  ``ledger/_badge.html`` ("verified in the ledger at index I", receipt download) for a public
+  page.
+
+Layout: ``tlog/`` is the Django-free core (tree, checkpoints, receipts); ``leaves`` the leaf
+format; ``store`` the node table as a tlog store; ``keys`` the signing key; ``verify`` the full
+recomputation behind ``manage.py verify_ledger``.
+"""

@@ -18,6 +18,7 @@ from oversight.orgs.access import has_perm, require_perm
 
 from . import keys, selectors, services, tasks
 from .forms import TraceFilterForm
+from .verify import text as verify_text
 
 
 class BadParameter(ValueError):
@@ -212,7 +213,12 @@ def entry(request, index: int):
 @require_perm("ledger:audit:view")
 def state(request):
     """Size, last checkpoint and last full verification."""
-    return render(request, "ledger/state.html", selectors.ledger_state())
+    context = selectors.ledger_state()
+    run = context["verification"]
+    context["mismatches"] = [
+        {**stored, "text": verify_text(stored)} for stored in (run.mismatches if run else [])
+    ]
+    return render(request, "ledger/state.html", context)
 
 
 @require_POST

@@ -109,3 +109,16 @@ def test_the_state_page_shows_size_checkpoint_and_last_verification(supervised):
     assert response.context["verification"].ok
     links = [link["url"] for group in response.context["menu"] for link in group["links"]]
     assert "/ledger/trace/" in links and "/ledger/state/" in links
+
+
+@pytest.mark.django_db
+def test_the_state_page_lists_what_the_last_verification_found(supervised):
+    from oversight.ledger.models import Leaf
+
+    Leaf.objects.filter(index=1).delete()
+    response = client_for(supervised.admin).post("/ledger/state/verify/", follow=True)
+    run = VerificationRun.objects.get()
+    assert not run.ok and run.mismatch_count == 1
+    assert response.context["mismatches"][0]["text"] == "the leaf is missing"
+    html = response.content.decode()
+    assert "<code>ledger_leaf</code>" in html and "the leaf is missing" in html
