@@ -4,14 +4,14 @@ from oversight.core.registry import MenuEntry
 from oversight.orgs.menu import ORDER, SYSTEM
 
 MENU = [
-    MenuEntry(_("Workbench"), _("Notifications"), "notify:inbox", None, 5, 0),
-    MenuEntry(_("Workbench"), _("Notification settings"), "notify:settings", None, 6, 0),
+    MenuEntry(_("Workbench"), _("Notifications"), "notify:inbox", None, 40, 0),
+    MenuEntry(_("Workbench"), _("Notification settings"), "notify:settings", None, 50, 0),
     MenuEntry(
         SYSTEM,
         _("Notification deliveries"),
         "notify:delivery_log",
         "notify:delivery:view",
-        80,
+        85,
         ORDER,
     ),
 ]

@@ -1,0 +1,71 @@
+"""Forms of the documents pages. They validate input; services change state."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from oversight.orgs.forms import NodeChoiceField, ScopedForm
+from oversight.orgs.models import OrgNode
+
+from .models import DocType
+
+
+class IssueForm(ScopedForm):
+    doc_type = forms.ChoiceField(label=_("document type"), choices=DocType.choices)
+    issuer_node = NodeChoiceField(label=_("issuing org node"), queryset=OrgNode.objects.none())
+    recipient_unit = forms.CharField(label=_("recipient unit"), max_length=200)
+    title = forms.CharField(label=_("title"), max_length=200)
+    body = forms.CharField(
+        label=_("body"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("One paragraph per line."),
+    )
+    deadline = forms.DateField(
+        label=_("deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    signature = forms.CharField(
+        label=_("signature"),
+        max_length=200,
+        required=False,
+        help_text=_("The issuing org node's name when left empty."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer_node"].queryset = self.nodes()
+
+    def context(self) -> dict:
+        data = self.cleaned_data
+        return {
+            key: data[key] for key in ("recipient_unit", "title", "body", "deadline", "signature")
+        }
+
+
+class TemplateUploadForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("document type"), choices=DocType.choices)
+    name = forms.CharField(label=_("name"), max_length=120)
+    file = forms.FileField(
+        label=_("Word template (.docx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        ),
+    )
+    activate = forms.BooleanField(label=_("Use it from now on"), required=False, initial=True)
+
+
+class PrefixForm(ScopedForm):
+    node = NodeChoiceField(label=_("issuing org node"), queryset=OrgNode.objects.none())
+    doc_type = forms.ChoiceField(label=_("document type"), choices=DocType.choices)
+    prefix = forms.CharField(
+        label=_("prefix"),
+        max_length=20,
+        required=False,
+        help_text=_("For example 清纪建, giving 清纪建〔2026〕7号. Leave empty for the default."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = self.nodes()

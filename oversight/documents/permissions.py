@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+PERMISSIONS = [
+    ("documents:document:view", _("View, download and print issued documents")),
+    ("documents:document:issue", _("Issue documents")),
+    ("documents:document:export", _("Export the list of issued documents to Excel")),
+    ("documents:template:edit", _("Upload and choose the Word templates of documents")),
+    ("documents:prefix:edit", _("Set the serial number prefixes of documents")),
+]

@@ -1,0 +1,238 @@
+"""Issued documents, their downloads and printable pages; templates and prefixes admin.
+Views stay thin: forms validate, services write, selectors read within the viewer's scope."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oversight.core.excel import xlsx_response
+from oversight.core.forms_flow import call_service, render_form
+from oversight.core.paging import paginate
+from oversight.orgs import selectors as org_selectors
+from oversight.orgs.access import require_perm
+
+from . import builtin, selectors, services
+from .forms import IssueForm, PrefixForm, TemplateUploadForm
+from .models import DocType
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _filters(request) -> dict:
+    doc_type = request.GET.get("type", "")
+    year = request.GET.get("year", "")
+    return {
+        "doc_type": doc_type if doc_type in DocType.values else "",
+        "year": int(year) if year.isdigit() and len(year) == 4 else None,
+        "search": request.GET.get("q", "").strip()[:100],
+    }
+
+
+@require_perm("documents:document:view")
+def document_list(request):
+    filters = _filters(request)
+    context = {
+        "page": paginate(request, selectors.document_list(viewer=request.user, **filters)),
+        "types": DocType.choices,
+        "years": selectors.document_years(viewer=request.user),
+        "filter_type": filters["doc_type"],
+        "filter_year": filters["year"],
+        "q": filters["search"],
+    }
+    return render(request, "documents/document_list.html", context)
+
+
+@require_perm("documents:document:export")
+def document_export(request):
+    documents = selectors.document_list(viewer=request.user, **_filters(request))
+    rows = (
+        (
+            d.serial,
+            d.get_doc_type_display(),
+            d.title,
+            d.recipient_unit,
+            d.issuer_node.name,
+            d.issued_on,
+            str(d.issued_by) if d.issued_by else "",
+            f"{d.target_type}:{d.target_id}" if d.target_type else "",
+            d.sha256,
+        )
+        for d in documents.iterator(chunk_size=1000)
+    )
+    headers = [
+        _("serial number"),
+        _("document type"),
+        _("title"),
+        _("recipient unit"),
+        _("issuing org node"),
+        _("date"),
+        _("issued by"),
+        _("concerns"),
+        _("SHA-256"),
+    ]
+    return xlsx_response(
+        filename="documents.xlsx", title=_("Issued documents"), headers=headers, rows=rows
+    )
+
+
+@require_perm("documents:document:view")
+def document_detail(request, pk: int):
+    document = selectors.document_get(viewer=request.user, pk=pk)
+    context = {"document": document, "intact": services.document_is_intact(document=document)}
+    return render(request, "documents/document_detail.html", context)
+
+
+@require_perm("documents:document:view")
+def document_download(request, pk: int):
+    document = selectors.document_get(viewer=request.user, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file of this document is missing.")) from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{document.serial} {document.document_name}.docx",
+        content_type=DOCX,
+    )
+
+
+@require_perm("documents:document:view")
+def document_print(request, pk: int):
+    document = selectors.document_get(viewer=request.user, pk=pk)
+    return render(request, "documents/document_print.html", {"document": document})
+
+
+@require_perm("documents:document:issue")
+def document_issue(request):
+    form = IssueForm(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        document = call_service(
+            form,
+            services.issue_document,
+            doc_type=form.cleaned_data["doc_type"],
+            issuer_node=form.cleaned_data["issuer_node"],
+            actor=request.user,
+            context=form.context(),
+        )
+        if document:
+            request.operation_target = document
+            messages.success(request, _("%(serial)s was issued.") % {"serial": document.serial})
+            return redirect("documents:document_detail", pk=document.pk)
+    return render_form(request, "documents/document_issue.html", {"form": form}, form)
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+@require_perm("documents:template:edit")
+def template_admin(request):
+    form = TemplateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        template = call_service(
+            form,
+            services.template_upload,
+            doc_type=form.cleaned_data["doc_type"],
+            name=form.cleaned_data["name"],
+            data=upload.read(),
+            actor=request.user,
+            activate=form.cleaned_data["activate"],
+        )
+        if template:
+            request.operation_target = template
+            messages.success(
+                request, _("Template %(name)s was uploaded.") % {"name": template.name}
+            )
+            return redirect("documents:template_admin")
+    context = {"form": form, "overview": selectors.template_overview()}
+    return render_form(request, "documents/template_admin.html", context, form)
+
+
+@require_POST
+@require_perm("documents:template:edit")
+def template_activate(request, pk: int):
+    template = selectors.template_get(pk=pk)
+    services.template_activate(template=template, actor=request.user)
+    request.operation_target = template
+    messages.success(request, _("Template %(name)s is now in use.") % {"name": template.name})
+    return redirect("documents:template_admin")
+
+
+@require_POST
+@require_perm("documents:template:edit")
+def template_use_builtin(request, doc_type: str):
+    if doc_type not in DocType.values:
+        raise Http404
+    services.template_use_builtin(doc_type=doc_type, actor=request.user)
+    messages.success(
+        request,
+        _("The built-in template of %(type)s is now in use.") % {"type": DocType(doc_type).label},
+    )
+    return redirect("documents:template_admin")
+
+
+@require_perm("documents:template:edit")
+def template_download(request, pk: int):
+    template = selectors.template_get(pk=pk)
+    return FileResponse(
+        template.file.open("rb"),
+        as_attachment=True,
+        filename=f"{template.name}.docx",
+        content_type=DOCX,
+    )
+
+
+@require_perm("documents:template:edit")
+def builtin_download(request, doc_type: str):
+    if doc_type not in DocType.values:
+        raise Http404
+    return FileResponse(
+        BytesIO(builtin.template_bytes(doc_type)),
+        as_attachment=True,
+        filename=f"{DocType(doc_type).label}.docx",
+        content_type=DOCX,
+    )
+
+
+# --- serial number prefixes -----------------------------------------------------------------
+
+
+@require_perm("documents:prefix:edit")
+def prefix_admin(request):
+    node = request.user.org_node
+    if (node_pk := request.GET.get("node", "")).isdigit():
+        node = org_selectors.node_get(viewer=request.user, pk=int(node_pk))
+    form = PrefixForm(request.POST or None, viewer=request.user, initial={"node": node})
+    if request.method == "POST" and form.is_valid():
+        node = form.cleaned_data["node"]
+        done = call_service(
+            form,
+            _set_prefix,
+            node=node,
+            doc_type=form.cleaned_data["doc_type"],
+            prefix=form.cleaned_data["prefix"],
+            actor=request.user,
+        )
+        if done:
+            messages.success(request, _("The prefix was saved."))
+            return redirect(f"{request.path}?node={node.pk}")
+    in_scope = org_selectors.node_list(viewer=request.user).filter(pk=node.pk).exists()
+    context = {
+        "form": form,
+        "node": node if in_scope else None,
+        "table": selectors.prefix_table(viewer=request.user, node=node) if in_scope else [],
+        "stored": selectors.prefix_list(viewer=request.user)[:500],
+    }
+    return render_form(request, "documents/prefix_admin.html", context, form)
+
+
+def _set_prefix(**kwargs) -> bool:
+    services.prefix_set(**kwargs)
+    return True
