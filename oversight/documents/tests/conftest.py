@@ -6,10 +6,18 @@ import datetime
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from docx import Document as WordDocument
 
 from oversight.documents.models import DocType
 from oversight.documents.services import issue_document
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English, whatever the catalogue holds."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
