@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
+
 from oversight.core.demo import DEMO_PASSWORD
 from oversight.core.models import DictType
 from oversight.core.services import dict_item_save, dict_type_save
@@ -321,6 +323,12 @@ def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) ->
         ("clerk", "QH-U04", "unit_clerk", "QH-U04#5", None),
         ("cadre", "QH-U04", "cadre", "QH-U04#6", None),
     ]
+    password_hash = make_password(DEMO_PASSWORD)
+    # A liaison account for every unit and town (username = node code in lower case), so that
+    # demonstration work items can be handled by the units they are assigned to.
+    for code, node in sorted(nodes.items()):
+        if node.type in (T.UNIT, T.TOWN) and code not in ("QH-U04", "QH-T01"):
+            accounts.append((code.lower(), code, "town_officer" if node.type == T.TOWN else "unit_clerk", None, f"{node.name}联络员"))
     for username, node_code, role_key, person_key, display in accounts:
         if Account.objects.filter(username=username).exists():
             continue
@@ -332,7 +340,7 @@ def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) ->
             org_node=nodes[node_code],
             person=person,
             roles=[roles[role_key]],
-            password=DEMO_PASSWORD,
+            password_hash=password_hash,
         )
         if username == "admin":
             account.is_superuser = account.is_staff = True

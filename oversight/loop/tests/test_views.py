@@ -1,0 +1,137 @@
+"""The loop's pages through Django's client: actions, scope, exports, the electronic file."""
+
+import hashlib
+import json
+import zipfile
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from oversight.conftest import client_for
+from oversight.loop import services
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_it_lists_my_work_in_its_three_tabs(loop_county, open_task):
+    task = open_task()
+    officer = client_for(loop_county.town1_officer)
+    assert f'data-item="{task.pk}"' in officer.get("/work/?tab=todo").content.decode()
+    services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done")
+    assert f'data-item="{task.pk}"' not in officer.get("/work/?tab=todo").content.decode()
+    assert f'data-item="{task.pk}"' in officer.get("/work/?tab=done").content.decode()
+    supervisor = client_for(loop_county.supervisor)
+    assert f'data-item="{task.pk}"' in supervisor.get("/work/?tab=todo").content.decode()
+    assert f'data-item="{task.pk}"' in supervisor.get("/work/?tab=started").content.decode()
+
+
+def test_it_performs_a_step_with_evidence_through_the_page(loop_county, open_task):
+    task = open_task()
+    response = client_for(loop_county.town1_officer).post(
+        f"/work/items/{task.pk}/do/submit/",
+        {"comment": "Done, see photo", "files": [SimpleUploadedFile("a.png", PNG, content_type="image/png")]},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.state == "submitted" and task.attachments.count() == 1
+
+
+def test_it_shows_the_error_on_the_form_and_changes_nothing(loop_county, open_task):
+    task = open_task()
+    response = client_for(loop_county.town1_officer).post(f"/work/items/{task.pk}/do/submit/", {"comment": ""})
+    assert response.status_code == 400
+    assert response.context["transition_form"].errors["comment"]
+    task.refresh_from_db()
+    assert task.state == "assigned"
+
+
+def test_it_refuses_a_step_the_person_may_not_take(loop_county, open_task):
+    task = open_task()
+    response = client_for(loop_county.town1_officer).post(f"/work/items/{task.pk}/do/verify/", {})
+    assert response.status_code == 403
+
+
+def test_it_hides_other_towns_items_everywhere(loop_county, open_task):
+    task = open_task()
+    services.item_report_progress(item=task, actor=loop_county.town1_officer, percent=20, comment="started",
+                                  files=[SimpleUploadedFile("a.png", PNG, content_type="image/png")])
+    attachment = task.attachments.get()
+    outsider = client_for(loop_county.town2_officer)
+    assert outsider.get(f"/work/items/{task.pk}/").status_code == 404
+    assert outsider.get(f"/work/items/{task.pk}/file.zip").status_code == 404
+    assert outsider.get(f"/work/attachments/{attachment.pk}/").status_code == 404
+    assert outsider.post(f"/work/items/{task.pk}/comment/", {"comment": "hi"}).status_code == 404
+    assert str(task.pk) not in outsider.get("/work/items/").content.decode().split("data-item=")[-1][:10]
+    sheet = load_workbook(BytesIO(outsider.get("/work/items/export.xlsx").content)).active
+    assert sheet.max_row == 1  # the header only
+    stats = outsider.get("/work/statistics/").context["rows"]
+    assert sum(r.opened for r in stats) == 0
+    assert client_for(loop_county.town1_officer).get(f"/work/items/{task.pk}/").status_code == 200
+
+
+def test_it_exports_an_electronic_file_whose_manifest_matches(loop_county, open_task):
+    task = open_task()
+    services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done",
+                             files=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")])
+    response = client_for(loop_county.supervisor).get(f"/work/items/{task.parent_id}/file.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+    manifest = json.loads(archive.read("manifest.json"))
+    names = set(archive.namelist()) - {"manifest.json"}
+    assert names == set(manifest["files"])
+    for name, facts in manifest["files"].items():
+        data = archive.read(name)
+        assert hashlib.sha256(data).hexdigest() == facts["sha256"] and len(data) == facts["size"]
+    assert any(name.startswith(f"evidence/{task.pk}/") for name in names)
+    history = json.loads(archive.read("events.json"))
+    assert {i["id"] for i in history["items"]} == {task.parent_id, task.pk}
+
+
+def test_it_counts_statistics_and_clicks_through(loop_county, open_task, today):
+    first = open_task(title="A", deadline=date(2026, 3, 10))
+    open_task(title="B", deadline=date(2026, 3, 10), node=loop_county.town2)
+    services.item_transition(item=first, name="submit", actor=loop_county.town1_officer, comment="done")
+    services.item_transition(item=first, name="verify", actor=loop_county.supervisor)
+    client = client_for(loop_county.supervisor)
+    response = client.get("/work/statistics/?kind=matters.task")
+    rows = {r.label: r for r in response.context["rows"]}
+    assert rows["County"].opened == 2 and rows["County"].closed == 1 and rows["County"].on_time_rate == 100.0
+    drill = client.get(f"/work/statistics/?kind=matters.task&under={loop_county.county.pk}").context["rows"]
+    by_town = {r.label: r for r in drill}
+    assert by_town["Town 1"].closed == 1 and by_town["Town 2"].opened == 1
+    listed = client.get(f"/work/items/?kind=matters.task&node={loop_county.town2.pk}")
+    assert [i.title for i in listed.context["page"]] == ["B"]
+    sheet = load_workbook(BytesIO(client.get("/work/statistics/?kind=matters.task&format=xlsx").content)).active
+    assert sheet.cell(2, 1).value == "County" and sheet.cell(2, 2).value == 2
+
+
+@pytest.mark.parametrize("url", ["/work/statistics/?start=2026-05-01&end=2026-04-01"])
+def test_it_reports_a_bad_period(loop_county, url):
+    response = client_for(loop_county.supervisor).get(url)
+    assert response.context["form"].errors["end"]
+
+
+def test_it_sends_a_leaders_instruction_to_the_owners(loop_county, open_task):
+    from oversight.notify.models import Notification
+
+    task = open_task()
+    response = client_for(loop_county.supervisor).post(f"/work/items/{task.pk}/instruct/", {"text": "Finish before the rains"})
+    assert response.status_code == 302
+    assert task.events.filter(type="instruction", comment="Finish before the rains").exists()
+    assert Notification.objects.filter(kind="loop.instruction", recipient=loop_county.town1_officer).exists()
+    assert client_for(loop_county.town1_officer).post(f"/work/items/{task.pk}/instruct/", {"text": "x"}).status_code == 403
+
+
+def test_it_lets_an_administrator_correct_the_calendar(loop_county):
+    client = client_for(loop_county.admin)
+    response = client.post("/work/calendar/", {"form": "day", "day": "2027-10-01", "is_working": "off", "note": "National Day"})
+    assert response.status_code == 302
+    response = client.post("/work/calendar/", {"form": "day", "day": "not a date", "is_working": "off"})
+    assert response.status_code == 400 and response.context["day_form"].errors["day"]
+    response = client.post("/work/calendar/", {"form": "kind", "kind": "matters.task", "yellow_days": 5,
+                                               "behind_margin": 0, "remind_days_before": 1, "escalate_every_days": 0})
+    assert response.status_code == 400
+    assert set(response.context["kind_form"].errors) == {"behind_margin", "escalate_every_days"}
