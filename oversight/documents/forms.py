@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from oversight.orgs.forms import NodeChoiceField, ScopedForm
@@ -54,6 +55,16 @@ class TemplateUploadForm(forms.Form):
         ),
     )
     activate = forms.BooleanField(label=_("Use it from now on"), required=False, initial=True)
+
+    def clean_file(self):
+        # Refuse a large upload before reading it into memory; the service checks the rest.
+        upload = self.cleaned_data["file"]
+        limit = settings.DOCUMENTS_TEMPLATE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB.") % {"size": limit // (1024 * 1024)}
+            )
+        return upload
 
 
 class PrefixForm(ScopedForm):

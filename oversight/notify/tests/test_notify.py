@@ -94,3 +94,43 @@ def test_it_leaves_nothing_when_the_callers_transaction_rolls_back(
     assert not Notification.objects.exists()
     assert not Delivery.objects.exists()
     assert mailoutbox == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_it_stores_a_key_once_when_two_jobs_send_it_at_the_same_time(county):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions are tested on PostgreSQL")
+    workers = 6
+    barrier = threading.Barrier(workers)
+    created: list[int] = []
+    errors: list[BaseException] = []
+
+    def work():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                batch = notify(
+                    recipients=[county.town1_officer, county.town2_officer],
+                    kind=KIND,
+                    title="Overdue",
+                    dedupe_key="item:9:overdue",
+                )
+            created.append(len(batch))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(created) == 2
+    assert Notification.objects.filter(dedupe_key="item:9:overdue").count() == 2
