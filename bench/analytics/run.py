@@ -44,7 +44,11 @@ def machine() -> str:
                 cpu = line.split(":", 1)[1].strip()
                 break
     memory = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.split("\n")[1]
-    return f"nproc={os.cpu_count()}; cpu={cpu}; free -g: {' '.join(memory.split())}; {platform.python_version()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"nproc={os.cpu_count()}; cpu={cpu}; free -g: {' '.join(memory.split())}; "
+        f"Python {platform.python_version()}; load average {load}"
+    )
 
 
 def main() -> int:
@@ -111,7 +115,7 @@ def main() -> int:
         )
     if rerun.new_hits:
         failures += 1
-    print(f"\npeak RSS: {peak_rss_gb():.2f} GB")
+    print(f"\npeak RSS: {peak_rss_gb():.2f} GB; load average now {os.getloadavg()[0]:.1f}")
 
     if args.spark_sample:
         from oversight.analytics.engine.spark import SparkRunner, local_session

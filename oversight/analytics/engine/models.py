@@ -302,6 +302,7 @@ def _static_problems(model: Model, sql: str) -> list[str]:
 def _bind_problems(sql: str, model: Model) -> list[str]:
     """Bind the query in DuckDB against empty contract tables; check the output columns."""
     con = duckdb.connect(config={"enable_external_access": False})
+    con.execute("SET enable_progress_bar = false")
     try:
         for name in model.datasets:
             columns = (

@@ -160,6 +160,7 @@ class Runner:
         if self.threads:
             config["threads"] = self.threads
         con = duckdb.connect(config=config)
+        con.execute("SET enable_progress_bar = false")
         missing = set()
         for name in sorted(set(datasets)):
             if name in BUILTIN_TABLES:

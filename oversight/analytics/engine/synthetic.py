@@ -132,6 +132,7 @@ def generate(
     directory.mkdir(parents=True, exist_ok=True)
     counts = _counts(scale)
     con = duckdb.connect(config={"preserve_insertion_order": True})
+    con.execute("SET enable_progress_bar = false")
     try:
         builder = _Builder(con, counts, seed)
         builder.build()
