@@ -196,6 +196,22 @@ class Workspace:
 
         return stage_import(self, source, path, **options)
 
+    def stage_rows(self, source: str, rows, **options):
+        """Stage rows that come from the platform itself (e.g. cadres and relatives of the org
+        data) through the same validation: ``rows`` is a list of dicts or a pyarrow Table."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(list(rows))
+        table = table.cast(pa.schema([(f.name, pa.string()) for f in table.schema]))
+        fd, tmp = tempfile.mkstemp(dir=self.root / "tmp", suffix=".parquet")
+        os.close(fd)
+        try:
+            pq.write_table(table, tmp)
+            return self.stage(source, tmp, format="parquet", **options)
+        finally:
+            os.unlink(tmp)
+
     def staged_report(self, stage_id: str):
         """Load the :class:`ImportReport` of a staged import (e.g. in another request)."""
         from .importer import ImportReport

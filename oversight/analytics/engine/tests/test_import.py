@@ -195,3 +195,15 @@ def test_it_reports_all_rejections_of_a_large_file_quickly(workspace):
     assert report.rejections(offset=1990, limit=50)[-1].row == 20000 - 10 + 2
     assert report.seconds < 10
     assert Runner(workspace).run([LIBRARY["claims_after_death"]]).models[0].status == "skipped"
+
+
+def test_it_stages_rows_from_the_platform_itself(workspace):
+    workspace.register_source("org-cadres", kind="cadres")
+
+    report = workspace.stage_rows("org-cadres", [
+        {"resident_id": pid(1), "name": "张三", "unit": "县民政局"},
+        {"resident_id": pid(2)[:-1], "name": "李四", "unit": "县民政局"},
+    ])  # fmt: skip
+
+    assert report.rejected_rows == 1 and report.rejections()[0].row == 2
+    assert report.accept().rows == 1
