@@ -342,18 +342,18 @@ def _python_checked(
     need Python go out as one list and come back as an Arrow table.
     """
     name = f"checked_{column}"
+    # Canonical valid resident IDs are confirmed in SQL, once per distinct value.
+    fast = canonical_resident_id_sql("raw") if check is _check_resident_id else "false"
     con.execute(
-        f"CREATE TABLE distinct_{column} AS SELECT DISTINCT {column} AS raw "
-        f"FROM {table} WHERE {column} IS NOT NULL"
+        f"CREATE TABLE distinct_{column} AS SELECT raw, {fast} AS ok FROM "
+        f"(SELECT DISTINCT {column} AS raw FROM {table} WHERE {column} IS NOT NULL)"
     )
-    con.execute(f"CREATE TABLE {name} (raw VARCHAR, value VARCHAR, code VARCHAR)")
-    rest = "TRUE"
-    if check is _check_resident_id:
-        fast = canonical_resident_id_sql("raw")
-        con.execute(f"INSERT INTO {name} SELECT raw, raw, NULL FROM distinct_{column} WHERE {fast}")
-        rest = f"NOT {fast}"
+    con.execute(
+        f"CREATE TABLE {name} AS SELECT raw, raw AS value, CAST(NULL AS VARCHAR) AS code "
+        f"FROM distinct_{column} WHERE ok"
+    )
     values = [
-        r[0] for r in con.execute(f"SELECT raw FROM distinct_{column} WHERE {rest}").fetchall()
+        r[0] for r in con.execute(f"SELECT raw FROM distinct_{column} WHERE NOT ok").fetchall()
     ]
     results = [check(value) for value in values]
     con.register(
@@ -418,7 +418,12 @@ def _column_sql(column: Column, v: str, joined: dict[str, str]) -> tuple[str, st
         return d, err
     if t == "period":
         tries = [f"try_strptime({v}, '{f}')" for f in _PERIOD_FORMATS]
-        p = f"strftime(COALESCE({', '.join(tries)}, {_date_sql(v)}), '%Y-%m')"
+        slow = f"strftime(COALESCE({', '.join(tries)}, {_date_sql(v)}), '%Y-%m')"
+        # A period already written YYYY-MM skips the parsers (CASE evaluates lazily).
+        p = (
+            f"CASE WHEN regexp_full_match({v}, '[12][0-9]{{3}}-(0[1-9]|1[0-2])') "
+            f"THEN {v} ELSE {slow} END"
+        )
         err = (
             f"CASE WHEN {v} IS NULL THEN NULL WHEN {p} IS NULL THEN 'period.format' "
             f"WHEN CAST(left({p}, 4) AS INTEGER) NOT BETWEEN 1900 AND 2100 THEN 'period.format' END"

@@ -124,3 +124,30 @@ def test_it_always_proposes_a_name_as_a_candidate_for_itself(name):
 
     assert keys and set(keys) & set(pinyin_keys(f" {name} "))
     assert all(len(k.split()) == len(name) for k in keys)
+
+
+@st.composite
+def id_like(draw):
+    """Valid IDs, valid IDs with one character changed, and random 18-character strings."""
+    number = draw(ids)
+    kind = draw(st.sampled_from(["valid", "mutated", "random"]))
+    if kind == "valid":
+        return number
+    if kind == "mutated":
+        at = draw(st.integers(0, 17))
+        return number[:at] + draw(st.sampled_from("0123456789Xx ")) + number[at + 1 :]
+    return draw(st.from_regex(r"[0-9]{17}[0-9X]", fullmatch=True))
+
+
+@given(st.lists(id_like(), min_size=1, max_size=40))
+def test_it_confirms_in_sql_exactly_the_ids_the_library_keeps_unchanged(values):
+    from oversight.analytics.engine.importer import canonical_resident_id_sql
+
+    con = duckdb.connect()
+    table = ", ".join("('" + v.replace("'", "''") + "')" for v in values)
+    rows = con.execute(
+        f"SELECT v, {canonical_resident_id_sql('v')} FROM (VALUES {table}) t(v)"
+    ).fetchall()
+
+    for value, fast in rows:
+        assert fast == (resident_id.is_valid(value) and resident_id.normalize(value) == value)
