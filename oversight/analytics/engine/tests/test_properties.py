@@ -97,6 +97,7 @@ def test_it_reads_amounts_written_the_way_offices_write_them(tmp_path_factory, v
 keys_text = st.text(min_size=1, max_size=40)
 
 
+@settings(deadline=None)
 @given(st.sampled_from(sorted(LIBRARY)), keys_text, keys_text)
 def test_it_gives_a_hit_the_same_fingerprint_whatever_else_changes(model_id, key, other):
     model = LIBRARY[model_id]
@@ -139,6 +140,7 @@ def id_like(draw):
     return draw(st.from_regex(r"[0-9]{17}[0-9X]", fullmatch=True))
 
 
+@settings(deadline=None)
 @given(st.lists(id_like(), min_size=1, max_size=40))
 def test_it_confirms_in_sql_exactly_the_ids_the_library_keeps_unchanged(values):
     from oversight.analytics.engine.importer import canonical_resident_id_sql
