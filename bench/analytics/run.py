@@ -69,10 +69,10 @@ def main() -> int:
     size = sum(p.stat().st_size for p in county.files.values()) / 1e9
     print(f"county: {args.county} ({size:.2f} GB of files)")
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     reports = import_county(workspace, county, memory_limit=args.memory_limit, threads=args.threads)
     import_seconds = time.perf_counter() - started
-    print(f"\nimport: {import_seconds:.1f} s")
+    print(f"\nimport: {import_seconds:.1f} s wall, {time.process_time() - cpu:.1f} s CPU")
     total_rows = 0
     for kind, report in reports.items():
         total_rows += report.total_rows
@@ -84,8 +84,12 @@ def main() -> int:
 
     models = list(load_library().values())
     runner = Runner(workspace, memory_limit=args.memory_limit, threads=args.threads)
+    cpu = time.process_time()
     result = runner.run(models)
-    print(f"\nall {len(models)} models: {result.seconds:.1f} s")
+    print(
+        f"\nall {len(models)} models: {result.seconds:.1f} s wall, "
+        f"{time.process_time() - cpu:.1f} s CPU"
+    )
     for stats in sorted(result.models, key=lambda m: -m.seconds):
         print(
             f"  {stats.model_id:28} {stats.status:6} {stats.seconds:6.2f} s"

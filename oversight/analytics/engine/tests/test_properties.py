@@ -140,7 +140,7 @@ def id_like(draw):
     return draw(st.from_regex(r"[0-9]{17}[0-9X]", fullmatch=True))
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=30)
 @given(st.lists(id_like(), min_size=1, max_size=40))
 def test_it_confirms_in_sql_exactly_the_ids_the_library_keeps_unchanged(values):
     from oversight.analytics.engine.importer import canonical_resident_id_sql
