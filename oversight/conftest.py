@@ -154,6 +154,7 @@ HANDLER = ["loop:item:view", "loop:item:handle", "loop:item:export", "matters:ma
 SUPERVISOR = [
     "loop:item:view", "loop:item:supervise", "loop:item:extend", "loop:item:export", "loop:item:instruct",
     "matters:matter:view", "matters:matter:register", "matters:matter:close",
+    "documents:document:view", "documents:document:issue",
 ]
 
 

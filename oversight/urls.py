@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/orgs/", include("oversight.orgs.api_urls")),
+    path("api/work/", include("oversight.loop.api_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

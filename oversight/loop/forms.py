@@ -120,3 +120,16 @@ class KindSettingForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kind_choices()
+
+
+class DocumentForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("document"))
+    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("One paragraph per line."))
+    deadline = forms.DateField(label=_("reply by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from oversight.documents.models import DocType
+
+        super().__init__(*args, **kwargs)
+        self.fields["doc_type"].choices = DocType.choices

@@ -334,6 +334,49 @@ def item_instruct(*, item: WorkItem, actor, text: str) -> Event:
     return event
 
 
+# --- formal documents ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_issue_document(
+    *, item: WorkItem, actor, doc_type: str, body: str, deadline: date | None = None
+):
+    """Issue a formal document (C3) about ``item`` from the actor's node to its responsible unit;
+    it gets its serial number, joins the item's timeline and its electronic file."""
+    from oversight.documents.services import issue_document
+
+    if SUPERVISING not in relations(item, actor) or not has_perm(actor, "documents:document:issue"):
+        raise TransitionRefused(_("Only the supervising side issues documents on this item."))
+    document = issue_document(
+        doc_type=doc_type, issuer_node=actor.org_node, actor=actor, target=item,
+        context={"recipient_unit": item.responsible_node.name, "title": item.title, "body": body,
+                 **({"deadline": deadline} if deadline else {})},
+    )
+    _event(item, type=Event.Type.DOCUMENT, actor=actor, comment=document.serial,
+           data={"document": document.pk, "doc_type": doc_type, "serial": document.serial})
+    _notify(responsible_accounts(item), kind="loop.assigned",
+            title=_("%(document)s %(serial)s: %(title)s") % {
+                "document": document.get_doc_type_display(), "serial": document.serial, "title": item.title},
+            body="", item=item, dedupe_key=f"loop.document:{document.pk}")
+    return document
+
+
+def issue_on_entry(doc_type: str, *, body_from_comment: bool = True):
+    """A transition hook that issues a formal document when the item enters the new state, e.g.
+    a rectification notice when work is returned; the actor's node issues it."""
+
+    def hook(*, item: WorkItem, event: Event, actor) -> None:
+        if has_perm(actor, "documents:document:issue"):
+            item_issue_document(
+                item=item, actor=actor, doc_type=doc_type,
+                body=event.comment if body_from_comment and event.comment else item.title,
+                deadline=item.step_deadline,
+            )
+
+    hook.doc_type = doc_type
+    return hook
+
+
 # --- extensions ------------------------------------------------------------------------------
 
 

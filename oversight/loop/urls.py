@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<int:pk>/progress/", views.item_progress, name="item_progress"),
     path("items/<int:pk>/comment/", views.item_comment, name="item_comment"),
     path("items/<int:pk>/instruct/", views.item_instruct, name="item_instruct"),
+    path("items/<int:pk>/document/", views.item_document, name="item_document"),
     path("items/<int:pk>/extension/", views.extension_request, name="extension_request"),
     path("items/<int:pk>/extension/decide/", views.extension_decide, name="extension_decide"),
     path("items/<int:pk>/file.zip", views.item_file, name="item_file"),

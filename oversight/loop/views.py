@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
 from oversight.core.paging import paginate
+from oversight.documents.selectors import document_list
 from oversight.orgs.access import has_perm, require_perm
 from oversight.orgs.selectors import node_get
 
@@ -23,6 +24,7 @@ from . import efile, registry, selectors, services
 from .forms import (
     CalendarDayForm,
     CommentForm,
+    DocumentForm,
     ExtensionDecisionForm,
     ExtensionForm,
     InstructionForm,
@@ -107,6 +109,9 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
         "module_url": item.workflow.detail_url(item) if item.workflow.detail_url else "",
+        "documents": document_list(viewer=viewer, target=item),
+        "can_issue": services.SUPERVISING in rel and has_perm(viewer, "documents:document:issue"),
+        "document_form": forms.get("document_form") or DocumentForm(),
     }
 
 
@@ -153,6 +158,14 @@ def item_comment(request, pk: int):
 @require_perm("loop:item:instruct")
 def item_instruct(request, pk: int):
     return _post_action(request, pk, InstructionForm, "instruction_form", services.item_instruct, _("Instruction sent."))
+
+
+@require_POST
+@require_perm("documents:document:issue")
+def item_document(request, pk: int):
+    return _post_action(
+        request, pk, DocumentForm, "document_form", services.item_issue_document, _("The document was issued.")
+    )
 
 
 @require_POST

@@ -31,10 +31,13 @@ TASKS = [
 ]
 EXTRA_PERMISSIONS = {
     "admin": [],
-    "leader": ["loop:item:view", "loop:item:instruct", "loop:item:export", "matters:matter:view"],
+    "leader": ["loop:item:view", "loop:item:instruct", "loop:item:export", "matters:matter:view",
+               "documents:document:view"],
     "supervisor": ["loop:item:view", "loop:item:supervise", "loop:item:extend", "loop:item:export",
-                   "matters:matter:view", "matters:matter:register", "matters:matter:close"],
-    "stationed_officer": ["loop:item:view", "loop:item:supervise", "matters:matter:view"],
+                   "matters:matter:view", "matters:matter:register", "matters:matter:close",
+                   "documents:document:view", "documents:document:issue", "documents:document:export"],
+    "stationed_officer": ["loop:item:view", "loop:item:supervise", "matters:matter:view",
+                          "documents:document:view", "documents:document:issue"],
     "town_officer": ["loop:item:view", "loop:item:handle", "matters:matter:view"],
     "unit_clerk": ["loop:item:view", "loop:item:handle", "matters:matter:view"],
 }

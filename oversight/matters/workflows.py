@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.loop.registry import register
+from oversight.loop.services import issue_on_entry
 from oversight.loop.workflow import RESPONSIBLE, SUPERVISING, Limit, State, Transition, Workflow
 
 
@@ -63,7 +64,7 @@ TASK = register(
             Transition(
                 "return", _("Return for rework"), source=["submitted"], target="returned",
                 permission="loop:item:supervise", actor=SUPERVISING, requires_comment=True,
-                style="secondary",
+                style="secondary", on_enter=[issue_on_entry("rectification_notice")],
             ),
             Transition(
                 "verify", _("Verify and close"), source=["submitted"], target="closed",

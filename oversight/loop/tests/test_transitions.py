@@ -41,7 +41,7 @@ def test_it_runs_report_return_verify(loop_county, open_task):
     assert task.light == WorkItem.Light.NONE
     task.parent.refresh_from_db()
     assert task.parent.progress == 100
-    steps = list(task.events.values_list("transition", flat=True))
+    steps = list(task.events.filter(type__in=["created", "transition"]).values_list("transition", flat=True))
     assert steps == ["", "submit", "return", "submit", "verify"]
 
 

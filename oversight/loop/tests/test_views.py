@@ -135,3 +135,36 @@ def test_it_lets_an_administrator_correct_the_calendar(loop_county):
                                                "behind_margin": 0, "remind_days_before": 1, "escalate_every_days": 0})
     assert response.status_code == 400
     assert set(response.context["kind_form"].errors) == {"behind_margin", "escalate_every_days"}
+
+
+def test_it_issues_a_rectification_notice_when_work_is_returned(loop_county, open_task):
+    from oversight.documents.models import Document
+
+    task = open_task()
+    services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done")
+    services.item_transition(item=task, name="return", actor=loop_county.supervisor, comment="Evidence missing")
+    document = Document.objects.get(target_type="loop.workitem", target_id=str(task.pk))
+    assert document.doc_type == "rectification_notice" and document.recipient_unit == "Town 1"
+    assert task.events.filter(type="document", comment=document.serial).exists()
+    page = client_for(loop_county.supervisor).get(f"/work/items/{task.pk}/").content.decode()
+    assert document.serial in page
+    response = client_for(loop_county.supervisor).get(f"/work/items/{task.parent_id}/file.zip")
+    archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+    assert any(name.startswith("documents/") for name in archive.namelist())
+
+
+def test_it_issues_a_document_from_the_item_page_and_refuses_the_unit(loop_county, open_task):
+    task = open_task()
+    client = client_for(loop_county.supervisor)
+    response = client.post(f"/work/items/{task.pk}/document/", {"doc_type": "supervision_suggestion", "body": ""})
+    assert response.status_code == 400 and response.context["document_form"].errors["body"]
+    response = client.post(
+        f"/work/items/{task.pk}/document/",
+        {"doc_type": "supervision_suggestion", "body": "Publish the accounts", "deadline": "2026-04-30"},
+    )
+    assert response.status_code == 302
+    assert task.events.filter(type="document").count() == 1
+    unit = client_for(loop_county.town1_officer).post(
+        f"/work/items/{task.pk}/document/", {"doc_type": "warning_notice", "body": "x"}
+    )
+    assert unit.status_code == 403

@@ -1,0 +1,76 @@
+"""Read API of work items, limited to the caller's scope like every page."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from oversight.orgs.api import HasCode
+
+from . import selectors
+from .models import Event, WorkItem
+
+
+class WorkItemSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(read_only=True)
+    kind_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = WorkItem
+        fields = [
+            "id", "kind", "kind_label", "title", "state", "state_label", "responsible_node",
+            "supervising_node", "assignee", "parent", "priority", "progress", "light",
+            "step_deadline", "final_deadline", "opened_at", "closed_at", "closed_on_time",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ["id", "at", "type", "actor_name", "transition", "from_state", "to_state", "comment"]
+
+
+class WorkItemDetailSerializer(WorkItemSerializer):
+    events = serializers.SerializerMethodField()
+
+    class Meta(WorkItemSerializer.Meta):
+        fields = [*WorkItemSerializer.Meta.fields, "description", "events"]
+
+    def get_events(self, item) -> list[dict]:
+        return EventSerializer(selectors.item_timeline(item=item), many=True).data
+
+
+filters = [
+    OpenApiParameter("kind", str, description="Kind of work item, e.g. matters.task"),
+    OpenApiParameter("light", str, enum=[c for c, _ in WorkItem.Light.choices]),
+    OpenApiParameter("status", str, enum=["open", "closed", "overdue"]),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=filters))
+class WorkItemViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [HasCode]
+    required_perm = "loop:item:view"
+
+    def get_serializer_class(self):
+        return WorkItemDetailSerializer if self.action == "retrieve" else WorkItemSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        status = params.get("status", "")
+        light = params.get("light", "")
+        item_filters = selectors.ItemFilters(
+            kind=params.get("kind", "")[:64],
+            light=light if light in WorkItem.Light.values else "",
+            open=True if status == "open" else False if status == "closed" else None,
+            overdue=status == "overdue",
+        )
+        return selectors.item_list(viewer=self.request.user, filters=item_filters)
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        if not str(pk).isdigit():
+            from django.http import Http404
+
+            raise Http404
+        return selectors.item_get(viewer=self.request.user, pk=int(pk))
