@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from django.db import connection
+
 from .models import Node
 from .tlog import MemoryStore, nodes_needed
 
@@ -13,12 +15,24 @@ T = TypeVar("T")
 
 def fetch_nodes(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     """The stored hashes of the (level, index) nodes asked for, in one query; absent ones are
-    simply missing from the result (the tree code then names them)."""
-    keys = list(keys)
+    simply missing from the result (the tree code then names them).
+
+    Plain SQL: the ORM spends ~2 ms composing the OR of composite-key lookups for a proof's
+    ~25 nodes, twenty times what the indexed query itself costs.
+    """
+    keys = list(dict.fromkeys(keys))
     if not keys:
         return {}
-    rows = Node.objects.filter(pk__in=keys).values_list("level", "index", "hash")
-    return {(level, index): bytes(value) for level, index, value in rows}
+    quote = connection.ops.quote_name
+    level, index = quote("level"), quote("index")
+    where = " OR ".join([f"({level} = %s AND {index} = %s)"] * len(keys))
+    sql = (
+        f"SELECT {level}, {index}, {quote('hash')} FROM {quote(Node._meta.db_table)} WHERE {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for key in keys for value in key])
+        rows = cursor.fetchall()
+    return {(row_level, row_index): bytes(value) for row_level, row_index, value in rows}
 
 
 def run(operation: Callable[..., T], *args: object) -> T:

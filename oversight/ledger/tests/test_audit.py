@@ -116,7 +116,9 @@ def test_the_state_page_lists_what_the_last_verification_found(supervised):
     from oversight.ledger.models import Leaf
 
     Leaf.objects.filter(index=1).delete()
-    response = client_for(supervised.admin).post("/ledger/state/verify/", follow=True)
+    response = client_for(supervised.admin).post(
+        "/ledger/state/verify/", follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     run = VerificationRun.objects.get()
     assert not run.ok and run.mismatch_count == 1
     assert response.context["mismatches"][0]["text"] == "the leaf is missing"

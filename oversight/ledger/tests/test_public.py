@@ -133,6 +133,6 @@ def test_it_answers_404_for_a_leaf_beyond_the_log_and_405_for_writes(log, client
 @pytest.mark.django_db
 def test_it_answers_503_when_no_signing_key_exists(db, client, settings, tmp_path):
     settings.LEDGER_SIGNING_KEY_FILE = str(tmp_path / "absent.pem")
-    response = client.get("/ledger/checkpoint")
+    response = client.get("/ledger/checkpoint", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 503
-    assert "key" in response.json()["error"]
+    assert "signing key is not configured" in response.json()["error"]
