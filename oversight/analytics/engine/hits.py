@@ -124,10 +124,10 @@ def build_hit(
         match_method=method,
         detail=row.get("detail") or "",
     )
-    print_ = fingerprint(model.id, key)
+    hit_fingerprint = fingerprint(model.id, key)
     return Hit(
         model_id=model.id,
-        fingerprint=print_,
+        fingerprint=hit_fingerprint,
         fingerprint_key=key,
         subject_id=row["subject_id"],
         subject_name=row["subject_name"],
@@ -140,7 +140,7 @@ def build_hit(
         reason_zh=model.reason_zh.format_map(values),
         reason_en=model.reason_en.format_map(values),
         detail=row.get("detail"),
-        is_new=print_ not in known,
+        is_new=hit_fingerprint not in known,
     )
 
 

@@ -325,7 +325,7 @@ def _bind_problems(sql: str, model: Model) -> list[str]:
             problems.append(f"the SQL does not return the column {column}")
     evidence = output.get("evidence", "")
     if evidence and not re.fullmatch(
-        r'STRUCT\("?dataset"? VARCHAR, "?key"? VARCHAR\)\[\]', evidence.replace(" ", " ")
+        r'STRUCT\("?dataset"? VARCHAR, "?key"? VARCHAR\)\[\]', evidence
     ):
         problems.append(f"evidence must be a list of {{dataset, key}} text pairs, not {evidence}")
     amount = output.get("amount", "")
