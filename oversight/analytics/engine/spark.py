@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import sqlglot
 from sqlglot import exp
@@ -106,29 +107,36 @@ class SparkRunner:
         *,
         known_fingerprints: Iterable[str] = (),
         sample: float | None = None,
+        workers: int = 2,
     ) -> RunResult:
-        """Run ``models`` on Spark; the result has the same shape as :meth:`Runner.run`."""
+        """Run ``models`` on Spark; the result has the same shape as :meth:`Runner.run`.
+
+        ``workers`` queries are submitted at once: on small data Spark spends most of a query
+        planning and compiling on the driver, which overlaps well with another query's tasks.
+        """
         models = list(models)
         known = frozenset(known_fingerprints)
         result = RunResult(models=[ModelRun(m.id) for m in models])
         started = time.perf_counter()
         missing = self._register({d for m in models for d in m.datasets}, sample)
+        runnable = []
         for model, stats in zip(models, result.models, strict=True):
             problems = validate_model(model)
             lacking = sorted(set(model.datasets) & missing)
             if problems or lacking:
                 stats.status = "invalid" if problems else "skipped"
                 stats.message = "; ".join(problems) or "no data for " + ", ".join(lacking)
+            else:
+                runnable.append((model, stats))
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            outcomes = list(pool.map(lambda pair: self._query(pair[0]), runnable))
+        for (model, stats), (rows, seconds, error) in zip(runnable, outcomes, strict=True):
+            stats.seconds = seconds
+            if error is not None:
+                stats.status, stats.message = "failed", error
                 continue
-            began = time.perf_counter()
-            try:
-                rows = self.spark.sql(to_spark_sql(hit_query(model))).collect()
-            except Exception as error:  # py4j and analysis errors share no base class
-                stats.status, stats.message = "failed", str(error).splitlines()[0]
-                continue
-            hits: list[Hit] = _collect(model, [r.asDict(recursive=True) for r in rows], known)
+            hits: list[Hit] = _collect(model, rows, known)
             stats.status = "ok"
-            stats.seconds = round(time.perf_counter() - began, 3)
             stats.rows = len(rows)
             stats.hits = len(hits)
             stats.new_hits = sum(h.is_new for h in hits)
@@ -137,3 +145,11 @@ class SparkRunner:
             result.hits.extend(hits)
         result.seconds = round(time.perf_counter() - started, 3)
         return result
+
+    def _query(self, model: Model) -> tuple[list[dict], float, str | None]:
+        began = time.perf_counter()
+        try:
+            rows = self.spark.sql(to_spark_sql(hit_query(model))).collect()
+        except Exception as error:  # py4j and analysis errors share no base class
+            return [], round(time.perf_counter() - began, 3), str(error).splitlines()[0]
+        return [r.asDict(recursive=True) for r in rows], round(time.perf_counter() - began, 3), None
