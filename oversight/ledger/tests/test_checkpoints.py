@@ -103,3 +103,14 @@ def test_an_unreadable_key_is_named(settings, tmp_path):
     settings.LEDGER_SIGNING_KEY_FILE = str(bad)
     with pytest.raises(keys.SigningKeyError, match="cannot be used"):
         keys.signer()
+
+
+@pytest.mark.django_db
+def test_the_nightly_job_keeps_a_verification_run(db):
+    from oversight.ledger.models import VerificationRun
+
+    grow(3)
+    services.issue_checkpoint()
+    tasks.ledger_verify.call_local()
+    run = VerificationRun.objects.get()
+    assert run.ok and run.size == 3 and run.checkpoints == 1
