@@ -231,6 +231,9 @@ class Reminder(models.Model):
     level = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(default=timezone.now)
     recipients = models.JSONField(default=list)
+    # The sweep that claimed this reminder; a concurrent sweep's claim fails on the unique key,
+    # so only the run whose token is on the row sends it.
+    run = models.CharField(max_length=32, blank=True)
 
     class Meta:
         constraints = [

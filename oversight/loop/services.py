@@ -7,19 +7,20 @@ refuses anything the item's workflow does not declare.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.ledger import services as ledger
 from oversight.ledger.targets import snapshot
-from oversight.notify.services import notify
+from oversight.notify.services import Message, notify, notify_many
 from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode
 
@@ -27,7 +28,6 @@ from . import registry, timing
 from .models import Attachment, CoOwner, Event, ExtensionRequest, KindSetting, Reminder, WorkItem
 from .uploads import check_uploads
 from .workflow import ANYONE, RESPONSIBLE, SUPERVISING, Transition
-
 
 
 class TransitionRefused(PermissionDenied):
@@ -518,49 +518,116 @@ def sweep(*, on: date | None = None, chunk: int = 2000) -> SweepReport:
         report.lights_changed += len(ids)
         report.changed_ids.extend(ids)
     if due:
-        sent = set(
-            Reminder.objects.filter(item_id__in=[d[0] for d in due]).values_list("item_id", "type", "deadline", "level")
-        ) if len(due) < 900 else _sent_keys()
-        for key in due:
-            if key in sent:
-                continue
-            if _send_reminder(*key, on=on):
-                if key[1] == Reminder.Type.BEFORE:
-                    report.reminders += 1
-                else:
-                    report.escalations += 1
+        sent = _sent_keys({d[0] for d in due})
+        pending = [key for key in due if key not in sent]
+        for start in range(0, len(pending), chunk):
+            reminders, escalations = _send_reminders(pending[start : start + chunk])
+            report.reminders += reminders
+            report.escalations += escalations
     return report
 
 
-def _sent_keys() -> set:
-    return set(Reminder.objects.values_list("item_id", "type", "deadline", "level"))
-
-
-def _send_reminder(item_id: int, type: str, deadline: date, level: int, *, on: date) -> bool:
-    """Claim the reminder's key and send it; False when another run claimed it first."""
-    try:
-        with transaction.atomic():
-            item = WorkItem.objects.select_related("responsible_node", "assignee").get(pk=item_id)
-            if item.closed_at is not None:
-                return False
-            if type == Reminder.Type.BEFORE:
-                recipients = responsible_accounts(item)
-                title = _("Due on %(date)s: %(title)s") % {"date": deadline, "title": item.title}
-                kind, event_type = "loop.reminder", Event.Type.REMINDER
-            else:
-                recipients = [*responsible_accounts(item), *superiors(item.responsible_node), *supervising_accounts(item)]
-                title = _("Overdue since %(date)s: %(title)s") % {"date": deadline, "title": item.title}
-                kind, event_type = "loop.escalation", Event.Type.ESCALATION
-            unique = {account.pk: account for account in recipients}
-            Reminder.objects.create(
-                item=item, type=type, deadline=deadline, level=level, recipients=sorted(unique)
+def _sent_keys(item_ids: set[int]) -> set[tuple]:
+    ids = sorted(item_ids)
+    keys: set[tuple] = set()
+    for start in range(0, len(ids), 900):
+        keys.update(
+            Reminder.objects.filter(item_id__in=ids[start : start + 900]).values_list(
+                "item_id", "type", "deadline", "level"
             )
-            _event(item, type=event_type, comment=title, data={"deadline": str(deadline), "level": level, "recipients": sorted(unique)})
-            _notify(unique.values(), kind=kind, title=title, body="", item=item,
-                    dedupe_key=f"{kind}:{item.pk}:{deadline}:{level}")
-    except IntegrityError:
-        return False
-    return True
+        )
+    return keys
+
+
+class _Recipients:
+    """Who receives reminders, looked up once per node for a whole batch."""
+
+    def __init__(self):
+        self.at_node: dict[int, list[Account]] = {}
+        self.leaders: dict[int, list[Account]] | None = None
+
+    def accounts_at(self, node_id: int) -> list[Account]:
+        if node_id not in self.at_node:
+            self.at_node[node_id] = list(Account.objects.filter(org_node_id=node_id, is_active=True))
+        return self.at_node[node_id]
+
+    def responsible(self, item: WorkItem) -> list[Account]:
+        if item.assignee_id:
+            return [item.assignee] if item.assignee.is_active else []
+        return self.accounts_at(item.responsible_node_id)
+
+    def superiors(self, node: OrgNode) -> list[Account]:
+        """As ``superiors``: the leaders of the node, else of its nearest ancestor with any."""
+        if self.leaders is None:
+            self.leaders = {}
+            leaders = Account.objects.filter(
+                is_active=True, person__positions__is_leader=True, person__positions__end_date__isnull=True
+            ).values_list("person__positions__org_node_id", "pk")
+            accounts = Account.objects.in_bulk({pk for _node, pk in leaders})
+            for node_id, pk in leaders:
+                self.leaders.setdefault(node_id, []).append(accounts[pk])
+        for node_id in reversed(node.ancestor_ids + [node.pk]):
+            if node_id in self.leaders:
+                return list({a.pk: a for a in self.leaders[node_id]}.values())
+        return []
+
+
+def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
+    """Claim and send a batch of reminders and escalations; returns how many of each were sent.
+
+    The claim is a bulk insert that skips keys another run holds; only rows carrying this run's
+    token are sent, so two sweeps at once never send the same reminder twice.
+    """
+    token = uuid.uuid4().hex
+    items = WorkItem.objects.select_related("responsible_node", "assignee").in_bulk([k[0] for k in keys])
+    people = _Recipients()
+    planned: dict[tuple, tuple[list[Account], str, str, str]] = {}
+    for key in keys:
+        item = items.get(key[0])
+        if item is None or item.closed_at is not None:
+            continue
+        _item_id, type, deadline, level = key
+        if type == Reminder.Type.BEFORE:
+            recipients = people.responsible(item)
+            title = _("Due on %(date)s: %(title)s") % {"date": deadline, "title": item.title}
+            kind, event_type = "loop.reminder", Event.Type.REMINDER
+        else:
+            recipients = [
+                *people.responsible(item), *people.superiors(item.responsible_node),
+                *people.accounts_at(item.supervising_node_id),
+            ]
+            title = _("Overdue since %(date)s: %(title)s") % {"date": deadline, "title": item.title}
+            kind, event_type = "loop.escalation", Event.Type.ESCALATION
+        unique = list({account.pk: account for account in recipients}.values())
+        planned[key] = (unique, title, kind, event_type)
+    with transaction.atomic():
+        Reminder.objects.bulk_create(
+            [
+                Reminder(item_id=key[0], type=key[1], deadline=key[2], level=key[3],
+                         recipients=sorted(a.pk for a in plan[0]), run=token)
+                for key, plan in planned.items()
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        claimed = set(Reminder.objects.filter(run=token).values_list("item_id", "type", "deadline", "level"))
+        events, messages = [], []
+        counts = {Reminder.Type.BEFORE: 0, Reminder.Type.ESCALATION: 0}
+        for key in claimed:
+            recipients, title, kind, event_type = planned[key]
+            item = items[key[0]]
+            counts[key[1]] += 1
+            events.append(Event(
+                item=item, type=event_type, comment=title,
+                data={"deadline": str(key[2]), "level": key[3], "recipients": sorted(a.pk for a in recipients)},
+            ))
+            messages.append(Message(
+                recipients=recipients, kind=kind, title=title, url=item_url(item), target=item,
+                dedupe_key=f"{kind}:{item.pk}:{key[2]}:{key[3]}",
+            ))
+        Event.objects.bulk_create(events, batch_size=1000)
+        notify_many(messages)
+    return counts[Reminder.Type.BEFORE], counts[Reminder.Type.ESCALATION]
 
 
 def descendants(item: WorkItem):

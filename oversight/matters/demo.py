@@ -43,7 +43,8 @@ EXTRA_PERMISSIONS = {
 }
 
 
-def _grant() -> None:
+def grant_permissions() -> None:
+    """Give the demo roles the functions of major-matter supervision."""
     for key, codes in EXTRA_PERMISSIONS.items():
         role = Role.objects.filter(key=key).first()
         if role is not None and not set(codes) <= set(role.permissions):
@@ -63,7 +64,7 @@ def _shift(item: WorkItem, days: int) -> None:
 
 
 def build(*, rng: random.Random, stdout=None) -> None:
-    _grant()
+    grant_permissions()
     if Matter.objects.exists():
         return
     supervisor = Account.objects.get(username="supervisor")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -28,6 +29,19 @@ log = logging.getLogger("notify")
 
 KEY_MAX = 200
 TASK_CHUNK = 200
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification to send to several recipients (see ``notify``)."""
+
+    recipients: Iterable
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    target: object = None
+    dedupe_key: str | None = None
 
 
 def notify(
@@ -50,53 +64,74 @@ def notify(
     here and attempted by a background task after the caller's transaction commits, through
     the channels each recipient chose for this kind (the kind's defaults otherwise).
     """
-    declared = get_kind(kind)
-    if declared is None:
-        raise ValueError(f"notification kind {kind!r} is not declared")
-    title = " ".join((title or "").split())
-    if not title:
-        raise ValidationError({"title": _("A notification needs a title.")})
-    if len(title) > TITLE_MAX:
-        title = title[: TITLE_MAX - 1] + "…"
-    if len(url) > 500:
-        raise ValidationError({"url": _("The link is longer than 500 characters.")})
-    target_type, target_id = _name_target(target)
-    key = (dedupe_key or "").strip()
-    if len(key) > KEY_MAX:
-        key = "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return notify_many([Message(recipients, kind, title, body, url, target, dedupe_key)])
 
-    accounts: dict[int, object] = {}
-    for account in recipients:
-        if account is not None and account.is_active and account.pk not in accounts:
-            accounts[account.pk] = account
-    if not accounts:
+
+def notify_many(messages: Iterable[Message]) -> list[Notification]:
+    """Send many messages at once with a handful of queries (periodic jobs send thousands).
+
+    Each message follows the rules of ``notify``; every message is validated before anything is
+    written.
+    """
+    prepared = []
+    for message in messages:
+        declared = get_kind(message.kind)
+        if declared is None:
+            raise ValueError(f"notification kind {message.kind!r} is not declared")
+        title = " ".join((message.title or "").split())
+        if not title:
+            raise ValidationError({"title": _("A notification needs a title.")})
+        if len(title) > TITLE_MAX:
+            title = title[: TITLE_MAX - 1] + "…"
+        if len(message.url) > 500:
+            raise ValidationError({"url": _("The link is longer than 500 characters.")})
+        target_type, target_id = _name_target(message.target)
+        key = (message.dedupe_key or "").strip()
+        if len(key) > KEY_MAX:
+            key = "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+        accounts: dict[int, object] = {}
+        for account in message.recipients:
+            if account is not None and account.is_active and account.pk not in accounts:
+                accounts[account.pk] = account
+        if accounts:
+            prepared.append((message, declared, title, target_type, target_id, key, accounts))
+    if not prepared:
         return []
 
     with transaction.atomic():
-        if key:
-            already = set(
-                Notification.objects.filter(recipient_id__in=accounts, dedupe_key=key).values_list(
-                    "recipient_id", flat=True
+        keys = sorted({entry[5] for entry in prepared if entry[5]})
+        already: set[tuple[int, str]] = set()
+        for start in range(0, len(keys), 500):
+            already.update(
+                Notification.objects.filter(dedupe_key__in=keys[start : start + 500]).values_list(
+                    "recipient_id", "dedupe_key"
                 )
             )
-        else:
-            already = set()
-        rows = [
-            Notification(
-                recipient=account,
-                kind=kind,
-                title=title,
-                body=body or "",
-                url=url or "",
-                target_type=target_type,
-                target_id=target_id,
-                dedupe_key=key,
-            )
-            for pk, account in accounts.items()
-            if pk not in already
-        ]
-        created = _store(rows, deduplicated=bool(key))
-        deliveries = Delivery.objects.bulk_create(_plan_deliveries(created, declared))
+        rows, kinds = [], {}
+        for message, declared, title, target_type, target_id, key, accounts in prepared:
+            kinds[declared.code] = declared
+            for pk, account in accounts.items():
+                if key and (pk, key) in already:
+                    continue
+                if key:
+                    already.add((pk, key))
+                rows.append(
+                    Notification(
+                        recipient=account,
+                        kind=declared.code,
+                        title=title,
+                        body=message.body or "",
+                        url=message.url or "",
+                        target_type=target_type,
+                        target_id=target_id,
+                        dedupe_key=key,
+                    )
+                )
+        created = _store(rows, deduplicated=bool(keys))
+        planned = []
+        for code, declared in kinds.items():
+            planned.extend(_plan_deliveries([n for n in created if n.kind == code], declared))
+        deliveries = Delivery.objects.bulk_create(planned, batch_size=1000)
         delivery_ids = [d.pk for d in deliveries]
         if delivery_ids:
             transaction.on_commit(partial(_schedule, delivery_ids))
