@@ -49,7 +49,11 @@ def dict_type_edit(request, pk: int | None = None):
     form = DictTypeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = call_service(
-            form, services.dict_type_save, dict_type=dict_type, **form.cleaned_data
+            form,
+            services.dict_type_save,
+            actor=request.user,
+            dict_type=dict_type,
+            **form.cleaned_data,
         )
         if saved:
             request.operation_target = saved
@@ -67,7 +71,12 @@ def dict_item_edit(request, type_pk: int, pk: int | None = None):
     form = DictItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = call_service(
-            form, services.dict_item_save, item=item, dict_type=dict_type, **form.cleaned_data
+            form,
+            services.dict_item_save,
+            actor=request.user,
+            item=item,
+            dict_type=dict_type,
+            **form.cleaned_data,
         )
         if saved:
             request.operation_target = saved

@@ -17,9 +17,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.core.registry import ALL, PERMISSIONS
+from oversight.ledger import services as ledger
+from oversight.ledger.targets import snapshot
 from oversight.lib import resident_id as rid
 
 from .models import Account, LoginLog, OrgNode, Person, Position, Role
+
+
+def _trace(actor, action: str, target, before: dict | None) -> None:
+    """Append the change to the ledger in the same transaction (every action leaves a trace)."""
+    ledger.record(actor=actor, action=action, target=target, before=before, after=snapshot(target))
+
+
+def _account_state(account: Account) -> dict:
+    """An account as the ledger digests it: never its password hash or login counters."""
+    state = snapshot(account, exclude=("password", "last_login", "failed_logins", "locked_until"))
+    state["roles"] = sorted(account.roles.values_list("pk", flat=True)) if account.pk else []
+    return state
+
 
 # --- org tree -------------------------------------------------------------------------------
 
@@ -27,6 +42,7 @@ from .models import Account, LoginLog, OrgNode, Person, Position, Role
 @transaction.atomic
 def node_create(
     *,
+    actor=None,
     name: str,
     code: str,
     type: str,
@@ -45,12 +61,14 @@ def node_create(
     node.save(update_fields=["path", "depth"])
     if supervises:
         node.supervises.set(supervises)
+    _trace(actor, "orgs.node.create", node, None)
     return node
 
 
 @transaction.atomic
 def node_update(
     *,
+    actor=None,
     node: OrgNode,
     name: str,
     code: str,
@@ -59,15 +77,17 @@ def node_update(
     supervises: list[OrgNode] | None = None,
 ) -> OrgNode:
     """Change a node's own fields; its place in the tree changes only through ``node_move``."""
+    before = snapshot(node)
     node.name, node.code, node.type, node.sort = name, code, type, sort
     node.save(update_fields=["name", "code", "type", "sort", "updated_at"])
     if supervises is not None:
         node.supervises.set([other for other in supervises if other.pk != node.pk])
+    _trace(actor, "orgs.node.update", node, before)
     return node
 
 
 @transaction.atomic
-def node_move(*, node: OrgNode, new_parent: OrgNode) -> OrgNode:
+def node_move(*, node: OrgNode, new_parent: OrgNode, actor=None) -> OrgNode:
     """Move ``node`` with its whole subtree under ``new_parent``, rewriting every path at once.
 
     One UPDATE rewrites the prefix of every descendant's path, so the subtree is never seen half
@@ -83,6 +103,7 @@ def node_move(*, node: OrgNode, new_parent: OrgNode) -> OrgNode:
         raise ValidationError({"new_parent": _("A node cannot be moved under a disabled node.")})
     if node.parent_id == new_parent.pk:
         return node
+    before = snapshot(node)
     old_path = node.path
     new_path = f"{new_parent.path}{node.pk}/"
     depth_delta = new_parent.depth + 1 - node.depth
@@ -92,11 +113,12 @@ def node_move(*, node: OrgNode, new_parent: OrgNode) -> OrgNode:
     )
     OrgNode.objects.filter(pk=node.pk).update(parent=new_parent)
     node.refresh_from_db()
+    _trace(actor, "orgs.node.move", node, before)
     return node
 
 
 @transaction.atomic
-def node_set_active(*, node: OrgNode, active: bool) -> int:
+def node_set_active(*, node: OrgNode, active: bool, actor=None) -> int:
     """Disable a node with its subtree (or enable it again); returns how many nodes changed.
 
     Enabling under a disabled parent is refused: the tree never shows an active node whose
@@ -104,9 +126,20 @@ def node_set_active(*, node: OrgNode, active: bool) -> int:
     """
     if active and node.parent_id and not node.parent.is_active:
         raise ValidationError(_("Enable the parent node first."))
-    return OrgNode.objects.filter(path__startswith=node.path, is_active=not active).update(
+    before = snapshot(node)
+    changed = OrgNode.objects.filter(path__startswith=node.path, is_active=not active).update(
         is_active=active, updated_at=timezone.now()
     )
+    node.refresh_from_db()
+    ledger.record(
+        actor=actor,
+        action="orgs.node.enable" if active else "orgs.node.disable",
+        target=node,
+        before=before,
+        after=snapshot(node),
+        details={"nodes_changed": changed},
+    )
+    return changed
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -136,6 +169,7 @@ def resident_id_message(code: str) -> str:
 @transaction.atomic
 def person_create(
     *,
+    actor=None,
     name: str,
     resident_id: str,
     org_node: OrgNode,
@@ -147,7 +181,7 @@ def person_create(
     normalized, gender, born = _identity(resident_id)
     if Person.objects.filter(resident_id=normalized).exists():
         raise ValidationError({"resident_id": _("A person with this resident ID already exists.")})
-    return Person.objects.create(
+    person = Person.objects.create(
         name=name.strip(),
         resident_id=normalized,
         gender=gender,
@@ -157,11 +191,14 @@ def person_create(
         phone=phone,
         is_cadre=is_cadre,
     )
+    _trace(actor, "orgs.person.create", person, None)
+    return person
 
 
 @transaction.atomic
 def person_update(
     *,
+    actor=None,
     person: Person,
     name: str,
     resident_id: str,
@@ -172,6 +209,7 @@ def person_update(
     is_active: bool,
 ) -> Person:
     """Change a person's data; a corrected resident ID re-derives gender and birth date."""
+    before = snapshot(person)
     normalized, gender, born = _identity(resident_id)
     if Person.objects.filter(resident_id=normalized).exclude(pk=person.pk).exists():
         raise ValidationError({"resident_id": _("A person with this resident ID already exists.")})
@@ -184,12 +222,14 @@ def person_update(
     person.org_node, person.rank, person.phone = org_node, rank, phone
     person.is_cadre, person.is_active = is_cadre, is_active
     person.save()
+    _trace(actor, "orgs.person.update", person, before)
     return person
 
 
 @transaction.atomic
 def position_add(
     *,
+    actor=None,
     person: Person,
     org_node: OrgNode,
     title: str,
@@ -200,7 +240,7 @@ def position_add(
     """Record a post held by ``person``."""
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
-    return Position.objects.create(
+    position = Position.objects.create(
         person=person,
         org_node=org_node,
         title=title,
@@ -208,15 +248,19 @@ def position_add(
         end_date=end_date,
         is_leader=is_leader,
     )
+    _trace(actor, "orgs.position.add", position, None)
+    return position
 
 
 @transaction.atomic
-def position_end(*, position: Position, end_date: date) -> Position:
+def position_end(*, position: Position, end_date: date, actor=None) -> Position:
     """Close a post on ``end_date``."""
     if end_date < position.start_date:
         raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+    before = snapshot(position)
     position.end_date = end_date
     position.save(update_fields=["end_date"])
+    _trace(actor, "orgs.position.end", position, before)
     return position
 
 
@@ -238,6 +282,7 @@ def _check_codes(codes: list[str]) -> list[str]:
 @transaction.atomic
 def role_save(
     *,
+    actor=None,
     role: Role | None,
     key: str,
     name: str,
@@ -252,11 +297,13 @@ def role_save(
     codes = _check_codes(permissions)
     if data_scope == Role.Scope.LISTED and not listed_nodes:
         raise ValidationError({"listed_nodes": _("List at least one node for this data scope.")})
+    before = snapshot(role) if role is not None else None
     role = role or Role()
     role.key, role.name, role.permissions, role.data_scope = key, name, codes, data_scope
     role.sort, role.is_active, role.remark = sort, is_active, remark
     role.save()
     role.listed_nodes.set(listed_nodes if data_scope == Role.Scope.LISTED else [])
+    _trace(actor, "orgs.role.save", role, before)
     return role
 
 
@@ -266,6 +313,7 @@ def role_save(
 @transaction.atomic
 def account_save(
     *,
+    actor=None,
     account: Account | None,
     username: str,
     display_name: str,
@@ -290,6 +338,7 @@ def account_save(
         and Account.objects.filter(person=person).exclude(pk=getattr(account, "pk", None)).exists()
     ):
         raise ValidationError({"person": _("This person already has an account.")})
+    before = _account_state(account) if account is not None else None
     account = account or Account()
     account.username, account.display_name = (
         username,
@@ -303,25 +352,39 @@ def account_save(
         account.password = password_hash
     account.save()
     account.roles.set(roles)
+    ledger.record(
+        actor=actor,
+        action="orgs.account.save",
+        target=account,
+        before=before,
+        after=_account_state(account),
+        details={"password_changed": bool(password or password_hash)},
+    )
     return account
 
 
 @transaction.atomic
-def account_set_password(*, account: Account, password: str) -> Account:
+def account_set_password(*, account: Account, password: str, actor=None) -> Account:
     """Set a new password and lift any lock."""
     account.set_password(password)
     account.failed_logins = 0
     account.locked_until = None
     account.save(update_fields=["password", "failed_logins", "locked_until"])
+    ledger.record(
+        actor=actor, action="orgs.account.password", target=account, before=None, after=None
+    )
     return account
 
 
 @transaction.atomic
-def account_unlock(*, account: Account) -> Account:
+def account_unlock(*, account: Account, actor=None) -> Account:
     """Lift a lock left by repeated failed logins."""
     account.failed_logins = 0
     account.locked_until = None
     account.save(update_fields=["failed_logins", "locked_until"])
+    ledger.record(
+        actor=actor, action="orgs.account.unlock", target=account, before=None, after=None
+    )
     return account
 
 

@@ -112,7 +112,9 @@ def logout_view(request):
 def password_change(request):
     form = PasswordForm(request.POST or None, account=request.user)
     if request.method == "POST" and form.is_valid():
-        services.account_set_password(account=request.user, password=form.cleaned_data["password"])
+        services.account_set_password(
+            account=request.user, password=form.cleaned_data["password"], actor=request.user
+        )
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password was changed."))
         return redirect("core:home")
@@ -167,7 +169,7 @@ def node_add(request):
     form = NodeForm(request.POST or None, viewer=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "supervises": list(form.cleaned_data["supervises"])}
-        node = call_service(form, services.node_create, **data)
+        node = call_service(form, services.node_create, actor=request.user, **data)
         if node:
             request.operation_target = node
             messages.success(request, _("Node %(name)s was added.") % {"name": node.name})
@@ -188,7 +190,7 @@ def node_edit(request, pk: int):
     form = NodeForm(request.POST or None, viewer=request.user, instance=node, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "supervises": list(form.cleaned_data["supervises"])}
-        if call_service(form, services.node_update, node=node, **data):
+        if call_service(form, services.node_update, actor=request.user, node=node, **data):
             request.operation_target = node
             messages.success(request, _("Node %(name)s was saved.") % {"name": node.name})
             return redirect("orgs:node_detail", pk=node.pk)
@@ -201,7 +203,11 @@ def node_move(request, pk: int):
     form = NodeMoveForm(request.POST or None, viewer=request.user, node=node)
     if request.method == "POST" and form.is_valid():
         if call_service(
-            form, services.node_move, node=node, new_parent=form.cleaned_data["new_parent"]
+            form,
+            services.node_move,
+            actor=request.user,
+            node=node,
+            new_parent=form.cleaned_data["new_parent"],
         ):
             request.operation_target = node
             messages.success(request, _("Node %(name)s was moved.") % {"name": node.name})
@@ -214,7 +220,7 @@ def node_move(request, pk: int):
 def node_toggle(request, pk: int):
     node = selectors.node_get(viewer=request.user, pk=pk)
     try:
-        changed = services.node_set_active(node=node, active=not node.is_active)
+        changed = services.node_set_active(node=node, active=not node.is_active, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -311,6 +317,7 @@ def person_add(request):
         person = call_service(
             form,
             services.person_create,
+            actor=request.user,
             name=data["name"],
             resident_id=data["resident_id"],
             org_node=data["org_node"],
@@ -330,7 +337,9 @@ def person_edit(request, pk: int):
     person = selectors.person_get(viewer=request.user, pk=pk)
     form = PersonForm(request.POST or None, viewer=request.user, initial=person_initial(person))
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.person_update, person=person, **form.cleaned_data):
+        if call_service(
+            form, services.person_update, actor=request.user, person=person, **form.cleaned_data
+        ):
             request.operation_target = person
             messages.success(request, _("%(name)s was saved.") % {"name": person.name})
             return redirect("orgs:person_detail", pk=person.pk)
@@ -343,7 +352,7 @@ def position_add(request, pk: int):
     person = selectors.person_get(viewer=request.user, pk=pk)
     form = PositionForm(request.POST, viewer=request.user)
     if form.is_valid() and call_service(
-        form, services.position_add, person=person, **form.cleaned_data
+        form, services.position_add, actor=request.user, person=person, **form.cleaned_data
     ):
         request.operation_target = person
         messages.success(request, _("The position was added."))
@@ -388,7 +397,11 @@ def account_add(request):
     form = AccountForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         account = call_service(
-            form, services.account_save, account=None, **_account_kwargs(form.cleaned_data)
+            form,
+            services.account_save,
+            actor=request.user,
+            account=None,
+            **_account_kwargs(form.cleaned_data),
         )
         if account:
             request.operation_target = account
@@ -413,7 +426,11 @@ def account_edit(request, pk: int):
     form = AccountForm(request.POST or None, viewer=request.user, instance=account, initial=initial)
     if request.method == "POST" and form.is_valid():
         if call_service(
-            form, services.account_save, account=account, **_account_kwargs(form.cleaned_data)
+            form,
+            services.account_save,
+            actor=request.user,
+            account=account,
+            **_account_kwargs(form.cleaned_data),
         ):
             request.operation_target = account
             messages.success(request, _("Account %(name)s was saved.") % {"name": account.username})
@@ -425,7 +442,7 @@ def account_edit(request, pk: int):
 @require_perm("orgs:account:edit")
 def account_unlock(request, pk: int):
     account = selectors.account_get(viewer=request.user, pk=pk)
-    services.account_unlock(account=account)
+    services.account_unlock(account=account, actor=request.user)
     request.operation_target = account
     messages.success(request, _("Account %(name)s was unlocked.") % {"name": account.username})
     return redirect("orgs:account_list")
@@ -462,6 +479,7 @@ def role_edit(request, pk: int | None = None):
         saved = call_service(
             form,
             services.role_save,
+            actor=request.user,
             role=role,
             key=data["key"],
             name=data["name"],

@@ -59,3 +59,15 @@ def test_it_offers_no_descendant_as_a_new_parent(county):
     )
     assert response.status_code == 400
     assert "new_parent" in response.context["form"].errors
+
+
+def test_it_leaves_a_trace_of_every_change_in_the_ledger(county):
+    from oversight.ledger.models import Leaf
+
+    services.node_move(node=county.village2a, new_parent=county.town1, actor=county.admin)
+    leaf = Leaf.objects.filter(action="orgs.node.move").get()
+    assert leaf.target_id == str(county.village2a.pk) and leaf.actor_id == county.admin.pk
+    assert Leaf.objects.filter(action="orgs.node.create").count() == 12
+    with pytest.raises(ValidationError):
+        services.node_move(node=county.town1, new_parent=county.village1a, actor=county.admin)
+    assert Leaf.objects.filter(action="orgs.node.move").count() == 1  # a refused change leaves none
