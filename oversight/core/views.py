@@ -19,13 +19,23 @@ from .models import DictItem, DictType
 
 @login_required
 def home(request):
+    from oversight.loop import selectors as loop_selectors
+    from oversight.loop.models import WorkItem
+    from oversight.orgs.access import has_perm
+
     viewer = request.user
+    todo = loop_selectors.my_work(viewer=viewer, tab="todo")
     figures = {
+        "todo": todo.count(),
+        "todo_red": todo.filter(light=WorkItem.Light.RED).count(),
         "nodes": org_selectors.node_list(viewer=viewer).count(),
         "people": org_selectors.person_list(viewer=viewer).count(),
-        "accounts": org_selectors.account_list(viewer=viewer).count(),
     }
-    return render(request, "core/home.html", {"figures": figures})
+    if has_perm(viewer, "loop:item:view"):
+        visible = loop_selectors.item_list(viewer=viewer).filter(closed_at__isnull=True)
+        figures["open"] = visible.count()
+        figures["red"] = visible.filter(light=WorkItem.Light.RED).count()
+    return render(request, "core/home.html", {"figures": figures, "urgent": todo[:8]})
 
 
 @never_cache
