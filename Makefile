@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-export DJANGO_SETTINGS_MODULE ?= oversight.settings
 
 .PHONY: run test test-fast lint format assets messages migrate demo clean help
 
