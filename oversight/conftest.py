@@ -221,3 +221,19 @@ def fresh_calendar():
     timing.calendar_changed()
     yield
     timing.calendar_changed()
+
+
+@pytest.fixture(autouse=True)
+def signing_key(settings, tmp_path):
+    """Each test signs the ledger with a fresh key in its own directory, named as if configured,
+    so no test writes a key into var/."""
+    from oversight.ledger import keys
+    from oversight.ledger.tlog import generate_private_key_pem
+
+    path = tmp_path / "ledger_signing_key.pem"
+    path.write_bytes(generate_private_key_pem())
+    settings.LEDGER_SIGNING_KEY_FILE = str(path)
+    settings.LEDGER_SIGNING_KEY_CONFIGURED = True
+    settings.LEDGER_ORIGIN = "test.oversight/ledger"
+    yield path
+    keys._load.cache_clear()

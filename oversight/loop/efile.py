@@ -123,3 +123,20 @@ def _documents(item_ids: list[int], viewer):
     for document in Document.objects.filter(target_type="loop.workitem", target_id__in=[str(i) for i in item_ids]):
         with document.file.open("rb") as handle:
             yield f"{document.pk}-{document.file.name.rsplit('/', 1)[-1]}", handle.read()
+
+
+def fixed_content(item_id: str | int) -> dict | None:
+    """What a closed item's electronic file fixes in the ledger: the whole tree's items and
+    every event, as they are now. ``verify_ledger`` compares it with the fixed leaf, so a
+    closed file edited behind the platform's back is named."""
+    item = WorkItem.objects.filter(pk=int(item_id)).select_related("responsible_node", "supervising_node", "assignee").first()
+    if item is None:
+        return None
+    items = list(descendants(item).select_related("responsible_node", "supervising_node", "assignee"))
+    events = Event.objects.filter(item_id__in=[i.pk for i in items]).prefetch_related("attachments").order_by("at", "id")
+    attachments = Attachment.objects.filter(item_id__in=[i.pk for i in items]).order_by("id")
+    return {
+        "items": [_item_record(i) for i in items],
+        "events": [_event_record(e) for e in events],
+        "evidence": [{"id": a.pk, "item": a.item_id, "name": a.name, "sha256": a.sha256, "size": a.size} for a in attachments],
+    }

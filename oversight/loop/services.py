@@ -191,6 +191,16 @@ def item_open(
     return item
 
 
+def _fix_file(item: WorkItem, actor) -> None:
+    """A closed top-level item's electronic file becomes a fixed record in the ledger (C4, L1)."""
+    from .efile import fixed_content
+
+    ledger.fix_record(
+        actor=actor, record_type="loop.efile", record_id=item.pk, content=fixed_content(item.pk),
+        action="loop.efile.fix", public=False,
+    )
+
+
 # --- transitions -----------------------------------------------------------------------------
 
 
@@ -232,6 +242,8 @@ def item_transition(
         hook(item=item, event=event, actor=actor)
     _record(actor, f"loop.item.{name}", item, before)
     _roll_up_progress(item.parent_id)
+    if item.closed_at is not None and item.parent_id is None:
+        _fix_file(item, actor)
     waiting = item.workflow.state(item.state).waiting_on
     if waiting == RESPONSIBLE:
         recipients, kind = responsible_accounts(item), "loop.assigned"

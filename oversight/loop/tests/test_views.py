@@ -168,3 +168,24 @@ def test_it_issues_a_document_from_the_item_page_and_refuses_the_unit(loop_count
         f"/work/items/{task.pk}/document/", {"doc_type": "warning_notice", "body": "x"}
     )
     assert unit.status_code == 403
+
+
+def test_it_fixes_a_closed_files_content_so_a_later_edit_is_named(loop_county, open_task):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from oversight.ledger.models import Leaf
+    from oversight.loop.models import Event
+
+    task = open_task()
+    services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done")
+    services.item_transition(item=task, name="verify", actor=loop_county.supervisor)
+    services.item_transition(item=task.parent, name="close", actor=loop_county.supervisor)
+    assert Leaf.objects.filter(action="loop.efile.fix", target_id=str(task.parent_id)).exists()
+    call_command("verify_ledger", stdout=StringIO())  # intact: no error
+    Event.objects.filter(item=task, transition="submit").update(comment="rewritten history")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_ledger", stdout=out)
+    assert f"loop_workitem row {task.parent_id}" in out.getvalue()
