@@ -1,0 +1,365 @@
+"""Every read of comparison models that a person's scope limits.
+
+Warnings are visible by the org node of their unit (``scope_q(viewer, node="unit")``): a town
+officer sees the warnings about the town and its villages, and a warning whose unit could not
+be resolved to a node only by those who see everything. Data sources are visible by their
+owning unit. A detail outside scope is a 404, and so is its evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import duckdb
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from oversight.loop import selectors as loop_selectors
+from oversight.loop.models import WorkItem
+from oversight.orgs.access import scope_q
+from oversight.orgs.models import OrgNode
+
+from . import bridge
+from .engine import DATASET_KINDS, REASONS
+from .models import AnalysisRun, DataSource, ImportRun, Warning
+from .workflows import KIND as CLUE_KIND
+
+# --- sources and imports ---------------------------------------------------------------------
+
+
+def source_list(*, viewer) -> QuerySet[DataSource]:
+    """Data sources whose owning unit is in the viewer's scope."""
+    return DataSource.objects.filter(scope_q(viewer, node="owner")).select_related("owner")
+
+
+def source_get(*, viewer, pk: int) -> DataSource:
+    """One data source in scope, or 404."""
+    return get_object_or_404(source_list(viewer=viewer), pk=pk)
+
+
+def import_list(*, source: DataSource) -> QuerySet[ImportRun]:
+    """The imports of a source, newest first."""
+    return source.imports.select_related("created_by", "decided_by")
+
+
+def import_get(*, viewer, pk: int) -> ImportRun:
+    """One import of a source in scope, or 404."""
+    qs = ImportRun.objects.filter(source__in=source_list(viewer=viewer)).select_related("source")
+    return get_object_or_404(qs, pk=pk)
+
+
+@dataclass(frozen=True)
+class RejectionRow:
+    row: int
+    column: str
+    column_label: str
+    code: str
+    reason: str
+    value: str | None
+
+
+class Rejections(Sequence):
+    """The rejected values of a staged import, read from the stage a page at a time (a
+    paginator slices it; nothing loads the whole list)."""
+
+    def __init__(self, run: ImportRun) -> None:
+        self.report = bridge.workspace().staged_report(run.stage_id)
+        self.kind = DATASET_KINDS[run.source.kind]
+        self.total = sum(self.report.problems_by_code.values())
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, _step = index.indices(self.total)
+            rejections = self.report.rejections(offset=start, limit=max(0, stop - start))
+            return [self._row(r) for r in rejections]
+        return self[index : index + 1][0]
+
+    def _row(self, rejection) -> RejectionRow:
+        try:
+            label = self.kind.column(rejection.column).label_zh
+        except KeyError:
+            label = rejection.column
+        return RejectionRow(
+            row=rejection.row,
+            column=rejection.column,
+            column_label=label if _chinese() else rejection.column,
+            code=rejection.code,
+            reason=reason_text(rejection.code),
+            value=rejection.value,
+        )
+
+
+def reason_text(code: str) -> str:
+    """The engine's reason for a rejection code, in the language of the request."""
+    zh, en = REASONS.get(code, (code, code))
+    return zh if _chinese() else en
+
+
+def import_rejections(*, run: ImportRun) -> Rejections | None:
+    """The rejected values of a checked import (None once it is accepted, discarded or failed)."""
+    if run.status != ImportRun.Status.STAGED or not run.stage_id:
+        return None
+    return Rejections(run)
+
+
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+def run_list() -> QuerySet[AnalysisRun]:
+    """Every run, newest first (runs cover the whole workspace; the function permission guards them)."""
+    return AnalysisRun.objects.select_related("started_by")
+
+
+def run_get(*, pk: int) -> AnalysisRun:
+    """One run, or 404."""
+    return get_object_or_404(run_list(), pk=pk)
+
+
+def active_run() -> AnalysisRun | None:
+    """The run queued or under way, if any."""
+    return (
+        run_list()
+        .filter(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING])
+        .first()
+    )
+
+
+# --- warnings --------------------------------------------------------------------------------
+
+
+def warning_scope(viewer) -> Q:
+    """The warnings ``viewer`` may see: by the org node of their unit."""
+    return scope_q(viewer, node="unit")
+
+
+@dataclass(frozen=True)
+class WarningFilters:
+    model_id: str = ""
+    area: str = ""
+    unit: OrgNode | None = None  # the unit or anything below it
+    severity: str = ""
+    status: str = ""
+    search: str = ""  # subject name or ID
+
+
+def warning_list(*, viewer, filters: WarningFilters = WarningFilters()) -> QuerySet[Warning]:
+    """Warnings in scope, filtered; red before yellow, then the newest first."""
+    qs = Warning.objects.filter(warning_scope(viewer)).select_related("unit", "clue")
+    f = filters
+    if f.model_id:
+        qs = qs.filter(model_id=f.model_id)
+    if f.area:
+        qs = qs.filter(area=f.area)
+    if f.unit is not None:
+        qs = qs.filter(unit__path__startswith=f.unit.path)
+    if f.severity:
+        qs = qs.filter(severity=f.severity)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.search:
+        qs = qs.filter(Q(subject_name__icontains=f.search) | Q(subject_id=f.search))
+    order = Case(
+        When(severity=Warning.Severity.RED, then=Value(0)), default=Value(1),
+        output_field=IntegerField(),
+    )  # fmt: skip
+    return qs.annotate(severity_order=order).order_by("severity_order", "-first_seen", "-pk")
+
+
+def warning_get(*, viewer, pk: int) -> Warning:
+    """One warning in scope, or 404."""
+    return get_object_or_404(warning_list(viewer=viewer), pk=pk)
+
+
+def warning_choices(*, viewer) -> dict:
+    """What the filters of the warning list offer: models, areas and units that have warnings
+    the viewer may see."""
+    visible = Warning.objects.filter(warning_scope(viewer))
+    names = {e.id: e.name for e in bridge.library()}
+    model_ids = sorted(set(visible.values_list("model_id", flat=True).distinct()))
+    areas = sorted(a for a in set(visible.values_list("area", flat=True).distinct()) if a)
+    units = OrgNode.objects.filter(pk__in=visible.values("unit")).order_by("path")
+    return {
+        "models": [(i, names.get(i, i)) for i in model_ids],
+        "areas": areas,
+        "units": list(units),
+    }
+
+
+@dataclass
+class ModelStats:
+    hits: int = 0
+    confirmed: int = 0
+    dismissed: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.hits - self.confirmed - self.dismissed
+
+    @property
+    def precision(self) -> float | None:
+        """Share of decided warnings that became clues; None before any decision."""
+        decided = self.confirmed + self.dismissed
+        return self.confirmed / decided if decided else None
+
+
+def model_stats(*, viewer) -> dict[str, ModelStats]:
+    """Per model, the warnings in scope: hits, confirmed (turned into clues), dismissed."""
+    rows = (
+        Warning.objects.filter(warning_scope(viewer))
+        .values("model_id")
+        .annotate(
+            hits=Count("id"),
+            confirmed=Count("id", filter=Q(status=Warning.Status.CLUE)),
+            dismissed=Count("id", filter=Q(status=Warning.Status.DISMISSED)),
+        )
+    )
+    return {r["model_id"]: ModelStats(r["hits"], r["confirmed"], r["dismissed"]) for r in rows}
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+@dataclass
+class EvidenceTable:
+    """The source rows of one dataset a warning points at, one column per row so that the
+    records stand side by side; ``missing`` lists keys no longer found in the data."""
+
+    dataset: str
+    title: str
+    fields: list[tuple[str, str, bool]] = field(default_factory=list)  # name, label, personal
+    records: list[dict] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    truncated: int = 0
+
+    @property
+    def lines(self) -> list[tuple[str, bool, list]]:
+        """(label, personal, values across the records) per field."""
+        return [(label, personal, [r.get(name) for r in self.records])
+                for name, label, personal in self.fields]  # fmt: skip
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def _sql_list(paths) -> str:
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+
+
+def evidence_tables(*, warning: Warning, limit: int = 100) -> list[EvidenceTable]:
+    """The evidence rows of a warning, read from the workspace by their keys: from the data
+    versions the warning's last run read, else from the current ones."""
+    ws = bridge.workspace()
+    groups: dict[str, list[str]] = {}
+    for ref in warning.evidence:
+        groups.setdefault(ref["dataset"], []).append(ref["key"])
+    versions = warning.last_run.versions if warning.last_run_id else {}
+    tables = []
+    con = duckdb.connect(config={"memory_limit": settings.ANALYTICS_MEMORY_LIMIT, "threads": 1})
+    try:
+        for dataset, all_keys in groups.items():
+            kind = DATASET_KINDS.get(dataset)
+            if kind is None:
+                tables.append(EvidenceTable(dataset, dataset, missing=all_keys))
+                continue
+            keys = all_keys[:limit]
+            title = kind.name_zh if _chinese() else kind.name_en
+            table = EvidenceTable(dataset, title, truncated=len(all_keys) - len(keys))
+            table.fields = [
+                (c.name, c.label_zh if _chinese() else c.name, c.personal) for c in kind.columns
+            ]
+            files = [
+                ws.root / v["path"] / "data.parquet"
+                for v in versions.values()
+                if v.get("kind") == dataset
+            ]
+            files = [f for f in files if f.exists()] or ws.dataset_files(dataset)
+            found: dict[str, dict] = {}
+            if files:
+                columns = ", ".join(f'"{c}"' for c in kind.column_names)
+                rows = con.execute(
+                    f"SELECT {kind.key_sql()} AS _key, {columns} "
+                    f"FROM read_parquet({_sql_list(files)}, union_by_name = true) "
+                    f"WHERE {kind.key_sql()} IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+                    [keys],
+                ).fetchall()
+                for row in rows:
+                    found.setdefault(
+                        row[0],
+                        {n: _display(v) for n, v in zip(kind.column_names, row[1:], strict=True)},
+                    )
+            table.records = [found[k] for k in keys if k in found]
+            table.missing = [k for k in keys if k not in found]
+            tables.append(table)
+    finally:
+        con.close()
+    return tables
+
+
+MATCH_METHODS = {
+    "resident_id": _lazy("The same resident ID in both datasets."),
+    "name+birth_date (candidate)": _lazy(
+        "A candidate: the same name and birth date, no ID to confirm it."
+    ),
+    "pinyin+birth_date (candidate)": _lazy(
+        "A candidate: names that sound alike and the same birth date."
+    ),
+    "phone": _lazy("The same phone number."),
+    "bank_account": _lazy("The same bank account."),
+    "address": _lazy("The same address."),
+    "resident_id (legal representative)": _lazy("The legal representative's resident ID."),
+    "resident_id (shareholder)": _lazy("A shareholder's resident ID."),
+    "contract_id": _lazy("The same contract."),
+    "vendor_uscc": _lazy("The same vendor (unified social credit code)."),
+    "invoice_no": _lazy("The same invoice number."),
+    "invoice_date": _lazy("The invoice date compared with the trip."),
+    "expense_date": _lazy("The expense date compared with the holiday calendar."),
+    "diagnosis_code": _lazy("The diagnosis code compared with the admission criteria."),
+}
+
+
+def match_explanation(method: str) -> str:
+    """How a match was made, in words."""
+    return str(MATCH_METHODS.get(method, method))
+
+
+# --- clues -----------------------------------------------------------------------------------
+
+
+def clue_get(*, viewer, pk: int) -> tuple[WorkItem, Warning]:
+    """A clue the viewer may see (by the work item's scope) with the warning it came from."""
+    item = loop_selectors.item_get(viewer=viewer, pk=pk)
+    if item.kind != CLUE_KIND:
+        raise Http404
+    warning = Warning.objects.filter(clue=item).select_related("unit", "last_run").first()
+    if warning is None:
+        raise Http404
+    return item, warning
+
+
+def clue_list(*, viewer) -> QuerySet[WorkItem]:
+    """Clues the viewer may see, newest first."""
+    return WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind=CLUE_KIND)

@@ -1,0 +1,71 @@
+"""Runs of the models: start one, watch its progress, see the time and counts of each model,
+cancel it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oversight.core.paging import paginate
+from oversight.orgs.access import require_perm
+
+from .. import bridge, selectors, services
+from ._common import attempt
+
+RUN = "analytics:run:start"
+
+
+@require_perm(RUN)
+def run_list(request):
+    enabled = [e for e in bridge.library() if e.enabled and not e.problem]
+    context = {
+        "page": paginate(request, selectors.run_list(), per_page=20),
+        "active": selectors.active_run(),
+        "enabled": enabled,
+        "kinds": sorted(bridge.workspace().available_kinds()),
+    }
+    return render(request, "analytics/run_list.html", context)
+
+
+@require_POST
+@require_perm(RUN)
+def run_start(request):
+    run = attempt(request, services.run_start, actor=request.user)
+    if run is None:
+        return redirect("analytics:run_list")
+    request.operation_target = run
+    return redirect("analytics:run_detail", pk=run.pk)
+
+
+def _context(run) -> dict:
+    names = {e.id: e.name for e in bridge.library()}
+    stats = [{**m, "name": names.get(m["model_id"], m["model_id"])} for m in run.model_stats]
+    return {"run": run, "stats": stats, "names": names}
+
+
+@require_perm(RUN)
+def run_detail(request, pk: int):
+    run = selectors.run_get(pk=pk)
+    return render(request, "analytics/run_detail.html", _context(run))
+
+
+@require_perm(RUN)
+def run_status(request, pk: int):
+    """The progress fragment a run page polls; once the run is over, the page reloads."""
+    run = selectors.run_get(pk=pk)
+    response = render(request, "analytics/_run_status.html", _context(run))
+    if not run.is_active:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@require_perm(RUN)
+def run_cancel(request, pk: int):
+    run = selectors.run_get(pk=pk)
+    if attempt(request, services.run_cancel, run=run, actor=request.user):
+        request.operation_target = run
+        messages.success(request, _("The run is being stopped."))
+    return redirect("analytics:run_detail", pk=pk)
