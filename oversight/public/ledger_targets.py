@@ -1,0 +1,16 @@
+"""The public channel's fixed records: replies published on the board."""
+
+from oversight.ledger.targets import TargetKind
+
+
+def _published_reply(record_id: str):
+    from .models import Complaint
+    from .services import published_content
+
+    complaint = Complaint.objects.select_related("power_item", "unit").filter(pk=record_id).first()
+    return published_content(complaint) if complaint is not None else None
+
+
+TARGETS = [
+    TargetKind(type="public.reply", snapshot=_published_reply, table="public_complaint"),
+]

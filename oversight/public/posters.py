@@ -1,0 +1,149 @@
+"""QR posters for windows and units: SVG (with the name and a line of instructions) and PNG,
+at A4 or table-card size, one at a time or as a ZIP for a subtree.
+
+The PNG is drawn here without an imaging library: a palette image with the frame, the header
+band and the code. Text needs a font with Chinese glyphs, which the platform does not ship, so
+the PNG carries the code and the frame only; the SVG carries the text.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+import segno
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .services import point_for
+
+SIZES = {"a4": (210, 297), "card": (100, 150)}  # millimetres
+RED = "#b71c1c"
+
+
+def point_url(node) -> str:
+    point = point_for(node)
+    return settings.PUBLIC_SITE_URL.rstrip("/") + reverse("public:window", args=[point.token])
+
+
+def _modules(url: str):
+    return segno.make_qr(url, error="m").matrix
+
+
+def svg(node, size: str = "a4") -> bytes:
+    """An SVG poster: header, the window's name, the QR code, instructions and the address."""
+    width, height = SIZES[size]
+    url = point_url(node)
+    matrix = _modules(url)
+    count = len(matrix)
+    side = width * (0.62 if size == "a4" else 0.7)
+    module = side / count
+    left = (width - side) / 2
+    top = height * (0.3 if size == "a4" else 0.28)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < count:
+            if row[x]:
+                start = x
+                while x < count and row[x]:
+                    x += 1
+                runs.append(f"M{left + start * module:.3f} {top + y * module:.3f}h{(x - start) * module:.3f}"
+                            f"v{module:.3f}h{-(x - start) * module:.3f}z")
+            else:
+                x += 1
+    scale = width / 210
+    title = escape(_("Supervision at your fingertips"))
+    instructions = escape(_("Scan to rate our service, report a style problem or file a complaint"))
+    note = escape(_("Anonymous reports are welcome; your identity is protected."))
+    name = escape(node.name)
+    font = "font-family='Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif'"
+    parts = [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}mm' height='{height}mm' viewBox='0 0 {width} {height}'>",
+        f"<rect width='{width}' height='{height}' fill='#fff'/>",
+        f"<rect x='{2 * scale:.2f}' y='{2 * scale:.2f}' width='{width - 4 * scale:.2f}' height='{height - 4 * scale:.2f}'"
+        f" fill='none' stroke='{RED}' stroke-width='{1.2 * scale:.2f}'/>",
+        f"<rect x='0' y='0' width='{width}' height='{height * 0.13:.2f}' fill='{RED}'/>",
+        f"<text x='{width / 2}' y='{height * 0.085:.2f}' text-anchor='middle' fill='#fff' font-size='{14 * scale:.2f}'"
+        f" font-weight='bold' {font}>{title}</text>",
+        f"<text x='{width / 2}' y='{height * 0.21:.2f}' text-anchor='middle' fill='#222' font-size='{11 * scale:.2f}'"
+        f" font-weight='bold' {font}>{name}</text>",
+        f"<path fill='#000' d='{''.join(runs)}'/>",
+        f"<text x='{width / 2}' y='{top + side + 14 * scale:.2f}' text-anchor='middle' fill='#222'"
+        f" font-size='{7.5 * scale:.2f}' {font}>{instructions}</text>",
+        f"<text x='{width / 2}' y='{top + side + 24 * scale:.2f}' text-anchor='middle' fill='#555'"
+        f" font-size='{5.5 * scale:.2f}' {font}>{note}</text>",
+        f"<text x='{width / 2}' y='{height - 8 * scale:.2f}' text-anchor='middle' fill='#777'"
+        f" font-size='{4 * scale:.2f}' font-family='monospace'>{escape(url)}</text>",
+        "</svg>",
+    ]
+    return "\n".join(parts).encode("utf-8")
+
+
+def _png(width: int, height: int, rows: list[bytes], palette: list[tuple[int, int, int]]) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + row for row in rows)
+    return b"".join([
+        b"\x89PNG\r\n\x1a\n",
+        chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
+        chunk(b"PLTE", b"".join(bytes(c) for c in palette)),
+        chunk(b"pHYs", struct.pack(">IIB", 5906, 5906, 1)),  # 150 dpi
+        chunk(b"IDAT", zlib.compress(raw, 9)),
+        chunk(b"IEND", b""),
+    ])
+
+
+def png(node, size: str = "a4") -> bytes:
+    """A PNG poster at 150 dpi: frame, header band and the QR code (see the module's note)."""
+    mm_w, mm_h = SIZES[size]
+    width, height = round(mm_w / 25.4 * 150), round(mm_h / 25.4 * 150)
+    matrix = _modules(point_url(node))
+    count = len(matrix)
+    module = int(width * (0.62 if size == "a4" else 0.7)) // count
+    side = module * count
+    left = (width - side) // 2
+    top = int(height * (0.3 if size == "a4" else 0.28))
+    white, black, red = 0, 1, 2
+    border = max(4, width // 120)
+    band = int(height * 0.13)
+    blank = bytes([red] * border + [white] * (width - 2 * border) + [red] * border)
+    red_row = bytes([red] * width)
+    rows = []
+    qr_rows = []
+    for row in matrix:
+        line = bytearray(blank)
+        for x, dark in enumerate(row):
+            if dark:
+                line[left + x * module : left + (x + 1) * module] = bytes([black]) * module
+        qr_rows.append(bytes(line))
+    for y in range(height):
+        if y < band or y >= height - border:
+            rows.append(red_row)
+        elif top <= y < top + side:
+            rows.append(qr_rows[(y - top) // module])
+        else:
+            rows.append(blank)
+    return _png(width, height, rows, [(255, 255, 255), (0, 0, 0), (0xB7, 0x1C, 0x1C)])
+
+
+def render(node, *, fmt: str, size: str) -> tuple[bytes, str]:
+    if fmt == "png":
+        return png(node, size), "image/png"
+    return svg(node, size), "image/svg+xml"
+
+
+def bulk_zip(nodes, *, fmt: str, size: str) -> bytes:
+    """Posters of every node in one ZIP, named by node code."""
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for node in nodes:
+            content, _type = render(node, fmt=fmt, size=size)
+            archive.writestr(f"{node.code}-{size}.{fmt}", content)
+    return buffer.getvalue()

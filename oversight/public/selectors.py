@@ -1,0 +1,269 @@
+"""Every read of the public channel: staff reads limited by the viewer's scope (complaints
+through the loop's item scope), and the public reads that show only what is published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
+
+from oversight.loop import selectors as loop_selectors
+from oversight.loop.models import WorkItem
+from oversight.orgs.access import scope_q
+from oversight.orgs.models import OrgNode
+
+from . import keys
+from .models import (
+    Complaint,
+    Dissatisfaction,
+    PowerCategory,
+    PowerItem,
+    PublicPoint,
+    Rating,
+    StyleReport,
+)
+from .workflows import KIND
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplaintFilters:
+    state: str = ""
+    power_item: int | None = None
+    named: bool | None = None
+    repeats: bool = False
+    search: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def complaint_list(*, viewer, filters: ComplaintFilters = ComplaintFilters()) -> QuerySet[Complaint]:
+    """Complaints whose work item the viewer may see: the discipline body sees what it
+    receives, a department or town only what was routed to it."""
+    items = WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind=KIND)
+    qs = Complaint.objects.filter(item__in=items).select_related(
+        "item", "item__responsible_node", "power_item", "subject_node", "point", "unit")
+    f = filters
+    if f.state:
+        qs = qs.filter(item__state=f.state)
+    if f.power_item:
+        qs = qs.filter(power_item_id=f.power_item)
+    if f.named is not None:
+        qs = qs.filter(named=f.named)
+    if f.repeats:
+        qs = qs.filter(Q(repeat_of__isnull=False) | Q(repeats__isnull=False)).distinct()
+    if f.search:
+        qs = qs.filter(Q(reference__icontains=f.search) | Q(item__title__icontains=f.search)
+                       | Q(content__icontains=f.search))
+    if f.received_from:
+        qs = qs.filter(received_on__gte=f.received_from)
+    if f.received_to:
+        qs = qs.filter(received_on__lte=f.received_to)
+    return qs.order_by("item__closed_at", "-received_on", "-pk")
+
+
+def complaint_get(*, viewer, pk: int) -> Complaint:
+    """One complaint in scope by its work item's id, or 404."""
+    return get_object_or_404(complaint_list(viewer=viewer), item_id=pk)
+
+
+def complaint_related(*, viewer, complaint: Complaint) -> list[Complaint]:
+    """The complaints about the same matter that the viewer may see (the root and its repeats)."""
+    root_id = complaint.repeat_of_id or complaint.pk
+    return list(complaint_list(viewer=viewer).filter(Q(pk=root_id) | Q(repeat_of_id=root_id))
+                .exclude(pk=complaint.pk))
+
+
+def dissatisfaction_list(*, viewer) -> QuerySet[Dissatisfaction]:
+    """The dissatisfaction ledger in the viewer's scope (by the department concerned or the
+    complaint's item)."""
+    items = WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind=KIND)
+    return (Dissatisfaction.objects.filter(Q(complaint__item__in=items) | scope_q(viewer, node="responsible_node"))
+            .select_related("complaint", "responsible_node", "review_item").distinct())
+
+
+def style_report_list(*, viewer, status: str = "") -> QuerySet[StyleReport]:
+    qs = StyleReport.objects.filter(scope_q(viewer, node="node")).select_related("node", "checked_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def style_report_get(*, viewer, pk: int) -> StyleReport:
+    return get_object_or_404(style_report_list(viewer=viewer), pk=pk)
+
+
+def rating_list(*, viewer) -> QuerySet[Rating]:
+    return Rating.objects.filter(scope_q(viewer, node="node")).select_related("node")
+
+
+def poster_nodes(*, viewer, under: OrgNode) -> QuerySet[OrgNode]:
+    """The service windows and units in ``under``'s subtree that the viewer may see."""
+    return (OrgNode.objects.filter(scope_q(viewer, node=""), path__startswith=under.path, is_active=True,
+                                   type__in=[OrgNode.Type.SERVICE_WINDOW, OrgNode.Type.UNIT])
+            .order_by("path"))
+
+
+@dataclass
+class StyleRow:
+    node: OrgNode
+    ratings: int = 0
+    average: float | None = None
+    satisfied: int = 0
+    reports: int = 0
+    verified: int = 0
+    complaints: int = 0
+    dissatisfied: int = 0
+    responsible: int = 0
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return round(100 * self.satisfied / self.ratings, 1) if self.ratings else None
+
+    @property
+    def score(self) -> float | None:
+        """The style score (0–100) for annual assessment: the mean rating on a 100-point scale,
+        less 2 points per verified style report and 5 per established responsibility."""
+        if not self.ratings and not self.verified and not self.responsible:
+            return None
+        base = (self.average or 5) * 20
+        return round(max(0.0, base - 2 * self.verified - 5 * self.responsible), 1)
+
+
+def style_table(*, viewer, start: date, end: date) -> list[StyleRow]:
+    """The style-evaluation table (M16): per unit or town in scope, for ratings, style reports
+    and complaints dated ``start``–``end``; windows and departments count for their unit."""
+    units = list(OrgNode.objects.filter(scope_q(viewer, node=""), is_active=True,
+                                        type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN]).order_by("path"))
+    rows = {u.pk: StyleRow(node=u) for u in units}
+
+    def unit_for(path: str) -> int | None:
+        best = None
+        for u in units:
+            if path.startswith(u.path) and (best is None or len(u.path) > len(best.path)):
+                best = u
+        return best.pk if best else None
+
+    paths = dict(OrgNode.objects.values_list("pk", "path"))
+    ratings = (Rating.objects.filter(created_on__range=(start, end)).values("node")
+               .annotate(n=Count("id"), avg=Avg("score"), good=Count("id", filter=Q(score__gte=4))))
+    sums: dict[int, float] = {}
+    for r in ratings:
+        key = unit_for(paths.get(r["node"], ""))
+        if key is None:
+            continue
+        row = rows[key]
+        row.ratings += r["n"]
+        row.satisfied += r["good"]
+        sums[key] = sums.get(key, 0.0) + r["avg"] * r["n"]
+    for key, total in sums.items():
+        rows[key].average = round(total / rows[key].ratings, 2)
+    reports = (StyleReport.objects.filter(created_on__range=(start, end)).values("node")
+               .annotate(n=Count("id"), ok=Count("id", filter=Q(status=StyleReport.Status.VERIFIED))))
+    for r in reports:
+        key = unit_for(paths.get(r["node"], ""))
+        if key is not None:
+            rows[key].reports += r["n"]
+            rows[key].verified += r["ok"]
+    complaints = (Complaint.objects.filter(received_on__range=(start, end), unit__isnull=False).values("unit")
+                  .annotate(n=Count("id"), bad=Count("id", filter=Q(satisfied=False))))
+    for r in complaints:
+        key = unit_for(paths.get(r["unit"], ""))
+        if key is not None:
+            rows[key].complaints += r["n"]
+            rows[key].dissatisfied += r["bad"]
+    findings = (Dissatisfaction.objects.filter(recorded_on__range=(start, end),
+                                               finding=Dissatisfaction.Finding.RESPONSIBLE)
+                .values("responsible_node").annotate(n=Count("id")))
+    for r in findings:
+        key = unit_for(paths.get(r["responsible_node"], ""))
+        if key is not None:
+            rows[key].responsible += r["n"]
+    return [r for r in rows.values() if r.ratings or r.reports or r.complaints]
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+def point_by_token(token: str) -> PublicPoint:
+    return get_object_or_404(PublicPoint.objects.select_related("org_node"), token=token,
+                             org_node__is_active=True)
+
+
+def published_items() -> QuerySet[PowerItem]:
+    return (PowerItem.objects.filter(published=True, category__published=True)
+            .select_related("category", "responsible_node").order_by("category__sort", "category__code", "sort", "code"))
+
+
+def published_categories() -> list[tuple[PowerCategory, list[PowerItem]]]:
+    """The published list grouped by category, in order."""
+    groups: dict[int, tuple[PowerCategory, list[PowerItem]]] = {}
+    for item in published_items():
+        groups.setdefault(item.category_id, (item.category, []))[1].append(item)
+    return list(groups.values())
+
+
+def complaint_by_code(code: str) -> Complaint | None:
+    """The complaint whose tracking code is ``code``, or None (also for malformed codes)."""
+    try:
+        digest = keys.code_hash(code)
+    except ValueError:
+        return None
+    return Complaint.objects.select_related("item", "power_item", "unit").filter(tracking_hash=digest).first()
+
+
+def published_replies() -> QuerySet[Complaint]:
+    return (Complaint.objects.filter(published=True, replied_at__isnull=False)
+            .select_related("power_item", "unit").order_by("-replied_at", "-pk"))
+
+
+@dataclass
+class Figure:
+    label: str
+    received: int = 0
+    resolved: int = 0
+    on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+
+    @property
+    def on_time_rate(self):
+        return round(100 * self.on_time / self.resolved, 1) if self.resolved else None
+
+    @property
+    def satisfaction_rate(self):
+        return round(100 * self.satisfied / self.rated, 1) if self.rated else None
+
+
+def _figures(qs, field: str, label) -> list[Figure]:
+    rows = qs.values(field).annotate(
+        received=Count("id"), resolved=Count("id", filter=Q(replied_at__isnull=False)),
+        on_time=Count("id", filter=Q(replied_on_time=True)), rated=Count("id", filter=Q(satisfied__isnull=False)),
+        satisfied=Count("id", filter=Q(satisfied=True)),
+    ).order_by(field)
+    return [Figure(label=label(r[field]), **{k: r[k] for k in ("received", "resolved", "on_time", "rated", "satisfied")})
+            for r in rows]
+
+
+def board_figures(*, since: date) -> dict[str, list[Figure]]:
+    """Counts only, per category, unit and month: received, resolved, on time, satisfaction."""
+    from django.utils.translation import gettext as _
+
+    qs = Complaint.objects.filter(received_on__gte=since)
+    items = dict(PowerItem.objects.values_list("pk", "category__name"))
+    nodes = dict(OrgNode.objects.filter(type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN]).values_list("pk", "name"))
+    by_category: dict[str, Figure] = {}
+    for figure in _figures(qs, "power_item", lambda pk: items.get(pk) or _("Other matter")):
+        total = by_category.setdefault(figure.label, Figure(label=figure.label))
+        for attr in ("received", "resolved", "on_time", "rated", "satisfied"):
+            setattr(total, attr, getattr(total, attr) + getattr(figure, attr))
+    return {
+        "category": sorted(by_category.values(), key=lambda f: -f.received),
+        "unit": [f for f in _figures(qs.filter(unit__isnull=False), "unit", lambda pk: nodes.get(pk, "—"))],
+        "month": _figures(qs.annotate(month=TruncMonth("received_on")), "month",
+                          lambda m: m.strftime("%Y-%m") if m else "—"),
+    }

@@ -1,0 +1,668 @@
+"""Every write of the public channel: what citizens submit (ratings, style reports,
+complaints, information, answers, ratings of replies) and what staff do beside the complaint's
+transitions (questions, identity viewings, links, return visits, publishing, the small-power
+list, partner keys).
+
+Citizens have no account: their steps are recorded with no actor and the actor name "群众".
+No service here receives or stores an IP address or a browser's identity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from oversight.ledger import services as ledger
+from oversight.ledger.targets import snapshot
+from oversight.lib.crypto import random_token
+from oversight.loop import services as loop
+from oversight.loop import timing
+from oversight.loop.models import Attachment, Event, WorkItem
+from oversight.loop.workflow import Limit
+from oversight.notify.services import notify
+from oversight.orgs.access import has_perm
+from oversight.orgs.models import Account, OrgNode
+
+from . import keys, uploads
+from .models import (
+    Complaint,
+    Dissatisfaction,
+    IdentityView,
+    Partner,
+    PowerCategory,
+    PowerItem,
+    PublicMessage,
+    PublicPoint,
+    Rating,
+    StyleReport,
+)
+from .workflows import CITIZEN_STEPS, KIND, REVIEW_KIND
+
+CITIZEN = "群众"
+TEXT_MAX = 5000
+COMMENT_MAX = 500
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+class DuplicateSubmission(ValidationError):
+    """The same form was sent twice (a reload, a double tap): the first complaint stands."""
+
+
+# --- places ----------------------------------------------------------------------------------
+
+
+def intake_node_for(node: OrgNode | None) -> OrgNode:
+    """The discipline commission that receives complaints about ``node``: the commission under
+    the nearest ancestor that has one, else the first commission of the tree."""
+    current = node
+    while current is not None:
+        found = OrgNode.objects.filter(parent=current, type=OrgNode.Type.COMMISSION, is_active=True).first()
+        if current.type == OrgNode.Type.COMMISSION:
+            return current
+        if found is not None:
+            return found
+        current = current.parent
+    commission = OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True).order_by("path").first()
+    if commission is None:
+        raise ValidationError(_("No discipline commission is set up to receive complaints."))
+    return commission
+
+
+def point_for(node: OrgNode) -> PublicPoint:
+    """The QR point of a window or unit, created with a random token the first time."""
+    point = PublicPoint.objects.filter(org_node=node).first()
+    if point is not None:
+        return point
+    for _attempt in range(5):
+        token = random_token(50).replace("-", "").lower()
+        try:
+            with transaction.atomic():
+                return PublicPoint.objects.create(org_node=node, token=token)
+        except IntegrityError:
+            existing = PublicPoint.objects.filter(org_node=node).first()
+            if existing is not None:
+                return existing
+    raise RuntimeError("could not draw a unique point token")
+
+
+# --- anonymous submissions -------------------------------------------------------------------
+
+
+def _clean_text(text: str, *, limit: int, field_name: str, required: bool) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationError({field_name: _("This field is required.")})
+    if len(text) > limit:
+        raise ValidationError({field_name: _("At most %(count)d characters.") % {"count": limit}})
+    return text
+
+
+@transaction.atomic
+def rating_submit(*, node: OrgNode, score: int, tags: list[str], comment: str = "") -> Rating:
+    """A citizen rates a window or unit (1–5, tags, comment)."""
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError({"score": _("Choose from 1 to 5 stars.")})
+    unknown = set(tags) - set(Rating.Tag.values)
+    if unknown:
+        raise ValidationError({"tags": _("Unknown tags.")})
+    comment = _clean_text(comment, limit=COMMENT_MAX, field_name="comment", required=False)
+    rating = Rating.objects.create(node=node, score=score, tags=sorted(set(tags)), comment=comment,
+                                   created_on=timing.today())
+    ledger.record(actor=None, action="public.rating.submit", target=rating, before=None, after=snapshot(rating))
+    return rating
+
+
+@transaction.atomic
+def style_report_submit(*, node: OrgNode, kinds: list[str], text: str) -> StyleReport:
+    """A citizen reports a work-style problem at a window or unit; its supervisors are told."""
+    if not kinds or set(kinds) - set(StyleReport.Kind.values):
+        raise ValidationError({"kinds": _("Choose what kind of problem it was.")})
+    text = _clean_text(text, limit=TEXT_MAX, field_name="text", required=True)
+    report = StyleReport.objects.create(node=node, kinds=sorted(set(kinds)), text=text, created_on=timing.today())
+    ledger.record(actor=None, action="public.style.submit", target=report, before=None, after=snapshot(report))
+    intake = intake_node_for(node)
+    with override(settings.LANGUAGE_CODE):
+        title = _("Style problem reported at %(node)s") % {"node": node.name}
+    notify(recipients=Account.objects.filter(org_node=intake, is_active=True), kind="public.style_report",
+           title=title, body=text[:200], target=report, dedupe_key=f"public.style:{report.pk}")
+    return report
+
+
+def _phone(value: str) -> str:
+    compact = re.sub(r"[\s()]+", "", value or "")
+    if not PHONE.match(compact):
+        raise ValidationError({"phone": _("Enter a mobile number (11 digits) or a landline with its area code.")})
+    return compact
+
+
+def _store_files(item: WorkItem, event: Event, checked) -> None:
+    for upload, content_type, sha256 in checked:
+        attachment = Attachment(item=item, event=event, name=upload.name[-200:], content_type=content_type,
+                                size=upload.size, sha256=sha256, uploaded_by=None)
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+
+
+def _title(power_item: PowerItem | None, subject_node: OrgNode | None, subject_text: str) -> str:
+    with override(settings.LANGUAGE_CODE):
+        category = power_item.name if power_item else _("Other matter")
+        concerned = subject_text or (subject_node.name if subject_node else _("not stated"))
+        return (_("Complaint: %(category)s — %(concerned)s") % {"category": category, "concerned": concerned})[:200]
+
+
+@transaction.atomic
+def complaint_submit(
+    *, content: str, power_item: PowerItem | None = None, subject_node: OrgNode | None = None,
+    subject_text: str = "", happened_on: date | None = None, named: bool = False, name: str = "",
+    phone: str = "", contact: str = "", files=(), point: OrgNode | None = None,
+    channel: str = Complaint.Channel.WEB, partner: Partner | None = None, submission_key: str = "",
+) -> tuple[Complaint, str]:
+    """File a complaint; returns it with its tracking code, which exists nowhere else after this.
+
+    A named complaint's name, phone and contact are encrypted; ``submission_key`` (the form's
+    random nonce) makes a second sending of the same form a ``DuplicateSubmission``.
+    """
+    content = _clean_text(content, limit=TEXT_MAX, field_name="content", required=True)
+    subject_text = _clean_text(subject_text, limit=200, field_name="subject_text", required=False)
+    today = timing.today()
+    if happened_on is not None and happened_on > today:
+        raise ValidationError({"happened_on": _("The date cannot be in the future.")})
+    if power_item is not None and not power_item.published:
+        raise ValidationError({"power_item": _("Choose a published matter.")})
+    if named:
+        name = _clean_text(name, limit=50, field_name="name", required=True)
+        phone = _phone(phone)
+        contact = _clean_text(contact, limit=200, field_name="contact", required=False)
+    else:
+        name = phone = contact = ""
+    submission_hash = None
+    if submission_key:
+        submission_hash = keys.secret_hash(submission_key, purpose="public.submission")
+        if Complaint.objects.filter(submission_hash=submission_hash).exists():
+            raise DuplicateSubmission(_("This complaint was already received."))
+    checked = uploads.check(files)
+    intake = intake_node_for(point or subject_node or (power_item.responsible_node if power_item else None))
+    item = loop.item_open(kind=KIND, title=_title(power_item, subject_node, subject_text), actor=None,
+                          responsible_node=intake, supervising_node=intake, description=content)
+    created = item.events.get(type=Event.Type.CREATED)
+    created.actor_name = CITIZEN
+    created.save(update_fields=["actor_name"])
+    code = random_token(80)
+    complaint = Complaint(
+        item=item, reference=f"{today:%Y%m%d}-{item.pk}", power_item=power_item, point=point,
+        subject_node=subject_node, subject_text=subject_text, content=content, happened_on=happened_on,
+        channel=channel, partner=partner, named=named, tracking_hash=keys.code_hash(code),
+        submission_hash=submission_hash, received_on=today,
+        name_enc=keys.encrypt(name, context="public.Complaint.name"),
+        phone_enc=keys.encrypt(phone, context="public.Complaint.phone"),
+        contact_enc=keys.encrypt(contact, context="public.Complaint.contact"),
+        notice_due=timing.deadline_after(today, Limit(settings.PUBLIC_NOTICE_DAYS, working=True)) if named else None,
+    )
+    if power_item is not None and subject_node is not None:
+        since = today - timedelta(days=settings.PUBLIC_REPEAT_WINDOW_DAYS)
+        earlier = (Complaint.objects.filter(power_item=power_item, subject_node=subject_node, received_on__gte=since)
+                   .order_by("received_on", "pk").first())
+        if earlier is not None:
+            complaint.repeat_of = earlier.repeat_of or earlier
+    try:
+        with transaction.atomic():
+            complaint.save()
+    except IntegrityError:
+        raise DuplicateSubmission(_("This complaint was already received.")) from None
+    _store_files(item, created, checked)
+    ledger.record(actor=None, action="public.complaint.submit", target=complaint, before=None,
+                  after=snapshot(complaint), details={"reference": complaint.reference, "channel": channel})
+    return complaint, code
+
+
+# --- the citizen's follow-up -----------------------------------------------------------------
+
+
+def _citizen_event(item: WorkItem, *, comment: str, data: dict | None = None, actor_name: str = CITIZEN) -> Event:
+    return Event.objects.create(item=item, type=Event.Type.COMMENT, actor=None, actor_name=actor_name,
+                                comment=comment, data=data or {})
+
+
+def _tell_handlers(complaint: Complaint, title: str, body: str, key: str) -> None:
+    item = complaint.item
+    recipients = {a.pk: a for a in [*loop.responsible_accounts(item), *loop.supervising_accounts(item)]}
+    if recipients:
+        notify(recipients=list(recipients.values()), kind="public.citizen_message", title=title, body=body[:200],
+               url=loop.item_url(item), target=item, dedupe_key=key)
+
+
+def _open_for_citizen(complaint: Complaint) -> None:
+    if complaint.item.closed_at is not None:
+        raise ValidationError(_("This complaint is closed."))
+
+
+@transaction.atomic
+def citizen_add_info(*, complaint: Complaint, text: str, files=()) -> PublicMessage:
+    """The citizen adds information (and files) to an open complaint."""
+    _open_for_citizen(complaint)
+    text = _clean_text(text, limit=TEXT_MAX, field_name="text", required=True)
+    checked = uploads.check(files)
+    message = PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.INFO, text=text,
+                                           from_citizen=True)
+    event = _citizen_event(complaint.item, comment=text, data={"public_message": message.pk})
+    _store_files(complaint.item, event, checked)
+    ledger.record(actor=None, action="public.complaint.info", target=complaint, before=None, after=None)
+    with override(settings.LANGUAGE_CODE):
+        _tell_handlers(complaint, _("More information on %(ref)s") % {"ref": complaint.reference}, text,
+                       f"public.info:{message.pk}")
+    return message
+
+
+@transaction.atomic
+def citizen_answer(*, complaint: Complaint, question: PublicMessage, text: str) -> PublicMessage:
+    """The citizen answers a handler's question."""
+    _open_for_citizen(complaint)
+    if question.complaint_id != complaint.pk or question.kind != PublicMessage.Kind.QUESTION:
+        raise ValidationError(_("Unknown question."))
+    text = _clean_text(text, limit=TEXT_MAX, field_name="text", required=True)
+    message = PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.ANSWER, text=text,
+                                           from_citizen=True, question=question)
+    _citizen_event(complaint.item, comment=text, data={"public_message": message.pk, "answer_to": question.pk})
+    ledger.record(actor=None, action="public.complaint.answer", target=complaint, before=None, after=None)
+    with override(settings.LANGUAGE_CODE):
+        _tell_handlers(complaint, _("The citizen answered on %(ref)s") % {"ref": complaint.reference}, text,
+                       f"public.answer:{message.pk}")
+    return message
+
+
+@transaction.atomic
+def citizen_step(*, item: WorkItem, name: str, comment: str = "", data: dict | None = None,
+                 actor_name: str = CITIZEN) -> WorkItem:
+    """Perform a citizen's (or the system's) step of ``CITIZEN_STEPS`` with no account, as the
+    engine performs a transition: state, deadlines, light, event, ledger, notifications."""
+    sources, target = CITIZEN_STEPS[name]
+    item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
+    if item.closed_at is not None or item.state not in sources:
+        raise ValidationError(_("This step is not possible now."))
+    before = snapshot(item)
+    from_state = item.state
+    loop._enter_state(item, target, timing.today())  # the engine's own state entry (deadlines, closing)
+    item.light = timing.light_for(item)
+    item.save()
+    Event.objects.create(item=item, type=Event.Type.TRANSITION, actor=None, actor_name=actor_name, transition=name,
+                         from_state=from_state, to_state=item.state, comment=comment, data=data or {})
+    ledger.record(actor=None, action=f"loop.item.{name}", target=item, before=before, after=snapshot(item))
+    recipients = loop.supervising_accounts(item)
+    if recipients and item.closed_at is None:
+        notify(recipients=recipients, kind="loop.awaiting", title=f"{item.state_label}: {item.title}",
+               body=comment[:200], url=loop.item_url(item), target=item, dedupe_key=f"public.step:{item.pk}:{name}")
+    return item
+
+
+@transaction.atomic
+def citizen_rate(*, complaint: Complaint, satisfied: bool, reason: str = "") -> Complaint:
+    """The citizen rates the reply; dissatisfaction enters the ledger and opens a responsibility
+    review on the department that handled the complaint."""
+    complaint = Complaint.objects.select_for_update().select_related("item").get(pk=complaint.pk)
+    if complaint.item.state != "replied" or complaint.satisfied is not None:
+        raise ValidationError(_("This complaint cannot be rated now."))
+    reason = _clean_text(reason, limit=COMMENT_MAX, field_name="reason", required=not satisfied)
+    complaint.satisfied = satisfied
+    complaint.rating_reason = reason
+    complaint.rated_at = timezone.now()
+    complaint.save(update_fields=["satisfied", "rating_reason", "rated_at"])
+    with override(settings.LANGUAGE_CODE):
+        verdict = _("Satisfied") if satisfied else _("Dissatisfied")
+    text = f"{verdict}{'：' + reason if reason else ''}"
+    PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.RATING, text=text, from_citizen=True)
+    item = citizen_step(item=complaint.item, name="evaluate", comment=text, data={"satisfied": satisfied})
+    if not satisfied:
+        _open_review(complaint, item, reason)
+    return complaint
+
+
+def _open_review(complaint: Complaint, item: WorkItem, reason: str) -> Dissatisfaction:
+    department = item.responsible_node
+    with override(settings.LANGUAGE_CODE):
+        title = _("Responsibility review: %(ref)s (%(unit)s)") % {"ref": complaint.reference, "unit": department.name}
+    review = loop.item_open(kind=REVIEW_KIND, title=title, actor=None, responsible_node=department,
+                            supervising_node=item.supervising_node,
+                            description=f"{complaint.item.title}\n{reason}")
+    row = Dissatisfaction.objects.create(complaint=complaint, reason=reason, responsible_node=department,
+                                         review_item=review, recorded_on=timing.today())
+    ledger.record(actor=None, action="public.dissatisfaction.record", target=row, before=None, after=snapshot(row))
+    return row
+
+
+def close_unrated(*, on: date | None = None) -> int:
+    """Close the replied complaints whose citizen did not rate within ``PUBLIC_RATING_DAYS``."""
+    on = on or timing.today()
+    cutoff = on - timedelta(days=settings.PUBLIC_RATING_DAYS)
+    due = Complaint.objects.filter(item__state="replied", item__closed_at__isnull=True,
+                                   replied_at__date__lte=cutoff).select_related("item")
+    closed = 0
+    with override(settings.LANGUAGE_CODE):
+        comment = _("Closed: the citizen did not rate the reply in time.")
+    for complaint in due.iterator():
+        citizen_step(item=complaint.item, name="expire", comment=comment, actor_name="")
+        closed += 1
+    return closed
+
+
+def retry_notices() -> int:
+    """Try again the SMS notices that failed or were never picked up."""
+    from .models import CitizenNotice
+    from .notices import send
+
+    stale = timezone.now() - timedelta(minutes=10)
+    ids = CitizenNotice.objects.filter(sent_at__isnull=True, created_at__lt=stale).values_list("pk", flat=True)[:500]
+    return sum(1 for pk in list(ids) if send(pk))
+
+
+# --- staff beside the transitions ------------------------------------------------------------
+
+
+def _require_relation(complaint: Complaint, actor) -> None:
+    relations = loop.relations(complaint.item, actor)
+    if not ({loop.RESPONSIBLE, loop.SUPERVISING} & relations):
+        raise PermissionDenied(_("Only the handling department or the discipline body may do this."))
+
+
+@transaction.atomic
+def complaint_ask(*, complaint: Complaint, actor, text: str) -> PublicMessage:
+    """A handler asks the citizen a question, answered on the tracking page."""
+    _require_relation(complaint, actor)
+    if complaint.item.closed_at is not None:
+        raise ValidationError(_("This complaint is closed."))
+    text = _clean_text(text, limit=COMMENT_MAX * 2, field_name="text", required=True)
+    message = PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.QUESTION, text=text,
+                                           author=actor)
+    Event.objects.create(item=complaint.item, type=Event.Type.COMMENT, actor=actor, actor_name=actor.username,
+                         comment=text, data={"question": message.pk})
+    ledger.record(actor=actor, action="public.complaint.ask", target=complaint, before=None, after=None)
+    return message
+
+
+@transaction.atomic
+def identity_reveal(*, complaint: Complaint, viewer, reason: str) -> dict[str, str]:
+    """The reporter's name, phone and contact for ``viewer``, who must hold the permission and
+    say why; the viewing is recorded here and in the ledger, with the reason."""
+    if not has_perm(viewer, "public:identity:view"):
+        raise PermissionDenied(_("Your role may not see reporters' identities."))
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("Say why you need to see the reporter's identity.")})
+    reason = reason[:300]
+    IdentityView.objects.create(complaint=complaint, viewer=viewer, reason=reason)
+    ledger.record(actor=viewer, action="public.identity.view", target=complaint, before=None, after=None,
+                  details={"reason": reason, "reference": complaint.reference})
+    return {
+        "name": keys.decrypt(complaint.name_enc, context="public.Complaint.name"),
+        "phone": keys.decrypt(complaint.phone_enc, context="public.Complaint.phone"),
+        "contact": keys.decrypt(complaint.contact_enc, context="public.Complaint.contact"),
+    }
+
+
+@transaction.atomic
+def complaint_link(*, complaint: Complaint, other: Complaint, actor) -> Complaint:
+    """Mark ``complaint`` as a repeat of ``other`` (both already fetched in the actor's scope)."""
+    _require_relation(complaint, actor)
+    if other.pk == complaint.pk:
+        raise ValidationError({"other": _("A complaint cannot repeat itself.")})
+    root = other.repeat_of or other
+    if root.pk == complaint.pk:
+        raise ValidationError({"other": _("That complaint is already a repeat of this one.")})
+    before = snapshot(complaint)
+    complaint.repeat_of = root
+    complaint.save(update_fields=["repeat_of"])
+    Complaint.objects.filter(repeat_of=complaint).update(repeat_of=root)
+    ledger.record(actor=actor, action="public.complaint.link", target=complaint, before=before,
+                  after=snapshot(complaint))
+    return complaint
+
+
+@transaction.atomic
+def complaint_unlink(*, complaint: Complaint, actor) -> Complaint:
+    """Undo a repeat link found wrongly."""
+    _require_relation(complaint, actor)
+    before = snapshot(complaint)
+    complaint.repeat_of = None
+    complaint.save(update_fields=["repeat_of"])
+    ledger.record(actor=actor, action="public.complaint.unlink", target=complaint, before=before,
+                  after=snapshot(complaint))
+    return complaint
+
+
+@transaction.atomic
+def return_visit_record(*, complaint: Complaint, actor, method: str, note: str) -> Event:
+    """A return visit (回访) to the citizen, by phone or in person, on the complaint's timeline."""
+    _require_relation(complaint, actor)
+    if method not in ("phone", "visit"):
+        raise ValidationError({"method": _("Choose by phone or in person.")})
+    note = _clean_text(note, limit=COMMENT_MAX * 2, field_name="note", required=True)
+    event = Event.objects.create(item=complaint.item, type=Event.Type.COMMENT, actor=actor,
+                                 actor_name=actor.username, comment=note, data={"return_visit": method})
+    ledger.record(actor=actor, action="public.complaint.return_visit", target=complaint, before=None, after=None,
+                  details={"method": method})
+    return event
+
+
+_MASKS = [
+    (re.compile(r"\d{17}[\dXx]"), "******************"),
+    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "***********"),
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "***@***"),
+    (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), "****-*******"),
+]
+
+
+def anonymise(text: str) -> str:
+    """The text with identity numbers, phone numbers and e-mail addresses masked; reviewers
+    edit out names before publishing."""
+    for pattern, mask in _MASKS:
+        text = pattern.sub(mask, text)
+    return text
+
+
+def published_content(complaint: Complaint) -> dict:
+    """Exactly what the public board shows of a published reply (the fixed record's content)."""
+    if not complaint.published:
+        return {"reference": complaint.reference, "withdrawn": True}
+    return {
+        "reference": complaint.reference,
+        "category": complaint.power_item.name if complaint.power_item else "",
+        "unit": complaint.unit.name if complaint.unit else "",
+        "received_on": complaint.received_on.isoformat(),
+        "replied_on": timezone.localdate(complaint.replied_at).isoformat() if complaint.replied_at else "",
+        "text": complaint.public_text,
+    }
+
+
+def fix_published(complaint: Complaint, *, actor) -> None:
+    ledger.fix_record(actor=actor, record_type="public.reply", record_id=complaint.pk,
+                      content=published_content(complaint), action="public.reply.publish", public=True)
+
+
+@transaction.atomic
+def reply_publish(*, complaint: Complaint, actor, publish: bool, public_text: str = "") -> Complaint:
+    """Publish a reply on the board (anonymised) or withdraw it; each change is fixed in the
+    ledger so that the board can be checked against it."""
+    if not has_perm(actor, "public:complaint:review"):
+        raise PermissionDenied(_("Only reviewers publish replies."))
+    if complaint.replied_at is None:
+        raise ValidationError(_("Only a reply that was sent can be published."))
+    text = _clean_text(public_text or complaint.public_text or anonymise(complaint.reply), limit=TEXT_MAX,
+                       field_name="public_text", required=publish)
+    if complaint.published == publish and complaint.public_text == text:
+        return complaint
+    complaint.published = publish
+    complaint.public_text = text
+    complaint.save(update_fields=["published", "public_text"])
+    fix_published(complaint, actor=actor)
+    return complaint
+
+
+@transaction.atomic
+def style_report_check(*, report: StyleReport, actor, status: str, note: str) -> StyleReport:
+    """Record whether a style report was verified (feeds the style-evaluation table)."""
+    if status not in (StyleReport.Status.VERIFIED, StyleReport.Status.UNFOUNDED):
+        raise ValidationError({"status": _("Choose verified or not verified.")})
+    note = _clean_text(note, limit=COMMENT_MAX * 2, field_name="note", required=True)
+    before = snapshot(report)
+    report.status, report.check_note = status, note
+    report.checked_by, report.checked_at = actor, timezone.now()
+    report.save(update_fields=["status", "check_note", "checked_by", "checked_at"])
+    ledger.record(actor=actor, action="public.style.check", target=report, before=before, after=snapshot(report))
+    return report
+
+
+# --- partner apps ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_create(*, name: str, actor) -> tuple[Partner, str]:
+    """Register a partner app; its API key is returned once and stored only as a keyed hash."""
+    name = _clean_text(name, limit=100, field_name="name", required=True)
+    if Partner.objects.filter(name=name).exists():
+        raise ValidationError({"name": _("A partner of that name exists.")})
+    key = random_token(160).replace("-", "")
+    partner = Partner.objects.create(name=name, key_hash=keys.secret_hash(key, purpose="public.partner_key"),
+                                     key_hint=key[-4:], created_by=actor)
+    ledger.record(actor=actor, action="public.partner.create", target=partner, before=None, after=snapshot(partner))
+    return partner, key
+
+
+@transaction.atomic
+def partner_set_active(*, partner: Partner, actor, active: bool) -> Partner:
+    """Revoke (or restore) a partner's key."""
+    before = snapshot(partner)
+    partner.is_active = active
+    partner.save(update_fields=["is_active"])
+    ledger.record(actor=actor, action="public.partner.activate" if active else "public.partner.revoke",
+                  target=partner, before=before, after=snapshot(partner))
+    return partner
+
+
+def partner_by_key(key: str) -> Partner | None:
+    if not key or len(key) > 100:
+        return None
+    return Partner.objects.filter(key_hash=keys.secret_hash(key.strip(), purpose="public.partner_key"),
+                                  is_active=True).first()
+
+
+# --- the small-power list --------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_save(*, category: PowerCategory | None, actor, code: str, name: str,
+                  parent: PowerCategory | None = None, sort: int = 0, published: bool = True) -> PowerCategory:
+    """Add or change a category of the small-power list."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise ValidationError(_("A category needs a code and a name."))
+    clash = PowerCategory.objects.filter(code=code)
+    if category is not None:
+        clash = clash.exclude(pk=category.pk)
+    if clash.exists():
+        raise ValidationError({"code": _("This code is taken.")})
+    if parent is not None and category is not None:
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor.pk == category.pk:
+                raise ValidationError({"parent": _("A category cannot sit below itself.")})
+            ancestor = ancestor.parent
+    before = snapshot(category) if category else None
+    category = category or PowerCategory()
+    category.code, category.name, category.parent, category.sort, category.published = code, name, parent, sort, published
+    category.save()
+    ledger.record(actor=actor, action="public.category.save", target=category, before=before, after=snapshot(category))
+    return category
+
+
+@transaction.atomic
+def power_item_save(*, item: PowerItem | None, actor, category: PowerCategory, code: str, name: str,
+                    description: str = "", basis: str = "", source: str = PowerItem.Source.PROVINCE,
+                    responsible_node: OrgNode | None = None, limit_days: int | None = None,
+                    limit_working: bool = True, published: bool = True, sort: int = 0) -> PowerItem:
+    """Add or change an item of the small-power list."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise ValidationError(_("An item needs a code and a name."))
+    clash = PowerItem.objects.filter(code=code)
+    if item is not None:
+        clash = clash.exclude(pk=item.pk)
+    if clash.exists():
+        raise ValidationError({"code": _("This code is taken.")})
+    if limit_days is not None and not 1 <= limit_days <= 365:
+        raise ValidationError({"limit_days": _("A time limit is 1 to 365 days.")})
+    before = snapshot(item) if item else None
+    item = item or PowerItem()
+    for attr, value in dict(category=category, code=code, name=name, description=description.strip(),
+                            basis=basis.strip(), source=source, responsible_node=responsible_node,
+                            limit_days=limit_days, limit_working=limit_working, published=published,
+                            sort=sort).items():
+        setattr(item, attr, value)
+    item.save()
+    ledger.record(actor=actor, action="public.power_item.save", target=item, before=before, after=snapshot(item))
+    return item
+
+
+@dataclass
+class ImportReport:
+    categories_created: int = 0
+    categories_updated: int = 0
+    items_created: int = 0
+    items_updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def power_list_import(*, rows: list[dict], actor) -> ImportReport:
+    """Import the list from parsed rows (see ``excel_io``): every bad row is reported and, if
+    there is any, nothing is written."""
+    from .excel_io import validate_rows
+
+    plan, errors = validate_rows(rows)
+    if errors:
+        raise ValidationError(errors)
+    report = ImportReport()
+    with transaction.atomic():
+        categories = {c.code: c for c in PowerCategory.objects.select_for_update().all()}
+        pending = dict(plan.categories)
+        while pending:  # parents before children
+            progressed = False
+            for code, (name, parent_code) in list(pending.items()):
+                if parent_code and parent_code not in categories:
+                    continue
+                parent = categories.get(parent_code) if parent_code else None
+                current = categories.get(code)
+                if current is None:
+                    categories[code] = PowerCategory.objects.create(code=code, name=name, parent=parent,
+                                                                    sort=len(categories))
+                    report.categories_created += 1
+                elif current.name != name or current.parent_id != (parent.pk if parent else None):
+                    current.name, current.parent = name, parent
+                    current.save(update_fields=["name", "parent"])
+                    report.categories_updated += 1
+                del pending[code]
+                progressed = True
+            if not progressed:
+                raise ValidationError(_("The categories' parents form a loop."))
+        existing = {i.code: i for i in PowerItem.objects.select_for_update().all()}
+        for sort, row in enumerate(plan.items):
+            values = dict(row)
+            values["category"] = categories[values.pop("category_code")]
+            current = existing.get(values["code"])
+            if current is None:
+                PowerItem.objects.create(sort=sort, **values)
+                report.items_created += 1
+            else:
+                for attr, value in values.items():
+                    setattr(current, attr, value)
+                current.save()
+                report.items_updated += 1
+        ledger.record(actor=actor, action="public.power_list.import", target=("public.powerlist", "all"),
+                      before=None, after=None, details={"created": report.items_created,
+                                                        "updated": report.items_updated})
+    return report
