@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",
+    "oversight.public",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,42 @@ NOTIFY_STALE_MINUTES = env_int("NOTIFY_STALE_MINUTES", 15)
 
 # Documents: the largest Word template an administrator may upload.
 DOCUMENTS_TEMPLATE_MAX_BYTES = env_int("DOCUMENTS_TEMPLATE_MAX_BYTES", 5 * 1024 * 1024)
+
+# The public channel (码上监督 / 监督一点通). A reporter's name, phone and contact text are
+# encrypted with AES-256-GCM under PUBLIC_IDENTITY_KEYS ("id:key,id:key…", 32-byte keys in hex
+# or base64; the first encrypts, all decrypt) and tracking codes are stored as keyed hashes under
+# PUBLIC_LOOKUP_KEY (never rotate it: stored codes stop matching). Both may come from *_FILE;
+# when unset they are read from var/public_keys, which `manage.py public_keys --ensure` (run by
+# `make run`) creates; PUBLIC_CREATE_KEYS lets the first use create that file (in tests).
+PUBLIC_IDENTITY_KEYS = env_secret("PUBLIC_IDENTITY_KEYS")
+PUBLIC_LOOKUP_KEY = env_secret("PUBLIC_LOOKUP_KEY")
+PUBLIC_KEY_FILE = str(VAR_DIR / "public_keys")
+PUBLIC_CREATE_KEYS = env_bool("PUBLIC_CREATE_KEYS", TESTING)
+# The address printed in QR codes (the public pages live under /p/ there).
+PUBLIC_SITE_URL = env_str("PUBLIC_SITE_URL", NOTIFY_SITE_URL)
+# Abuse limits that identify no one: per browser session (a random cookie) and for the whole
+# site, in fixed windows; counters live in the cache (use Redis with several web workers).
+PUBLIC_SUBMISSIONS_PER_SESSION_HOUR = env_int("PUBLIC_SUBMISSIONS_PER_SESSION_HOUR", 10)
+PUBLIC_SUBMISSIONS_PER_MINUTE = env_int("PUBLIC_SUBMISSIONS_PER_MINUTE", 6000)
+PUBLIC_LOOKUPS_PER_SESSION_10MIN = env_int("PUBLIC_LOOKUPS_PER_SESSION_10MIN", 20)
+PUBLIC_FAILED_LOOKUPS_PER_MINUTE = env_int("PUBLIC_FAILED_LOOKUPS_PER_MINUTE", 600)
+PUBLIC_PARTNER_REQUESTS_PER_MINUTE = env_int("PUBLIC_PARTNER_REQUESTS_PER_MINUTE", 600)
+# Citizens' uploads: photos, short videos and PDF, checked by content.
+PUBLIC_UPLOAD_MAX_FILES = env_int("PUBLIC_UPLOAD_MAX_FILES", 5)
+PUBLIC_UPLOAD_MAX_MB = env_int("PUBLIC_UPLOAD_MAX_MB", 10)
+PUBLIC_VIDEO_MAX_MB = env_int("PUBLIC_VIDEO_MAX_MB", 30)
+# Default time limits of a complaint's steps (working days), and how long a citizen may rate a
+# reply (calendar days) before the complaint closes unrated; small-power items set their own
+# handling limit.
+PUBLIC_ACCEPT_DAYS = env_int("PUBLIC_ACCEPT_DAYS", 5)
+PUBLIC_ROUTE_DAYS = env_int("PUBLIC_ROUTE_DAYS", 2)
+PUBLIC_HANDLE_DAYS = env_int("PUBLIC_HANDLE_DAYS", 15)
+PUBLIC_DRAFT_DAYS = env_int("PUBLIC_DRAFT_DAYS", 3)
+PUBLIC_REVIEW_DAYS = env_int("PUBLIC_REVIEW_DAYS", 3)
+PUBLIC_NOTICE_DAYS = env_int("PUBLIC_NOTICE_DAYS", 15)
+PUBLIC_RATING_DAYS = env_int("PUBLIC_RATING_DAYS", 15)
+PUBLIC_CLOSE_DAYS = env_int("PUBLIC_CLOSE_DAYS", 5)
+PUBLIC_REPEAT_WINDOW_DAYS = env_int("PUBLIC_REPEAT_WINDOW_DAYS", 180)
 
 LOGGING = {
     "version": 1,
