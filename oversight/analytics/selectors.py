@@ -216,6 +216,10 @@ class ModelStats:
         decided = self.confirmed + self.dismissed
         return self.confirmed / decided if decided else None
 
+    @property
+    def precision_percent(self) -> int | None:
+        return None if self.precision is None else round(100 * self.precision)
+
 
 def model_stats(*, viewer) -> dict[str, ModelStats]:
     """Per model, the warnings in scope: hits, confirmed (turned into clues), dismissed."""

@@ -42,7 +42,8 @@ def run_start(request):
 def _context(run) -> dict:
     names = {e.id: e.name for e in bridge.library()}
     stats = [{**m, "name": names.get(m["model_id"], m["model_id"])} for m in run.model_stats]
-    return {"run": run, "stats": stats, "names": names}
+    current = names.get(run.current_model, run.current_model)
+    return {"run": run, "stats": stats, "current_name": current}
 
 
 @require_perm(RUN)

@@ -42,11 +42,11 @@ def warning_list(request):
     form, filters = _filters(request)
     warnings = selectors.warning_list(viewer=request.user, filters=filters)
     names = {e.id: e.name for e in bridge.library()}
-    return render(
-        request, "analytics/warning_list.html",
-        {"page": paginate(request, warnings), "form": form, "names": names,
-         "query": request.GET.urlencode()},
-    )  # fmt: skip
+    page = paginate(request, warnings)
+    for warning in page:
+        warning.model_name = names.get(warning.model_id, warning.model_id)
+    context = {"page": page, "form": form, "query": request.GET.urlencode()}
+    return render(request, "analytics/warning_list.html", context)
 
 
 def _masked(value: str) -> str:
