@@ -1,0 +1,402 @@
+"""Staff pages of the public channel: complaints (the loop's item page with the complaint's own
+panel), identity viewing, the dissatisfaction ledger, style reports and the style-evaluation
+table, the small-power list, QR posters and partner keys."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oversight.core.excel import xlsx_response
+from oversight.core.forms_flow import call_service, render_form
+from oversight.core.paging import paginate
+from oversight.loop import selectors as loop_selectors
+from oversight.loop import services as loop
+from oversight.loop.views import detail_context
+from oversight.orgs.access import has_perm, require_perm
+from oversight.orgs.selectors import node_get
+
+from . import excel_io, hooks, posters, selectors, services
+from .forms import (
+    ApproveForm,
+    AskForm,
+    CategoryForm,
+    ComplaintFilterForm,
+    DraftForm,
+    IdentityForm,
+    ImportForm,
+    LinkForm,
+    PartnerForm,
+    PeriodForm,
+    PosterForm,
+    PowerItemForm,
+    PublishForm,
+    ReturnVisitForm,
+    RouteForm,
+    StyleCheckForm,
+)
+from .models import Complaint, Partner, PowerCategory, PowerItem
+
+OWN_FORMS = {"route": RouteForm, "draft": DraftForm, "approve": ApproveForm}
+
+
+def _filters(form: ComplaintFilterForm) -> selectors.ComplaintFilters:
+    if not form.is_valid():
+        return selectors.ComplaintFilters()
+    data = form.cleaned_data
+    return selectors.ComplaintFilters(
+        state=data.get("state") or "", search=data.get("q") or "", repeats=bool(data.get("repeats")),
+        named={"yes": True, "no": False}.get(data.get("named") or ""),
+    )
+
+
+@require_perm("public:complaint:view")
+def complaint_list(request):
+    form = ComplaintFilterForm(request.GET or None)
+    complaints = selectors.complaint_list(viewer=request.user, filters=_filters(form))
+    return render(request, "public/staff/complaint_list.html",
+                  {"page": paginate(request, complaints), "form": form, "query": request.GET.urlencode()})
+
+
+@require_perm("public:complaint:export")
+def complaint_export(request):
+    form = ComplaintFilterForm(request.GET or None)
+    complaints = selectors.complaint_list(viewer=request.user, filters=_filters(form))
+    rows = (
+        (c.reference, c.received_on, c.item.state_label, c.power_item.name if c.power_item else "",
+         c.subject_node.name if c.subject_node else "", c.item.responsible_node.name, c.reply_deadline,
+         c.replied_at.date() if c.replied_at else None,
+         "" if c.satisfied is None else (_("satisfied") if c.satisfied else _("dissatisfied")),
+         _("named") if c.named else _("anonymous"), c.repeat_of.reference if c.repeat_of_id else "")
+        for c in complaints.select_related("repeat_of").iterator(chunk_size=500)
+    )
+    headers = [_("number"), _("received"), _("state"), _("small-power item"), _("unit concerned"),
+               _("responsible unit"), _("reply due"), _("replied"), _("rating"), _("named"), _("repeat of")]
+    return xlsx_response(filename="complaints.xlsx", title=_("Complaints"), headers=headers, rows=rows)
+
+
+def _detail(request, complaint: Complaint, *, status: int = 200, identity=None, **forms):
+    item = loop_selectors.item_get(viewer=request.user, pk=complaint.item_id)
+    context = detail_context(request, item)
+    own = [t for t in context["transitions"] if t.name in OWN_FORMS]
+    context["transitions"] = [t for t in context["transitions"] if t.name not in OWN_FORMS]
+    relation = loop.relations(item, request.user)
+    context.update({
+        "complaint": complaint,
+        "own_steps": {t.name for t in own},
+        "route_form": forms.get("route_form") or RouteForm(initial={"node": hooks.default_route(complaint)}),
+        "draft_form": forms.get("draft_form") or DraftForm(initial={"reply": complaint.reply_draft}),
+        "approve_form": forms.get("approve_form") or ApproveForm(initial={
+            "reply": complaint.reply_draft, "public_text": services.anonymise(complaint.reply_draft)}),
+        "publish_form": forms.get("publish_form") or PublishForm(initial={
+            "publish": complaint.published, "public_text": complaint.public_text}),
+        "ask_form": forms.get("ask_form") or AskForm(),
+        "identity_form": forms.get("identity_form") or IdentityForm(),
+        "link_form": forms.get("link_form") or LinkForm(),
+        "visit_form": forms.get("visit_form") or ReturnVisitForm(),
+        "identity": identity,
+        "can_identity": complaint.named and has_perm(request.user, "public:identity:view"),
+        "can_talk": bool({loop.RESPONSIBLE, loop.SUPERVISING} & relation),
+        "can_publish": complaint.replied_at is not None and has_perm(request.user, "public:complaint:review"),
+        "public_messages": complaint.messages.select_related("author"),
+        "related": selectors.complaint_related(viewer=request.user, complaint=complaint),
+        "attachments": item.attachments.all(),
+        "identity_views": complaint.identity_views.select_related("viewer")[:20]
+        if has_perm(request.user, "public:identity:view") else [],
+        "dissatisfaction": getattr(complaint, "dissatisfaction", None),
+    })
+    return render(request, "public/staff/complaint_detail.html", context, status=status)
+
+
+@require_perm("public:complaint:view")
+def complaint_detail(request, pk: int):
+    complaint = selectors.complaint_get(viewer=request.user, pk=pk)
+    return _detail(request, complaint)
+
+
+def _form_step(request, pk: int, name: str, form_name: str, data_from):
+    complaint = selectors.complaint_get(viewer=request.user, pk=pk)
+    form = OWN_FORMS[name](request.POST)
+    if form.is_valid():
+        comment, data = data_from(form.cleaned_data)
+        if call_service(form, loop.item_transition, item=complaint.item, name=name, actor=request.user,
+                        comment=comment, data=data) is not None:
+            request.operation_target = complaint.item
+            messages.success(request, _("Done."))
+            return redirect("public_staff:complaint_detail", pk=pk)
+    return _detail(request, complaint, status=400, **{form_name: form})
+
+
+@require_POST
+@require_perm("public:complaint:accept")
+def complaint_route(request, pk: int):
+    return _form_step(request, pk, "route", "route_form",
+                      lambda d: (d.get("comment") or "", {"node": d["node"].pk}))
+
+
+@require_POST
+@require_perm("public:complaint:handle")
+def complaint_draft(request, pk: int):
+    return _form_step(request, pk, "draft", "draft_form", lambda d: (d["reply"], {"reply": d["reply"]}))
+
+
+@require_POST
+@require_perm("public:complaint:review")
+def complaint_approve(request, pk: int):
+    return _form_step(request, pk, "approve", "approve_form", lambda d: (
+        "", {"reply": d["reply"], "publish": d["publish"], "public_text": d.get("public_text") or ""}))
+
+
+def _simple_action(request, pk: int, form_class, form_name: str, service, success: str, **extra):
+    complaint = selectors.complaint_get(viewer=request.user, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid() and call_service(form, service, complaint=complaint, actor=request.user,
+                                        **form.cleaned_data, **extra) is not None:
+        request.operation_target = complaint.item
+        messages.success(request, success)
+        return redirect("public_staff:complaint_detail", pk=pk)
+    return _detail(request, complaint, status=400, **{form_name: form})
+
+
+@require_POST
+@require_perm("public:complaint:view")
+def complaint_ask(request, pk: int):
+    return _simple_action(request, pk, AskForm, "ask_form", services.complaint_ask, _("The question was sent."))
+
+
+@require_POST
+@require_perm("public:complaint:view")
+def complaint_visit(request, pk: int):
+    return _simple_action(request, pk, ReturnVisitForm, "visit_form", services.return_visit_record,
+                          _("The return visit was recorded."))
+
+
+@require_POST
+@require_perm("public:complaint:review")
+def complaint_publish(request, pk: int):
+    return _simple_action(request, pk, PublishForm, "publish_form", services.reply_publish, _("Saved."))
+
+
+@require_POST
+@require_perm("public:complaint:view")
+def complaint_link(request, pk: int):
+    complaint = selectors.complaint_get(viewer=request.user, pk=pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        other = selectors.complaint_list(viewer=request.user).filter(reference=form.cleaned_data["other"].strip()).first()
+        if other is None:
+            form.add_error("other", _("No complaint with this number is visible to you."))
+        elif call_service(form, services.complaint_link, complaint=complaint, other=other, actor=request.user):
+            messages.success(request, _("The complaints were linked."))
+            return redirect("public_staff:complaint_detail", pk=pk)
+    return _detail(request, complaint, status=400, link_form=form)
+
+
+@require_POST
+@require_perm("public:complaint:view")
+def complaint_unlink(request, pk: int):
+    complaint = selectors.complaint_get(viewer=request.user, pk=pk)
+    services.complaint_unlink(complaint=complaint, actor=request.user)
+    return redirect("public_staff:complaint_detail", pk=pk)
+
+
+@require_POST
+@require_perm("public:identity:view")
+def complaint_identity(request, pk: int):
+    """Show the reporter's identity on this response only; the viewing and its reason are recorded."""
+    complaint = selectors.complaint_get(viewer=request.user, pk=pk)
+    form = IdentityForm(request.POST)
+    identity = None
+    if form.is_valid():
+        identity = call_service(form, services.identity_reveal, complaint=complaint, viewer=request.user,
+                                reason=form.cleaned_data["reason"])
+    request.operation_target = complaint.item
+    response = _detail(request, complaint, status=200 if identity else 400, identity=identity, identity_form=form)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_perm("public:complaint:view")
+def dissatisfaction_list(request):
+    rows = selectors.dissatisfaction_list(viewer=request.user)
+    if request.GET.get("format") == "xlsx":
+        if not has_perm(request.user, "public:complaint:export"):
+            raise PermissionDenied("public:complaint:export")
+        return xlsx_response(
+            filename="dissatisfaction-ledger.xlsx", title=_("Dissatisfaction ledger"),
+            headers=[_("number"), _("recorded"), _("department"), _("reason given"), _("finding"), _("conclusion")],
+            rows=((d.complaint.reference, d.recorded_on, d.responsible_node.name, d.reason, d.get_finding_display(),
+                   d.conclusion) for d in rows))
+    return render(request, "public/staff/dissatisfaction_list.html", {"page": paginate(request, rows)})
+
+
+@require_perm("public:style:view")
+def style_report_list(request):
+    status = request.GET.get("status", "")
+    reports = selectors.style_report_list(viewer=request.user, status=status)
+    return render(request, "public/staff/style_report_list.html",
+                  {"page": paginate(request, reports), "status": status, "form": StyleCheckForm()})
+
+
+@require_POST
+@require_perm("public:style:check")
+def style_report_check(request, pk: int):
+    report = selectors.style_report_get(viewer=request.user, pk=pk)
+    form = StyleCheckForm(request.POST)
+    if form.is_valid() and call_service(form, services.style_report_check, report=report, actor=request.user,
+                                        **form.cleaned_data):
+        request.operation_target = report
+        messages.success(request, _("The finding was recorded."))
+    else:
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("public_staff:style_report_list")
+
+
+def _period(request) -> tuple[PeriodForm, date, date]:
+    today = date.today()
+    form = PeriodForm(request.GET or None, initial={"start": date(today.year, 1, 1), "end": today})
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, date(today.year, 1, 1), today
+
+
+@require_perm("public:style:view")
+def style_table(request):
+    form, start, end = _period(request)
+    rows = selectors.style_table(viewer=request.user, start=start, end=end)
+    if request.GET.get("format") == "xlsx":
+        headers = [_("unit"), _("ratings"), _("average rating"), _("satisfaction rate (%)"), _("style reports"),
+                   _("verified"), _("complaints"), _("dissatisfied"), _("responsibility established"),
+                   _("style score")]
+        return xlsx_response(
+            filename=f"style-evaluation-{start}-{end}.xlsx", title=_("Style evaluation"), headers=headers,
+            rows=((r.node.name, r.ratings, r.average, r.satisfaction_rate, r.reports, r.verified, r.complaints,
+                   r.dissatisfied, r.responsible, r.score) for r in rows))
+    return render(request, "public/staff/style_table.html",
+                  {"form": form, "rows": rows, "start": start, "end": end, "query": request.GET.urlencode()})
+
+
+# --- the small-power list --------------------------------------------------------------------
+
+
+@require_perm("public:list:manage")
+def power_list(request):
+    return render(request, "public/staff/power_list.html", {
+        "categories": PowerCategory.objects.select_related("parent").order_by("sort", "code"),
+        "items": PowerItem.objects.select_related("category", "responsible_node").order_by(
+            "category__sort", "category__code", "sort", "code"),
+        "import_form": ImportForm(),
+    })
+
+
+@require_perm("public:list:manage")
+def category_edit(request, pk: int | None = None):
+    category = get_object_or_404(PowerCategory, pk=pk) if pk else None
+    initial = {"code": category.code, "name": category.name, "parent": category.parent, "sort": category.sort,
+               "published": category.published} if category else None
+    form = CategoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, services.category_save, category=category, actor=request.user, **form.cleaned_data):
+            messages.success(request, _("Saved."))
+            return redirect("public_staff:power_list")
+    return render_form(request, "public/staff/simple_form.html", {"form": form, "title": _("Category")}, form)
+
+
+@require_perm("public:list:manage")
+def item_edit(request, pk: int | None = None):
+    item = get_object_or_404(PowerItem, pk=pk) if pk else None
+    fields = ["category", "code", "name", "description", "basis", "source", "responsible_node", "limit_days",
+              "limit_working", "published", "sort"]
+    form = PowerItemForm(request.POST or None, initial={f: getattr(item, f) for f in fields} if item else None)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, services.power_item_save, item=item, actor=request.user, **form.cleaned_data):
+            messages.success(request, _("Saved."))
+            return redirect("public_staff:power_list")
+    return render_form(request, "public/staff/simple_form.html", {"form": form, "title": _("Small-power item")}, form)
+
+
+@require_perm("public:list:manage")
+def power_list_export(request):
+    return xlsx_response(filename="small-power-list.xlsx", title=_("Small-power list"), headers=excel_io.headers(),
+                         rows=excel_io.export_rows())
+
+
+@require_POST
+@require_perm("public:list:manage")
+def power_list_import(request):
+    form = ImportForm(request.POST, request.FILES)
+    errors: list[str] = []
+    report = None
+    if form.is_valid():
+        try:
+            rows = excel_io.read_workbook(form.cleaned_data["file"])
+            report = services.power_list_import(rows=rows, actor=request.user)
+        except ValueError as exc:
+            errors = [str(exc)]
+        except ValidationError as exc:
+            errors = exc.messages
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    return render(request, "public/staff/import_result.html", {"errors": errors, "report": report},
+                  status=400 if errors else 200)
+
+
+# --- posters ---------------------------------------------------------------------------------
+
+
+@require_perm("public:poster:print")
+def poster_page(request):
+    form = PosterForm(request.GET or None, viewer=request.user)
+    nodes = []
+    if form.is_bound and form.is_valid():
+        nodes = list(selectors.poster_nodes(viewer=request.user, under=form.cleaned_data["under"])[:500])
+        if request.GET.get("download") == "zip":
+            content = posters.bulk_zip(nodes, fmt=form.cleaned_data["format"], size=form.cleaned_data["size"])
+            response = HttpResponse(content, content_type="application/zip")
+            response["Content-Disposition"] = 'attachment; filename="qr-posters.zip"'
+            return response
+    return render(request, "public/staff/posters.html", {"form": form, "nodes": nodes})
+
+
+@require_perm("public:poster:print")
+def poster_file(request, pk: int, size: str, fmt: str):
+    node = node_get(viewer=request.user, pk=pk)
+    if size not in posters.SIZES or fmt not in ("svg", "png"):
+        raise Http404
+    content, content_type = posters.render(node, fmt=fmt, size=size)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{node.code}-{size}.{fmt}"'
+    return response
+
+
+# --- partners --------------------------------------------------------------------------------
+
+
+@require_perm("public:partner:manage")
+def partner_list(request):
+    form = PartnerForm(request.POST or None)
+    key = None
+    if request.method == "POST" and form.is_valid():
+        created = call_service(form, services.partner_create, actor=request.user, **form.cleaned_data)
+        if created:
+            partner, key = created
+            request.operation_target = partner
+    response = render_form(request, "public/staff/partner_list.html",
+                           {"form": form, "key": key, "partners": Partner.objects.all()}, form)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@require_perm("public:partner:manage")
+def partner_toggle(request, pk: int):
+    partner = get_object_or_404(Partner, pk=pk)
+    services.partner_set_active(partner=partner, actor=request.user, active=not partner.is_active)
+    request.operation_target = partner
+    return redirect("public_staff:partner_list")
