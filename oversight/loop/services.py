@@ -638,6 +638,13 @@ def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
                 dedupe_key=f"{kind}:{item.pk}:{key[2]}:{key[3]}",
             ))
         Event.objects.bulk_create(events, batch_size=1000)
+        ledger.record_many([
+            ledger.Event(
+                actor=None, action=f"loop.item.{key[1]}", target=items[key[0]],
+                details={"deadline": str(key[2]), "level": key[3]},
+            )
+            for key in sorted(claimed)
+        ])
         notify_many(messages)
     return counts[Reminder.Type.BEFORE], counts[Reminder.Type.ESCALATION]
 

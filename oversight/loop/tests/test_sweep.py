@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from oversight.ledger.models import Leaf
 from oversight.loop import services, timing
 from oversight.loop.models import Event, Reminder, WorkItem
 from oversight.loop.timing import KindTiming
@@ -55,6 +56,7 @@ def test_it_escalates_to_the_superior_and_the_supervisors(loop_county, open_task
     )
     assert recipients == {"town1", "town1-leader", "supervisor"}
     assert Event.objects.filter(item=task, type="escalation").count() == 1
+    assert Leaf.objects.filter(action="loop.item.escalation", target_id=str(task.pk)).count() == 1
 
 
 def test_it_escalates_again_at_the_interval_and_only_the_current_level_when_late(loop_county, open_task, today):
