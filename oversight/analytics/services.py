@@ -31,7 +31,15 @@ from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode, Person
 
 from . import bridge
-from .engine import DATASET_KINDS, ImportFailed, Model, ModelInvalid, WorkspaceError
+from .engine import (
+    DATASET_KINDS,
+    ImportFailed,
+    Model,
+    ModelInvalid,
+    ModelRun,
+    RunResult,
+    WorkspaceError,
+)
 from .engine import validate_model as engine_validate
 from .models import AnalysisRun, DataSource, ImportRun, ModelSetting, Warning
 from .workflows import KIND as CLUE_KIND
@@ -524,9 +532,11 @@ def run_execute(*, run_id: int) -> AnalysisRun:
         progress = _Progress(run, flag)
         runner = bridge.runner(ws, progress=progress)
         progress.runner = runner
-        if flag.exists():
-            runner.cancel()
-        result = runner.run(models, known_fingerprints=known)
+        if flag.exists():  # cancelled between the request and the start of the job
+            result = RunResult(models=[ModelRun(m.id, status="cancelled") for m in models])
+            result.cancelled = True
+        else:
+            result = runner.run(models, known_fingerprints=known)
         with transaction.atomic():
             new = record_hits(run=run, hits=result.hits)
             run.refresh_from_db(fields=["cancel_requested", "status"])

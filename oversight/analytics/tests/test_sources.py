@@ -15,7 +15,9 @@ from .conftest import DEATHS, csv_bytes, person_id
 
 
 def test_it_registers_a_source_in_the_workspace_with_its_mapping(county_a, source_of):
-    source = source_of("deaths", "deaths", mapping={"身份证": "resident_id", "死亡时间": "death_date"})
+    source = source_of(
+        "deaths", "deaths", mapping={"身份证": "resident_id", "死亡时间": "death_date"}
+    )
     ws_source = bridge.workspace().source("deaths")
     assert ws_source.kind == "deaths"
     assert ws_source.mapping == {"身份证": "resident_id", "死亡时间": "death_date"}
@@ -32,7 +34,9 @@ def test_it_refuses_a_mapping_to_an_unknown_or_doubled_column(county_a, source_o
 
 
 def test_it_stages_with_the_mapping_and_reports_every_bad_row(county_a, source_of, upload):
-    source = source_of("deaths", "deaths", mapping={"身份证": "resident_id", "死亡时间": "death_date"})
+    source = source_of(
+        "deaths", "deaths", mapping={"身份证": "resident_id", "死亡时间": "death_date"}
+    )
     rows = [
         {"身份证": person_id(1), "姓名": "张一", "死亡时间": "2024-03-15"},
         {"身份证": "123", "姓名": "坏号", "死亡时间": "2024-03-15"},
@@ -47,7 +51,10 @@ def test_it_stages_with_the_mapping_and_reports_every_bad_row(county_a, source_o
 
     rejected = import_rejections(run=run)
     assert len(rejected) == 2
-    assert [(r.row, r.code) for r in rejected[0:10]] == [(3, "resident_id.format"), (4, "date.format")]
+    assert [(r.row, r.code) for r in rejected[0:10]] == [
+        (3, "resident_id.format"),
+        (4, "date.format"),
+    ]
 
 
 def test_it_accepts_the_good_rows_as_a_new_version(county_a, source_of, upload):
@@ -137,7 +144,9 @@ def test_it_pages_the_rejected_rows_and_accepts_through_the_page(county_a, sourc
     client = client_for(county_a.supervisor)
     page1 = client.get(f"/analytics/imports/{run.pk}/")
     assert page1.status_code == 200
-    assert len(page1.context["page"].object_list) == 50 and page1.context["page"].paginator.count == 60
+    assert (
+        len(page1.context["page"].object_list) == 50 and page1.context["page"].paginator.count == 60
+    )
     page2 = client.get(f"/analytics/imports/{run.pk}/?page=2")
     assert [r.row for r in page2.context["page"]] == list(range(52, 62))
     assert client.post(f"/analytics/imports/{run.pk}/accept/").status_code == 302
