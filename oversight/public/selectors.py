@@ -30,6 +30,19 @@ from .workflows import KIND
 # --- staff -----------------------------------------------------------------------------------
 
 
+def items_in_scope(viewer, kind: str = KIND) -> QuerySet[WorkItem]:
+    """Work items of ``kind`` that the viewer may see.
+
+    ``loop.selectors.item_scope`` ORs the scope filters together, and an "all data" scope is an
+    empty ``Q`` that such an OR drops; the "all" case is therefore decided here first.
+    """
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return WorkItem.objects.none()
+    if not scope_q(viewer, node="responsible_node"):
+        return WorkItem.objects.filter(kind=kind)
+    return WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind=kind)
+
+
 @dataclass(frozen=True)
 class ComplaintFilters:
     state: str = ""
@@ -44,9 +57,8 @@ class ComplaintFilters:
 def complaint_list(*, viewer, filters: ComplaintFilters = ComplaintFilters()) -> QuerySet[Complaint]:
     """Complaints whose work item the viewer may see: the discipline body sees what it
     receives, a department or town only what was routed to it."""
-    items = WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind=KIND)
-    qs = Complaint.objects.filter(item__in=items).select_related(
-        "item", "item__responsible_node", "power_item", "subject_node", "point", "unit")
+    qs = Complaint.objects.filter(item__in=items_in_scope(viewer)).select_related(
+        "item", "item__responsible_node", "item__supervising_node", "power_item", "subject_node", "point", "unit")
     f = filters
     if f.state:
         qs = qs.filter(item__state=f.state)
@@ -81,9 +93,11 @@ def complaint_related(*, viewer, complaint: Complaint) -> list[Complaint]:
 def dissatisfaction_list(*, viewer) -> QuerySet[Dissatisfaction]:
     """The dissatisfaction ledger in the viewer's scope (by the department concerned or the
     complaint's item)."""
-    items = WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind=KIND)
-    return (Dissatisfaction.objects.filter(Q(complaint__item__in=items) | scope_q(viewer, node="responsible_node"))
-            .select_related("complaint", "responsible_node", "review_item").distinct())
+    in_scope = scope_q(viewer, node="responsible_node")
+    qs = Dissatisfaction.objects.select_related("complaint", "responsible_node", "review_item")
+    if not in_scope and viewer.is_authenticated:
+        return qs
+    return qs.filter(Q(complaint__item__in=items_in_scope(viewer)) | in_scope).distinct()
 
 
 def style_report_list(*, viewer, status: str = "") -> QuerySet[StyleReport]:

@@ -240,7 +240,7 @@ def _tell_handlers(complaint: Complaint, title: str, body: str, key: str) -> Non
 
 
 def _open_for_citizen(complaint: Complaint) -> None:
-    if complaint.item.closed_at is not None:
+    if WorkItem.objects.filter(pk=complaint.item_id, closed_at__isnull=False).exists():
         raise ValidationError(_("This complaint is closed."))
 
 
@@ -366,7 +366,8 @@ def retry_notices() -> int:
 
 
 def _require_relation(complaint: Complaint, actor) -> None:
-    relations = loop.relations(complaint.item, actor)
+    item = WorkItem.objects.select_related("supervising_node").get(pk=complaint.item_id)
+    relations = loop.relations(item, actor)
     if not ({loop.RESPONSIBLE, loop.SUPERVISING} & relations):
         raise PermissionDenied(_("Only the handling department or the discipline body may do this."))
 
@@ -375,7 +376,7 @@ def _require_relation(complaint: Complaint, actor) -> None:
 def complaint_ask(*, complaint: Complaint, actor, text: str) -> PublicMessage:
     """A handler asks the citizen a question, answered on the tracking page."""
     _require_relation(complaint, actor)
-    if complaint.item.closed_at is not None:
+    if WorkItem.objects.filter(pk=complaint.item_id, closed_at__isnull=False).exists():
         raise ValidationError(_("This complaint is closed."))
     text = _clean_text(text, limit=COMMENT_MAX * 2, field_name="text", required=True)
     message = PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.QUESTION, text=text,

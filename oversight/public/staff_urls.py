@@ -10,6 +10,7 @@ urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint_list"),
     path("complaints/export.xlsx", views.complaint_export, name="complaint_export"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
+    path("complaints/<int:pk>/do/<slug:name>/", views.complaint_step, name="complaint_step"),
     path("complaints/<int:pk>/route/", views.complaint_route, name="complaint_route"),
     path("complaints/<int:pk>/draft/", views.complaint_draft, name="complaint_draft"),
     path("complaints/<int:pk>/approve/", views.complaint_approve, name="complaint_approve"),

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
 from oversight.core.paging import paginate
-from oversight.loop import selectors as loop_selectors
 from oversight.loop import services as loop
+from oversight.loop.forms import TransitionForm
 from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
 from oversight.orgs.selectors import node_get
@@ -82,10 +82,12 @@ def complaint_export(request):
 
 
 def _detail(request, complaint: Complaint, *, status: int = 200, identity=None, **forms):
-    item = loop_selectors.item_get(viewer=request.user, pk=complaint.item_id)
-    context = detail_context(request, item)
+    item = complaint.item
+    context = detail_context(request, item, transition_form=forms.get("transition_form"))
     own = [t for t in context["transitions"] if t.name in OWN_FORMS]
-    context["transitions"] = [t for t in context["transitions"] if t.name not in OWN_FORMS]
+    # Every step posts to this module's views, which read the complaint through its own scope.
+    context["steps"] = [t for t in context["transitions"] if t.name not in OWN_FORMS]
+    context["transitions"] = []
     relation = loop.relations(item, request.user)
     context.update({
         "complaint": complaint,
@@ -118,6 +120,22 @@ def _detail(request, complaint: Complaint, *, status: int = 200, identity=None, 
 def complaint_detail(request, pk: int):
     complaint = selectors.complaint_get(viewer=request.user, pk=pk)
     return _detail(request, complaint)
+
+
+@require_POST
+@require_perm("public:complaint:view")
+def complaint_step(request, pk: int, name: str):
+    """A plain step (comment and files) of the complaint's workflow."""
+    complaint = selectors.complaint_get(viewer=request.user, pk=pk)
+    if name in OWN_FORMS:
+        raise Http404
+    form = TransitionForm(request.POST, request.FILES)
+    if form.is_valid() and call_service(form, loop.item_transition, item=complaint.item, name=name,
+                                        actor=request.user, **form.cleaned_data) is not None:
+        request.operation_target = complaint.item
+        messages.success(request, _("Done."))
+        return redirect("public_staff:complaint_detail", pk=pk)
+    return _detail(request, complaint, status=400, transition_form=form)
 
 
 def _form_step(request, pk: int, name: str, form_name: str, data_from):

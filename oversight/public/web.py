@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.shortcuts import render
 
 from . import uploads
@@ -44,7 +45,10 @@ def public_page(view):
         if request.method == "POST" and length > uploads.request_cap():
             response = render(request, "public/message.html", {"status": "too_large"}, status=413)
         else:
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:
+                response = render(request, "public/message.html", {"status": "not_found"}, status=404)
         if not request.COOKIES.get(SESSION_COOKIE):
             response.set_cookie(SESSION_COOKIE, secrets.token_hex(16), httponly=True, samesite="Lax",
                                 secure=settings.SESSION_COOKIE_SECURE)
