@@ -45,6 +45,7 @@ run: $(VENV)/.runtime assets var/secret_key
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput -v1
 	$(PY) manage.py ledger_key --ensure
+	$(PY) manage.py public_keys --ensure
 	$(PY) manage.py demo --if-empty
 	$(PY) manage.py serve
 
