@@ -24,39 +24,87 @@ from . import keys, services
 from .models import Complaint, PowerCategory, PowerItem, PublicMessage, Rating, StyleReport
 
 CATEGORIES = [
-    ("C01", "村级事务"), ("C02", "民生保障"), ("C03", "农业农村"), ("C04", "住房建设"),
-    ("C05", "教育卫生"), ("C06", "市场监管与执法"), ("C07", "政务服务"),
+    ("C01", "村级事务"),
+    ("C02", "民生保障"),
+    ("C03", "农业农村"),
+    ("C04", "住房建设"),
+    ("C05", "教育卫生"),
+    ("C06", "市场监管与执法"),
+    ("C07", "政务服务"),
 ]
 # (category, name, responsible unit code or None for the town of the place, limit days)
 PROVINCE_ITEMS = [
-    ("C01", "村级财务收支", None, 10), ("C01", "集体资产资源发包租赁", None, 15), ("C01", "村级工程项目", None, 15),
-    ("C01", "宅基地申请初审", None, 10), ("C01", "低保五保初审评议", None, 10), ("C01", "村干部报酬补贴发放", None, 10),
-    ("C01", "惠农补贴发放到户", None, 10), ("C01", "村务公开", None, 5),
-    ("C02", "最低生活保障审批", "QH-U07", 15), ("C02", "特困人员救助供养", "QH-U07", 15),
-    ("C02", "临时救助", "QH-U07", 10), ("C02", "残疾人两项补贴", "QH-U07", 15), ("C02", "城乡居民养老保险待遇", "QH-U10", 15),
-    ("C02", "就业创业补贴", "QH-U10", 15), ("C02", "优抚对象抚恤补助", "QH-U20", 15), ("C02", "医疗救助", "QH-U26", 15),
+    ("C01", "村级财务收支", None, 10),
+    ("C01", "集体资产资源发包租赁", None, 15),
+    ("C01", "村级工程项目", None, 15),
+    ("C01", "宅基地申请初审", None, 10),
+    ("C01", "低保五保初审评议", None, 10),
+    ("C01", "村干部报酬补贴发放", None, 10),
+    ("C01", "惠农补贴发放到户", None, 10),
+    ("C01", "村务公开", None, 5),
+    ("C02", "最低生活保障审批", "QH-U07", 15),
+    ("C02", "特困人员救助供养", "QH-U07", 15),
+    ("C02", "临时救助", "QH-U07", 10),
+    ("C02", "残疾人两项补贴", "QH-U07", 15),
+    ("C02", "城乡居民养老保险待遇", "QH-U10", 15),
+    ("C02", "就业创业补贴", "QH-U10", 15),
+    ("C02", "优抚对象抚恤补助", "QH-U20", 15),
+    ("C02", "医疗救助", "QH-U26", 15),
     ("C02", "医疗费用报销", "QH-U26", 10),
-    ("C03", "耕地地力保护补贴", "QH-U16", 15), ("C03", "农机购置补贴", "QH-U16", 20), ("C03", "生态公益林补偿", "QH-U30", 20),
-    ("C03", "衔接推进乡村振兴资金项目", "QH-U31", 20), ("C03", "农村饮水安全工程", "QH-U15", 20),
-    ("C04", "农村危房改造", "QH-U13", 20), ("C04", "保障性住房分配", "QH-U13", 20), ("C04", "建设工程规划许可", "QH-U11", 15),
-    ("C04", "不动产登记", "QH-U33", 10), ("C04", "住房公积金提取", "QH-U32", 10),
-    ("C05", "学生资助", "QH-U04", 15), ("C05", "义务教育招生入学", "QH-U04", 10), ("C05", "教师资格认定", "QH-U04", 15),
-    ("C05", "计划生育奖励扶助", "QH-U19", 15), ("C05", "医疗服务收费", "QH-U34", 10),
-    ("C06", "市场主体登记", "QH-U24", 10), ("C06", "食品经营许可", "QH-U24", 10), ("C06", "城市管理行政执法", "QH-U27", 10),
-    ("C06", "户籍业务办理", "QH-U06", 10), ("C06", "安全生产执法检查", "QH-U21", 15),
-    ("C07", "行政审批事项办理", "QH-U28", 10), ("C07", "办税缴费服务", "QH-U40", 10), ("C07", "信访事项办理", "QH-U29", 30),
+    ("C03", "耕地地力保护补贴", "QH-U16", 15),
+    ("C03", "农机购置补贴", "QH-U16", 20),
+    ("C03", "生态公益林补偿", "QH-U30", 20),
+    ("C03", "衔接推进乡村振兴资金项目", "QH-U31", 20),
+    ("C03", "农村饮水安全工程", "QH-U15", 20),
+    ("C04", "农村危房改造", "QH-U13", 20),
+    ("C04", "保障性住房分配", "QH-U13", 20),
+    ("C04", "建设工程规划许可", "QH-U11", 15),
+    ("C04", "不动产登记", "QH-U33", 10),
+    ("C04", "住房公积金提取", "QH-U32", 10),
+    ("C05", "学生资助", "QH-U04", 15),
+    ("C05", "义务教育招生入学", "QH-U04", 10),
+    ("C05", "教师资格认定", "QH-U04", 15),
+    ("C05", "计划生育奖励扶助", "QH-U19", 15),
+    ("C05", "医疗服务收费", "QH-U34", 10),
+    ("C06", "市场主体登记", "QH-U24", 10),
+    ("C06", "食品经营许可", "QH-U24", 10),
+    ("C06", "城市管理行政执法", "QH-U27", 10),
+    ("C06", "户籍业务办理", "QH-U06", 10),
+    ("C06", "安全生产执法检查", "QH-U21", 15),
+    ("C07", "行政审批事项办理", "QH-U28", 10),
+    ("C07", "办税缴费服务", "QH-U40", 10),
+    ("C07", "信访事项办理", "QH-U29", 30),
 ]
 LOCAL_ITEMS = [
-    ("C06", "城区停车收费管理", "QH-U27", 10), ("C06", "农贸市场摊位分配", "QH-U24", 10), ("C05", "中小学校园配餐", "QH-U04", 10),
-    ("C05", "乡镇卫生院医疗服务", "QH-U19", 10), ("C03", "农村公路养护", "QH-U14", 20), ("C03", "河道采砂管理", "QH-U15", 15),
-    ("C02", "殡葬服务收费", "QH-U07", 10), ("C01", "村级公益岗位安排", None, 10),
+    ("C06", "城区停车收费管理", "QH-U27", 10),
+    ("C06", "农贸市场摊位分配", "QH-U24", 10),
+    ("C05", "中小学校园配餐", "QH-U04", 10),
+    ("C05", "乡镇卫生院医疗服务", "QH-U19", 10),
+    ("C03", "农村公路养护", "QH-U14", 20),
+    ("C03", "河道采砂管理", "QH-U15", 15),
+    ("C02", "殡葬服务收费", "QH-U07", 10),
+    ("C01", "村级公益岗位安排", None, 10),
 ]
 EXTRA_PERMISSIONS = {
-    "leader": ["public:complaint:view", "public:complaint:export", "public:identity:view", "public:style:view",
-               "public:review:conclude"],
-    "supervisor": ["public:complaint:view", "public:complaint:accept", "public:complaint:review",
-                   "public:complaint:export", "public:review:conclude", "public:style:view", "public:style:check",
-                   "public:list:manage", "public:poster:print", "public:partner:manage"],
+    "leader": [
+        "public:complaint:view",
+        "public:complaint:export",
+        "public:identity:view",
+        "public:style:view",
+        "public:review:conclude",
+    ],
+    "supervisor": [
+        "public:complaint:view",
+        "public:complaint:accept",
+        "public:complaint:review",
+        "public:complaint:export",
+        "public:review:conclude",
+        "public:style:view",
+        "public:style:check",
+        "public:list:manage",
+        "public:poster:print",
+        "public:partner:manage",
+    ],
     "stationed_officer": ["public:complaint:view", "public:style:view"],
     "town_officer": ["public:complaint:view", "public:complaint:handle"],
     "unit_clerk": ["public:complaint:view", "public:complaint:handle"],
@@ -76,8 +124,19 @@ REPLIES = [
     "经核查，反映问题不属实。该事项已按规定程序办理，相关材料已公开。",
 ]
 # How far each complaint gets: (share of the 48, the last step reached)
-FATES = ["received"] * 5 + ["accepted"] * 4 + ["not_accepted"] * 3 + ["transferred"] * 2 + ["handling"] * 7 + \
-    ["handled"] * 4 + ["reviewing"] * 4 + ["replied"] * 5 + ["satisfied"] * 5 + ["dissatisfied"] * 4 + ["closed"] * 5
+FATES = (
+    ["received"] * 5
+    + ["accepted"] * 4
+    + ["not_accepted"] * 3
+    + ["transferred"] * 2
+    + ["handling"] * 7
+    + ["handled"] * 4
+    + ["reviewing"] * 4
+    + ["replied"] * 5
+    + ["satisfied"] * 5
+    + ["dissatisfied"] * 4
+    + ["closed"] * 5
+)
 
 
 def grant_permissions() -> None:
@@ -95,15 +154,25 @@ def _power_list(admin) -> list[PowerItem]:
             categories[code] = PowerCategory.objects.create(code=code, name=name, sort=order)
     nodes = {n.code: n for n in OrgNode.objects.filter(code__startswith="QH-U")}
     existing = set(PowerItem.objects.values_list("code", flat=True))
-    rows = [(f"S{n + 1:02d}", PowerItem.Source.PROVINCE, row) for n, row in enumerate(PROVINCE_ITEMS)]
+    rows = [
+        (f"S{n + 1:02d}", PowerItem.Source.PROVINCE, row) for n, row in enumerate(PROVINCE_ITEMS)
+    ]
     rows += [(f"L{n + 1:02d}", PowerItem.Source.LOCAL, row) for n, row in enumerate(LOCAL_ITEMS)]
     for sort, (code, source, (category, name, unit, days)) in enumerate(rows):
         if code in existing:
             continue
         PowerItem.objects.create(
-            category=categories[category], code=code, name=name, source=source, sort=sort,
-            responsible_node=nodes.get(unit) if unit else None, limit_days=days, limit_working=True,
-            description="依据省级小微权力清单" if source == PowerItem.Source.PROVINCE else "县级增补事项",
+            category=categories[category],
+            code=code,
+            name=name,
+            source=source,
+            sort=sort,
+            responsible_node=nodes.get(unit) if unit else None,
+            limit_days=days,
+            limit_working=True,
+            description="依据省级小微权力清单"
+            if source == PowerItem.Source.PROVINCE
+            else "县级增补事项",
         )
     return list(PowerItem.objects.select_related("responsible_node").order_by("sort", "code"))
 
@@ -135,14 +204,27 @@ def _shift(complaint: Complaint, days: int) -> None:
 
 
 def _handler(item: WorkItem) -> Account | None:
-    return (Account.objects.filter(org_node_id=item.responsible_node_id, is_active=True,
-                                   roles__key__in=["unit_clerk", "town_officer"]).order_by("pk").first())
+    return (
+        Account.objects.filter(
+            org_node_id=item.responsible_node_id,
+            is_active=True,
+            roles__key__in=["unit_clerk", "town_officer"],
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def _complaints(rng: random.Random, items: list[PowerItem], stdout) -> None:
     supervisor = Account.objects.get(username="supervisor")
-    windows = list(OrgNode.objects.filter(code__startswith="QH-U", type=OrgNode.Type.SERVICE_WINDOW).order_by("code"))
-    villages = list(OrgNode.objects.filter(code__startswith="QH-T", type=OrgNode.Type.VILLAGE).order_by("code"))
+    windows = list(
+        OrgNode.objects.filter(code__startswith="QH-U", type=OrgNode.Type.SERVICE_WINDOW).order_by(
+            "code"
+        )
+    )
+    villages = list(
+        OrgNode.objects.filter(code__startswith="QH-T", type=OrgNode.Type.VILLAGE).order_by("code")
+    )
     codes = {}
     repeat_source = None
     for n, fate in enumerate(FATES):
@@ -154,12 +236,21 @@ def _complaints(rng: random.Random, items: list[PowerItem], stdout) -> None:
         else:
             point, subject = None, villages[(n * 5) % len(villages)]
         if fate == "handling" and repeat_source is not None:
-            power, subject, point = repeat_source.power_item, repeat_source.subject_node, repeat_source.point
+            power, subject, point = (
+                repeat_source.power_item,
+                repeat_source.subject_node,
+                repeat_source.point,
+            )
         named = n % 3 == 0
         complaint, _secret = services.complaint_submit(
-            content=CONTENTS[n % len(CONTENTS)], power_item=power, subject_node=subject, point=point,
-            channel=Complaint.Channel.WINDOW if point else Complaint.Channel.WEB, named=named,
-            name="张先生" if named else "", phone=f"139{rng.randrange(10**8):08d}" if named else "",
+            content=CONTENTS[n % len(CONTENTS)],
+            power_item=power,
+            subject_node=subject,
+            point=point,
+            channel=Complaint.Channel.WINDOW if point else Complaint.Channel.WEB,
+            named=named,
+            name="张先生" if named else "",
+            phone=f"139{rng.randrange(10**8):08d}" if named else "",
         )
         code = _code(rng)
         Complaint.objects.filter(pk=complaint.pk).update(tracking_hash=keys.code_hash(code))
@@ -193,69 +284,118 @@ def _complaints(rng: random.Random, items: list[PowerItem], stdout) -> None:
             continue
         loop.item_transition(item=item, name="draft", actor=handler, comment=reply)
         if n % 4 == 0:
-            loop.item_transition(item=item, name="return", actor=supervisor, comment="请写明处理结果和依据。")
-            loop.item_transition(item=item, name="draft", actor=handler, comment=reply + "（依据有关规定）")
+            loop.item_transition(
+                item=item, name="return", actor=supervisor, comment="请写明处理结果和依据。"
+            )
+            loop.item_transition(
+                item=item, name="draft", actor=handler, comment=reply + "（依据有关规定）"
+            )
         if fate == "reviewing":
             _shift(complaint, age)
             continue
-        loop.item_transition(item=item, name="approve", actor=supervisor, data={"publish": n % 2 == 0})
+        loop.item_transition(
+            item=item, name="approve", actor=supervisor, data={"publish": n % 2 == 0}
+        )
         complaint.refresh_from_db()
         if fate == "satisfied" or fate == "closed":
             services.citizen_rate(complaint=complaint, satisfied=True)
         elif fate == "dissatisfied":
-            services.citizen_rate(complaint=complaint, satisfied=False, reason="问题没有真正解决，费用至今未退还。")
+            services.citizen_rate(
+                complaint=complaint, satisfied=False, reason="问题没有真正解决，费用至今未退还。"
+            )
             complaint.refresh_from_db()
             review = complaint.dissatisfaction.review_item
             reviewer = _handler(review)
             if reviewer is not None and n % 2 == 0:
-                loop.item_transition(item=review, name="explain", actor=reviewer, comment="已补充说明办理情况。")
-                loop.item_transition(item=review, name="conclude_responsible", actor=supervisor,
-                                     comment="办理不到位，责令整改并约谈分管负责人。")
+                loop.item_transition(
+                    item=review, name="explain", actor=reviewer, comment="已补充说明办理情况。"
+                )
+                loop.item_transition(
+                    item=review,
+                    name="conclude_responsible",
+                    actor=supervisor,
+                    comment="办理不到位，责令整改并约谈分管负责人。",
+                )
         if fate == "closed":
             loop.item_transition(item=item, name="close", actor=supervisor)
         _shift(Complaint.objects.get(pk=complaint.pk), age)
     if stdout is not None:
-        stdout.write("public complaints: demonstration tracking codes: " + ", ".join(
-            f"{fate} {codes[fate]}" for fate in ("handling", "replied", "closed") if fate in codes))
+        stdout.write(
+            "public complaints: demonstration tracking codes: "
+            + ", ".join(
+                f"{fate} {codes[fate]}"
+                for fate in ("handling", "replied", "closed")
+                if fate in codes
+            )
+        )
 
 
 def _ratings(rng: random.Random, stdout) -> None:
-    points = list(OrgNode.objects.filter(code__startswith="QH-U", type__in=[OrgNode.Type.SERVICE_WINDOW])
-                  .order_by("code"))
+    points = list(
+        OrgNode.objects.filter(
+            code__startswith="QH-U", type__in=[OrgNode.Type.SERVICE_WINDOW]
+        ).order_by("code")
+    )
     today = timing.today()
     tags = list(Rating.Tag.values)
     comments = ["", "", "办事很快", "态度很好", "排队时间太长", "指引清楚", "等了很久才有人"]
     rows = []
     for n in range(600):
         node = points[n % len(points)]
-        bias = (int(node.code[4:6]) % 4)  # some units do better than others
+        bias = int(node.code[4:6]) % 4  # some units do better than others
         score = max(1, min(5, round(rng.gauss(4.3 - bias * 0.35, 0.8))))
-        rows.append(Rating(node=node, score=score, tags=sorted(set(rng.sample(tags, rng.randrange(0, 3)))),
-                           comment=rng.choice(comments), created_on=today - timedelta(days=rng.randrange(180))))
+        rows.append(
+            Rating(
+                node=node,
+                score=score,
+                tags=sorted(set(rng.sample(tags, rng.randrange(0, 3)))),
+                comment=rng.choice(comments),
+                created_on=today - timedelta(days=rng.randrange(180)),
+            )
+        )
     Rating.objects.bulk_create(rows, batch_size=500)
     checker = Account.objects.get(username="supervisor")
     kinds = list(StyleReport.Kind.values)
-    texts = ["工作人员索要香烟。", "上班时间多次离岗，窗口无人。", "故意刁难，要求提供无关材料。", "推诿扯皮，让群众找其他部门。"]
+    texts = [
+        "工作人员索要香烟。",
+        "上班时间多次离岗，窗口无人。",
+        "故意刁难，要求提供无关材料。",
+        "推诿扯皮，让群众找其他部门。",
+    ]
     for n in range(30):
         report = StyleReport.objects.create(
-            node=points[(n * 3) % len(points)], kinds=[kinds[n % len(kinds)]], text=texts[n % len(texts)],
-            created_on=today - timedelta(days=rng.randrange(180)))
+            node=points[(n * 3) % len(points)],
+            kinds=[kinds[n % len(kinds)]],
+            text=texts[n % len(texts)],
+            created_on=today - timedelta(days=rng.randrange(180)),
+        )
         if n % 3 == 0:
-            services.style_report_check(report=report, actor=checker, status=StyleReport.Status.VERIFIED,
-                                        note="经核实属实，已通报批评。")
+            services.style_report_check(
+                report=report,
+                actor=checker,
+                status=StyleReport.Status.VERIFIED,
+                note="经核实属实，已通报批评。",
+            )
         elif n % 3 == 1:
-            services.style_report_check(report=report, actor=checker, status=StyleReport.Status.UNFOUNDED,
-                                        note="经调阅监控，未发现所反映情况。")
+            services.style_report_check(
+                report=report,
+                actor=checker,
+                status=StyleReport.Status.UNFOUNDED,
+                note="经调阅监控，未发现所反映情况。",
+            )
     if stdout is not None:
-        stdout.write(f"public ratings: {Rating.objects.count()}, style reports: {StyleReport.objects.count()}")
+        stdout.write(
+            f"public ratings: {Rating.objects.count()}, style reports: {StyleReport.objects.count()}"
+        )
 
 
 def build(*, rng: random.Random, stdout=None) -> None:
     grant_permissions()
     admin = Account.objects.filter(username="admin").first()
     items = _power_list(admin)
-    for node in OrgNode.objects.filter(code__startswith="QH", type__in=[OrgNode.Type.SERVICE_WINDOW,
-                                                                        OrgNode.Type.UNIT]).order_by("code"):
+    for node in OrgNode.objects.filter(
+        code__startswith="QH", type__in=[OrgNode.Type.SERVICE_WINDOW, OrgNode.Type.UNIT]
+    ).order_by("code"):
         services.point_for(node)
     if Complaint.objects.exists():
         return
@@ -263,4 +403,6 @@ def build(*, rng: random.Random, stdout=None) -> None:
     _complaints(rng, [i for i in items if i.published], stdout)
     loop.sweep()
     if stdout is not None:
-        stdout.write(f"small-power list: {len(items)} items; complaints: {Complaint.objects.count()}")
+        stdout.write(
+            f"small-power list: {len(items)} items; complaints: {Complaint.objects.count()}"
+        )

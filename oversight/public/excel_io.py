@@ -31,7 +31,13 @@ COLUMNS = [
 ]
 YES = {"yes", "y", "true", "1", "是", "√"}
 NO = {"no", "n", "false", "0", "否", ""}
-SOURCES = {"province": "province", "省定": "province", "local": "local", "本地": "local", "本地增补": "local"}
+SOURCES = {
+    "province": "province",
+    "省定": "province",
+    "local": "local",
+    "本地": "local",
+    "本地增补": "local",
+}
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -66,7 +72,9 @@ def read_workbook(upload) -> list[dict]:
     keys = [names.get(str(h or "").strip().lower()) for h in header]
     missing = {"category_code", "code", "name"} - set(keys)
     if missing:
-        raise ValueError(_("Columns missing: %(columns)s") % {"columns": ", ".join(sorted(missing))})
+        raise ValueError(
+            _("Columns missing: %(columns)s") % {"columns": ", ".join(sorted(missing))}
+        )
     result = []
     for number, values in enumerate(rows, start=2):
         if number - 1 > MAX_ROWS:
@@ -83,7 +91,9 @@ def read_workbook(upload) -> list[dict]:
 
 @dataclass
 class Plan:
-    categories: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (name, parent code)
+    categories: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # code -> (name, parent code)
     items: list[dict] = field(default_factory=list)
 
 
@@ -119,9 +129,14 @@ def validate_rows(rows: list[dict]) -> tuple[Plan, list[str]]:
             problems.append(_("the category code is longer than 32 characters"))
         elif category_code in plan.categories:
             if category_name and plan.categories[category_code][0] != category_name:
-                problems.append(_("category %(code)s has another name on an earlier row") % {"code": category_code})
+                problems.append(
+                    _("category %(code)s has another name on an earlier row")
+                    % {"code": category_code}
+                )
         elif not category_name and category_code not in known_categories:
-            problems.append(_("category %(code)s is new and needs a name") % {"code": category_code})
+            problems.append(
+                _("category %(code)s is new and needs a name") % {"code": category_code}
+            )
         if parent_code and parent_code == category_code:
             problems.append(_("a category cannot be its own parent"))
         if not code:
@@ -129,7 +144,9 @@ def validate_rows(rows: list[dict]) -> tuple[Plan, list[str]]:
         elif len(code) > 32:
             problems.append(_("the item code is longer than 32 characters"))
         elif code in seen_items:
-            problems.append(_("item %(code)s is also on row %(row)s") % {"code": code, "row": seen_items[code]})
+            problems.append(
+                _("item %(code)s is also on row %(row)s") % {"code": code, "row": seen_items[code]}
+            )
         if not name:
             problems.append(_("the item name is missing"))
         elif len(name) > 120:
@@ -156,34 +173,63 @@ def validate_rows(rows: list[dict]) -> tuple[Plan, list[str]]:
         if source is None:
             problems.append(_("the source must be province or local"))
         if problems:
-            errors.append(_("Row %(row)s: %(problems)s") % {"row": number, "problems": "; ".join(problems)})
+            errors.append(
+                _("Row %(row)s: %(problems)s") % {"row": number, "problems": "; ".join(problems)}
+            )
             continue
         if category_code not in plan.categories:
-            plan.categories[category_code] = (category_name or known_categories[category_code], parent_code)
+            plan.categories[category_code] = (
+                category_name or known_categories[category_code],
+                parent_code,
+            )
         seen_items[code] = number
-        plan.items.append({
-            "category_code": category_code, "code": code, "name": name,
-            "description": row.get("description", ""), "basis": row.get("basis", "")[:300],
-            "source": source, "responsible_node_id": nodes.get(responsible) if responsible else None,
-            "limit_days": limit, "limit_working": working, "published": published,
-        })
+        plan.items.append(
+            {
+                "category_code": category_code,
+                "code": code,
+                "name": name,
+                "description": row.get("description", ""),
+                "basis": row.get("basis", "")[:300],
+                "source": source,
+                "responsible_node_id": nodes.get(responsible) if responsible else None,
+                "limit_days": limit,
+                "limit_working": working,
+                "published": published,
+            }
+        )
     for code, (_name, parent_code) in plan.categories.items():
-        if parent_code and parent_code not in plan.categories and parent_code not in known_categories:
-            errors.append(_("Category %(code)s: its parent %(parent)s does not exist") % {"code": code, "parent": parent_code})
+        if (
+            parent_code
+            and parent_code not in plan.categories
+            and parent_code not in known_categories
+        ):
+            errors.append(
+                _("Category %(code)s: its parent %(parent)s does not exist")
+                % {"code": code, "parent": parent_code}
+            )
     return plan, errors
 
 
 def export_rows():
     """The list as rows in the column order of ``COLUMNS``."""
     yes, no = _("yes"), _("no")
-    items = PowerItem.objects.select_related("category", "category__parent", "responsible_node").order_by(
-        "category__sort", "category__code", "sort", "code")
+    items = PowerItem.objects.select_related(
+        "category", "category__parent", "responsible_node"
+    ).order_by("category__sort", "category__code", "sort", "code")
     for item in items:
         category = item.category
         yield [
-            category.code, category.name, category.parent.code if category.parent else "", item.code, item.name,
-            item.responsible_node.code if item.responsible_node else "", item.limit_days or "",
-            yes if item.limit_working else no, item.source, yes if item.published else no, item.description,
+            category.code,
+            category.name,
+            category.parent.code if category.parent else "",
+            item.code,
+            item.name,
+            item.responsible_node.code if item.responsible_node else "",
+            item.limit_days or "",
+            yes if item.limit_working else no,
+            item.source,
+            yes if item.published else no,
+            item.description,
             item.basis,
         ]
 

@@ -18,52 +18,103 @@ class PowerItemChoiceField(forms.ModelChoiceField):
 
 def _grouped_items() -> list:
     groups: dict[str, list] = {}
-    for item in PowerItem.objects.filter(published=True, category__published=True).select_related("category").order_by(
-            "category__sort", "category__code", "sort", "code"):
+    for item in (
+        PowerItem.objects.filter(published=True, category__published=True)
+        .select_related("category")
+        .order_by("category__sort", "category__code", "sort", "code")
+    ):
         groups.setdefault(item.category.name, []).append((item.pk, item.name))
-    return [("", _("— choose the matter —"))] + list(groups.items()) + [("other", _("Something else"))]
+    return (
+        [("", _("— choose the matter —"))] + list(groups.items()) + [("other", _("Something else"))]
+    )
 
 
 def _subject_nodes() -> list:
-    types = [OrgNode.Type.UNIT, OrgNode.Type.TOWN, OrgNode.Type.VILLAGE, OrgNode.Type.SERVICE_WINDOW,
-             OrgNode.Type.DEPARTMENT]
+    types = [
+        OrgNode.Type.UNIT,
+        OrgNode.Type.TOWN,
+        OrgNode.Type.VILLAGE,
+        OrgNode.Type.SERVICE_WINDOW,
+        OrgNode.Type.DEPARTMENT,
+    ]
     groups: dict[str, list] = {}
-    for node in OrgNode.objects.filter(is_active=True, type__in=types).select_related("parent").order_by("path"):
-        label = node.parent.name if node.type in (OrgNode.Type.VILLAGE, OrgNode.Type.SERVICE_WINDOW,
-                                                  OrgNode.Type.DEPARTMENT) and node.parent else str(_("Units and towns"))
+    for node in (
+        OrgNode.objects.filter(is_active=True, type__in=types)
+        .select_related("parent")
+        .order_by("path")
+    ):
+        label = (
+            node.parent.name
+            if node.type
+            in (OrgNode.Type.VILLAGE, OrgNode.Type.SERVICE_WINDOW, OrgNode.Type.DEPARTMENT)
+            and node.parent
+            else str(_("Units and towns"))
+        )
         groups.setdefault(label, []).append((node.pk, node.name))
     return [("", _("— choose if you know it —"))] + list(groups.items())
 
 
 class RatingForm(forms.Form):
-    score = forms.TypedChoiceField(label=_("How satisfied are you?"), coerce=int, widget=forms.RadioSelect,
-                                   choices=[(5, _("★★★★★ Very satisfied")), (4, _("★★★★ Satisfied")),
-                                            (3, _("★★★ Fair")), (2, _("★★ Dissatisfied")),
-                                            (1, _("★ Very dissatisfied"))])
-    tags = forms.MultipleChoiceField(label=_("What stood out?"), required=False, choices=Rating.Tag.choices,
-                                     widget=forms.CheckboxSelectMultiple)
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=500,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[
+            (5, _("★★★★★ Very satisfied")),
+            (4, _("★★★★ Satisfied")),
+            (3, _("★★★ Fair")),
+            (2, _("★★ Dissatisfied")),
+            (1, _("★ Very dissatisfied")),
+        ],
+    )
+    tags = forms.MultipleChoiceField(
+        label=_("What stood out?"),
+        required=False,
+        choices=Rating.Tag.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class StyleReportForm(forms.Form):
-    kinds = forms.MultipleChoiceField(label=_("What kind of problem?"), choices=StyleReport.Kind.choices,
-                                      widget=forms.CheckboxSelectMultiple)
-    text = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    kinds = forms.MultipleChoiceField(
+        label=_("What kind of problem?"),
+        choices=StyleReport.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    text = forms.CharField(
+        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
 
 class ComplaintForm(forms.Form):
     power_item = forms.ChoiceField(label=_("Which matter is it about?"), required=False)
     subject_node = forms.ChoiceField(label=_("Unit or village concerned"), required=False)
-    subject_text = forms.CharField(label=_("Person or office concerned (optional)"), required=False, max_length=200)
-    content = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
-    happened_on = forms.DateField(label=_("When (optional)"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
-    files = MultipleFileField(label=_("Photos, short video or PDF (optional)"),
-                              help_text=_("Up to 5 files; photos and PDF up to 10 MB, videos up to 30 MB."))
-    named = forms.TypedChoiceField(label=_("Anonymous or named?"), coerce=lambda v: v == "1", initial="0",
-                                   widget=forms.RadioSelect,
-                                   choices=[("0", _("Anonymous")), ("1", _("Named: I want to be told by SMS"))])
+    subject_text = forms.CharField(
+        label=_("Person or office concerned (optional)"), required=False, max_length=200
+    )
+    content = forms.CharField(
+        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    happened_on = forms.DateField(
+        label=_("When (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    files = MultipleFileField(
+        label=_("Photos, short video or PDF (optional)"),
+        help_text=_("Up to 5 files; photos and PDF up to 10 MB, videos up to 30 MB."),
+    )
+    named = forms.TypedChoiceField(
+        label=_("Anonymous or named?"),
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+        choices=[("0", _("Anonymous")), ("1", _("Named: I want to be told by SMS"))],
+    )
     name = forms.CharField(label=_("Your name"), required=False, max_length=50)
     phone = forms.CharField(label=_("Your phone"), required=False, max_length=20)
     contact = forms.CharField(label=_("Other contact (optional)"), required=False, max_length=200)
@@ -95,26 +146,41 @@ class ComplaintForm(forms.Form):
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=40,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                                         "spellcheck": "false"}))
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
 
 
 class InfoForm(forms.Form):
-    text = forms.CharField(label=_("Additional information"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("Additional information"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     files = MultipleFileField(label=_("Files (optional)"))
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CitizenRatingForm(forms.Form):
-    satisfied = forms.TypedChoiceField(label=_("Are you satisfied with the result?"), coerce=lambda v: v == "1",
-                                       widget=forms.RadioSelect,
-                                       choices=[("1", _("Satisfied")), ("0", _("Dissatisfied"))])
-    reason = forms.CharField(label=_("Why? (required when dissatisfied)"), required=False, max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    satisfied = forms.TypedChoiceField(
+        label=_("Are you satisfied with the result?"),
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        choices=[("1", _("Satisfied")), ("0", _("Dissatisfied"))],
+    )
+    reason = forms.CharField(
+        label=_("Why? (required when dissatisfied)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 # --- staff -----------------------------------------------------------------------------------
@@ -123,8 +189,11 @@ class CitizenRatingForm(forms.Form):
 class ComplaintFilterForm(forms.Form):
     q = forms.CharField(label=_("search"), required=False)
     state = forms.ChoiceField(label=_("state"), required=False)
-    named = forms.ChoiceField(label=_("named"), required=False,
-                              choices=[("", "—"), ("yes", _("named")), ("no", _("anonymous"))])
+    named = forms.ChoiceField(
+        label=_("named"),
+        required=False,
+        choices=[("", "—"), ("yes", _("named")), ("no", _("anonymous"))],
+    )
     repeats = forms.BooleanField(label=_("repeat complaints only"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -135,35 +204,58 @@ class ComplaintFilterForm(forms.Form):
 
 
 class RouteForm(forms.Form):
-    node = forms.ModelChoiceField(label=_("responsible department"), queryset=OrgNode.objects.none())
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    node = forms.ModelChoiceField(
+        label=_("responsible department"), queryset=OrgNode.objects.none()
+    )
+    comment = forms.CharField(
+        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = OrgNode.objects.filter(
-            is_active=True, type__in=[OrgNode.Type.UNIT, OrgNode.Type.DEPARTMENT, OrgNode.Type.TOWN,
-                                      OrgNode.Type.SERVICE_WINDOW]).order_by("path")
+            is_active=True,
+            type__in=[
+                OrgNode.Type.UNIT,
+                OrgNode.Type.DEPARTMENT,
+                OrgNode.Type.TOWN,
+                OrgNode.Type.SERVICE_WINDOW,
+            ],
+        ).order_by("path")
 
 
 class DraftForm(forms.Form):
-    reply = forms.CharField(label=_("reply to the citizen"), widget=forms.Textarea(attrs={"rows": 6}))
+    reply = forms.CharField(
+        label=_("reply to the citizen"), widget=forms.Textarea(attrs={"rows": 6})
+    )
 
 
 class ApproveForm(forms.Form):
-    reply = forms.CharField(label=_("reply to the citizen"), widget=forms.Textarea(attrs={"rows": 6}))
-    publish = forms.BooleanField(label=_("publish on the public board (anonymised)"), required=False)
-    public_text = forms.CharField(label=_("published text"), required=False,
-                                  help_text=_("Leave empty to publish the reply with numbers masked."),
-                                  widget=forms.Textarea(attrs={"rows": 4}))
+    reply = forms.CharField(
+        label=_("reply to the citizen"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+    publish = forms.BooleanField(
+        label=_("publish on the public board (anonymised)"), required=False
+    )
+    public_text = forms.CharField(
+        label=_("published text"),
+        required=False,
+        help_text=_("Leave empty to publish the reply with numbers masked."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class PublishForm(forms.Form):
     publish = forms.BooleanField(label=_("published on the public board"), required=False)
-    public_text = forms.CharField(label=_("published text"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    public_text = forms.CharField(
+        label=_("published text"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class AskForm(forms.Form):
-    text = forms.CharField(label=_("question to the citizen"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("question to the citizen"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class IdentityForm(forms.Form):
@@ -175,13 +267,22 @@ class LinkForm(forms.Form):
 
 
 class ReturnVisitForm(forms.Form):
-    method = forms.ChoiceField(label=_("how"), choices=[("phone", _("by phone")), ("visit", _("in person"))])
-    note = forms.CharField(label=_("what the citizen said"), widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.ChoiceField(
+        label=_("how"), choices=[("phone", _("by phone")), ("visit", _("in person"))]
+    )
+    note = forms.CharField(
+        label=_("what the citizen said"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class StyleCheckForm(forms.Form):
-    status = forms.ChoiceField(label=_("finding"), choices=[(StyleReport.Status.VERIFIED, _("Verified")),
-                                                            (StyleReport.Status.UNFOUNDED, _("Not verified"))])
+    status = forms.ChoiceField(
+        label=_("finding"),
+        choices=[
+            (StyleReport.Status.VERIFIED, _("Verified")),
+            (StyleReport.Status.UNFOUNDED, _("Not verified")),
+        ],
+    )
     note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -199,7 +300,9 @@ class PeriodForm(forms.Form):
 class CategoryForm(forms.Form):
     code = forms.CharField(label=_("code"), max_length=32)
     name = forms.CharField(label=_("name"), max_length=100)
-    parent = forms.ModelChoiceField(label=_("parent category"), queryset=PowerCategory.objects.all(), required=False)
+    parent = forms.ModelChoiceField(
+        label=_("parent category"), queryset=PowerCategory.objects.all(), required=False
+    )
     sort = forms.IntegerField(label=_("order"), initial=0)
     published = forms.BooleanField(label=_("published"), required=False, initial=True)
 
@@ -208,13 +311,20 @@ class PowerItemForm(forms.Form):
     category = forms.ModelChoiceField(label=_("category"), queryset=PowerCategory.objects.all())
     code = forms.CharField(label=_("code"), max_length=32)
     name = forms.CharField(label=_("name"), max_length=120)
-    description = forms.CharField(label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     basis = forms.CharField(label=_("legal basis"), required=False, max_length=300)
     source = forms.ChoiceField(label=_("source"), choices=PowerItem.Source.choices)
-    responsible_node = forms.ModelChoiceField(label=_("responsible department"), required=False,
-                                              queryset=OrgNode.objects.filter(is_active=True).order_by("path"),
-                                              help_text=_("Empty: the town of the place concerned."))
-    limit_days = forms.IntegerField(label=_("time limit (days)"), required=False, min_value=1, max_value=365)
+    responsible_node = forms.ModelChoiceField(
+        label=_("responsible department"),
+        required=False,
+        queryset=OrgNode.objects.filter(is_active=True).order_by("path"),
+        help_text=_("Empty: the town of the place concerned."),
+    )
+    limit_days = forms.IntegerField(
+        label=_("time limit (days)"), required=False, min_value=1, max_value=365
+    )
     limit_working = forms.BooleanField(label=_("working days"), required=False, initial=True)
     published = forms.BooleanField(label=_("published"), required=False, initial=True)
     sort = forms.IntegerField(label=_("order"), initial=0)
@@ -229,9 +339,13 @@ class PartnerForm(forms.Form):
 
 
 class PosterForm(forms.Form):
-    under = forms.ModelChoiceField(label=_("windows and units under"), queryset=OrgNode.objects.none())
+    under = forms.ModelChoiceField(
+        label=_("windows and units under"), queryset=OrgNode.objects.none()
+    )
     format = forms.ChoiceField(label=_("format"), choices=[("svg", "SVG"), ("png", "PNG")])
-    size = forms.ChoiceField(label=_("size"), choices=[("a4", _("A4 poster")), ("card", _("Table card"))])
+    size = forms.ChoiceField(
+        label=_("size"), choices=[("a4", _("A4 poster")), ("card", _("Table card"))]
+    )
 
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,20 +30,28 @@ def _complaint(item):
 def _tell(complaint, text: str, *, author=None) -> None:
     from .models import PublicMessage
 
-    PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.NOTICE, text=text, author=author)
+    PublicMessage.objects.create(
+        complaint=complaint, kind=PublicMessage.Kind.NOTICE, text=text, author=author
+    )
 
 
 def told_accepted(*, item, event, actor) -> None:
     complaint = _complaint(item)
     with override(settings.LANGUAGE_CODE):
-        _tell(complaint, _("Your complaint was accepted and will be routed to the responsible department."))
+        _tell(
+            complaint,
+            _("Your complaint was accepted and will be routed to the responsible department."),
+        )
     notices.queue(complaint, "accepted")
 
 
 def told_not_accepted(*, item, event, actor) -> None:
     complaint = _complaint(item)
     with override(settings.LANGUAGE_CODE):
-        _tell(complaint, _("Your complaint was not accepted. Reason: %(reason)s") % {"reason": event.comment})
+        _tell(
+            complaint,
+            _("Your complaint was not accepted. Reason: %(reason)s") % {"reason": event.comment},
+        )
     notices.queue(complaint, "not_accepted")
 
 
@@ -56,7 +64,12 @@ def told_transferred(*, item, event, actor) -> None:
 
 def unit_of(node: OrgNode) -> OrgNode:
     """The unit or town that a department, window or village belongs to (itself if it is one)."""
-    units = (OrgNode.Type.UNIT, OrgNode.Type.TOWN, OrgNode.Type.COMMISSION, OrgNode.Type.PARTY_COMMITTEE)
+    units = (
+        OrgNode.Type.UNIT,
+        OrgNode.Type.TOWN,
+        OrgNode.Type.COMMISSION,
+        OrgNode.Type.PARTY_COMMITTEE,
+    )
     current = node
     while current is not None:
         if current.type in units:
@@ -82,28 +95,43 @@ def default_route(complaint) -> OrgNode | None:
 def routed(*, item, event, actor) -> None:
     complaint = _complaint(item)
     node_id = (event.data or {}).get("node")
-    node = OrgNode.objects.filter(pk=node_id, is_active=True).first() if node_id else default_route(complaint)
+    node = (
+        OrgNode.objects.filter(pk=node_id, is_active=True).first()
+        if node_id
+        else default_route(complaint)
+    )
     if node is None:
         raise ValidationError({"node": _("Choose the department that handles this complaint.")})
     if node.type in (OrgNode.Type.COMMISSION, OrgNode.Type.STATIONED_GROUP):
-        raise ValidationError({"node": _("Route the complaint to a department, not to a discipline body.")})
+        raise ValidationError(
+            {"node": _("Route the complaint to a department, not to a discipline body.")}
+        )
     power = complaint.power_item
-    days = power.limit_days if power is not None and power.limit_days else settings.PUBLIC_HANDLE_DAYS
+    days = (
+        power.limit_days if power is not None and power.limit_days else settings.PUBLIC_HANDLE_DAYS
+    )
     working = power.limit_working if power is not None and power.limit_days else True
     item.responsible_node = node
     item.step_deadline = timing.deadline_after(item.step_started_on, Limit(days, working=working))
     reply_days = settings.PUBLIC_DRAFT_DAYS + settings.PUBLIC_REVIEW_DAYS
-    complaint.reply_deadline = timing.deadline_after(item.step_deadline, Limit(reply_days, working=True))
+    complaint.reply_deadline = timing.deadline_after(
+        item.step_deadline, Limit(reply_days, working=True)
+    )
     item.final_deadline = complaint.reply_deadline
     item.light = timing.light_for(item)
-    item.save(update_fields=["responsible_node", "step_deadline", "final_deadline", "light", "updated_at"])
+    item.save(
+        update_fields=["responsible_node", "step_deadline", "final_deadline", "light", "updated_at"]
+    )
     event.data = {**(event.data or {}), "node": node.pk, "node_name": node.name}
     event.save(update_fields=["data"])
     complaint.unit = unit_of(node)
     complaint.save(update_fields=["unit", "reply_deadline"])
     with override(settings.LANGUAGE_CODE):
-        _tell(complaint, _("Your complaint was passed to %(unit)s; a reply is due by %(date)s.")
-              % {"unit": node.name, "date": complaint.reply_deadline.isoformat()})
+        _tell(
+            complaint,
+            _("Your complaint was passed to %(unit)s; a reply is due by %(date)s.")
+            % {"unit": node.name, "date": complaint.reply_deadline.isoformat()},
+        )
 
 
 def sent_back(*, item, event, actor) -> None:
@@ -131,18 +159,27 @@ def approved(*, item, event, actor) -> None:
     today = timing.today()
     complaint.reply = (data.get("reply") or complaint.reply_draft).strip()
     complaint.replied_at = timezone.now()
-    complaint.replied_on_time = complaint.reply_deadline is None or today <= complaint.reply_deadline
+    complaint.replied_on_time = (
+        complaint.reply_deadline is None or today <= complaint.reply_deadline
+    )
     complaint.published = bool(data.get("publish"))
-    complaint.public_text = (data.get("public_text") or "").strip() or services.anonymise(complaint.reply)
-    complaint.save(update_fields=["reply", "replied_at", "replied_on_time", "published", "public_text"])
-    PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.REPLY, text=complaint.reply,
-                                 author=actor)
+    complaint.public_text = (data.get("public_text") or "").strip() or services.anonymise(
+        complaint.reply
+    )
+    complaint.save(
+        update_fields=["reply", "replied_at", "replied_on_time", "published", "public_text"]
+    )
+    PublicMessage.objects.create(
+        complaint=complaint, kind=PublicMessage.Kind.REPLY, text=complaint.reply, author=actor
+    )
     if complaint.published:
         services.fix_published(complaint, actor=actor)
     if complaint.replied_on_time:
         # Waiting on the citizen is no one's delay: the deadline moves past the rating window.
         rating_end = today + timedelta(days=settings.PUBLIC_RATING_DAYS)
-        item.final_deadline = timing.deadline_after(rating_end, Limit(settings.PUBLIC_CLOSE_DAYS, working=True))
+        item.final_deadline = timing.deadline_after(
+            rating_end, Limit(settings.PUBLIC_CLOSE_DAYS, working=True)
+        )
         item.light = timing.light_for(item)
         item.save(update_fields=["final_deadline", "light", "updated_at"])
     notices.queue(complaint, "replied")
@@ -153,7 +190,8 @@ def concluded(*, item, event, actor) -> None:
 
     row = Dissatisfaction.objects.select_for_update().get(review_item=item)
     row.finding = (
-        Dissatisfaction.Finding.RESPONSIBLE if event.transition == "conclude_responsible"
+        Dissatisfaction.Finding.RESPONSIBLE
+        if event.transition == "conclude_responsible"
         else Dissatisfaction.Finding.NOT_RESPONSIBLE
     )
     row.conclusion = event.comment

@@ -84,7 +84,9 @@ def _read_file() -> tuple[str, str]:
 
 
 @lru_cache(maxsize=4)
-def _load(identity_text: str | None, lookup_text: str | None, file_marker: str) -> tuple[FieldCipher, bytes]:
+def _load(
+    identity_text: str | None, lookup_text: str | None, file_marker: str
+) -> tuple[FieldCipher, bytes]:
     if not identity_text or not lookup_text:
         file_lookup, file_identity = _read_file()
         identity_text = identity_text or file_identity
@@ -98,7 +100,9 @@ def _load(identity_text: str | None, lookup_text: str | None, file_marker: str) 
 
 
 def _material() -> tuple[FieldCipher, bytes]:
-    return _load(settings.PUBLIC_IDENTITY_KEYS, settings.PUBLIC_LOOKUP_KEY, settings.PUBLIC_KEY_FILE)
+    return _load(
+        settings.PUBLIC_IDENTITY_KEYS, settings.PUBLIC_LOOKUP_KEY, settings.PUBLIC_KEY_FILE
+    )
 
 
 def cipher() -> FieldCipher:

@@ -25,7 +25,11 @@ class PowerCategory(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent category"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     sort = models.IntegerField(_("order"), default=0)
@@ -54,11 +58,17 @@ class PowerItem(models.Model):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     basis = models.CharField(_("legal basis"), max_length=300, blank=True)
-    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.PROVINCE)
+    source = models.CharField(
+        _("source"), max_length=8, choices=Source.choices, default=Source.PROVINCE
+    )
     # Empty: the town of the place concerned is responsible (village affairs).
     responsible_node = models.ForeignKey(
-        OrgNode, verbose_name=_("responsible department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        OrgNode,
+        verbose_name=_("responsible department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     limit_days = models.PositiveSmallIntegerField(_("time limit (days)"), null=True, blank=True)
     limit_working = models.BooleanField(_("working days"), default=True)
@@ -70,8 +80,10 @@ class PowerItem(models.Model):
         verbose_name = _("small-power item")
         verbose_name_plural = _("small-power items")
         constraints = [
-            models.CheckConstraint(condition=Q(limit_days__isnull=True) | Q(limit_days__gte=1),
-                                   name="public_item_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(limit_days__isnull=True) | Q(limit_days__gte=1),
+                name="public_item_limit_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -110,7 +122,9 @@ class Rating(models.Model):
         ordering = ["-created_on", "-id"]
         indexes = [models.Index(fields=["node", "created_on"], name="public_rating_node_day")]
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="public_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="public_rating_1_to_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,9 +151,12 @@ class StyleReport(models.Model):
     kinds = models.JSONField(_("kinds"), default=list)
     text = models.TextField(_("what happened"))
     created_on = models.DateField(_("date"), default=timezone.localdate)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     checked_at = models.DateTimeField(null=True, blank=True)
     check_note = models.TextField(_("finding"), blank=True)
 
@@ -159,8 +176,9 @@ class Partner(models.Model):
     key_hint = models.CharField(_("key ends with"), max_length=8)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -179,17 +197,39 @@ class Complaint(models.Model):
 
     item = models.OneToOneField(WorkItem, on_delete=models.CASCADE, related_name="complaint")
     reference = models.CharField(_("number"), max_length=32, unique=True)
-    power_item = models.ForeignKey(PowerItem, verbose_name=_("small-power item"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="complaints")
-    point = models.ForeignKey(OrgNode, verbose_name=_("filed at"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    subject_node = models.ForeignKey(OrgNode, verbose_name=_("unit concerned"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    power_item = models.ForeignKey(
+        PowerItem,
+        verbose_name=_("small-power item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    point = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("filed at"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_node = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("unit concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     subject_text = models.CharField(_("unit or person concerned"), max_length=200, blank=True)
     content = models.TextField(_("what happened"))
     happened_on = models.DateField(_("when it happened"), null=True, blank=True)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.WEB)
-    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.WEB
+    )
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     named = models.BooleanField(_("named"), default=False)
     name_enc = models.TextField(blank=True)
     phone_enc = models.TextField(blank=True)
@@ -200,8 +240,14 @@ class Complaint(models.Model):
     received_on = models.DateField(_("received"))
     notice_due = models.DateField(_("acceptance notice due"), null=True, blank=True)
     notice_sent_on = models.DateField(_("acceptance notice sent"), null=True, blank=True)
-    unit = models.ForeignKey(OrgNode, verbose_name=_("responsible unit"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reply_deadline = models.DateField(_("reply due"), null=True, blank=True)
     reply_draft = models.TextField(_("reply draft"), blank=True)
     reply = models.TextField(_("reply"), blank=True)
@@ -212,14 +258,22 @@ class Complaint(models.Model):
     satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
     rating_reason = models.TextField(_("reason given"), blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
-    repeat_of = models.ForeignKey("self", verbose_name=_("repeat of"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="repeats")
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("repeat of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeats",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["power_item", "subject_node", "received_on"], name="public_complaint_repeat"),
+            models.Index(
+                fields=["power_item", "subject_node", "received_on"], name="public_complaint_repeat"
+            ),
             models.Index(fields=["published", "replied_at"], name="public_complaint_board"),
         ]
 
@@ -244,9 +298,12 @@ class PublicMessage(models.Model):
     from_citizen = models.BooleanField(default=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     text = models.TextField()
-    question = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    question = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -258,13 +315,18 @@ class PublicMessage(models.Model):
 class IdentityView(models.Model):
     """Someone read a reporter's identity: who, when and why (also in the ledger)."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="identity_views")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="identity_views"
+    )
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=300)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.viewer_id} {self.at:%Y-%m-%d %H:%M}"
 
 
 class CitizenNotice(models.Model):
@@ -284,7 +346,12 @@ class CitizenNotice(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["complaint", "kind"], name="public_notice_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "kind"], name="public_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind}"
 
 
 class Dissatisfaction(models.Model):
@@ -296,14 +363,20 @@ class Dissatisfaction(models.Model):
         RESPONSIBLE = "responsible", _("Responsibility established")
         NOT_RESPONSIBLE = "not_responsible", _("No responsibility")
 
-    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="dissatisfaction")
+    complaint = models.OneToOneField(
+        Complaint, on_delete=models.CASCADE, related_name="dissatisfaction"
+    )
     reason = models.TextField(_("reason given"))
-    responsible_node = models.ForeignKey(OrgNode, verbose_name=_("department"), on_delete=models.PROTECT,
-                                         related_name="+")
-    review_item = models.OneToOneField(WorkItem, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="dissatisfaction")
+    responsible_node = models.ForeignKey(
+        OrgNode, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    review_item = models.OneToOneField(
+        WorkItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="dissatisfaction"
+    )
     recorded_on = models.DateField(_("recorded"), default=timezone.localdate)
-    finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices, blank=True, default="")
+    finding = models.CharField(
+        _("finding"), max_length=16, choices=Finding.choices, blank=True, default=""
+    )
     conclusion = models.TextField(_("conclusion"), blank=True)
     concluded_on = models.DateField(_("concluded"), null=True, blank=True)
 

@@ -36,8 +36,12 @@ def _text(notice) -> str:
     with override(settings.LANGUAGE_CODE):
         texts = {
             "accepted": _("Your complaint %(ref)s was accepted. Track it with your code."),
-            "not_accepted": _("Your complaint %(ref)s was not accepted; the reason is on the tracking page."),
-            "transferred": _("Your complaint %(ref)s was transferred; details are on the tracking page."),
+            "not_accepted": _(
+                "Your complaint %(ref)s was not accepted; the reason is on the tracking page."
+            ),
+            "transferred": _(
+                "Your complaint %(ref)s was transferred; details are on the tracking page."
+            ),
             "replied": _("Your complaint %(ref)s has a reply. Read and rate it with your code."),
         }
         return texts[notice.kind] % {"ref": complaint.reference}
@@ -51,8 +55,12 @@ def send(notice_id: int) -> bool:
     from .models import CitizenNotice
 
     with transaction.atomic():
-        notice = CitizenNotice.objects.select_for_update().select_related("complaint").filter(
-            pk=notice_id, sent_at__isnull=True).first()
+        notice = (
+            CitizenNotice.objects.select_for_update()
+            .select_related("complaint")
+            .filter(pk=notice_id, sent_at__isnull=True)
+            .first()
+        )
         if notice is None:
             return False
         complaint = notice.complaint
@@ -73,7 +81,10 @@ def send(notice_id: int) -> bool:
         notice.sent_at = timezone.now()
         notice.error = ""
         notice.save(update_fields=["sent_at", "error"])
-        if notice.kind in ("accepted", "not_accepted", "transferred") and complaint.notice_sent_on is None:
+        if (
+            notice.kind in ("accepted", "not_accepted", "transferred")
+            and complaint.notice_sent_on is None
+        ):
             complaint.notice_sent_on = timezone.localdate()
             complaint.save(update_fields=["notice_sent_on"])
         return True

@@ -54,19 +54,26 @@ def _fill(node: Element, row: dict) -> None:
         elif isinstance(value, dict):
             _fill(SubElement(node, key), value)
         else:
-            SubElement(node, key).text = "" if value is None else (
-                ("true" if value else "false") if isinstance(value, bool) else str(value))
+            SubElement(node, key).text = (
+                ""
+                if value is None
+                else (("true" if value else "false") if isinstance(value, bool) else str(value))
+            )
 
 
 def _respond(fmt: str, payload, *, root: str = "", child: str = "", status: int = 200):
     if fmt == "xml":
         if isinstance(payload, dict):
-            body = b'<?xml version="1.0" encoding="utf-8"?>' + tostring(_element(root, payload), encoding="utf-8")
+            body = b'<?xml version="1.0" encoding="utf-8"?>' + tostring(
+                _element(root, payload), encoding="utf-8"
+            )
         else:
             body = _xml(root, child, payload)
         response = HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
     else:
-        response = JsonResponse(payload, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(
+            payload, status=status, safe=False, json_dumps_params={"ensure_ascii": False}
+        )
     return privacy_headers(response)
 
 
@@ -77,8 +84,13 @@ def _element(root: str, row: dict) -> Element:
 
 
 def _error(fmt: str, code: int, description: str):
-    return _respond(fmt if fmt in FORMATS else "json", [{"code": code, "description": description}],
-                    root="errors", child="error", status=code)
+    return _respond(
+        fmt if fmt in FORMATS else "json",
+        [{"code": code, "description": description}],
+        root="errors",
+        child="error",
+        status=code,
+    )
 
 
 def endpoint(view):
@@ -97,8 +109,13 @@ def endpoint(view):
 
 def _service(item: PowerItem) -> dict:
     return {
-        "service_code": item.code, "service_name": item.name, "description": item.description or item.name,
-        "metadata": True, "type": "realtime", "keywords": item.category.name, "group": item.category.name,
+        "service_code": item.code,
+        "service_name": item.name,
+        "description": item.description or item.name,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": item.category.name,
+        "group": item.category.name,
     }
 
 
@@ -107,12 +124,15 @@ def services_list(request, *, fmt: str):
     """GET services: every published small-power item."""
     if request.method != "GET":
         raise Open311Error(405, "method not allowed")
-    return _respond(fmt, [_service(i) for i in selectors.published_items()], root="services", child="service")
+    return _respond(
+        fmt, [_service(i) for i in selectors.published_items()], root="services", child="service"
+    )
 
 
 def _subject_values() -> list[dict]:
-    nodes = OrgNode.objects.filter(is_active=True, type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN,
-                                                             OrgNode.Type.VILLAGE]).order_by("path")
+    nodes = OrgNode.objects.filter(
+        is_active=True, type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN, OrgNode.Type.VILLAGE]
+    ).order_by("path")
     return [{"key": n.code, "name": n.name} for n in nodes]
 
 
@@ -125,15 +145,38 @@ def service_definition(request, code: str, *, fmt: str):
     if item is None:
         raise Open311Error(404, f"service_code {code} not found")
     attributes = [
-        {"variable": True, "code": "unit", "datatype": "singlevaluelist", "required": False,
-         "datatype_description": "", "order": 1, "description": "Unit, town or village concerned",
-         "values": _subject_values()},
-        {"variable": True, "code": "concerned", "datatype": "string", "required": False,
-         "datatype_description": "At most 200 characters", "order": 2, "description": "Person or office concerned"},
-        {"variable": True, "code": "happened_on", "datatype": "datetime", "required": False,
-         "datatype_description": "ISO 8601 date", "order": 3, "description": "When it happened"},
+        {
+            "variable": True,
+            "code": "unit",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": "",
+            "order": 1,
+            "description": "Unit, town or village concerned",
+            "values": _subject_values(),
+        },
+        {
+            "variable": True,
+            "code": "concerned",
+            "datatype": "string",
+            "required": False,
+            "datatype_description": "At most 200 characters",
+            "order": 2,
+            "description": "Person or office concerned",
+        },
+        {
+            "variable": True,
+            "code": "happened_on",
+            "datatype": "datetime",
+            "required": False,
+            "datatype_description": "ISO 8601 date",
+            "order": 3,
+            "description": "When it happened",
+        },
     ]
-    return _respond(fmt, {"service_code": item.code, "attributes": attributes}, root="service_definition")
+    return _respond(
+        fmt, {"service_code": item.code, "attributes": attributes}, root="service_definition"
+    )
 
 
 def _iso(value) -> str | None:
@@ -149,7 +192,9 @@ def _request_row(complaint: Complaint, *, full: bool) -> dict:
     published = complaint.published and complaint.replied_at is not None
     return {
         "service_request_id": complaint.reference,
-        "status": "closed" if item.closed_at is not None or complaint.replied_at is not None else "open",
+        "status": "closed"
+        if item.closed_at is not None or complaint.replied_at is not None
+        else "open",
         "status_notes": complaint.public_text if published else "",
         "service_name": complaint.power_item.name if complaint.power_item else "",
         "service_code": complaint.power_item.code if complaint.power_item else "",
@@ -159,7 +204,12 @@ def _request_row(complaint: Complaint, *, full: bool) -> dict:
         "requested_datetime": _iso(complaint.created_at),
         "updated_datetime": _iso(complaint.replied_at or item.updated_at),
         "expected_datetime": _iso(complaint.reply_deadline),
-        "address": "", "address_id": "", "zipcode": "", "lat": "", "long": "", "media_url": "",
+        "address": "",
+        "address_id": "",
+        "zipcode": "",
+        "lat": "",
+        "long": "",
+        "media_url": "",
     }
 
 
@@ -172,7 +222,9 @@ def _date_param(request, name: str):
     value = request.GET.get(name)
     if not value:
         return None
-    parsed = parse_datetime(value) or (parse_date(value) and datetime.combine(parse_date(value), time(0, 0)))
+    parsed = parse_datetime(value) or (
+        parse_date(value) and datetime.combine(parse_date(value), time(0, 0))
+    )
     if not parsed:
         raise Open311Error(400, f"{name} must be a W3C datetime")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
@@ -182,7 +234,9 @@ def _visible(request):
     partner = _partner(request)
     qs = Complaint.objects.select_related("item", "power_item", "unit")
     if partner is not None:
-        return qs.filter(published=True, replied_at__isnull=False) | qs.filter(partner=partner), partner
+        return qs.filter(published=True, replied_at__isnull=False) | qs.filter(
+            partner=partner
+        ), partner
     return qs.filter(published=True, replied_at__isnull=False), None
 
 
@@ -232,7 +286,9 @@ def _post_request(request, fmt: str):
     partner = _partner(request)
     if partner is None:
         raise Open311Error(403, "api_key missing or not valid")
-    if not ratelimit.allow_key(partner.key_hash[:32], "open311", (settings.PUBLIC_PARTNER_REQUESTS_PER_MINUTE, 60)):
+    if not ratelimit.allow_key(
+        partner.key_hash[:32], "open311", (settings.PUBLIC_PARTNER_REQUESTS_PER_MINUTE, 60)
+    ):
         raise Open311Error(429, "too many requests for this api_key")
     data = request.POST
     code = (data.get("service_code") or "").strip()
@@ -264,23 +320,37 @@ def _post_request(request, fmt: str):
     happened_on = parse_date(happened[:10]) if happened else None
     if happened and happened_on is None:
         raise Open311Error(400, "attribute[happened_on] must be an ISO 8601 date")
-    name = " ".join(p for p in (data.get("first_name", "").strip(), data.get("last_name", "").strip()) if p)
+    name = " ".join(
+        p for p in (data.get("first_name", "").strip(), data.get("last_name", "").strip()) if p
+    )
     phone = (data.get("phone") or "").strip()
     named = bool(name or phone)
     content = description + (f"\n地点：{place}" if place else "")
     try:
         complaint, tracking_code = services.complaint_submit(
-            content=content, power_item=item, subject_node=subject,
-            subject_text=(data.get("attribute[concerned]") or "").strip(), happened_on=happened_on, named=named,
-            name=name, phone=phone, contact=(data.get("email") or "").strip(), channel=Complaint.Channel.PARTNER,
+            content=content,
+            power_item=item,
+            subject_node=subject,
+            subject_text=(data.get("attribute[concerned]") or "").strip(),
+            happened_on=happened_on,
+            named=named,
+            name=name,
+            phone=phone,
+            contact=(data.get("email") or "").strip(),
+            channel=Complaint.Channel.PARTNER,
             partner=partner,
         )
     except ValidationError as exc:
         raise Open311Error(400, "; ".join(exc.messages)) from None
     complaint.open311_token = random_token(80).replace("-", "")
     complaint.save(update_fields=["open311_token"])
-    row = {"service_request_id": complaint.reference, "token": complaint.open311_token,
-           "service_notice": "", "account_id": None, "tracking_code": tracking_code}
+    row = {
+        "service_request_id": complaint.reference,
+        "token": complaint.open311_token,
+        "service_notice": "",
+        "account_id": None,
+        "tracking_code": tracking_code,
+    }
     return _respond(fmt, [row], root="service_requests", child="request", status=201)
 
 
@@ -293,7 +363,9 @@ def request_detail(request, request_id: str, *, fmt: str):
     complaint = qs.filter(reference=request_id).first()
     if complaint is None:
         raise Open311Error(404, f"service_request_id {request_id} not found")
-    return _respond(fmt, [_request_row(complaint, full=True)], root="service_requests", child="request")
+    return _respond(
+        fmt, [_request_row(complaint, full=True)], root="service_requests", child="request"
+    )
 
 
 @endpoint
@@ -304,16 +376,33 @@ def token_detail(request, token: str, *, fmt: str):
     complaint = Complaint.objects.filter(open311_token=token).first() if token else None
     if complaint is None:
         raise Open311Error(404, f"token {token} not found")
-    return _respond(fmt, [{"service_request_id": complaint.reference, "token": token}],
-                    root="service_requests", child="request")
+    return _respond(
+        fmt,
+        [{"service_request_id": complaint.reference, "token": token}],
+        root="service_requests",
+        child="request",
+    )
 
 
 @endpoint
 def discovery(request, *, fmt: str):
     """GET discovery: where this endpoint is and what it speaks."""
     base = settings.PUBLIC_SITE_URL.rstrip("/") + "/open311/v2/"
-    return _respond(fmt, {"changeset": "2026-01-01T00:00:00+08:00", "contact": "", "key_service": "",
-                          "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
-                                         "changeset": "2026-01-01T00:00:00+08:00", "type": "production",
-                                         "formats": [{"format": "application/json"}, {"format": "text/xml"}]}]},
-                    root="discovery")
+    return _respond(
+        fmt,
+        {
+            "changeset": "2026-01-01T00:00:00+08:00",
+            "contact": "",
+            "key_service": "",
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base,
+                    "changeset": "2026-01-01T00:00:00+08:00",
+                    "type": "production",
+                    "formats": [{"format": "application/json"}, {"format": "text/xml"}],
+                }
+            ],
+        },
+        root="discovery",
+    )

@@ -52,8 +52,10 @@ def svg(node, size: str = "a4") -> bytes:
                 start = x
                 while x < count and row[x]:
                     x += 1
-                runs.append(f"M{left + start * module:.3f} {top + y * module:.3f}h{(x - start) * module:.3f}"
-                            f"v{module:.3f}h{-(x - start) * module:.3f}z")
+                runs.append(
+                    f"M{left + start * module:.3f} {top + y * module:.3f}h{(x - start) * module:.3f}"
+                    f"v{module:.3f}h{-(x - start) * module:.3f}z"
+                )
             else:
                 x += 1
     scale = width / 210
@@ -87,17 +89,24 @@ def svg(node, size: str = "a4") -> bytes:
 
 def _png(width: int, height: int, rows: list[bytes], palette: list[tuple[int, int, int]]) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = b"".join(b"\x00" + row for row in rows)
-    return b"".join([
-        b"\x89PNG\r\n\x1a\n",
-        chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
-        chunk(b"PLTE", b"".join(bytes(c) for c in palette)),
-        chunk(b"pHYs", struct.pack(">IIB", 5906, 5906, 1)),  # 150 dpi
-        chunk(b"IDAT", zlib.compress(raw, 9)),
-        chunk(b"IEND", b""),
-    ])
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
+            chunk(b"PLTE", b"".join(bytes(c) for c in palette)),
+            chunk(b"pHYs", struct.pack(">IIB", 5906, 5906, 1)),  # 150 dpi
+            chunk(b"IDAT", zlib.compress(raw, 9)),
+            chunk(b"IEND", b""),
+        ]
+    )
 
 
 def png(node, size: str = "a4") -> bytes:

@@ -41,7 +41,9 @@ def session_key(request) -> str | None:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def allow(request, action: str, *, per_session: tuple[int, int], overall: tuple[int, int] | None) -> bool:
+def allow(
+    request, action: str, *, per_session: tuple[int, int], overall: tuple[int, int] | None
+) -> bool:
     """Count one ``action`` for the visitor's session and for the site; False when refused.
 
     ``per_session`` and ``overall`` are (limit, window in seconds).

@@ -54,11 +54,20 @@ class ComplaintFilters:
     received_to: date | None = None
 
 
-def complaint_list(*, viewer, filters: ComplaintFilters = ComplaintFilters()) -> QuerySet[Complaint]:
+def complaint_list(
+    *, viewer, filters: ComplaintFilters = ComplaintFilters()
+) -> QuerySet[Complaint]:
     """Complaints whose work item the viewer may see: the discipline body sees what it
     receives, a department or town only what was routed to it."""
     qs = Complaint.objects.filter(item__in=items_in_scope(viewer)).select_related(
-        "item", "item__responsible_node", "item__supervising_node", "power_item", "subject_node", "point", "unit")
+        "item",
+        "item__responsible_node",
+        "item__supervising_node",
+        "power_item",
+        "subject_node",
+        "point",
+        "unit",
+    )
     f = filters
     if f.state:
         qs = qs.filter(item__state=f.state)
@@ -69,8 +78,11 @@ def complaint_list(*, viewer, filters: ComplaintFilters = ComplaintFilters()) ->
     if f.repeats:
         qs = qs.filter(Q(repeat_of__isnull=False) | Q(repeats__isnull=False)).distinct()
     if f.search:
-        qs = qs.filter(Q(reference__icontains=f.search) | Q(item__title__icontains=f.search)
-                       | Q(content__icontains=f.search))
+        qs = qs.filter(
+            Q(reference__icontains=f.search)
+            | Q(item__title__icontains=f.search)
+            | Q(content__icontains=f.search)
+        )
     if f.received_from:
         qs = qs.filter(received_on__gte=f.received_from)
     if f.received_to:
@@ -86,8 +98,11 @@ def complaint_get(*, viewer, pk: int) -> Complaint:
 def complaint_related(*, viewer, complaint: Complaint) -> list[Complaint]:
     """The complaints about the same matter that the viewer may see (the root and its repeats)."""
     root_id = complaint.repeat_of_id or complaint.pk
-    return list(complaint_list(viewer=viewer).filter(Q(pk=root_id) | Q(repeat_of_id=root_id))
-                .exclude(pk=complaint.pk))
+    return list(
+        complaint_list(viewer=viewer)
+        .filter(Q(pk=root_id) | Q(repeat_of_id=root_id))
+        .exclude(pk=complaint.pk)
+    )
 
 
 def dissatisfaction_list(*, viewer) -> QuerySet[Dissatisfaction]:
@@ -101,7 +116,9 @@ def dissatisfaction_list(*, viewer) -> QuerySet[Dissatisfaction]:
 
 
 def style_report_list(*, viewer, status: str = "") -> QuerySet[StyleReport]:
-    qs = StyleReport.objects.filter(scope_q(viewer, node="node")).select_related("node", "checked_by")
+    qs = StyleReport.objects.filter(scope_q(viewer, node="node")).select_related(
+        "node", "checked_by"
+    )
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -117,9 +134,12 @@ def rating_list(*, viewer) -> QuerySet[Rating]:
 
 def poster_nodes(*, viewer, under: OrgNode) -> QuerySet[OrgNode]:
     """The service windows and units in ``under``'s subtree that the viewer may see."""
-    return (OrgNode.objects.filter(scope_q(viewer, node=""), path__startswith=under.path, is_active=True,
-                                   type__in=[OrgNode.Type.SERVICE_WINDOW, OrgNode.Type.UNIT])
-            .order_by("path"))
+    return OrgNode.objects.filter(
+        scope_q(viewer, node=""),
+        path__startswith=under.path,
+        is_active=True,
+        type__in=[OrgNode.Type.SERVICE_WINDOW, OrgNode.Type.UNIT],
+    ).order_by("path")
 
 
 @dataclass
@@ -151,8 +171,13 @@ class StyleRow:
 def style_table(*, viewer, start: date, end: date) -> list[StyleRow]:
     """The style-evaluation table (M16): per unit or town in scope, for ratings, style reports
     and complaints dated ``start``–``end``; windows and departments count for their unit."""
-    units = list(OrgNode.objects.filter(scope_q(viewer, node=""), is_active=True,
-                                        type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN]).order_by("path"))
+    units = list(
+        OrgNode.objects.filter(
+            scope_q(viewer, node=""),
+            is_active=True,
+            type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN],
+        ).order_by("path")
+    )
     rows = {u.pk: StyleRow(node=u) for u in units}
 
     def unit_for(path: str) -> int | None:
@@ -163,8 +188,11 @@ def style_table(*, viewer, start: date, end: date) -> list[StyleRow]:
         return best.pk if best else None
 
     paths = dict(OrgNode.objects.values_list("pk", "path"))
-    ratings = (Rating.objects.filter(created_on__range=(start, end)).values("node")
-               .annotate(n=Count("id"), avg=Avg("score"), good=Count("id", filter=Q(score__gte=4))))
+    ratings = (
+        Rating.objects.filter(created_on__range=(start, end))
+        .values("node")
+        .annotate(n=Count("id"), avg=Avg("score"), good=Count("id", filter=Q(score__gte=4)))
+    )
     sums: dict[int, float] = {}
     for r in ratings:
         key = unit_for(paths.get(r["node"], ""))
@@ -176,23 +204,33 @@ def style_table(*, viewer, start: date, end: date) -> list[StyleRow]:
         sums[key] = sums.get(key, 0.0) + r["avg"] * r["n"]
     for key, total in sums.items():
         rows[key].average = round(total / rows[key].ratings, 2)
-    reports = (StyleReport.objects.filter(created_on__range=(start, end)).values("node")
-               .annotate(n=Count("id"), ok=Count("id", filter=Q(status=StyleReport.Status.VERIFIED))))
+    reports = (
+        StyleReport.objects.filter(created_on__range=(start, end))
+        .values("node")
+        .annotate(n=Count("id"), ok=Count("id", filter=Q(status=StyleReport.Status.VERIFIED)))
+    )
     for r in reports:
         key = unit_for(paths.get(r["node"], ""))
         if key is not None:
             rows[key].reports += r["n"]
             rows[key].verified += r["ok"]
-    complaints = (Complaint.objects.filter(received_on__range=(start, end), unit__isnull=False).values("unit")
-                  .annotate(n=Count("id"), bad=Count("id", filter=Q(satisfied=False))))
+    complaints = (
+        Complaint.objects.filter(received_on__range=(start, end), unit__isnull=False)
+        .values("unit")
+        .annotate(n=Count("id"), bad=Count("id", filter=Q(satisfied=False)))
+    )
     for r in complaints:
         key = unit_for(paths.get(r["unit"], ""))
         if key is not None:
             rows[key].complaints += r["n"]
             rows[key].dissatisfied += r["bad"]
-    findings = (Dissatisfaction.objects.filter(recorded_on__range=(start, end),
-                                               finding=Dissatisfaction.Finding.RESPONSIBLE)
-                .values("responsible_node").annotate(n=Count("id")))
+    findings = (
+        Dissatisfaction.objects.filter(
+            recorded_on__range=(start, end), finding=Dissatisfaction.Finding.RESPONSIBLE
+        )
+        .values("responsible_node")
+        .annotate(n=Count("id"))
+    )
     for r in findings:
         key = unit_for(paths.get(r["responsible_node"], ""))
         if key is not None:
@@ -204,13 +242,17 @@ def style_table(*, viewer, start: date, end: date) -> list[StyleRow]:
 
 
 def point_by_token(token: str) -> PublicPoint:
-    return get_object_or_404(PublicPoint.objects.select_related("org_node"), token=token,
-                             org_node__is_active=True)
+    return get_object_or_404(
+        PublicPoint.objects.select_related("org_node"), token=token, org_node__is_active=True
+    )
 
 
 def published_items() -> QuerySet[PowerItem]:
-    return (PowerItem.objects.filter(published=True, category__published=True)
-            .select_related("category", "responsible_node").order_by("category__sort", "category__code", "sort", "code"))
+    return (
+        PowerItem.objects.filter(published=True, category__published=True)
+        .select_related("category", "responsible_node")
+        .order_by("category__sort", "category__code", "sort", "code")
+    )
 
 
 def published_categories() -> list[tuple[PowerCategory, list[PowerItem]]]:
@@ -227,12 +269,19 @@ def complaint_by_code(code: str) -> Complaint | None:
         digest = keys.code_hash(code)
     except ValueError:
         return None
-    return Complaint.objects.select_related("item", "power_item", "unit").filter(tracking_hash=digest).first()
+    return (
+        Complaint.objects.select_related("item", "power_item", "unit")
+        .filter(tracking_hash=digest)
+        .first()
+    )
 
 
 def published_replies() -> QuerySet[Complaint]:
-    return (Complaint.objects.filter(published=True, replied_at__isnull=False)
-            .select_related("power_item", "unit").order_by("-replied_at", "-pk"))
+    return (
+        Complaint.objects.filter(published=True, replied_at__isnull=False)
+        .select_related("power_item", "unit")
+        .order_by("-replied_at", "-pk")
+    )
 
 
 @dataclass
@@ -254,13 +303,24 @@ class Figure:
 
 
 def _figures(qs, field: str, label) -> list[Figure]:
-    rows = qs.values(field).annotate(
-        received=Count("id"), resolved=Count("id", filter=Q(replied_at__isnull=False)),
-        on_time=Count("id", filter=Q(replied_on_time=True)), rated=Count("id", filter=Q(satisfied__isnull=False)),
-        satisfied=Count("id", filter=Q(satisfied=True)),
-    ).order_by(field)
-    return [Figure(label=label(r[field]), **{k: r[k] for k in ("received", "resolved", "on_time", "rated", "satisfied")})
-            for r in rows]
+    rows = (
+        qs.values(field)
+        .annotate(
+            received=Count("id"),
+            resolved=Count("id", filter=Q(replied_at__isnull=False)),
+            on_time=Count("id", filter=Q(replied_on_time=True)),
+            rated=Count("id", filter=Q(satisfied__isnull=False)),
+            satisfied=Count("id", filter=Q(satisfied=True)),
+        )
+        .order_by(field)
+    )
+    return [
+        Figure(
+            label=label(r[field]),
+            **{k: r[k] for k in ("received", "resolved", "on_time", "rated", "satisfied")},
+        )
+        for r in rows
+    ]
 
 
 def board_figures(*, since: date) -> dict[str, list[Figure]]:
@@ -269,7 +329,11 @@ def board_figures(*, since: date) -> dict[str, list[Figure]]:
 
     qs = Complaint.objects.filter(received_on__gte=since)
     items = dict(PowerItem.objects.values_list("pk", "category__name"))
-    nodes = dict(OrgNode.objects.filter(type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN]).values_list("pk", "name"))
+    nodes = dict(
+        OrgNode.objects.filter(type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN]).values_list(
+            "pk", "name"
+        )
+    )
     by_category: dict[str, Figure] = {}
     for figure in _figures(qs, "power_item", lambda pk: items.get(pk) or _("Other matter")):
         total = by_category.setdefault(figure.label, Figure(label=figure.label))
@@ -277,7 +341,13 @@ def board_figures(*, since: date) -> dict[str, list[Figure]]:
             setattr(total, attr, getattr(total, attr) + getattr(figure, attr))
     return {
         "category": sorted(by_category.values(), key=lambda f: -f.received),
-        "unit": [f for f in _figures(qs.filter(unit__isnull=False), "unit", lambda pk: nodes.get(pk, "—"))],
-        "month": _figures(qs.annotate(month=TruncMonth("received_on")), "month",
-                          lambda m: m.strftime("%Y-%m") if m else "—"),
+        "unit": [
+            f
+            for f in _figures(qs.filter(unit__isnull=False), "unit", lambda pk: nodes.get(pk, "—"))
+        ],
+        "month": _figures(
+            qs.annotate(month=TruncMonth("received_on")),
+            "month",
+            lambda m: m.strftime("%Y-%m") if m else "—",
+        ),
     }

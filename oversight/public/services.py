@@ -64,13 +64,19 @@ def intake_node_for(node: OrgNode | None) -> OrgNode:
     the nearest ancestor that has one, else the first commission of the tree."""
     current = node
     while current is not None:
-        found = OrgNode.objects.filter(parent=current, type=OrgNode.Type.COMMISSION, is_active=True).first()
+        found = OrgNode.objects.filter(
+            parent=current, type=OrgNode.Type.COMMISSION, is_active=True
+        ).first()
         if current.type == OrgNode.Type.COMMISSION:
             return current
         if found is not None:
             return found
         current = current.parent
-    commission = OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True).order_by("path").first()
+    commission = (
+        OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True)
+        .order_by("path")
+        .first()
+    )
     if commission is None:
         raise ValidationError(_("No discipline commission is set up to receive complaints."))
     return commission
@@ -114,9 +120,16 @@ def rating_submit(*, node: OrgNode, score: int, tags: list[str], comment: str = 
     if unknown:
         raise ValidationError({"tags": _("Unknown tags.")})
     comment = _clean_text(comment, limit=COMMENT_MAX, field_name="comment", required=False)
-    rating = Rating.objects.create(node=node, score=score, tags=sorted(set(tags)), comment=comment,
-                                   created_on=timing.today())
-    ledger.record(actor=None, action="public.rating.submit", target=rating, before=None, after=snapshot(rating))
+    rating = Rating.objects.create(
+        node=node, score=score, tags=sorted(set(tags)), comment=comment, created_on=timing.today()
+    )
+    ledger.record(
+        actor=None,
+        action="public.rating.submit",
+        target=rating,
+        before=None,
+        after=snapshot(rating),
+    )
     return rating
 
 
@@ -126,27 +139,46 @@ def style_report_submit(*, node: OrgNode, kinds: list[str], text: str) -> StyleR
     if not kinds or set(kinds) - set(StyleReport.Kind.values):
         raise ValidationError({"kinds": _("Choose what kind of problem it was.")})
     text = _clean_text(text, limit=TEXT_MAX, field_name="text", required=True)
-    report = StyleReport.objects.create(node=node, kinds=sorted(set(kinds)), text=text, created_on=timing.today())
-    ledger.record(actor=None, action="public.style.submit", target=report, before=None, after=snapshot(report))
+    report = StyleReport.objects.create(
+        node=node, kinds=sorted(set(kinds)), text=text, created_on=timing.today()
+    )
+    ledger.record(
+        actor=None, action="public.style.submit", target=report, before=None, after=snapshot(report)
+    )
     intake = intake_node_for(node)
     with override(settings.LANGUAGE_CODE):
         title = _("Style problem reported at %(node)s") % {"node": node.name}
-    notify(recipients=Account.objects.filter(org_node=intake, is_active=True), kind="public.style_report",
-           title=title, body=text[:200], target=report, dedupe_key=f"public.style:{report.pk}")
+    notify(
+        recipients=Account.objects.filter(org_node=intake, is_active=True),
+        kind="public.style_report",
+        title=title,
+        body=text[:200],
+        target=report,
+        dedupe_key=f"public.style:{report.pk}",
+    )
     return report
 
 
 def _phone(value: str) -> str:
     compact = re.sub(r"[\s()]+", "", value or "")
     if not PHONE.match(compact):
-        raise ValidationError({"phone": _("Enter a mobile number (11 digits) or a landline with its area code.")})
+        raise ValidationError(
+            {"phone": _("Enter a mobile number (11 digits) or a landline with its area code.")}
+        )
     return compact
 
 
 def _store_files(item: WorkItem, event: Event, checked) -> None:
     for upload, content_type, sha256 in checked:
-        attachment = Attachment(item=item, event=event, name=upload.name[-200:], content_type=content_type,
-                                size=upload.size, sha256=sha256, uploaded_by=None)
+        attachment = Attachment(
+            item=item,
+            event=event,
+            name=upload.name[-200:],
+            content_type=content_type,
+            size=upload.size,
+            sha256=sha256,
+            uploaded_by=None,
+        )
         attachment.file.save(upload.name, upload, save=False)
         attachment.save()
 
@@ -155,15 +187,29 @@ def _title(power_item: PowerItem | None, subject_node: OrgNode | None, subject_t
     with override(settings.LANGUAGE_CODE):
         category = power_item.name if power_item else _("Other matter")
         concerned = subject_text or (subject_node.name if subject_node else _("not stated"))
-        return (_("Complaint: %(category)s — %(concerned)s") % {"category": category, "concerned": concerned})[:200]
+        return (
+            _("Complaint: %(category)s — %(concerned)s")
+            % {"category": category, "concerned": concerned}
+        )[:200]
 
 
 @transaction.atomic
 def complaint_submit(
-    *, content: str, power_item: PowerItem | None = None, subject_node: OrgNode | None = None,
-    subject_text: str = "", happened_on: date | None = None, named: bool = False, name: str = "",
-    phone: str = "", contact: str = "", files=(), point: OrgNode | None = None,
-    channel: str = Complaint.Channel.WEB, partner: Partner | None = None, submission_key: str = "",
+    *,
+    content: str,
+    power_item: PowerItem | None = None,
+    subject_node: OrgNode | None = None,
+    subject_text: str = "",
+    happened_on: date | None = None,
+    named: bool = False,
+    name: str = "",
+    phone: str = "",
+    contact: str = "",
+    files=(),
+    point: OrgNode | None = None,
+    channel: str = Complaint.Channel.WEB,
+    partner: Partner | None = None,
+    submission_key: str = "",
 ) -> tuple[Complaint, str]:
     """File a complaint; returns it with its tracking code, which exists nowhere else after this.
 
@@ -189,27 +235,52 @@ def complaint_submit(
         if Complaint.objects.filter(submission_hash=submission_hash).exists():
             raise DuplicateSubmission(_("This complaint was already received."))
     checked = uploads.check(files)
-    intake = intake_node_for(point or subject_node or (power_item.responsible_node if power_item else None))
-    item = loop.item_open(kind=KIND, title=_title(power_item, subject_node, subject_text), actor=None,
-                          responsible_node=intake, supervising_node=intake, description=content)
+    intake = intake_node_for(
+        point or subject_node or (power_item.responsible_node if power_item else None)
+    )
+    item = loop.item_open(
+        kind=KIND,
+        title=_title(power_item, subject_node, subject_text),
+        actor=None,
+        responsible_node=intake,
+        supervising_node=intake,
+        description=content,
+    )
     created = item.events.get(type=Event.Type.CREATED)
     created.actor_name = CITIZEN
     created.save(update_fields=["actor_name"])
     code = random_token(80)
     complaint = Complaint(
-        item=item, reference=f"{today:%Y%m%d}-{item.pk}", power_item=power_item, point=point,
-        subject_node=subject_node, subject_text=subject_text, content=content, happened_on=happened_on,
-        channel=channel, partner=partner, named=named, tracking_hash=keys.code_hash(code),
-        submission_hash=submission_hash, received_on=today,
+        item=item,
+        reference=f"{today:%Y%m%d}-{item.pk}",
+        power_item=power_item,
+        point=point,
+        subject_node=subject_node,
+        subject_text=subject_text,
+        content=content,
+        happened_on=happened_on,
+        channel=channel,
+        partner=partner,
+        named=named,
+        tracking_hash=keys.code_hash(code),
+        submission_hash=submission_hash,
+        received_on=today,
         name_enc=keys.encrypt(name, context="public.Complaint.name"),
         phone_enc=keys.encrypt(phone, context="public.Complaint.phone"),
         contact_enc=keys.encrypt(contact, context="public.Complaint.contact"),
-        notice_due=timing.deadline_after(today, Limit(settings.PUBLIC_NOTICE_DAYS, working=True)) if named else None,
+        notice_due=timing.deadline_after(today, Limit(settings.PUBLIC_NOTICE_DAYS, working=True))
+        if named
+        else None,
     )
     if power_item is not None and subject_node is not None:
         since = today - timedelta(days=settings.PUBLIC_REPEAT_WINDOW_DAYS)
-        earlier = (Complaint.objects.filter(power_item=power_item, subject_node=subject_node, received_on__gte=since)
-                   .order_by("received_on", "pk").first())
+        earlier = (
+            Complaint.objects.filter(
+                power_item=power_item, subject_node=subject_node, received_on__gte=since
+            )
+            .order_by("received_on", "pk")
+            .first()
+        )
         if earlier is not None:
             complaint.repeat_of = earlier.repeat_of or earlier
     try:
@@ -218,25 +289,48 @@ def complaint_submit(
     except IntegrityError:
         raise DuplicateSubmission(_("This complaint was already received.")) from None
     _store_files(item, created, checked)
-    ledger.record(actor=None, action="public.complaint.submit", target=complaint, before=None,
-                  after=snapshot(complaint), details={"reference": complaint.reference, "channel": channel})
+    ledger.record(
+        actor=None,
+        action="public.complaint.submit",
+        target=complaint,
+        before=None,
+        after=snapshot(complaint),
+        details={"reference": complaint.reference, "channel": channel},
+    )
     return complaint, code
 
 
 # --- the citizen's follow-up -----------------------------------------------------------------
 
 
-def _citizen_event(item: WorkItem, *, comment: str, data: dict | None = None, actor_name: str = CITIZEN) -> Event:
-    return Event.objects.create(item=item, type=Event.Type.COMMENT, actor=None, actor_name=actor_name,
-                                comment=comment, data=data or {})
+def _citizen_event(
+    item: WorkItem, *, comment: str, data: dict | None = None, actor_name: str = CITIZEN
+) -> Event:
+    return Event.objects.create(
+        item=item,
+        type=Event.Type.COMMENT,
+        actor=None,
+        actor_name=actor_name,
+        comment=comment,
+        data=data or {},
+    )
 
 
 def _tell_handlers(complaint: Complaint, title: str, body: str, key: str) -> None:
     item = complaint.item
-    recipients = {a.pk: a for a in [*loop.responsible_accounts(item), *loop.supervising_accounts(item)]}
+    recipients = {
+        a.pk: a for a in [*loop.responsible_accounts(item), *loop.supervising_accounts(item)]
+    }
     if recipients:
-        notify(recipients=list(recipients.values()), kind="public.citizen_message", title=title, body=body[:200],
-               url=loop.item_url(item), target=item, dedupe_key=key)
+        notify(
+            recipients=list(recipients.values()),
+            kind="public.citizen_message",
+            title=title,
+            body=body[:200],
+            url=loop.item_url(item),
+            target=item,
+            dedupe_key=key,
+        )
 
 
 def _open_for_citizen(complaint: Complaint) -> None:
@@ -250,14 +344,21 @@ def citizen_add_info(*, complaint: Complaint, text: str, files=()) -> PublicMess
     _open_for_citizen(complaint)
     text = _clean_text(text, limit=TEXT_MAX, field_name="text", required=True)
     checked = uploads.check(files)
-    message = PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.INFO, text=text,
-                                           from_citizen=True)
+    message = PublicMessage.objects.create(
+        complaint=complaint, kind=PublicMessage.Kind.INFO, text=text, from_citizen=True
+    )
     event = _citizen_event(complaint.item, comment=text, data={"public_message": message.pk})
     _store_files(complaint.item, event, checked)
-    ledger.record(actor=None, action="public.complaint.info", target=complaint, before=None, after=None)
+    ledger.record(
+        actor=None, action="public.complaint.info", target=complaint, before=None, after=None
+    )
     with override(settings.LANGUAGE_CODE):
-        _tell_handlers(complaint, _("More information on %(ref)s") % {"ref": complaint.reference}, text,
-                       f"public.info:{message.pk}")
+        _tell_handlers(
+            complaint,
+            _("More information on %(ref)s") % {"ref": complaint.reference},
+            text,
+            f"public.info:{message.pk}",
+        )
     return message
 
 
@@ -268,19 +369,38 @@ def citizen_answer(*, complaint: Complaint, question: PublicMessage, text: str) 
     if question.complaint_id != complaint.pk or question.kind != PublicMessage.Kind.QUESTION:
         raise ValidationError(_("Unknown question."))
     text = _clean_text(text, limit=TEXT_MAX, field_name="text", required=True)
-    message = PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.ANSWER, text=text,
-                                           from_citizen=True, question=question)
-    _citizen_event(complaint.item, comment=text, data={"public_message": message.pk, "answer_to": question.pk})
-    ledger.record(actor=None, action="public.complaint.answer", target=complaint, before=None, after=None)
+    message = PublicMessage.objects.create(
+        complaint=complaint,
+        kind=PublicMessage.Kind.ANSWER,
+        text=text,
+        from_citizen=True,
+        question=question,
+    )
+    _citizen_event(
+        complaint.item, comment=text, data={"public_message": message.pk, "answer_to": question.pk}
+    )
+    ledger.record(
+        actor=None, action="public.complaint.answer", target=complaint, before=None, after=None
+    )
     with override(settings.LANGUAGE_CODE):
-        _tell_handlers(complaint, _("The citizen answered on %(ref)s") % {"ref": complaint.reference}, text,
-                       f"public.answer:{message.pk}")
+        _tell_handlers(
+            complaint,
+            _("The citizen answered on %(ref)s") % {"ref": complaint.reference},
+            text,
+            f"public.answer:{message.pk}",
+        )
     return message
 
 
 @transaction.atomic
-def citizen_step(*, item: WorkItem, name: str, comment: str = "", data: dict | None = None,
-                 actor_name: str = CITIZEN) -> WorkItem:
+def citizen_step(
+    *,
+    item: WorkItem,
+    name: str,
+    comment: str = "",
+    data: dict | None = None,
+    actor_name: str = CITIZEN,
+) -> WorkItem:
     """Perform a citizen's (or the system's) step of ``CITIZEN_STEPS`` with no account, as the
     engine performs a transition: state, deadlines, light, event, ledger, notifications."""
     sources, target = CITIZEN_STEPS[name]
@@ -289,16 +409,36 @@ def citizen_step(*, item: WorkItem, name: str, comment: str = "", data: dict | N
         raise ValidationError(_("This step is not possible now."))
     before = snapshot(item)
     from_state = item.state
-    loop._enter_state(item, target, timing.today())  # the engine's own state entry (deadlines, closing)
+    loop._enter_state(
+        item, target, timing.today()
+    )  # the engine's own state entry (deadlines, closing)
     item.light = timing.light_for(item)
     item.save()
-    Event.objects.create(item=item, type=Event.Type.TRANSITION, actor=None, actor_name=actor_name, transition=name,
-                         from_state=from_state, to_state=item.state, comment=comment, data=data or {})
-    ledger.record(actor=None, action=f"loop.item.{name}", target=item, before=before, after=snapshot(item))
+    Event.objects.create(
+        item=item,
+        type=Event.Type.TRANSITION,
+        actor=None,
+        actor_name=actor_name,
+        transition=name,
+        from_state=from_state,
+        to_state=item.state,
+        comment=comment,
+        data=data or {},
+    )
+    ledger.record(
+        actor=None, action=f"loop.item.{name}", target=item, before=before, after=snapshot(item)
+    )
     recipients = loop.supervising_accounts(item)
     if recipients and item.closed_at is None:
-        notify(recipients=recipients, kind="loop.awaiting", title=f"{item.state_label}: {item.title}",
-               body=comment[:200], url=loop.item_url(item), target=item, dedupe_key=f"public.step:{item.pk}:{name}")
+        notify(
+            recipients=recipients,
+            kind="loop.awaiting",
+            title=f"{item.state_label}: {item.title}",
+            body=comment[:200],
+            url=loop.item_url(item),
+            target=item,
+            dedupe_key=f"public.step:{item.pk}:{name}",
+        )
     return item
 
 
@@ -317,8 +457,12 @@ def citizen_rate(*, complaint: Complaint, satisfied: bool, reason: str = "") -> 
     with override(settings.LANGUAGE_CODE):
         verdict = _("Satisfied") if satisfied else _("Dissatisfied")
     text = f"{verdict}{'：' + reason if reason else ''}"
-    PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.RATING, text=text, from_citizen=True)
-    item = citizen_step(item=complaint.item, name="evaluate", comment=text, data={"satisfied": satisfied})
+    PublicMessage.objects.create(
+        complaint=complaint, kind=PublicMessage.Kind.RATING, text=text, from_citizen=True
+    )
+    item = citizen_step(
+        item=complaint.item, name="evaluate", comment=text, data={"satisfied": satisfied}
+    )
     if not satisfied:
         _open_review(complaint, item, reason)
     return complaint
@@ -327,13 +471,32 @@ def citizen_rate(*, complaint: Complaint, satisfied: bool, reason: str = "") -> 
 def _open_review(complaint: Complaint, item: WorkItem, reason: str) -> Dissatisfaction:
     department = item.responsible_node
     with override(settings.LANGUAGE_CODE):
-        title = _("Responsibility review: %(ref)s (%(unit)s)") % {"ref": complaint.reference, "unit": department.name}
-    review = loop.item_open(kind=REVIEW_KIND, title=title, actor=None, responsible_node=department,
-                            supervising_node=item.supervising_node,
-                            description=f"{complaint.item.title}\n{reason}")
-    row = Dissatisfaction.objects.create(complaint=complaint, reason=reason, responsible_node=department,
-                                         review_item=review, recorded_on=timing.today())
-    ledger.record(actor=None, action="public.dissatisfaction.record", target=row, before=None, after=snapshot(row))
+        title = _("Responsibility review: %(ref)s (%(unit)s)") % {
+            "ref": complaint.reference,
+            "unit": department.name,
+        }
+    review = loop.item_open(
+        kind=REVIEW_KIND,
+        title=title,
+        actor=None,
+        responsible_node=department,
+        supervising_node=item.supervising_node,
+        description=f"{complaint.item.title}\n{reason}",
+    )
+    row = Dissatisfaction.objects.create(
+        complaint=complaint,
+        reason=reason,
+        responsible_node=department,
+        review_item=review,
+        recorded_on=timing.today(),
+    )
+    ledger.record(
+        actor=None,
+        action="public.dissatisfaction.record",
+        target=row,
+        before=None,
+        after=snapshot(row),
+    )
     return row
 
 
@@ -341,8 +504,9 @@ def close_unrated(*, on: date | None = None) -> int:
     """Close the replied complaints whose citizen did not rate within ``PUBLIC_RATING_DAYS``."""
     on = on or timing.today()
     cutoff = on - timedelta(days=settings.PUBLIC_RATING_DAYS)
-    due = Complaint.objects.filter(item__state="replied", item__closed_at__isnull=True,
-                                   replied_at__date__lte=cutoff).select_related("item")
+    due = Complaint.objects.filter(
+        item__state="replied", item__closed_at__isnull=True, replied_at__date__lte=cutoff
+    ).select_related("item")
     closed = 0
     with override(settings.LANGUAGE_CODE):
         comment = _("Closed: the citizen did not rate the reply in time.")
@@ -358,7 +522,9 @@ def retry_notices() -> int:
     from .notices import send
 
     stale = timezone.now() - timedelta(minutes=10)
-    ids = CitizenNotice.objects.filter(sent_at__isnull=True, created_at__lt=stale).values_list("pk", flat=True)[:500]
+    ids = CitizenNotice.objects.filter(sent_at__isnull=True, created_at__lt=stale).values_list(
+        "pk", flat=True
+    )[:500]
     return sum(1 for pk in list(ids) if send(pk))
 
 
@@ -369,7 +535,9 @@ def _require_relation(complaint: Complaint, actor) -> None:
     item = WorkItem.objects.select_related("supervising_node").get(pk=complaint.item_id)
     relations = loop.relations(item, actor)
     if not ({loop.RESPONSIBLE, loop.SUPERVISING} & relations):
-        raise PermissionDenied(_("Only the handling department or the discipline body may do this."))
+        raise PermissionDenied(
+            _("Only the handling department or the discipline body may do this.")
+        )
 
 
 @transaction.atomic
@@ -379,11 +547,20 @@ def complaint_ask(*, complaint: Complaint, actor, text: str) -> PublicMessage:
     if WorkItem.objects.filter(pk=complaint.item_id, closed_at__isnull=False).exists():
         raise ValidationError(_("This complaint is closed."))
     text = _clean_text(text, limit=COMMENT_MAX * 2, field_name="text", required=True)
-    message = PublicMessage.objects.create(complaint=complaint, kind=PublicMessage.Kind.QUESTION, text=text,
-                                           author=actor)
-    Event.objects.create(item=complaint.item, type=Event.Type.COMMENT, actor=actor, actor_name=actor.username,
-                         comment=text, data={"question": message.pk})
-    ledger.record(actor=actor, action="public.complaint.ask", target=complaint, before=None, after=None)
+    message = PublicMessage.objects.create(
+        complaint=complaint, kind=PublicMessage.Kind.QUESTION, text=text, author=actor
+    )
+    Event.objects.create(
+        item=complaint.item,
+        type=Event.Type.COMMENT,
+        actor=actor,
+        actor_name=actor.username,
+        comment=text,
+        data={"question": message.pk},
+    )
+    ledger.record(
+        actor=actor, action="public.complaint.ask", target=complaint, before=None, after=None
+    )
     return message
 
 
@@ -398,8 +575,14 @@ def identity_reveal(*, complaint: Complaint, viewer, reason: str) -> dict[str, s
         raise ValidationError({"reason": _("Say why you need to see the reporter's identity.")})
     reason = reason[:300]
     IdentityView.objects.create(complaint=complaint, viewer=viewer, reason=reason)
-    ledger.record(actor=viewer, action="public.identity.view", target=complaint, before=None, after=None,
-                  details={"reason": reason, "reference": complaint.reference})
+    ledger.record(
+        actor=viewer,
+        action="public.identity.view",
+        target=complaint,
+        before=None,
+        after=None,
+        details={"reason": reason, "reference": complaint.reference},
+    )
     return {
         "name": keys.decrypt(complaint.name_enc, context="public.Complaint.name"),
         "phone": keys.decrypt(complaint.phone_enc, context="public.Complaint.phone"),
@@ -420,8 +603,13 @@ def complaint_link(*, complaint: Complaint, other: Complaint, actor) -> Complain
     complaint.repeat_of = root
     complaint.save(update_fields=["repeat_of"])
     Complaint.objects.filter(repeat_of=complaint).update(repeat_of=root)
-    ledger.record(actor=actor, action="public.complaint.link", target=complaint, before=before,
-                  after=snapshot(complaint))
+    ledger.record(
+        actor=actor,
+        action="public.complaint.link",
+        target=complaint,
+        before=before,
+        after=snapshot(complaint),
+    )
     return complaint
 
 
@@ -432,8 +620,13 @@ def complaint_unlink(*, complaint: Complaint, actor) -> Complaint:
     before = snapshot(complaint)
     complaint.repeat_of = None
     complaint.save(update_fields=["repeat_of"])
-    ledger.record(actor=actor, action="public.complaint.unlink", target=complaint, before=before,
-                  after=snapshot(complaint))
+    ledger.record(
+        actor=actor,
+        action="public.complaint.unlink",
+        target=complaint,
+        before=before,
+        after=snapshot(complaint),
+    )
     return complaint
 
 
@@ -444,10 +637,22 @@ def return_visit_record(*, complaint: Complaint, actor, method: str, note: str) 
     if method not in ("phone", "visit"):
         raise ValidationError({"method": _("Choose by phone or in person.")})
     note = _clean_text(note, limit=COMMENT_MAX * 2, field_name="note", required=True)
-    event = Event.objects.create(item=complaint.item, type=Event.Type.COMMENT, actor=actor,
-                                 actor_name=actor.username, comment=note, data={"return_visit": method})
-    ledger.record(actor=actor, action="public.complaint.return_visit", target=complaint, before=None, after=None,
-                  details={"method": method})
+    event = Event.objects.create(
+        item=complaint.item,
+        type=Event.Type.COMMENT,
+        actor=actor,
+        actor_name=actor.username,
+        comment=note,
+        data={"return_visit": method},
+    )
+    ledger.record(
+        actor=actor,
+        action="public.complaint.return_visit",
+        target=complaint,
+        before=None,
+        after=None,
+        details={"method": method},
+    )
     return event
 
 
@@ -476,26 +681,40 @@ def published_content(complaint: Complaint) -> dict:
         "category": complaint.power_item.name if complaint.power_item else "",
         "unit": complaint.unit.name if complaint.unit else "",
         "received_on": complaint.received_on.isoformat(),
-        "replied_on": timezone.localdate(complaint.replied_at).isoformat() if complaint.replied_at else "",
+        "replied_on": timezone.localdate(complaint.replied_at).isoformat()
+        if complaint.replied_at
+        else "",
         "text": complaint.public_text,
     }
 
 
 def fix_published(complaint: Complaint, *, actor) -> None:
-    ledger.fix_record(actor=actor, record_type="public.reply", record_id=complaint.pk,
-                      content=published_content(complaint), action="public.reply.publish", public=True)
+    ledger.fix_record(
+        actor=actor,
+        record_type="public.reply",
+        record_id=complaint.pk,
+        content=published_content(complaint),
+        action="public.reply.publish",
+        public=True,
+    )
 
 
 @transaction.atomic
-def reply_publish(*, complaint: Complaint, actor, publish: bool, public_text: str = "") -> Complaint:
+def reply_publish(
+    *, complaint: Complaint, actor, publish: bool, public_text: str = ""
+) -> Complaint:
     """Publish a reply on the board (anonymised) or withdraw it; each change is fixed in the
     ledger so that the board can be checked against it."""
     if not has_perm(actor, "public:complaint:review"):
         raise PermissionDenied(_("Only reviewers publish replies."))
     if complaint.replied_at is None:
         raise ValidationError(_("Only a reply that was sent can be published."))
-    text = _clean_text(public_text or complaint.public_text or anonymise(complaint.reply), limit=TEXT_MAX,
-                       field_name="public_text", required=publish)
+    text = _clean_text(
+        public_text or complaint.public_text or anonymise(complaint.reply),
+        limit=TEXT_MAX,
+        field_name="public_text",
+        required=publish,
+    )
     if complaint.published == publish and complaint.public_text == text:
         return complaint
     complaint.published = publish
@@ -515,7 +734,13 @@ def style_report_check(*, report: StyleReport, actor, status: str, note: str) ->
     report.status, report.check_note = status, note
     report.checked_by, report.checked_at = actor, timezone.now()
     report.save(update_fields=["status", "check_note", "checked_by", "checked_at"])
-    ledger.record(actor=actor, action="public.style.check", target=report, before=before, after=snapshot(report))
+    ledger.record(
+        actor=actor,
+        action="public.style.check",
+        target=report,
+        before=before,
+        after=snapshot(report),
+    )
     return report
 
 
@@ -529,9 +754,19 @@ def partner_create(*, name: str, actor) -> tuple[Partner, str]:
     if Partner.objects.filter(name=name).exists():
         raise ValidationError({"name": _("A partner of that name exists.")})
     key = random_token(160).replace("-", "")
-    partner = Partner.objects.create(name=name, key_hash=keys.secret_hash(key, purpose="public.partner_key"),
-                                     key_hint=key[-4:], created_by=actor)
-    ledger.record(actor=actor, action="public.partner.create", target=partner, before=None, after=snapshot(partner))
+    partner = Partner.objects.create(
+        name=name,
+        key_hash=keys.secret_hash(key, purpose="public.partner_key"),
+        key_hint=key[-4:],
+        created_by=actor,
+    )
+    ledger.record(
+        actor=actor,
+        action="public.partner.create",
+        target=partner,
+        before=None,
+        after=snapshot(partner),
+    )
     return partner, key
 
 
@@ -541,24 +776,38 @@ def partner_set_active(*, partner: Partner, actor, active: bool) -> Partner:
     before = snapshot(partner)
     partner.is_active = active
     partner.save(update_fields=["is_active"])
-    ledger.record(actor=actor, action="public.partner.activate" if active else "public.partner.revoke",
-                  target=partner, before=before, after=snapshot(partner))
+    ledger.record(
+        actor=actor,
+        action="public.partner.activate" if active else "public.partner.revoke",
+        target=partner,
+        before=before,
+        after=snapshot(partner),
+    )
     return partner
 
 
 def partner_by_key(key: str) -> Partner | None:
     if not key or len(key) > 100:
         return None
-    return Partner.objects.filter(key_hash=keys.secret_hash(key.strip(), purpose="public.partner_key"),
-                                  is_active=True).first()
+    return Partner.objects.filter(
+        key_hash=keys.secret_hash(key.strip(), purpose="public.partner_key"), is_active=True
+    ).first()
 
 
 # --- the small-power list --------------------------------------------------------------------
 
 
 @transaction.atomic
-def category_save(*, category: PowerCategory | None, actor, code: str, name: str,
-                  parent: PowerCategory | None = None, sort: int = 0, published: bool = True) -> PowerCategory:
+def category_save(
+    *,
+    category: PowerCategory | None,
+    actor,
+    code: str,
+    name: str,
+    parent: PowerCategory | None = None,
+    sort: int = 0,
+    published: bool = True,
+) -> PowerCategory:
     """Add or change a category of the small-power list."""
     code, name = code.strip(), name.strip()
     if not code or not name:
@@ -576,17 +825,41 @@ def category_save(*, category: PowerCategory | None, actor, code: str, name: str
             ancestor = ancestor.parent
     before = snapshot(category) if category else None
     category = category or PowerCategory()
-    category.code, category.name, category.parent, category.sort, category.published = code, name, parent, sort, published
+    category.code, category.name, category.parent, category.sort, category.published = (
+        code,
+        name,
+        parent,
+        sort,
+        published,
+    )
     category.save()
-    ledger.record(actor=actor, action="public.category.save", target=category, before=before, after=snapshot(category))
+    ledger.record(
+        actor=actor,
+        action="public.category.save",
+        target=category,
+        before=before,
+        after=snapshot(category),
+    )
     return category
 
 
 @transaction.atomic
-def power_item_save(*, item: PowerItem | None, actor, category: PowerCategory, code: str, name: str,
-                    description: str = "", basis: str = "", source: str = PowerItem.Source.PROVINCE,
-                    responsible_node: OrgNode | None = None, limit_days: int | None = None,
-                    limit_working: bool = True, published: bool = True, sort: int = 0) -> PowerItem:
+def power_item_save(
+    *,
+    item: PowerItem | None,
+    actor,
+    category: PowerCategory,
+    code: str,
+    name: str,
+    description: str = "",
+    basis: str = "",
+    source: str = PowerItem.Source.PROVINCE,
+    responsible_node: OrgNode | None = None,
+    limit_days: int | None = None,
+    limit_working: bool = True,
+    published: bool = True,
+    sort: int = 0,
+) -> PowerItem:
     """Add or change an item of the small-power list."""
     code, name = code.strip(), name.strip()
     if not code or not name:
@@ -600,13 +873,28 @@ def power_item_save(*, item: PowerItem | None, actor, category: PowerCategory, c
         raise ValidationError({"limit_days": _("A time limit is 1 to 365 days.")})
     before = snapshot(item) if item else None
     item = item or PowerItem()
-    for attr, value in dict(category=category, code=code, name=name, description=description.strip(),
-                            basis=basis.strip(), source=source, responsible_node=responsible_node,
-                            limit_days=limit_days, limit_working=limit_working, published=published,
-                            sort=sort).items():
+    for attr, value in dict(
+        category=category,
+        code=code,
+        name=name,
+        description=description.strip(),
+        basis=basis.strip(),
+        source=source,
+        responsible_node=responsible_node,
+        limit_days=limit_days,
+        limit_working=limit_working,
+        published=published,
+        sort=sort,
+    ).items():
         setattr(item, attr, value)
     item.save()
-    ledger.record(actor=actor, action="public.power_item.save", target=item, before=before, after=snapshot(item))
+    ledger.record(
+        actor=actor,
+        action="public.power_item.save",
+        target=item,
+        before=before,
+        after=snapshot(item),
+    )
     return item
 
 
@@ -639,8 +927,9 @@ def power_list_import(*, rows: list[dict], actor) -> ImportReport:
                 parent = categories.get(parent_code) if parent_code else None
                 current = categories.get(code)
                 if current is None:
-                    categories[code] = PowerCategory.objects.create(code=code, name=name, parent=parent,
-                                                                    sort=len(categories))
+                    categories[code] = PowerCategory.objects.create(
+                        code=code, name=name, parent=parent, sort=len(categories)
+                    )
                     report.categories_created += 1
                 elif current.name != name or current.parent_id != (parent.pk if parent else None):
                     current.name, current.parent = name, parent
@@ -663,7 +952,12 @@ def power_list_import(*, rows: list[dict], actor) -> ImportReport:
                     setattr(current, attr, value)
                 current.save()
                 report.items_updated += 1
-        ledger.record(actor=actor, action="public.power_list.import", target=("public.powerlist", "all"),
-                      before=None, after=None, details={"created": report.items_created,
-                                                        "updated": report.items_updated})
+        ledger.record(
+            actor=actor,
+            action="public.power_list.import",
+            target=("public.powerlist", "all"),
+            before=None,
+            after=None,
+            details={"created": report.items_created, "updated": report.items_updated},
+        )
     return report

@@ -51,7 +51,9 @@ def _filters(form: ComplaintFilterForm) -> selectors.ComplaintFilters:
         return selectors.ComplaintFilters()
     data = form.cleaned_data
     return selectors.ComplaintFilters(
-        state=data.get("state") or "", search=data.get("q") or "", repeats=bool(data.get("repeats")),
+        state=data.get("state") or "",
+        search=data.get("q") or "",
+        repeats=bool(data.get("repeats")),
         named={"yes": True, "no": False}.get(data.get("named") or ""),
     )
 
@@ -60,8 +62,11 @@ def _filters(form: ComplaintFilterForm) -> selectors.ComplaintFilters:
 def complaint_list(request):
     form = ComplaintFilterForm(request.GET or None)
     complaints = selectors.complaint_list(viewer=request.user, filters=_filters(form))
-    return render(request, "public/staff/complaint_list.html",
-                  {"page": paginate(request, complaints), "form": form, "query": request.GET.urlencode()})
+    return render(
+        request,
+        "public/staff/complaint_list.html",
+        {"page": paginate(request, complaints), "form": form, "query": request.GET.urlencode()},
+    )
 
 
 @require_perm("public:complaint:export")
@@ -69,16 +74,37 @@ def complaint_export(request):
     form = ComplaintFilterForm(request.GET or None)
     complaints = selectors.complaint_list(viewer=request.user, filters=_filters(form))
     rows = (
-        (c.reference, c.received_on, c.item.state_label, c.power_item.name if c.power_item else "",
-         c.subject_node.name if c.subject_node else "", c.item.responsible_node.name, c.reply_deadline,
-         c.replied_at.date() if c.replied_at else None,
-         "" if c.satisfied is None else (_("satisfied") if c.satisfied else _("dissatisfied")),
-         _("named") if c.named else _("anonymous"), c.repeat_of.reference if c.repeat_of_id else "")
+        (
+            c.reference,
+            c.received_on,
+            c.item.state_label,
+            c.power_item.name if c.power_item else "",
+            c.subject_node.name if c.subject_node else "",
+            c.item.responsible_node.name,
+            c.reply_deadline,
+            c.replied_at.date() if c.replied_at else None,
+            "" if c.satisfied is None else (_("satisfied") if c.satisfied else _("dissatisfied")),
+            _("named") if c.named else _("anonymous"),
+            c.repeat_of.reference if c.repeat_of_id else "",
+        )
         for c in complaints.select_related("repeat_of").iterator(chunk_size=500)
     )
-    headers = [_("number"), _("received"), _("state"), _("small-power item"), _("unit concerned"),
-               _("responsible unit"), _("reply due"), _("replied"), _("rating"), _("named"), _("repeat of")]
-    return xlsx_response(filename="complaints.xlsx", title=_("Complaints"), headers=headers, rows=rows)
+    headers = [
+        _("number"),
+        _("received"),
+        _("state"),
+        _("small-power item"),
+        _("unit concerned"),
+        _("responsible unit"),
+        _("reply due"),
+        _("replied"),
+        _("rating"),
+        _("named"),
+        _("repeat of"),
+    ]
+    return xlsx_response(
+        filename="complaints.xlsx", title=_("Complaints"), headers=headers, rows=rows
+    )
 
 
 def _detail(request, complaint: Complaint, *, status: int = 200, identity=None, **forms):
@@ -89,30 +115,43 @@ def _detail(request, complaint: Complaint, *, status: int = 200, identity=None, 
     context["steps"] = [t for t in context["transitions"] if t.name not in OWN_FORMS]
     context["transitions"] = []
     relation = loop.relations(item, request.user)
-    context.update({
-        "complaint": complaint,
-        "own_steps": {t.name for t in own},
-        "route_form": forms.get("route_form") or RouteForm(initial={"node": hooks.default_route(complaint)}),
-        "draft_form": forms.get("draft_form") or DraftForm(initial={"reply": complaint.reply_draft}),
-        "approve_form": forms.get("approve_form") or ApproveForm(initial={
-            "reply": complaint.reply_draft, "public_text": services.anonymise(complaint.reply_draft)}),
-        "publish_form": forms.get("publish_form") or PublishForm(initial={
-            "publish": complaint.published, "public_text": complaint.public_text}),
-        "ask_form": forms.get("ask_form") or AskForm(),
-        "identity_form": forms.get("identity_form") or IdentityForm(),
-        "link_form": forms.get("link_form") or LinkForm(),
-        "visit_form": forms.get("visit_form") or ReturnVisitForm(),
-        "identity": identity,
-        "can_identity": complaint.named and has_perm(request.user, "public:identity:view"),
-        "can_talk": bool({loop.RESPONSIBLE, loop.SUPERVISING} & relation),
-        "can_publish": complaint.replied_at is not None and has_perm(request.user, "public:complaint:review"),
-        "public_messages": complaint.messages.select_related("author"),
-        "related": selectors.complaint_related(viewer=request.user, complaint=complaint),
-        "attachments": item.attachments.all(),
-        "identity_views": complaint.identity_views.select_related("viewer")[:20]
-        if has_perm(request.user, "public:identity:view") else [],
-        "dissatisfaction": getattr(complaint, "dissatisfaction", None),
-    })
+    context.update(
+        {
+            "complaint": complaint,
+            "own_steps": {t.name for t in own},
+            "route_form": forms.get("route_form")
+            or RouteForm(initial={"node": hooks.default_route(complaint)}),
+            "draft_form": forms.get("draft_form")
+            or DraftForm(initial={"reply": complaint.reply_draft}),
+            "approve_form": forms.get("approve_form")
+            or ApproveForm(
+                initial={
+                    "reply": complaint.reply_draft,
+                    "public_text": services.anonymise(complaint.reply_draft),
+                }
+            ),
+            "publish_form": forms.get("publish_form")
+            or PublishForm(
+                initial={"publish": complaint.published, "public_text": complaint.public_text}
+            ),
+            "ask_form": forms.get("ask_form") or AskForm(),
+            "identity_form": forms.get("identity_form") or IdentityForm(),
+            "link_form": forms.get("link_form") or LinkForm(),
+            "visit_form": forms.get("visit_form") or ReturnVisitForm(),
+            "identity": identity,
+            "can_identity": complaint.named and has_perm(request.user, "public:identity:view"),
+            "can_talk": bool({loop.RESPONSIBLE, loop.SUPERVISING} & relation),
+            "can_publish": complaint.replied_at is not None
+            and has_perm(request.user, "public:complaint:review"),
+            "public_messages": complaint.messages.select_related("author"),
+            "related": selectors.complaint_related(viewer=request.user, complaint=complaint),
+            "attachments": item.attachments.all(),
+            "identity_views": complaint.identity_views.select_related("viewer")[:20]
+            if has_perm(request.user, "public:identity:view")
+            else [],
+            "dissatisfaction": getattr(complaint, "dissatisfaction", None),
+        }
+    )
     return render(request, "public/staff/complaint_detail.html", context, status=status)
 
 
@@ -130,8 +169,18 @@ def complaint_step(request, pk: int, name: str):
     if name in OWN_FORMS:
         raise Http404
     form = TransitionForm(request.POST, request.FILES)
-    if form.is_valid() and call_service(form, loop.item_transition, item=complaint.item, name=name,
-                                        actor=request.user, **form.cleaned_data) is not None:
+    if (
+        form.is_valid()
+        and call_service(
+            form,
+            loop.item_transition,
+            item=complaint.item,
+            name=name,
+            actor=request.user,
+            **form.cleaned_data,
+        )
+        is not None
+    ):
         request.operation_target = complaint.item
         messages.success(request, _("Done."))
         return redirect("public_staff:complaint_detail", pk=pk)
@@ -143,8 +192,18 @@ def _form_step(request, pk: int, name: str, form_name: str, data_from):
     form = OWN_FORMS[name](request.POST)
     if form.is_valid():
         comment, data = data_from(form.cleaned_data)
-        if call_service(form, loop.item_transition, item=complaint.item, name=name, actor=request.user,
-                        comment=comment, data=data) is not None:
+        if (
+            call_service(
+                form,
+                loop.item_transition,
+                item=complaint.item,
+                name=name,
+                actor=request.user,
+                comment=comment,
+                data=data,
+            )
+            is not None
+        ):
             request.operation_target = complaint.item
             messages.success(request, _("Done."))
             return redirect("public_staff:complaint_detail", pk=pk)
@@ -154,28 +213,52 @@ def _form_step(request, pk: int, name: str, form_name: str, data_from):
 @require_POST
 @require_perm("public:complaint:accept")
 def complaint_route(request, pk: int):
-    return _form_step(request, pk, "route", "route_form",
-                      lambda d: (d.get("comment") or "", {"node": d["node"].pk}))
+    return _form_step(
+        request,
+        pk,
+        "route",
+        "route_form",
+        lambda d: (d.get("comment") or "", {"node": d["node"].pk}),
+    )
 
 
 @require_POST
 @require_perm("public:complaint:handle")
 def complaint_draft(request, pk: int):
-    return _form_step(request, pk, "draft", "draft_form", lambda d: (d["reply"], {"reply": d["reply"]}))
+    return _form_step(
+        request, pk, "draft", "draft_form", lambda d: (d["reply"], {"reply": d["reply"]})
+    )
 
 
 @require_POST
 @require_perm("public:complaint:review")
 def complaint_approve(request, pk: int):
-    return _form_step(request, pk, "approve", "approve_form", lambda d: (
-        "", {"reply": d["reply"], "publish": d["publish"], "public_text": d.get("public_text") or ""}))
+    return _form_step(
+        request,
+        pk,
+        "approve",
+        "approve_form",
+        lambda d: (
+            "",
+            {
+                "reply": d["reply"],
+                "publish": d["publish"],
+                "public_text": d.get("public_text") or "",
+            },
+        ),
+    )
 
 
 def _simple_action(request, pk: int, form_class, form_name: str, service, success: str, **extra):
     complaint = selectors.complaint_get(viewer=request.user, pk=pk)
     form = form_class(request.POST)
-    if form.is_valid() and call_service(form, service, complaint=complaint, actor=request.user,
-                                        **form.cleaned_data, **extra) is not None:
+    if (
+        form.is_valid()
+        and call_service(
+            form, service, complaint=complaint, actor=request.user, **form.cleaned_data, **extra
+        )
+        is not None
+    ):
         request.operation_target = complaint.item
         messages.success(request, success)
         return redirect("public_staff:complaint_detail", pk=pk)
@@ -185,20 +268,30 @@ def _simple_action(request, pk: int, form_class, form_name: str, service, succes
 @require_POST
 @require_perm("public:complaint:view")
 def complaint_ask(request, pk: int):
-    return _simple_action(request, pk, AskForm, "ask_form", services.complaint_ask, _("The question was sent."))
+    return _simple_action(
+        request, pk, AskForm, "ask_form", services.complaint_ask, _("The question was sent.")
+    )
 
 
 @require_POST
 @require_perm("public:complaint:view")
 def complaint_visit(request, pk: int):
-    return _simple_action(request, pk, ReturnVisitForm, "visit_form", services.return_visit_record,
-                          _("The return visit was recorded."))
+    return _simple_action(
+        request,
+        pk,
+        ReturnVisitForm,
+        "visit_form",
+        services.return_visit_record,
+        _("The return visit was recorded."),
+    )
 
 
 @require_POST
 @require_perm("public:complaint:review")
 def complaint_publish(request, pk: int):
-    return _simple_action(request, pk, PublishForm, "publish_form", services.reply_publish, _("Saved."))
+    return _simple_action(
+        request, pk, PublishForm, "publish_form", services.reply_publish, _("Saved.")
+    )
 
 
 @require_POST
@@ -207,10 +300,16 @@ def complaint_link(request, pk: int):
     complaint = selectors.complaint_get(viewer=request.user, pk=pk)
     form = LinkForm(request.POST)
     if form.is_valid():
-        other = selectors.complaint_list(viewer=request.user).filter(reference=form.cleaned_data["other"].strip()).first()
+        other = (
+            selectors.complaint_list(viewer=request.user)
+            .filter(reference=form.cleaned_data["other"].strip())
+            .first()
+        )
         if other is None:
             form.add_error("other", _("No complaint with this number is visible to you."))
-        elif call_service(form, services.complaint_link, complaint=complaint, other=other, actor=request.user):
+        elif call_service(
+            form, services.complaint_link, complaint=complaint, other=other, actor=request.user
+        ):
             messages.success(request, _("The complaints were linked."))
             return redirect("public_staff:complaint_detail", pk=pk)
     return _detail(request, complaint, status=400, link_form=form)
@@ -232,10 +331,17 @@ def complaint_identity(request, pk: int):
     form = IdentityForm(request.POST)
     identity = None
     if form.is_valid():
-        identity = call_service(form, services.identity_reveal, complaint=complaint, viewer=request.user,
-                                reason=form.cleaned_data["reason"])
+        identity = call_service(
+            form,
+            services.identity_reveal,
+            complaint=complaint,
+            viewer=request.user,
+            reason=form.cleaned_data["reason"],
+        )
     request.operation_target = complaint.item
-    response = _detail(request, complaint, status=200 if identity else 400, identity=identity, identity_form=form)
+    response = _detail(
+        request, complaint, status=200 if identity else 400, identity=identity, identity_form=form
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -247,19 +353,42 @@ def dissatisfaction_list(request):
         if not has_perm(request.user, "public:complaint:export"):
             raise PermissionDenied("public:complaint:export")
         return xlsx_response(
-            filename="dissatisfaction-ledger.xlsx", title=_("Dissatisfaction ledger"),
-            headers=[_("number"), _("recorded"), _("department"), _("reason given"), _("finding"), _("conclusion")],
-            rows=((d.complaint.reference, d.recorded_on, d.responsible_node.name, d.reason, d.get_finding_display(),
-                   d.conclusion) for d in rows))
-    return render(request, "public/staff/dissatisfaction_list.html", {"page": paginate(request, rows)})
+            filename="dissatisfaction-ledger.xlsx",
+            title=_("Dissatisfaction ledger"),
+            headers=[
+                _("number"),
+                _("recorded"),
+                _("department"),
+                _("reason given"),
+                _("finding"),
+                _("conclusion"),
+            ],
+            rows=(
+                (
+                    d.complaint.reference,
+                    d.recorded_on,
+                    d.responsible_node.name,
+                    d.reason,
+                    d.get_finding_display(),
+                    d.conclusion,
+                )
+                for d in rows
+            ),
+        )
+    return render(
+        request, "public/staff/dissatisfaction_list.html", {"page": paginate(request, rows)}
+    )
 
 
 @require_perm("public:style:view")
 def style_report_list(request):
     status = request.GET.get("status", "")
     reports = selectors.style_report_list(viewer=request.user, status=status)
-    return render(request, "public/staff/style_report_list.html",
-                  {"page": paginate(request, reports), "status": status, "form": StyleCheckForm()})
+    return render(
+        request,
+        "public/staff/style_report_list.html",
+        {"page": paginate(request, reports), "status": status, "form": StyleCheckForm()},
+    )
 
 
 @require_POST
@@ -267,12 +396,15 @@ def style_report_list(request):
 def style_report_check(request, pk: int):
     report = selectors.style_report_get(viewer=request.user, pk=pk)
     form = StyleCheckForm(request.POST)
-    if form.is_valid() and call_service(form, services.style_report_check, report=report, actor=request.user,
-                                        **form.cleaned_data):
+    if form.is_valid() and call_service(
+        form, services.style_report_check, report=report, actor=request.user, **form.cleaned_data
+    ):
         request.operation_target = report
         messages.success(request, _("The finding was recorded."))
     else:
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(
+            request, "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        )
     return redirect("public_staff:style_report_list")
 
 
@@ -289,15 +421,43 @@ def style_table(request):
     form, start, end = _period(request)
     rows = selectors.style_table(viewer=request.user, start=start, end=end)
     if request.GET.get("format") == "xlsx":
-        headers = [_("unit"), _("ratings"), _("average rating"), _("satisfaction rate (%)"), _("style reports"),
-                   _("verified"), _("complaints"), _("dissatisfied"), _("responsibility established"),
-                   _("style score")]
+        headers = [
+            _("unit"),
+            _("ratings"),
+            _("average rating"),
+            _("satisfaction rate (%)"),
+            _("style reports"),
+            _("verified"),
+            _("complaints"),
+            _("dissatisfied"),
+            _("responsibility established"),
+            _("style score"),
+        ]
         return xlsx_response(
-            filename=f"style-evaluation-{start}-{end}.xlsx", title=_("Style evaluation"), headers=headers,
-            rows=((r.node.name, r.ratings, r.average, r.satisfaction_rate, r.reports, r.verified, r.complaints,
-                   r.dissatisfied, r.responsible, r.score) for r in rows))
-    return render(request, "public/staff/style_table.html",
-                  {"form": form, "rows": rows, "start": start, "end": end, "query": request.GET.urlencode()})
+            filename=f"style-evaluation-{start}-{end}.xlsx",
+            title=_("Style evaluation"),
+            headers=headers,
+            rows=(
+                (
+                    r.node.name,
+                    r.ratings,
+                    r.average,
+                    r.satisfaction_rate,
+                    r.reports,
+                    r.verified,
+                    r.complaints,
+                    r.dissatisfied,
+                    r.responsible,
+                    r.score,
+                )
+                for r in rows
+            ),
+        )
+    return render(
+        request,
+        "public/staff/style_table.html",
+        {"form": form, "rows": rows, "start": start, "end": end, "query": request.GET.urlencode()},
+    )
 
 
 # --- the small-power list --------------------------------------------------------------------
@@ -305,44 +465,86 @@ def style_table(request):
 
 @require_perm("public:list:manage")
 def power_list(request):
-    return render(request, "public/staff/power_list.html", {
-        "categories": PowerCategory.objects.select_related("parent").order_by("sort", "code"),
-        "items": PowerItem.objects.select_related("category", "responsible_node").order_by(
-            "category__sort", "category__code", "sort", "code"),
-        "import_form": ImportForm(),
-    })
+    return render(
+        request,
+        "public/staff/power_list.html",
+        {
+            "categories": PowerCategory.objects.select_related("parent").order_by("sort", "code"),
+            "items": PowerItem.objects.select_related("category", "responsible_node").order_by(
+                "category__sort", "category__code", "sort", "code"
+            ),
+            "import_form": ImportForm(),
+        },
+    )
 
 
 @require_perm("public:list:manage")
 def category_edit(request, pk: int | None = None):
     category = get_object_or_404(PowerCategory, pk=pk) if pk else None
-    initial = {"code": category.code, "name": category.name, "parent": category.parent, "sort": category.sort,
-               "published": category.published} if category else None
+    initial = (
+        {
+            "code": category.code,
+            "name": category.name,
+            "parent": category.parent,
+            "sort": category.sort,
+            "published": category.published,
+        }
+        if category
+        else None
+    )
     form = CategoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.category_save, category=category, actor=request.user, **form.cleaned_data):
+        if call_service(
+            form, services.category_save, category=category, actor=request.user, **form.cleaned_data
+        ):
             messages.success(request, _("Saved."))
             return redirect("public_staff:power_list")
-    return render_form(request, "public/staff/simple_form.html", {"form": form, "title": _("Category")}, form)
+    return render_form(
+        request, "public/staff/simple_form.html", {"form": form, "title": _("Category")}, form
+    )
 
 
 @require_perm("public:list:manage")
 def item_edit(request, pk: int | None = None):
     item = get_object_or_404(PowerItem, pk=pk) if pk else None
-    fields = ["category", "code", "name", "description", "basis", "source", "responsible_node", "limit_days",
-              "limit_working", "published", "sort"]
-    form = PowerItemForm(request.POST or None, initial={f: getattr(item, f) for f in fields} if item else None)
+    fields = [
+        "category",
+        "code",
+        "name",
+        "description",
+        "basis",
+        "source",
+        "responsible_node",
+        "limit_days",
+        "limit_working",
+        "published",
+        "sort",
+    ]
+    form = PowerItemForm(
+        request.POST or None, initial={f: getattr(item, f) for f in fields} if item else None
+    )
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.power_item_save, item=item, actor=request.user, **form.cleaned_data):
+        if call_service(
+            form, services.power_item_save, item=item, actor=request.user, **form.cleaned_data
+        ):
             messages.success(request, _("Saved."))
             return redirect("public_staff:power_list")
-    return render_form(request, "public/staff/simple_form.html", {"form": form, "title": _("Small-power item")}, form)
+    return render_form(
+        request,
+        "public/staff/simple_form.html",
+        {"form": form, "title": _("Small-power item")},
+        form,
+    )
 
 
 @require_perm("public:list:manage")
 def power_list_export(request):
-    return xlsx_response(filename="small-power-list.xlsx", title=_("Small-power list"), headers=excel_io.headers(),
-                         rows=excel_io.export_rows())
+    return xlsx_response(
+        filename="small-power-list.xlsx",
+        title=_("Small-power list"),
+        headers=excel_io.headers(),
+        rows=excel_io.export_rows(),
+    )
 
 
 @require_POST
@@ -361,8 +563,12 @@ def power_list_import(request):
             errors = exc.messages
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]
-    return render(request, "public/staff/import_result.html", {"errors": errors, "report": report},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "public/staff/import_result.html",
+        {"errors": errors, "report": report},
+        status=400 if errors else 200,
+    )
 
 
 # --- posters ---------------------------------------------------------------------------------
@@ -373,9 +579,13 @@ def poster_page(request):
     form = PosterForm(request.GET or None, viewer=request.user)
     nodes = []
     if form.is_bound and form.is_valid():
-        nodes = list(selectors.poster_nodes(viewer=request.user, under=form.cleaned_data["under"])[:500])
+        nodes = list(
+            selectors.poster_nodes(viewer=request.user, under=form.cleaned_data["under"])[:500]
+        )
         if request.GET.get("download") == "zip":
-            content = posters.bulk_zip(nodes, fmt=form.cleaned_data["format"], size=form.cleaned_data["size"])
+            content = posters.bulk_zip(
+                nodes, fmt=form.cleaned_data["format"], size=form.cleaned_data["size"]
+            )
             response = HttpResponse(content, content_type="application/zip")
             response["Content-Disposition"] = 'attachment; filename="qr-posters.zip"'
             return response
@@ -401,12 +611,18 @@ def partner_list(request):
     form = PartnerForm(request.POST or None)
     key = None
     if request.method == "POST" and form.is_valid():
-        created = call_service(form, services.partner_create, actor=request.user, **form.cleaned_data)
+        created = call_service(
+            form, services.partner_create, actor=request.user, **form.cleaned_data
+        )
         if created:
             partner, key = created
             request.operation_target = partner
-    response = render_form(request, "public/staff/partner_list.html",
-                           {"form": form, "key": key, "partners": Partner.objects.all()}, form)
+    response = render_form(
+        request,
+        "public/staff/partner_list.html",
+        {"form": form, "key": key, "partners": Partner.objects.all()},
+        form,
+    )
     response["Cache-Control"] = "no-store"
     return response
 

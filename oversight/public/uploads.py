@@ -15,9 +15,14 @@ from django.utils.translation import gettext as _
 
 IMAGE, VIDEO, PDF = "image", "video", "pdf"
 KINDS = {
-    ".jpg": (IMAGE, "image/jpeg"), ".jpeg": (IMAGE, "image/jpeg"), ".png": (IMAGE, "image/png"),
-    ".webp": (IMAGE, "image/webp"), ".gif": (IMAGE, "image/gif"),
-    ".mp4": (VIDEO, "video/mp4"), ".mov": (VIDEO, "video/quicktime"), ".pdf": (PDF, "application/pdf"),
+    ".jpg": (IMAGE, "image/jpeg"),
+    ".jpeg": (IMAGE, "image/jpeg"),
+    ".png": (IMAGE, "image/png"),
+    ".webp": (IMAGE, "image/webp"),
+    ".gif": (IMAGE, "image/gif"),
+    ".mp4": (VIDEO, "video/mp4"),
+    ".mov": (VIDEO, "video/quicktime"),
+    ".pdf": (PDF, "application/pdf"),
 }
 
 
@@ -38,7 +43,11 @@ def _looks_like(extension: str, head: bytes) -> bool:
 
 
 def max_bytes(kind: str) -> int:
-    return (settings.PUBLIC_VIDEO_MAX_MB if kind == VIDEO else settings.PUBLIC_UPLOAD_MAX_MB) * 1024 * 1024
+    return (
+        (settings.PUBLIC_VIDEO_MAX_MB if kind == VIDEO else settings.PUBLIC_UPLOAD_MAX_MB)
+        * 1024
+        * 1024
+    )
 
 
 def request_cap() -> int:
@@ -82,20 +91,33 @@ def check(files) -> list[tuple[SimpleUploadedFile, str, str]]:
     files = list(files or [])
     if len(files) > settings.PUBLIC_UPLOAD_MAX_FILES:
         raise ValidationError(
-            _("At most %(count)d files.") % {"count": settings.PUBLIC_UPLOAD_MAX_FILES}, code="count")
+            _("At most %(count)d files.") % {"count": settings.PUBLIC_UPLOAD_MAX_FILES},
+            code="count",
+        )
     checked, errors = [], []
     for upload in files:
         name = PurePath(upload.name or "file").name[-100:]
         extension = PurePath(name).suffix.lower()
         if extension not in KINDS:
-            errors.append(ValidationError(
-                _("%(name)s: only photos (JPG, PNG, WebP, GIF), short videos (MP4, MOV) and PDF are accepted.")
-                % {"name": name}, code="type"))
+            errors.append(
+                ValidationError(
+                    _(
+                        "%(name)s: only photos (JPG, PNG, WebP, GIF), short videos (MP4, MOV) and PDF are accepted."
+                    )
+                    % {"name": name},
+                    code="type",
+                )
+            )
             continue
         kind, content_type = KINDS[extension]
         if upload.size > max_bytes(kind):
-            errors.append(ValidationError(_("%(name)s is larger than %(limit)d MB.")
-                                          % {"name": name, "limit": max_bytes(kind) // (1024 * 1024)}, code="size"))
+            errors.append(
+                ValidationError(
+                    _("%(name)s is larger than %(limit)d MB.")
+                    % {"name": name, "limit": max_bytes(kind) // (1024 * 1024)},
+                    code="size",
+                )
+            )
             continue
         upload.seek(0)
         data = upload.read()
@@ -103,15 +125,25 @@ def check(files) -> list[tuple[SimpleUploadedFile, str, str]]:
             errors.append(ValidationError(_("%(name)s is empty.") % {"name": name}, code="empty"))
             continue
         if not _looks_like(extension, data[:16]):
-            errors.append(ValidationError(_("%(name)s is not really a %(ext)s file.")
-                                          % {"name": name, "ext": extension[1:].upper()}, code="content"))
+            errors.append(
+                ValidationError(
+                    _("%(name)s is not really a %(ext)s file.")
+                    % {"name": name, "ext": extension[1:].upper()},
+                    code="content",
+                )
+            )
             continue
         if extension in (".jpg", ".jpeg"):
             data = _strip_jpeg(data)
         elif extension == ".png":
             data = _strip_png(data)
-        checked.append((SimpleUploadedFile(name, data, content_type), content_type,
-                        hashlib.sha256(data).hexdigest()))
+        checked.append(
+            (
+                SimpleUploadedFile(name, data, content_type),
+                content_type,
+                hashlib.sha256(data).hexdigest(),
+            )
+        )
     if errors:
         raise ValidationError(errors)
     return checked

@@ -37,8 +37,11 @@ TRACK_MINUTES = 30
 
 def _submit_allowed(request) -> bool:
     return ratelimit.allow(
-        request, "submit", per_session=(settings.PUBLIC_SUBMISSIONS_PER_SESSION_HOUR, 3600),
-        overall=(settings.PUBLIC_SUBMISSIONS_PER_MINUTE, 60))
+        request,
+        "submit",
+        per_session=(settings.PUBLIC_SUBMISSIONS_PER_SESSION_HOUR, 3600),
+        overall=(settings.PUBLIC_SUBMISSIONS_PER_MINUTE, 60),
+    )
 
 
 def _limited(request):
@@ -55,7 +58,11 @@ def index(request):
 @public_page
 def window(request, token: str):
     point = selectors.point_by_token(token)
-    return render(request, "public/window.html", {"point": point, "node": point.org_node, "form": RatingForm()})
+    return render(
+        request,
+        "public/window.html",
+        {"point": point, "node": point.org_node, "form": RatingForm()},
+    )
 
 
 @public_page
@@ -65,10 +72,17 @@ def rate(request, token: str):
     if request.method == "POST":
         if not _submit_allowed(request):
             return _limited(request)
-        if form.is_valid() and call_service(form, services.rating_submit, node=point.org_node, **form.cleaned_data):
+        if form.is_valid() and call_service(
+            form, services.rating_submit, node=point.org_node, **form.cleaned_data
+        ):
             return render(request, "public/message.html", {"status": "rated", "point": point})
     status = 400 if form.is_bound else 200
-    return render(request, "public/window.html", {"point": point, "node": point.org_node, "form": form}, status=status)
+    return render(
+        request,
+        "public/window.html",
+        {"point": point, "node": point.org_node, "form": form},
+        status=status,
+    )
 
 
 @public_page
@@ -78,11 +92,16 @@ def style_report(request, token: str):
     if request.method == "POST":
         if not _submit_allowed(request):
             return _limited(request)
-        if form.is_valid() and call_service(form, services.style_report_submit, node=point.org_node,
-                                            **form.cleaned_data):
+        if form.is_valid() and call_service(
+            form, services.style_report_submit, node=point.org_node, **form.cleaned_data
+        ):
             return render(request, "public/message.html", {"status": "reported", "point": point})
-    return render(request, "public/style_report.html", {"point": point, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "public/style_report.html",
+        {"point": point, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @public_page
@@ -92,7 +111,11 @@ def complain(request, token: str | None = None):
         initial = {"nonce": secrets.token_hex(16)}
         if point is not None:
             initial["subject_node"] = point.org_node.pk
-        return render(request, "public/complain.html", {"point": point, "form": ComplaintForm(initial=initial)})
+        return render(
+            request,
+            "public/complain.html",
+            {"point": point, "form": ComplaintForm(initial=initial)},
+        )
     if not _submit_allowed(request):
         return _limited(request)
     form = ComplaintForm(request.POST, request.FILES)
@@ -100,11 +123,19 @@ def complain(request, token: str | None = None):
         data = form.cleaned_data
         try:
             complaint, code = services.complaint_submit(
-                content=data["content"], power_item=data["power_item"], subject_node=data["subject_node"],
-                subject_text=data["subject_text"], happened_on=data["happened_on"], named=data["named"],
-                name=data["name"], phone=data["phone"], contact=data["contact"], files=data["files"],
+                content=data["content"],
+                power_item=data["power_item"],
+                subject_node=data["subject_node"],
+                subject_text=data["subject_text"],
+                happened_on=data["happened_on"],
+                named=data["named"],
+                name=data["name"],
+                phone=data["phone"],
+                contact=data["contact"],
+                files=data["files"],
                 point=point.org_node if point else None,
-                channel=Complaint.Channel.WINDOW if point else Complaint.Channel.WEB, submission_key=data["nonce"],
+                channel=Complaint.Channel.WINDOW if point else Complaint.Channel.WEB,
+                submission_key=data["nonce"],
             )
         except services.DuplicateSubmission:
             return render(request, "public/message.html", {"status": "duplicate"}, status=409)
@@ -134,8 +165,15 @@ def _tracked(request) -> Complaint | None:
 
 
 def _remember(response, complaint: Complaint):
-    response.set_cookie(TRACK_COOKIE, signing.dumps(complaint.pk, salt=TRACK_SALT), max_age=TRACK_MINUTES * 60,
-                        httponly=True, samesite="Strict", secure=settings.SESSION_COOKIE_SECURE, path="/p/track/")
+    response.set_cookie(
+        TRACK_COOKIE,
+        signing.dumps(complaint.pk, salt=TRACK_SALT),
+        max_age=TRACK_MINUTES * 60,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+        path="/p/track/",
+    )
     return response
 
 
@@ -144,8 +182,12 @@ def _tracking_context(complaint: Complaint, **forms) -> dict:
     answered = {m.question_id for m in messages if m.kind == PublicMessage.Kind.ANSWER}
     item = complaint.item
     return {
-        "complaint": complaint, "item": item, "messages": messages,
-        "open_questions": [m for m in messages if m.kind == PublicMessage.Kind.QUESTION and m.pk not in answered],
+        "complaint": complaint,
+        "item": item,
+        "messages": messages,
+        "open_questions": [
+            m for m in messages if m.kind == PublicMessage.Kind.QUESTION and m.pk not in answered
+        ],
         "can_rate": item.state == "replied" and complaint.satisfied is None,
         "info_form": forms.get("info_form") or InfoForm(),
         "answer_form": forms.get("answer_form") or AnswerForm(),
@@ -159,7 +201,11 @@ def track(request):
         form = TrackForm(request.POST)
         lookups = (settings.PUBLIC_FAILED_LOOKUPS_PER_MINUTE, 60)
         if not ratelimit.failures_allowed("track", lookups) or not ratelimit.allow(
-                request, "track", per_session=(settings.PUBLIC_LOOKUPS_PER_SESSION_10MIN, 600), overall=None):
+            request,
+            "track",
+            per_session=(settings.PUBLIC_LOOKUPS_PER_SESSION_10MIN, 600),
+            overall=None,
+        ):
             return _limited(request)
         if form.is_valid():
             complaint = selectors.complaint_by_code(form.cleaned_data["code"])
@@ -190,9 +236,13 @@ def track_info(request):
     if not _submit_allowed(request):
         return _limited(request)
     form = InfoForm(request.POST, request.FILES)
-    if form.is_valid() and call_service(form, services.citizen_add_info, complaint=complaint, **form.cleaned_data):
+    if form.is_valid() and call_service(
+        form, services.citizen_add_info, complaint=complaint, **form.cleaned_data
+    ):
         return _remember(redirect("public:track"), complaint)
-    return render(request, "public/track.html", _tracking_context(complaint, info_form=form), status=400)
+    return render(
+        request, "public/track.html", _tracking_context(complaint, info_form=form), status=400
+    )
 
 
 @public_page
@@ -203,12 +253,17 @@ def track_answer(request, question: int):
         return refused
     if not _submit_allowed(request):
         return _limited(request)
-    asked = get_object_or_404(PublicMessage, pk=question, complaint=complaint, kind=PublicMessage.Kind.QUESTION)
+    asked = get_object_or_404(
+        PublicMessage, pk=question, complaint=complaint, kind=PublicMessage.Kind.QUESTION
+    )
     form = AnswerForm(request.POST)
-    if form.is_valid() and call_service(form, services.citizen_answer, complaint=complaint, question=asked,
-                                        **form.cleaned_data):
+    if form.is_valid() and call_service(
+        form, services.citizen_answer, complaint=complaint, question=asked, **form.cleaned_data
+    ):
         return _remember(redirect("public:track"), complaint)
-    return render(request, "public/track.html", _tracking_context(complaint, answer_form=form), status=400)
+    return render(
+        request, "public/track.html", _tracking_context(complaint, answer_form=form), status=400
+    )
 
 
 @public_page
@@ -218,9 +273,13 @@ def track_rate(request):
     if refused:
         return refused
     form = CitizenRatingForm(request.POST)
-    if form.is_valid() and call_service(form, services.citizen_rate, complaint=complaint, **form.cleaned_data):
+    if form.is_valid() and call_service(
+        form, services.citizen_rate, complaint=complaint, **form.cleaned_data
+    ):
         return _remember(redirect("public:track"), complaint)
-    return render(request, "public/track.html", _tracking_context(complaint, rating_form=form), status=400)
+    return render(
+        request, "public/track.html", _tracking_context(complaint, rating_form=form), status=400
+    )
 
 
 @public_page
@@ -236,17 +295,33 @@ def track_leave(request):
 
 @public_page
 def board(request):
-    return render(request, "public/board.html", {"categories": selectors.published_categories(),
-                                                 "default_days": settings.PUBLIC_HANDLE_DAYS})
+    return render(
+        request,
+        "public/board.html",
+        {
+            "categories": selectors.published_categories(),
+            "default_days": settings.PUBLIC_HANDLE_DAYS,
+        },
+    )
 
 
 @public_page
 def board_replies(request):
-    return render(request, "public/board_replies.html", {"page": paginate(request, selectors.published_replies(), 20)})
+    return render(
+        request,
+        "public/board_replies.html",
+        {"page": paginate(request, selectors.published_replies(), 20)},
+    )
 
 
 @public_page
 def board_figures(request):
     since = timing.today().replace(day=1) - timedelta(days=335)
-    return render(request, "public/board_figures.html",
-                  {"figures": selectors.board_figures(since=since.replace(day=1)), "since": since.replace(day=1)})
+    return render(
+        request,
+        "public/board_figures.html",
+        {
+            "figures": selectors.board_figures(since=since.replace(day=1)),
+            "since": since.replace(day=1),
+        },
+    )

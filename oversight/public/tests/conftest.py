@@ -13,10 +13,26 @@ from oversight.public import keys
 from oversight.public import services as public
 from oversight.public.models import PowerCategory, PowerItem
 
-INTAKE = ["public:complaint:view", "public:complaint:accept", "public:complaint:review", "public:complaint:export",
-          "public:review:conclude", "public:style:view", "public:style:check", "public:list:manage",
-          "public:poster:print", "public:partner:manage", "loop:item:view", "loop:item:export"]
-HANDLER = ["public:complaint:view", "public:complaint:handle", "public:complaint:export", "loop:item:view"]
+INTAKE = [
+    "public:complaint:view",
+    "public:complaint:accept",
+    "public:complaint:review",
+    "public:complaint:export",
+    "public:review:conclude",
+    "public:style:view",
+    "public:style:check",
+    "public:list:manage",
+    "public:poster:print",
+    "public:partner:manage",
+    "loop:item:view",
+    "loop:item:export",
+]
+HANDLER = [
+    "public:complaint:view",
+    "public:complaint:handle",
+    "public:complaint:export",
+    "loop:item:view",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -37,26 +53,59 @@ def pc(loop_county):
     the town and unit officers handle what is routed to them."""
     c = loop_county
     c.category = PowerCategory.objects.create(code="C1", name="Village affairs")
-    c.item_town = PowerItem.objects.create(category=c.category, code="V01", name="Subsidy distribution",
-                                           responsible_node=c.town1, limit_days=10)
-    c.item_unit = PowerItem.objects.create(category=c.category, code="U01", name="Licence approval",
-                                           responsible_node=c.unit_a)
-    c.item_village = PowerItem.objects.create(category=c.category, code="V02", name="Village finances")
-    c.hidden_item = PowerItem.objects.create(category=c.category, code="H01", name="Hidden", published=False)
+    c.item_town = PowerItem.objects.create(
+        category=c.category,
+        code="V01",
+        name="Subsidy distribution",
+        responsible_node=c.town1,
+        limit_days=10,
+    )
+    c.item_unit = PowerItem.objects.create(
+        category=c.category, code="U01", name="Licence approval", responsible_node=c.unit_a
+    )
+    c.item_village = PowerItem.objects.create(
+        category=c.category, code="V02", name="Village finances"
+    )
+    c.hidden_item = PowerItem.objects.create(
+        category=c.category, code="H01", name="Hidden", published=False
+    )
     for role in (c.role_town, c.role_clerk):
         role.permissions = sorted(set(role.permissions) | set(HANDLER))
         role.save()
-    c.role_intake = org_services.role_save(role=None, key="intake", name="intake", permissions=INTAKE,
-                                           data_scope=Role.Scope.ALL, listed_nodes=[])
-    c.intake = org_services.account_save(account=None, username="intake", display_name="intake",
-                                         org_node=c.commission, person=None, roles=[c.role_intake],
-                                         password="a-long-test-password")
-    c.role_guardian = org_services.role_save(role=None, key="guardian", name="guardian",
-                                             permissions=[*INTAKE, "public:identity:view"],
-                                             data_scope=Role.Scope.ALL, listed_nodes=[])
-    c.guardian = org_services.account_save(account=None, username="guardian", display_name="guardian",
-                                           org_node=c.commission, person=None, roles=[c.role_guardian],
-                                           password="a-long-test-password")
+    c.role_intake = org_services.role_save(
+        role=None,
+        key="intake",
+        name="intake",
+        permissions=INTAKE,
+        data_scope=Role.Scope.ALL,
+        listed_nodes=[],
+    )
+    c.intake = org_services.account_save(
+        account=None,
+        username="intake",
+        display_name="intake",
+        org_node=c.commission,
+        person=None,
+        roles=[c.role_intake],
+        password="a-long-test-password",
+    )
+    c.role_guardian = org_services.role_save(
+        role=None,
+        key="guardian",
+        name="guardian",
+        permissions=[*INTAKE, "public:identity:view"],
+        data_scope=Role.Scope.ALL,
+        listed_nodes=[],
+    )
+    c.guardian = org_services.account_save(
+        account=None,
+        username="guardian",
+        display_name="guardian",
+        org_node=c.commission,
+        person=None,
+        roles=[c.role_guardian],
+        password="a-long-test-password",
+    )
     c.point = public.point_for(c.window_a2)
     return c
 
@@ -69,6 +118,8 @@ def citizen() -> Client:
 
 
 def file_complaint(pc, **overrides):
-    data = dict(content="The clerk asked for a fee.", power_item=pc.item_town, subject_node=pc.village1a)
+    data = dict(
+        content="The clerk asked for a fee.", power_item=pc.item_town, subject_node=pc.village1a
+    )
     data.update(overrides)
     return public.complaint_submit(**data)

@@ -21,9 +21,15 @@ pytestmark = pytest.mark.django_db
 def _to_review(pc, complaint):
     loop.item_transition(item=complaint.item, name="accept", actor=pc.intake)
     loop.item_transition(item=complaint.item, name="route", actor=pc.intake)
-    loop.item_transition(item=complaint.item, name="handle", actor=pc.town1_officer, comment="Fee refunded.")
-    loop.item_transition(item=complaint.item, name="draft", actor=pc.town1_officer,
-                         comment="The fee was refunded; call 13912345678.")
+    loop.item_transition(
+        item=complaint.item, name="handle", actor=pc.town1_officer, comment="Fee refunded."
+    )
+    loop.item_transition(
+        item=complaint.item,
+        name="draft",
+        actor=pc.town1_officer,
+        comment="The fee was refunded; call 13912345678.",
+    )
     return Complaint.objects.get(pk=complaint.pk)
 
 
@@ -41,7 +47,9 @@ def test_it_runs_a_complaint_from_receipt_to_closing(pc):
     loop.item_transition(item=item, name="route", actor=pc.intake)
     item.refresh_from_db()
     complaint.refresh_from_db()
-    assert item.state == "handling" and item.responsible_node == pc.town1  # by the item's department
+    assert (
+        item.state == "handling" and item.responsible_node == pc.town1
+    )  # by the item's department
     assert item.step_deadline == date(2026, 3, 16)  # the item's own limit: 10 working days
     assert complaint.unit == pc.town1 and complaint.reply_deadline == date(2026, 3, 24)
     loop.item_transition(item=item, name="handle", actor=pc.town1_officer, comment="Fee refunded.")
@@ -49,13 +57,22 @@ def test_it_runs_a_complaint_from_receipt_to_closing(pc):
     loop.item_transition(item=item, name="return", actor=pc.intake, comment="Say how much.")
     item.refresh_from_db()
     assert item.state == "handled"
-    loop.item_transition(item=item, name="draft", actor=pc.town1_officer, comment="Refunded 50 yuan; ring 13912345678.")
+    loop.item_transition(
+        item=item,
+        name="draft",
+        actor=pc.town1_officer,
+        comment="Refunded 50 yuan; ring 13912345678.",
+    )
     loop.item_transition(item=item, name="approve", actor=pc.intake, data={"publish": True})
     complaint.refresh_from_db()
     assert complaint.reply == "Refunded 50 yuan; ring 13912345678."
     assert complaint.published and "13912345678" not in complaint.public_text
     assert complaint.replied_on_time is True
-    assert Leaf.objects.filter(target_type="public.reply", target_id=str(complaint.pk)).exclude(content_digest="").exists()
+    assert (
+        Leaf.objects.filter(target_type="public.reply", target_id=str(complaint.pk))
+        .exclude(content_digest="")
+        .exists()
+    )
     kinds = list(complaint.messages.values_list("kind", flat=True))
     assert kinds == ["notice", "notice", "reply"]
     public.citizen_rate(complaint=complaint, satisfied=True)
@@ -78,8 +95,12 @@ def test_it_opens_a_responsibility_review_on_dissatisfaction(pc):
     assert row.responsible_node == pc.town1 and row.reason == "Nobody refunded me."
     review = row.review_item
     assert review.kind == "public.review" and review.responsible_node == pc.town1
-    loop.item_transition(item=review, name="explain", actor=pc.town1_officer, comment="We did refund.")
-    loop.item_transition(item=review, name="conclude_responsible", actor=pc.intake, comment="Late refund.")
+    loop.item_transition(
+        item=review, name="explain", actor=pc.town1_officer, comment="We did refund."
+    )
+    loop.item_transition(
+        item=review, name="conclude_responsible", actor=pc.intake, comment="Late refund."
+    )
     row.refresh_from_db()
     assert row.finding == "responsible" and row.conclusion == "Late refund."
 
@@ -89,7 +110,9 @@ def test_it_tells_the_citizen_why_not_accepted(pc, django_capture_on_commit_call
     with pytest.raises(ValidationError):
         loop.item_transition(item=complaint.item, name="reject", actor=pc.intake)
     with django_capture_on_commit_callbacks(execute=True):
-        loop.item_transition(item=complaint.item, name="reject", actor=pc.intake, comment="Belongs to the court.")
+        loop.item_transition(
+            item=complaint.item, name="reject", actor=pc.intake, comment="Belongs to the court."
+        )
     complaint.refresh_from_db()
     assert complaint.item.state == "not_accepted" and complaint.item.closed_at is not None
     notice = complaint.messages.get(kind=PublicMessage.Kind.NOTICE)
@@ -108,7 +131,9 @@ def test_it_sends_the_acceptance_notice_by_sms_to_named_complainants_only(
     with django_capture_on_commit_callbacks(execute=True):
         for c in (named, anonymous):
             loop.item_transition(item=c.item, name="accept", actor=pc.intake)
-    assert CitizenNotice.objects.filter(complaint=named, kind="accepted", sent_at__isnull=False).exists()
+    assert CitizenNotice.objects.filter(
+        complaint=named, kind="accepted", sent_at__isnull=False
+    ).exists()
     assert not CitizenNotice.objects.filter(complaint=anonymous).exists()
     assert any(named.reference in r.getMessage() for r in caplog.records)
 
@@ -122,7 +147,9 @@ def test_it_routes_village_matters_to_the_town_and_needs_a_unit_otherwise(pc):
     loop.item_transition(item=other.item, name="accept", actor=pc.intake)
     with pytest.raises(ValidationError):
         loop.item_transition(item=other.item, name="route", actor=pc.intake)
-    loop.item_transition(item=other.item, name="route", actor=pc.intake, data={"node": pc.dept_a1.pk})
+    loop.item_transition(
+        item=other.item, name="route", actor=pc.intake, data={"node": pc.dept_a1.pk}
+    )
     other.refresh_from_db()
     assert other.item.responsible_node == pc.dept_a1 and other.unit == pc.unit_a
 
@@ -131,7 +158,9 @@ def test_it_sends_a_complaint_back_for_routing_when_it_is_not_the_departments(pc
     complaint, _code = file_complaint(pc)
     loop.item_transition(item=complaint.item, name="accept", actor=pc.intake)
     loop.item_transition(item=complaint.item, name="route", actor=pc.intake)
-    loop.item_transition(item=complaint.item, name="object", actor=pc.town1_officer, comment="Not ours.")
+    loop.item_transition(
+        item=complaint.item, name="object", actor=pc.town1_officer, comment="Not ours."
+    )
     item = WorkItem.objects.get(pk=complaint.item_id)
     assert item.state == "accepted" and item.responsible_node == pc.commission
 
@@ -156,7 +185,9 @@ def test_it_closes_replied_complaints_left_unrated(pc, today):
     complaint = _to_review(pc, complaint)
     loop.item_transition(item=complaint.item, name="approve", actor=pc.intake)
     assert public.close_unrated() == 0
-    Complaint.objects.filter(pk=complaint.pk).update(replied_at=complaint.item.opened_at.replace(year=2026, month=2, day=1))
+    Complaint.objects.filter(pk=complaint.pk).update(
+        replied_at=complaint.item.opened_at.replace(year=2026, month=2, day=1)
+    )
     assert public.close_unrated() == 1
     item = WorkItem.objects.get(pk=complaint.item_id)
     assert item.state == "closed" and item.events.filter(transition="expire").exists()

@@ -17,12 +17,31 @@ def test_it_builds_the_public_channel_of_the_demo_county(today):
     assert PowerItem.objects.filter(source="province").count() == 40
     assert PowerItem.objects.filter(source="local").count() == 8
     states = set(Complaint.objects.values_list("item__state", flat=True))
-    assert states == {"received", "accepted", "not_accepted", "transferred", "handling", "handled", "reviewing",
-                      "replied", "evaluated", "closed"}
+    assert states == {
+        "received",
+        "accepted",
+        "not_accepted",
+        "transferred",
+        "handling",
+        "handled",
+        "reviewing",
+        "replied",
+        "evaluated",
+        "closed",
+    }
     assert Complaint.objects.filter(satisfied=False, dissatisfaction__isnull=False).exists()
     assert Complaint.objects.filter(repeat_of__isnull=False).exists()
     assert Complaint.objects.filter(published=True).exists()
-    counts = (PowerItem.objects.count(), Complaint.objects.count(), Rating.objects.count(), PublicPoint.objects.count())
+    counts = (
+        PowerItem.objects.count(),
+        Complaint.objects.count(),
+        Rating.objects.count(),
+        PublicPoint.objects.count(),
+    )
     demo.build(rng=random.Random("public"))
-    assert (PowerItem.objects.count(), Complaint.objects.count(), Rating.objects.count(),
-            PublicPoint.objects.count()) == counts
+    assert (
+        PowerItem.objects.count(),
+        Complaint.objects.count(),
+        Rating.objects.count(),
+        PublicPoint.objects.count(),
+    ) == counts

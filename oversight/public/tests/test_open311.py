@@ -15,10 +15,34 @@ from .conftest import file_complaint
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
-REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-                  "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
-                  "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"}
+SERVICE_FIELDS = {
+    "service_code",
+    "service_name",
+    "description",
+    "metadata",
+    "type",
+    "keywords",
+    "group",
+}
+REQUEST_FIELDS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
 
 
 @pytest.fixture
@@ -47,9 +71,15 @@ def test_it_defines_a_service(pc):
     definition = json.loads(client.get("/open311/v2/services/V01.json").content)
     assert definition["service_code"] == "V01"
     unit = next(a for a in definition["attributes"] if a["code"] == "unit")
-    assert unit["datatype"] == "singlevaluelist" and {"key": "C-T1", "name": "Town 1"} in unit["values"]
+    assert (
+        unit["datatype"] == "singlevaluelist"
+        and {"key": "C-T1", "name": "Town 1"} in unit["values"]
+    )
     root = _xml(client.get("/open311/v2/services/V01.xml"))
-    assert root.tag == "service_definition" and root.find("attributes/attribute/values/value/key") is not None
+    assert (
+        root.tag == "service_definition"
+        and root.find("attributes/attribute/values/value/key") is not None
+    )
     missing = client.get("/open311/v2/services/H01.json")
     assert missing.status_code == 404 and json.loads(missing.content)[0]["code"] == 404
 
@@ -57,9 +87,20 @@ def test_it_defines_a_service(pc):
 def test_it_takes_a_request_from_a_partner_and_gives_the_citizen_a_code(pc, partner):
     _partner, key = partner
     client = Client()
-    answer = client.post("/open311/v2/requests.json", {
-        "api_key": key, "service_code": "V01", "description": "Subsidy withheld.", "lat": "36.1", "long": "115.6",
-        "attribute[unit]": "C-T1-V1", "first_name": "小明", "last_name": "王", "phone": "13911112222"})
+    answer = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": key,
+            "service_code": "V01",
+            "description": "Subsidy withheld.",
+            "lat": "36.1",
+            "long": "115.6",
+            "attribute[unit]": "C-T1-V1",
+            "first_name": "小明",
+            "last_name": "王",
+            "phone": "13911112222",
+        },
+    )
     assert answer.status_code == 201
     row = json.loads(answer.content)[0]
     complaint = Complaint.objects.get(reference=row["service_request_id"])
@@ -70,11 +111,19 @@ def test_it_takes_a_request_from_a_partner_and_gives_the_citizen_a_code(pc, part
     assert complaint_by_code(row["tracking_code"]) == complaint
     token = json.loads(client.get(f"/open311/v2/tokens/{row['token']}.json").content)[0]
     assert token["service_request_id"] == complaint.reference
-    own = json.loads(client.get(f"/open311/v2/requests/{complaint.reference}.json?api_key={key}").content)[0]
+    own = json.loads(
+        client.get(f"/open311/v2/requests/{complaint.reference}.json?api_key={key}").content
+    )[0]
     assert set(own) == REQUEST_FIELDS and own["status"] == "open" and own["description"] == ""
-    assert client.get(f"/open311/v2/requests/{complaint.reference}.json").status_code == 404  # not published
-    xml = _xml(client.post("/open311/v2/requests.xml", {"api_key": key, "service_code": "U01",
-                                                         "description": "Licence delayed."}))
+    assert (
+        client.get(f"/open311/v2/requests/{complaint.reference}.json").status_code == 404
+    )  # not published
+    xml = _xml(
+        client.post(
+            "/open311/v2/requests.xml",
+            {"api_key": key, "service_code": "U01", "description": "Licence delayed."},
+        )
+    )
     assert xml.tag == "service_requests" and xml.find("request/service_request_id").text
 
 
@@ -88,9 +137,21 @@ def test_it_answers_bad_requests_in_the_standard_error_format(pc, partner, fmt):
         ({"api_key": key, "description": "x"}, 400),
         ({"api_key": key, "service_code": "NOPE", "description": "x"}, 404),
         ({"api_key": key, "service_code": "V01"}, 400),
-        ({"api_key": key, "service_code": "V01", "description": "x", "lat": "91", "long": "1"}, 400),
+        (
+            {"api_key": key, "service_code": "V01", "description": "x", "lat": "91", "long": "1"},
+            400,
+        ),
         ({"api_key": key, "service_code": "V01", "description": "x", "attribute[unit]": "XX"}, 400),
-        ({"api_key": key, "service_code": "V01", "description": "x", "phone": "123", "first_name": "A"}, 400),
+        (
+            {
+                "api_key": key,
+                "service_code": "V01",
+                "description": "x",
+                "phone": "123",
+                "first_name": "A",
+            },
+            400,
+        ),
     ]
     for data, status in cases:
         response = client.post(f"/open311/v2/requests.{fmt}", data)
@@ -113,9 +174,15 @@ def test_it_lists_only_published_requests_with_the_standard_filters(pc):
     for complaint, publish in ((published, True), (hidden, False)):
         loop.item_transition(item=complaint.item, name="accept", actor=pc.intake)
         loop.item_transition(item=complaint.item, name="route", actor=pc.intake)
-        loop.item_transition(item=complaint.item, name="handle", actor=pc.town1_officer, comment="x")
-        loop.item_transition(item=complaint.item, name="draft", actor=pc.town1_officer, comment="Refunded.")
-        loop.item_transition(item=complaint.item, name="approve", actor=pc.intake, data={"publish": publish})
+        loop.item_transition(
+            item=complaint.item, name="handle", actor=pc.town1_officer, comment="x"
+        )
+        loop.item_transition(
+            item=complaint.item, name="draft", actor=pc.town1_officer, comment="Refunded."
+        )
+        loop.item_transition(
+            item=complaint.item, name="approve", actor=pc.intake, data={"publish": publish}
+        )
     client = Client()
     rows = json.loads(client.get("/open311/v2/requests.json").content)
     assert [r["service_request_id"] for r in rows] == [published.reference]
@@ -123,8 +190,11 @@ def test_it_lists_only_published_requests_with_the_standard_filters(pc):
     assert "Private matter." not in json.dumps(rows) and "clerk" not in json.dumps(rows)
     assert json.loads(client.get("/open311/v2/requests.json?status=open").content) == []
     assert len(json.loads(client.get("/open311/v2/requests.json?service_code=U01").content)) == 0
-    by_id = json.loads(client.get(f"/open311/v2/requests.json?service_request_id={published.reference},"
-                                  f"{hidden.reference}").content)
+    by_id = json.loads(
+        client.get(
+            f"/open311/v2/requests.json?service_request_id={published.reference},{hidden.reference}"
+        ).content
+    )
     assert [r["service_request_id"] for r in by_id] == [published.reference]
     root = _xml(client.get(f"/open311/v2/requests/{published.reference}.xml"))
     assert {child.tag for child in root.find("request")} == REQUEST_FIELDS
@@ -133,5 +203,7 @@ def test_it_lists_only_published_requests_with_the_standard_filters(pc):
 def test_it_refuses_a_revoked_key(pc, partner):
     partner_row, key = partner
     public.partner_set_active(partner=partner_row, actor=pc.intake, active=False)
-    answer = Client().post("/open311/v2/requests.json", {"api_key": key, "service_code": "V01", "description": "x"})
+    answer = Client().post(
+        "/open311/v2/requests.json", {"api_key": key, "service_code": "V01", "description": "x"}
+    )
     assert answer.status_code == 403

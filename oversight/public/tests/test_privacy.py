@@ -35,7 +35,10 @@ def _everything_stored() -> str:
 def test_it_encrypts_the_reporters_identity_at_rest(pc):
     complaint, _code = file_complaint(pc, named=True, name="王小明", phone=PHONE, contact="村东头")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name_enc, phone_enc, contact_enc FROM public_complaint WHERE id = %s", [complaint.pk])
+        cursor.execute(
+            "SELECT name_enc, phone_enc, contact_enc FROM public_complaint WHERE id = %s",
+            [complaint.pk],
+        )
         raw = cursor.fetchone()
     assert all(raw) and not any(PHONE in v or "王小明" in v or "村东头" in v for v in raw)
     assert keys.cipher().key_id_of(raw[1]) == "t2"  # the first configured key encrypts
@@ -46,8 +49,9 @@ def test_it_encrypts_the_reporters_identity_at_rest(pc):
 
 def test_it_refuses_the_identity_without_the_permission(pc):
     complaint, _code = file_complaint(pc, named=True, name="王小明", phone=PHONE)
-    response = client_for(pc.intake).post(f"/public-channel/complaints/{complaint.item_id}/identity/",
-                                          {"reason": "To call back"})
+    response = client_for(pc.intake).post(
+        f"/public-channel/complaints/{complaint.item_id}/identity/", {"reason": "To call back"}
+    )
     assert response.status_code == 403
     page = client_for(pc.intake).get(f"/public-channel/complaints/{complaint.item_id}/")
     assert PHONE.encode() not in page.content and b"show-identity" not in page.content
@@ -57,9 +61,16 @@ def test_it_refuses_the_identity_without_the_permission(pc):
 def test_it_shows_the_identity_with_the_permission_and_records_who_and_why(pc):
     complaint, _code = file_complaint(pc, named=True, name="王小明", phone=PHONE)
     client = client_for(pc.guardian)
-    assert client.post(f"/public-channel/complaints/{complaint.item_id}/identity/", {"reason": ""}).status_code == 400
-    response = client.post(f"/public-channel/complaints/{complaint.item_id}/identity/",
-                           {"reason": "Return visit by phone"})
+    assert (
+        client.post(
+            f"/public-channel/complaints/{complaint.item_id}/identity/", {"reason": ""}
+        ).status_code
+        == 400
+    )
+    response = client.post(
+        f"/public-channel/complaints/{complaint.item_id}/identity/",
+        {"reason": "Return visit by phone"},
+    )
     assert response.status_code == 200 and PHONE.encode() in response.content
     assert response["Cache-Control"] == "no-store"
     view = IdentityView.objects.get()
@@ -75,8 +86,11 @@ def test_it_stores_and_logs_no_address_or_browser_of_a_submission(pc, caplog):
     meta = {"REMOTE_ADDR": ADDRESS, "HTTP_USER_AGENT": AGENT, "HTTP_X_FORWARDED_FOR": ADDRESS}
     page = client.get("/p/complain/", **meta)
     nonce = re.search(r'name="nonce" value="([0-9a-f]+)"', page.content.decode()).group(1)
-    client.post("/p/complain/", {"content": "Fee asked.", "named": "1", "name": "王小明", "phone": PHONE,
-                                 "nonce": nonce}, **meta)
+    client.post(
+        "/p/complain/",
+        {"content": "Fee asked.", "named": "1", "name": "王小明", "phone": PHONE, "nonce": nonce},
+        **meta,
+    )
     client.post(f"/p/w/{pc.point.token}/rate/", {"score": "2"}, **meta)
     client.post(f"/p/w/{pc.point.token}/style/", {"kinds": ["attitude"], "text": "Rude."}, **meta)
     client.post("/p/track/", {"code": "AAAA-BBBB-CCCC-DDDD"}, **meta)

@@ -13,8 +13,13 @@ from .conftest import citizen, file_complaint
 
 pytestmark = pytest.mark.django_db
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + \
-    b"\xff\xe1\x00\x16Exif\x00\x00GPS-SECRET-PLACE" + b"\xff\xda\x00\x08" + b"\x00" * 40 + b"\xff\xd9"
+JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\xff\xe1\x00\x16Exif\x00\x00GPS-SECRET-PLACE"
+    + b"\xff\xda\x00\x08"
+    + b"\x00" * 40
+    + b"\xff\xd9"
+)
 
 
 def _complaint_form(client, url="/p/complain/"):
@@ -27,8 +32,14 @@ def _post_complaint(client, pc, url="/p/complain/", **extra):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     nonce = _complaint_form(client, url)
-    data = {"power_item": pc.item_town.pk, "subject_node": pc.village1a.pk, "content": "A fee was asked.",
-            "named": "0", "nonce": nonce, "files": [SimpleUploadedFile("photo.jpg", JPEG, "image/jpeg")]}
+    data = {
+        "power_item": pc.item_town.pk,
+        "subject_node": pc.village1a.pk,
+        "content": "A fee was asked.",
+        "named": "0",
+        "nonce": nonce,
+        "files": [SimpleUploadedFile("photo.jpg", JPEG, "image/jpeg")],
+    }
     data.update(extra)
     return client.post(url, data)
 
@@ -37,18 +48,26 @@ def test_it_shows_a_window_page_and_takes_a_rating(pc):
     client = citizen()
     page = client.get(f"/p/w/{pc.point.token}/")
     assert page.status_code == 200 and b"Window A2" in page.content
-    answer = client.post(f"/p/w/{pc.point.token}/rate/", {"score": "4", "tags": ["attitude", "efficiency"],
-                                                          "comment": "Quick."})
+    answer = client.post(
+        f"/p/w/{pc.point.token}/rate/",
+        {"score": "4", "tags": ["attitude", "efficiency"], "comment": "Quick."},
+    )
     assert answer.status_code == 200 and b'data-status="rated"' in answer.content
     rating = Rating.objects.get()
-    assert rating.node == pc.window_a2 and rating.score == 4 and rating.tags == ["attitude", "efficiency"]
+    assert (
+        rating.node == pc.window_a2
+        and rating.score == 4
+        and rating.tags == ["attitude", "efficiency"]
+    )
     assert client.post(f"/p/w/{pc.point.token}/rate/", {"score": "9"}).status_code == 400
     assert client.get("/p/w/unknown/").status_code == 404
 
 
 def test_it_takes_a_style_report(pc):
     client = citizen()
-    answer = client.post(f"/p/w/{pc.point.token}/style/", {"kinds": ["favours"], "text": "Asked for cigarettes."})
+    answer = client.post(
+        f"/p/w/{pc.point.token}/style/", {"kinds": ["favours"], "text": "Asked for cigarettes."}
+    )
     assert b'data-status="reported"' in answer.content
     assert StyleReport.objects.get().node == pc.window_a2
 
@@ -120,15 +139,21 @@ def test_it_tracks_with_the_code_answers_adds_information_and_rates(pc):
     loop.item_transition(item=complaint.item, name="route", actor=pc.intake)
     from oversight.public import services
 
-    question = services.complaint_ask(complaint=complaint, actor=pc.town1_officer, text="Which day was it?")
+    question = services.complaint_ask(
+        complaint=complaint, actor=pc.town1_officer, text="Which day was it?"
+    )
     page = client.get("/p/track/")
     assert b"Which day was it?" in page.content
     assert client.post(f"/p/track/answer/{question.pk}/", {"text": "Monday."}).status_code == 302
     assert client.post("/p/track/info/", {"text": "The clerk's desk is no. 3."}).status_code == 302
     kinds = set(complaint.messages.filter(from_citizen=True).values_list("kind", flat=True))
     assert kinds == {PublicMessage.Kind.ANSWER, PublicMessage.Kind.INFO}
-    loop.item_transition(item=complaint.item, name="handle", actor=pc.town1_officer, comment="Done.")
-    loop.item_transition(item=complaint.item, name="draft", actor=pc.town1_officer, comment="The fee is refunded.")
+    loop.item_transition(
+        item=complaint.item, name="handle", actor=pc.town1_officer, comment="Done."
+    )
+    loop.item_transition(
+        item=complaint.item, name="draft", actor=pc.town1_officer, comment="The fee is refunded."
+    )
     loop.item_transition(item=complaint.item, name="approve", actor=pc.intake)
     page = client.get("/p/track/")
     assert b"The fee is refunded." in page.content and b'data-testid="rate-form"' in page.content
@@ -144,13 +169,25 @@ def test_it_tracks_with_the_code_answers_adds_information_and_rates(pc):
 def test_it_sets_privacy_headers_on_every_public_page(pc):
     complaint, code = file_complaint(pc)
     client = citizen()
-    for url in ["/p/", f"/p/w/{pc.point.token}/", "/p/complain/", "/p/track/", "/p/board/", "/p/board/replies/",
-                "/p/board/figures/", "/p/w/nope/"]:
+    for url in [
+        "/p/",
+        f"/p/w/{pc.point.token}/",
+        "/p/complain/",
+        "/p/track/",
+        "/p/board/",
+        "/p/board/replies/",
+        "/p/board/figures/",
+        "/p/w/nope/",
+    ]:
         response = client.get(url)
         assert response["Cache-Control"] == "no-store", url
         assert response["Referrer-Policy"] == "no-referrer", url
         csp = response["Content-Security-Policy"]
-        assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert (
+            "default-src 'none'" in csp
+            and "frame-ancestors 'none'" in csp
+            and "unsafe-inline" not in csp
+        )
     assert client.post("/p/track/", {"code": code})["Cache-Control"] == "no-store"
     assert client.get("/open311/v2/services.json")["Referrer-Policy"] == "no-referrer"
 
@@ -178,7 +215,9 @@ def test_it_limits_submissions_per_session(pc, settings):
     assert Rating.objects.count() == 3
     from django.test import Client
 
-    assert Client().post(url, {"score": "5"}).status_code == 400  # no session cookie: open the page first
+    assert (
+        Client().post(url, {"score": "5"}).status_code == 400
+    )  # no session cookie: open the page first
 
 
 def test_it_limits_submissions_over_the_whole_site(pc, settings):
@@ -192,11 +231,18 @@ def test_it_throttles_guessed_codes(pc, settings):
     settings.PUBLIC_LOOKUPS_PER_SESSION_10MIN = 5
     complaint, code = file_complaint(pc)
     client = citizen()
-    statuses = [client.post("/p/track/", {"code": f"AAAA-BBBB-CCCC-{n:04d}"}).status_code for n in range(6)]
+    statuses = [
+        client.post("/p/track/", {"code": f"AAAA-BBBB-CCCC-{n:04d}"}).status_code for n in range(6)
+    ]
     assert statuses == [400] * 5 + [429]
-    assert client.post("/p/track/", {"code": code}).status_code == 429  # even the right code, for a while
+    assert (
+        client.post("/p/track/", {"code": code}).status_code == 429
+    )  # even the right code, for a while
     settings.PUBLIC_FAILED_LOOKUPS_PER_MINUTE = 8
-    guesses = [citizen().post("/p/track/", {"code": f"AAAA-BBBB-DDDD-{n:04d}"}).status_code for n in range(6)]
+    guesses = [
+        citizen().post("/p/track/", {"code": f"AAAA-BBBB-DDDD-{n:04d}"}).status_code
+        for n in range(6)
+    ]
     assert guesses.count(429) >= 2  # the whole site stops answering guesses
     assert ratelimit.failures_allowed("track", (8, 60)) is False
 
@@ -206,8 +252,9 @@ def test_it_caps_the_size_of_a_post_before_reading_it(pc, settings):
     settings.PUBLIC_UPLOAD_MAX_MB = 1
     settings.PUBLIC_VIDEO_MAX_MB = 1
     client = citizen()
-    response = client.generic("POST", "/p/complain/", b"x" * (3 * 1024 * 1024),
-                              content_type="application/octet-stream")
+    response = client.generic(
+        "POST", "/p/complain/", b"x" * (3 * 1024 * 1024), content_type="application/octet-stream"
+    )
     assert response.status_code == 413
 
 
@@ -216,14 +263,25 @@ def test_it_shows_the_board_with_published_items_and_replies_only(pc):
     loop.item_transition(item=complaint.item, name="accept", actor=pc.intake)
     loop.item_transition(item=complaint.item, name="route", actor=pc.intake)
     loop.item_transition(item=complaint.item, name="handle", actor=pc.town1_officer, comment="x")
-    loop.item_transition(item=complaint.item, name="draft", actor=pc.town1_officer, comment="Refunded; Li Si 13900001111.")
-    loop.item_transition(item=complaint.item, name="approve", actor=pc.intake,
-                         data={"publish": True, "public_text": "Refunded."})
+    loop.item_transition(
+        item=complaint.item,
+        name="draft",
+        actor=pc.town1_officer,
+        comment="Refunded; Li Si 13900001111.",
+    )
+    loop.item_transition(
+        item=complaint.item,
+        name="approve",
+        actor=pc.intake,
+        data={"publish": True, "public_text": "Refunded."},
+    )
     hidden, _code = file_complaint(pc, content="Secret content")
     client = citizen()
     board = client.get("/p/board/").content.decode()
     assert "Subsidy distribution" in board and "Hidden" not in board
     replies = client.get("/p/board/replies/").content.decode()
-    assert "Refunded." in replies and "13900001111" not in replies and "Secret content" not in replies
+    assert (
+        "Refunded." in replies and "13900001111" not in replies and "Secret content" not in replies
+    )
     figures = client.get("/p/board/figures/").content.decode()
     assert 'data-group="category"' in figures and "Village affairs" in figures

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Create var/public_keys (identity and lookup keys of the public channel) when absent."
 
     def add_arguments(self, parser):
-        parser.add_argument("--ensure", action="store_true", help="create the default key file if absent")
+        parser.add_argument(
+            "--ensure", action="store_true", help="create the default key file if absent"
+        )
 
     def handle(self, *args, ensure=False, **options):
         if settings.PUBLIC_IDENTITY_KEYS and settings.PUBLIC_LOOKUP_KEY:
