@@ -147,7 +147,7 @@ class WarningFilterForm(forms.Form):
         label=_("severity"), required=False, choices=[("", "—"), *Warning.Severity.choices]
     )
     status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[("", "—"), *Warning.Status.choices]
+        label=_("handling status"), required=False, choices=[("", "—"), *Warning.Status.choices]
     )
     q = forms.CharField(label=_("subject"), required=False, max_length=64)
 

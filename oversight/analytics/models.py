@@ -80,7 +80,7 @@ class ImportRun(models.Model):
         STAGED = "staged", _("Checked, waiting for a decision")
         ACCEPTED = "accepted", _("Accepted")
         DISCARDED = "discarded", _("Discarded")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Could not be imported")
 
     source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(_("file"), max_length=255)
@@ -90,7 +90,7 @@ class ImportRun(models.Model):
     from_platform = models.BooleanField(default=False)
     stage_id = models.CharField(max_length=32, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+        _("import status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
     total_rows = models.BigIntegerField(_("rows"), default=0)
     accepted_rows = models.BigIntegerField(_("good rows"), default=0)
@@ -162,12 +162,12 @@ class AnalysisRun(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", _("Finished")
         CANCELLED = "cancelled", _("Cancelled")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Stopped by an error")
 
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+        _("run status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -213,8 +213,8 @@ class Warning(models.Model):
     """
 
     class Severity(models.TextChoices):
-        RED = "red", _("Red")
-        YELLOW = "yellow", _("Yellow")
+        RED = "red", _("Red warning")
+        YELLOW = "yellow", _("Yellow warning")
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -245,7 +245,7 @@ class Warning(models.Model):
     evidence = models.JSONField(default=list)  # [{"dataset": kind, "key": row key}, …]
     match_method = models.CharField(_("how it matched"), max_length=64)
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+        _("handling status"), max_length=16, choices=Status.choices, default=Status.NEW
     )
     dismissal_reason = models.TextField(_("why it is a false positive"), blank=True)
     decided_by = models.ForeignKey(

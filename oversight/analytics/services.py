@@ -131,8 +131,11 @@ def _upload_dir() -> Path:
 
 
 @transaction.atomic
-def import_start(*, source: DataSource, actor: Account, upload) -> ImportRun:
-    """Keep an uploaded file for checking and queue the job that stages it."""
+def import_start(
+    *, source: DataSource, actor: Account, upload, background: bool = True
+) -> ImportRun:
+    """Keep an uploaded file for checking and queue the job that stages it (with
+    ``background=False`` the caller runs ``import_stage`` itself, as the demo does)."""
     _require(actor, "analytics:source:edit")
     name = Path(upload.name or "").name
     suffix = Path(name).suffix.lower()
@@ -157,12 +160,15 @@ def import_start(*, source: DataSource, actor: Account, upload) -> ImportRun:
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    _queue_stage(run)
+    if background:
+        _queue_stage(run)
     return run
 
 
 @transaction.atomic
-def import_from_platform(*, source: DataSource, actor: Account) -> ImportRun:
+def import_from_platform(
+    *, source: DataSource, actor: Account, background: bool = True
+) -> ImportRun:
     """Queue an import of the platform's own cadres (people and their current posts)."""
     _require(actor, "analytics:source:edit")
     if source.kind != "cadres":
@@ -170,7 +176,8 @@ def import_from_platform(*, source: DataSource, actor: Account) -> ImportRun:
     run = ImportRun.objects.create(
         source=source, file_name=_("Cadres of the org data"), from_platform=True, created_by=actor
     )
-    _queue_stage(run)
+    if background:
+        _queue_stage(run)
     return run
 
 
@@ -442,8 +449,11 @@ def model_test(*, actor: Account, model_id: str, sample: float = 0.1) -> ModelSe
 
 
 @transaction.atomic
-def run_start(*, actor: Account, model_ids: list[str] | None = None) -> AnalysisRun:
-    """Queue a run of the enabled models (or of those named) over the current data."""
+def run_start(
+    *, actor: Account, model_ids: list[str] | None = None, background: bool = True
+) -> AnalysisRun:
+    """Queue a run of the enabled models (or of those named) over the current data (with
+    ``background=False`` the caller runs ``run_execute`` itself)."""
     _require(actor, "analytics:run:start")
     if (
         AnalysisRun.objects.select_for_update()
@@ -461,9 +471,10 @@ def run_start(*, actor: Account, model_ids: list[str] | None = None) -> Analysis
         raise ValidationError(_("No enabled model to run."))
     run = AnalysisRun.objects.create(started_by=actor, model_ids=chosen)
     _record(actor, "analytics.run.start", run, models=len(chosen))
-    from . import tasks
+    if background:
+        from . import tasks
 
-    transaction.on_commit(lambda: tasks.run_models(run.pk))
+        transaction.on_commit(lambda: tasks.run_models(run.pk))
     return run
 
 

@@ -17,7 +17,7 @@ from .conftest import DEAD_TOWN1, DEAD_TOWN2
 
 def test_it_runs_the_enabled_models_and_raises_warnings(loaded, run_models):
     county = loaded.county
-    run = run_models(county.supervisor)
+    run = run_models(county.supervisor, None)
     assert run.status == AnalysisRun.Status.DONE and run.progress == 100
     assert run.hits == 2 and run.new_warnings == 2 and run.seconds is not None
     stats = {m["model_id"]: m for m in run.model_stats}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from oversight.core.paging import paginate
@@ -15,6 +16,14 @@ from .. import bridge, selectors, services
 from ._common import attempt
 
 RUN = "analytics:run:start"
+MODEL_STATUS = {
+    "ok": _lazy("ran"),
+    "skipped": _lazy("skipped: no data"),
+    "invalid": _lazy("skipped: invalid"),
+    "failed": _lazy("stopped by an error"),
+    "cancelled": _lazy("cancelled"),
+    "pending": _lazy("not run"),
+}
 
 
 @require_perm(RUN)
@@ -41,7 +50,11 @@ def run_start(request):
 
 def _context(run) -> dict:
     names = {e.id: e.name for e in bridge.library()}
-    stats = [{**m, "name": names.get(m["model_id"], m["model_id"])} for m in run.model_stats]
+    stats = [
+        {**m, "name": names.get(m["model_id"], m["model_id"]),
+         "status_label": MODEL_STATUS.get(m["status"], m["status"])}
+        for m in run.model_stats
+    ]  # fmt: skip
     current = names.get(run.current_model, run.current_model)
     return {"run": run, "stats": stats, "current_name": current}
 

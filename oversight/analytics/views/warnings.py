@@ -67,7 +67,7 @@ def warning_export(request):
     )  # fmt: skip
     headers = [_("number"), _("model"), _("severity"), _("subject"), _("subject ID"),
                _("unit named in the data"), _("unit"), _("area"), _("amount"), _("period"),
-               _("reason"), _("how it matched"), _("status"), _("why it is a false positive"),
+               _("reason"), _("how it matched"), _("handling status"), _("why it is a false positive"),
                _("first raised")]  # fmt: skip
     return xlsx_response(filename="warnings.xlsx", title=_("Warnings"), headers=headers, rows=rows)
 
