@@ -6,6 +6,7 @@ single-machine platform: SQLite in WAL mode, Huey on SQLite, files under ``var/`
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",
+    "oversight.analytics",
     "oversight.public",
 ]
 
@@ -299,6 +301,20 @@ PUBLIC_NOTICE_DAYS = env_int("PUBLIC_NOTICE_DAYS", 15)
 PUBLIC_RATING_DAYS = env_int("PUBLIC_RATING_DAYS", 15)
 PUBLIC_CLOSE_DAYS = env_int("PUBLIC_CLOSE_DAYS", 5)
 PUBLIC_REPEAT_WINDOW_DAYS = env_int("PUBLIC_REPEAT_WINDOW_DAYS", 180)
+
+# Comparison models (analytics): the engine's workspace (imported data versions, staged imports,
+# DuckDB spill space), DuckDB's memory limit and threads for imports and runs (0: one per core),
+# and the largest data file an officer may upload.
+ANALYTICS_WORKSPACE_DIR = Path(env_str("ANALYTICS_WORKSPACE_DIR", str(VAR_DIR / "analytics")))
+ANALYTICS_MEMORY_LIMIT = env_str("ANALYTICS_MEMORY_LIMIT", "4GB")
+if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", ANALYTICS_MEMORY_LIMIT or ""):
+    raise ConfigurationError(
+        f"ANALYTICS_MEMORY_LIMIT={ANALYTICS_MEMORY_LIMIT!r} must be a size such as 4GB or 512MB"
+    )
+ANALYTICS_THREADS = env_int("ANALYTICS_THREADS", 0)
+if ANALYTICS_THREADS < 0:
+    raise ConfigurationError("ANALYTICS_THREADS must be 0 (one per core) or more")
+ANALYTICS_UPLOAD_MAX_BYTES = env_int("ANALYTICS_UPLOAD_MAX_MB", 2048) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

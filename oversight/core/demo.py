@@ -23,7 +23,13 @@ DEMO_ACCOUNTS = [
     ("cadre", "cadre / 党员干部", "县教育局 (own records)"),
 ]
 
-BUILDERS = ["oversight.orgs.demo", "oversight.documents.demo", "oversight.matters.demo", "oversight.public.demo"]
+BUILDERS = [
+    "oversight.orgs.demo",
+    "oversight.documents.demo",
+    "oversight.matters.demo",
+    "oversight.analytics.demo",
+    "oversight.public.demo",
+]
 
 
 def build(*, seed: int = 2026, stdout=None) -> None:
