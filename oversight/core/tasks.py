@@ -10,3 +10,14 @@ from . import services
 def worker_heartbeat() -> None:
     """Prove every minute that the worker and its scheduler run; /healthz reads it."""
     services.heartbeat(name="worker", detail="huey")
+
+
+@db_periodic_task(crontab(minute="7"))
+def database_optimize() -> None:
+    """Keep SQLite's query planner statistics fresh (PRAGMA optimize, as SQLite recommends for
+    long-running applications); PostgreSQL's autovacuum does this by itself."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from oversight.orgs.access import scope_q
+from oversight.orgs.access import scope_q, sees_everything
 from oversight.orgs.models import OrgNode
 
 from .models import CoOwner, Event, ExtensionRequest, WorkItem
@@ -23,6 +23,8 @@ def item_scope(viewer) -> Q:
     """The filter of the items ``viewer`` may see."""
     if viewer is None or not viewer.is_authenticated:
         return Q(pk__in=[])
+    if sees_everything(viewer):
+        return Q()
     co_owned = CoOwner.objects.filter(scope_q(viewer, node="node")).values("item_id")
     return (
         scope_q(viewer, node="responsible_node", owner="assignee")
@@ -111,14 +113,16 @@ def my_work(*, viewer, tab: str) -> QuerySet[WorkItem]:
         return base.filter(pk__in=acted).order_by("-updated_at", "-id")
     if tab == "started":
         return base.filter(created_by_id=viewer.pk).order_by("-opened_at", "-id")
-    node = viewer.org_node
-    mine = Q(waiting_on=RESPONSIBLE) & (
-        Q(assignee_id=viewer.pk) | Q(assignee__isnull=True, responsible_node_id=node.pk)
+    node_id = viewer.org_node_id
+    # Three flat terms, each served by its own index, so the database answers the OR with three
+    # index lookups instead of a scan of every open item.
+    waiting_for_me = (
+        Q(assignee_id=viewer.pk, waiting_on=RESPONSIBLE, closed_at__isnull=True)
+        | Q(responsible_node_id=node_id, waiting_on=RESPONSIBLE, closed_at__isnull=True, assignee__isnull=True)
+        | Q(supervising_node_id=node_id, waiting_on=SUPERVISING, closed_at__isnull=True)
     )
-    supervising = Q(waiting_on=SUPERVISING, supervising_node_id=node.pk)
-    return (
-        base.filter(mine | supervising, closed_at__isnull=True)
-        .order_by(F("final_deadline").asc(nulls_last=True), "-priority", "id")
+    return base.filter(waiting_for_me).order_by(
+        F("final_deadline").asc(nulls_last=True), "-priority", "id"
     )
 
 
@@ -169,7 +173,6 @@ def statistics(
         qs = qs.filter(opened_at__date__gte=start)
     if end:
         qs = qs.filter(opened_at__date__lte=end)
-    duration = ExpressionWrapper(F("closed_at") - F("opened_at"), output_field=DurationField())
     field = "kind" if group_by == "kind" else "responsible_node"
     rows = qs.values(field).annotate(
         opened=Count("id"),
@@ -177,7 +180,7 @@ def statistics(
         open_overdue=Count("id", filter=Q(closed_at__isnull=True, light=WorkItem.Light.RED)),
         on_time=Count("id", filter=Q(closed_on_time=True)),
         late=Count("id", filter=Q(closed_on_time=False)),
-        average=Avg(duration, filter=Q(closed_at__isnull=False)),
+        average=Avg("days_to_close", filter=Q(closed_at__isnull=False)),
     )
     if group_by == "kind":
         from .registry import WORKFLOWS
@@ -195,7 +198,7 @@ def _stat(key, label, r) -> StatRow:
     return StatRow(
         key=key, label=label, opened=r["opened"], closed=r["closed"], open_overdue=r["open_overdue"],
         closed_on_time=r["on_time"], closed_late=r["late"],
-        average_days=round(average.total_seconds() / 86400, 1) if average is not None else None,
+        average_days=round(average, 1) if average is not None else None,
     )
 
 
@@ -223,7 +226,7 @@ def _roll_up(viewer, rows, under: OrgNode | None) -> list[StatRow]:
         row.closed_on_time += r["on_time"]
         row.closed_late += r["late"]
         if r["average"] is not None:
-            weights[group.pk] = weights.get(group.pk, 0.0) + r["average"].total_seconds() / 86400 * r["closed"]
+            weights[group.pk] = weights.get(group.pk, 0.0) + r["average"] * r["closed"]
     for pk, row in totals.items():
         if row.closed and pk in weights:
             row.average_days = round(weights[pk] / row.closed, 1)

@@ -144,6 +144,7 @@ def _enter_state(item: WorkItem, state_code: str, on: date) -> None:
     item.step_deadline = timing.deadline_after(on, state.limit) if state.limit else None
     if state.terminal:
         item.closed_at = timezone.now()
+        item.days_to_close = round((item.closed_at - item.opened_at).total_seconds() / 86400, 3)
         deadline = item.final_deadline or item.step_deadline
         item.closed_on_time = deadline is None or on <= deadline
         item.waiting_on = ""

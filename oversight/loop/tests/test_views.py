@@ -189,3 +189,12 @@ def test_it_fixes_a_closed_files_content_so_a_later_edit_is_named(loop_county, o
     with pytest.raises(CommandError):
         call_command("verify_ledger", stdout=out)
     assert f"loop_workitem row {task.parent_id}" in out.getvalue()
+
+
+def test_it_shows_everything_to_an_all_data_scope_even_what_it_did_not_open(loop_county, open_task):
+    from oversight.loop import selectors as loop_selectors
+
+    task = open_task()  # opened by the supervisor
+    assert loop_county.admin.is_superuser is False
+    assert task in loop_selectors.item_list(viewer=loop_county.admin)
+    assert loop_selectors.item_get(viewer=loop_county.admin, pk=task.pk) == task
