@@ -281,6 +281,10 @@ def evidence_tables(*, warning: Warning, limit: int = 100) -> list[EvidenceTable
     for ref in warning.evidence:
         groups.setdefault(ref["dataset"], []).append(ref["key"])
     versions = warning.last_run.versions if warning.last_run_id else {}
+    entry = bridge.library_entry(warning.model_id)
+    if entry is not None:  # in the order the model declares its datasets
+        rank = {name: i for i, name in enumerate(entry.model.datasets)}
+        groups = dict(sorted(groups.items(), key=lambda g: rank.get(g[0], len(rank))))
     tables = []
     con = duckdb.connect(config={"memory_limit": settings.ANALYTICS_MEMORY_LIMIT, "threads": 1})
     try:
