@@ -242,6 +242,10 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10)
 DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES
 
+# The loop's periodic sweep sends at most this many reminders and escalations per run (every
+# 15 minutes); a larger backlog goes out over the following runs, oldest deadlines first.
+LOOP_SWEEP_MAX_MESSAGES = env_int("LOOP_SWEEP_MAX_MESSAGES", 5000)
+
 # Worker heartbeat: /healthz reports the worker unhealthy when its last beat is older than this.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 180)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -485,6 +486,7 @@ class SweepReport:
     lights_changed: int = 0
     reminders: int = 0
     escalations: int = 0
+    deferred: int = 0
     changed_ids: list[int] = field(default_factory=list)
 
 
@@ -532,7 +534,13 @@ def sweep(*, on: date | None = None, chunk: int = 2000) -> SweepReport:
         report.changed_ids.extend(ids)
     if due:
         sent = _sent_keys({d[0] for d in due})
-        pending = [key for key in due if key not in sent]
+        # The oldest deadlines first; beyond the per-run cap the rest waits for the next run, so
+        # a backlog (a first import, a worker that was down for weeks) reaches the SMS and
+        # WeChat gateways at a rate they accept instead of all at once.
+        pending = sorted((key for key in due if key not in sent), key=lambda k: (k[2], k[0]))
+        cap = settings.LOOP_SWEEP_MAX_MESSAGES
+        report.deferred = max(0, len(pending) - cap)
+        pending = pending[:cap]
         for start in range(0, len(pending), chunk):
             reminders, escalations = _send_reminders(pending[start : start + chunk])
             report.reminders += reminders

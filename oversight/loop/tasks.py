@@ -16,6 +16,6 @@ def loop_sweep() -> None:
     """Recompute lights and send due reminders and escalations (each exactly once)."""
     report = services.sweep()
     log.info(
-        "loop sweep: %d items, %d lights changed, %d reminders, %d escalations",
-        report.examined, report.lights_changed, report.reminders, report.escalations,
+        "loop sweep: %d items, %d lights changed, %d reminders, %d escalations, %d deferred",
+        report.examined, report.lights_changed, report.reminders, report.escalations, report.deferred,
     )

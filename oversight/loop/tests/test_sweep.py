@@ -89,3 +89,17 @@ def test_it_respects_an_administrators_kind_settings(loop_county, open_task, tod
     task.refresh_from_db()
     assert task.light == "yellow"
     assert not Reminder.objects.filter(item=task).exists()
+
+
+def test_it_spreads_a_backlog_over_runs_oldest_deadline_first(loop_county, open_task, today, settings):
+    settings.LOOP_SWEEP_MAX_MESSAGES = 2
+    late = open_task(title="late", deadline=date(2026, 3, 5))  # the task and its matter
+    later = open_task(title="later", deadline=date(2026, 3, 9))
+    today(date(2026, 3, 20))
+    first = services.sweep()
+    assert first.escalations == 2 and first.deferred == 2
+    assert Reminder.objects.filter(item__in=[late, late.parent]).count() == 2
+    assert not Reminder.objects.filter(item__in=[later, later.parent]).exists()
+    second = services.sweep()
+    assert second.escalations == 2 and second.deferred == 0
+    assert services.sweep().escalations == 0
