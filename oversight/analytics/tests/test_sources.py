@@ -173,3 +173,26 @@ def test_it_keeps_sources_of_other_units_out_of_sight(county_a, source_of):
     officer = client_for(county_a.town1_officer)
     assert officer.get(f"/analytics/sources/{source.pk}/").status_code == 404
     assert b"deaths" not in officer.get("/analytics/sources/").content
+
+
+def test_it_stages_excel_and_parquet_files_too(county_a, source_of, upload):
+    from io import BytesIO
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from openpyxl import Workbook
+
+    source = source_of("deaths", "deaths")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["公民身份号码", "姓名", "死亡日期"])
+    for row in DEATHS:
+        sheet.append([row["resident_id"], row["name"], row["death_date"]])
+    buffer = BytesIO()
+    book.save(buffer)
+    run = upload(source, county_a.supervisor, buffer.getvalue(), name="deaths.xlsx")
+    assert run.status == ImportRun.Status.STAGED and run.accepted_rows == 2, run.message
+    buffer = BytesIO()
+    pq.write_table(pa.Table.from_pylist(DEATHS), buffer)
+    run = upload(source, county_a.supervisor, buffer.getvalue(), name="deaths.parquet")
+    assert run.status == ImportRun.Status.STAGED and run.accepted_rows == 2, run.message
