@@ -8,8 +8,18 @@ from __future__ import annotations
 from gunicorn.glogging import Logger
 
 PUBLIC_PREFIXES = ("/p/", "/open311/")
-_IDENTIFYING = ("remote_addr", "remote_port", "user-agent", "user_agent", "x-forwarded-for", "x-real-ip",
-                "forwarded", "referer", "cf-connecting-ip", "true-client-ip")
+_IDENTIFYING = (
+    "remote_addr",
+    "remote_port",
+    "user-agent",
+    "user_agent",
+    "x-forwarded-for",
+    "x-real-ip",
+    "forwarded",
+    "referer",
+    "cf-connecting-ip",
+    "true-client-ip",
+)
 
 
 def scrub(atoms: dict, path: str) -> dict:
@@ -27,4 +37,6 @@ def scrub(atoms: dict, path: str) -> dict:
 
 class PrivacyLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
-        return scrub(super().atoms(resp, req, environ, request_time), environ.get("PATH_INFO") or "")
+        return scrub(
+            super().atoms(resp, req, environ, request_time), environ.get("PATH_INFO") or ""
+        )
