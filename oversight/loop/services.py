@@ -28,7 +28,7 @@ from oversight.orgs.models import Account, OrgNode
 from . import registry, timing
 from .models import Attachment, CoOwner, Event, ExtensionRequest, KindSetting, Reminder, WorkItem
 from .uploads import check_uploads
-from .workflow import ANYONE, RESPONSIBLE, SUPERVISING, Transition
+from .workflow import ANYONE, PUBLIC, RESPONSIBLE, SUPERVISING, Transition
 
 
 class TransitionRefused(PermissionDenied):
@@ -103,10 +103,12 @@ def superiors(node: OrgNode) -> list[Account]:
 # --- events and notifications ----------------------------------------------------------------
 
 
-def _event(item: WorkItem, *, type: str, actor=None, comment: str = "", **fields) -> Event:
+def _event(
+    item: WorkItem, *, type: str, actor=None, comment: str = "", actor_name: str = "", **fields
+) -> Event:
     return Event.objects.create(
-        item=item, type=type, actor=actor, actor_name=getattr(actor, "username", "") or "",
-        comment=comment, **fields,
+        item=item, type=type, actor=actor,
+        actor_name=getattr(actor, "username", "") or actor_name, comment=comment, **fields,
     )
 
 
@@ -231,18 +233,42 @@ def item_transition(
         raise ValidationError({"files": _("This step takes no attachments.")})
     checked = check_uploads(files) if files else []
     before = _snapshot(item)
+    return _perform(item, transition, actor=actor, actor_name="", comment=comment, data=data,
+                    checked=checked, before=before)
+
+
+@transaction.atomic
+def item_public_transition(
+    *, item: WorkItem, name: str, actor_name: str, comment: str = "", data: dict | None = None
+) -> WorkItem:
+    """Perform a transition declared for the public (``actor=PUBLIC``): a citizen without an
+    account (their steps are recorded under ``actor_name``), or the platform itself."""
+    item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
+    transition = item.workflow.transition(name)
+    if transition is None or transition.actor != PUBLIC:
+        raise TransitionRefused(_("This kind of item has no step “%(name)s”.") % {"name": name})
+    if item.closed_at is not None or item.state not in transition.source:
+        raise ValidationError(_("This step is not possible now."))
+    return _perform(item, transition, actor=None, actor_name=actor_name, comment=comment.strip(),
+                    data=data, checked=[], before=_snapshot(item))
+
+
+def _perform(item: WorkItem, transition: Transition, *, actor, actor_name: str, comment: str,
+             data: dict | None, checked, before: dict) -> WorkItem:
+    """Enter the transition's target state and do everything that follows: the event, the
+    evidence, the hooks, the trace, the parent's progress, the fixed file, the notifications."""
     from_state = item.state
     _enter_state(item, transition.target, timing.today())
     item.light = timing.light_for(item)
     item.save()
     event = _event(
-        item, type=Event.Type.TRANSITION, actor=actor, comment=comment, transition=name,
-        from_state=from_state, to_state=item.state, data=data or {},
+        item, type=Event.Type.TRANSITION, actor=actor, actor_name=actor_name, comment=comment,
+        transition=transition.name, from_state=from_state, to_state=item.state, data=data or {},
     )
     _store_attachments(item, event, actor, checked)
     for hook in transition.on_enter:
         hook(item=item, event=event, actor=actor)
-    _record(actor, f"loop.item.{name}", item, before)
+    _record(actor, f"loop.item.{transition.name}", item, before)
     _roll_up_progress(item.parent_id)
     if item.closed_at is not None and item.parent_id is None:
         _fix_file(item, actor)

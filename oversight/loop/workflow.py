@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 RESPONSIBLE = "responsible"  # the assignee, or staff of the responsible (or a co-owning) unit
 SUPERVISING = "supervising"  # staff of the supervising node or below it
 ANYONE = "anyone"  # anyone whose data scope covers the item
+PUBLIC = "public"  # a citizen without an account, or the platform itself: no staff may perform it
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Workflow:
             unknown = [s for s in (*t.source, t.target) if s not in states]
             if unknown:
                 raise ValueError(f"{self.kind}.{t.name}: undeclared states {unknown}")
-            if t.actor not in (RESPONSIBLE, SUPERVISING, ANYONE):
+            if t.actor not in (RESPONSIBLE, SUPERVISING, ANYONE, PUBLIC):
                 raise ValueError(f"{self.kind}.{t.name}: unknown actor {t.actor}")
         object.__setattr__(self, "_states", states)
         object.__setattr__(self, "_transitions", transitions)

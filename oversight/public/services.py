@@ -44,7 +44,7 @@ from .models import (
     Rating,
     StyleReport,
 )
-from .workflows import CITIZEN_STEPS, KIND, REVIEW_KIND
+from .workflows import KIND, REVIEW_KIND
 
 CITIZEN = "群众"
 TEXT_MAX = 5000
@@ -392,7 +392,6 @@ def citizen_answer(*, complaint: Complaint, question: PublicMessage, text: str) 
     return message
 
 
-@transaction.atomic
 def citizen_step(
     *,
     item: WorkItem,
@@ -401,45 +400,10 @@ def citizen_step(
     data: dict | None = None,
     actor_name: str = CITIZEN,
 ) -> WorkItem:
-    """Perform a citizen's (or the system's) step of ``CITIZEN_STEPS`` with no account, as the
-    engine performs a transition: state, deadlines, light, event, ledger, notifications."""
-    sources, target = CITIZEN_STEPS[name]
-    item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
-    if item.closed_at is not None or item.state not in sources:
-        raise ValidationError(_("This step is not possible now."))
-    before = snapshot(item)
-    from_state = item.state
-    loop._enter_state(
-        item, target, timing.today()
-    )  # the engine's own state entry (deadlines, closing)
-    item.light = timing.light_for(item)
-    item.save()
-    Event.objects.create(
-        item=item,
-        type=Event.Type.TRANSITION,
-        actor=None,
-        actor_name=actor_name,
-        transition=name,
-        from_state=from_state,
-        to_state=item.state,
-        comment=comment,
-        data=data or {},
+    """Perform a citizen's (or the system's) step, declared in the workflow with ``actor=PUBLIC``."""
+    return loop.item_public_transition(
+        item=item, name=name, actor_name=actor_name, comment=comment, data=data
     )
-    ledger.record(
-        actor=None, action=f"loop.item.{name}", target=item, before=before, after=snapshot(item)
-    )
-    recipients = loop.supervising_accounts(item)
-    if recipients and item.closed_at is None:
-        notify(
-            recipients=recipients,
-            kind="loop.awaiting",
-            title=f"{item.state_label}: {item.title}",
-            body=comment[:200],
-            url=loop.item_url(item),
-            target=item,
-            dedupe_key=f"public.step:{item.pk}:{name}",
-        )
-    return item
 
 
 @transaction.atomic

@@ -3,8 +3,8 @@
 A complaint: received → accepted (or not accepted, the reason told to the citizen) → routed to
 the responsible department (or transferred elsewhere) → handled → reply drafted → reviewed by
 the discipline body (approved, or returned for a new draft) → replied → evaluated by the
-citizen → closed. The citizen's steps (``CITIZEN_STEPS``) are not staff transitions: citizens
-have no account, so ``services`` performs them as the system, recording "群众" as the actor.
+citizen → closed. The citizen's steps are declared with ``actor=PUBLIC``: citizens have no
+account, so ``loop.services.item_public_transition`` performs them, recording "群众" as the actor.
 """
 
 from django.conf import settings
@@ -12,7 +12,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.loop.registry import register
-from oversight.loop.workflow import RESPONSIBLE, SUPERVISING, Limit, State, Transition, Workflow
+from oversight.loop.workflow import (
+    PUBLIC,
+    RESPONSIBLE,
+    SUPERVISING,
+    Limit,
+    State,
+    Transition,
+    Workflow,
+)
 
 from . import hooks
 
@@ -167,6 +175,22 @@ COMPLAINT = register(
                 style="secondary",
             ),
             Transition(
+                "evaluate",
+                _("Rated by the citizen"),
+                source=["replied"],
+                target="evaluated",
+                permission="",
+                actor=PUBLIC,
+            ),
+            Transition(
+                "expire",
+                _("Closed without a rating"),
+                source=["replied"],
+                target="closed",
+                permission="",
+                actor=PUBLIC,
+            ),
+            Transition(
                 "close",
                 _("Close"),
                 source=["replied", "evaluated"],
@@ -178,16 +202,6 @@ COMPLAINT = register(
         detail_url=_complaint_url,
     )
 )
-
-# The citizen's steps: name -> (source states, target state). Performed by services.citizen_step.
-CITIZEN_STEPS = {
-    "evaluate": (("replied",), "evaluated"),
-    "expire": (("replied",), "closed"),
-}
-for _sources, _target in CITIZEN_STEPS.values():
-    COMPLAINT.state(_target)
-    for _source in _sources:
-        COMPLAINT.state(_source)
 
 REVIEW = register(
     Workflow(

@@ -123,3 +123,14 @@ def test_it_never_reaches_an_undeclared_state_or_skips_a_permission(loop_county,
         task.refresh_from_db()
         assert task.state in declared
         assert task.state == transition.target
+
+
+def test_it_performs_public_steps_only_through_the_public_service(loop_county, open_task):
+    task = open_task()
+    with pytest.raises(services.TransitionRefused):  # a staff transition is not a public one
+        services.item_public_transition(item=task, name="submit", actor_name="群众")
+    from oversight.public.workflows import COMPLAINT
+
+    evaluate = COMPLAINT.transition("evaluate")
+    assert evaluate.actor == "public"
+    assert all(t.actor != "public" for t in services.available_transitions(task, loop_county.admin))
