@@ -153,7 +153,8 @@ class LoggingSmsBackend:
     """Development SMS backend: writes the message to the ``notify`` logger."""
 
     def send(self, *, address: str, title: str, text: str, url: str) -> None:
-        log.info("SMS to %s: %s", address, text.replace("\n", " "))
+        masked = address[:3] + "****" + address[-4:] if len(address) >= 8 else "****"
+        log.info("SMS to %s: %s", masked, text.replace("\n", " "))
 
 
 class LoggingWeChatBackend:

@@ -9,6 +9,8 @@ from django.urls import Resolver404, resolve
 from .models import OperationLog
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# The public channel never records who sends what (its views also drop the session's user).
+PUBLIC_PREFIXES = ("/p/", "/open311/")
 SKIPPED_VIEWS = {"set_language", "orgs:login"}
 
 
@@ -23,7 +25,7 @@ class OperationLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in STATE_CHANGING:
+        if request.method not in STATE_CHANGING or request.path_info.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
         started = time.monotonic()
         error = ""

@@ -29,7 +29,7 @@ def test_it_delivers_by_the_kinds_default_channels(
     assert [m.to for m in mailoutbox] == [["town1@example.org"]]
     assert mailoutbox[0].subject == "Ping"
     assert "http://127.0.0.1:8000/x/" in mailoutbox[0].body
-    assert "SMS to 13800000001: Ping" in caplog.text
+    assert "SMS to 138****0001: Ping" in caplog.text
     delivery = n.deliveries.get(channel="sms")
     assert (delivery.address, delivery.attempts, delivery.error) == ("13800000001", 1, "")
     assert delivery.sent_at is not None

@@ -36,6 +36,9 @@ class Command(BaseCommand):
             str(web_workers),
             "--access-logfile",
             "-",
+            # the public channel's requests are logged without address or browser
+            "--logger-class",
+            "oversight.public.gunicorn_logging.PrivacyLogger",
             "--graceful-timeout",
             "10",
         ]
