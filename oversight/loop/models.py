@@ -85,6 +85,11 @@ class WorkItem(models.Model):
                 fields=["kind", "responsible_node", "closed_at", "light", "closed_on_time", "days_to_close"],
                 name="loop_item_stats",
             ),
+            # The same across every kind (the statistics page's default).
+            models.Index(
+                fields=["responsible_node", "closed_at", "light", "closed_on_time", "days_to_close"],
+                name="loop_item_stats_all",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="loop_item_progress_max_100"),
