@@ -197,11 +197,7 @@ def main() -> None:
             f"{report.reminders:,} reminders, {report.escalations:,} escalations "
             f"({report.deferred:,} deferred to later runs) in {time.perf_counter() - started:.1f} s"
         )
-    started = time.perf_counter()
-    report = services.sweep()
-    print(
-        f"sweep again (nothing new to send): {report.examined:,} items in {time.perf_counter() - started:.1f} s"
-    )
+
 
 
 if __name__ == "__main__":

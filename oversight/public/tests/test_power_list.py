@@ -154,7 +154,9 @@ def test_it_reports_every_bad_row_and_writes_nothing(pc):
             ["P1", "Social assistance", "", "P1-05", "Bad source", "", "", "", "city", "", "", ""],
         ]
     )
-    answer = client_for(pc.intake).post("/public-channel/list/import/", {"file": upload})
+    answer = client_for(pc.intake).post(
+        "/public-channel/list/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert answer.status_code == 400
     errors = answer.context["errors"]
     assert [e.split(":")[0] for e in errors] == [
@@ -176,7 +178,9 @@ def test_it_refuses_a_file_that_is_not_a_workbook_or_lacks_columns(pc):
     )
     assert answer.status_code == 400
     answer = client.post(
-        "/public-channel/list/import/", {"file": _workbook([["a"]], header=["something"])}
+        "/public-channel/list/import/",
+        {"file": _workbook([["a"]], header=["something"])},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert answer.status_code == 400 and "Columns missing" in answer.context["errors"][0]
     assert client_for(pc.town1_officer).post("/public-channel/list/import/", {}).status_code == 403
