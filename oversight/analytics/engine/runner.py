@@ -207,7 +207,8 @@ class Runner:
         known = frozenset(known_fingerprints)
         result = RunResult(models=[ModelRun(m.id) for m in models])
         started = time.perf_counter()
-        self._cancelled.clear()
+        # A cancel that arrives before the run starts still counts; the flag is reset when the
+        # run ends, so the runner can be used again.
         datasets = {d for m in models for d in m.datasets if d in DATASET_KINDS}
         con, missing = self._connect(datasets, sample)
         with self._lock:
@@ -223,6 +224,7 @@ class Runner:
                 self._con = None
             con.close()
         result.cancelled = self._cancelled.is_set()
+        self._cancelled.clear()
         result.seconds = round(time.perf_counter() - started, 3)
         return result
 

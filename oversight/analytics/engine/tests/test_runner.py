@@ -112,6 +112,16 @@ def test_it_cancels_a_running_query_from_another_thread(workspace):
     assert time.perf_counter() - began < 15
 
 
+def test_it_honours_a_cancel_that_comes_before_the_run_and_can_run_again(workspace):
+    payments_with_duplicates(workspace)
+    runner = Runner(workspace)
+    runner.cancel()
+    first = runner.run([LIBRARY["duplicate_payment"]])
+    assert first.cancelled and [m.status for m in first.models] == ["cancelled"]
+    second = runner.run([LIBRARY["duplicate_payment"]])
+    assert not second.cancelled and second.models[0].hits == 3
+
+
 def test_it_tests_a_model_on_a_sample_before_it_is_enabled(workspace):
     payments_with_duplicates(workspace, people=200)
     runner = Runner(workspace)
