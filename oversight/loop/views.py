@@ -35,6 +35,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Attachment, CalendarDay, ExtensionRequest, KindSetting, WorkItem
+from .timing import kind_timing
 
 TABS = [("todo", _("To do")), ("done", _("Done")), ("started", _("Started by me"))]
 
@@ -260,9 +261,7 @@ def calendar(request):
     bound = day_form if day_form.is_bound else kind_form
     settings_rows = {row.kind: row for row in KindSetting.objects.all()}
     kinds = []
-    for kind, workflow in sorted(registry.WORKFLOWS.items()):
-        from .timing import kind_timing
-
-        kinds.append((workflow, kind_timing(workflow, settings_rows), kind in settings_rows))
+    for _kind, workflow in sorted(registry.WORKFLOWS.items()):
+        kinds.append((workflow, kind_timing(workflow, settings_rows), workflow.kind in settings_rows))
     context = {"day_form": day_form, "kind_form": kind_form, "days": CalendarDay.objects.all()[:200], "kinds": kinds}
     return render_form(request, "loop/calendar.html", context, bound)
