@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 from oversight.analytics import demo
 from oversight.analytics.models import AnalysisRun, DataSource, ImportRun, Warning
@@ -14,10 +13,7 @@ from oversight.orgs.models import Account
 
 def test_it_builds_the_demo_once(db):
     orgs_demo.build(rng=random.Random(1))
-    started = time.perf_counter()
     demo.build(rng=random.Random(2))
-    seconds = time.perf_counter() - started
-    assert seconds < 20, seconds
     assert DataSource.objects.count() == 15
     assert ImportRun.objects.filter(status=ImportRun.Status.STAGED, rejected_rows=2).count() == 1
     run = AnalysisRun.objects.get()
