@@ -106,8 +106,12 @@ def item_timeline(*, item: WorkItem) -> QuerySet[Event]:
 
 
 def my_work(*, viewer, tab: str) -> QuerySet[WorkItem]:
-    """待办 (waiting for me), 已办 (I acted on), 我发起的 (I opened)."""
-    base = WorkItem.objects.select_related("responsible_node", "assignee")
+    """待办 (waiting for me), 已办 (I acted on), 我发起的 (I opened).
+
+    The units and assignees are fetched for the page's rows only (prefetch), not joined to every
+    matching item before the page is cut: a supervisor may have tens of thousands waiting.
+    """
+    base = WorkItem.objects.prefetch_related("responsible_node", "assignee")
     if tab == "done":
         acted = Event.objects.filter(actor_id=viewer.pk).values("item_id")
         return base.filter(pk__in=acted).order_by("-updated_at", "-id")
