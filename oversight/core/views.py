@@ -27,7 +27,7 @@ def home(request):
     todo = loop_selectors.my_work(viewer=viewer, tab="todo")
     figures = {
         "todo": todo.count(),
-        "todo_red": todo.filter(light=WorkItem.Light.RED).count(),
+        "todo_red": loop_selectors.my_overdue_count(viewer=viewer),
         "nodes": org_selectors.node_list(viewer=viewer).count(),
         "people": org_selectors.person_list(viewer=viewer).count(),
     }

@@ -85,6 +85,19 @@ class WorkItem(models.Model):
                 fields=["kind", "responsible_node", "closed_at", "light", "closed_on_time", "days_to_close"],
                 name="loop_item_stats",
             ),
+            # "My work" on PostgreSQL: each branch read in deadline order (see selectors.my_work).
+            models.Index(
+                fields=["supervising_node", "waiting_on", "final_deadline", "-priority", "id"],
+                condition=Q(closed_at__isnull=True), name="loop_todo_supervising",
+            ),
+            models.Index(
+                fields=["responsible_node", "waiting_on", "final_deadline", "-priority", "id"],
+                condition=Q(closed_at__isnull=True, assignee__isnull=True), name="loop_todo_unit",
+            ),
+            models.Index(
+                fields=["assignee", "waiting_on", "final_deadline", "-priority", "id"],
+                condition=Q(closed_at__isnull=True), name="loop_todo_assignee",
+            ),
             # The same across every kind (the statistics page's default).
             models.Index(
                 fields=["responsible_node", "closed_at", "light", "closed_on_time", "days_to_close"],

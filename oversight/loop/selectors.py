@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -105,29 +106,64 @@ def item_timeline(*, item: WorkItem) -> QuerySet[Event]:
     return item.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
 
 
-def my_work(*, viewer, tab: str) -> QuerySet[WorkItem]:
-    """待办 (waiting for me), 已办 (I acted on), 我发起的 (I opened).
-
-    The units and assignees are fetched for the page's rows only (prefetch), not joined to every
-    matching item before the page is cut: a supervisor may have tens of thousands waiting.
-    """
+def my_work(*, viewer, tab: str):
+    """待办 (waiting for me), 已办 (I acted on), 我发起的 (I opened): something a Paginator takes
+    (``count()`` and slices of work items, units and assignees fetched for the slice only)."""
     base = WorkItem.objects.prefetch_related("responsible_node", "assignee")
     if tab == "done":
         acted = Event.objects.filter(actor_id=viewer.pk).values("item_id")
         return base.filter(pk__in=acted).order_by("-updated_at", "-id")
     if tab == "started":
         return base.filter(created_by_id=viewer.pk).order_by("-opened_at", "-id")
-    node_id = viewer.org_node_id
-    # Three flat terms, each served by its own index, so the database answers the OR with three
-    # index lookups instead of a scan of every open item.
-    waiting_for_me = (
-        Q(assignee_id=viewer.pk, waiting_on=RESPONSIBLE, closed_at__isnull=True)
-        | Q(responsible_node_id=node_id, waiting_on=RESPONSIBLE, closed_at__isnull=True, assignee__isnull=True)
-        | Q(supervising_node_id=node_id, waiting_on=SUPERVISING, closed_at__isnull=True)
-    )
-    return base.filter(waiting_for_me).order_by(
+    branches = _waiting_branches(viewer)
+    if connection.vendor == "postgresql":
+        return _MergedBranches(branches)
+    # SQLite answers the OR of the three branches with its multi-index OR; PostgreSQL would
+    # bitmap-scan every waiting row before sorting, hence the merged branches above.
+    return base.filter(branches[0] | branches[1] | branches[2]).order_by(
         F("final_deadline").asc(nulls_last=True), "-priority", "id"
     )
+
+
+def _waiting_branches(viewer) -> list[Q]:
+    """Three disjoint filters, each served by its own index: assigned to me; unassigned at my
+    unit; waiting for my supervising node."""
+    node_id = viewer.org_node_id
+    return [
+        Q(assignee_id=viewer.pk, waiting_on=RESPONSIBLE, closed_at__isnull=True),
+        Q(responsible_node_id=node_id, waiting_on=RESPONSIBLE, closed_at__isnull=True, assignee__isnull=True),
+        Q(supervising_node_id=node_id, waiting_on=SUPERVISING, closed_at__isnull=True),
+    ]
+
+
+class _MergedBranches:
+    """"To do" on PostgreSQL: a UNION ALL of the branches, each read in deadline order from its
+    partial index, then the page's items fetched by id."""
+
+    ORDER = ("final_deadline", "-priority", "id")  # ascending deadlines put NULLs last here
+
+    def __init__(self, branches: list[Q]):
+        self.parts = [WorkItem.objects.filter(b).values("id", "final_deadline", "priority") for b in branches]
+
+    def count(self) -> int:
+        return sum(part.count() for part in self.parts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        union = self.parts[0].union(*self.parts[1:], all=True).order_by(*self.ORDER)
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = [row["id"] for row in union[index]]
+        items = WorkItem.objects.prefetch_related("responsible_node", "assignee").in_bulk(ids)
+        return [items[pk] for pk in ids if pk in items]
+
+
+def my_overdue_count(*, viewer) -> int:
+    """How many of the items waiting for ``viewer`` are red."""
+    branches = _waiting_branches(viewer)
+    return WorkItem.objects.filter(branches[0] | branches[1] | branches[2], light=WorkItem.Light.RED).count()
 
 
 def pending_extensions(*, viewer) -> QuerySet[ExtensionRequest]:
