@@ -37,7 +37,8 @@ def matter_get(*, viewer, pk: int) -> Matter:
 
 def overview(*, viewer) -> dict:
     """The leader's overview: matters in scope with counts by light, and units ranked by on-time rate."""
-    matters = list(matter_list(viewer=viewer, status="open")[:200])
+    # The most urgent first; the full list is one click away (matters:matter_list).
+    matters = list(matter_list(viewer=viewer, status="open")[:60])
     tasks = WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind="matters.task")
     counts = {light: 0 for light in ("red", "yellow", "green")}
     for matter in matters:
