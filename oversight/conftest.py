@@ -216,10 +216,15 @@ def open_task(loop_county):
 
 
 @pytest.fixture(autouse=True)
-def fresh_calendar():
-    """The calendar is cached per process; a test's corrections roll back with its transaction."""
+def fresh_cache():
+    """Each test starts with an empty cache (rankings, rate limits) and a calendar rebuilt from
+    the database: what a test cached or corrected rolls back with its transaction."""
+    from django.core.cache import cache
+
+    cache.clear()
     timing.calendar_changed()
     yield
+    cache.clear()
     timing.calendar_changed()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
@@ -9,6 +10,8 @@ from oversight.loop import selectors as loop_selectors
 from oversight.loop.models import WorkItem
 
 from .models import Matter
+
+RANKING_SECONDS = 60
 
 
 def matter_list(*, viewer, search: str = "", status: str = "") -> QuerySet[Matter]:
@@ -44,13 +47,18 @@ def overview(*, viewer) -> dict:
     for matter in matters:
         if matter.item.light in counts:
             counts[matter.item.light] += 1
-    ranking = [
-        row for row in loop_selectors.statistics(viewer=viewer, kind="matters.task") if row.closed
-    ]
+    # Rankings move slowly and cost a pass over every task in scope: kept a minute per viewer.
+    key = f"matters:ranking:{viewer.pk}"
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = [
+            row for row in loop_selectors.statistics(viewer=viewer, kind="matters.task") if row.closed
+        ][:20]
+        cache.set(key, ranking, RANKING_SECONDS)
     return {
         "matters": matters,
         "counts": counts,
         "open_tasks": tasks.filter(closed_at__isnull=True).count(),
         "overdue_tasks": tasks.filter(closed_at__isnull=True, light=WorkItem.Light.RED).count(),
-        "ranking": ranking[:20],
+        "ranking": ranking,
     }
