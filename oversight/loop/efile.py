@@ -113,11 +113,7 @@ def build(*, item: WorkItem, viewer) -> tempfile.SpooledTemporaryFile:
 
 
 def _documents(item_ids: list[int], viewer):
-    """Formal documents issued for these items (documents app), if it is installed."""
-    from django.apps import apps
-
-    if not apps.is_installed("oversight.documents"):
-        return
+    """Formal documents issued for these items."""
     from oversight.documents.models import Document
 
     for document in Document.objects.filter(target_type="loop.workitem", target_id__in=[str(i) for i in item_ids]):

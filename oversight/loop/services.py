@@ -133,8 +133,6 @@ def _record(actor, action: str, item: WorkItem, before: dict | None) -> None:
     ledger.record(actor=actor, action=action, target=item, before=before, after=snapshot(item))
 
 
-_snapshot = snapshot
-
 
 # --- opening and decomposing -----------------------------------------------------------------
 
@@ -232,7 +230,7 @@ def item_transition(
     if files and not transition.allows_attachments:
         raise ValidationError({"files": _("This step takes no attachments.")})
     checked = check_uploads(files) if files else []
-    before = _snapshot(item)
+    before = snapshot(item)
     return _perform(item, transition, actor=actor, actor_name="", comment=comment, data=data,
                     checked=checked, before=before)
 
@@ -250,7 +248,7 @@ def item_public_transition(
     if item.closed_at is not None or item.state not in transition.source:
         raise ValidationError(_("This step is not possible now."))
     return _perform(item, transition, actor=None, actor_name=actor_name, comment=comment.strip(),
-                    data=data, checked=[], before=_snapshot(item))
+                    data=data, checked=[], before=snapshot(item))
 
 
 def _perform(item: WorkItem, transition: Transition, *, actor, actor_name: str, comment: str,
@@ -318,7 +316,7 @@ def item_report_progress(*, item: WorkItem, actor, percent: int, comment: str, f
     if not comment.strip():
         raise ValidationError({"comment": _("Describe what was done.")})
     checked = check_uploads(files) if files else []
-    before = _snapshot(item)
+    before = snapshot(item)
     item.progress = percent
     item.light = timing.light_for(item)
     item.save(update_fields=["progress", "light", "updated_at"])
@@ -457,7 +455,7 @@ def extension_decide(*, request: ExtensionRequest, actor, approve: bool, comment
         raise TransitionRefused(_("Only the supervising side decides on extensions."))
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Say why the extension is refused.")})
-    before = _snapshot(item)
+    before = snapshot(item)
     request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
     request.decided_by, request.decided_at, request.decision_comment = actor, timezone.now(), comment.strip()
     request.save()

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from oversight.loop import selectors as loop_selectors
 from oversight.loop.models import WorkItem
-from oversight.orgs.access import scope_q
+from oversight.orgs.access import scope_q, sees_everything
 from oversight.orgs.models import OrgNode
 
 from . import keys
@@ -31,15 +31,7 @@ from .workflows import KIND
 
 
 def items_in_scope(viewer, kind: str = KIND) -> QuerySet[WorkItem]:
-    """Work items of ``kind`` that the viewer may see.
-
-    ``loop.selectors.item_scope`` ORs the scope filters together, and an "all data" scope is an
-    empty ``Q`` that such an OR drops; the "all" case is therefore decided here first.
-    """
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        return WorkItem.objects.none()
-    if not scope_q(viewer, node="responsible_node"):
-        return WorkItem.objects.filter(kind=kind)
+    """Work items of ``kind`` that the viewer may see (the loop's item scope)."""
     return WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind=kind)
 
 
@@ -108,10 +100,10 @@ def complaint_related(*, viewer, complaint: Complaint) -> list[Complaint]:
 def dissatisfaction_list(*, viewer) -> QuerySet[Dissatisfaction]:
     """The dissatisfaction ledger in the viewer's scope (by the department concerned or the
     complaint's item)."""
-    in_scope = scope_q(viewer, node="responsible_node")
     qs = Dissatisfaction.objects.select_related("complaint", "responsible_node", "review_item")
-    if not in_scope and viewer.is_authenticated:
+    if sees_everything(viewer):
         return qs
+    in_scope = scope_q(viewer, node="responsible_node")
     return qs.filter(Q(complaint__item__in=items_in_scope(viewer)) | in_scope).distinct()
 
 
