@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -33,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.machine import describe  # noqa: E402
 
 
 def setup(directory: Path) -> None:
@@ -51,29 +51,6 @@ def setup(directory: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f", {int(line.split()[1]) // 1024 // 1024} GiB RAM"
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} logical CPUs{memory}; Linux {platform.release()}; "
-        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}"
-    )
 
 
 def event(n: int):
@@ -168,7 +145,7 @@ def main() -> None:
         setup(Path(directory))
         from oversight.ledger import services
 
-        print(f"machine: {machine()}")
+        print(f"machine: {describe()}")
         print(f"database: SQLite (WAL) in {directory}")
 
         started, cpu = time.perf_counter(), time.process_time()

@@ -96,8 +96,10 @@ def build(items: int, rng: random.Random) -> None:
                 final_deadline=deadline,
                 step_started_on=opened.date(),
                 light="none" if closed else rng.choice(["green", "yellow", "red"]),
-                closed_at=opened + timedelta(days=(days := rng.randrange(1, 100))) if closed else None,
-            days_to_close=days if closed else None,
+                closed_at=opened + timedelta(days=(days := rng.randrange(1, 100)))
+                if closed
+                else None,
+                days_to_close=days if closed else None,
                 closed_on_time=rng.random() < 0.8 if closed else None,
             )
         )
@@ -201,7 +203,6 @@ def main() -> None:
             f"{report.reminders:,} reminders, {report.escalations:,} escalations "
             f"({report.deferred:,} deferred to later runs) in {time.perf_counter() - started:.1f} s"
         )
-
 
 
 if __name__ == "__main__":

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import describe  # noqa: E402
 from oversight.analytics.engine import HitStore, Runner, Workspace, load_library  # noqa: E402
 from oversight.analytics.engine.synthetic import (  # noqa: E402
     check_planted,
@@ -33,22 +32,6 @@ from oversight.analytics.engine.synthetic import (  # noqa: E402
 def peak_rss_gb() -> float:
     """Peak resident memory of this process (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-
-
-def machine() -> str:
-    """nproc, memory and CPU model, for the record."""
-    cpu = "?"
-    with open("/proc/cpuinfo", encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.split("\n")[1]
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (
-        f"nproc={os.cpu_count()}; cpu={cpu}; free -g: {' '.join(memory.split())}; "
-        f"Python {platform.python_version()}; load average {load}"
-    )
 
 
 def main() -> int:
@@ -65,7 +48,7 @@ def main() -> int:
     workspace_dir = Path(args.workspace or f"{args.county}-workspace")
     shutil.rmtree(workspace_dir, ignore_errors=True)
     workspace = Workspace(workspace_dir)
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
     size = sum(p.stat().st_size for p in county.files.values()) / 1e9
     print(f"county: {args.county} ({size:.2f} GB of files)")
 

@@ -5,53 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.widgets import LongSelect
 from oversight.loop.forms import MultipleFileField
 from oversight.orgs.models import OrgNode
 
+from . import selectors
 from .models import PowerCategory, PowerItem, Rating, StyleReport
-
-
-class PowerItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-def _grouped_items() -> list:
-    groups: dict[str, list] = {}
-    for item in (
-        PowerItem.objects.filter(published=True, category__published=True)
-        .select_related("category")
-        .order_by("category__sort", "category__code", "sort", "code")
-    ):
-        groups.setdefault(item.category.name, []).append((item.pk, item.name))
-    return (
-        [("", _("— choose the matter —"))] + list(groups.items()) + [("other", _("Something else"))]
-    )
-
-
-def _subject_nodes() -> list:
-    types = [
-        OrgNode.Type.UNIT,
-        OrgNode.Type.TOWN,
-        OrgNode.Type.VILLAGE,
-        OrgNode.Type.SERVICE_WINDOW,
-        OrgNode.Type.DEPARTMENT,
-    ]
-    groups: dict[str, list] = {}
-    for node in (
-        OrgNode.objects.filter(is_active=True, type__in=types)
-        .select_related("parent")
-        .order_by("path")
-    ):
-        label = (
-            node.parent.name
-            if node.type
-            in (OrgNode.Type.VILLAGE, OrgNode.Type.SERVICE_WINDOW, OrgNode.Type.DEPARTMENT)
-            and node.parent
-            else str(_("Units and towns"))
-        )
-        groups.setdefault(label, []).append((node.pk, node.name))
-    return [("", _("— choose if you know it —"))] + list(groups.items())
 
 
 class RatingForm(forms.Form):
@@ -93,8 +52,12 @@ class StyleReportForm(forms.Form):
 
 
 class ComplaintForm(forms.Form):
-    power_item = forms.ChoiceField(label=_("Which matter is it about?"), required=False)
-    subject_node = forms.ChoiceField(label=_("Unit or village concerned"), required=False)
+    power_item = forms.ChoiceField(
+        label=_("Which matter is it about?"), required=False, widget=LongSelect
+    )
+    subject_node = forms.ChoiceField(
+        label=_("Unit or village concerned"), required=False, widget=LongSelect
+    )
     subject_text = forms.CharField(
         label=_("Person or office concerned (optional)"), required=False, max_length=200
     )
@@ -122,8 +85,9 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["power_item"].choices = _grouped_items()
-        self.fields["subject_node"].choices = _subject_nodes()
+        matters, units = selectors.complaint_form_choices()
+        self.fields["power_item"].choices = matters
+        self.fields["subject_node"].choices = units
 
     def clean_power_item(self):
         value = self.cleaned_data.get("power_item")

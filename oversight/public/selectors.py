@@ -6,9 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
+from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from oversight.loop import selectors as loop_selectors
 from oversight.loop.models import WorkItem
@@ -257,15 +262,83 @@ def published_categories() -> list[tuple[PowerCategory, list[PowerItem]]]:
 
 def complaint_by_code(code: str) -> Complaint | None:
     """The complaint whose tracking code is ``code``, or None (also for malformed codes)."""
+    pk = complaint_id_by_code(code)
+    if pk is None:
+        return None
+    return Complaint.objects.select_related("item", "power_item", "unit").get(pk=pk)
+
+
+def complaint_id_by_code(code: str) -> int | None:
+    """The id of the complaint whose tracking code is ``code``, or None: all a lookup needs,
+    read from the unique index alone (lookups are the public channel's busiest request)."""
     try:
         digest = keys.code_hash(code)
     except ValueError:
         return None
-    return (
-        Complaint.objects.select_related("item", "power_item", "unit")
-        .filter(tracking_hash=digest)
-        .first()
-    )
+    return Complaint.objects.filter(tracking_hash=digest).values_list("pk", flat=True).first()
+
+
+CHOICES_SECONDS = 60
+
+
+class _Choices(BaseChoiceIterator):
+    """Choices already in Django's normal form: a form field takes them as they are, instead of
+    walking 300 options again on every form."""
+
+    def __init__(self, choices: list):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+def complaint_form_choices() -> tuple[_Choices, _Choices]:
+    """The published matters and the units that the complaint form offers, in the active
+    language, grouped for the select boxes. Every complaint form a citizen opens or sends needs
+    them, so each web process keeps them ``CHOICES_SECONDS``; the small-power list's services
+    forget them when they change it (a new or renamed unit shows within that minute)."""
+    key = f"public:complaint-choices:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = (_power_item_choices(), _subject_node_choices())
+        cache.set(key, found, CHOICES_SECONDS)
+    return _Choices(found[0]), _Choices(found[1])
+
+
+def forget_complaint_choices() -> None:
+    cache.delete_many([f"public:complaint-choices:{code}" for code, _name in settings.LANGUAGES])
+
+
+def _power_item_choices() -> list:
+    groups: dict[str, list] = {}
+    for pk, name, category in (
+        PowerItem.objects.filter(published=True, category__published=True)
+        .order_by("category__sort", "category__code", "sort", "code")
+        .values_list("pk", "name", "category__name")
+    ):
+        groups.setdefault(category, []).append((pk, name))
+    return [("", _("— choose the matter —")), *groups.items(), ("other", _("Something else"))]
+
+
+def _subject_node_choices() -> list:
+    types = [
+        OrgNode.Type.UNIT,
+        OrgNode.Type.TOWN,
+        OrgNode.Type.VILLAGE,
+        OrgNode.Type.SERVICE_WINDOW,
+        OrgNode.Type.DEPARTMENT,
+    ]
+    under_parent = (OrgNode.Type.VILLAGE, OrgNode.Type.SERVICE_WINDOW, OrgNode.Type.DEPARTMENT)
+    top = _("Units and towns")
+    groups: dict[str, list] = {}
+    for pk, name, node_type, parent_name in (
+        OrgNode.objects.filter(is_active=True, type__in=types)
+        .order_by("path")
+        .values_list("pk", "name", "type", "parent__name")
+    ):
+        label = parent_name if node_type in under_parent and parent_name else top
+        groups.setdefault(label, []).append((pk, name))
+    return [("", _("— choose if you know it —")), *groups.items()]
 
 
 def published_replies() -> QuerySet[Complaint]:

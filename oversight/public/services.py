@@ -31,7 +31,7 @@ from oversight.notify.services import notify
 from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode
 
-from . import keys, uploads
+from . import keys, selectors, uploads
 from .models import (
     Complaint,
     Dissatisfaction,
@@ -804,6 +804,7 @@ def category_save(
         before=before,
         after=snapshot(category),
     )
+    selectors.forget_complaint_choices()
     return category
 
 
@@ -859,6 +860,7 @@ def power_item_save(
         before=before,
         after=snapshot(item),
     )
+    selectors.forget_complaint_choices()
     return item
 
 
@@ -924,4 +926,5 @@ def power_list_import(*, rows: list[dict], actor) -> ImportReport:
             after=None,
             details={"created": report.items_created, "updated": report.items_updated},
         )
+    selectors.forget_complaint_choices()
     return report

@@ -153,7 +153,16 @@ def _raise(*, exc):
 # --- tracking --------------------------------------------------------------------------------
 
 
-def _tracked(request) -> Complaint | None:
+# what the tracking page shows: read alone, it is the public channel's busiest query
+TRACK_PAGE_FIELDS = (
+    "reference", "received_on", "satisfied", "item__kind", "item__state", "item__step_deadline",
+    "item__final_deadline", "item__closed_at", "power_item__name", "unit__name",
+)  # fmt: skip
+
+
+def _tracked(request, *, page: bool = False) -> Complaint | None:
+    """The complaint the visitor's tracking cookie opens, or None; ``page`` reads only what the
+    tracking page shows."""
     value = request.COOKIES.get(TRACK_COOKIE)
     if not value:
         return None
@@ -161,13 +170,17 @@ def _tracked(request) -> Complaint | None:
         pk = signing.loads(value, salt=TRACK_SALT, max_age=TRACK_MINUTES * 60)
     except signing.BadSignature:
         return None
-    return Complaint.objects.select_related("item", "power_item", "unit").filter(pk=pk).first()
+    found = Complaint.objects.select_related("item", "power_item", "unit").filter(pk=pk)
+    if page:
+        found = found.only(*TRACK_PAGE_FIELDS)
+    return found.first()
 
 
-def _remember(response, complaint: Complaint):
+def _remember(response, complaint: Complaint | int):
+    pk = complaint if isinstance(complaint, int) else complaint.pk
     response.set_cookie(
         TRACK_COOKIE,
-        signing.dumps(complaint.pk, salt=TRACK_SALT),
+        signing.dumps(pk, salt=TRACK_SALT),
         max_age=TRACK_MINUTES * 60,
         httponly=True,
         samesite="Strict",
@@ -208,13 +221,13 @@ def track(request):
         ):
             return _limited(request)
         if form.is_valid():
-            complaint = selectors.complaint_by_code(form.cleaned_data["code"])
-            if complaint is not None:
-                return _remember(redirect("public:track"), complaint)
+            pk = selectors.complaint_id_by_code(form.cleaned_data["code"])
+            if pk is not None:
+                return _remember(redirect("public:track"), pk)
             ratelimit.count_failure("track", lookups)
             form.add_error("code", _("No complaint has this code. Check it and try again."))
         return render(request, "public/track_form.html", {"form": form}, status=400)
-    complaint = _tracked(request)
+    complaint = _tracked(request, page=True)
     if complaint is None:
         return render(request, "public/track_form.html", {"form": TrackForm()})
     return render(request, "public/track.html", _tracking_context(complaint))

@@ -200,6 +200,18 @@ def test_it_refuses_a_duplicate_submission_of_the_same_form(pc):
     assert Complaint.objects.count() == 1
 
 
+def test_a_duplicate_that_races_past_the_check_leaves_no_work_item(pc, monkeypatch):
+    from django.db.models import QuerySet
+
+    file_complaint(pc, submission_key="nonce-2")
+    items = WorkItem.objects.count()
+    # the second sending checks before the first has committed: only the unique hash stops it
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    with pytest.raises(public.DuplicateSubmission):
+        file_complaint(pc, submission_key="nonce-2")
+    assert Complaint.objects.count() == 1 and WorkItem.objects.count() == items
+
+
 def test_it_validates_what_citizens_send(pc):
     with pytest.raises(ValidationError) as info:
         file_complaint(pc, content="  ")

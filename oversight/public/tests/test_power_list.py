@@ -214,3 +214,22 @@ def test_it_edits_items_by_form(pc):
         },
     )
     assert clash.status_code == 400
+
+
+def test_the_complaint_form_offers_a_matter_as_soon_as_it_is_published(pc):
+    """The form's choices are kept a minute per process, but a change to the list is seen at
+    once by the process that made it."""
+    from oversight.public import services
+    from oversight.public.tests.conftest import citizen
+
+    client = citizen()
+    assert b"Road permit" not in client.get("/p/complain/").content  # now kept in the cache
+    item = services.power_item_save(
+        item=None, actor=pc.intake, category=pc.item_town.category, code="T-99", name="Road permit"
+    )
+    assert b"Road permit" in client.get("/p/complain/").content
+    services.power_item_save(
+        item=item, actor=pc.intake, category=item.category, code="T-99", name="Road permit",
+        published=False,
+    )
+    assert b"Road permit" not in client.get("/p/complain/").content

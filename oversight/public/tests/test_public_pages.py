@@ -166,6 +166,22 @@ def test_it_tracks_with_the_code_answers_adds_information_and_rates(pc):
     assert other.post("/p/track/rate/", {"satisfied": "1"}).status_code == 403
 
 
+def test_a_lookup_and_the_tracking_page_read_a_fixed_few_rows(pc, django_assert_num_queries):
+    """The busiest public requests: the lookup reads one index entry; the page reads the
+    complaint with what it shows and its messages, and never a field it did not ask for."""
+    complaint, code = file_complaint(pc)
+    from oversight.public import services
+
+    services.complaint_ask(complaint=complaint, actor=pc.intake, text="Which window?")
+    client = citizen()
+    with django_assert_num_queries(1):
+        assert client.post("/p/track/", {"code": code}).status_code == 302
+    with django_assert_num_queries(2):
+        page = client.get("/p/track/")
+    assert page.status_code == 200 and b"Which window?" in page.content
+    assert complaint.power_item.name.encode() in page.content
+
+
 def test_it_sets_privacy_headers_on_every_public_page(pc):
     complaint, code = file_complaint(pc)
     client = citizen()
