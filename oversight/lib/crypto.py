@@ -110,6 +110,11 @@ class FieldCipher:
         """The id of the key that ``encrypt`` uses."""
         return self._current
 
+    @property
+    def key_ids(self) -> tuple[str, ...]:
+        """The ids of every key that can decrypt."""
+        return tuple(self._aeads)
+
     @staticmethod
     def _header(key_id: str) -> bytes:
         encoded = key_id.encode("ascii")

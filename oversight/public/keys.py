@@ -62,6 +62,33 @@ def ensure_file() -> tuple[Path, bool]:
     return path, True
 
 
+def add_identity_key() -> str:
+    """Put a new identity key first in ``var/public_keys`` (it encrypts from now on; the older
+    keys still decrypt) and return its id. Refused when the keys come from the environment:
+    there, put a new ``id:key`` first in ``PUBLIC_IDENTITY_KEYS``."""
+    if settings.PUBLIC_IDENTITY_KEYS:
+        raise PublicKeyError(
+            "the identity keys come from PUBLIC_IDENTITY_KEYS: put a new id:key first there"
+        )
+    path, _created = ensure_file()
+    lines = path.read_text(encoding="ascii").splitlines()
+    taken = [line.split(":", 1)[0].removeprefix("identity.") for line in lines]
+    number = 1 + max(
+        (int(key_id[1:]) for key_id in taken if key_id[:1] == "k" and key_id[1:].isdigit()),
+        default=0,
+    )
+    key_id = f"k{number}"
+    first = next((i for i, line in enumerate(lines) if line.startswith("identity.")), len(lines))
+    lines.insert(first, f"identity.{key_id}:{new_key_text()}")
+    staged = path.with_name(path.name + ".new")
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write("\n".join(lines) + "\n")
+    os.replace(staged, path)
+    _load.cache_clear()
+    return key_id
+
+
 def _read_file() -> tuple[str, str]:
     path = key_path()
     if not path.exists():
