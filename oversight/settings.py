@@ -290,6 +290,9 @@ PUBLIC_SUBMISSIONS_PER_MINUTE = env_int("PUBLIC_SUBMISSIONS_PER_MINUTE", 6000)
 PUBLIC_LOOKUPS_PER_SESSION_10MIN = env_int("PUBLIC_LOOKUPS_PER_SESSION_10MIN", 20)
 PUBLIC_FAILED_LOOKUPS_PER_MINUTE = env_int("PUBLIC_FAILED_LOOKUPS_PER_MINUTE", 600)
 PUBLIC_PARTNER_REQUESTS_PER_MINUTE = env_int("PUBLIC_PARTNER_REQUESTS_PER_MINUTE", 600)
+# Open311's jurisdiction_id: requests that name another jurisdiction are refused (404); requests
+# that name none are this one's. Empty: jurisdiction_id is not checked.
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
 # Citizens' uploads: photos, short videos and PDF, checked by content.
 PUBLIC_UPLOAD_MAX_FILES = env_int("PUBLIC_UPLOAD_MAX_FILES", 5)
 PUBLIC_UPLOAD_MAX_MB = env_int("PUBLIC_UPLOAD_MAX_MB", 10)

@@ -10,6 +10,7 @@ may also read the status of the requests it posted. Errors follow the standard: 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.conf import settings
@@ -97,6 +98,10 @@ def endpoint(view):
     def wrapper(request, *args, fmt: str, **kwargs):
         if fmt not in FORMATS:
             return _error("json", 404, "format must be json or xml")
+        ours = settings.OPEN311_JURISDICTION_ID
+        named = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or ""
+        if ours and named.strip() and named.strip() != ours:
+            return _error(fmt, 404, f"jurisdiction_id {named.strip()[:64]} not found")
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
@@ -320,12 +325,22 @@ def _post_request(request, fmt: str):
     happened_on = parse_date(happened[:10]) if happened else None
     if happened and happened_on is None:
         raise Open311Error(400, "attribute[happened_on] must be an ISO 8601 date")
+    media_url = (data.get("media_url") or "").strip()
+    if media_url and (
+        len(media_url) > 500
+        or urlsplit(media_url).scheme not in ("http", "https")
+        or not urlsplit(media_url).netloc
+    ):
+        raise Open311Error(400, "media_url must be an http(s) URL of at most 500 characters")
     name = " ".join(
         p for p in (data.get("first_name", "").strip(), data.get("last_name", "").strip()) if p
     )
     phone = (data.get("phone") or "").strip()
     named = bool(name or phone)
     content = description + (f"\n地点：{place}" if place else "")
+    # the partner's photo stays where the partner keeps it: the platform fetches nothing, staff
+    # open the link themselves, and it is never shown to the public
+    content += f"\n媒体链接：{media_url}" if media_url else ""
     try:
         complaint, tracking_code = services.complaint_submit(
             content=content,

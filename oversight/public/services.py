@@ -693,6 +693,7 @@ def return_visit_record(*, complaint: Complaint, actor, method: str, note: str) 
 
 
 _MASKS = [
+    (re.compile(r"https?://\S+", re.IGNORECASE), "[link]"),
     (re.compile(r"\d{17}[\dXx]"), "******************"),
     (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "***********"),
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "***@***"),
@@ -701,8 +702,8 @@ _MASKS = [
 
 
 def anonymise(text: str) -> str:
-    """The text with identity numbers, phone numbers and e-mail addresses masked; reviewers
-    edit out names before publishing."""
+    """The text with links, identity numbers, phone numbers and e-mail addresses masked;
+    reviewers edit out names before publishing."""
     for pattern, mask in _MASKS:
         text = pattern.sub(mask, text)
     return text

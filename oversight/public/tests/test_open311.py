@@ -207,3 +207,27 @@ def test_it_refuses_a_revoked_key(pc, partner):
         "/open311/v2/requests.json", {"api_key": key, "service_code": "V01", "description": "x"}
     )
     assert answer.status_code == 403
+
+
+def test_it_keeps_a_media_url_for_staff_only_and_checks_the_jurisdiction(pc, partner, settings):
+    from oversight.public.services import anonymise
+
+    _partner, key = partner
+    client = Client()
+    base = {"api_key": key, "service_code": "V01", "description": "Subsidy withheld."}
+    bad = client.post("/open311/v2/requests.json", {**base, "media_url": "file:///etc/passwd"})
+    assert bad.status_code == 400 and "media_url" in json.loads(bad.content)[0]["description"]
+    answer = client.post(
+        "/open311/v2/requests.json", {**base, "media_url": "https://img.example.cn/p/1.jpg"}
+    )
+    assert answer.status_code == 201
+    complaint = Complaint.objects.get(reference=json.loads(answer.content)[0]["service_request_id"])
+    assert "https://img.example.cn/p/1.jpg" in complaint.content  # for the handler to open
+    assert "img.example.cn" not in anonymise(complaint.content)  # never published
+    settings.OPEN311_JURISDICTION_ID = "qinghe"
+    other = client.get("/open311/v2/services.xml?jurisdiction_id=elsewhere")
+    assert other.status_code == 404 and _xml(other).find("error/code").text == "404"
+    assert client.get("/open311/v2/services.json?jurisdiction_id=qinghe").status_code == 200
+    assert client.get("/open311/v2/services.json").status_code == 200
+    refused = client.post("/open311/v2/requests.json", {**base, "jurisdiction_id": "elsewhere"})
+    assert refused.status_code == 404 and Complaint.objects.count() == 1

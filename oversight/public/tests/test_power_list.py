@@ -229,7 +229,11 @@ def test_the_complaint_form_offers_a_matter_as_soon_as_it_is_published(pc):
     )
     assert b"Road permit" in client.get("/p/complain/").content
     services.power_item_save(
-        item=item, actor=pc.intake, category=item.category, code="T-99", name="Road permit",
+        item=item,
+        actor=pc.intake,
+        category=item.category,
+        code="T-99",
+        name="Road permit",
         published=False,
     )
     assert b"Road permit" not in client.get("/p/complain/").content
