@@ -260,22 +260,17 @@ def published_categories() -> list[tuple[PowerCategory, list[PowerItem]]]:
     return list(groups.values())
 
 
-def complaint_by_code(code: str) -> Complaint | None:
-    """The complaint whose tracking code is ``code``, or None (also for malformed codes)."""
-    pk = complaint_id_by_code(code)
-    if pk is None:
-        return None
-    return Complaint.objects.select_related("item", "power_item", "unit").get(pk=pk)
-
-
-def complaint_id_by_code(code: str) -> int | None:
-    """The id of the complaint whose tracking code is ``code``, or None: all a lookup needs,
-    read from the unique index alone (lookups are the public channel's busiest request)."""
+def complaint_by_code(code: str, *, only: tuple[str, ...] = ()) -> Complaint | None:
+    """The complaint whose tracking code is ``code``, or None (also for malformed codes);
+    ``only`` limits the columns read (lookups are the public channel's busiest request)."""
     try:
         digest = keys.code_hash(code)
     except ValueError:
         return None
-    return Complaint.objects.filter(tracking_hash=digest).values_list("pk", flat=True).first()
+    found = Complaint.objects.select_related("item", "power_item", "unit").filter(
+        tracking_hash=digest
+    )
+    return (found.only(*only) if only else found).first()
 
 
 CHOICES_SECONDS = 60

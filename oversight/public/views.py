@@ -171,16 +171,13 @@ def _tracked(request, *, page: bool = False) -> Complaint | None:
     except signing.BadSignature:
         return None
     found = Complaint.objects.select_related("item", "power_item", "unit").filter(pk=pk)
-    if page:
-        found = found.only(*TRACK_PAGE_FIELDS)
-    return found.first()
+    return (found.only(*TRACK_PAGE_FIELDS) if page else found).first()
 
 
-def _remember(response, complaint: Complaint | int):
-    pk = complaint if isinstance(complaint, int) else complaint.pk
+def _remember(response, complaint: Complaint):
     response.set_cookie(
         TRACK_COOKIE,
-        signing.dumps(pk, salt=TRACK_SALT),
+        signing.dumps(complaint.pk, salt=TRACK_SALT),
         max_age=TRACK_MINUTES * 60,
         httponly=True,
         samesite="Strict",
@@ -221,9 +218,14 @@ def track(request):
         ):
             return _limited(request)
         if form.is_valid():
-            pk = selectors.complaint_id_by_code(form.cleaned_data["code"])
-            if pk is not None:
-                return _remember(redirect("public:track"), pk)
+            code = form.cleaned_data["code"]
+            complaint = selectors.complaint_by_code(code, only=TRACK_PAGE_FIELDS)
+            if complaint is not None:
+                # the page at once, not a redirect to it: one round trip less on a phone's
+                # network; public.js turns the history entry into a GET, so a reload does not
+                # send the code again
+                page = render(request, "public/track.html", _tracking_context(complaint))
+                return _remember(page, complaint)
             ratelimit.count_failure("track", lookups)
             form.add_error("code", _("No complaint has this code. Check it and try again."))
         return render(request, "public/track_form.html", {"form": form}, status=400)
