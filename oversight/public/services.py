@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -62,23 +62,20 @@ class DuplicateSubmission(ValidationError):
 
 
 def intake_node_for(node: OrgNode | None) -> OrgNode:
-    """The discipline commission that receives complaints about ``node``: the commission under
-    the nearest ancestor that has one, else the first commission of the tree."""
-    current = node
-    while current is not None:
-        found = OrgNode.objects.filter(
-            parent=current, type=OrgNode.Type.COMMISSION, is_active=True
-        ).first()
-        if current.type == OrgNode.Type.COMMISSION:
-            return current
-        if found is not None:
-            return found
-        current = current.parent
-    commission = (
-        OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True)
-        .order_by("path")
-        .first()
-    )
+    """The discipline commission that receives complaints about ``node``: walking up from
+    ``node``, the first node that is a commission or has one among its children, else the first
+    commission of the tree. One query: the line of ancestors is read from the path."""
+    line = [*node.ancestor_ids, node.pk] if node is not None else []
+    depth = {pk: d for d, pk in enumerate(line)}
+    candidates = OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True)
+
+    def nearness(commission: OrgNode) -> tuple[int, int]:
+        if commission.pk in depth:  # a commission on the line itself comes first at its level
+            return depth[commission.pk], 1
+        return depth[commission.parent_id], 0
+
+    found = list(candidates.filter(Q(parent_id__in=line) | Q(pk__in=line)).order_by("path"))
+    commission = max(found, key=nearness) if found else candidates.order_by("path").first()
     if commission is None:
         raise ValidationError(_("No discipline commission is set up to receive complaints."))
     return commission

@@ -224,3 +224,38 @@ def test_it_validates_what_citizens_send(pc):
     with pytest.raises(ValidationError):
         file_complaint(pc, happened_on=date(2027, 1, 1))
     assert Complaint.objects.count() == 0 and WorkItem.objects.count() == 0
+
+
+def test_the_intake_commission_is_the_nearest_one_up_the_tree(pc):
+    """Read in one query from the path, it must agree with walking up parent by parent."""
+    from oversight.orgs.models import OrgNode
+
+    def walking_up(node):
+        while node is not None:
+            if node.type == OrgNode.Type.COMMISSION and node.is_active:
+                return node
+            child = node.children.filter(type=OrgNode.Type.COMMISSION, is_active=True).first()
+            if child is not None:
+                return child
+            node = node.parent
+        return OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True).first()
+
+    from oversight.orgs import services as orgs
+
+    commission = OrgNode.Type.COMMISSION
+    orgs.node_create(name="Town 1 commission", code="C-T1-JW", type=commission, parent=pc.town1)
+    inner = orgs.node_create(
+        name="Office",
+        code="C-T1-JW-1",
+        type=OrgNode.Type.DEPARTMENT,
+        parent=OrgNode.objects.get(code="C-T1-JW"),
+    )
+    orgs.node_create(name="Inner commission", code="C-T1-JW-1-JW", type=commission, parent=inner)
+    closed = orgs.node_create(
+        name="Village commission", code="C-T1-V1-JW", type=commission, parent=pc.village1a
+    )
+    orgs.node_set_active(node=closed, active=False)
+    nodes = list(OrgNode.objects.all())
+    assert len(nodes) > 10 and OrgNode.objects.filter(type=commission).count() == 4
+    for node in [*nodes, None]:
+        assert public.intake_node_for(node) == walking_up(node), node
