@@ -15,6 +15,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from oversight.core.prepared import NUMBER_MARKER, TEXT_MARKER, Prepared, loaded
 from oversight.loop import selectors as loop_selectors
 from oversight.loop.models import WorkItem
 from oversight.orgs.access import scope_q, sees_everything
@@ -26,6 +27,7 @@ from .models import (
     Dissatisfaction,
     PowerCategory,
     PowerItem,
+    PublicMessage,
     PublicPoint,
     Rating,
     StyleReport,
@@ -260,17 +262,82 @@ def published_categories() -> list[tuple[PowerCategory, list[PowerItem]]]:
     return list(groups.values())
 
 
-def complaint_by_code(code: str, *, only: tuple[str, ...] = ()) -> Complaint | None:
-    """The complaint whose tracking code is ``code``, or None (also for malformed codes);
-    ``only`` limits the columns read (lookups are the public channel's busiest request)."""
+def complaint_by_code(code: str) -> Complaint | None:
+    """The complaint whose tracking code is ``code``, or None (also for malformed codes)."""
     try:
         digest = keys.code_hash(code)
     except ValueError:
         return None
-    found = Complaint.objects.select_related("item", "power_item", "unit").filter(
-        tracking_hash=digest
+    return (
+        Complaint.objects.select_related("item", "power_item", "unit")
+        .filter(tracking_hash=digest)
+        .first()
     )
-    return (found.only(*only) if only else found).first()
+
+
+# The tracking page's reads, the public channel's busiest: compiled once per process.
+_PAGE_COLUMNS = (
+    "pk", "reference", "received_on", "satisfied", "item_id", "power_item_id", "unit_id",
+    "item__kind", "item__state", "item__step_deadline", "item__final_deadline",
+    "item__closed_at", "power_item__name", "unit__name",
+)  # fmt: skip
+_PAGE_BY = {
+    field: Prepared(
+        lambda key, field=field: Complaint.objects.filter(**{field: key}).values_list(
+            *_PAGE_COLUMNS
+        )[:1],
+        marker=marker,
+    )
+    for field, marker in (("tracking_hash", TEXT_MARKER), ("pk", NUMBER_MARKER))
+}
+_MESSAGE_COLUMNS = ("id", "at", "from_citizen", "kind", "text", "question_id")
+_PAGE_MESSAGES = Prepared(
+    lambda key: (
+        PublicMessage.objects.filter(complaint_id=key)
+        .order_by("at", "id")
+        .values_list(*_MESSAGE_COLUMNS)
+    ),
+    marker=NUMBER_MARKER,
+)
+
+
+def tracking_page(
+    *, code: str | None = None, pk: int | None = None
+) -> tuple[Complaint, list[PublicMessage]] | None:
+    """What the citizen's tracking page shows, found by tracking code or by id: the complaint
+    with its work item, matter and unit (only the fields the page uses), and its messages in
+    order; None when nothing matches (also for a malformed code)."""
+    if code is not None:
+        try:
+            rows = _PAGE_BY["tracking_hash"].rows(keys.code_hash(code))
+        except ValueError:
+            return None
+    else:
+        rows = _PAGE_BY["pk"].rows(pk)
+    if not rows:
+        return None
+    row = dict(zip(_PAGE_COLUMNS, rows[0], strict=True))
+    complaint = loaded(Complaint, {**row, "id": row["pk"]})
+    complaint.item = loaded(
+        WorkItem,
+        {"id": row["item_id"], **{k[6:]: v for k, v in row.items() if k.startswith("item__")}},
+    )
+    complaint.power_item = (
+        loaded(PowerItem, {"id": row["power_item_id"], "name": row["power_item__name"]})
+        if row["power_item_id"]
+        else None
+    )
+    complaint.unit = (
+        loaded(OrgNode, {"id": row["unit_id"], "name": row["unit__name"]})
+        if row["unit_id"]
+        else None
+    )
+    messages = [
+        loaded(PublicMessage, {**dict(zip(_MESSAGE_COLUMNS, values, strict=True)),
+                               "complaint_id": complaint.pk})
+        for values in _PAGE_MESSAGES.rows(complaint.pk)
+    ]  # fmt: skip
+    return complaint, messages
 
 
 CHOICES_SECONDS = 60

@@ -153,25 +153,22 @@ def _raise(*, exc):
 # --- tracking --------------------------------------------------------------------------------
 
 
-# what the tracking page shows: read alone, it is the public channel's busiest query
-TRACK_PAGE_FIELDS = (
-    "reference", "received_on", "satisfied", "item__kind", "item__state", "item__step_deadline",
-    "item__final_deadline", "item__closed_at", "power_item__name", "unit__name",
-)  # fmt: skip
-
-
-def _tracked(request, *, page: bool = False) -> Complaint | None:
-    """The complaint the visitor's tracking cookie opens, or None; ``page`` reads only what the
-    tracking page shows."""
+def _tracked_pk(request) -> int | None:
+    """The id of the complaint the visitor's tracking cookie opens, or None."""
     value = request.COOKIES.get(TRACK_COOKIE)
     if not value:
         return None
     try:
-        pk = signing.loads(value, salt=TRACK_SALT, max_age=TRACK_MINUTES * 60)
+        return signing.loads(value, salt=TRACK_SALT, max_age=TRACK_MINUTES * 60)
     except signing.BadSignature:
         return None
-    found = Complaint.objects.select_related("item", "power_item", "unit").filter(pk=pk)
-    return (found.only(*TRACK_PAGE_FIELDS) if page else found).first()
+
+
+def _tracked(request) -> Complaint | None:
+    pk = _tracked_pk(request)
+    if pk is None:
+        return None
+    return Complaint.objects.select_related("item", "power_item", "unit").filter(pk=pk).first()
 
 
 def _remember(response, complaint: Complaint):
@@ -187,11 +184,12 @@ def _remember(response, complaint: Complaint):
     return response
 
 
-def _tracking_context(complaint: Complaint, **forms) -> dict:
-    messages = list(complaint.messages.all())
+def _tracking_page(request, page, *, status: int = 200, **forms):
+    """Render the tracking page for ``page``, a ``selectors.tracking_page`` answer."""
+    complaint, messages = page
     answered = {m.question_id for m in messages if m.kind == PublicMessage.Kind.ANSWER}
     item = complaint.item
-    return {
+    context = {
         "complaint": complaint,
         "item": item,
         "messages": messages,
@@ -203,6 +201,7 @@ def _tracking_context(complaint: Complaint, **forms) -> dict:
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "rating_form": forms.get("rating_form") or CitizenRatingForm(),
     }
+    return render(request, "public/track.html", context, status=status)
 
 
 @public_page
@@ -218,21 +217,20 @@ def track(request):
         ):
             return _limited(request)
         if form.is_valid():
-            code = form.cleaned_data["code"]
-            complaint = selectors.complaint_by_code(code, only=TRACK_PAGE_FIELDS)
-            if complaint is not None:
+            page = selectors.tracking_page(code=form.cleaned_data["code"])
+            if page is not None:
                 # the page at once, not a redirect to it: one round trip less on a phone's
                 # network; public.js turns the history entry into a GET, so a reload does not
                 # send the code again
-                page = render(request, "public/track.html", _tracking_context(complaint))
-                return _remember(page, complaint)
+                return _remember(_tracking_page(request, page), page[0])
             ratelimit.count_failure("track", lookups)
             form.add_error("code", _("No complaint has this code. Check it and try again."))
         return render(request, "public/track_form.html", {"form": form}, status=400)
-    complaint = _tracked(request, page=True)
-    if complaint is None:
+    pk = _tracked_pk(request)
+    page = selectors.tracking_page(pk=pk) if pk is not None else None
+    if page is None:
         return render(request, "public/track_form.html", {"form": TrackForm()})
-    return render(request, "public/track.html", _tracking_context(complaint))
+    return _tracking_page(request, page)
 
 
 def _tracked_or_form(request):
@@ -255,8 +253,8 @@ def track_info(request):
         form, services.citizen_add_info, complaint=complaint, **form.cleaned_data
     ):
         return _remember(redirect("public:track"), complaint)
-    return render(
-        request, "public/track.html", _tracking_context(complaint, info_form=form), status=400
+    return _tracking_page(
+        request, selectors.tracking_page(pk=complaint.pk), status=400, info_form=form
     )
 
 
@@ -276,8 +274,8 @@ def track_answer(request, question: int):
         form, services.citizen_answer, complaint=complaint, question=asked, **form.cleaned_data
     ):
         return _remember(redirect("public:track"), complaint)
-    return render(
-        request, "public/track.html", _tracking_context(complaint, answer_form=form), status=400
+    return _tracking_page(
+        request, selectors.tracking_page(pk=complaint.pk), status=400, answer_form=form
     )
 
 
@@ -292,8 +290,8 @@ def track_rate(request):
         form, services.citizen_rate, complaint=complaint, **form.cleaned_data
     ):
         return _remember(redirect("public:track"), complaint)
-    return render(
-        request, "public/track.html", _tracking_context(complaint, rating_form=form), status=400
+    return _tracking_page(
+        request, selectors.tracking_page(pk=complaint.pk), status=400, rating_form=form
     )
 
 
