@@ -104,6 +104,8 @@ try:
 except ValueError as exc:
     raise ConfigurationError(f"DATABASE_URL cannot be parsed: {exc}") from exc
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with writers queueing across processes (oversight/core/db/).
+    _db["ENGINE"] = "oversight.core.db.sqlite3"
     # Connections are kept as on PostgreSQL: opening one costs ~1 ms (Django registers its SQL
     # functions and runs the PRAGMAs below), a third of a citizen's tracking-page request.
     _db["OPTIONS"] = {

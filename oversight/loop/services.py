@@ -157,8 +157,10 @@ def item_open(
     description: str = "", assignee: Account | None = None, parent: WorkItem | None = None,
     final_deadline: date | None = None, priority: int = WorkItem.Priority.NORMAL,
     co_owners: Sequence[tuple[OrgNode, str]] = (), state: str | None = None,
+    actor_name: str = "",
 ) -> WorkItem:
-    """Open a work item of ``kind`` in its initial state (or ``state``), with its deadlines."""
+    """Open a work item of ``kind`` in its initial state (or ``state``), with its deadlines;
+    ``actor_name`` names an opener who has no account (a citizen)."""
     workflow = registry.get(kind)
     title = title.strip()
     if not title:
@@ -182,7 +184,7 @@ def item_open(
     item.save(update_fields=["tree_path"])
     for node, role in co_owners:
         CoOwner.objects.get_or_create(item=item, node=node, defaults={"role": role})
-    _event(item, type=Event.Type.CREATED, actor=actor, to_state=item.state)
+    _event(item, type=Event.Type.CREATED, actor=actor, actor_name=actor_name, to_state=item.state)
     _record(actor, "loop.item.open", item, None)
     _notify(
         responsible_accounts(item), kind="loop.assigned",

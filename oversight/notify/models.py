@@ -53,6 +53,9 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
             models.Index(fields=["target_type", "target_id"], name="notification_target"),
+            # "who already has this key?" is asked by every notify() with a key: without it,
+            # each complaint's notice scanned the whole table
+            models.Index(fields=["dedupe_key", "recipient"], name="notification_key"),
         ]
 
     def __str__(self) -> str:

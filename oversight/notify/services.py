@@ -103,9 +103,9 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
         already: set[tuple[int, str]] = set()
         for start in range(0, len(keys), 500):
             already.update(
-                Notification.objects.filter(dedupe_key__in=keys[start : start + 500]).values_list(
-                    "recipient_id", "dedupe_key"
-                )
+                Notification.objects.filter(dedupe_key__in=keys[start : start + 500])
+                .order_by()
+                .values_list("recipient_id", "dedupe_key")
             )
         rows, kinds = [], {}
         for message, declared, title, target_type, target_id, key, accounts in prepared:

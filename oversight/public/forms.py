@@ -93,11 +93,13 @@ class ComplaintForm(forms.Form):
         value = self.cleaned_data.get("power_item")
         if value in ("", "other", None):
             return None
-        return PowerItem.objects.filter(pk=value, published=True).first()
+        return PowerItem.objects.filter(pk=value, published=True).order_by().first()
 
     def clean_subject_node(self):
         value = self.cleaned_data.get("subject_node")
-        return OrgNode.objects.filter(pk=value, is_active=True).first() if value else None
+        return (
+            OrgNode.objects.filter(pk=value, is_active=True).order_by().first() if value else None
+        )
 
     def clean(self):
         data = super().clean()

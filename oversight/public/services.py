@@ -192,7 +192,6 @@ def _title(power_item: PowerItem | None, subject_node: OrgNode | None, subject_t
         )[:200]
 
 
-@transaction.atomic
 def complaint_submit(
     *,
     content: str,
@@ -214,6 +213,10 @@ def complaint_submit(
 
     A named complaint's name, phone and contact are encrypted; ``submission_key`` (the form's
     random nonce) makes a second sending of the same form a ``DuplicateSubmission``.
+
+    Everything is read and checked first; the writes are one short transaction (on SQLite the
+    writers of all web processes queue for it), in which the unique submission hash stops a
+    duplicate that raced past the first check, leaving nothing behind.
     """
     content = _clean_text(content, limit=TEXT_MAX, field_name="content", required=True)
     subject_text = _clean_text(subject_text, limit=200, field_name="subject_text", required=False)
@@ -237,21 +240,9 @@ def complaint_submit(
     intake = intake_node_for(
         point or subject_node or (power_item.responsible_node if power_item else None)
     )
-    item = loop.item_open(
-        kind=KIND,
-        title=_title(power_item, subject_node, subject_text),
-        actor=None,
-        responsible_node=intake,
-        supervising_node=intake,
-        description=content,
-    )
-    created = item.events.get(type=Event.Type.CREATED)
-    created.actor_name = CITIZEN
-    created.save(update_fields=["actor_name"])
+    title = _title(power_item, subject_node, subject_text)
     code = random_token(80)
     complaint = Complaint(
-        item=item,
-        reference=f"{today:%Y%m%d}-{item.pk}",
         power_item=power_item,
         point=point,
         subject_node=subject_node,
@@ -281,21 +272,34 @@ def complaint_submit(
             .first()
         )
         if earlier is not None:
-            complaint.repeat_of = earlier.repeat_of or earlier
-    try:
-        with transaction.atomic():
-            complaint.save()
-    except IntegrityError:
-        raise DuplicateSubmission(_("This complaint was already received.")) from None
-    _store_files(item, created, checked)
-    ledger.record(
-        actor=None,
-        action="public.complaint.submit",
-        target=complaint,
-        before=None,
-        after=snapshot(complaint),
-        details={"reference": complaint.reference, "channel": channel},
-    )
+            complaint.repeat_of_id = earlier.repeat_of_id or earlier.pk
+    with transaction.atomic():
+        item = loop.item_open(
+            kind=KIND,
+            title=title,
+            actor=None,
+            actor_name=CITIZEN,
+            responsible_node=intake,
+            supervising_node=intake,
+            description=content,
+        )
+        complaint.item = item
+        complaint.reference = f"{today:%Y%m%d}-{item.pk}"
+        try:
+            with transaction.atomic():
+                complaint.save()
+        except IntegrityError:
+            raise DuplicateSubmission(_("This complaint was already received.")) from None
+        if checked:
+            _store_files(item, item.events.get(type=Event.Type.CREATED), checked)
+        ledger.record(
+            actor=None,
+            action="public.complaint.submit",
+            target=complaint,
+            before=None,
+            after=snapshot(complaint),
+            details={"reference": complaint.reference, "channel": channel},
+        )
     return complaint, code
 
 

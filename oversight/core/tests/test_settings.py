@@ -47,7 +47,7 @@ def test_it_reads_a_secret_from_a_file(tmp_path, monkeypatch):
 
 
 def test_it_defaults_to_sqlite_in_wal_mode_and_shanghai_time():
-    assert settings_value("DATABASES['default']['ENGINE']") == "django.db.backends.sqlite3"
+    assert settings_value("DATABASES['default']['ENGINE']") == "oversight.core.db.sqlite3"
     assert "journal_mode=WAL" in settings_value("DATABASES['default']['OPTIONS']['init_command']")
     assert settings_value("TIME_ZONE") == "Asia/Shanghai"
     assert settings_value("LANGUAGE_CODE") == "zh-hans"
