@@ -178,11 +178,12 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: Counter = field(default_factory=Counter)
     failures: Counter = field(default_factory=Counter)
-    done: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    started: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     def record(self, what: str, started: float, status: int | None = None) -> None:
         now = time.monotonic()
         self.latencies[what].append(now - started)
+        self.started[what].append(started)
         if status is not None:
             self.statuses[f"{what} {status}"] += 1
 
@@ -488,6 +489,15 @@ def main() -> int:
     print("latency, counted from when each request (or action) was due:")
     for what in sorted(tally.latencies):
         print(f"  {what:38} {percentiles(tally.latencies[what])}")
+    print("p99 per 30-s window (ms), by when the action was due:")
+    for what in sorted(tally.latencies):
+        if "when" not in what:
+            continue
+        windows = defaultdict(list)
+        for due, latency in zip(tally.started[what], tally.latencies[what], strict=True):
+            windows[int((due - figures["start"]) // 30)].append(latency)
+        p99 = [sorted(v)[int(0.99 * len(v))] * 1000 for _k, v in sorted(windows.items())]
+        print(f"  {what.split(' (')[0]:11} " + " ".join(f"{x:.0f}" for x in p99))
     print("statuses: " + ", ".join(f"{k}: {v:,}" for k, v in sorted(tally.statuses.items())))
     print("failures: " + (", ".join(f"{k}: {v}" for k, v in tally.failures.items()) or "none"))
     server_cpu = figures["server_cpu"]
