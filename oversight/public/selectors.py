@@ -262,19 +262,6 @@ def published_categories() -> list[tuple[PowerCategory, list[PowerItem]]]:
     return list(groups.values())
 
 
-def complaint_by_code(code: str) -> Complaint | None:
-    """The complaint whose tracking code is ``code``, or None (also for malformed codes)."""
-    try:
-        digest = keys.code_hash(code)
-    except ValueError:
-        return None
-    return (
-        Complaint.objects.select_related("item", "power_item", "unit")
-        .filter(tracking_hash=digest)
-        .first()
-    )
-
-
 # The tracking page's reads, the public channel's busiest: compiled once per process.
 _PAGE_COLUMNS = (
     "pk", "reference", "received_on", "satisfied", "item_id", "power_item_id", "unit_id",
