@@ -221,12 +221,9 @@ def deliver(*, delivery_ids: Iterable[int]) -> dict[str, int]:
 
 def _attempt(delivery: Delivery) -> str | None:
     now = timezone.now()
-    # each write in its own short transaction (never across the sending): on SQLite that
-    # queues it with the web processes' writers instead of racing them for the lock
-    with transaction.atomic():
-        claimed = Delivery.objects.filter(
-            pk=delivery.pk, state=delivery.state, attempts=delivery.attempts
-        ).update(state=Delivery.State.SENDING, updated_at=now)
+    claimed = Delivery.objects.filter(
+        pk=delivery.pk, state=delivery.state, attempts=delivery.attempts
+    ).update(state=Delivery.State.SENDING, updated_at=now)
     if not claimed:
         return None
     notification = delivery.notification
@@ -260,10 +257,7 @@ def _attempt(delivery: Delivery) -> str | None:
                 delivery.sent_at = timezone.now()
     if delivery.state == Delivery.State.FAILED:
         log.warning("delivery %s by %s failed: %s", delivery.pk, delivery.channel, delivery.error)
-    with transaction.atomic():
-        delivery.save(
-            update_fields=["state", "address", "attempts", "error", "sent_at", "updated_at"]
-        )
+    delivery.save(update_fields=["state", "address", "attempts", "error", "sent_at", "updated_at"])
     return delivery.state
 
 
