@@ -138,6 +138,8 @@ else:
         "name": "oversight",
         "filename": str(VAR_DIR / "huey.sqlite3"),
     }
+# No task's return value is ever read; storing each one was a write per task.
+HUEY["results"] = False
 HUEY["immediate"] = TESTING or env_bool("HUEY_IMMEDIATE", False)
 HUEY["consumer"] = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"}
 
@@ -311,6 +313,11 @@ PUBLIC_NOTICE_DAYS = env_int("PUBLIC_NOTICE_DAYS", 15)
 PUBLIC_RATING_DAYS = env_int("PUBLIC_RATING_DAYS", 15)
 PUBLIC_CLOSE_DAYS = env_int("PUBLIC_CLOSE_DAYS", 5)
 PUBLIC_REPEAT_WINDOW_DAYS = env_int("PUBLIC_REPEAT_WINDOW_DAYS", 180)
+# New complaints reach the intake officers as one digest per commission every this many minutes
+# (a divisor of 60), in the inbox and by the channels they chose, not one message per complaint.
+PUBLIC_INTAKE_DIGEST_MINUTES = env_int("PUBLIC_INTAKE_DIGEST_MINUTES", 5)
+if PUBLIC_INTAKE_DIGEST_MINUTES < 1 or 60 % PUBLIC_INTAKE_DIGEST_MINUTES:
+    raise ConfigurationError("PUBLIC_INTAKE_DIGEST_MINUTES must divide 60 (1, 2, 3, 5, 10 … 60)")
 
 # Comparison models (analytics): the engine's workspace (imported data versions, staged imports,
 # DuckDB spill space), DuckDB's memory limit and threads for imports and runs (0: one per core),

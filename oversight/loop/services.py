@@ -158,9 +158,12 @@ def item_open(
     final_deadline: date | None = None, priority: int = WorkItem.Priority.NORMAL,
     co_owners: Sequence[tuple[OrgNode, str]] = (), state: str | None = None,
     actor_name: str = "",
+    announce: bool = True,
 ) -> WorkItem:
     """Open a work item of ``kind`` in its initial state (or ``state``), with its deadlines;
-    ``actor_name`` names an opener who has no account (a citizen)."""
+    ``actor_name`` names an opener who has no account (a citizen). The responsible side is
+    notified unless ``announce`` is False (the caller tells them otherwise, as the public
+    channel does with its digests of new complaints)."""
     workflow = registry.get(kind)
     title = title.strip()
     if not title:
@@ -186,12 +189,13 @@ def item_open(
         CoOwner.objects.get_or_create(item=item, node=node, defaults={"role": role})
     _event(item, type=Event.Type.CREATED, actor=actor, actor_name=actor_name, to_state=item.state)
     _record(actor, "loop.item.open", item, None)
-    _notify(
-        responsible_accounts(item), kind="loop.assigned",
-        title=_("New: %(title)s") % {"title": item.title},
-        body=_("Deadline: %(deadline)s") % {"deadline": item.deadline or "—"}, item=item,
-        dedupe_key=f"loop.assigned:{item.pk}",
-    )
+    if announce:
+        _notify(
+            responsible_accounts(item), kind="loop.assigned",
+            title=_("New: %(title)s") % {"title": item.title},
+            body=_("Deadline: %(deadline)s") % {"deadline": item.deadline or "—"}, item=item,
+            dedupe_key=f"loop.assigned:{item.pk}",
+        )
     return item
 
 

@@ -266,6 +266,8 @@ class Complaint(models.Model):
         on_delete=models.SET_NULL,
         related_name="repeats",
     )
+    # False until the intake officers were told of it in a digest (``services.intake_digest``)
+    announced = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -273,6 +275,9 @@ class Complaint(models.Model):
         indexes = [
             models.Index(
                 fields=["power_item", "subject_node", "received_on"], name="public_complaint_repeat"
+            ),
+            models.Index(
+                fields=["id"], condition=Q(announced=False), name="public_complaint_unannounced"
             ),
             models.Index(fields=["published", "replied_at"], name="public_complaint_board"),
         ]

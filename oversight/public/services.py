@@ -18,9 +18,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from oversight.ledger import services as ledger
 from oversight.ledger.targets import snapshot
@@ -29,7 +30,7 @@ from oversight.loop import services as loop
 from oversight.loop import timing
 from oversight.loop.models import Attachment, Event, WorkItem
 from oversight.loop.workflow import Limit
-from oversight.notify.services import notify
+from oversight.notify.services import Message, notify, notify_many
 from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode
 
@@ -46,7 +47,7 @@ from .models import (
     Rating,
     StyleReport,
 )
-from .workflows import KIND, REVIEW_KIND
+from .workflows import COMPLAINT, KIND, REVIEW_KIND
 
 CITIZEN = "群众"
 TEXT_MAX = 5000
@@ -282,6 +283,7 @@ def complaint_submit(
             responsible_node=intake,
             supervising_node=intake,
             description=content,
+            announce=False,  # the intake officers hear of it in the next digest
         )
         complaint.item = item
         complaint.reference = f"{today:%Y%m%d}-{item.pk}"
@@ -465,6 +467,61 @@ def _open_review(complaint: Complaint, item: WorkItem, reason: str) -> Dissatisf
         after=snapshot(row),
     )
     return row
+
+
+DIGEST_BATCH = 5000
+
+
+def intake_digest() -> int:
+    """Tell each commission's intake officers, in one message, of the complaints received since
+    the last digest that still wait for acceptance; returns how many complaints were announced.
+
+    Run every ``PUBLIC_INTAKE_DIGEST_MINUTES`` by the worker: under a stream of submissions the
+    officers get a message every few minutes, not one per complaint on every channel. A
+    complaint accepted or turned down before its digest is marked announced and not counted.
+    """
+    with transaction.atomic():
+        waiting = list(
+            Complaint.objects.filter(announced=False)
+            .order_by("pk")
+            .values_list("pk", "item__state", "item__responsible_node_id", "item__step_deadline")
+            [:DIGEST_BATCH]
+        )
+        if not waiting:
+            return 0
+        by_node: dict[int, list[tuple[int, date | None]]] = {}
+        for pk, state, node_id, deadline in waiting:
+            if state == COMPLAINT.initial:
+                by_node.setdefault(node_id, []).append((pk, deadline))
+        officers: dict[int, list[Account]] = {}
+        for account in Account.objects.filter(org_node_id__in=by_node, is_active=True):
+            officers.setdefault(account.org_node_id, []).append(account)
+        url = f"{reverse('public_staff:complaint_list')}?state={COMPLAINT.initial}"
+        messages = []
+        with override(settings.LANGUAGE_CODE):
+            for node_id, complaints in by_node.items():
+                deadlines = [d for _pk, d in complaints if d is not None]
+                messages.append(
+                    Message(
+                        recipients=officers.get(node_id, ()),
+                        kind="public.received",
+                        title=ngettext(
+                            "%(count)d new complaint waits for acceptance",
+                            "%(count)d new complaints wait for acceptance",
+                            len(complaints),
+                        )
+                        % {"count": len(complaints)},
+                        body=_("The earliest acceptance deadline: %(date)s")
+                        % {"date": min(deadlines)}
+                        if deadlines
+                        else "",
+                        url=url,
+                        dedupe_key=f"public.received:{node_id}:{complaints[-1][0]}",
+                    )
+                )
+        notify_many(messages)
+        Complaint.objects.filter(pk__in=[row[0] for row in waiting]).update(announced=True)
+    return len(waiting)
 
 
 def close_unrated(*, on: date | None = None) -> int:

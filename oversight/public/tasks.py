@@ -1,6 +1,7 @@
-"""Background work of the public channel: SMS to complainants, and closing replied complaints
-that the citizen never rated."""
+"""Background work of the public channel: SMS to complainants, the intake officers' digest of
+new complaints, and closing replied complaints that the citizen never rated."""
 
+from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -24,3 +25,10 @@ def retry_notices_task() -> int:
     from .services import retry_notices
 
     return retry_notices()
+
+
+@db_periodic_task(crontab(minute=f"*/{settings.PUBLIC_INTAKE_DIGEST_MINUTES}"))
+def intake_digest_task() -> int:
+    from .services import intake_digest
+
+    return intake_digest()
