@@ -469,7 +469,7 @@ def _open_review(complaint: Complaint, item: WorkItem, reason: str) -> Dissatisf
     return row
 
 
-DIGEST_BATCH = 5000
+DIGEST_CHUNK = 1000
 
 
 def intake_digest() -> int:
@@ -485,7 +485,6 @@ def intake_digest() -> int:
             Complaint.objects.filter(announced=False)
             .order_by("pk")
             .values_list("pk", "item__state", "item__responsible_node_id", "item__step_deadline")
-            [:DIGEST_BATCH]
         )
         if not waiting:
             return 0
@@ -520,7 +519,11 @@ def intake_digest() -> int:
                     )
                 )
         notify_many(messages)
-        Complaint.objects.filter(pk__in=[row[0] for row in waiting]).update(announced=True)
+        pks = [row[0] for row in waiting]
+        for start in range(0, len(pks), DIGEST_CHUNK):
+            Complaint.objects.filter(pk__in=pks[start : start + DIGEST_CHUNK]).update(
+                announced=True
+            )
     return len(waiting)
 
 

@@ -80,3 +80,14 @@ def test_complaints_received_before_the_digests_existed_are_not_announced_again(
     Complaint.objects.filter(pk=complaint.pk).update(announced=True)  # what the migration sets
     assert public.intake_digest() == 0
     assert not Notification.objects.exists()
+
+
+def test_one_digest_covers_everything_waiting_however_much(pc, monkeypatch):
+    monkeypatch.setattr(public, "DIGEST_CHUNK", 2)  # announced in several updates
+    for _ in range(5):
+        file_complaint(pc)
+    assert public.intake_digest() == 5
+    assert Notification.objects.get(recipient=pc.intake).title == (
+        "5 new complaints wait for acceptance"
+    )
+    assert not Complaint.objects.filter(announced=False).exists()
