@@ -13,7 +13,29 @@ from . import selectors
 from .models import PowerCategory, PowerItem, Rating, StyleReport
 
 
-class RatingForm(forms.Form):
+class SameForEveryone:
+    """A public form whose unbound visible fields render the same for every citizen, given the
+    language and the initial values of those fields: the public pages keep that HTML once per
+    process (``templatetags.public_forms``) instead of rendering twenty widgets per request.
+    Hidden fields (a form's nonce) are rendered every time."""
+
+    def rendering_key(self) -> tuple | None:
+        """What the visible fields' HTML depends on, or None when it must be rendered now."""
+        if self.is_bound:
+            return None
+        shown = tuple(
+            (field.name, str(self.initial[field.name]))
+            for field in self.visible_fields()
+            if field.name in self.initial
+        )
+        return (type(self).__qualname__, self.prefix, self.auto_id, shown, self.choices_version())
+
+    def choices_version(self):
+        """Changes when the choices the form offers change (fixed choices: never)."""
+        return None
+
+
+class RatingForm(SameForEveryone, forms.Form):
     score = forms.TypedChoiceField(
         label=_("How satisfied are you?"),
         coerce=int,
@@ -40,7 +62,7 @@ class RatingForm(forms.Form):
     )
 
 
-class StyleReportForm(forms.Form):
+class StyleReportForm(SameForEveryone, forms.Form):
     kinds = forms.MultipleChoiceField(
         label=_("What kind of problem?"),
         choices=StyleReport.Kind.choices,
@@ -51,7 +73,7 @@ class StyleReportForm(forms.Form):
     )
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(SameForEveryone, forms.Form):
     power_item = forms.ChoiceField(
         label=_("Which matter is it about?"), required=False, widget=LongSelect
     )
@@ -88,6 +110,10 @@ class ComplaintForm(forms.Form):
         matters, units = selectors.complaint_form_choices()
         self.fields["power_item"].choices = matters
         self.fields["subject_node"].choices = units
+        self._choices_version = (matters.version, units.version)
+
+    def choices_version(self):
+        return self._choices_version
 
     def clean_power_item(self):
         value = self.cleaned_data.get("power_item")
@@ -111,7 +137,7 @@ class ComplaintForm(forms.Form):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(SameForEveryone, forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=40,
@@ -121,20 +147,20 @@ class TrackForm(forms.Form):
     )
 
 
-class InfoForm(forms.Form):
+class InfoForm(SameForEveryone, forms.Form):
     text = forms.CharField(
         label=_("Additional information"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     files = MultipleFileField(label=_("Files (optional)"))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(SameForEveryone, forms.Form):
     text = forms.CharField(
         label=_("Your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class CitizenRatingForm(forms.Form):
+class CitizenRatingForm(SameForEveryone, forms.Form):
     satisfied = forms.TypedChoiceField(
         label=_("Are you satisfied with the result?"),
         coerce=lambda v: v == "1",

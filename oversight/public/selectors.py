@@ -3,6 +3,7 @@ through the loop's item scope), and the public reads that show only what is publ
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -334,8 +335,9 @@ class _Choices(BaseChoiceIterator):
     """Choices already in Django's normal form: a form field takes them as they are, instead of
     walking 300 options again on every form."""
 
-    def __init__(self, choices: list):
+    def __init__(self, choices: list, version: str = ""):
         self.choices = choices
+        self.version = version  # the same for the same list, new when it is built again
 
     def __iter__(self):
         return iter(self.choices)
@@ -349,9 +351,9 @@ def complaint_form_choices() -> tuple[_Choices, _Choices]:
     key = f"public:complaint-choices:{get_language()}"
     found = cache.get(key)
     if found is None:
-        found = (_power_item_choices(), _subject_node_choices())
+        found = (_power_item_choices(), _subject_node_choices(), secrets.token_hex(8))
         cache.set(key, found, CHOICES_SECONDS)
-    return _Choices(found[0]), _Choices(found[1])
+    return _Choices(found[0], found[2]), _Choices(found[1], found[2])
 
 
 def forget_complaint_choices() -> None:

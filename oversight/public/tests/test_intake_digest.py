@@ -14,6 +14,19 @@ from .conftest import file_complaint
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"  # the digest is written in the platform's language
+
+
+def test_the_digest_is_written_in_the_platform_language(pc, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    file_complaint(pc)
+    file_complaint(pc)
+    public.intake_digest()
+    assert Notification.objects.get(recipient=pc.intake).title == "有 2 件新投诉待受理"
+
+
 def test_a_submission_alone_notifies_no_one(pc):
     file_complaint(pc)
     assert not Notification.objects.exists() and not Delivery.objects.exists()
