@@ -9,6 +9,7 @@ from datetime import date
 from django.core.cache import cache
 from django.utils import timezone
 
+from oversight.core.prepared import Prepared
 from oversight.lib.workdays import WorkCalendar
 
 from .models import CalendarDay, KindSetting, WorkItem
@@ -58,13 +59,22 @@ class KindTiming:
     escalate_every_days: int
 
 
+_TIMING_COLUMNS = ("yellow_days", "behind_margin", "remind_days_before", "escalate_every_days")
+_KIND_SETTING = Prepared(
+    lambda kind: KindSetting.objects.filter(kind=kind).order_by("pk").values_list(*_TIMING_COLUMNS)[:1]
+)  # every item opened reads it
+
+
 def kind_timing(workflow: Workflow, rows: dict[str, KindSetting] | None = None) -> KindTiming:
     """The kind's light and reminder settings: an administrator's row, else the declaration.
 
     ``rows`` (kind -> KindSetting) spares a query per item when many items are processed.
     """
     if rows is None:
-        row = KindSetting.objects.filter(kind=workflow.kind).first()
+        found = _KIND_SETTING.rows(workflow.kind)
+        if found:
+            return KindTiming(*found[0])
+        row = None
     else:
         row = rows.get(workflow.kind)
     if row is not None:

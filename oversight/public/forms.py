@@ -119,13 +119,11 @@ class ComplaintForm(SameForEveryone, forms.Form):
         value = self.cleaned_data.get("power_item")
         if value in ("", "other", None):
             return None
-        return PowerItem.objects.filter(pk=value, published=True).order_by().first()
+        return selectors.published_power_item(value)
 
     def clean_subject_node(self):
         value = self.cleaned_data.get("subject_node")
-        return (
-            OrgNode.objects.filter(pk=value, is_active=True).order_by().first() if value else None
-        )
+        return selectors.active_node(value) if value else None
 
     def clean(self):
         data = super().clean()

@@ -328,6 +328,63 @@ def tracking_page(
     return complaint, messages
 
 
+# --- what a complaint's submission reads: compiled once per process ----------------------------
+
+_ITEM_COLUMNS = tuple(f.attname for f in PowerItem._meta.concrete_fields)
+_NODE_COLUMNS = tuple(f.attname for f in OrgNode._meta.concrete_fields)
+_PUBLISHED_ITEM = Prepared(
+    lambda pk: PowerItem.objects.filter(pk=pk, published=True).order_by().values_list(*_ITEM_COLUMNS),
+    marker=NUMBER_MARKER,
+)
+_ACTIVE_NODE = Prepared(
+    lambda pk: OrgNode.objects.filter(pk=pk, is_active=True).order_by().values_list(*_NODE_COLUMNS),
+    marker=NUMBER_MARKER,
+)
+_COMMISSIONS = Prepared(
+    lambda: OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True)
+    .order_by("path")
+    .values_list("pk", "parent_id"),
+    markers=(),
+)
+_SUBMITTED = Prepared(
+    lambda key: Complaint.objects.filter(submission_hash=key).order_by().values_list("pk")[:1]
+)
+_LATEST_ABOUT = Prepared(
+    lambda item, node: Complaint.objects.filter(power_item_id=item, subject_node_id=node)
+    .order_by("-received_on", "-pk")
+    .values_list("pk", "repeat_of_id", "received_on")[:1],
+    markers=(NUMBER_MARKER, NUMBER_MARKER - 1),
+)
+
+
+def published_power_item(pk: int) -> PowerItem | None:
+    """The published matter ``pk`` of the small-power list, or None."""
+    rows = _PUBLISHED_ITEM.rows(int(pk))
+    return loaded(PowerItem, dict(zip(_ITEM_COLUMNS, rows[0], strict=True))) if rows else None
+
+
+def active_node(pk: int) -> OrgNode | None:
+    """The active unit ``pk`` of the tree, or None."""
+    rows = _ACTIVE_NODE.rows(int(pk))
+    return loaded(OrgNode, dict(zip(_NODE_COLUMNS, rows[0], strict=True))) if rows else None
+
+
+def active_commissions() -> list[tuple[int, int | None]]:
+    """``(id, parent id)`` of every active discipline commission, in tree order."""
+    return _COMMISSIONS.rows()
+
+
+def submission_received(submission_hash: str) -> bool:
+    """Whether a complaint was already filed with this form's nonce."""
+    return bool(_SUBMITTED.rows(submission_hash))
+
+
+def latest_complaint_about(power_item: PowerItem, node: OrgNode) -> tuple[int, int | None, date] | None:
+    """``(id, repeat_of id, received on)`` of the latest complaint about this matter and unit."""
+    rows = _LATEST_ABOUT.rows(power_item.pk, node.pk)
+    return rows[0] if rows else None
+
+
 CHOICES_SECONDS = 60
 
 

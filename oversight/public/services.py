@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,18 +65,20 @@ class DuplicateSubmission(ValidationError):
 def intake_node_for(node: OrgNode | None) -> OrgNode:
     """The discipline commission that receives complaints about ``node``: walking up from
     ``node``, the first node that is a commission or has one among its children, else the first
-    commission of the tree. One query: the line of ancestors is read from the path."""
+    commission of the tree. The line of ancestors is read from the path."""
     line = [*node.ancestor_ids, node.pk] if node is not None else []
     depth = {pk: d for d, pk in enumerate(line)}
-    candidates = OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True)
+    commissions = selectors.active_commissions()
 
-    def nearness(commission: OrgNode) -> tuple[int, int]:
-        if commission.pk in depth:  # a commission on the line itself comes first at its level
-            return depth[commission.pk], 1
-        return depth[commission.parent_id], 0
+    def nearness(commission: tuple[int, int | None]) -> tuple[int, int]:
+        pk, parent_id = commission
+        if pk in depth:  # a commission on the line itself comes first at its level
+            return depth[pk], 1
+        return depth[parent_id], 0
 
-    found = list(candidates.filter(Q(parent_id__in=line) | Q(pk__in=line)).order_by("path"))
-    commission = max(found, key=nearness) if found else candidates.order_by("path").first()
+    found = [c for c in commissions if c[0] in depth or c[1] in depth]
+    chosen = max(found, key=nearness) if found else (commissions[0] if commissions else None)
+    commission = selectors.active_node(chosen[0]) if chosen is not None else None
     if commission is None:
         raise ValidationError(_("No discipline commission is set up to receive complaints."))
     return commission
@@ -235,7 +237,7 @@ def complaint_submit(
     submission_hash = None
     if submission_key:
         submission_hash = keys.secret_hash(submission_key, purpose="public.submission")
-        if Complaint.objects.filter(submission_hash=submission_hash).exists():
+        if selectors.submission_received(submission_hash):
             raise DuplicateSubmission(_("This complaint was already received."))
     checked = uploads.check(files)
     intake = intake_node_for(
@@ -264,16 +266,12 @@ def complaint_submit(
         else None,
     )
     if power_item is not None and subject_node is not None:
+        # complaints about one matter and unit less than the window apart are one chain, whose
+        # first complaint every later one names: the latest names it too
+        latest = selectors.latest_complaint_about(power_item, subject_node)
         since = today - timedelta(days=settings.PUBLIC_REPEAT_WINDOW_DAYS)
-        earlier = (
-            Complaint.objects.filter(
-                power_item=power_item, subject_node=subject_node, received_on__gte=since
-            )
-            .order_by("received_on", "pk")
-            .first()
-        )
-        if earlier is not None:
-            complaint.repeat_of_id = earlier.repeat_of_id or earlier.pk
+        if latest is not None and latest[2] >= since:
+            complaint.repeat_of_id = latest[1] or latest[0]
     with transaction.atomic():
         item = loop.item_open(
             kind=KIND,

@@ -43,6 +43,21 @@ def test_it_returns_the_rows_the_orm_returns(items):
     assert by_id.rows(items[0].pk)[0][5] is True and by_title.rows("no such title") == []
 
 
+def test_it_takes_several_parameters_or_none(items):
+    by_state_and_title = Prepared(
+        lambda state, title: WorkItem.objects.filter(state=state, title=title).values_list("pk"),
+        markers=("\x00state\x00", "\x00title\x00"),
+    )
+    assert by_state_and_title.rows(items[1].state, "Task 1") == [(items[1].pk,)]
+    assert by_state_and_title.rows("closed", "Task 1") == []
+    every = Prepared(lambda: WorkItem.objects.order_by("pk").values_list("pk"), markers=())
+    assert every.rows() == [(item.pk,) for item in items]
+    with pytest.raises(TypeError):
+        every.rows(1)
+    with pytest.raises(ValueError):
+        Prepared(lambda a, b: WorkItem.objects.values_list("pk"), markers=(1, 1))
+
+
 def test_loaded_builds_an_instance_as_the_orm_would(items):
     item = loaded(WorkItem, {"id": items[1].pk, "kind": "matters.task", "state": "assigned"})
     assert item.pk == items[1].pk and not item._state.adding

@@ -180,6 +180,19 @@ def test_it_links_repeat_complaints_about_the_same_matter(pc):
     assert different.repeat_of is None
 
 
+def test_a_repeat_is_linked_only_within_the_window(pc, settings, today):
+    from datetime import timedelta
+
+    old, _code = file_complaint(pc)
+    window = settings.PUBLIC_REPEAT_WINDOW_DAYS
+    Complaint.objects.filter(pk=old.pk).update(received_on=today - timedelta(days=window + 1))
+    fresh, _code = file_complaint(pc)
+    assert fresh.repeat_of is None  # the old one is out of the window: a new chain
+    Complaint.objects.filter(pk=fresh.pk).update(received_on=today - timedelta(days=window))
+    again, _code = file_complaint(pc)
+    assert again.repeat_of == fresh
+
+
 def test_it_closes_replied_complaints_left_unrated(pc, today):
     complaint, _code = file_complaint(pc)
     complaint = _to_review(pc, complaint)
