@@ -180,9 +180,12 @@ def test_it_links_repeat_complaints_about_the_same_matter(pc):
     assert different.repeat_of is None
 
 
-def test_a_repeat_is_linked_only_within_the_window(pc, settings, today):
+def test_a_repeat_is_linked_only_within_the_window(pc, settings):
     from datetime import timedelta
 
+    from oversight.loop import timing
+
+    today = timing.today()
     old, _code = file_complaint(pc)
     window = settings.PUBLIC_REPEAT_WINDOW_DAYS
     Complaint.objects.filter(pk=old.pk).update(received_on=today - timedelta(days=window + 1))
