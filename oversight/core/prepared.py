@@ -17,8 +17,10 @@ the values for the markers.
         .values_list("pk"),
         markers=(NUMBER_MARKER, NUMBER_MARKER - 1),
     )
-    rows = BY_PAIR.rows(12, 345) Only ``values_list`` querysets are accepted, so rows are plain tuples in the
-order named; ``from_db`` builds model instances from them where a template wants objects.
+    rows = BY_PAIR.rows(12, 345)
+
+Only ``values_list`` querysets are accepted, so rows are plain tuples in the order named;
+``loaded`` builds model instances from them where a template wants objects.
 """
 
 from __future__ import annotations
