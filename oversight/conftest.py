@@ -152,9 +152,16 @@ def client_for(account) -> Client:
 
 HANDLER = ["loop:item:view", "loop:item:handle", "loop:item:export", "matters:matter:view"]
 SUPERVISOR = [
-    "loop:item:view", "loop:item:supervise", "loop:item:extend", "loop:item:export", "loop:item:instruct",
-    "matters:matter:view", "matters:matter:register", "matters:matter:close",
-    "documents:document:view", "documents:document:issue",
+    "loop:item:view",
+    "loop:item:supervise",
+    "loop:item:extend",
+    "loop:item:export",
+    "loop:item:instruct",
+    "matters:matter:view",
+    "matters:matter:register",
+    "matters:matter:close",
+    "documents:document:view",
+    "documents:document:issue",
 ]
 
 
@@ -178,20 +185,38 @@ def loop_county(county, today):
         role.permissions = sorted(set(role.permissions) | set(HANDLER))
         role.save()
     county.role_supervisor = services.role_save(
-        role=None, key="supervisor", name="supervisor", permissions=SUPERVISOR,
-        data_scope=Role.Scope.ALL, listed_nodes=[],
+        role=None,
+        key="supervisor",
+        name="supervisor",
+        permissions=SUPERVISOR,
+        data_scope=Role.Scope.ALL,
+        listed_nodes=[],
     )
     county.supervisor = services.account_save(
-        account=None, username="supervisor", display_name="supervisor", org_node=county.commission,
-        person=None, roles=[county.role_supervisor], password=PASSWORD,
+        account=None,
+        username="supervisor",
+        display_name="supervisor",
+        org_node=county.commission,
+        person=None,
+        roles=[county.role_supervisor],
+        password=PASSWORD,
     )
     leader_person = make_person(county.town1, "Leader of Town 1")
     services.position_add(
-        person=leader_person, org_node=county.town1, title="Secretary", start_date=date(2020, 1, 1), is_leader=True
+        person=leader_person,
+        org_node=county.town1,
+        title="Secretary",
+        start_date=date(2020, 1, 1),
+        is_leader=True,
     )
     county.town1_leader = services.account_save(
-        account=None, username="town1-leader", display_name="town1-leader", org_node=county.town1,
-        person=leader_person, roles=[county.role_town], password=PASSWORD,
+        account=None,
+        username="town1-leader",
+        display_name="town1-leader",
+        org_node=county.town1,
+        person=leader_person,
+        roles=[county.role_town],
+        password=PASSWORD,
     )
     return county
 
@@ -202,14 +227,22 @@ def open_task(loop_county):
 
     def make(title="Repair the village road", deadline=date(2026, 3, 20), node=None, **kwargs):
         matter = loop_services.item_open(
-            kind="matters.matter", title=f"Matter of {title}", actor=loop_county.supervisor,
-            responsible_node=node or loop_county.town1, supervising_node=loop_county.commission,
+            kind="matters.matter",
+            title=f"Matter of {title}",
+            actor=loop_county.supervisor,
+            responsible_node=node or loop_county.town1,
+            supervising_node=loop_county.commission,
             final_deadline=deadline,
         )
         return loop_services.item_open(
-            kind="matters.task", title=title, actor=loop_county.supervisor, parent=matter,
-            responsible_node=node or loop_county.town1, supervising_node=loop_county.commission,
-            final_deadline=deadline, **kwargs,
+            kind="matters.task",
+            title=title,
+            actor=loop_county.supervisor,
+            parent=matter,
+            responsible_node=node or loop_county.town1,
+            supervising_node=loop_county.commission,
+            final_deadline=deadline,
+            **kwargs,
         )
 
     return make

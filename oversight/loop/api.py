@@ -18,16 +18,40 @@ class WorkItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkItem
         fields = [
-            "id", "kind", "kind_label", "title", "state", "state_label", "responsible_node",
-            "supervising_node", "assignee", "parent", "priority", "progress", "light",
-            "step_deadline", "final_deadline", "opened_at", "closed_at", "closed_on_time",
+            "id",
+            "kind",
+            "kind_label",
+            "title",
+            "state",
+            "state_label",
+            "responsible_node",
+            "supervising_node",
+            "assignee",
+            "parent",
+            "priority",
+            "progress",
+            "light",
+            "step_deadline",
+            "final_deadline",
+            "opened_at",
+            "closed_at",
+            "closed_on_time",
         ]
 
 
 class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event
-        fields = ["id", "at", "type", "actor_name", "transition", "from_state", "to_state", "comment"]
+        fields = [
+            "id",
+            "at",
+            "type",
+            "actor_name",
+            "transition",
+            "from_state",
+            "to_state",
+            "comment",
+        ]
 
 
 class WorkItemDetailSerializer(WorkItemSerializer):

@@ -1,10 +1,10 @@
 """The electronic file (电子档案, C4): a work item with all its descendants as one ZIP.
 
-    summary.docx            a readable summary: each item, its units, deadlines, timeline
-    events.json             the full event history of every item, machine-readable
-    evidence/<item>/<name>  every attachment as uploaded
-    documents/<name>        every formal document issued for these items
-    manifest.json           SHA-256 and size of every other file in the package
+summary.docx            a readable summary: each item, its units, deadlines, timeline
+events.json             the full event history of every item, machine-readable
+evidence/<item>/<name>  every attachment as uploaded
+documents/<name>        every formal document issued for these items
+manifest.json           SHA-256 and size of every other file in the package
 """
 
 from __future__ import annotations
@@ -25,21 +25,34 @@ from .services import descendants
 
 def _item_record(item: WorkItem) -> dict:
     return {
-        "id": item.pk, "kind": item.kind, "title": item.title, "state": item.state,
-        "parent": item.parent_id, "responsible_unit": item.responsible_node.name,
+        "id": item.pk,
+        "kind": item.kind,
+        "title": item.title,
+        "state": item.state,
+        "parent": item.parent_id,
+        "responsible_unit": item.responsible_node.name,
         "supervising_node": item.supervising_node.name,
         "assignee": item.assignee.username if item.assignee else None,
-        "opened_at": item.opened_at.isoformat(), "closed_at": item.closed_at.isoformat() if item.closed_at else None,
+        "opened_at": item.opened_at.isoformat(),
+        "closed_at": item.closed_at.isoformat() if item.closed_at else None,
         "final_deadline": str(item.final_deadline) if item.final_deadline else None,
-        "progress": item.progress, "light": item.light,
+        "progress": item.progress,
+        "light": item.light,
     }
 
 
 def _event_record(event: Event) -> dict:
     return {
-        "id": event.pk, "item": event.item_id, "at": event.at.isoformat(), "type": event.type,
-        "actor": event.actor_name, "transition": event.transition, "from": event.from_state,
-        "to": event.to_state, "comment": event.comment, "data": event.data,
+        "id": event.pk,
+        "item": event.item_id,
+        "at": event.at.isoformat(),
+        "type": event.type,
+        "actor": event.actor_name,
+        "transition": event.transition,
+        "from": event.from_state,
+        "to": event.to_state,
+        "comment": event.comment,
+        "data": event.data,
         "attachments": [a.pk for a in event.attachments.all()],
     }
 
@@ -47,7 +60,9 @@ def _event_record(event: Event) -> dict:
 def _summary(items: list[WorkItem], events: dict[int, list[Event]]) -> bytes:
     doc = WordDocument()
     doc.add_heading(_("Electronic file: %(title)s") % {"title": items[0].title}, level=0)
-    doc.add_paragraph(_("Exported on %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
+    doc.add_paragraph(
+        _("Exported on %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+    )
     for item in items:
         depth = item.tree_path.count("/") - items[0].tree_path.count("/")
         doc.add_heading(f"{item.kind_label}: {item.title}", level=min(1 + depth, 4))
@@ -59,7 +74,12 @@ def _summary(items: list[WorkItem], events: dict[int, list[Event]]) -> bytes:
             (_("final deadline"), str(item.final_deadline or "—")),
             (_("progress (%)"), str(item.progress)),
             (_("opened"), timezone.localtime(item.opened_at).strftime("%Y-%m-%d %H:%M")),
-            (_("closed"), timezone.localtime(item.closed_at).strftime("%Y-%m-%d %H:%M") if item.closed_at else "—"),
+            (
+                _("closed"),
+                timezone.localtime(item.closed_at).strftime("%Y-%m-%d %H:%M")
+                if item.closed_at
+                else "—",
+            ),
         ]:
             cells = facts.add_row().cells
             cells[0].text, cells[1].text = str(label), value
@@ -80,10 +100,14 @@ def _summary(items: list[WorkItem], events: dict[int, list[Event]]) -> bytes:
 
 def build(*, item: WorkItem, viewer) -> tempfile.SpooledTemporaryFile:
     """The ZIP of ``item`` (already fetched through a scoped selector) and its descendants."""
-    items = list(descendants(item).select_related("responsible_node", "supervising_node", "assignee"))
+    items = list(
+        descendants(item).select_related("responsible_node", "supervising_node", "assignee")
+    )
     ids = [i.pk for i in items]
     events: dict[int, list[Event]] = {}
-    for event in Event.objects.filter(item_id__in=ids).prefetch_related("attachments").order_by("at", "id"):
+    for event in (
+        Event.objects.filter(item_id__in=ids).prefetch_related("attachments").order_by("at", "id")
+    ):
         events.setdefault(event.item_id, []).append(event)
     manifest: dict[str, dict] = {}
     package = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
@@ -101,12 +125,20 @@ def build(*, item: WorkItem, viewer) -> tempfile.SpooledTemporaryFile:
         put("events.json", json.dumps(history, ensure_ascii=False, indent=2).encode("utf-8"))
         for attachment in Attachment.objects.filter(item_id__in=ids).order_by("id"):
             with attachment.file.open("rb") as handle:
-                put(f"evidence/{attachment.item_id}/{attachment.pk}-{attachment.name}", handle.read())
+                put(
+                    f"evidence/{attachment.item_id}/{attachment.pk}-{attachment.name}",
+                    handle.read(),
+                )
         for name, data in _documents(ids, viewer):
             put(f"documents/{name}", data)
         archive.writestr(
             "manifest.json",
-            json.dumps({"root_item": item.pk, "files": manifest}, ensure_ascii=False, indent=2, sort_keys=True),
+            json.dumps(
+                {"root_item": item.pk, "files": manifest},
+                ensure_ascii=False,
+                indent=2,
+                sort_keys=True,
+            ),
         )
     package.seek(0)
     return package
@@ -116,7 +148,9 @@ def _documents(item_ids: list[int], viewer):
     """Formal documents issued for these items."""
     from oversight.documents.models import Document
 
-    for document in Document.objects.filter(target_type="loop.workitem", target_id__in=[str(i) for i in item_ids]):
+    for document in Document.objects.filter(
+        target_type="loop.workitem", target_id__in=[str(i) for i in item_ids]
+    ):
         with document.file.open("rb") as handle:
             yield f"{document.pk}-{document.file.name.rsplit('/', 1)[-1]}", handle.read()
 
@@ -125,14 +159,27 @@ def fixed_content(item_id: str | int) -> dict | None:
     """What a closed item's electronic file fixes in the ledger: the whole tree's items and
     every event, as they are now. ``verify_ledger`` compares it with the fixed leaf, so a
     closed file edited behind the platform's back is named."""
-    item = WorkItem.objects.filter(pk=int(item_id)).select_related("responsible_node", "supervising_node", "assignee").first()
+    item = (
+        WorkItem.objects.filter(pk=int(item_id))
+        .select_related("responsible_node", "supervising_node", "assignee")
+        .first()
+    )
     if item is None:
         return None
-    items = list(descendants(item).select_related("responsible_node", "supervising_node", "assignee"))
-    events = Event.objects.filter(item_id__in=[i.pk for i in items]).prefetch_related("attachments").order_by("at", "id")
+    items = list(
+        descendants(item).select_related("responsible_node", "supervising_node", "assignee")
+    )
+    events = (
+        Event.objects.filter(item_id__in=[i.pk for i in items])
+        .prefetch_related("attachments")
+        .order_by("at", "id")
+    )
     attachments = Attachment.objects.filter(item_id__in=[i.pk for i in items]).order_by("id")
     return {
         "items": [_item_record(i) for i in items],
         "events": [_event_record(e) for e in events],
-        "evidence": [{"id": a.pk, "item": a.item_id, "name": a.name, "sha256": a.sha256, "size": a.size} for a in attachments],
+        "evidence": [
+            {"id": a.pk, "item": a.item_id, "name": a.name, "sha256": a.sha256, "size": a.size}
+            for a in attachments
+        ],
     }

@@ -24,7 +24,9 @@ class MultipleFileField(forms.FileField):
 
 
 class TransitionForm(forms.Form):
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     files = MultipleFileField(label=_("evidence"), help_text=_("Images, PDF or Office files."))
 
 
@@ -43,16 +45,22 @@ class InstructionForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_deadline = forms.DateField(label=_("requested deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_deadline = forms.DateField(
+        label=_("requested deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtensionDecisionForm(forms.Form):
     approve = forms.TypedChoiceField(
-        label=_("decision"), coerce=lambda v: v == "yes",
-        choices=[("yes", _("Approve")), ("no", _("Refuse"))], widget=forms.RadioSelect,
+        label=_("decision"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+        widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ItemFilterForm(forms.Form):
@@ -62,12 +70,20 @@ class ItemFilterForm(forms.Form):
         label=_("light"), required=False, choices=[("", "—"), *WorkItem.Light.choices]
     )
     status = forms.ChoiceField(
-        label=_("status"), required=False,
-        choices=[("", "—"), ("open", _("Open")), ("closed", _("Closed")), ("overdue", _("Overdue"))],
+        label=_("status"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("open", _("Open")),
+            ("closed", _("Closed")),
+            ("overdue", _("Overdue")),
+        ],
     )
     node = forms.IntegerField(required=False, widget=forms.HiddenInput)
     on_time = forms.ChoiceField(
-        required=False, choices=[("", "—"), ("yes", _("on time")), ("no", _("late"))], widget=forms.HiddenInput
+        required=False,
+        choices=[("", "—"), ("yes", _("on time")), ("no", _("late"))],
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, **kwargs):
@@ -82,8 +98,12 @@ class StatisticsForm(forms.Form):
         label=_("group by"), required=False, choices=[("node", _("unit")), ("kind", _("kind"))]
     )
     kind = forms.ChoiceField(label=_("kind"), required=False)
-    start = forms.DateField(label=_("opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("opened to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("opened to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     under = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -102,7 +122,8 @@ class StatisticsForm(forms.Form):
 class CalendarDayForm(forms.Form):
     day = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     is_working = forms.TypedChoiceField(
-        label=_("the day is"), coerce=lambda v: v == "work",
+        label=_("the day is"),
+        coerce=lambda v: v == "work",
         choices=[("work", _("a working day")), ("off", _("a day off"))],
     )
     note = forms.CharField(label=_("note"), max_length=100, required=False)
@@ -111,9 +132,15 @@ class CalendarDayForm(forms.Form):
 class KindSettingForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"))
     yellow_days = forms.IntegerField(label=_("yellow within (days)"), min_value=0, max_value=60)
-    behind_margin = forms.IntegerField(label=_("yellow when behind by (points)"), min_value=1, max_value=100)
-    remind_days_before = forms.IntegerField(label=_("remind before (days)"), min_value=0, max_value=60)
-    escalate_every_days = forms.IntegerField(label=_("escalate every (days)"), min_value=1, max_value=60)
+    behind_margin = forms.IntegerField(
+        label=_("yellow when behind by (points)"), min_value=1, max_value=100
+    )
+    remind_days_before = forms.IntegerField(
+        label=_("remind before (days)"), min_value=0, max_value=60
+    )
+    escalate_every_days = forms.IntegerField(
+        label=_("escalate every (days)"), min_value=1, max_value=60
+    )
 
     def __init__(self, *args, **kwargs):
         from .registry import kind_choices
@@ -124,9 +151,14 @@ class KindSettingForm(forms.Form):
 
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("document"))
-    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 5}),
-                           help_text=_("One paragraph per line."))
-    deadline = forms.DateField(label=_("reply by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    body = forms.CharField(
+        label=_("text"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One paragraph per line."),
+    )
+    deadline = forms.DateField(
+        label=_("reply by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         from oversight.documents.models import DocType

@@ -39,22 +39,35 @@ class WorkItem(models.Model):
         OrgNode, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="assigned_items",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_items",
     )
     supervising_node = models.ForeignKey(
         OrgNode, verbose_name=_("supervising node"), on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent item"), null=True, blank=True, on_delete=models.CASCADE,
+        "self",
+        verbose_name=_("parent item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="children",
     )
     tree_path = models.CharField(max_length=500, db_index=True, editable=False)
-    priority = models.SmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.SmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     step_started_on = models.DateField(null=True, blank=True)
@@ -73,8 +86,12 @@ class WorkItem(models.Model):
         verbose_name_plural = _("work items")
         indexes = [
             models.Index(fields=["assignee", "waiting_on", "closed_at"], name="loop_item_assignee"),
-            models.Index(fields=["responsible_node", "waiting_on", "closed_at"], name="loop_item_responsible"),
-            models.Index(fields=["supervising_node", "waiting_on", "closed_at"], name="loop_item_supervising"),
+            models.Index(
+                fields=["responsible_node", "waiting_on", "closed_at"], name="loop_item_responsible"
+            ),
+            models.Index(
+                fields=["supervising_node", "waiting_on", "closed_at"], name="loop_item_supervising"
+            ),
             models.Index(fields=["created_by", "opened_at"], name="loop_item_creator"),
             models.Index(fields=["kind", "state"], name="loop_item_kind_state"),
             models.Index(fields=["closed_at", "light"], name="loop_item_open_light"),
@@ -82,30 +99,48 @@ class WorkItem(models.Model):
             models.Index(fields=["kind", "closed_at", "light"], name="loop_item_kind_open"),
             # Covers the statistics query: one index-only pass per kind, grouped by unit.
             models.Index(
-                fields=["kind", "responsible_node", "closed_at", "light", "closed_on_time", "days_to_close"],
+                fields=[
+                    "kind",
+                    "responsible_node",
+                    "closed_at",
+                    "light",
+                    "closed_on_time",
+                    "days_to_close",
+                ],
                 name="loop_item_stats",
             ),
             # "My work" on PostgreSQL: each branch read in deadline order (see selectors.my_work).
             models.Index(
                 fields=["supervising_node", "waiting_on", "final_deadline", "-priority", "id"],
-                condition=Q(closed_at__isnull=True), name="loop_todo_supervising",
+                condition=Q(closed_at__isnull=True),
+                name="loop_todo_supervising",
             ),
             models.Index(
                 fields=["responsible_node", "waiting_on", "final_deadline", "-priority", "id"],
-                condition=Q(closed_at__isnull=True, assignee__isnull=True), name="loop_todo_unit",
+                condition=Q(closed_at__isnull=True, assignee__isnull=True),
+                name="loop_todo_unit",
             ),
             models.Index(
                 fields=["assignee", "waiting_on", "final_deadline", "-priority", "id"],
-                condition=Q(closed_at__isnull=True), name="loop_todo_assignee",
+                condition=Q(closed_at__isnull=True),
+                name="loop_todo_assignee",
             ),
             # The same across every kind (the statistics page's default).
             models.Index(
-                fields=["responsible_node", "closed_at", "light", "closed_on_time", "days_to_close"],
+                fields=[
+                    "responsible_node",
+                    "closed_at",
+                    "light",
+                    "closed_on_time",
+                    "days_to_close",
+                ],
                 name="loop_item_stats_all",
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="loop_item_progress_max_100"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="loop_item_progress_max_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,13 +232,17 @@ class Attachment(models.Model):
     """Evidence on an item, checked for type and size when uploaded."""
 
     item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(upload_to=evidence_path, max_length=300)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -222,13 +261,17 @@ class ExtensionRequest(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="extension_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField(default=timezone.now)
     old_deadline = models.DateField(_("current deadline"), null=True)
     new_deadline = models.DateField(_("requested deadline"))
     reason = models.TextField(_("reason"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField(blank=True)
 
@@ -263,7 +306,9 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["item", "type", "deadline", "level"], name="loop_reminder_once"),
+            models.UniqueConstraint(
+                fields=["item", "type", "deadline", "level"], name="loop_reminder_once"
+            ),
         ]
 
     def __str__(self) -> str:

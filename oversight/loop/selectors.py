@@ -83,7 +83,10 @@ def item_list(*, viewer, filters: ItemFilters = ItemFilters()) -> QuerySet[WorkI
     if f.on_time is not None:
         qs = qs.filter(closed_on_time=f.on_time)
     return qs.order_by(
-        F("closed_at").asc(nulls_first=True), "-priority", F("final_deadline").asc(nulls_last=True), "-id"
+        F("closed_at").asc(nulls_first=True),
+        "-priority",
+        F("final_deadline").asc(nulls_last=True),
+        "-id",
     )
 
 
@@ -98,7 +101,9 @@ def item_get(*, viewer, pk: int) -> WorkItem:
 
 
 def item_children(*, viewer, item: WorkItem) -> QuerySet[WorkItem]:
-    return WorkItem.objects.filter(item_scope(viewer), parent=item).select_related("responsible_node")
+    return WorkItem.objects.filter(item_scope(viewer), parent=item).select_related(
+        "responsible_node"
+    )
 
 
 def item_timeline(*, item: WorkItem) -> QuerySet[Event]:
@@ -131,19 +136,26 @@ def _waiting_branches(viewer) -> list[Q]:
     node_id = viewer.org_node_id
     return [
         Q(assignee_id=viewer.pk, waiting_on=RESPONSIBLE, closed_at__isnull=True),
-        Q(responsible_node_id=node_id, waiting_on=RESPONSIBLE, closed_at__isnull=True, assignee__isnull=True),
+        Q(
+            responsible_node_id=node_id,
+            waiting_on=RESPONSIBLE,
+            closed_at__isnull=True,
+            assignee__isnull=True,
+        ),
         Q(supervising_node_id=node_id, waiting_on=SUPERVISING, closed_at__isnull=True),
     ]
 
 
 class _MergedBranches:
-    """"To do" on PostgreSQL: a UNION ALL of the branches, each read in deadline order from its
+    """ "To do" on PostgreSQL: a UNION ALL of the branches, each read in deadline order from its
     partial index, then the page's items fetched by id."""
 
     ORDER = ("final_deadline", "-priority", "id")  # ascending deadlines put NULLs last here
 
     def __init__(self, branches: list[Q]):
-        self.parts = [WorkItem.objects.filter(b).values("id", "final_deadline", "priority") for b in branches]
+        self.parts = [
+            WorkItem.objects.filter(b).values("id", "final_deadline", "priority") for b in branches
+        ]
 
     def count(self) -> int:
         return sum(part.count() for part in self.parts)
@@ -163,7 +175,9 @@ class _MergedBranches:
 def my_overdue_count(*, viewer) -> int:
     """How many of the items waiting for ``viewer`` are red."""
     branches = _waiting_branches(viewer)
-    return WorkItem.objects.filter(branches[0] | branches[1] | branches[2], light=WorkItem.Light.RED).count()
+    return WorkItem.objects.filter(
+        branches[0] | branches[1] | branches[2], light=WorkItem.Light.RED
+    ).count()
 
 
 def pending_extensions(*, viewer) -> QuerySet[ExtensionRequest]:
@@ -197,7 +211,12 @@ class StatRow:
 
 
 def statistics(
-    *, viewer, group_by: str = "node", kind: str = "", start: date | None = None, end: date | None = None,
+    *,
+    viewer,
+    group_by: str = "node",
+    kind: str = "",
+    start: date | None = None,
+    end: date | None = None,
     under: OrgNode | None = None,
 ) -> list[StatRow]:
     """Opened / closed / overdue / on-time rate / average days to close, per unit or per kind.
@@ -236,8 +255,13 @@ def statistics(
 def _stat(key, label, r) -> StatRow:
     average = r["average"]
     return StatRow(
-        key=key, label=label, opened=r["opened"], closed=r["closed"], open_overdue=r["open_overdue"],
-        closed_on_time=r["on_time"], closed_late=r["late"],
+        key=key,
+        label=label,
+        opened=r["opened"],
+        closed=r["closed"],
+        open_overdue=r["open_overdue"],
+        closed_on_time=r["on_time"],
+        closed_late=r["late"],
         average_days=round(average, 1) if average is not None else None,
     )
 
@@ -256,7 +280,14 @@ def _roll_up(viewer, rows, under: OrgNode | None) -> list[StatRow]:
     weights: dict[int, float] = {}
     for r in rows:
         path = paths.get(r["responsible_node"], "")
-        group = next((g for g in groups if path.startswith(g.path) and (g is not under or path == under.path)), None)
+        group = next(
+            (
+                g
+                for g in groups
+                if path.startswith(g.path) and (g is not under or path == under.path)
+            ),
+            None,
+        )
         if group is None:
             continue
         row = totals.setdefault(group.pk, StatRow(key=group.pk, label=group.name))

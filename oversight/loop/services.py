@@ -107,8 +107,12 @@ def _event(
     item: WorkItem, *, type: str, actor=None, comment: str = "", actor_name: str = "", **fields
 ) -> Event:
     return Event.objects.create(
-        item=item, type=type, actor=actor,
-        actor_name=getattr(actor, "username", "") or actor_name, comment=comment, **fields,
+        item=item,
+        type=type,
+        actor=actor,
+        actor_name=getattr(actor, "username", "") or actor_name,
+        comment=comment,
+        **fields,
     )
 
 
@@ -117,21 +121,30 @@ def item_url(item: WorkItem) -> str:
 
 
 def _notify(
-    recipients: Iterable[Account], *, kind: str, title: str, body: str, item: WorkItem,
+    recipients: Iterable[Account],
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    item: WorkItem,
     dedupe_key: str | None = None,
 ) -> None:
     people = {account.pk: account for account in recipients if account is not None}
     if people:
         notify(
-            recipients=list(people.values()), kind=kind, title=title, body=body,
-            url=item_url(item), target=item, dedupe_key=dedupe_key,
+            recipients=list(people.values()),
+            kind=kind,
+            title=title,
+            body=body,
+            url=item_url(item),
+            target=item,
+            dedupe_key=dedupe_key,
         )
 
 
 def _record(actor, action: str, item: WorkItem, before: dict | None) -> None:
     """Append the change to the ledger in the same transaction (C2: every action leaves a trace)."""
     ledger.record(actor=actor, action=action, target=item, before=before, after=snapshot(item))
-
 
 
 # --- opening and decomposing -----------------------------------------------------------------
@@ -153,10 +166,19 @@ def _enter_state(item: WorkItem, state_code: str, on: date) -> None:
 
 @transaction.atomic
 def item_open(
-    *, kind: str, title: str, actor, responsible_node: OrgNode, supervising_node: OrgNode,
-    description: str = "", assignee: Account | None = None, parent: WorkItem | None = None,
-    final_deadline: date | None = None, priority: int = WorkItem.Priority.NORMAL,
-    co_owners: Sequence[tuple[OrgNode, str]] = (), state: str | None = None,
+    *,
+    kind: str,
+    title: str,
+    actor,
+    responsible_node: OrgNode,
+    supervising_node: OrgNode,
+    description: str = "",
+    assignee: Account | None = None,
+    parent: WorkItem | None = None,
+    final_deadline: date | None = None,
+    priority: int = WorkItem.Priority.NORMAL,
+    co_owners: Sequence[tuple[OrgNode, str]] = (),
+    state: str | None = None,
     actor_name: str = "",
     announce: bool = True,
 ) -> WorkItem:
@@ -173,12 +195,27 @@ def item_open(
         raise ValidationError({"final_deadline": _("The deadline cannot be in the past.")})
     if parent is not None and parent.closed_at is not None:
         raise ValidationError({"parent": _("A closed item cannot be decomposed further.")})
-    if parent is not None and parent.final_deadline and final_deadline and final_deadline > parent.final_deadline:
-        raise ValidationError({"final_deadline": _("A sub-item cannot end after its parent's deadline.")})
+    if (
+        parent is not None
+        and parent.final_deadline
+        and final_deadline
+        and final_deadline > parent.final_deadline
+    ):
+        raise ValidationError(
+            {"final_deadline": _("A sub-item cannot end after its parent's deadline.")}
+        )
     item = WorkItem(
-        kind=kind, title=title, description=description, responsible_node=responsible_node,
-        supervising_node=supervising_node, assignee=assignee, parent=parent, created_by=actor,
-        final_deadline=final_deadline, priority=priority, tree_path="",
+        kind=kind,
+        title=title,
+        description=description,
+        responsible_node=responsible_node,
+        supervising_node=supervising_node,
+        assignee=assignee,
+        parent=parent,
+        created_by=actor,
+        final_deadline=final_deadline,
+        priority=priority,
+        tree_path="",
     )
     _enter_state(item, state or workflow.initial, today)
     item.light = timing.light_for(item, on=today)
@@ -191,9 +228,11 @@ def item_open(
     _record(actor, "loop.item.open", item, None)
     if announce:
         _notify(
-            responsible_accounts(item), kind="loop.assigned",
+            responsible_accounts(item),
+            kind="loop.assigned",
             title=_("New: %(title)s") % {"title": item.title},
-            body=_("Deadline: %(deadline)s") % {"deadline": item.deadline or "—"}, item=item,
+            body=_("Deadline: %(deadline)s") % {"deadline": item.deadline or "—"},
+            item=item,
             dedupe_key=f"loop.assigned:{item.pk}",
         )
     return item
@@ -204,8 +243,12 @@ def _fix_file(item: WorkItem, actor) -> None:
     from .efile import fixed_content
 
     ledger.fix_record(
-        actor=actor, record_type="loop.efile", record_id=item.pk, content=fixed_content(item.pk),
-        action="loop.efile.fix", public=False,
+        actor=actor,
+        record_type="loop.efile",
+        record_id=item.pk,
+        content=fixed_content(item.pk),
+        action="loop.efile.fix",
+        public=False,
     )
 
 
@@ -214,7 +257,12 @@ def _fix_file(item: WorkItem, actor) -> None:
 
 @transaction.atomic
 def item_transition(
-    *, item: WorkItem, name: str, actor, comment: str = "", files: Sequence = (),
+    *,
+    item: WorkItem,
+    name: str,
+    actor,
+    comment: str = "",
+    files: Sequence = (),
     data: dict | None = None,
 ) -> WorkItem:
     """Perform the declared transition ``name``; refuse anything undeclared or not allowed."""
@@ -229,7 +277,9 @@ def item_transition(
             % {"step": transition.label, "state": item.state_label}
         )
     if not can_perform(item, actor, transition):
-        raise TransitionRefused(_("You may not perform “%(step)s” on this item.") % {"step": transition.label})
+        raise TransitionRefused(
+            _("You may not perform “%(step)s” on this item.") % {"step": transition.label}
+        )
     comment = comment.strip()
     if transition.requires_comment and not comment:
         raise ValidationError({"comment": _("Say why: a comment is required for this step.")})
@@ -237,8 +287,16 @@ def item_transition(
         raise ValidationError({"files": _("This step takes no attachments.")})
     checked = check_uploads(files) if files else []
     before = snapshot(item)
-    return _perform(item, transition, actor=actor, actor_name="", comment=comment, data=data,
-                    checked=checked, before=before)
+    return _perform(
+        item,
+        transition,
+        actor=actor,
+        actor_name="",
+        comment=comment,
+        data=data,
+        checked=checked,
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -253,12 +311,29 @@ def item_public_transition(
         raise TransitionRefused(_("This kind of item has no step “%(name)s”.") % {"name": name})
     if item.closed_at is not None or item.state not in transition.source:
         raise ValidationError(_("This step is not possible now."))
-    return _perform(item, transition, actor=None, actor_name=actor_name, comment=comment.strip(),
-                    data=data, checked=[], before=snapshot(item))
+    return _perform(
+        item,
+        transition,
+        actor=None,
+        actor_name=actor_name,
+        comment=comment.strip(),
+        data=data,
+        checked=[],
+        before=snapshot(item),
+    )
 
 
-def _perform(item: WorkItem, transition: Transition, *, actor, actor_name: str, comment: str,
-             data: dict | None, checked, before: dict) -> WorkItem:
+def _perform(
+    item: WorkItem,
+    transition: Transition,
+    *,
+    actor,
+    actor_name: str,
+    comment: str,
+    data: dict | None,
+    checked,
+    before: dict,
+) -> WorkItem:
     """Enter the transition's target state and do everything that follows: the event, the
     evidence, the hooks, the trace, the parent's progress, the fixed file, the notifications."""
     from_state = item.state
@@ -266,8 +341,15 @@ def _perform(item: WorkItem, transition: Transition, *, actor, actor_name: str, 
     item.light = timing.light_for(item)
     item.save()
     event = _event(
-        item, type=Event.Type.TRANSITION, actor=actor, actor_name=actor_name, comment=comment,
-        transition=transition.name, from_state=from_state, to_state=item.state, data=data or {},
+        item,
+        type=Event.Type.TRANSITION,
+        actor=actor,
+        actor_name=actor_name,
+        comment=comment,
+        transition=transition.name,
+        from_state=from_state,
+        to_state=item.state,
+        data=data or {},
     )
     _store_attachments(item, event, actor, checked)
     for hook in transition.on_enter:
@@ -286,9 +368,12 @@ def _perform(item: WorkItem, transition: Transition, *, actor, actor_name: str, 
     recipients = [r for r in recipients if r.pk != getattr(actor, "pk", None)]
     if recipients:
         _notify(
-            recipients, kind=kind,
+            recipients,
+            kind=kind,
             title=_("%(step)s: %(title)s") % {"step": transition.label, "title": item.title},
-            body=comment, item=item, dedupe_key=f"{kind}:{event.pk}",
+            body=comment,
+            item=item,
+            dedupe_key=f"{kind}:{event.pk}",
         )
     return item
 
@@ -297,8 +382,13 @@ def _store_attachments(item: WorkItem, event: Event | None, actor, checked) -> l
     stored = []
     for upload, content_type, sha256 in checked:
         attachment = Attachment(
-            item=item, event=event, name=upload.name[-200:], content_type=content_type,
-            size=upload.size, sha256=sha256, uploaded_by=actor,
+            item=item,
+            event=event,
+            name=upload.name[-200:],
+            content_type=content_type,
+            size=upload.size,
+            sha256=sha256,
+            uploaded_by=actor,
         )
         attachment.file.save(upload.name, upload, save=False)
         attachment.save()
@@ -310,7 +400,9 @@ def _store_attachments(item: WorkItem, event: Event | None, actor, checked) -> l
 
 
 @transaction.atomic
-def item_report_progress(*, item: WorkItem, actor, percent: int, comment: str, files: Sequence = ()) -> WorkItem:
+def item_report_progress(
+    *, item: WorkItem, actor, percent: int, comment: str, files: Sequence = ()
+) -> WorkItem:
     """The responsible side reports progress with evidence; the light follows."""
     item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
     if item.closed_at is not None:
@@ -326,7 +418,13 @@ def item_report_progress(*, item: WorkItem, actor, percent: int, comment: str, f
     item.progress = percent
     item.light = timing.light_for(item)
     item.save(update_fields=["progress", "light", "updated_at"])
-    event = _event(item, type=Event.Type.PROGRESS, actor=actor, comment=comment.strip(), data={"percent": percent})
+    event = _event(
+        item,
+        type=Event.Type.PROGRESS,
+        actor=actor,
+        comment=comment.strip(),
+        data={"percent": percent},
+    )
     _store_attachments(item, event, actor, checked)
     _record(actor, "loop.item.progress", item, before)
     _roll_up_progress(item.parent_id)
@@ -336,10 +434,14 @@ def item_report_progress(*, item: WorkItem, actor, percent: int, comment: str, f
 def _roll_up_progress(parent_id: int | None) -> None:
     """A parent's progress is the mean of its children's (a closed child counts as done)."""
     while parent_id is not None:
-        children = list(WorkItem.objects.filter(parent_id=parent_id).values_list("progress", "closed_at"))
+        children = list(
+            WorkItem.objects.filter(parent_id=parent_id).values_list("progress", "closed_at")
+        )
         if not children:
             return
-        percent = round(sum(100 if closed else progress for progress, closed in children) / len(children))
+        percent = round(
+            sum(100 if closed else progress for progress, closed in children) / len(children)
+        )
         parent = WorkItem.objects.select_for_update().get(pk=parent_id)
         if parent.progress == percent:
             return
@@ -371,8 +473,11 @@ def item_instruct(*, item: WorkItem, actor, text: str) -> Event:
     _record(actor, "loop.item.instruct", item, None)
     recipients = [*responsible_accounts(item), *supervising_accounts(item)]
     _notify(
-        [r for r in recipients if r.pk != actor.pk], kind="loop.instruction",
-        title=_("Instruction on %(title)s") % {"title": item.title}, body=text, item=item,
+        [r for r in recipients if r.pk != actor.pk],
+        kind="loop.instruction",
+        title=_("Instruction on %(title)s") % {"title": item.title},
+        body=text,
+        item=item,
         dedupe_key=f"loop.instruction:{event.pk}",
     )
     return event
@@ -392,16 +497,37 @@ def item_issue_document(
     if SUPERVISING not in relations(item, actor) or not has_perm(actor, "documents:document:issue"):
         raise TransitionRefused(_("Only the supervising side issues documents on this item."))
     document = issue_document(
-        doc_type=doc_type, issuer_node=actor.org_node, actor=actor, target=item,
-        context={"recipient_unit": item.responsible_node.name, "title": item.title, "body": body,
-                 **({"deadline": deadline} if deadline else {})},
+        doc_type=doc_type,
+        issuer_node=actor.org_node,
+        actor=actor,
+        target=item,
+        context={
+            "recipient_unit": item.responsible_node.name,
+            "title": item.title,
+            "body": body,
+            **({"deadline": deadline} if deadline else {}),
+        },
     )
-    _event(item, type=Event.Type.DOCUMENT, actor=actor, comment=document.serial,
-           data={"document": document.pk, "doc_type": doc_type, "serial": document.serial})
-    _notify(responsible_accounts(item), kind="loop.assigned",
-            title=_("%(document)s %(serial)s: %(title)s") % {
-                "document": document.get_doc_type_display(), "serial": document.serial, "title": item.title},
-            body="", item=item, dedupe_key=f"loop.document:{document.pk}")
+    _event(
+        item,
+        type=Event.Type.DOCUMENT,
+        actor=actor,
+        comment=document.serial,
+        data={"document": document.pk, "doc_type": doc_type, "serial": document.serial},
+    )
+    _notify(
+        responsible_accounts(item),
+        kind="loop.assigned",
+        title=_("%(document)s %(serial)s: %(title)s")
+        % {
+            "document": document.get_doc_type_display(),
+            "serial": document.serial,
+            "title": item.title,
+        },
+        body="",
+        item=item,
+        dedupe_key=f"loop.document:{document.pk}",
+    )
     return document
 
 
@@ -412,7 +538,9 @@ def issue_on_entry(doc_type: str, *, body_from_comment: bool = True):
     def hook(*, item: WorkItem, event: Event, actor) -> None:
         if has_perm(actor, "documents:document:issue"):
             item_issue_document(
-                item=item, actor=actor, doc_type=doc_type,
+                item=item,
+                actor=actor,
+                doc_type=doc_type,
                 body=event.comment if body_from_comment and event.comment else item.title,
                 deadline=item.step_deadline,
             )
@@ -425,7 +553,9 @@ def issue_on_entry(doc_type: str, *, body_from_comment: bool = True):
 
 
 @transaction.atomic
-def extension_request(*, item: WorkItem, actor, new_deadline: date, reason: str) -> ExtensionRequest:
+def extension_request(
+    *, item: WorkItem, actor, new_deadline: date, reason: str
+) -> ExtensionRequest:
     """The responsible side asks to move the final deadline (延期申请)."""
     item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
     if item.closed_at is not None:
@@ -434,27 +564,49 @@ def extension_request(*, item: WorkItem, actor, new_deadline: date, reason: str)
         raise TransitionRefused(_("Only the responsible unit asks for an extension."))
     current = item.final_deadline or item.step_deadline
     if current is not None and new_deadline <= current:
-        raise ValidationError({"new_deadline": _("The new deadline must be later than the current one.")})
+        raise ValidationError(
+            {"new_deadline": _("The new deadline must be later than the current one.")}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the extension.")})
     if item.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
         raise ValidationError(_("An extension request is already waiting for a decision."))
     request = ExtensionRequest.objects.create(
-        item=item, requested_by=actor, old_deadline=current, new_deadline=new_deadline, reason=reason.strip()
+        item=item,
+        requested_by=actor,
+        old_deadline=current,
+        new_deadline=new_deadline,
+        reason=reason.strip(),
     )
-    _event(item, type=Event.Type.EXTENSION, actor=actor, comment=reason.strip(),
-           data={"status": "requested", "old": str(current or ""), "new": str(new_deadline)})
-    _notify(supervising_accounts(item), kind="loop.awaiting",
-            title=_("Extension requested: %(title)s") % {"title": item.title}, body=reason, item=item,
-            dedupe_key=f"loop.extension:{request.pk}")
+    _event(
+        item,
+        type=Event.Type.EXTENSION,
+        actor=actor,
+        comment=reason.strip(),
+        data={"status": "requested", "old": str(current or ""), "new": str(new_deadline)},
+    )
+    _notify(
+        supervising_accounts(item),
+        kind="loop.awaiting",
+        title=_("Extension requested: %(title)s") % {"title": item.title},
+        body=reason,
+        item=item,
+        dedupe_key=f"loop.extension:{request.pk}",
+    )
     return request
 
 
 @transaction.atomic
-def extension_decide(*, request: ExtensionRequest, actor, approve: bool, comment: str = "") -> ExtensionRequest:
+def extension_decide(
+    *, request: ExtensionRequest, actor, approve: bool, comment: str = ""
+) -> ExtensionRequest:
     """The supervising side approves (the deadline moves, the old one stays in history) or rejects."""
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-    item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=request.item_id)
+    item = (
+        WorkItem.objects.select_for_update()
+        .select_related("supervising_node")
+        .get(pk=request.item_id)
+    )
     if request.status != ExtensionRequest.Status.PENDING:
         raise ValidationError(_("This request was decided already."))
     if SUPERVISING not in relations(item, actor) or not has_perm(actor, "loop:item:extend"):
@@ -462,8 +614,14 @@ def extension_decide(*, request: ExtensionRequest, actor, approve: bool, comment
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Say why the extension is refused.")})
     before = snapshot(item)
-    request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
-    request.decided_by, request.decided_at, request.decision_comment = actor, timezone.now(), comment.strip()
+    request.status = (
+        ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
+    )
+    request.decided_by, request.decided_at, request.decision_comment = (
+        actor,
+        timezone.now(),
+        comment.strip(),
+    )
     request.save()
     if approve:
         item.final_deadline = request.new_deadline
@@ -471,12 +629,27 @@ def extension_decide(*, request: ExtensionRequest, actor, approve: bool, comment
             item.step_deadline = request.new_deadline
         item.light = timing.light_for(item)
         item.save(update_fields=["final_deadline", "step_deadline", "light", "updated_at"])
-    _event(item, type=Event.Type.EXTENSION, actor=actor, comment=comment.strip(),
-           data={"status": request.status, "old": str(request.old_deadline or ""), "new": str(request.new_deadline)})
+    _event(
+        item,
+        type=Event.Type.EXTENSION,
+        actor=actor,
+        comment=comment.strip(),
+        data={
+            "status": request.status,
+            "old": str(request.old_deadline or ""),
+            "new": str(request.new_deadline),
+        },
+    )
     _record(actor, f"loop.extension.{request.status}", item, before)
-    _notify(responsible_accounts(item), kind="loop.assigned",
-            title=(_("Extension approved: %(title)s") if approve else _("Extension refused: %(title)s")) % {"title": item.title},
-            body=comment, item=item, dedupe_key=f"loop.extension-decided:{request.pk}")
+    _notify(
+        responsible_accounts(item),
+        kind="loop.assigned",
+        title=(_("Extension approved: %(title)s") if approve else _("Extension refused: %(title)s"))
+        % {"title": item.title},
+        body=comment,
+        item=item,
+        dedupe_key=f"loop.extension-decided:{request.pk}",
+    )
     return request
 
 
@@ -493,7 +666,14 @@ def calendar_day_save(*, day: date, is_working: bool, note: str = "") -> None:
 
 
 @transaction.atomic
-def kind_setting_save(*, kind: str, yellow_days: int, behind_margin: int, remind_days_before: int, escalate_every_days: int) -> KindSetting:
+def kind_setting_save(
+    *,
+    kind: str,
+    yellow_days: int,
+    behind_margin: int,
+    remind_days_before: int,
+    escalate_every_days: int,
+) -> KindSetting:
     """Change a kind's light and reminder settings."""
     if kind not in registry.WORKFLOWS:
         raise ValidationError({"kind": _("Unknown kind.")})
@@ -501,8 +681,12 @@ def kind_setting_save(*, kind: str, yellow_days: int, behind_margin: int, remind
         raise ValidationError({"escalate_every_days": _("Escalate at most once a day.")})
     row, _created = KindSetting.objects.update_or_create(
         kind=kind,
-        defaults={"yellow_days": yellow_days, "behind_margin": behind_margin,
-                  "remind_days_before": remind_days_before, "escalate_every_days": escalate_every_days},
+        defaults={
+            "yellow_days": yellow_days,
+            "behind_margin": behind_margin,
+            "remind_days_before": remind_days_before,
+            "escalate_every_days": escalate_every_days,
+        },
     )
     return row
 
@@ -536,18 +720,40 @@ def sweep(*, on: date | None = None, chunk: int = 2000) -> SweepReport:
     open_items = (
         WorkItem.objects.filter(closed_at__isnull=True)
         .exclude(step_deadline__isnull=True, final_deadline__isnull=True)
-        .values_list("pk", "kind", "step_deadline", "final_deadline", "step_started_on", "opened_at", "progress", "light")
+        .values_list(
+            "pk",
+            "kind",
+            "step_deadline",
+            "final_deadline",
+            "step_started_on",
+            "opened_at",
+            "progress",
+            "light",
+        )
         .order_by("pk")
     )
-    for pk, kind, step_deadline, final_deadline, started, opened_at, progress, light in open_items.iterator(chunk_size=chunk):
+    for (
+        pk,
+        kind,
+        step_deadline,
+        final_deadline,
+        started,
+        opened_at,
+        progress,
+        light,
+    ) in open_items.iterator(chunk_size=chunk):
         report.examined += 1
         kind_timing = timings.get(kind)
         if kind_timing is None:
             continue
         deadline = min(d for d in (step_deadline, final_deadline) if d)
         new_light = timing.compute_light(
-            deadline=deadline, started=started or timezone.localtime(opened_at).date(), progress=progress,
-            closed=False, on=on, timing=kind_timing,
+            deadline=deadline,
+            started=started or timezone.localtime(opened_at).date(),
+            progress=progress,
+            closed=False,
+            on=on,
+            timing=kind_timing,
         )
         if new_light != light:
             changes.setdefault(new_light, []).append(pk)
@@ -599,7 +805,9 @@ class _Recipients:
 
     def accounts_at(self, node_id: int) -> list[Account]:
         if node_id not in self.at_node:
-            self.at_node[node_id] = list(Account.objects.filter(org_node_id=node_id, is_active=True))
+            self.at_node[node_id] = list(
+                Account.objects.filter(org_node_id=node_id, is_active=True)
+            )
         return self.at_node[node_id]
 
     def responsible(self, item: WorkItem) -> list[Account]:
@@ -612,7 +820,9 @@ class _Recipients:
         if self.leaders is None:
             self.leaders = {}
             leaders = Account.objects.filter(
-                is_active=True, person__positions__is_leader=True, person__positions__end_date__isnull=True
+                is_active=True,
+                person__positions__is_leader=True,
+                person__positions__end_date__isnull=True,
             ).values_list("person__positions__org_node_id", "pk")
             accounts = Account.objects.in_bulk({pk for _node, pk in leaders})
             for node_id, pk in leaders:
@@ -630,7 +840,9 @@ def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
     token are sent, so two sweeps at once never send the same reminder twice.
     """
     token = uuid.uuid4().hex
-    items = WorkItem.objects.select_related("responsible_node", "assignee").in_bulk([k[0] for k in keys])
+    items = WorkItem.objects.select_related("responsible_node", "assignee").in_bulk(
+        [k[0] for k in keys]
+    )
     people = _Recipients()
     planned: dict[tuple, tuple[list[Account], str, str, str]] = {}
     for key in keys:
@@ -644,7 +856,8 @@ def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
             kind, event_type = "loop.reminder", Event.Type.REMINDER
         else:
             recipients = [
-                *people.responsible(item), *people.superiors(item.responsible_node),
+                *people.responsible(item),
+                *people.superiors(item.responsible_node),
                 *people.accounts_at(item.supervising_node_id),
             ]
             title = _("Overdue since %(date)s: %(title)s") % {"date": deadline, "title": item.title}
@@ -654,36 +867,62 @@ def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
     with transaction.atomic():
         Reminder.objects.bulk_create(
             [
-                Reminder(item_id=key[0], type=key[1], deadline=key[2], level=key[3],
-                         recipients=sorted(a.pk for a in plan[0]), run=token)
+                Reminder(
+                    item_id=key[0],
+                    type=key[1],
+                    deadline=key[2],
+                    level=key[3],
+                    recipients=sorted(a.pk for a in plan[0]),
+                    run=token,
+                )
                 for key, plan in planned.items()
             ],
             ignore_conflicts=True,
             batch_size=500,
         )
-        claimed = set(Reminder.objects.filter(run=token).values_list("item_id", "type", "deadline", "level"))
+        claimed = set(
+            Reminder.objects.filter(run=token).values_list("item_id", "type", "deadline", "level")
+        )
         events, messages = [], []
         counts = {Reminder.Type.BEFORE: 0, Reminder.Type.ESCALATION: 0}
         for key in claimed:
             recipients, title, kind, event_type = planned[key]
             item = items[key[0]]
             counts[key[1]] += 1
-            events.append(Event(
-                item=item, type=event_type, comment=title,
-                data={"deadline": str(key[2]), "level": key[3], "recipients": sorted(a.pk for a in recipients)},
-            ))
-            messages.append(Message(
-                recipients=recipients, kind=kind, title=title, url=item_url(item), target=item,
-                dedupe_key=f"{kind}:{item.pk}:{key[2]}:{key[3]}",
-            ))
-        Event.objects.bulk_create(events, batch_size=1000)
-        ledger.record_many([
-            ledger.Event(
-                actor=None, action=f"loop.item.{key[1]}", target=items[key[0]],
-                details={"deadline": str(key[2]), "level": key[3]},
+            events.append(
+                Event(
+                    item=item,
+                    type=event_type,
+                    comment=title,
+                    data={
+                        "deadline": str(key[2]),
+                        "level": key[3],
+                        "recipients": sorted(a.pk for a in recipients),
+                    },
+                )
             )
-            for key in sorted(claimed)
-        ])
+            messages.append(
+                Message(
+                    recipients=recipients,
+                    kind=kind,
+                    title=title,
+                    url=item_url(item),
+                    target=item,
+                    dedupe_key=f"{kind}:{item.pk}:{key[2]}:{key[3]}",
+                )
+            )
+        Event.objects.bulk_create(events, batch_size=1000)
+        ledger.record_many(
+            [
+                ledger.Event(
+                    actor=None,
+                    action=f"loop.item.{key[1]}",
+                    target=items[key[0]],
+                    details={"deadline": str(key[2]), "level": key[3]},
+                )
+                for key in sorted(claimed)
+            ]
+        )
         notify_many(messages)
     return counts[Reminder.Type.BEFORE], counts[Reminder.Type.ESCALATION]
 
@@ -691,5 +930,3 @@ def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
 def descendants(item: WorkItem):
     """The item with every sub-item below it, in tree order."""
     return WorkItem.objects.filter(tree_path__startswith=item.tree_path).order_by("tree_path")
-
-

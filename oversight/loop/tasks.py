@@ -17,5 +17,9 @@ def loop_sweep() -> None:
     report = services.sweep()
     log.info(
         "loop sweep: %d items, %d lights changed, %d reminders, %d escalations, %d deferred",
-        report.examined, report.lights_changed, report.reminders, report.escalations, report.deferred,
+        report.examined,
+        report.lights_changed,
+        report.reminders,
+        report.escalations,
+        report.deferred,
     )

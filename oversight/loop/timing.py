@@ -61,7 +61,9 @@ class KindTiming:
 
 _TIMING_COLUMNS = ("yellow_days", "behind_margin", "remind_days_before", "escalate_every_days")
 _KIND_SETTING = Prepared(
-    lambda kind: KindSetting.objects.filter(kind=kind).order_by("pk").values_list(*_TIMING_COLUMNS)[:1]
+    lambda kind: (
+        KindSetting.objects.filter(kind=kind).order_by("pk").values_list(*_TIMING_COLUMNS)[:1]
+    )
 )  # every item opened reads it
 
 
@@ -78,14 +80,24 @@ def kind_timing(workflow: Workflow, rows: dict[str, KindSetting] | None = None) 
     else:
         row = rows.get(workflow.kind)
     if row is not None:
-        return KindTiming(row.yellow_days, row.behind_margin, row.remind_days_before, row.escalate_every_days)
+        return KindTiming(
+            row.yellow_days, row.behind_margin, row.remind_days_before, row.escalate_every_days
+        )
     return KindTiming(
-        workflow.yellow_days, workflow.behind_margin, workflow.remind_days_before, workflow.escalate_every_days
+        workflow.yellow_days,
+        workflow.behind_margin,
+        workflow.remind_days_before,
+        workflow.escalate_every_days,
     )
 
 
 def compute_light(
-    *, deadline: date | None, started: date | None, progress: int, closed: bool, on: date,
+    *,
+    deadline: date | None,
+    started: date | None,
+    progress: int,
+    closed: bool,
+    on: date,
     timing: KindTiming,
 ) -> str:
     """Red when overdue; yellow when few days remain or progress lags the elapsed share of time;

@@ -42,7 +42,8 @@ def check_upload(upload) -> tuple[str, str]:
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            _("%(name)s is larger than %(limit)d MB.") % {"name": name, "limit": limit // (1024 * 1024)},
+            _("%(name)s is larger than %(limit)d MB.")
+            % {"name": name, "limit": limit // (1024 * 1024)},
             code="size",
         )
     if upload.size == 0:
@@ -52,7 +53,8 @@ def check_upload(upload) -> tuple[str, str]:
     head = upload.read(16)
     if not any(head.startswith(sig) for sig in signatures):
         raise ValidationError(
-            _("%(name)s does not look like a %(ext)s file.") % {"name": name, "ext": extension[1:].upper()},
+            _("%(name)s does not look like a %(ext)s file.")
+            % {"name": name, "ext": extension[1:].upper()},
             code="content",
         )
     upload.seek(0)
@@ -67,7 +69,8 @@ def check_uploads(files) -> list[tuple[object, str, str]]:
     """Validate every file, reporting all problems at once; nothing is stored if one is bad."""
     if len(files) > settings.EVIDENCE_MAX_FILES:
         raise ValidationError(
-            _("At most %(count)d files at a time.") % {"count": settings.EVIDENCE_MAX_FILES}, code="count"
+            _("At most %(count)d files at a time.") % {"count": settings.EVIDENCE_MAX_FILES},
+            code="count",
         )
     checked, errors = [], []
     for upload in files:

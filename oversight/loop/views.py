@@ -46,7 +46,9 @@ def my_work(request):
     if tab not in dict(TABS):
         tab = "todo"
     items = selectors.my_work(viewer=request.user, tab=tab)
-    return render(request, "loop/my_work.html", {"page": paginate(request, items), "tab": tab, "tabs": TABS})
+    return render(
+        request, "loop/my_work.html", {"page": paginate(request, items), "tab": tab, "tabs": TABS}
+    )
 
 
 def _filters(request, form: ItemFilterForm) -> selectors.ItemFilters:
@@ -56,7 +58,10 @@ def _filters(request, form: ItemFilterForm) -> selectors.ItemFilters:
     node = node_get(viewer=request.user, pk=data["node"]) if data.get("node") else None
     status = data.get("status")
     return selectors.ItemFilters(
-        kind=data.get("kind") or "", light=data.get("light") or "", node=node, search=data.get("q") or "",
+        kind=data.get("kind") or "",
+        light=data.get("light") or "",
+        node=node,
+        search=data.get("q") or "",
         open=True if status == "open" else False if status == "closed" else None,
         overdue=status == "overdue",
         on_time={"yes": True, "no": False}.get(data.get("on_time") or ""),
@@ -68,7 +73,8 @@ def item_list(request):
     form = ItemFilterForm(request.GET or None)
     items = selectors.item_list(viewer=request.user, filters=_filters(request, form))
     return render(
-        request, "loop/item_list.html",
+        request,
+        "loop/item_list.html",
         {"page": paginate(request, items), "form": form, "query": request.GET.urlencode()},
     )
 
@@ -78,13 +84,35 @@ def item_export(request):
     form = ItemFilterForm(request.GET or None)
     items = selectors.item_list(viewer=request.user, filters=_filters(request, form))
     rows = (
-        (i.pk, i.kind_label, i.title, i.state_label, i.get_light_display(), i.responsible_node.name,
-         i.final_deadline, i.progress, i.opened_at.date(), i.closed_at.date() if i.closed_at else None)
+        (
+            i.pk,
+            i.kind_label,
+            i.title,
+            i.state_label,
+            i.get_light_display(),
+            i.responsible_node.name,
+            i.final_deadline,
+            i.progress,
+            i.opened_at.date(),
+            i.closed_at.date() if i.closed_at else None,
+        )
         for i in items.iterator(chunk_size=1000)
     )
-    headers = [_("number"), _("kind"), _("title"), _("state"), _("light"), _("responsible unit"),
-               _("final deadline"), _("progress (%)"), _("opened"), _("closed")]
-    return xlsx_response(filename="work-items.xlsx", title=_("Work items"), headers=headers, rows=rows)
+    headers = [
+        _("number"),
+        _("kind"),
+        _("title"),
+        _("state"),
+        _("light"),
+        _("responsible unit"),
+        _("final deadline"),
+        _("progress (%)"),
+        _("opened"),
+        _("closed"),
+    ]
+    return xlsx_response(
+        filename="work-items.xlsx", title=_("Work items"), headers=headers, rows=rows
+    )
 
 
 def detail_context(request, item: WorkItem, **forms) -> dict:
@@ -98,13 +126,18 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
         "children": selectors.item_children(viewer=viewer, item=item),
         "co_owners": item.co_owners.select_related("node"),
         "milestones": getattr(item, "milestones", None) and item.milestones.all(),
-        "can_report": item.is_open and services.RESPONSIBLE in rel and has_perm(viewer, "loop:item:handle"),
+        "can_report": item.is_open
+        and services.RESPONSIBLE in rel
+        and has_perm(viewer, "loop:item:handle"),
         "can_instruct": has_perm(viewer, "loop:item:instruct"),
         "can_extend": item.is_open and services.RESPONSIBLE in rel and pending is None,
         "pending_extension": pending,
-        "can_decide": pending is not None and services.SUPERVISING in rel and has_perm(viewer, "loop:item:extend"),
+        "can_decide": pending is not None
+        and services.SUPERVISING in rel
+        and has_perm(viewer, "loop:item:extend"),
         "transition_form": forms.get("transition_form") or TransitionForm(),
-        "progress_form": forms.get("progress_form") or ProgressForm(initial={"percent": item.progress}),
+        "progress_form": forms.get("progress_form")
+        or ProgressForm(initial={"percent": item.progress}),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "instruction_form": forms.get("instruction_form") or InstructionForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
@@ -132,40 +165,69 @@ def _post_action(request, pk: int, form_class, form_name: str, service, success:
             request.operation_target = item
             messages.success(request, success)
             return redirect("loop:item_detail", pk=item.pk)
-    return render_form(request, "loop/item_detail.html", detail_context(request, item, **{form_name: form}), form)
+    return render_form(
+        request, "loop/item_detail.html", detail_context(request, item, **{form_name: form}), form
+    )
 
 
 @require_POST
 @login_required
 def item_transition(request, pk: int, name: str):
     return _post_action(
-        request, pk, TransitionForm, "transition_form", services.item_transition, _("Done."), name=name
+        request,
+        pk,
+        TransitionForm,
+        "transition_form",
+        services.item_transition,
+        _("Done."),
+        name=name,
     )
 
 
 @require_POST
 @require_perm("loop:item:handle")
 def item_progress(request, pk: int):
-    return _post_action(request, pk, ProgressForm, "progress_form", services.item_report_progress, _("Progress reported."))
+    return _post_action(
+        request,
+        pk,
+        ProgressForm,
+        "progress_form",
+        services.item_report_progress,
+        _("Progress reported."),
+    )
 
 
 @require_POST
 @login_required
 def item_comment(request, pk: int):
-    return _post_action(request, pk, CommentForm, "comment_form", services.item_comment, _("Comment added."))
+    return _post_action(
+        request, pk, CommentForm, "comment_form", services.item_comment, _("Comment added.")
+    )
 
 
 @require_POST
 @require_perm("loop:item:instruct")
 def item_instruct(request, pk: int):
-    return _post_action(request, pk, InstructionForm, "instruction_form", services.item_instruct, _("Instruction sent."))
+    return _post_action(
+        request,
+        pk,
+        InstructionForm,
+        "instruction_form",
+        services.item_instruct,
+        _("Instruction sent."),
+    )
 
 
 @require_POST
 @require_perm("documents:document:issue")
 def item_document(request, pk: int):
     return _post_action(
-        request, pk, DocumentForm, "document_form", services.item_issue_document, _("The document was issued.")
+        request,
+        pk,
+        DocumentForm,
+        "document_form",
+        services.item_issue_document,
+        _("The document was issued."),
     )
 
 
@@ -173,7 +235,12 @@ def item_document(request, pk: int):
 @login_required
 def extension_request(request, pk: int):
     return _post_action(
-        request, pk, ExtensionForm, "extension_form", services.extension_request, _("Extension requested.")
+        request,
+        pk,
+        ExtensionForm,
+        "extension_form",
+        services.extension_request,
+        _("Extension requested."),
     )
 
 
@@ -189,7 +256,9 @@ def extension_decide(request, pk: int):
         request.operation_target = item
         messages.success(request, _("Decision recorded."))
         return redirect("loop:item_detail", pk=item.pk)
-    return render_form(request, "loop/item_detail.html", detail_context(request, item, decision_form=form), form)
+    return render_form(
+        request, "loop/item_detail.html", detail_context(request, item, decision_form=form), form
+    )
 
 
 @login_required
@@ -198,8 +267,12 @@ def attachment_download(request, pk: int):
     selectors.item_get(viewer=request.user, pk=attachment.item_id)  # 404 outside scope
     if not attachment.file:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
 
 
 @require_perm("loop:item:export")
@@ -207,7 +280,12 @@ def item_file(request, pk: int):
     """The electronic file (电子档案): the item and all its descendants as one ZIP."""
     item = selectors.item_get(viewer=request.user, pk=pk)
     package = efile.build(item=item, viewer=request.user)
-    return FileResponse(package, as_attachment=True, filename=f"work-item-{item.pk}.zip", content_type="application/zip")
+    return FileResponse(
+        package,
+        as_attachment=True,
+        filename=f"work-item-{item.pk}.zip",
+        content_type="application/zip",
+    )
 
 
 @require_perm("loop:item:view")
@@ -217,17 +295,32 @@ def statistics(request):
     under = node_get(viewer=request.user, pk=data["under"]) if data.get("under") else None
     group = data.get("group") or "node"
     rows = selectors.statistics(
-        viewer=request.user, group_by=group, kind=data.get("kind") or "",
-        start=data.get("start"), end=data.get("end"), under=under,
+        viewer=request.user,
+        group_by=group,
+        kind=data.get("kind") or "",
+        start=data.get("start"),
+        end=data.get("end"),
+        under=under,
     )
     if request.GET.get("format") == "xlsx":
         if not has_perm(request.user, "loop:item:export"):
             raise PermissionDenied("loop:item:export")
-        headers = [_("unit") if group == "node" else _("kind"), _("opened"), _("closed"), _("overdue"),
-                   _("on-time rate (%)"), _("average days to close")]
+        headers = [
+            _("unit") if group == "node" else _("kind"),
+            _("opened"),
+            _("closed"),
+            _("overdue"),
+            _("on-time rate (%)"),
+            _("average days to close"),
+        ]
         return xlsx_response(
-            filename="statistics.xlsx", title=_("Statistics"), headers=headers,
-            rows=((r.label, r.opened, r.closed, r.overdue, r.on_time_rate, r.average_days) for r in rows),
+            filename="statistics.xlsx",
+            title=_("Statistics"),
+            headers=headers,
+            rows=(
+                (r.label, r.opened, r.closed, r.overdue, r.on_time_rate, r.average_days)
+                for r in rows
+            ),
         )
     for row in rows:
         base = {"kind": row.key} if group == "kind" else {"node": row.key}
@@ -240,8 +333,17 @@ def statistics(request):
             "late": urlencode({**base, "status": "closed", "on_time": "no"}),
         }
         row.drill = urlencode({**request.GET.dict(), "under": row.key}) if group == "node" else ""
-    return render(request, "loop/statistics.html", {"form": form, "rows": rows, "group": group, "under": under,
-                                                     "query": request.GET.urlencode()})
+    return render(
+        request,
+        "loop/statistics.html",
+        {
+            "form": form,
+            "rows": rows,
+            "group": group,
+            "under": under,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @require_perm("loop:calendar:edit")
@@ -262,6 +364,13 @@ def calendar(request):
     settings_rows = {row.kind: row for row in KindSetting.objects.all()}
     kinds = []
     for _kind, workflow in sorted(registry.WORKFLOWS.items()):
-        kinds.append((workflow, kind_timing(workflow, settings_rows), workflow.kind in settings_rows))
-    context = {"day_form": day_form, "kind_form": kind_form, "days": CalendarDay.objects.all()[:200], "kinds": kinds}
+        kinds.append(
+            (workflow, kind_timing(workflow, settings_rows), workflow.kind in settings_rows)
+        )
+    context = {
+        "day_form": day_form,
+        "kind_form": kind_form,
+        "days": CalendarDay.objects.all()[:200],
+        "kinds": kinds,
+    }
     return render_form(request, "loop/calendar.html", context, bound)

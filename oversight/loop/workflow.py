@@ -66,7 +66,9 @@ class Workflow:
     initial: str
     # Defaults an administrator can change per kind (loop.KindSetting).
     yellow_days: int = 3
-    behind_margin: int = 30  # yellow when progress lags the elapsed share of time by this many points
+    behind_margin: int = (
+        30  # yellow when progress lags the elapsed share of time by this many points
+    )
     remind_days_before: int = 2
     escalate_every_days: int = 3
     detail_url: Callable | None = None  # item -> URL of the module's own page, if any

@@ -20,24 +20,67 @@ from . import services
 from .models import Matter
 
 TITLES = [
-    "城区老旧小区改造", "农村人居环境整治", "县城污水管网建设", "义务教育学校扩容", "县医院新院区建设",
-    "高标准农田建设", "乡村振兴示范村创建", "营商环境优化提升", "政务服务一网通办", "安全生产专项整治",
-    "河湖长制落实", "森林防火责任落实", "食品安全城市创建", "养老服务体系建设", "重点项目征地拆迁",
-    "信访积案化解", "粮食安全责任制考核", "耕地保护专项整治", "城乡供水一体化", "公共文化设施提升",
+    "城区老旧小区改造",
+    "农村人居环境整治",
+    "县城污水管网建设",
+    "义务教育学校扩容",
+    "县医院新院区建设",
+    "高标准农田建设",
+    "乡村振兴示范村创建",
+    "营商环境优化提升",
+    "政务服务一网通办",
+    "安全生产专项整治",
+    "河湖长制落实",
+    "森林防火责任落实",
+    "食品安全城市创建",
+    "养老服务体系建设",
+    "重点项目征地拆迁",
+    "信访积案化解",
+    "粮食安全责任制考核",
+    "耕地保护专项整治",
+    "城乡供水一体化",
+    "公共文化设施提升",
 ]
 TASKS = [
-    "制定实施方案", "完成项目立项", "资金拨付到位", "完成招标采购", "完成施工建设",
-    "组织验收", "开展群众满意度调查", "建立长效机制", "整改问题清单", "报送工作总结",
+    "制定实施方案",
+    "完成项目立项",
+    "资金拨付到位",
+    "完成招标采购",
+    "完成施工建设",
+    "组织验收",
+    "开展群众满意度调查",
+    "建立长效机制",
+    "整改问题清单",
+    "报送工作总结",
 ]
 EXTRA_PERMISSIONS = {
     "admin": [],
-    "leader": ["loop:item:view", "loop:item:instruct", "loop:item:export", "matters:matter:view",
-               "documents:document:view"],
-    "supervisor": ["loop:item:view", "loop:item:supervise", "loop:item:extend", "loop:item:export",
-                   "matters:matter:view", "matters:matter:register", "matters:matter:close",
-                   "documents:document:view", "documents:document:issue", "documents:document:export"],
-    "stationed_officer": ["loop:item:view", "loop:item:supervise", "matters:matter:view",
-                          "documents:document:view", "documents:document:issue"],
+    "leader": [
+        "loop:item:view",
+        "loop:item:instruct",
+        "loop:item:export",
+        "matters:matter:view",
+        "documents:document:view",
+    ],
+    "supervisor": [
+        "loop:item:view",
+        "loop:item:supervise",
+        "loop:item:extend",
+        "loop:item:export",
+        "matters:matter:view",
+        "matters:matter:register",
+        "matters:matter:close",
+        "documents:document:view",
+        "documents:document:issue",
+        "documents:document:export",
+    ],
+    "stationed_officer": [
+        "loop:item:view",
+        "loop:item:supervise",
+        "matters:matter:view",
+        "documents:document:view",
+        "documents:document:issue",
+    ],
     "town_officer": ["loop:item:view", "loop:item:handle", "matters:matter:view"],
     "unit_clerk": ["loop:item:view", "loop:item:handle", "matters:matter:view"],
 }
@@ -70,10 +113,16 @@ def build(*, rng: random.Random, stdout=None) -> None:
     supervisor = Account.objects.get(username="supervisor")
     leader = Account.objects.get(username="leader")
     commission = OrgNode.objects.get(code="QH-JW")
-    units = list(OrgNode.objects.filter(type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN], code__startswith="QH").order_by("code"))
+    units = list(
+        OrgNode.objects.filter(
+            type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN], code__startswith="QH"
+        ).order_by("code")
+    )
     handlers = {
         a.org_node_id: a
-        for a in Account.objects.filter(org_node__in=units, roles__key__in=["unit_clerk", "town_officer"]).order_by("-pk")
+        for a in Account.objects.filter(
+            org_node__in=units, roles__key__in=["unit_clerk", "town_officer"]
+        ).order_by("-pk")
     }
     today = timing.today()
     for n in range(60):
@@ -81,32 +130,49 @@ def build(*, rng: random.Random, stdout=None) -> None:
         age = rng.randrange(5, 160)  # days since the matter was registered
         span = rng.randrange(30, 150)  # its time limit
         matter = services.matter_register(
-            actor=supervisor, title=f"{TITLES[n % len(TITLES)]}（{2026 - n // 20}-{n % 20 + 1:02d}）",
-            category=rng.choice(list(Matter.Category.values)), description="县委常委会研究部署，纳入年度督查督办事项。",
-            source=f"县委常委会议纪要〔2026〕{n + 1}号", lead_node=lead, supervising_node=commission,
-            final_deadline=today + timedelta(days=span), priority=rng.choice([0, 0, 1, 2]), leader=leader,
+            actor=supervisor,
+            title=f"{TITLES[n % len(TITLES)]}（{2026 - n // 20}-{n % 20 + 1:02d}）",
+            category=rng.choice(list(Matter.Category.values)),
+            description="县委常委会研究部署，纳入年度督查督办事项。",
+            source=f"县委常委会议纪要〔2026〕{n + 1}号",
+            lead_node=lead,
+            supervising_node=commission,
+            final_deadline=today + timedelta(days=span),
+            priority=rng.choice([0, 0, 1, 2]),
+            leader=leader,
         )
         for t in range(rng.randrange(2, 5)):
             task_lead = lead if t == 0 else units[rng.randrange(len(units))]
             assisting = [units[rng.randrange(len(units))] for _ in range(rng.randrange(0, 3))]
             due = today + timedelta(days=max(7, span - rng.randrange(0, 20)))
             task = services.task_add(
-                actor=supervisor, parent=matter.item, title=TASKS[(n + t) % len(TASKS)], description="",
-                lead_node=task_lead, assisting_nodes=assisting, final_deadline=due,
+                actor=supervisor,
+                parent=matter.item,
+                title=TASKS[(n + t) % len(TASKS)],
+                description="",
+                lead_node=task_lead,
+                assisting_nodes=assisting,
+                final_deadline=due,
                 milestones=[("提交阶段性报告", due - timedelta(days=5))],
             )
             handler = handlers.get(task_lead.pk)
             fate = rng.random()
             if handler is None or fate < 0.3:
                 continue
-            loop.item_report_progress(item=task, actor=handler, percent=rng.choice([30, 50, 80]), comment="按计划推进中。")
+            loop.item_report_progress(
+                item=task, actor=handler, percent=rng.choice([30, 50, 80]), comment="按计划推进中。"
+            )
             if fate < 0.45:
                 continue
-            loop.item_transition(item=task, name="submit", actor=handler, comment="已完成，请核实。")
+            loop.item_transition(
+                item=task, name="submit", actor=handler, comment="已完成，请核实。"
+            )
             if fate < 0.6:
                 continue
             if fate < 0.7:
-                loop.item_transition(item=task, name="return", actor=supervisor, comment="佐证材料不全，请补充。")
+                loop.item_transition(
+                    item=task, name="return", actor=supervisor, comment="佐证材料不全，请补充。"
+                )
                 continue
             loop.item_transition(item=task, name="verify", actor=supervisor)
         item = WorkItem.objects.get(pk=matter.item_id)
@@ -117,4 +183,6 @@ def build(*, rng: random.Random, stdout=None) -> None:
         _shift(item, age)
     loop.sweep()
     if stdout is not None:
-        stdout.write(f"major matters: {Matter.objects.count()}, tasks: {WorkItem.objects.filter(kind='matters.task').count()}")
+        stdout.write(
+            f"major matters: {Matter.objects.count()}, tasks: {WorkItem.objects.filter(kind='matters.task').count()}"
+        )

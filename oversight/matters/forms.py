@@ -11,14 +11,24 @@ from .models import Matter
 class MatterForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     category = forms.ChoiceField(label=_("category"), choices=Matter.Category.choices)
-    source = forms.CharField(label=_("source"), max_length=200, required=False,
-                             help_text=_("E.g. the meeting or document that decided it."))
-    description = forms.CharField(label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    source = forms.CharField(
+        label=_("source"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. the meeting or document that decided it."),
+    )
+    description = forms.CharField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     lead_node = NodeChoiceField(label=_("lead unit"), queryset=OrgNode.objects.none())
     supervising_node = NodeChoiceField(label=_("supervising node"), queryset=OrgNode.objects.none())
-    final_deadline = forms.DateField(label=_("final deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    final_deadline = forms.DateField(
+        label=_("final deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     priority = forms.TypedChoiceField(
-        label=_("priority"), coerce=int, choices=[(0, _("Normal")), (1, _("High")), (2, _("Urgent"))]
+        label=_("priority"),
+        coerce=int,
+        choices=[(0, _("Normal")), (1, _("High")), (2, _("Urgent"))],
     )
 
     def __init__(self, *args, viewer, **kwargs):
@@ -31,12 +41,20 @@ class MatterForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("task"), max_length=200)
-    description = forms.CharField(label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     lead_node = NodeChoiceField(label=_("lead unit"), queryset=OrgNode.objects.none())
-    assisting_nodes = NodeMultipleChoiceField(label=_("assisting units"), queryset=OrgNode.objects.none(), required=False)
-    final_deadline = forms.DateField(label=_("deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    assisting_nodes = NodeMultipleChoiceField(
+        label=_("assisting units"), queryset=OrgNode.objects.none(), required=False
+    )
+    final_deadline = forms.DateField(
+        label=_("deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     milestones = forms.CharField(
-        label=_("milestones"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("milestones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: YYYY-MM-DD title"),
     )
 
@@ -58,10 +76,14 @@ class TaskForm(forms.Form):
             try:
                 due = date.fromisoformat(when)
             except ValueError:
-                errors.append(_("Line %(n)d: start with a date such as 2026-12-31.") % {"n": number})
+                errors.append(
+                    _("Line %(n)d: start with a date such as 2026-12-31.") % {"n": number}
+                )
                 continue
             if not title.strip():
-                errors.append(_("Line %(n)d: the milestone needs a title after the date.") % {"n": number})
+                errors.append(
+                    _("Line %(n)d: the milestone needs a title after the date.") % {"n": number}
+                )
                 continue
             parsed.append((title.strip(), due))
         if errors:

@@ -20,8 +20,12 @@ class Matter(models.Model):
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     source = models.CharField(_("source"), max_length=200, blank=True)
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("leader in charge"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -17,7 +17,9 @@ RANKING_SECONDS = 60
 def matter_list(*, viewer, search: str = "", status: str = "") -> QuerySet[Matter]:
     """Matters whose item the viewer may see; red first, then yellow, then by deadline."""
     items = WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind="matters.matter")
-    qs = Matter.objects.filter(item__in=items).select_related("item", "item__responsible_node", "leader")
+    qs = Matter.objects.filter(item__in=items).select_related(
+        "item", "item__responsible_node", "leader"
+    )
     if search:
         qs = qs.filter(item__title__icontains=search)
     if status == "open":
@@ -28,9 +30,12 @@ def matter_list(*, viewer, search: str = "", status: str = "") -> QuerySet[Matte
         When(item__light=WorkItem.Light.RED, then=Value(0)),
         When(item__light=WorkItem.Light.YELLOW, then=Value(1)),
         When(item__closed_at__isnull=True, then=Value(2)),
-        default=Value(3), output_field=IntegerField(),
+        default=Value(3),
+        output_field=IntegerField(),
     )
-    return qs.annotate(urgency=urgency).order_by("urgency", F("item__final_deadline").asc(nulls_last=True), "-pk")
+    return qs.annotate(urgency=urgency).order_by(
+        "urgency", F("item__final_deadline").asc(nulls_last=True), "-pk"
+    )
 
 
 def matter_get(*, viewer, pk: int) -> Matter:
@@ -52,7 +57,9 @@ def overview(*, viewer) -> dict:
     ranking = cache.get(key)
     if ranking is None:
         ranking = [
-            row for row in loop_selectors.statistics(viewer=viewer, kind="matters.task") if row.closed
+            row
+            for row in loop_selectors.statistics(viewer=viewer, kind="matters.task")
+            if row.closed
         ][:20]
         cache.set(key, ranking, RANKING_SECONDS)
     return {

@@ -26,14 +26,20 @@ def matter_list(request):
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     matters = selectors.matter_list(viewer=request.user, search=search, status=status)
-    return render(request, "matters/matter_list.html", {"page": paginate(request, matters), "q": search, "status": status})
+    return render(
+        request,
+        "matters/matter_list.html",
+        {"page": paginate(request, matters), "q": search, "status": status},
+    )
 
 
 @require_perm("matters:matter:register")
 def matter_register(request):
     form = MatterForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
-        matter = call_service(form, services.matter_register, actor=request.user, **form.cleaned_data)
+        matter = call_service(
+            form, services.matter_register, actor=request.user, **form.cleaned_data
+        )
         if matter:
             request.operation_target = matter.item
             messages.success(request, _("The matter was registered. Now decompose it into tasks."))
@@ -47,7 +53,9 @@ def matter_detail(request, pk: int, task_form=None):
     item = loop_selectors.item_get(viewer=request.user, pk=pk)
     context = detail_context(request, item)
     context.update({"matter": matter, "task_form": task_form or TaskForm(viewer=request.user)})
-    return render(request, "matters/matter_detail.html", context, status=400 if task_form is not None else 200)
+    return render(
+        request, "matters/matter_detail.html", context, status=400 if task_form is not None else 200
+    )
 
 
 @require_perm("matters:matter:register")
@@ -55,7 +63,9 @@ def task_add(request, pk: int):
     matter = selectors.matter_get(viewer=request.user, pk=pk)
     form = TaskForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
-        task = call_service(form, services.task_add, actor=request.user, parent=matter.item, **form.cleaned_data)
+        task = call_service(
+            form, services.task_add, actor=request.user, parent=matter.item, **form.cleaned_data
+        )
         if task:
             request.operation_target = task
             messages.success(request, _("Task %(title)s was assigned.") % {"title": task.title})

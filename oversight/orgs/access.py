@@ -69,7 +69,10 @@ def sees_everything(viewer) -> bool:
     """
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return False
-    return viewer.is_superuser or viewer.roles.filter(is_active=True, data_scope=Role.Scope.ALL).exists()
+    return (
+        viewer.is_superuser
+        or viewer.roles.filter(is_active=True, data_scope=Role.Scope.ALL).exists()
+    )
 
 
 def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:

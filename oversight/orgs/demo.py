@@ -328,7 +328,15 @@ def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) ->
     # demonstration work items can be handled by the units they are assigned to.
     for code, node in sorted(nodes.items()):
         if node.type in (T.UNIT, T.TOWN) and code not in ("QH-U04", "QH-T01"):
-            accounts.append((code.lower(), code, "town_officer" if node.type == T.TOWN else "unit_clerk", None, f"{node.name}联络员"))
+            accounts.append(
+                (
+                    code.lower(),
+                    code,
+                    "town_officer" if node.type == T.TOWN else "unit_clerk",
+                    None,
+                    f"{node.name}联络员",
+                )
+            )
     for username, node_code, role_key, person_key, display in accounts:
         if Account.objects.filter(username=username).exists():
             continue

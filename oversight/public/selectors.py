@@ -333,7 +333,9 @@ def tracking_page(
 _ITEM_COLUMNS = tuple(f.attname for f in PowerItem._meta.concrete_fields)
 _NODE_COLUMNS = tuple(f.attname for f in OrgNode._meta.concrete_fields)
 _PUBLISHED_ITEM = Prepared(
-    lambda pk: PowerItem.objects.filter(pk=pk, published=True).order_by().values_list(*_ITEM_COLUMNS),
+    lambda pk: (
+        PowerItem.objects.filter(pk=pk, published=True).order_by().values_list(*_ITEM_COLUMNS)
+    ),
     marker=NUMBER_MARKER,
 )
 _ACTIVE_NODE = Prepared(
@@ -341,18 +343,22 @@ _ACTIVE_NODE = Prepared(
     marker=NUMBER_MARKER,
 )
 _COMMISSIONS = Prepared(
-    lambda: OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True)
-    .order_by("path")
-    .values_list("pk", "parent_id"),
+    lambda: (
+        OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True)
+        .order_by("path")
+        .values_list("pk", "parent_id")
+    ),
     markers=(),
 )
 _SUBMITTED = Prepared(
     lambda key: Complaint.objects.filter(submission_hash=key).order_by().values_list("pk")[:1]
 )
 _LATEST_ABOUT = Prepared(
-    lambda item, node: Complaint.objects.filter(power_item_id=item, subject_node_id=node)
-    .order_by("-received_on", "-pk")
-    .values_list("pk", "repeat_of_id", "received_on")[:1],
+    lambda item, node: (
+        Complaint.objects.filter(power_item_id=item, subject_node_id=node)
+        .order_by("-received_on", "-pk")
+        .values_list("pk", "repeat_of_id", "received_on")[:1]
+    ),
     markers=(NUMBER_MARKER, NUMBER_MARKER - 1),
 )
 
@@ -379,7 +385,9 @@ def submission_received(submission_hash: str) -> bool:
     return bool(_SUBMITTED.rows(submission_hash))
 
 
-def latest_complaint_about(power_item: PowerItem, node: OrgNode) -> tuple[int, int | None, date] | None:
+def latest_complaint_about(
+    power_item: PowerItem, node: OrgNode
+) -> tuple[int, int | None, date] | None:
     """``(id, repeat_of id, received on)`` of the latest complaint about this matter and unit."""
     rows = _LATEST_ABOUT.rows(power_item.pk, node.pk)
     return rows[0] if rows else None

@@ -18,5 +18,3 @@ def county(county):
     Leaf.objects.all().delete()
     LogHead.objects.update(size=0)
     return county
-
-

@@ -12,7 +12,9 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from oversight.conftest import PASSWORD, client_for
 from oversight.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(path_regex="^/api/work/")
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(
+    path_regex="^/api/work/"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +38,11 @@ def test_it_lists_only_items_in_scope(loop_county, open_task):
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 def test_it_answers_every_generated_request_within_the_schema(case, loop_county, open_task):
     task = open_task()
     token = base64.b64encode(f"town2:{PASSWORD}".encode()).decode()

@@ -20,7 +20,9 @@ def test_it_counts_working_days_across_the_spring_festival(loop_county, today):
 def test_it_sets_a_step_deadline_in_working_days_on_entry(loop_county, open_task, today):
     today(date(2025, 9, 30))
     task = open_task(deadline=date(2025, 12, 31))
-    task = services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done")
+    task = services.item_transition(
+        item=task, name="submit", actor=loop_county.town1_officer, comment="done"
+    )
     assert task.step_deadline == date(2025, 10, 14)
 
 

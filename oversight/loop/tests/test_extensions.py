@@ -9,7 +9,9 @@ from oversight.loop.models import ExtensionRequest
 
 def test_it_moves_the_deadline_on_approval_and_keeps_the_old_one(loop_county, open_task):
     task = open_task(deadline=date(2026, 3, 20))
-    request = services.extension_request(item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 4, 10), reason="Rain")
+    request = services.extension_request(
+        item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 4, 10), reason="Rain"
+    )
     services.extension_decide(request=request, actor=loop_county.supervisor, approve=True)
     task.refresh_from_db()
     assert task.final_deadline == date(2026, 4, 10)
@@ -19,10 +21,14 @@ def test_it_moves_the_deadline_on_approval_and_keeps_the_old_one(loop_county, op
 
 def test_it_needs_a_reason_to_refuse_and_keeps_the_deadline(loop_county, open_task):
     task = open_task(deadline=date(2026, 3, 20))
-    request = services.extension_request(item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 4, 10), reason="Rain")
+    request = services.extension_request(
+        item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 4, 10), reason="Rain"
+    )
     with pytest.raises(ValidationError):
         services.extension_decide(request=request, actor=loop_county.supervisor, approve=False)
-    services.extension_decide(request=request, actor=loop_county.supervisor, approve=False, comment="Not justified")
+    services.extension_decide(
+        request=request, actor=loop_county.supervisor, approve=False, comment="Not justified"
+    )
     task.refresh_from_db()
     assert task.final_deadline == date(2026, 3, 20)
     assert ExtensionRequest.objects.get().status == "rejected"
@@ -31,10 +37,18 @@ def test_it_needs_a_reason_to_refuse_and_keeps_the_deadline(loop_county, open_ta
 def test_it_refuses_bad_requests(loop_county, open_task):
     task = open_task(deadline=date(2026, 3, 20))
     with pytest.raises(ValidationError):
-        services.extension_request(item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 3, 1), reason="x")
+        services.extension_request(
+            item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 3, 1), reason="x"
+        )
     with pytest.raises(services.TransitionRefused):
-        services.extension_request(item=task, actor=loop_county.town2_officer, new_deadline=date(2026, 4, 1), reason="x")
-    request = services.extension_request(item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 4, 1), reason="x")
-    with pytest.raises(services.TransitionRefused):  # the responsible side cannot approve its own request
+        services.extension_request(
+            item=task, actor=loop_county.town2_officer, new_deadline=date(2026, 4, 1), reason="x"
+        )
+    request = services.extension_request(
+        item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 4, 1), reason="x"
+    )
+    with pytest.raises(
+        services.TransitionRefused
+    ):  # the responsible side cannot approve its own request
         services.extension_decide(request=request, actor=loop_county.town1_officer, approve=True)
     assert ExtensionRequest.objects.count() == 1

@@ -22,26 +22,41 @@ def test_it_opens_an_item_in_its_initial_state_with_a_trace(loop_county, open_ta
     assert task.tree_path == f"{task.parent.tree_path}{task.pk}/"
     assert Event.objects.get(item=task).type == "created"
     assert Leaf.objects.filter(action="loop.item.open").count() == 2
-    recipients = set(Notification.objects.filter(kind="loop.assigned").values_list("recipient__username", flat=True))
+    recipients = set(
+        Notification.objects.filter(kind="loop.assigned").values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert {"town1", "town1-leader"} <= recipients
 
 
 def test_it_runs_report_return_verify(loop_county, open_task):
     task = open_task()
     upload = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
-    task = services.item_transition(item=task, name="submit", actor=loop_county.town1_officer,
-                                    comment="Road repaired", files=[upload])
+    task = services.item_transition(
+        item=task,
+        name="submit",
+        actor=loop_county.town1_officer,
+        comment="Road repaired",
+        files=[upload],
+    )
     assert task.state == "submitted" and task.step_deadline == date(2026, 3, 9)
     assert Attachment.objects.get(item=task).name == "photo.png"
-    task = services.item_transition(item=task, name="return", actor=loop_county.supervisor, comment="No photo of the bridge")
+    task = services.item_transition(
+        item=task, name="return", actor=loop_county.supervisor, comment="No photo of the bridge"
+    )
     assert task.state == "returned"
-    task = services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="Bridge too")
+    task = services.item_transition(
+        item=task, name="submit", actor=loop_county.town1_officer, comment="Bridge too"
+    )
     task = services.item_transition(item=task, name="verify", actor=loop_county.supervisor)
     assert task.state == "closed" and task.closed_at and task.closed_on_time
     assert task.light == WorkItem.Light.NONE
     task.parent.refresh_from_db()
     assert task.parent.progress == 100
-    steps = list(task.events.filter(type__in=["created", "transition"]).values_list("transition", flat=True))
+    steps = list(
+        task.events.filter(type__in=["created", "transition"]).values_list("transition", flat=True)
+    )
     assert steps == ["", "submit", "return", "submit", "verify"]
 
 
@@ -50,16 +65,22 @@ def test_it_refuses_undeclared_steps(loop_county, open_task):
     with pytest.raises(services.TransitionRefused):
         services.item_transition(item=task, name="teleport", actor=loop_county.supervisor)
     with pytest.raises(services.TransitionRefused):
-        services.item_transition(item=task, name="verify", actor=loop_county.supervisor)  # not from "assigned"
+        services.item_transition(
+            item=task, name="verify", actor=loop_county.supervisor
+        )  # not from "assigned"
 
 
 def test_it_refuses_people_without_the_function_or_the_relation(loop_county, open_task):
     task = open_task()
     with pytest.raises(services.TransitionRefused):  # other town: no relation to the item
-        services.item_transition(item=task, name="submit", actor=loop_county.town2_officer, comment="x")
+        services.item_transition(
+            item=task, name="submit", actor=loop_county.town2_officer, comment="x"
+        )
     with pytest.raises(services.TransitionRefused):  # the cadre lacks loop:item:handle
         services.item_transition(item=task, name="submit", actor=loop_county.cadre, comment="x")
-    services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done")
+    services.item_transition(
+        item=task, name="submit", actor=loop_county.town1_officer, comment="done"
+    )
     with pytest.raises(services.TransitionRefused):  # the responsible side cannot verify itself
         services.item_transition(item=task, name="verify", actor=loop_county.town1_officer)
     task.refresh_from_db()
@@ -69,7 +90,9 @@ def test_it_refuses_people_without_the_function_or_the_relation(loop_county, ope
 def test_it_requires_a_comment_where_declared_and_writes_nothing_without_it(loop_county, open_task):
     task = open_task()
     with pytest.raises(ValidationError) as err:
-        services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="  ")
+        services.item_transition(
+            item=task, name="submit", actor=loop_county.town1_officer, comment="  "
+        )
     assert "comment" in err.value.message_dict
     task.refresh_from_db()
     assert task.state == "assigned" and task.events.count() == 1
@@ -81,8 +104,13 @@ def test_it_rejects_bad_evidence_and_stores_none_of_it(loop_county, open_task):
     script = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     good = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
     with pytest.raises(ValidationError) as err:
-        services.item_transition(item=task, name="submit", actor=loop_county.town1_officer,
-                                 comment="x", files=[good, fake, script])
+        services.item_transition(
+            item=task,
+            name="submit",
+            actor=loop_county.town1_officer,
+            comment="x",
+            files=[good, fake, script],
+        )
     text = " ".join(err.value.messages)
     assert "report.pdf" in text and "run.exe" in text
     assert Attachment.objects.count() == 0
@@ -102,7 +130,9 @@ ACTORS = ["town1_officer", "town2_officer", "supervisor", "cadre", "town1_leader
 NAMES = ["submit", "return", "verify", "close", "teleport"]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(steps=st.lists(st.tuples(st.sampled_from(ACTORS), st.sampled_from(NAMES)), max_size=8))
 def test_it_never_reaches_an_undeclared_state_or_skips_a_permission(loop_county, open_task, steps):
     task = open_task(title=f"Property {len(steps)}")

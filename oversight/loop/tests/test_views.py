@@ -20,7 +20,9 @@ def test_it_lists_my_work_in_its_three_tabs(loop_county, open_task):
     task = open_task()
     officer = client_for(loop_county.town1_officer)
     assert f'data-item="{task.pk}"' in officer.get("/work/?tab=todo").content.decode()
-    services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done")
+    services.item_transition(
+        item=task, name="submit", actor=loop_county.town1_officer, comment="done"
+    )
     assert f'data-item="{task.pk}"' not in officer.get("/work/?tab=todo").content.decode()
     assert f'data-item="{task.pk}"' in officer.get("/work/?tab=done").content.decode()
     supervisor = client_for(loop_county.supervisor)
@@ -32,7 +34,10 @@ def test_it_performs_a_step_with_evidence_through_the_page(loop_county, open_tas
     task = open_task()
     response = client_for(loop_county.town1_officer).post(
         f"/work/items/{task.pk}/do/submit/",
-        {"comment": "Done, see photo", "files": [SimpleUploadedFile("a.png", PNG, content_type="image/png")]},
+        {
+            "comment": "Done, see photo",
+            "files": [SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+        },
     )
     assert response.status_code == 302
     task.refresh_from_db()
@@ -41,7 +46,9 @@ def test_it_performs_a_step_with_evidence_through_the_page(loop_county, open_tas
 
 def test_it_shows_the_error_on_the_form_and_changes_nothing(loop_county, open_task):
     task = open_task()
-    response = client_for(loop_county.town1_officer).post(f"/work/items/{task.pk}/do/submit/", {"comment": ""})
+    response = client_for(loop_county.town1_officer).post(
+        f"/work/items/{task.pk}/do/submit/", {"comment": ""}
+    )
     assert response.status_code == 400
     assert response.context["transition_form"].errors["comment"]
     task.refresh_from_db()
@@ -56,15 +63,23 @@ def test_it_refuses_a_step_the_person_may_not_take(loop_county, open_task):
 
 def test_it_hides_other_towns_items_everywhere(loop_county, open_task):
     task = open_task()
-    services.item_report_progress(item=task, actor=loop_county.town1_officer, percent=20, comment="started",
-                                  files=[SimpleUploadedFile("a.png", PNG, content_type="image/png")])
+    services.item_report_progress(
+        item=task,
+        actor=loop_county.town1_officer,
+        percent=20,
+        comment="started",
+        files=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+    )
     attachment = task.attachments.get()
     outsider = client_for(loop_county.town2_officer)
     assert outsider.get(f"/work/items/{task.pk}/").status_code == 404
     assert outsider.get(f"/work/items/{task.pk}/file.zip").status_code == 404
     assert outsider.get(f"/work/attachments/{attachment.pk}/").status_code == 404
     assert outsider.post(f"/work/items/{task.pk}/comment/", {"comment": "hi"}).status_code == 404
-    assert str(task.pk) not in outsider.get("/work/items/").content.decode().split("data-item=")[-1][:10]
+    assert (
+        str(task.pk)
+        not in outsider.get("/work/items/").content.decode().split("data-item=")[-1][:10]
+    )
     sheet = load_workbook(BytesIO(outsider.get("/work/items/export.xlsx").content)).active
     assert sheet.max_row == 1  # the header only
     stats = outsider.get("/work/statistics/").context["rows"]
@@ -74,8 +89,13 @@ def test_it_hides_other_towns_items_everywhere(loop_county, open_task):
 
 def test_it_exports_an_electronic_file_whose_manifest_matches(loop_county, open_task):
     task = open_task()
-    services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done",
-                             files=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")])
+    services.item_transition(
+        item=task,
+        name="submit",
+        actor=loop_county.town1_officer,
+        comment="done",
+        files=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
+    )
     response = client_for(loop_county.supervisor).get(f"/work/items/{task.parent_id}/file.zip")
     assert response.status_code == 200
     archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
@@ -93,18 +113,28 @@ def test_it_exports_an_electronic_file_whose_manifest_matches(loop_county, open_
 def test_it_counts_statistics_and_clicks_through(loop_county, open_task, today):
     first = open_task(title="A", deadline=date(2026, 3, 10))
     open_task(title="B", deadline=date(2026, 3, 10), node=loop_county.town2)
-    services.item_transition(item=first, name="submit", actor=loop_county.town1_officer, comment="done")
+    services.item_transition(
+        item=first, name="submit", actor=loop_county.town1_officer, comment="done"
+    )
     services.item_transition(item=first, name="verify", actor=loop_county.supervisor)
     client = client_for(loop_county.supervisor)
     response = client.get("/work/statistics/?kind=matters.task")
     rows = {r.label: r for r in response.context["rows"]}
-    assert rows["County"].opened == 2 and rows["County"].closed == 1 and rows["County"].on_time_rate == 100.0
-    drill = client.get(f"/work/statistics/?kind=matters.task&under={loop_county.county.pk}").context["rows"]
+    assert (
+        rows["County"].opened == 2
+        and rows["County"].closed == 1
+        and rows["County"].on_time_rate == 100.0
+    )
+    drill = client.get(
+        f"/work/statistics/?kind=matters.task&under={loop_county.county.pk}"
+    ).context["rows"]
     by_town = {r.label: r for r in drill}
     assert by_town["Town 1"].closed == 1 and by_town["Town 2"].opened == 1
     listed = client.get(f"/work/items/?kind=matters.task&node={loop_county.town2.pk}")
     assert [i.title for i in listed.context["page"]] == ["B"]
-    sheet = load_workbook(BytesIO(client.get("/work/statistics/?kind=matters.task&format=xlsx").content)).active
+    sheet = load_workbook(
+        BytesIO(client.get("/work/statistics/?kind=matters.task&format=xlsx").content)
+    ).active
     assert sheet.cell(2, 1).value == "County" and sheet.cell(2, 2).value == 2
 
 
@@ -118,21 +148,44 @@ def test_it_sends_a_leaders_instruction_to_the_owners(loop_county, open_task):
     from oversight.notify.models import Notification
 
     task = open_task()
-    response = client_for(loop_county.supervisor).post(f"/work/items/{task.pk}/instruct/", {"text": "Finish before the rains"})
+    response = client_for(loop_county.supervisor).post(
+        f"/work/items/{task.pk}/instruct/", {"text": "Finish before the rains"}
+    )
     assert response.status_code == 302
     assert task.events.filter(type="instruction", comment="Finish before the rains").exists()
-    assert Notification.objects.filter(kind="loop.instruction", recipient=loop_county.town1_officer).exists()
-    assert client_for(loop_county.town1_officer).post(f"/work/items/{task.pk}/instruct/", {"text": "x"}).status_code == 403
+    assert Notification.objects.filter(
+        kind="loop.instruction", recipient=loop_county.town1_officer
+    ).exists()
+    assert (
+        client_for(loop_county.town1_officer)
+        .post(f"/work/items/{task.pk}/instruct/", {"text": "x"})
+        .status_code
+        == 403
+    )
 
 
 def test_it_lets_an_administrator_correct_the_calendar(loop_county):
     client = client_for(loop_county.admin)
-    response = client.post("/work/calendar/", {"form": "day", "day": "2027-10-01", "is_working": "off", "note": "National Day"})
+    response = client.post(
+        "/work/calendar/",
+        {"form": "day", "day": "2027-10-01", "is_working": "off", "note": "National Day"},
+    )
     assert response.status_code == 302
-    response = client.post("/work/calendar/", {"form": "day", "day": "not a date", "is_working": "off"})
+    response = client.post(
+        "/work/calendar/", {"form": "day", "day": "not a date", "is_working": "off"}
+    )
     assert response.status_code == 400 and response.context["day_form"].errors["day"]
-    response = client.post("/work/calendar/", {"form": "kind", "kind": "matters.task", "yellow_days": 5,
-                                               "behind_margin": 0, "remind_days_before": 1, "escalate_every_days": 0})
+    response = client.post(
+        "/work/calendar/",
+        {
+            "form": "kind",
+            "kind": "matters.task",
+            "yellow_days": 5,
+            "behind_margin": 0,
+            "remind_days_before": 1,
+            "escalate_every_days": 0,
+        },
+    )
     assert response.status_code == 400
     assert set(response.context["kind_form"].errors) == {"behind_margin", "escalate_every_days"}
 
@@ -141,8 +194,12 @@ def test_it_issues_a_rectification_notice_when_work_is_returned(loop_county, ope
     from oversight.documents.models import Document
 
     task = open_task()
-    services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done")
-    services.item_transition(item=task, name="return", actor=loop_county.supervisor, comment="Evidence missing")
+    services.item_transition(
+        item=task, name="submit", actor=loop_county.town1_officer, comment="done"
+    )
+    services.item_transition(
+        item=task, name="return", actor=loop_county.supervisor, comment="Evidence missing"
+    )
     document = Document.objects.get(target_type="loop.workitem", target_id=str(task.pk))
     assert document.doc_type == "rectification_notice" and document.recipient_unit == "Town 1"
     assert task.events.filter(type="document", comment=document.serial).exists()
@@ -156,11 +213,17 @@ def test_it_issues_a_rectification_notice_when_work_is_returned(loop_county, ope
 def test_it_issues_a_document_from_the_item_page_and_refuses_the_unit(loop_county, open_task):
     task = open_task()
     client = client_for(loop_county.supervisor)
-    response = client.post(f"/work/items/{task.pk}/document/", {"doc_type": "supervision_suggestion", "body": ""})
+    response = client.post(
+        f"/work/items/{task.pk}/document/", {"doc_type": "supervision_suggestion", "body": ""}
+    )
     assert response.status_code == 400 and response.context["document_form"].errors["body"]
     response = client.post(
         f"/work/items/{task.pk}/document/",
-        {"doc_type": "supervision_suggestion", "body": "Publish the accounts", "deadline": "2026-04-30"},
+        {
+            "doc_type": "supervision_suggestion",
+            "body": "Publish the accounts",
+            "deadline": "2026-04-30",
+        },
     )
     assert response.status_code == 302
     assert task.events.filter(type="document").count() == 1
@@ -179,7 +242,9 @@ def test_it_fixes_a_closed_files_content_so_a_later_edit_is_named(loop_county, o
     from oversight.loop.models import Event
 
     task = open_task()
-    services.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done")
+    services.item_transition(
+        item=task, name="submit", actor=loop_county.town1_officer, comment="done"
+    )
     services.item_transition(item=task, name="verify", actor=loop_county.supervisor)
     services.item_transition(item=task.parent, name="close", actor=loop_county.supervisor)
     assert Leaf.objects.filter(action="loop.efile.fix", target_id=str(task.parent_id)).exists()

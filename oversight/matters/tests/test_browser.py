@@ -25,7 +25,9 @@ def sign_in(page, base, username):
     expect(page.locator("h1")).to_be_visible()
 
 
-def test_it_runs_a_major_matter_from_registration_to_closing(loop_county, live_server, page, tmp_path):
+def test_it_runs_a_major_matter_from_registration_to_closing(
+    loop_county, live_server, page, tmp_path
+):
     base = live_server.url
     sign_in(page, base, "supervisor")
     page.goto(f"{base}/matters/list/")
@@ -48,7 +50,9 @@ def test_it_runs_a_major_matter_from_registration_to_closing(loop_county, live_s
     page.locator("summary", has_text="批示").click()
     page.fill("textarea[name=text]", "Finish before the rainy season")
     page.click("[data-testid=instruct]")
-    expect(page.locator("[data-event=instruction]")).to_contain_text("Finish before the rainy season")
+    expect(page.locator("[data-event=instruction]")).to_contain_text(
+        "Finish before the rainy season"
+    )
 
     evidence = tmp_path / "roof.png"
     evidence.write_bytes(PNG)
@@ -63,7 +67,9 @@ def test_it_runs_a_major_matter_from_registration_to_closing(loop_county, live_s
 
     sign_in(page, base, "supervisor")
     page.goto(task_url)
-    page.locator("[data-transition=return] textarea[name=comment]").fill("Photo of the gutter missing")
+    page.locator("[data-transition=return] textarea[name=comment]").fill(
+        "Photo of the gutter missing"
+    )
     page.click("[data-testid=do-return]")
     expect(page.locator("[data-testid=item-state]")).to_contain_text("退回")
 
@@ -82,7 +88,9 @@ def test_it_runs_a_major_matter_from_registration_to_closing(loop_county, live_s
     assert WorkItem.objects.get(title="Renovate the market").closed_at is not None
 
 
-def test_it_turns_an_overdue_task_red_and_escalates(loop_county, open_task, today, live_server, page):
+def test_it_turns_an_overdue_task_red_and_escalates(
+    loop_county, open_task, today, live_server, page
+):
     task = open_task(title="Fix the bridge", deadline=date(2026, 3, 10))
     today(date(2026, 3, 12))
     loop.sweep()

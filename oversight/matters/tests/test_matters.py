@@ -14,16 +14,26 @@ from oversight.matters.models import Milestone
 @pytest.fixture
 def matter(loop_county):
     return services.matter_register(
-        actor=loop_county.supervisor, title="Clean the river", category="project", description="",
-        source="Meeting 3", lead_node=loop_county.town1, supervising_node=loop_county.commission,
+        actor=loop_county.supervisor,
+        title="Clean the river",
+        category="project",
+        description="",
+        source="Meeting 3",
+        lead_node=loop_county.town1,
+        supervising_node=loop_county.commission,
         final_deadline=date(2026, 6, 30),
     )
 
 
 def test_it_registers_and_decomposes_a_matter(loop_county, matter):
     task = services.task_add(
-        actor=loop_county.supervisor, parent=matter.item, title="Dredge", description="",
-        lead_node=loop_county.town1, assisting_nodes=[loop_county.unit_b], final_deadline=date(2026, 5, 31),
+        actor=loop_county.supervisor,
+        parent=matter.item,
+        title="Dredge",
+        description="",
+        lead_node=loop_county.town1,
+        assisting_nodes=[loop_county.unit_b],
+        final_deadline=date(2026, 5, 31),
         milestones=[("Contract", date(2026, 4, 1))],
     )
     assert task.parent == matter.item and task.kind == "matters.task"
@@ -34,25 +44,45 @@ def test_it_registers_and_decomposes_a_matter(loop_county, matter):
 
 def test_it_refuses_a_task_after_the_matters_deadline_and_a_late_milestone(loop_county, matter):
     with pytest.raises(ValidationError):
-        services.task_add(actor=loop_county.supervisor, parent=matter.item, title="Late", description="",
-                          lead_node=loop_county.town1, final_deadline=date(2026, 7, 31))
+        services.task_add(
+            actor=loop_county.supervisor,
+            parent=matter.item,
+            title="Late",
+            description="",
+            lead_node=loop_county.town1,
+            final_deadline=date(2026, 7, 31),
+        )
     with pytest.raises(ValidationError):
-        services.task_add(actor=loop_county.supervisor, parent=matter.item, title="Odd", description="",
-                          lead_node=loop_county.town1, final_deadline=date(2026, 5, 1),
-                          milestones=[("After", date(2026, 5, 2))])
+        services.task_add(
+            actor=loop_county.supervisor,
+            parent=matter.item,
+            title="Odd",
+            description="",
+            lead_node=loop_county.town1,
+            final_deadline=date(2026, 5, 1),
+            milestones=[("After", date(2026, 5, 2))],
+        )
     assert not matter.item.children.exists()
 
 
 def test_it_refuses_registration_without_the_function(loop_county):
     with pytest.raises(ValidationError):
         services.matter_register(
-            actor=loop_county.town1_officer, title="x", category="other", description="", source="",
-            lead_node=loop_county.town1, supervising_node=loop_county.commission, final_deadline=date(2026, 6, 30),
+            actor=loop_county.town1_officer,
+            title="x",
+            category="other",
+            description="",
+            source="",
+            lead_node=loop_county.town1,
+            supervising_node=loop_county.commission,
+            final_deadline=date(2026, 6, 30),
         )
 
 
 def test_it_shows_matters_only_in_scope(loop_county, matter):
-    assert [m.item.title for m in selectors.matter_list(viewer=loop_county.town1_officer)] == ["Clean the river"]
+    assert [m.item.title for m in selectors.matter_list(viewer=loop_county.town1_officer)] == [
+        "Clean the river"
+    ]
     assert list(selectors.matter_list(viewer=loop_county.town2_officer)) == []
     outsider = client_for(loop_county.town2_officer)
     assert outsider.get(f"/matters/{matter.item_id}/").status_code == 404
@@ -64,8 +94,12 @@ def test_it_shows_matters_only_in_scope(loop_county, matter):
 def test_it_rejects_bad_task_input_with_messages(loop_county, matter):
     response = client_for(loop_county.supervisor).post(
         f"/matters/{matter.item_id}/tasks/add/",
-        {"title": "", "lead_node": loop_county.town1.pk, "final_deadline": "2026-05-01",
-         "milestones": "tomorrow Contract\n2026-04-01"},
+        {
+            "title": "",
+            "lead_node": loop_county.town1.pk,
+            "final_deadline": "2026-05-01",
+            "milestones": "tomorrow Contract\n2026-04-01",
+        },
     )
     assert response.status_code == 400
     errors = response.context["task_form"].errors
@@ -74,8 +108,14 @@ def test_it_rejects_bad_task_input_with_messages(loop_county, matter):
 
 
 def test_it_ranks_units_by_on_time_rate_in_the_overview(loop_county, matter):
-    task = services.task_add(actor=loop_county.supervisor, parent=matter.item, title="Dredge", description="",
-                             lead_node=loop_county.town1, final_deadline=date(2026, 5, 31))
+    task = services.task_add(
+        actor=loop_county.supervisor,
+        parent=matter.item,
+        title="Dredge",
+        description="",
+        lead_node=loop_county.town1,
+        final_deadline=date(2026, 5, 31),
+    )
     loop.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="done")
     loop.item_transition(item=task, name="verify", actor=loop_county.supervisor)
     overview = selectors.overview(viewer=loop_county.supervisor)
