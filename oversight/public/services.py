@@ -28,7 +28,7 @@ from oversight.ledger.targets import snapshot
 from oversight.lib.crypto import DecryptionError, random_token
 from oversight.loop import services as loop
 from oversight.loop import timing
-from oversight.loop.models import Attachment, Event, WorkItem
+from oversight.loop.models import Event, WorkItem
 from oversight.loop.workflow import Limit
 from oversight.notify.services import Message, notify, notify_many
 from oversight.orgs.access import has_perm
@@ -170,21 +170,6 @@ def _phone(value: str) -> str:
     return compact
 
 
-def _store_files(item: WorkItem, event: Event, checked) -> None:
-    for upload, content_type, sha256 in checked:
-        attachment = Attachment(
-            item=item,
-            event=event,
-            name=upload.name[-200:],
-            content_type=content_type,
-            size=upload.size,
-            sha256=sha256,
-            uploaded_by=None,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
-
-
 def _title(power_item: PowerItem | None, subject_node: OrgNode | None, subject_text: str) -> str:
     with override(settings.LANGUAGE_CODE):
         category = power_item.name if power_item else _("Other matter")
@@ -291,7 +276,12 @@ def complaint_submit(
         except IntegrityError:
             raise DuplicateSubmission(_("This complaint was already received.")) from None
         if checked:
-            _store_files(item, item.events.get(type=Event.Type.CREATED), checked)
+            loop.attachments_store(
+                item=item,
+                event=item.events.get(type=Event.Type.CREATED),
+                actor=None,
+                checked=checked,
+            )
         ledger.record(
             actor=None,
             action="public.complaint.submit",
@@ -306,16 +296,15 @@ def complaint_submit(
 # --- the citizen's follow-up -----------------------------------------------------------------
 
 
-def _citizen_event(
-    item: WorkItem, *, comment: str, data: dict | None = None, actor_name: str = CITIZEN
-) -> Event:
-    return Event.objects.create(
+def _citizen_event(item: WorkItem, *, comment: str, data: dict, checked=()) -> Event:
+    return loop.item_comment(
         item=item,
-        type=Event.Type.COMMENT,
         actor=None,
-        actor_name=actor_name,
+        actor_name=CITIZEN,
         comment=comment,
-        data=data or {},
+        data=data,
+        checked_files=checked,
+        record=False,  # the caller records the citizen's step under its own name
     )
 
 
@@ -350,8 +339,9 @@ def citizen_add_info(*, complaint: Complaint, text: str, files=()) -> PublicMess
     message = PublicMessage.objects.create(
         complaint=complaint, kind=PublicMessage.Kind.INFO, text=text, from_citizen=True
     )
-    event = _citizen_event(complaint.item, comment=text, data={"public_message": message.pk})
-    _store_files(complaint.item, event, checked)
+    _citizen_event(
+        complaint.item, comment=text, data={"public_message": message.pk}, checked=checked
+    )
     ledger.record(
         actor=None, action="public.complaint.info", target=complaint, before=None, after=None
     )
@@ -575,13 +565,12 @@ def complaint_ask(*, complaint: Complaint, actor, text: str) -> PublicMessage:
     message = PublicMessage.objects.create(
         complaint=complaint, kind=PublicMessage.Kind.QUESTION, text=text, author=actor
     )
-    Event.objects.create(
+    loop.item_comment(
         item=complaint.item,
-        type=Event.Type.COMMENT,
         actor=actor,
-        actor_name=actor.username,
         comment=text,
         data={"question": message.pk},
+        record=False,  # recorded below as the question it is
     )
     ledger.record(
         actor=actor, action="public.complaint.ask", target=complaint, before=None, after=None
@@ -732,13 +721,12 @@ def return_visit_record(*, complaint: Complaint, actor, method: str, note: str) 
     if method not in ("phone", "visit"):
         raise ValidationError({"method": _("Choose by phone or in person.")})
     note = _clean_text(note, limit=COMMENT_MAX * 2, field_name="note", required=True)
-    event = Event.objects.create(
+    event = loop.item_comment(
         item=complaint.item,
-        type=Event.Type.COMMENT,
         actor=actor,
-        actor_name=actor.username,
         comment=note,
         data={"return_visit": method},
+        record=False,  # recorded below as the return visit it is
     )
     ledger.record(
         actor=actor,
