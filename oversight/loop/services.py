@@ -26,6 +26,7 @@ from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode
 
 from . import registry, timing
+from .efile import fixed_content
 from .models import Attachment, CoOwner, Event, ExtensionRequest, KindSetting, Reminder, WorkItem
 from .uploads import check_uploads
 from .workflow import ANYONE, PUBLIC, RESPONSIBLE, SUPERVISING, Transition
@@ -240,8 +241,6 @@ def item_open(
 
 def _fix_file(item: WorkItem, actor) -> None:
     """A closed top-level item's electronic file becomes a fixed record in the ledger (C4, L1)."""
-    from .efile import fixed_content
-
     ledger.fix_record(
         actor=actor,
         record_type="loop.efile",
@@ -995,8 +994,3 @@ def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
         )
         notify_many(messages)
     return counts[Reminder.Type.BEFORE], counts[Reminder.Type.ESCALATION]
-
-
-def descendants(item: WorkItem):
-    """The item with every sub-item below it, in tree order."""
-    return WorkItem.objects.filter(tree_path__startswith=item.tree_path).order_by("tree_path")
