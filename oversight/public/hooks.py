@@ -19,7 +19,7 @@ from oversight.loop import timing
 from oversight.loop.workflow import Limit
 from oversight.orgs.models import OrgNode
 
-from . import notices
+from . import notices, publishing
 
 
 def _complaint(item):
@@ -146,7 +146,6 @@ def drafted(*, item, event, actor) -> None:
 
 
 def approved(*, item, event, actor) -> None:
-    from . import services
     from .models import PublicMessage
 
     complaint = _complaint(item)
@@ -160,7 +159,7 @@ def approved(*, item, event, actor) -> None:
         complaint.reply_deadline is None or today <= complaint.reply_deadline
     )
     complaint.published = bool(data.get("publish"))
-    complaint.public_text = (data.get("public_text") or "").strip() or services.anonymise(
+    complaint.public_text = (data.get("public_text") or "").strip() or publishing.anonymise(
         complaint.reply
     )
     complaint.save(
@@ -170,7 +169,7 @@ def approved(*, item, event, actor) -> None:
         complaint=complaint, kind=PublicMessage.Kind.REPLY, text=complaint.reply, author=actor
     )
     if complaint.published:
-        services.fix_published(complaint, actor=actor)
+        publishing.fix_published(complaint, actor=actor)
     if complaint.replied_on_time:
         # Waiting on the citizen is no one's delay: the deadline moves past the rating window.
         rating_end = today + timedelta(days=settings.PUBLIC_RATING_DAYS)
