@@ -28,7 +28,7 @@ def keep_test_connection():
 
 def test_it_lists_only_items_in_scope(loop_county, open_task):
     task = open_task()
-    mine = client_for(loop_county.town1_officer).get("/api/work/items/?kind=matters.task").json()
+    mine = client_for(loop_county.town1_officer).get("/api/work/items/?kind=looptest.step").json()
     assert [i["id"] for i in mine["results"]] == [task.pk]
     other = client_for(loop_county.town2_officer)
     assert other.get("/api/work/items/").json()["results"] == []

@@ -103,7 +103,7 @@ def test_it_sends_nothing_for_closed_items(loop_county, open_task, today):
 
 def test_it_respects_an_administrators_kind_settings(loop_county, open_task, today):
     services.kind_setting_save(
-        kind="matters.task",
+        kind="looptest.step",
         yellow_days=10,
         behind_margin=30,
         remind_days_before=0,

@@ -118,7 +118,7 @@ def test_it_counts_statistics_and_clicks_through(loop_county, open_task, today):
     )
     services.item_transition(item=first, name="verify", actor=loop_county.supervisor)
     client = client_for(loop_county.supervisor)
-    response = client.get("/work/statistics/?kind=matters.task")
+    response = client.get("/work/statistics/?kind=looptest.step")
     rows = {r.label: r for r in response.context["rows"]}
     assert (
         rows["County"].opened == 2
@@ -126,14 +126,14 @@ def test_it_counts_statistics_and_clicks_through(loop_county, open_task, today):
         and rows["County"].on_time_rate == 100.0
     )
     drill = client.get(
-        f"/work/statistics/?kind=matters.task&under={loop_county.county.pk}"
+        f"/work/statistics/?kind=looptest.step&under={loop_county.county.pk}"
     ).context["rows"]
     by_town = {r.label: r for r in drill}
     assert by_town["Town 1"].closed == 1 and by_town["Town 2"].opened == 1
-    listed = client.get(f"/work/items/?kind=matters.task&node={loop_county.town2.pk}")
+    listed = client.get(f"/work/items/?kind=looptest.step&node={loop_county.town2.pk}")
     assert [i.title for i in listed.context["page"]] == ["B"]
     sheet = load_workbook(
-        BytesIO(client.get("/work/statistics/?kind=matters.task&format=xlsx").content)
+        BytesIO(client.get("/work/statistics/?kind=looptest.step&format=xlsx").content)
     ).active
     assert sheet.cell(2, 1).value == "County" and sheet.cell(2, 2).value == 2
 
@@ -179,7 +179,7 @@ def test_it_lets_an_administrator_correct_the_calendar(loop_county):
         "/work/calendar/",
         {
             "form": "kind",
-            "kind": "matters.task",
+            "kind": "looptest.step",
             "yellow_days": 5,
             "behind_margin": 0,
             "remind_days_before": 1,
