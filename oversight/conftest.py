@@ -275,3 +275,13 @@ def signing_key(settings, tmp_path):
     settings.LEDGER_ORIGIN = "test.oversight/ledger"
     yield path
     keys._load.cache_clear()
+
+
+def refusal_codes(error) -> list | dict:
+    """Which refusal ``error`` is, for tests: ``{field: [codes]}`` for a ValidationError keyed
+    by field, ``[codes]`` for one without fields, ``[code]`` for a TransitionRefused."""
+    if hasattr(error, "error_dict"):
+        return {field: [e.code for e in errors] for field, errors in error.error_dict.items()}
+    if hasattr(error, "error_list"):
+        return [e.code for e in error.error_list]
+    return [getattr(error, "code", None)]

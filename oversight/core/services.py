@@ -26,7 +26,9 @@ def dict_type_save(
 ) -> DictType:
     """Create or change a dictionary type."""
     if DictType.objects.filter(code=code).exclude(pk=getattr(dict_type, "pk", None)).exists():
-        raise ValidationError({"code": _("Another dictionary already uses this code.")})
+        raise ValidationError(
+            {"code": ValidationError(_("Another dictionary already uses this code."), code="taken")}
+        )
     before = snapshot(dict_type) if dict_type is not None else None
     dict_type = dict_type or DictType()
     dict_type.code, dict_type.name, dict_type.name_en = code, name, name_en
@@ -60,7 +62,13 @@ def dict_item_save(
     if item is not None:
         clash = clash.exclude(pk=item.pk)
     if clash.exists():
-        raise ValidationError({"value": _("This dictionary already has an item with this value.")})
+        raise ValidationError(
+            {
+                "value": ValidationError(
+                    _("This dictionary already has an item with this value."), code="taken"
+                )
+            }
+        )
     before = snapshot(item) if item is not None else None
     item = item or DictItem(dict_type=dict_type)
     item.value, item.label, item.label_en = value, label, label_en

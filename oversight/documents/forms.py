@@ -62,7 +62,8 @@ class TemplateUploadForm(forms.Form):
         limit = settings.DOCUMENTS_TEMPLATE_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                _("The file is larger than %(size)d MB.") % {"size": limit // (1024 * 1024)}
+                _("The file is larger than %(size)d MB.") % {"size": limit // (1024 * 1024)},
+                code="too_large",
             )
         return upload
 

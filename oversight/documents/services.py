@@ -69,27 +69,29 @@ def clean_content(context: Mapping[str, Any]) -> dict[str, Any]:
     (optional; the issuing node's name by default). Any other key goes into ``extra``, which a
     custom template reads as ``{{ extra.key }}``.
     """
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     recipient = _text(context.get("recipient_unit"))
     title = _text(context.get("title"))
     if not recipient:
-        errors["recipient_unit"] = _("Name the unit the document is addressed to.")
+        errors["recipient_unit"] = ValidationError(
+            _("Name the unit the document is addressed to."), code="required"
+        )
     elif len(recipient) > TEXT_MAX:
-        errors["recipient_unit"] = _("At most 200 characters.")
+        errors["recipient_unit"] = ValidationError(_("At most 200 characters."), code="too_long")
     if not title:
-        errors["title"] = _("A document needs a title.")
+        errors["title"] = ValidationError(_("A document needs a title."), code="required")
     elif len(title) > TEXT_MAX:
-        errors["title"] = _("At most 200 characters.")
+        errors["title"] = ValidationError(_("At most 200 characters."), code="too_long")
     if context.get("paragraphs"):
         paragraphs = [_text(p) for p in context["paragraphs"] if _text(p)]
     else:
         paragraphs = [line.strip() for line in _text(context.get("body")).splitlines()]
         paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
-        errors["body"] = _("A document needs a body.")
+        errors["body"] = ValidationError(_("A document needs a body."), code="required")
     signature = _text(context.get("signature"))
     if len(signature) > TEXT_MAX:
-        errors["signature"] = _("At most 200 characters.")
+        errors["signature"] = ValidationError(_("At most 200 characters."), code="too_long")
     if errors:
         raise ValidationError(errors)
     known = {"recipient_unit", "title", "body", "paragraphs", "deadline", "signature", "extra"}
@@ -148,9 +150,13 @@ def issue_document(
     ValidationError names bad values, an unknown type or a template that fails to render.
     """
     if doc_type not in DocType.values:
-        raise ValidationError({"doc_type": _("Unknown type of document.")})
+        raise ValidationError(
+            {"doc_type": ValidationError(_("Unknown type of document."), code="unknown")}
+        )
     if issuer_node is None:
-        raise ValidationError({"issuer_node": _("Choose the issuing org node.")})
+        raise ValidationError(
+            {"issuer_node": ValidationError(_("Choose the issuing org node."), code="required")}
+        )
     content = clean_content(context)
     target_type, target_id = _name_target(target)
     issued_on = issued_on or timezone.localdate()
@@ -174,7 +180,8 @@ def issue_document(
     except rendering.TemplateProblem as exc:
         raise ValidationError(
             _("The %(type)s template cannot be used: %(problem)s")
-            % {"type": DocType(doc_type).label, "problem": exc}
+            % {"type": DocType(doc_type).label, "problem": exc},
+            code="template",
         ) from exc
     sha256 = hashlib.sha256(data).hexdigest()
     document = Document(
@@ -270,24 +277,26 @@ def template_upload(
     ValidationError on ``file`` names the problem: not a .docx, too large, a placeholder error,
     a placeholder the platform does not fill, no ``{{ serial }}``.
     """
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     if doc_type not in DocType.values:
-        errors["doc_type"] = _("Unknown type of document.")
+        errors["doc_type"] = ValidationError(_("Unknown type of document."), code="unknown")
     name = (name or "").strip()
     if not name:
-        errors["name"] = _("Give the template a name.")
+        errors["name"] = ValidationError(_("Give the template a name."), code="required")
     elif len(name) > 120:
-        errors["name"] = _("At most 120 characters.")
+        errors["name"] = ValidationError(_("At most 120 characters."), code="too_long")
     if len(data) > settings.DOCUMENTS_TEMPLATE_MAX_BYTES:
-        errors["file"] = _("The file is larger than %(size)d MB.") % {
-            "size": settings.DOCUMENTS_TEMPLATE_MAX_BYTES // (1024 * 1024)
-        }
+        errors["file"] = ValidationError(
+            _("The file is larger than %(size)d MB.")
+            % {"size": settings.DOCUMENTS_TEMPLATE_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
     if errors:
         raise ValidationError(errors)
     try:
         variables = rendering.check(data, sample_content(doc_type))
     except rendering.TemplateProblem as exc:
-        raise ValidationError({"file": str(exc)}) from exc
+        raise ValidationError({"file": ValidationError(str(exc), code="template")}) from exc
     template = DocumentTemplate(
         doc_type=doc_type,
         name=name,
@@ -335,7 +344,9 @@ def template_activate(*, template: DocumentTemplate, actor) -> bool:
 def template_use_builtin(*, doc_type: str, actor) -> bool:
     """Go back to the built-in template for ``doc_type``; False when it was already in use."""
     if doc_type not in DocType.values:
-        raise ValidationError({"doc_type": _("Unknown type of document.")})
+        raise ValidationError(
+            {"doc_type": ValidationError(_("Unknown type of document."), code="unknown")}
+        )
     changed = DocumentTemplate.objects.filter(doc_type=doc_type, is_active=True).update(
         is_active=False
     )
@@ -360,7 +371,9 @@ def prefix_set(*, node, doc_type: str, prefix: str, actor) -> SerialPrefix | Non
     """Set the serial number prefix of ``node`` for ``doc_type``; an empty one restores the
     default (and returns None). Numbers are not affected: they run per node, type and year."""
     if doc_type not in DocType.values:
-        raise ValidationError({"doc_type": _("Unknown type of document.")})
+        raise ValidationError(
+            {"doc_type": ValidationError(_("Unknown type of document."), code="unknown")}
+        )
     prefix = (prefix or "").strip()
     if not prefix:
         deleted, _detail = SerialPrefix.objects.filter(node=node, doc_type=doc_type).delete()
@@ -376,9 +389,12 @@ def prefix_set(*, node, doc_type: str, prefix: str, actor) -> SerialPrefix | Non
     if not PREFIX_PATTERN.match(prefix) or any(ch in prefix for ch in serials.FORBIDDEN_IN_PREFIX):
         raise ValidationError(
             {
-                "prefix": _(
-                    "A prefix is 1 to 20 characters without spaces or brackets; "
-                    "the year and number are added to it."
+                "prefix": ValidationError(
+                    _(
+                        "A prefix is 1 to 20 characters without spaces or brackets; "
+                        "the year and number are added to it."
+                    ),
+                    code="invalid",
                 )
             }
         )

@@ -34,7 +34,12 @@ from .workflow import ANYONE, PUBLIC, RESPONSIBLE, SUPERVISING, Transition
 
 class TransitionRefused(PermissionDenied):
     """A transition that the workflow does not declare from this state, or that this person may
-    not perform."""
+    not perform; ``code`` says which (``unknown_step``, ``wrong_state``, ``not_allowed``,
+    ``not_responsible``, ``not_supervising``)."""
+
+    def __init__(self, message="", code: str = "not_allowed"):
+        super().__init__(message)
+        self.code = code
 
 
 # --- who is who ------------------------------------------------------------------------------
@@ -190,12 +195,26 @@ def item_open(
     workflow = registry.get(kind)
     title = title.strip()
     if not title:
-        raise ValidationError({"title": _("A title is required.")})
+        raise ValidationError(
+            {"title": ValidationError(_("A title is required."), code="required")}
+        )
     today = timing.today()
     if final_deadline is not None and final_deadline < today:
-        raise ValidationError({"final_deadline": _("The deadline cannot be in the past.")})
+        raise ValidationError(
+            {
+                "final_deadline": ValidationError(
+                    _("The deadline cannot be in the past."), code="past"
+                )
+            }
+        )
     if parent is not None and parent.closed_at is not None:
-        raise ValidationError({"parent": _("A closed item cannot be decomposed further.")})
+        raise ValidationError(
+            {
+                "parent": ValidationError(
+                    _("A closed item cannot be decomposed further."), code="closed"
+                )
+            }
+        )
     if (
         parent is not None
         and parent.final_deadline
@@ -203,7 +222,11 @@ def item_open(
         and final_deadline > parent.final_deadline
     ):
         raise ValidationError(
-            {"final_deadline": _("A sub-item cannot end after its parent's deadline.")}
+            {
+                "final_deadline": ValidationError(
+                    _("A sub-item cannot end after its parent's deadline."), code="after_parent"
+                )
+            }
         )
     item = WorkItem(
         kind=kind,
@@ -269,21 +292,33 @@ def item_transition(
     workflow = item.workflow
     transition = workflow.transition(name)
     if transition is None:
-        raise TransitionRefused(_("This kind of item has no step “%(name)s”.") % {"name": name})
+        raise TransitionRefused(
+            _("This kind of item has no step “%(name)s”.") % {"name": name}, code="unknown_step"
+        )
     if item.closed_at is not None or item.state not in transition.source:
         raise TransitionRefused(
             _("“%(step)s” is not possible while the item is “%(state)s”.")
-            % {"step": transition.label, "state": item.state_label}
+            % {"step": transition.label, "state": item.state_label},
+            code="wrong_state",
         )
     if not can_perform(item, actor, transition):
         raise TransitionRefused(
-            _("You may not perform “%(step)s” on this item.") % {"step": transition.label}
+            _("You may not perform “%(step)s” on this item.") % {"step": transition.label},
+            code="not_allowed",
         )
     comment = comment.strip()
     if transition.requires_comment and not comment:
-        raise ValidationError({"comment": _("Say why: a comment is required for this step.")})
+        raise ValidationError(
+            {
+                "comment": ValidationError(
+                    _("Say why: a comment is required for this step."), code="required"
+                )
+            }
+        )
     if files and not transition.allows_attachments:
-        raise ValidationError({"files": _("This step takes no attachments.")})
+        raise ValidationError(
+            {"files": ValidationError(_("This step takes no attachments."), code="no_attachments")}
+        )
     checked = check_uploads(files) if files else []
     before = snapshot(item)
     return _perform(
@@ -307,9 +342,11 @@ def item_public_transition(
     item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
     transition = item.workflow.transition(name)
     if transition is None or transition.actor != PUBLIC:
-        raise TransitionRefused(_("This kind of item has no step “%(name)s”.") % {"name": name})
+        raise TransitionRefused(
+            _("This kind of item has no step “%(name)s”.") % {"name": name}, code="unknown_step"
+        )
     if item.closed_at is not None or item.state not in transition.source:
-        raise ValidationError(_("This step is not possible now."))
+        raise ValidationError(_("This step is not possible now."), code="wrong_state")
     return _perform(
         item,
         transition,
@@ -408,13 +445,23 @@ def item_report_progress(
     """The responsible side reports progress with evidence; the light follows."""
     item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
     if item.closed_at is not None:
-        raise ValidationError(_("The item is closed."))
+        raise ValidationError(_("The item is closed."), code="closed")
     if RESPONSIBLE not in relations(item, actor):
-        raise TransitionRefused(_("Only the responsible unit reports progress."))
+        raise TransitionRefused(
+            _("Only the responsible unit reports progress."), code="not_responsible"
+        )
     if not 0 <= percent <= 100:
-        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+        raise ValidationError(
+            {
+                "percent": ValidationError(
+                    _("Progress is a percentage from 0 to 100."), code="out_of_range"
+                )
+            }
+        )
     if not comment.strip():
-        raise ValidationError({"comment": _("Describe what was done.")})
+        raise ValidationError(
+            {"comment": ValidationError(_("Describe what was done."), code="required")}
+        )
     checked = check_uploads(files) if files else []
     before = snapshot(item)
     item.progress = percent
@@ -534,10 +581,12 @@ def event_add_data(*, event: Event, data: dict) -> Event:
 def item_instruct(*, item: WorkItem, actor, text: str) -> Event:
     """A leader's instruction (批示): on the timeline, and sent to the owners and supervisors."""
     if not has_perm(actor, "loop:item:instruct"):
-        raise TransitionRefused(_("Your role does not give instructions."))
+        raise TransitionRefused(_("Your role does not give instructions."), code="not_allowed")
     text = text.strip()
     if not text:
-        raise ValidationError({"text": _("The instruction is empty.")})
+        raise ValidationError(
+            {"text": ValidationError(_("The instruction is empty."), code="required")}
+        )
     event = _event(item, type=Event.Type.INSTRUCTION, actor=actor, comment=text)
     _record(actor, "loop.item.instruct", item, None)
     recipients = [*responsible_accounts(item), *supervising_accounts(item)]
@@ -564,7 +613,9 @@ def item_issue_document(
     from oversight.documents.services import issue_document
 
     if SUPERVISING not in relations(item, actor) or not has_perm(actor, "documents:document:issue"):
-        raise TransitionRefused(_("Only the supervising side issues documents on this item."))
+        raise TransitionRefused(
+            _("Only the supervising side issues documents on this item."), code="not_supervising"
+        )
     document = issue_document(
         doc_type=doc_type,
         issuer_node=actor.org_node,
@@ -628,18 +679,28 @@ def extension_request(
     """The responsible side asks to move the final deadline (延期申请)."""
     item = WorkItem.objects.select_for_update().select_related("supervising_node").get(pk=item.pk)
     if item.closed_at is not None:
-        raise ValidationError(_("The item is closed."))
+        raise ValidationError(_("The item is closed."), code="closed")
     if RESPONSIBLE not in relations(item, actor):
-        raise TransitionRefused(_("Only the responsible unit asks for an extension."))
+        raise TransitionRefused(
+            _("Only the responsible unit asks for an extension."), code="not_responsible"
+        )
     current = item.final_deadline or item.step_deadline
     if current is not None and new_deadline <= current:
         raise ValidationError(
-            {"new_deadline": _("The new deadline must be later than the current one.")}
+            {
+                "new_deadline": ValidationError(
+                    _("The new deadline must be later than the current one."), code="not_later"
+                )
+            }
         )
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the extension.")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Give the reason for the extension."), code="required")}
+        )
     if item.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
-        raise ValidationError(_("An extension request is already waiting for a decision."))
+        raise ValidationError(
+            _("An extension request is already waiting for a decision."), code="pending"
+        )
     request = ExtensionRequest.objects.create(
         item=item,
         requested_by=actor,
@@ -677,11 +738,15 @@ def extension_decide(
         .get(pk=request.item_id)
     )
     if request.status != ExtensionRequest.Status.PENDING:
-        raise ValidationError(_("This request was decided already."))
+        raise ValidationError(_("This request was decided already."), code="decided")
     if SUPERVISING not in relations(item, actor) or not has_perm(actor, "loop:item:extend"):
-        raise TransitionRefused(_("Only the supervising side decides on extensions."))
+        raise TransitionRefused(
+            _("Only the supervising side decides on extensions."), code="not_supervising"
+        )
     if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why the extension is refused.")})
+        raise ValidationError(
+            {"comment": ValidationError(_("Say why the extension is refused."), code="required")}
+        )
     before = snapshot(item)
     request.status = (
         ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
@@ -745,9 +810,15 @@ def kind_setting_save(
 ) -> KindSetting:
     """Change a kind's light and reminder settings."""
     if kind not in registry.WORKFLOWS:
-        raise ValidationError({"kind": _("Unknown kind.")})
+        raise ValidationError({"kind": ValidationError(_("Unknown kind."), code="unknown")})
     if escalate_every_days < 1:
-        raise ValidationError({"escalate_every_days": _("Escalate at most once a day.")})
+        raise ValidationError(
+            {
+                "escalate_every_days": ValidationError(
+                    _("Escalate at most once a day."), code="too_often"
+                )
+            }
+        )
     row, _created = KindSetting.objects.update_or_create(
         kind=kind,
         defaults={

@@ -77,12 +77,19 @@ class TaskForm(forms.Form):
                 due = date.fromisoformat(when)
             except ValueError:
                 errors.append(
-                    _("Line %(n)d: start with a date such as 2026-12-31.") % {"n": number}
+                    forms.ValidationError(
+                        _("Line %(n)d: start with a date such as 2026-12-31.") % {"n": number},
+                        code="date",
+                    )
                 )
                 continue
             if not title.strip():
                 errors.append(
-                    _("Line %(n)d: the milestone needs a title after the date.") % {"n": number}
+                    forms.ValidationError(
+                        _("Line %(n)d: the milestone needs a title after the date.")
+                        % {"n": number},
+                        code="title",
+                    )
                 )
                 continue
             parsed.append((title.strip(), due))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,7 @@ def matter_register(
 ) -> Matter:
     """Register a major matter led by ``lead_node`` and supervised by ``supervising_node``."""
     if not has_perm(actor, "matters:matter:register"):
-        raise ValidationError(_("Your role does not register matters."))
+        raise PermissionDenied(_("Your role does not register matters."))
     item = loop.item_open(
         kind="matters.matter",
         title=title,
@@ -67,10 +67,14 @@ def task_add(
 ) -> WorkItem:
     """Decompose a matter (or a task) into a task for a lead unit and its assisting units."""
     if not has_perm(actor, "matters:matter:register"):
-        raise ValidationError(_("Your role does not decompose matters."))
+        raise PermissionDenied(_("Your role does not decompose matters."))
     if any(due > final_deadline for _title, due in milestones):
         raise ValidationError(
-            {"milestones": _("A milestone cannot fall after the task's deadline.")}
+            {
+                "milestones": ValidationError(
+                    _("A milestone cannot fall after the task's deadline."), code="after_deadline"
+                )
+            }
         )
     co_owners = [(lead_node, CoOwner.Role.LEAD)] + [
         (node, CoOwner.Role.ASSIST) for node in assisting_nodes if node.pk != lead_node.pk
@@ -102,7 +106,7 @@ def milestone_done(*, milestone: Milestone, actor: Account, on: date) -> Milesto
     """Tick a milestone; only the responsible side of its task may."""
     item = milestone.item
     if loop.RESPONSIBLE not in loop.relations(item, actor):
-        raise ValidationError(_("Only the responsible unit ticks its milestones."))
+        raise PermissionDenied(_("Only the responsible unit ticks its milestones."))
     milestone.done_on = on
     milestone.save(update_fields=["done_on"])
     ledger.record(

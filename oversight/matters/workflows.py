@@ -16,7 +16,9 @@ from oversight.loop.workflow import RESPONSIBLE, SUPERVISING, Limit, State, Tran
 
 def _all_tasks_closed(*, item, event, actor) -> None:
     if item.children.filter(closed_at__isnull=True).exists():
-        raise ValidationError(_("Every task must be closed before the matter closes."))
+        raise ValidationError(
+            _("Every task must be closed before the matter closes."), code="tasks_open"
+        )
 
 
 def _matter_url(item) -> str:

@@ -77,11 +77,19 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
             raise ValueError(f"notification kind {message.kind!r} is not declared")
         title = " ".join((message.title or "").split())
         if not title:
-            raise ValidationError({"title": _("A notification needs a title.")})
+            raise ValidationError(
+                {"title": ValidationError(_("A notification needs a title."), code="required")}
+            )
         if len(title) > TITLE_MAX:
             title = title[: TITLE_MAX - 1] + "…"
         if len(message.url) > 500:
-            raise ValidationError({"url": _("The link is longer than 500 characters.")})
+            raise ValidationError(
+                {
+                    "url": ValidationError(
+                        _("The link is longer than 500 characters."), code="too_long"
+                    )
+                }
+            )
         target_type, target_id = _name_target(message.target)
         key = (message.dedupe_key or "").strip()
         if len(key) > KEY_MAX:
@@ -225,9 +233,19 @@ def preferences_save(*, account, choices: Mapping[tuple[str, str], bool]) -> int
     errors = []
     for kind_code, channel_code in choices:
         if get_kind(kind_code) is None:
-            errors.append(_("Unknown kind of notification: %(kind)s") % {"kind": kind_code})
+            errors.append(
+                ValidationError(
+                    _("Unknown kind of notification: %(kind)s") % {"kind": kind_code},
+                    code="unknown_kind",
+                )
+            )
         elif get_channel(channel_code) is None or channel_code == "inapp":
-            errors.append(_("Unknown channel: %(channel)s") % {"channel": channel_code})
+            errors.append(
+                ValidationError(
+                    _("Unknown channel: %(channel)s") % {"channel": channel_code},
+                    code="unknown_channel",
+                )
+            )
     if errors:
         raise ValidationError({"__all__": errors})
     changed = 0

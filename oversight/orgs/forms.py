@@ -71,7 +71,7 @@ class NodeForm(ScopedForm):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("Another node already uses this code."))
+            raise forms.ValidationError(_("Another node already uses this code."), code="taken")
         return code
 
 
@@ -178,7 +178,7 @@ class RoleForm(ScopedForm):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("Another role already uses this key."))
+            raise forms.ValidationError(_("Another role already uses this key."), code="taken")
         return key
 
     def clean_name(self):
@@ -187,7 +187,7 @@ class RoleForm(ScopedForm):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("Another role already uses this name."))
+            raise forms.ValidationError(_("Another role already uses this name."), code="taken")
         return name
 
     def clean(self):
@@ -252,7 +252,7 @@ class AccountForm(ScopedForm):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("This username is taken."))
+            raise forms.ValidationError(_("This username is taken."), code="taken")
         return username
 
     def clean_person_resident_id(self):
@@ -261,7 +261,9 @@ class AccountForm(ScopedForm):
             return None
         person = selectors.person_list(viewer=self.viewer).filter(resident_id=value).first()
         if person is None:
-            raise forms.ValidationError(_("No person with this resident ID in your scope."))
+            raise forms.ValidationError(
+                _("No person with this resident ID in your scope."), code="not_found"
+            )
         return person
 
     def clean_roles(self):

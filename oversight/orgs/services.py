@@ -52,7 +52,13 @@ def node_create(
 ) -> OrgNode:
     """Add a node under ``parent`` (or a new root) and give it its materialised path."""
     if parent is not None and not parent.is_active:
-        raise ValidationError({"parent": _("A node cannot be added under a disabled node.")})
+        raise ValidationError(
+            {
+                "parent": ValidationError(
+                    _("A node cannot be added under a disabled node."), code="parent_disabled"
+                )
+            }
+        )
     node = OrgNode.objects.create(
         name=name, code=code, type=type, parent=parent, sort=sort, path="", depth=0
     )
@@ -97,10 +103,21 @@ def node_move(*, node: OrgNode, new_parent: OrgNode, actor=None) -> OrgNode:
     new_parent = OrgNode.objects.select_for_update().get(pk=new_parent.pk)
     if new_parent.path.startswith(node.path):
         raise ValidationError(
-            {"new_parent": _("A node cannot be moved under itself or one of its descendants.")}
+            {
+                "new_parent": ValidationError(
+                    _("A node cannot be moved under itself or one of its descendants."),
+                    code="own_subtree",
+                )
+            }
         )
     if not new_parent.is_active:
-        raise ValidationError({"new_parent": _("A node cannot be moved under a disabled node.")})
+        raise ValidationError(
+            {
+                "new_parent": ValidationError(
+                    _("A node cannot be moved under a disabled node."), code="parent_disabled"
+                )
+            }
+        )
     if node.parent_id == new_parent.pk:
         return node
     before = snapshot(node)
@@ -125,7 +142,7 @@ def node_set_active(*, node: OrgNode, active: bool, actor=None) -> int:
     ancestors are disabled.
     """
     if active and node.parent_id and not node.parent.is_active:
-        raise ValidationError(_("Enable the parent node first."))
+        raise ValidationError(_("Enable the parent node first."), code="parent_disabled")
     before = snapshot(node)
     changed = OrgNode.objects.filter(path__startswith=node.path, is_active=not active).update(
         is_active=active, updated_at=timezone.now()
@@ -149,7 +166,9 @@ def _identity(resident_id: str) -> tuple[str, str, date]:
     try:
         normalized = rid.normalize(resident_id)
     except rid.InvalidResidentId as exc:
-        raise ValidationError({"resident_id": resident_id_message(exc.code)}) from exc
+        raise ValidationError(
+            {"resident_id": ValidationError(resident_id_message(exc.code), code="invalid")}
+        ) from exc
     return normalized, rid.gender(normalized), rid.birth_date(normalized)
 
 
@@ -180,7 +199,13 @@ def person_create(
     """Register a person; gender and birth date are read from the resident ID."""
     normalized, gender, born = _identity(resident_id)
     if Person.objects.filter(resident_id=normalized).exists():
-        raise ValidationError({"resident_id": _("A person with this resident ID already exists.")})
+        raise ValidationError(
+            {
+                "resident_id": ValidationError(
+                    _("A person with this resident ID already exists."), code="taken"
+                )
+            }
+        )
     person = Person.objects.create(
         name=name.strip(),
         resident_id=normalized,
@@ -212,7 +237,13 @@ def person_update(
     before = snapshot(person)
     normalized, gender, born = _identity(resident_id)
     if Person.objects.filter(resident_id=normalized).exclude(pk=person.pk).exists():
-        raise ValidationError({"resident_id": _("A person with this resident ID already exists.")})
+        raise ValidationError(
+            {
+                "resident_id": ValidationError(
+                    _("A person with this resident ID already exists."), code="taken"
+                )
+            }
+        )
     person.name, person.resident_id, person.gender, person.birth_date = (
         name.strip(),
         normalized,
@@ -239,7 +270,13 @@ def position_add(
 ) -> Position:
     """Record a post held by ``person``."""
     if end_date is not None and end_date < start_date:
-        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+        raise ValidationError(
+            {
+                "end_date": ValidationError(
+                    _("The end date cannot be before the start date."), code="end_before_start"
+                )
+            }
+        )
     position = Position.objects.create(
         person=person,
         org_node=org_node,
@@ -256,7 +293,13 @@ def position_add(
 def position_end(*, position: Position, end_date: date, actor=None) -> Position:
     """Close a post on ``end_date``."""
     if end_date < position.start_date:
-        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+        raise ValidationError(
+            {
+                "end_date": ValidationError(
+                    _("The end date cannot be before the start date."), code="end_before_start"
+                )
+            }
+        )
     before = snapshot(position)
     position.end_date = end_date
     position.save(update_fields=["end_date"])
@@ -272,8 +315,10 @@ def _check_codes(codes: list[str]) -> list[str]:
     if unknown:
         raise ValidationError(
             {
-                "permissions": _("Unknown permission codes: %(codes)s")
-                % {"codes": ", ".join(unknown)}
+                "permissions": ValidationError(
+                    _("Unknown permission codes: %(codes)s") % {"codes": ", ".join(unknown)},
+                    code="unknown",
+                )
             }
         )
     return sorted(set(codes))
@@ -296,7 +341,13 @@ def role_save(
     """Create or change a role with its permission codes and data scope."""
     codes = _check_codes(permissions)
     if data_scope == Role.Scope.LISTED and not listed_nodes:
-        raise ValidationError({"listed_nodes": _("List at least one node for this data scope.")})
+        raise ValidationError(
+            {
+                "listed_nodes": ValidationError(
+                    _("List at least one node for this data scope."), code="required"
+                )
+            }
+        )
     before = snapshot(role) if role is not None else None
     role = role or Role()
     role.key, role.name, role.permissions, role.data_scope = key, name, codes, data_scope
@@ -332,12 +383,16 @@ def account_save(
     so a batch of accounts costs one Argon2 computation, not one each.
     """
     if account is None and not password and not password_hash:
-        raise ValidationError({"password": _("A new account needs a password.")})
+        raise ValidationError(
+            {"password": ValidationError(_("A new account needs a password."), code="required")}
+        )
     if (
         person is not None
         and Account.objects.filter(person=person).exclude(pk=getattr(account, "pk", None)).exists()
     ):
-        raise ValidationError({"person": _("This person already has an account.")})
+        raise ValidationError(
+            {"person": ValidationError(_("This person already has an account."), code="taken")}
+        )
     before = _account_state(account) if account is not None else None
     account = account or Account()
     account.username, account.display_name = (

@@ -102,10 +102,21 @@ def routed(*, item, event, actor) -> None:
         else default_route(complaint)
     )
     if node is None:
-        raise ValidationError({"node": _("Choose the department that handles this complaint.")})
+        raise ValidationError(
+            {
+                "node": ValidationError(
+                    _("Choose the department that handles this complaint."), code="required"
+                )
+            }
+        )
     if node.type in (OrgNode.Type.COMMISSION, OrgNode.Type.STATIONED_GROUP):
         raise ValidationError(
-            {"node": _("Route the complaint to a department, not to a discipline body.")}
+            {
+                "node": ValidationError(
+                    _("Route the complaint to a department, not to a discipline body."),
+                    code="discipline_body",
+                )
+            }
         )
     power = complaint.power_item
     days = (
@@ -151,7 +162,7 @@ def approved(*, item, event, actor) -> None:
     complaint = _complaint(item)
     data = event.data or {}
     if not complaint.reply_draft:
-        raise ValidationError(_("There is no drafted reply to approve."))
+        raise ValidationError(_("There is no drafted reply to approve."), code="no_draft")
     today = timing.today()
     complaint.reply = (data.get("reply") or complaint.reply_draft).strip()
     complaint.replied_at = timezone.now()

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from oversight.conftest import refusal_codes
 from oversight.documents import services
 from oversight.documents.models import DocType, Document, SerialCounter
 
@@ -56,6 +57,7 @@ def test_it_refuses_a_bad_prefix(county):
             services.prefix_set(
                 node=county.commission, doc_type=DocType.WARNING_NOTICE, prefix=bad, actor=None
             )
+        assert refusal_codes(exc.value) == {"prefix": ["invalid"]}
         assert "prefix" in exc.value.error_dict
 
 
@@ -73,6 +75,7 @@ def test_it_gives_the_number_back_when_the_issue_rolls_back(county):
 def test_it_gives_the_number_back_when_the_values_are_bad(county):
     with pytest.raises(ValidationError) as exc:
         issue(county.commission, recipient_unit="", title="")
+    assert refusal_codes(exc.value) == {"recipient_unit": ["required"], "title": ["required"]}
     assert set(exc.value.error_dict) == {"recipient_unit", "title"}
     assert not SerialCounter.objects.filter(last_number__gt=0).exists()
     assert issue(county.commission).number == 1

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from oversight.conftest import refusal_codes
 from oversight.documents import builtin, services
 from oversight.documents.models import DocType, DocumentTemplate
 
@@ -20,6 +21,7 @@ def upload(data, **kwargs):
 def rejected(data) -> str:
     with pytest.raises(ValidationError) as exc:
         upload(data)
+    assert refusal_codes(exc.value) == {"file": ["template"]}
     assert not DocumentTemplate.objects.exists()
     return " ".join(exc.value.message_dict["file"])
 
@@ -62,6 +64,7 @@ def test_it_rejects_a_file_over_the_size_limit(db, settings):
     settings.DOCUMENTS_TEMPLATE_MAX_BYTES = 1024 * 1024
     with pytest.raises(ValidationError) as exc:
         upload(b"0" * (1024 * 1024 + 1))
+    assert refusal_codes(exc.value) == {"file": ["too_large"]}
     assert "larger than 1 MB" in " ".join(exc.value.message_dict["file"])
 
 

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from oversight.conftest import refusal_codes
 from oversight.loop import services
 from oversight.loop.models import ExtensionRequest
 
@@ -24,8 +25,9 @@ def test_it_needs_a_reason_to_refuse_and_keeps_the_deadline(loop_county, open_ta
     request = services.extension_request(
         item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 4, 10), reason="Rain"
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.extension_decide(request=request, actor=loop_county.supervisor, approve=False)
+    assert refusal_codes(refused.value) == {"comment": ["required"]}
     services.extension_decide(
         request=request, actor=loop_county.supervisor, approve=False, comment="Not justified"
     )
@@ -36,14 +38,16 @@ def test_it_needs_a_reason_to_refuse_and_keeps_the_deadline(loop_county, open_ta
 
 def test_it_refuses_bad_requests(loop_county, open_task):
     task = open_task(deadline=date(2026, 3, 20))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.extension_request(
             item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 3, 1), reason="x"
         )
-    with pytest.raises(services.TransitionRefused):
+    assert refusal_codes(refused.value) == {"new_deadline": ["not_later"]}
+    with pytest.raises(services.TransitionRefused) as refused:
         services.extension_request(
             item=task, actor=loop_county.town2_officer, new_deadline=date(2026, 4, 1), reason="x"
         )
+    assert refusal_codes(refused.value) == ["not_responsible"]
     request = services.extension_request(
         item=task, actor=loop_county.town1_officer, new_deadline=date(2026, 4, 1), reason="x"
     )

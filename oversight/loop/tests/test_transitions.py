@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from oversight.conftest import refusal_codes
 from oversight.ledger.models import Leaf
 from oversight.loop import services
 from oversight.loop.models import Attachment, Event, WorkItem
@@ -62,27 +63,34 @@ def test_it_runs_report_return_verify(loop_county, open_task):
 
 def test_it_refuses_undeclared_steps(loop_county, open_task):
     task = open_task()
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(services.TransitionRefused) as refused:
         services.item_transition(item=task, name="teleport", actor=loop_county.supervisor)
-    with pytest.raises(services.TransitionRefused):
+    assert refusal_codes(refused.value) == ["unknown_step"]
+    with pytest.raises(services.TransitionRefused) as refused:
         services.item_transition(
             item=task, name="verify", actor=loop_county.supervisor
         )  # not from "assigned"
+    assert refusal_codes(refused.value) == ["wrong_state"]
 
 
 def test_it_refuses_people_without_the_function_or_the_relation(loop_county, open_task):
     task = open_task()
-    with pytest.raises(services.TransitionRefused):  # other town: no relation to the item
+    # other town: no relation to the item
+    with pytest.raises(services.TransitionRefused) as refused:
         services.item_transition(
             item=task, name="submit", actor=loop_county.town2_officer, comment="x"
         )
-    with pytest.raises(services.TransitionRefused):  # the cadre lacks loop:item:handle
+    assert refusal_codes(refused.value) == ["not_allowed"]
+    with pytest.raises(services.TransitionRefused) as refused:  # the cadre lacks loop:item:handle
         services.item_transition(item=task, name="submit", actor=loop_county.cadre, comment="x")
+    assert refusal_codes(refused.value) == ["not_allowed"]
     services.item_transition(
         item=task, name="submit", actor=loop_county.town1_officer, comment="done"
     )
-    with pytest.raises(services.TransitionRefused):  # the responsible side cannot verify itself
+    # the responsible side cannot verify itself
+    with pytest.raises(services.TransitionRefused) as refused:
         services.item_transition(item=task, name="verify", actor=loop_county.town1_officer)
+    assert refusal_codes(refused.value) == ["not_allowed"]
     task.refresh_from_db()
     assert task.state == "submitted"
 
@@ -93,6 +101,7 @@ def test_it_requires_a_comment_where_declared_and_writes_nothing_without_it(loop
         services.item_transition(
             item=task, name="submit", actor=loop_county.town1_officer, comment="  "
         )
+    assert refusal_codes(err.value) == {"comment": ["required"]}
     assert "comment" in err.value.message_dict
     task.refresh_from_db()
     assert task.state == "assigned" and task.events.count() == 1
@@ -111,6 +120,7 @@ def test_it_rejects_bad_evidence_and_stores_none_of_it(loop_county, open_task):
             comment="x",
             files=[good, fake, script],
         )
+    assert refusal_codes(err.value) == ["content", "type"]
     text = " ".join(err.value.messages)
     assert "report.pdf" in text and "run.exe" in text
     assert Attachment.objects.count() == 0
@@ -120,8 +130,9 @@ def test_it_rejects_bad_evidence_and_stores_none_of_it(loop_county, open_task):
 
 def test_it_keeps_a_matter_open_while_a_task_is(loop_county, open_task):
     task = open_task()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.item_transition(item=task.parent, name="close", actor=loop_county.supervisor)
+    assert refusal_codes(refused.value) == ["open"]
     task.parent.refresh_from_db()
     assert task.parent.state == "in_progress" and task.parent.closed_at is None
 
@@ -157,8 +168,11 @@ def test_it_never_reaches_an_undeclared_state_or_skips_a_permission(loop_county,
 
 def test_it_performs_public_steps_only_through_the_public_service(loop_county, open_task):
     task = open_task()
-    with pytest.raises(services.TransitionRefused):  # a staff transition is not a public one
+    with pytest.raises(
+        services.TransitionRefused
+    ) as refused:  # a staff transition is not a public one
         services.item_public_transition(item=task, name="submit", actor_name="群众")
+    assert refusal_codes(refused.value) == ["unknown_step"]
     from oversight.public.workflows import COMPLAINT
 
     evaluate = COMPLAINT.transition("evaluate")

@@ -3,9 +3,9 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from oversight.conftest import client_for
+from oversight.conftest import client_for, refusal_codes
 from oversight.loop import services as loop
 from oversight.matters import selectors, services
 from oversight.matters.models import Milestone
@@ -43,7 +43,7 @@ def test_it_registers_and_decomposes_a_matter(loop_county, matter):
 
 
 def test_it_refuses_a_task_after_the_matters_deadline_and_a_late_milestone(loop_county, matter):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.task_add(
             actor=loop_county.supervisor,
             parent=matter.item,
@@ -52,7 +52,8 @@ def test_it_refuses_a_task_after_the_matters_deadline_and_a_late_milestone(loop_
             lead_node=loop_county.town1,
             final_deadline=date(2026, 7, 31),
         )
-    with pytest.raises(ValidationError):
+    assert refusal_codes(refused.value) == {"final_deadline": ["after_parent"]}
+    with pytest.raises(ValidationError) as refused:
         services.task_add(
             actor=loop_county.supervisor,
             parent=matter.item,
@@ -62,11 +63,12 @@ def test_it_refuses_a_task_after_the_matters_deadline_and_a_late_milestone(loop_
             final_deadline=date(2026, 5, 1),
             milestones=[("After", date(2026, 5, 2))],
         )
+    assert refusal_codes(refused.value) == {"milestones": ["after_deadline"]}
     assert not matter.item.children.exists()
 
 
 def test_it_refuses_registration_without_the_function(loop_county):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.matter_register(
             actor=loop_county.town1_officer,
             title="x",

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from oversight.conftest import refusal_codes
 from oversight.documents.models import Document
 from oversight.loop import services as loop
 from oversight.loop.services import TransitionRefused
@@ -53,8 +54,9 @@ def test_it_runs_a_task_through_report_return_and_verification(loop_county, task
 
 def test_it_keeps_a_matter_open_while_a_task_is(loop_county, task):
     matter = task.parent
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         loop.item_transition(item=matter, name="close", actor=loop_county.supervisor)
+    assert refusal_codes(refused.value) == ["tasks_open"]
     matter.refresh_from_db()
     assert matter.state == "in_progress" and matter.closed_at is None
     loop.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="ok")
@@ -65,7 +67,9 @@ def test_it_keeps_a_matter_open_while_a_task_is(loop_county, task):
 
 def test_it_lets_only_the_supervising_side_verify_and_close(loop_county, task):
     loop.item_transition(item=task, name="submit", actor=loop_county.town1_officer, comment="ok")
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(TransitionRefused) as refused:
         loop.item_transition(item=task, name="verify", actor=loop_county.town1_officer)
-    with pytest.raises(TransitionRefused):
+    assert refusal_codes(refused.value) == ["not_allowed"]
+    with pytest.raises(TransitionRefused) as refused:
         loop.item_transition(item=task.parent, name="close", actor=loop_county.town1_officer)
+    assert refusal_codes(refused.value) == ["not_allowed"]

@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from oversight.conftest import refusal_codes
 from oversight.notify import services
 from oversight.notify.models import Delivery
 from oversight.notify.services import notify
@@ -66,12 +67,14 @@ def test_it_stores_only_choices_that_differ_from_the_default(reachable):
 def test_it_refuses_unknown_kinds_and_channels_in_choices(reachable):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.preferences_save(
             account=reachable.town1_officer, choices={("nobody.kind", "email"): True}
         )
-    with pytest.raises(ValidationError):
+    assert refusal_codes(refused.value) == {"__all__": ["unknown_kind"]}
+    with pytest.raises(ValidationError) as refused:
         services.preferences_save(account=reachable.town1_officer, choices={(KIND, "pigeon"): True})
+    assert refusal_codes(refused.value) == {"__all__": ["unknown_channel"]}
 
 
 def test_it_records_a_failing_channel_and_delivers_the_others(

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from oversight.conftest import refusal_codes
 from oversight.notify.models import Delivery, Notification
 from oversight.notify.services import notify
 
@@ -73,6 +74,7 @@ def test_it_refuses_an_undeclared_kind_and_an_empty_title(county):
         notify(recipients=[county.clerk], kind="nobody.declared", title="x")
     with pytest.raises(ValidationError) as exc:
         notify(recipients=[county.clerk], kind=KIND, title="   ")
+    assert refusal_codes(exc.value) == {"title": ["required"]}
     assert "title" in exc.value.error_dict
     assert not Notification.objects.exists()
 

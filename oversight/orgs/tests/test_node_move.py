@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from oversight.conftest import refusal_codes
 from oversight.orgs import services
 from oversight.orgs.models import OrgNode
 
@@ -21,22 +22,25 @@ def test_it_rewrites_every_path_of_the_subtree(county):
 def test_it_refuses_to_move_a_node_under_its_descendant(county):
     with pytest.raises(ValidationError) as err:
         services.node_move(node=county.town1, new_parent=county.village1a)
+    assert refusal_codes(err.value) == {"new_parent": ["own_subtree"]}
     assert "new_parent" in err.value.message_dict
     county.town1.refresh_from_db()
     assert county.town1.parent == county.county
 
 
 def test_it_refuses_to_move_a_node_under_itself(county):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.node_move(node=county.town1, new_parent=county.town1)
+    assert refusal_codes(refused.value) == {"new_parent": ["own_subtree"]}
 
 
 def test_it_disables_a_subtree_and_refuses_to_enable_under_a_disabled_parent(county):
     assert services.node_set_active(node=county.town1, active=False) == 3
     county.village1a.refresh_from_db()
     assert not county.village1a.is_active
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.node_set_active(node=county.village1a, active=True)
+    assert refusal_codes(refused.value) == ["parent_disabled"]
 
 
 def test_it_moves_through_the_page(county):
@@ -68,6 +72,7 @@ def test_it_leaves_a_trace_of_every_change_in_the_ledger(county):
     leaf = Leaf.objects.filter(action="orgs.node.move").get()
     assert leaf.target_id == str(county.village2a.pk) and leaf.actor_id == county.admin.pk
     assert Leaf.objects.filter(action="orgs.node.create").count() == 12
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.node_move(node=county.town1, new_parent=county.village1a, actor=county.admin)
+    assert refusal_codes(refused.value) == {"new_parent": ["own_subtree"]}
     assert Leaf.objects.filter(action="orgs.node.move").count() == 1  # a refused change leaves none

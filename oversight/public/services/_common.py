@@ -20,7 +20,15 @@ class DuplicateSubmission(ValidationError):
 def clean_text(text: str, *, limit: int, field_name: str, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise ValidationError({field_name: _("This field is required.")})
+        raise ValidationError(
+            {field_name: ValidationError(_("This field is required."), code="required")}
+        )
     if len(text) > limit:
-        raise ValidationError({field_name: _("At most %(count)d characters.") % {"count": limit}})
+        raise ValidationError(
+            {
+                field_name: ValidationError(
+                    _("At most %(count)d characters.") % {"count": limit}, code="too_long"
+                )
+            }
+        )
     return text

@@ -63,7 +63,7 @@ def _tell_handlers(complaint: Complaint, title: str, body: str, key: str) -> Non
 
 def _open_for_citizen(complaint: Complaint) -> None:
     if WorkItem.objects.filter(pk=complaint.item_id, closed_at__isnull=False).exists():
-        raise ValidationError(_("This complaint is closed."))
+        raise ValidationError(_("This complaint is closed."), code="closed")
 
 
 @transaction.atomic
@@ -96,7 +96,7 @@ def citizen_answer(*, complaint: Complaint, question: PublicMessage, text: str) 
     """The citizen answers a handler's question."""
     _open_for_citizen(complaint)
     if question.complaint_id != complaint.pk or question.kind != PublicMessage.Kind.QUESTION:
-        raise ValidationError(_("Unknown question."))
+        raise ValidationError(_("Unknown question."), code="unknown")
     text = clean_text(text, limit=TEXT_MAX, field_name="text", required=True)
     message = PublicMessage.objects.create(
         complaint=complaint,
@@ -141,7 +141,7 @@ def citizen_rate(*, complaint: Complaint, satisfied: bool, reason: str = "") -> 
     review on the department that handled the complaint."""
     complaint = Complaint.objects.select_for_update().select_related("item").get(pk=complaint.pk)
     if complaint.item.state != "replied" or complaint.satisfied is not None:
-        raise ValidationError(_("This complaint cannot be rated now."))
+        raise ValidationError(_("This complaint cannot be rated now."), code="not_ratable")
     reason = clean_text(reason, limit=COMMENT_MAX, field_name="reason", required=not satisfied)
     complaint.satisfied = satisfied
     complaint.rating_reason = reason

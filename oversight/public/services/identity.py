@@ -29,7 +29,13 @@ def identity_reveal(*, complaint: Complaint, viewer, reason: str) -> dict[str, s
         raise PermissionDenied(_("Your role may not see reporters' identities."))
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise ValidationError({"reason": _("Say why you need to see the reporter's identity.")})
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Say why you need to see the reporter's identity."), code="required"
+                )
+            }
+        )
     reason = reason[:300]
     IdentityView.objects.create(complaint=complaint, viewer=viewer, reason=reason)
     ledger.record(

@@ -22,7 +22,9 @@ def partner_create(*, name: str, actor) -> tuple[Partner, str]:
     """Register a partner app; its API key is returned once and stored only as a keyed hash."""
     name = clean_text(name, limit=100, field_name="name", required=True)
     if Partner.objects.filter(name=name).exists():
-        raise ValidationError({"name": _("A partner of that name exists.")})
+        raise ValidationError(
+            {"name": ValidationError(_("A partner of that name exists."), code="taken")}
+        )
     key = random_token(160).replace("-", "")
     partner = Partner.objects.create(
         name=name,

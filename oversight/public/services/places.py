@@ -33,7 +33,9 @@ def intake_node_for(node: OrgNode | None) -> OrgNode:
     chosen = max(found, key=nearness) if found else (commissions[0] if commissions else None)
     commission = selectors.active_node(chosen[0]) if chosen is not None else None
     if commission is None:
-        raise ValidationError(_("No discipline commission is set up to receive complaints."))
+        raise ValidationError(
+            _("No discipline commission is set up to receive complaints."), code="no_commission"
+        )
     return commission
 
 

@@ -33,17 +33,23 @@ def category_save(
     """Add or change a category of the small-power list."""
     code, name = code.strip(), name.strip()
     if not code or not name:
-        raise ValidationError(_("A category needs a code and a name."))
+        raise ValidationError(_("A category needs a code and a name."), code="required")
     clash = PowerCategory.objects.filter(code=code)
     if category is not None:
         clash = clash.exclude(pk=category.pk)
     if clash.exists():
-        raise ValidationError({"code": _("This code is taken.")})
+        raise ValidationError({"code": ValidationError(_("This code is taken."), code="taken")})
     if parent is not None and category is not None:
         ancestor = parent
         while ancestor is not None:
             if ancestor.pk == category.pk:
-                raise ValidationError({"parent": _("A category cannot sit below itself.")})
+                raise ValidationError(
+                    {
+                        "parent": ValidationError(
+                            _("A category cannot sit below itself."), code="loop"
+                        )
+                    }
+                )
             ancestor = ancestor.parent
     before = snapshot(category) if category else None
     category = category or PowerCategory()
@@ -86,14 +92,20 @@ def power_item_save(
     """Add or change an item of the small-power list."""
     code, name = code.strip(), name.strip()
     if not code or not name:
-        raise ValidationError(_("An item needs a code and a name."))
+        raise ValidationError(_("An item needs a code and a name."), code="required")
     clash = PowerItem.objects.filter(code=code)
     if item is not None:
         clash = clash.exclude(pk=item.pk)
     if clash.exists():
-        raise ValidationError({"code": _("This code is taken.")})
+        raise ValidationError({"code": ValidationError(_("This code is taken."), code="taken")})
     if limit_days is not None and not 1 <= limit_days <= 365:
-        raise ValidationError({"limit_days": _("A time limit is 1 to 365 days.")})
+        raise ValidationError(
+            {
+                "limit_days": ValidationError(
+                    _("A time limit is 1 to 365 days."), code="out_of_range"
+                )
+            }
+        )
     before = snapshot(item) if item else None
     item = item or PowerItem()
     for attr, value in dict(
@@ -138,7 +150,7 @@ def power_list_import(*, rows: list[dict], actor) -> ImportReport:
 
     plan, errors = validate_rows(rows)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError([ValidationError(error, code="row") for error in errors])
     report = ImportReport()
     with transaction.atomic():
         categories = {c.code: c for c in PowerCategory.objects.select_for_update().all()}
@@ -162,7 +174,7 @@ def power_list_import(*, rows: list[dict], actor) -> ImportReport:
                 del pending[code]
                 progressed = True
             if not progressed:
-                raise ValidationError(_("The categories' parents form a loop."))
+                raise ValidationError(_("The categories' parents form a loop."), code="loop")
         existing = {i.code: i for i in PowerItem.objects.select_for_update().all()}
         for sort, row in enumerate(plan.items):
             values = dict(row)

@@ -37,7 +37,7 @@ def complaint_ask(*, complaint: Complaint, actor, text: str) -> PublicMessage:
     """A handler asks the citizen a question, answered on the tracking page."""
     _require_relation(complaint, actor)
     if WorkItem.objects.filter(pk=complaint.item_id, closed_at__isnull=False).exists():
-        raise ValidationError(_("This complaint is closed."))
+        raise ValidationError(_("This complaint is closed."), code="closed")
     text = clean_text(text, limit=COMMENT_MAX * 2, field_name="text", required=True)
     message = PublicMessage.objects.create(
         complaint=complaint, kind=PublicMessage.Kind.QUESTION, text=text, author=actor
@@ -60,10 +60,18 @@ def complaint_link(*, complaint: Complaint, other: Complaint, actor) -> Complain
     """Mark ``complaint`` as a repeat of ``other`` (both already fetched in the actor's scope)."""
     _require_relation(complaint, actor)
     if other.pk == complaint.pk:
-        raise ValidationError({"other": _("A complaint cannot repeat itself.")})
+        raise ValidationError(
+            {"other": ValidationError(_("A complaint cannot repeat itself."), code="self")}
+        )
     root = other.repeat_of or other
     if root.pk == complaint.pk:
-        raise ValidationError({"other": _("That complaint is already a repeat of this one.")})
+        raise ValidationError(
+            {
+                "other": ValidationError(
+                    _("That complaint is already a repeat of this one."), code="circular"
+                )
+            }
+        )
     before = snapshot(complaint)
     complaint.repeat_of = root
     complaint.save(update_fields=["repeat_of"])
@@ -100,7 +108,9 @@ def return_visit_record(*, complaint: Complaint, actor, method: str, note: str) 
     """A return visit (回访) to the citizen, by phone or in person, on the complaint's timeline."""
     _require_relation(complaint, actor)
     if method not in ("phone", "visit"):
-        raise ValidationError({"method": _("Choose by phone or in person.")})
+        raise ValidationError(
+            {"method": ValidationError(_("Choose by phone or in person."), code="invalid_choice")}
+        )
     note = clean_text(note, limit=COMMENT_MAX * 2, field_name="note", required=True)
     event = loop.item_comment(
         item=complaint.item,
@@ -129,7 +139,7 @@ def reply_publish(
     if not has_perm(actor, "public:complaint:review"):
         raise PermissionDenied(_("Only reviewers publish replies."))
     if complaint.replied_at is None:
-        raise ValidationError(_("Only a reply that was sent can be published."))
+        raise ValidationError(_("Only a reply that was sent can be published."), code="not_replied")
     text = clean_text(
         public_text or complaint.public_text or anonymise(complaint.reply),
         limit=TEXT_MAX,
@@ -149,7 +159,13 @@ def reply_publish(
 def style_report_check(*, report: StyleReport, actor, status: str, note: str) -> StyleReport:
     """Record whether a style report was verified (feeds the style-evaluation table)."""
     if status not in (StyleReport.Status.VERIFIED, StyleReport.Status.UNFOUNDED):
-        raise ValidationError({"status": _("Choose verified or not verified.")})
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    _("Choose verified or not verified."), code="invalid_choice"
+                )
+            }
+        )
     note = clean_text(note, limit=COMMENT_MAX * 2, field_name="note", required=True)
     before = snapshot(report)
     report.status, report.check_note = status, note

@@ -38,10 +38,12 @@ from .places import intake_node_for
 def rating_submit(*, node: OrgNode, score: int, tags: list[str], comment: str = "") -> Rating:
     """A citizen rates a window or unit (1–5, tags, comment)."""
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationError({"score": _("Choose from 1 to 5 stars.")})
+        raise ValidationError(
+            {"score": ValidationError(_("Choose from 1 to 5 stars."), code="out_of_range")}
+        )
     unknown = set(tags) - set(Rating.Tag.values)
     if unknown:
-        raise ValidationError({"tags": _("Unknown tags.")})
+        raise ValidationError({"tags": ValidationError(_("Unknown tags."), code="unknown")})
     comment = clean_text(comment, limit=COMMENT_MAX, field_name="comment", required=False)
     rating = Rating.objects.create(
         node=node, score=score, tags=sorted(set(tags)), comment=comment, created_on=timing.today()
@@ -60,7 +62,9 @@ def rating_submit(*, node: OrgNode, score: int, tags: list[str], comment: str = 
 def style_report_submit(*, node: OrgNode, kinds: list[str], text: str) -> StyleReport:
     """A citizen reports a work-style problem at a window or unit; its supervisors are told."""
     if not kinds or set(kinds) - set(StyleReport.Kind.values):
-        raise ValidationError({"kinds": _("Choose what kind of problem it was.")})
+        raise ValidationError(
+            {"kinds": ValidationError(_("Choose what kind of problem it was."), code="required")}
+        )
     text = clean_text(text, limit=TEXT_MAX, field_name="text", required=True)
     report = StyleReport.objects.create(
         node=node, kinds=sorted(set(kinds)), text=text, created_on=timing.today()
@@ -86,7 +90,12 @@ def _phone(value: str) -> str:
     compact = re.sub(r"[\s()]+", "", value or "")
     if not PHONE.match(compact):
         raise ValidationError(
-            {"phone": _("Enter a mobile number (11 digits) or a landline with its area code.")}
+            {
+                "phone": ValidationError(
+                    _("Enter a mobile number (11 digits) or a landline with its area code."),
+                    code="invalid",
+                )
+            }
         )
     return compact
 
@@ -131,9 +140,13 @@ def complaint_submit(
     subject_text = clean_text(subject_text, limit=200, field_name="subject_text", required=False)
     today = timing.today()
     if happened_on is not None and happened_on > today:
-        raise ValidationError({"happened_on": _("The date cannot be in the future.")})
+        raise ValidationError(
+            {"happened_on": ValidationError(_("The date cannot be in the future."), code="future")}
+        )
     if power_item is not None and not power_item.published:
-        raise ValidationError({"power_item": _("Choose a published matter.")})
+        raise ValidationError(
+            {"power_item": ValidationError(_("Choose a published matter."), code="unpublished")}
+        )
     if named:
         name = clean_text(name, limit=50, field_name="name", required=True)
         phone = _phone(phone)
@@ -144,7 +157,7 @@ def complaint_submit(
     if submission_key:
         submission_hash = keys.secret_hash(submission_key, purpose="public.submission")
         if selectors.submission_received(submission_hash):
-            raise DuplicateSubmission(_("This complaint was already received."))
+            raise DuplicateSubmission(_("This complaint was already received."), code="duplicate")
     checked = uploads.check(files)
     intake = intake_node_for(
         point or subject_node or (power_item.responsible_node if power_item else None)
@@ -195,7 +208,9 @@ def complaint_submit(
             with transaction.atomic():
                 complaint.save()
         except IntegrityError:
-            raise DuplicateSubmission(_("This complaint was already received.")) from None
+            raise DuplicateSubmission(
+                _("This complaint was already received."), code="duplicate"
+            ) from None
         if checked:
             loop.attachments_store(
                 item=item,

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from oversight.conftest import refusal_codes
 from oversight.ledger.models import Leaf
 from oversight.loop import services as loop
 from oversight.loop.models import Event, WorkItem
@@ -41,8 +42,9 @@ def test_it_runs_a_complaint_from_receipt_to_closing(pc):
     assert item.step_deadline == date(2026, 3, 9)  # 5 working days
     assert item.events.get(type=Event.Type.CREATED).actor_name == "群众"
     assert len(code.replace("-", "")) * 5 >= 64
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(TransitionRefused) as refused:
         loop.item_transition(item=item, name="accept", actor=pc.town1_officer)
+    assert refusal_codes(refused.value) == ["not_allowed"]
     loop.item_transition(item=item, name="accept", actor=pc.intake)
     loop.item_transition(item=item, name="route", actor=pc.intake)
     item.refresh_from_db()
@@ -88,8 +90,9 @@ def test_it_opens_a_responsibility_review_on_dissatisfaction(pc):
     complaint, _code = file_complaint(pc)
     complaint = _to_review(pc, complaint)
     loop.item_transition(item=complaint.item, name="approve", actor=pc.intake)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         public.citizen_rate(complaint=complaint, satisfied=False, reason="")
+    assert refusal_codes(refused.value) == {"reason": ["required"]}
     public.citizen_rate(complaint=complaint, satisfied=False, reason="Nobody refunded me.")
     row = Dissatisfaction.objects.get(complaint=complaint)
     assert row.responsible_node == pc.town1 and row.reason == "Nobody refunded me."
@@ -107,8 +110,9 @@ def test_it_opens_a_responsibility_review_on_dissatisfaction(pc):
 
 def test_it_tells_the_citizen_why_not_accepted(pc, django_capture_on_commit_callbacks):
     complaint, _code = file_complaint(pc, named=True, name="Li Si", phone="13800001111")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         loop.item_transition(item=complaint.item, name="reject", actor=pc.intake)
+    assert refusal_codes(refused.value) == {"comment": ["required"]}
     with django_capture_on_commit_callbacks(execute=True):
         loop.item_transition(
             item=complaint.item, name="reject", actor=pc.intake, comment="Belongs to the court."
@@ -145,8 +149,9 @@ def test_it_routes_village_matters_to_the_town_and_needs_a_unit_otherwise(pc):
     assert WorkItem.objects.get(pk=complaint.item_id).responsible_node == pc.town2
     other, _code = file_complaint(pc, power_item=None, subject_node=None)
     loop.item_transition(item=other.item, name="accept", actor=pc.intake)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         loop.item_transition(item=other.item, name="route", actor=pc.intake)
+    assert refusal_codes(refused.value) == {"node": ["required"]}
     loop.item_transition(
         item=other.item, name="route", actor=pc.intake, data={"node": pc.dept_a1.pk}
     )
@@ -211,8 +216,9 @@ def test_it_closes_replied_complaints_left_unrated(pc, today):
 
 def test_it_refuses_a_duplicate_submission_of_the_same_form(pc):
     file_complaint(pc, submission_key="nonce-1")
-    with pytest.raises(public.DuplicateSubmission):
+    with pytest.raises(public.DuplicateSubmission) as refused:
         file_complaint(pc, submission_key="nonce-1")
+    assert refusal_codes(refused.value) == ["duplicate"]
     assert Complaint.objects.count() == 1
 
 
@@ -223,22 +229,27 @@ def test_a_duplicate_that_races_past_the_check_leaves_no_work_item(pc, monkeypat
     items = WorkItem.objects.count()
     # the second sending checks before the first has committed: only the unique hash stops it
     monkeypatch.setattr(QuerySet, "exists", lambda self: False)
-    with pytest.raises(public.DuplicateSubmission):
+    with pytest.raises(public.DuplicateSubmission) as refused:
         file_complaint(pc, submission_key="nonce-2")
+    assert refusal_codes(refused.value) == ["duplicate"]
     assert Complaint.objects.count() == 1 and WorkItem.objects.count() == items
 
 
 def test_it_validates_what_citizens_send(pc):
     with pytest.raises(ValidationError) as info:
         file_complaint(pc, content="  ")
+    assert refusal_codes(info.value) == {"content": ["required"]}
     assert "content" in info.value.error_dict
     with pytest.raises(ValidationError) as info:
         file_complaint(pc, named=True, name="Li", phone="12345")
+    assert refusal_codes(info.value) == {"phone": ["invalid"]}
     assert "phone" in info.value.error_dict
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         file_complaint(pc, power_item=pc.hidden_item)
-    with pytest.raises(ValidationError):
+    assert refusal_codes(refused.value) == {"power_item": ["unpublished"]}
+    with pytest.raises(ValidationError) as refused:
         file_complaint(pc, happened_on=date(2027, 1, 1))
+    assert refusal_codes(refused.value) == {"happened_on": ["future"]}
     assert Complaint.objects.count() == 0 and WorkItem.objects.count() == 0
 
 
