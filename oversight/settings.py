@@ -157,7 +157,7 @@ HUEY["consumer"] = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "threa
 AUTH_USER_MODEL = "orgs.Account"
 AUTHENTICATION_BACKENDS = ["oversight.orgs.auth.AccountBackend"]
 LOGIN_URL = "orgs:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "orgs:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -6,7 +6,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
+    path("", include("oversight.loop.home_urls")),
     path("", include("oversight.core.urls")),
+    path("system/dicts/", include("oversight.orgs.dictionary_urls")),
     path("orgs/", include("oversight.orgs.urls")),
     path("work/", include("oversight.loop.urls")),
     path("matters/", include("oversight.matters.urls")),

@@ -6,8 +6,7 @@ from itertools import groupby
 
 from django.urls import reverse
 
-from oversight.orgs.access import has_perm, perm_codes
-
+from .access import has_perm, perm_codes
 from .registry import ALL, MENU
 
 

@@ -17,8 +17,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
+from oversight.core.access import scope_q
 from oversight.lib.canonical import digest
-from oversight.orgs.access import scope_q
 
 from . import store
 from .models import Checkpoint, Leaf, LogHead, VerificationRun

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from oversight.core.access import has_perm, require_perm
 from oversight.core.paging import paginate
-from oversight.orgs.access import has_perm, require_perm
 
 from . import keys, selectors, services, tasks
 from .forms import TraceFilterForm

@@ -10,10 +10,10 @@ from django.contrib.auth.hashers import make_password
 
 from oversight.core.demo import DEMO_PASSWORD
 from oversight.core.models import DictType
-from oversight.core.services import dict_item_save, dict_type_save
 from oversight.lib import resident_id as rid
 
 from . import services
+from .dictionaries import dict_item_save, dict_type_save
 from .models import Account, OrgNode, Person, Position, Role
 
 T = OrgNode.Type

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.access import DataScope
+
 
 class OrgNode(models.Model):
     """A node of the organisation tree, of any depth.
@@ -137,13 +139,7 @@ class Role(models.Model):
     the code ``*`` grants every function.
     """
 
-    class Scope(models.TextChoices):
-        ALL = "all", _("All data")
-        LISTED = "listed", _("Listed nodes and below")
-        OWN = "own", _("Own node only")
-        OWN_AND_BELOW = "own_and_below", _("Own node and below")
-        SUPERVISED = "supervised", _("Own node, the nodes it supervises, and below")
-        SELF = "self", _("Own records only")
+    Scope = DataScope  # declared in core.access, where scope_q reads it
 
     key = models.SlugField(_("key"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=64, unique=True)

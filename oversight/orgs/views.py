@@ -117,7 +117,7 @@ def password_change(request):
         )
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password was changed."))
-        return redirect("core:home")
+        return redirect("workbench:home")
     return render_form(request, "orgs/password_form.html", {"form": form}, form)
 
 

@@ -12,13 +12,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]  # oversight/
 PACKAGE = "oversight"
-
-# Temporary: analytics's own services <-> tasks circle is being untied by the lead (issue 12).
-KNOWN_INSIDE = {"analytics"}
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -162,16 +157,9 @@ def app_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
 
 
 def test_it_finds_no_cycle_inside_an_app():
-    found = [c for c in cycles(import_graph()) if app_of(c[0]) not in KNOWN_INSIDE]
-    assert found == []
+    assert cycles(import_graph()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core <-> orgs <-> ledger still tie (core's home and dictionary pages import orgs and "
-    "the ledger; orgs records in the ledger whose pages read orgs' scopes): still open in "
-    "issue 12. Strict: the day the cycle is gone this fails, and the mark must go.",
-)
 def test_it_finds_no_cycle_between_apps():
     assert cycles(app_graph(import_graph())) == []
 

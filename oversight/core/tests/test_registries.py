@@ -47,10 +47,10 @@ def test_the_project_passes_its_system_checks():
 
 
 def test_it_reports_a_menu_entry_with_an_undeclared_permission(monkeypatch):
-    entry = registry.MenuEntry(_("Work"), _("Ghost"), "core:home", "ghost:page:view")
+    entry = registry.MenuEntry(_("Work"), _("Ghost"), "workbench:home", "ghost:page:view")
     monkeypatch.setattr(registry, "MENU", [*registry.MENU, entry])
     errors = menu_permissions_declared()
-    assert [(e.id, e.obj) for e in errors] == [("core.E001", "core:home")]
+    assert [(e.id, e.obj) for e in errors] == [("core.E001", "workbench:home")]
 
 
 def test_it_reports_a_transition_with_an_undeclared_permission(monkeypatch):

@@ -239,7 +239,7 @@ def test_it_sets_a_prefix_for_a_node_in_scope_only(officers):
 
 
 def test_it_shows_the_menu_by_permission(officers):
-    page = client_for(officers.town1_officer).get(reverse("core:home"))
+    page = client_for(officers.town1_officer).get(reverse("workbench:home"))
     assert reverse("documents:document_list") in page.text
     assert reverse("documents:template_admin") not in page.text
     assert reverse("documents:document_list") not in client_for(officers.clerk).get("/").text

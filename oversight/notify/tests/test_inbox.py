@@ -152,6 +152,6 @@ def test_it_limits_the_delivery_log_to_permission_and_scope(
 
 
 def test_it_shows_the_inbox_in_the_menu_without_permissions(county):
-    page = client_for(county.cadre).get(reverse("core:home"))
+    page = client_for(county.cadre).get(reverse("workbench:home"))
     assert reverse("notify:inbox") in page.text
     assert reverse("notify:delivery_log") not in page.text
