@@ -12,8 +12,9 @@ Citizens have no account: their steps are recorded with no actor and the actor n
 No service here receives or stores an IP address or a browser's identity.
 
 The names are re-exported here, so ``from oversight.public import services`` keeps working for
-views, the demo and tests; modules the loop calls back (``hooks``) and ``tasks`` import the area
-module they need, or ``public.publishing``, never this package.
+views, the demo and tests. The hooks the loop calls back import ``public.publishing`` (outside
+this package), so the workflows -> hooks -> services -> workflows circle is gone; ``tasks`` import
+the area module they run inside the task (a task calls a service).
 """
 
 from ..publishing import anonymise, fix_published, published_content
