@@ -270,7 +270,7 @@ def close_unrated(*, on: date | None = None) -> int:
 def retry_notices() -> int:
     """Try again the SMS notices that failed or were never picked up."""
     from ..models import CitizenNotice
-    from ..notices import send
+    from ..notice_delivery import send
 
     stale = timezone.now() - timedelta(minutes=10)
     ids = CitizenNotice.objects.filter(sent_at__isnull=True, created_at__lt=stale).values_list(
