@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from oversight.orgs.views import admin_login
+
 urlpatterns = [
     path("", include("oversight.core.urls")),
     path("orgs/", include("oversight.orgs.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/orgs/", include("oversight.orgs.api_urls")),
     path("api/work/", include("oversight.loop.api_urls")),
+    path("django-admin/login/", admin_login, name="admin-login"),
     path("django-admin/", admin.site.urls),
 ]
 

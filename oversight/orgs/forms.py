@@ -294,6 +294,33 @@ class PasswordForm(forms.Form):
         return data
 
 
+class TokenForm(ScopedForm):
+    name = forms.CharField(
+        label=_("name"),
+        max_length=80,
+        help_text=_("What the client is, e.g. the reporting system."),
+    )
+    username = forms.CharField(label=_("account"), max_length=64)
+    role = forms.ModelChoiceField(
+        label=_("role"),
+        queryset=Role.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Leave empty to act with all the account's roles."),
+    )
+    expires_on = forms.DateField(label=_("expires on"), required=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        account = (
+            selectors.account_list(viewer=self.viewer).filter(username__iexact=username).first()
+        )
+        if account is None:
+            raise forms.ValidationError(
+                _("No account with this username in your scope."), code="unknown_account"
+            )
+        return account
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("username"), max_length=64)
     password = forms.CharField(label=_("password"), strip=False, widget=forms.PasswordInput)

@@ -10,5 +10,7 @@ PERMISSIONS = [
     ("orgs:account:edit", _("Add and change accounts, reset passwords, unlock")),
     ("orgs:role:view", _("View roles")),
     ("orgs:role:edit", _("Add and change roles")),
+    ("orgs:token:view", _("View API tokens")),
+    ("orgs:token:edit", _("Issue and revoke API tokens")),
     ("orgs:log:view", _("Read the operation and login logs")),
 ]
