@@ -27,6 +27,11 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler400 = "oversight.core.errors.bad_request"
+handler403 = "oversight.core.errors.permission_denied"
+handler404 = "oversight.core.errors.page_not_found"
+handler500 = "oversight.core.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
