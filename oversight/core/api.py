@@ -71,8 +71,21 @@ class QueryValidated:
             self.query = checked.validated_data
 
 
+class QueryText(serializers.CharField):
+    """Text in a query parameter: NUL characters, which no stored text holds and PostgreSQL
+    refuses in a query, are dropped rather than answered with an error the schema cannot say."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).replace("\x00", "")
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str):
+            data = data.replace("\x00", "")
+        return super().run_validation(data)
+
+
 class SearchQuery(serializers.Serializer):
-    q = serializers.CharField(
+    q = QueryText(
         required=False,
         allow_blank=True,
         max_length=100,

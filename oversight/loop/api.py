@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from oversight.core.api import QueryValidated
+from oversight.core.api import QueryText, QueryValidated
 from oversight.orgs.api import HasCode
 
 from . import selectors
@@ -66,7 +66,7 @@ class WorkItemDetailSerializer(WorkItemSerializer):
 
 
 class ItemQuery(serializers.Serializer):
-    kind = serializers.CharField(
+    kind = QueryText(
         required=False,
         allow_blank=True,
         max_length=64,

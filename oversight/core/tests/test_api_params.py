@@ -37,3 +37,9 @@ def test_it_answers_json_for_ids_beyond_any_column(loop_county):
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"
         assert response.json()["detail"]
+
+
+def test_it_drops_nul_characters_from_text_parameters(loop_county):
+    client = client_for(loop_county.town1_officer)
+    assert client.get("/api/orgs/nodes/?q=%00Town").status_code == 200
+    assert client.get("/api/work/items/?kind=matters.task%00").status_code == 200
