@@ -125,3 +125,36 @@ def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:
         elif role.data_scope == Role.Scope.SELF and owner:
             combined |= Q(**{owner: viewer.pk})
     return combined
+
+
+def scope_roots(viewer) -> list[OrgNode]:
+    """The nodes at the top of the viewer's data scope (their own node, the nodes it supervises,
+    a role's listed nodes); empty for a viewer who sees everything or only their own records."""
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return []
+    roots: dict[int, OrgNode] = {}
+    for role in active_roles(viewer).prefetch_related("listed_nodes"):
+        if role.data_scope in (Role.Scope.OWN, Role.Scope.OWN_AND_BELOW, Role.Scope.SUPERVISED):
+            roots[viewer.org_node_id] = viewer.org_node
+        if role.data_scope == Role.Scope.SUPERVISED:
+            roots.update({n.pk: n for n in viewer.org_node.supervises.all()})
+        if role.data_scope == Role.Scope.LISTED:
+            roots.update({n.pk: n for n in role.listed_nodes.all()})
+    return list(roots.values())
+
+
+def administers(viewer, node: OrgNode) -> bool:
+    """Whether ``viewer`` may change ``node`` itself (edit, move, disable): only a node strictly
+    below the top of one of their scopes, unless a role of theirs sees all data. The top of a
+    scope, and everything above it, belongs to whoever administers the scope from above."""
+    if sees_everything(viewer):
+        return True
+    return any(
+        node.path.startswith(root.path) and node.pk != root.pk for root in scope_roots(viewer)
+    )
+
+
+def require_administers(viewer, node: OrgNode) -> None:
+    """Raise ``PermissionDenied`` unless ``viewer`` administers ``node`` (None: the platform)."""
+    if viewer is not None and not administers(viewer, node):
+        raise PermissionDenied("orgs:node:scope-top")

@@ -10,7 +10,7 @@ from oversight.core.registry import ALL, permission_groups
 from oversight.lib import resident_id as rid
 
 from . import selectors
-from .access import perm_codes
+from .access import has_perm, perm_codes
 from .models import Account, OrgNode, Person, Role
 from .services import resident_id_message
 
@@ -64,6 +64,9 @@ class NodeForm(ScopedForm):
         if instance is not None:
             # The place in the tree changes through "move", which rewrites the subtree's paths.
             del self.fields["parent"]
+            if not has_perm(self.viewer, "orgs:node:retype"):
+                self.fields["type"].disabled = True
+                self.fields["type"].help_text = _("Only an administrator changes a node's type.")
 
     def clean_code(self):
         code = self.cleaned_data["code"]

@@ -11,7 +11,7 @@ import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
@@ -23,6 +23,7 @@ from oversight.ledger import services as ledger
 from oversight.ledger.targets import snapshot
 from oversight.lib import resident_id as rid
 
+from .access import has_perm, require_administers, scope_q, sees_everything
 from .models import Account, ApiToken, LoginLog, OrgNode, Person, Position, Role
 
 
@@ -55,6 +56,13 @@ def node_create(
     """Add a node under ``parent`` (or a new root) and give it its materialised path."""
     if parent is not None and not parent.is_active:
         raise ValidationError({"parent": _("A node cannot be added under a disabled node.")})
+    if actor is not None and (
+        parent is None
+        and not sees_everything(actor)
+        or parent is not None
+        and not OrgNode.objects.filter(scope_q(actor, node=""), pk=parent.pk).exists()
+    ):
+        raise PermissionDenied("orgs:node:scope")
     node = OrgNode.objects.create(
         name=name, code=code, type=type, parent=parent, sort=sort, path="", depth=0
     )
@@ -78,7 +86,15 @@ def node_update(
     sort: int,
     supervises: list[OrgNode] | None = None,
 ) -> OrgNode:
-    """Change a node's own fields; its place in the tree changes only through ``node_move``."""
+    """Change a node's own fields; its place in the tree changes only through ``node_move``.
+
+    Only a node below the top of the actor's scope may be changed (``access.administers``), and
+    only an administrator (``orgs:node:retype``) changes a node's type: a type decides which
+    modules treat the node as a commission, a stationed group or a town.
+    """
+    require_administers(actor, node)
+    if actor is not None and type != node.type and not has_perm(actor, "orgs:node:retype"):
+        raise PermissionDenied("orgs:node:retype")
     before = snapshot(node)
     node.name, node.code, node.type, node.sort = name, code, type, sort
     node.save(update_fields=["name", "code", "type", "sort", "updated_at"])
@@ -97,6 +113,12 @@ def node_move(*, node: OrgNode, new_parent: OrgNode, actor=None) -> OrgNode:
     """
     node = OrgNode.objects.select_for_update().get(pk=node.pk)
     new_parent = OrgNode.objects.select_for_update().get(pk=new_parent.pk)
+    require_administers(actor, node)
+    if (
+        actor is not None
+        and not OrgNode.objects.filter(scope_q(actor, node=""), pk=new_parent.pk).exists()
+    ):
+        raise PermissionDenied("orgs:node:scope")
     if new_parent.path.startswith(node.path):
         raise ValidationError(
             {"new_parent": _("A node cannot be moved under itself or one of its descendants.")}
@@ -126,6 +148,7 @@ def node_set_active(*, node: OrgNode, active: bool, actor=None) -> int:
     Enabling under a disabled parent is refused: the tree never shows an active node whose
     ancestors are disabled.
     """
+    require_administers(actor, node)
     if active and node.parent_id and not node.parent.is_active:
         raise ValidationError(_("Enable the parent node first."))
     before = snapshot(node)

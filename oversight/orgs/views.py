@@ -20,7 +20,7 @@ from oversight.core.forms_flow import call_service, render_form
 from oversight.core.paging import paginate
 
 from . import selectors, services
-from .access import require_perm
+from .access import administers, require_perm
 from .forms import (
     AccountForm,
     LoginForm,
@@ -127,6 +127,7 @@ def node_detail(request, pk: int):
     node = selectors.node_get(viewer=request.user, pk=pk)
     context = {
         "node": node,
+        "administers": administers(request.user, node),
         "ancestors": selectors.node_list(viewer=request.user).filter(pk__in=node.ancestor_ids),
         "children": selectors.node_children(viewer=request.user, node=node),
         "people": selectors.person_list(viewer=request.user).filter(org_node=node)[:100],
