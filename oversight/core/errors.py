@@ -17,9 +17,17 @@ def _for_api(request) -> bool:
 def bad_request(request, exception=None):
     if _for_api(request):
         return JsonResponse({"detail": _("Bad request.")}, status=400)
-    message = getattr(exception, "user_message", "") or _(
-        "The request could not be understood. Check what was entered and try again."
-    )
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    if isinstance(exception, TooManyFilesSent):
+        message = _("At most %(count)d files can be sent at once. Send fewer files.") % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+    elif isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        message = _("The form sent too much data. Shorten the text or send fewer items.")
+    else:
+        message = _("The request could not be understood. Check what was entered and try again.")
     return render(request, "400.html", {"message": message}, status=400)
 
 
