@@ -70,7 +70,7 @@ class NodeForm(ScopedForm):
 
     def clean_code(self):
         code = self.cleaned_data["code"]
-        clash = OrgNode.objects.filter(code=code)
+        clash = OrgNode.objects.filter(code__iexact=code)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,8 @@ class OrgNode(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="orgnode_not_own_parent"
             ),
+            # "qh-u04" and "QH-U04" are one code to the people who type them
+            models.UniqueConstraint(Lower("code"), name="orgnode_code_unique_any_case"),
         ]
 
     def __str__(self) -> str:
@@ -223,6 +226,9 @@ class Account(AbstractBaseUser, PermissionsMixin):
         ordering = ["username"]
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="account_username_unique_any_case"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

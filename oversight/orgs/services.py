@@ -42,6 +42,19 @@ def _account_state(account: Account) -> dict:
 # --- org tree -------------------------------------------------------------------------------
 
 
+def _unique_code(code: str, node: OrgNode | None) -> None:
+    clash = OrgNode.objects.filter(code__iexact=code).exclude(pk=getattr(node, "pk", None))
+    if clash.exists():
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    _("Another node already uses this code (codes ignore case)."),
+                    code="duplicate_code",
+                )
+            }
+        )
+
+
 @transaction.atomic
 def node_create(
     *,
@@ -56,6 +69,7 @@ def node_create(
     """Add a node under ``parent`` (or a new root) and give it its materialised path."""
     if parent is not None and not parent.is_active:
         raise ValidationError({"parent": _("A node cannot be added under a disabled node.")})
+    _unique_code(code, None)
     if actor is not None and (
         parent is None
         and not sees_everything(actor)
@@ -95,6 +109,7 @@ def node_update(
     require_administers(actor, node)
     if actor is not None and type != node.type and not has_perm(actor, "orgs:node:retype"):
         raise PermissionDenied("orgs:node:retype")
+    _unique_code(code, node)
     before = snapshot(node)
     node.name, node.code, node.type, node.sort = name, code, type, sort
     node.save(update_fields=["name", "code", "type", "sort", "updated_at"])
@@ -358,6 +373,15 @@ def account_save(
     """
     if account is None and not password and not password_hash:
         raise ValidationError({"password": _("A new account needs a password.")})
+    taken = Account.objects.filter(username__iexact=username)
+    if taken.exclude(pk=getattr(account, "pk", None)).exists():
+        raise ValidationError(
+            {
+                "username": ValidationError(
+                    _("This username is taken (usernames ignore case)."), code="duplicate_username"
+                )
+            }
+        )
     if (
         person is not None
         and Account.objects.filter(person=person).exclude(pk=getattr(account, "pk", None)).exists()
