@@ -63,7 +63,8 @@ def health() -> tuple[bool, dict]:
         report["worker"] = {"ok": False, "last_heartbeat": None}
     if database_ok:
         # The supervisor of `manage.py serve` records each child's state, restarts and last exit
-        # status; a worker it saw end after its last beat is down, however fresh the beat.
+        # status; a worker it saw end, or started again, after the last beat is not up (yet),
+        # however fresh that beat: a worker is up once it has beaten since it was started.
         processes = {}
         for row in Heartbeat.objects.filter(name__startswith="serve."):
             try:
@@ -71,10 +72,9 @@ def health() -> tuple[bool, dict]:
             except ValueError:
                 continue
             processes[row.name.removeprefix("serve.")] = {**state, "since": row.at.isoformat()}
-            if row.name == "serve.worker" and state.get("state") != "running" and beat is not None:
-                if row.at >= beat.at:
-                    worker_ok = False
-                    report["worker"]["ok"] = False
+            if row.name == "serve.worker" and beat is not None and row.at >= beat.at:
+                worker_ok = False
+                report["worker"]["ok"] = False
         if processes:
             report["processes"] = processes
     healthy = database_ok and worker_ok

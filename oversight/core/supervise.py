@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import subprocess
 import time
@@ -72,7 +73,11 @@ class Supervisor:
     stopping: bool = field(default=False, init=False)
 
     def start(self, child: Child) -> None:
-        child.process = subprocess.Popen(child.command, cwd=self.cwd, env=self.env)
+        # Each child leads a process group of its own, so that nothing it started outlives the
+        # supervisor when it stops (stop_all).
+        child.process = subprocess.Popen(
+            child.command, cwd=self.cwd, env=self.env, start_new_session=True
+        )
         child.started_at = self.clock()
         logger.warning("started the %s (pid %s)", child.label, child.process.pid)
         self.on_change(child)
@@ -84,6 +89,9 @@ class Supervisor:
             if child.process is not None and child.process.poll() is not None:
                 ran = now - child.started_at
                 child.last_exit = child.process.returncode
+                # Request workers orphaned by a gunicorn master killed outright go on answering
+                # (the new master shares the port: --reuse-port) until they notice, within
+                # seconds, and finish what they hold: citizens are served while it starts.
                 child.process = None
                 child.backoff = (
                     BACKOFF_FIRST
@@ -130,3 +138,13 @@ class Supervisor:
                 child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.process.kill()
+        for child in self.children:
+            if child.process is not None:
+                _signal_group(child.process.pid, signal.SIGKILL)
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is gone already

@@ -54,5 +54,10 @@ def test_it_reports_the_supervised_processes_and_a_worker_seen_ending(db):
     assert body["worker"]["ok"] is False
     assert body["processes"]["worker"]["restarts"] == 2
     assert body["processes"]["worker"]["last_exit"] == -9
-    worker_heartbeat()  # the worker started again and beat at once
+    services.heartbeat(
+        name="serve.worker",
+        detail=json.dumps({"state": "running", "pid": 7, "restarts": 3, "last_exit": -9}),
+    )
+    assert Client().get("/healthz").status_code == 503  # started, not yet beating
+    worker_heartbeat()  # the new worker beats as it starts
     assert Client().get("/healthz").status_code == 200

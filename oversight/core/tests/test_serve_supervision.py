@@ -102,10 +102,23 @@ def wait_healthy(port: int, limit: float, *, after: dict | None = None) -> tuple
         restarted = after is None or all(
             processes.get(name, {}).get("restarts", 0) > count for name, count in after.items()
         )
-        if status == 200 and restarted:
+        # back means healthy, the killed process started again, and a citizen answered
+        if status == 200 and restarted and submit(port, f"probe-{secrets.token_hex(4)}"):
             return time.monotonic() - started, report
         time.sleep(0.2)
     raise AssertionError(f"not healthy within {limit} s: {health(port)}")
+
+
+def processes_now(port: int) -> dict:
+    """The supervised processes as /healthz reports them (retried: a loaded machine may be slow
+    to answer)."""
+    for _ in range(50):
+        _, report = health(port)
+        processes = report.get("processes", {})
+        if processes.get("web", {}).get("pid") and processes.get("worker", {}).get("pid"):
+            return processes
+        time.sleep(0.2)
+    raise AssertionError(f"no supervised processes in /healthz: {health(port)}")
 
 
 def children_of(pid: int) -> list[int]:
@@ -156,7 +169,7 @@ def server(tmp_path):
 
 def test_it_survives_kill_9_of_the_worker_and_of_each_web_process(server):
     port, out = server
-    wait_healthy(port, 30)
+    wait_healthy(port, 60)  # the first start: imports, migrations checked, a loaded machine
     answered: dict[str, str] = {}
     unanswered = 0
     stop = threading.Event()
@@ -172,6 +185,7 @@ def test_it_survives_kill_9_of_the_worker_and_of_each_web_process(server):
                 answered[marker] = reference
             else:
                 unanswered += 1
+                time.sleep(0.1)  # a citizen whose page failed tries again a moment later
 
     citizens = threading.Thread(target=stream)
     citizens.start()
@@ -179,25 +193,34 @@ def test_it_survives_kill_9_of_the_worker_and_of_each_web_process(server):
     try:
         for victim in ("worker", "web process", "web master"):
             time.sleep(1.5)
-            _, report = health(port)
-            processes = report["processes"]
+            processes = processes_now(port)
             before = {name: state["restarts"] for name, state in processes.items()}
             if victim == "worker":
                 os.kill(processes["worker"]["pid"], signal.SIGKILL)
                 expect = {"worker": before["worker"]}
             elif victim == "web process":
-                os.kill(children_of(processes["web"]["pid"])[0], signal.SIGKILL)
+                web_processes = []
+                for _ in range(50):
+                    web_processes = children_of(processes["web"]["pid"])
+                    if web_processes:
+                        break
+                    time.sleep(0.1)
+                os.kill(web_processes[0], signal.SIGKILL)
                 expect = None  # gunicorn's master forks a new one itself
             else:
                 os.kill(processes["web"]["pid"], signal.SIGKILL)
                 expect = {"web": before["web"]}
-            recoveries[victim], _ = wait_healthy(port, 20, after=expect)
+            recoveries[victim], _ = wait_healthy(port, 60, after=expect)
     finally:
         stop.set()
         citizens.join(timeout=30)
     print(f"answered {len(answered)}, unanswered {unanswered}, back within {recoveries} s")
-    assert submit(port, "after-the-kills")  # answering citizens again, nobody restarted anything
-    assert max(recoveries.values()) < 15, recoveries
+    assert any(  # answering citizens again, and nobody restarted anything
+        submit(port, f"after-the-kills-{n}") or time.sleep(1) for n in range(10)
+    )
+    # Seconds, not a person: on an idle machine ~3 s after the worker (its start-up) and ~6 s
+    # after the web master (docs/operations.md); the bound leaves room for a loaded CI machine.
+    assert max(recoveries.values()) < 45, recoveries
     assert len(answered) >= 10, (len(answered), unanswered)
 
     with sqlite3.connect(out / "oversight.sqlite3") as db:
