@@ -37,4 +37,7 @@ class AutoSchema(SpectacularAutoSchema):
                     "content": {"application/json": {"schema": ERROR_SCHEMA}},
                 },
             )
+        # Answered by the web server before the request reaches Django (gunicorn's limit on the
+        # request line, 4094 bytes): documented so a client expects it, with no body promised.
+        responses.setdefault("414", {"description": "The URL is longer than the server accepts."})
         return responses
