@@ -15,6 +15,6 @@ class CoreConfig(AppConfig):
         register_converter(IdConverter, "id")
         # Importing the registries' declarations from every app: permissions and menu entries
         # are plain module-level declarations, collected once here.
-        from oversight.core import registry
+        from oversight.core import checks, registry  # noqa: F401  (checks register themselves)
 
         registry.autodiscover()
