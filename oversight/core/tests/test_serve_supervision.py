@@ -167,6 +167,10 @@ def server(tmp_path):
         log.close()
 
 
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs its own server on SQLite: once per suite run is enough (the SQLite pass)",
+)
 def test_it_survives_kill_9_of_the_worker_and_of_each_web_process(server):
     port, out = server
     wait_healthy(port, 60)  # the first start: imports, migrations checked, a loaded machine
