@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from oversight.orgs.views import admin_login
+
 urlpatterns = [
     path("", include("oversight.loop.home_urls")),
     path("", include("oversight.core.urls")),
@@ -23,8 +25,14 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/orgs/", include("oversight.orgs.api_urls")),
     path("api/work/", include("oversight.loop.api_urls")),
+    path("django-admin/login/", admin_login, name="admin-login"),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "oversight.core.errors.bad_request"
+handler403 = "oversight.core.errors.permission_denied"
+handler404 = "oversight.core.errors.page_not_found"
+handler500 = "oversight.core.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

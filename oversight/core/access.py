@@ -35,6 +35,18 @@ class DataScope(models.TextChoices):
 NOTHING = Q(pk__in=[])
 
 
+def active_roles(account):
+    """The account's active roles; only the token's role when the request came with an API
+    token narrowed to one role (``orgs.auth.TokenAuthentication`` marks the account)."""
+    roles = account.roles.filter(is_active=True)
+    narrowed = getattr(account, "token_role_id", None)
+    return roles.filter(pk=narrowed) if narrowed else roles
+
+
+def _superuser(account) -> bool:
+    return account.is_superuser and not getattr(account, "token_role_id", None)
+
+
 def perm_codes(account) -> frozenset[str]:
     """Codes granted to ``account`` by its active roles; cached on the instance for one request."""
     if account is None or not account.is_authenticated or not account.is_active:
@@ -43,9 +55,9 @@ def perm_codes(account) -> frozenset[str]:
     if cached is not None:
         return cached
     codes: set[str] = set()
-    for permissions in account.roles.filter(is_active=True).values_list("permissions", flat=True):
+    for permissions in active_roles(account).values_list("permissions", flat=True):
         codes.update(permissions or [])
-    if account.is_superuser:
+    if _superuser(account):
         codes.add(ALL)
     account._perm_codes = frozenset(codes)
     return account._perm_codes
@@ -85,10 +97,7 @@ def sees_everything(viewer) -> bool:
     """
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return False
-    return (
-        viewer.is_superuser
-        or viewer.roles.filter(is_active=True, data_scope=DataScope.ALL).exists()
-    )
+    return _superuser(viewer) or active_roles(viewer).filter(data_scope=DataScope.ALL).exists()
 
 
 def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:
@@ -101,7 +110,7 @@ def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:
     """
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return NOTHING
-    if viewer.is_superuser:
+    if _superuser(viewer):
         return Q()
     node_id = f"{node}_id" if node else "pk"
 
@@ -116,7 +125,7 @@ def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:
     # the org tree is the model of the viewer's own node (orgs.OrgNode)
     tree = viewer._meta.get_field("org_node").related_model
     combined = NOTHING
-    roles = viewer.roles.filter(is_active=True).prefetch_related("listed_nodes")
+    roles = active_roles(viewer).prefetch_related("listed_nodes")
     for role in roles:
         if role.data_scope == DataScope.ALL:
             return Q()

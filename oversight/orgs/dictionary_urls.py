@@ -9,7 +9,7 @@ app_name = "dicts"
 urlpatterns = [
     path("", views.dict_list, name="dict_list"),
     path("add/", views.dict_type_edit, name="dict_type_add"),
-    path("<int:pk>/edit/", views.dict_type_edit, name="dict_type_edit"),
-    path("<int:type_pk>/items/add/", views.dict_item_edit, name="dict_item_add"),
-    path("<int:type_pk>/items/<int:pk>/edit/", views.dict_item_edit, name="dict_item_edit"),
+    path("<id:pk>/edit/", views.dict_type_edit, name="dict_type_edit"),
+    path("<id:type_pk>/items/add/", views.dict_item_edit, name="dict_item_add"),
+    path("<id:type_pk>/items/<id:pk>/edit/", views.dict_item_edit, name="dict_item_edit"),
 ]

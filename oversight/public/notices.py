@@ -20,4 +20,5 @@ def queue(complaint, kind: str) -> None:
         return
     notice, created = CitizenNotice.objects.get_or_create(complaint=complaint, kind=kind)
     if created:
-        transaction.on_commit(lambda: notice_delivery.send_notice(notice.pk))
+        # robust: a queue out of reach is logged; the citizen's submission has been stored
+        transaction.on_commit(lambda: notice_delivery.send_notice(notice.pk), robust=True)

@@ -231,6 +231,12 @@ def test_it_issues_a_document_from_the_item_page_and_refuses_the_unit(loop_count
         f"/work/items/{task.pk}/document/", {"doc_type": "warning_notice", "body": "x"}
     )
     assert unit.status_code == 403
+    late = client.post(
+        f"/work/items/{task.pk}/document/",
+        {"doc_type": "supervision_suggestion", "body": "x", "deadline": "2026-03-01"},
+    )  # the loop's today is 2026-03-02
+    assert late.status_code == 400
+    assert late.context["document_form"].errors.as_data()["deadline"][0].code == "date_past"
 
 
 def test_it_fixes_a_closed_files_content_so_a_later_edit_is_named(loop_county, open_task):
