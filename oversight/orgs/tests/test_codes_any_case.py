@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from oversight.conftest import PASSWORD, client_for
-from oversight.core import services as core_services
 from oversight.core.migration_checks import case_clashes
 from oversight.core.models import DictType
-from oversight.orgs import services
+from oversight.orgs import dictionaries, services
 from oversight.orgs.models import Account, OrgNode
 
 
@@ -47,9 +46,9 @@ def test_it_refuses_a_username_differing_only_in_case(county):
 
 
 def test_it_refuses_a_dictionary_code_differing_only_in_case(db):
-    core_services.dict_type_save(dict_type=None, code="cadre_rank", name="Rank")
+    dictionaries.dict_type_save(dict_type=None, code="cadre_rank", name="Rank")
     with pytest.raises(ValidationError) as refused:
-        core_services.dict_type_save(dict_type=None, code="CADRE_RANK", name="Rank 2")
+        dictionaries.dict_type_save(dict_type=None, code="CADRE_RANK", name="Rank 2")
     assert refused.value.error_dict["code"][0].code == "duplicate_code"
     with pytest.raises(IntegrityError), transaction.atomic():
         DictType.objects.create(code="Cadre_Rank", name="Raw")
