@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "oversight.documents",
     "oversight.analytics",
     "oversight.public",
+    "oversight.measures",
 ]
 
 MIDDLEWARE = [
