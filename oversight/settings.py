@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "oversight.analytics",
     "oversight.public",
     "oversight.measures",
+    "oversight.schedules",
 ]
 
 MIDDLEWARE = [

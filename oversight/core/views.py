@@ -35,7 +35,13 @@ def home(request):
         visible = loop_selectors.item_list(viewer=viewer).filter(closed_at__isnull=True)
         figures["open"] = visible.count()
         figures["red"] = visible.filter(light=WorkItem.Light.RED).count()
-    return render(request, "core/home.html", {"figures": figures, "urgent": todo[:8]})
+    context = {"figures": figures, "urgent": todo[:8], "calendar_gap": None}
+    if has_perm(viewer, "loop:calendar:edit"):
+        from oversight.loop.timing import today
+        from oversight.schedules.selectors import calendar_gap
+
+        context["calendar_gap"] = calendar_gap(on=today())
+    return render(request, "core/home.html", context)
 
 
 @never_cache
