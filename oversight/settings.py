@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "oversight.public",
     "oversight.measures",
     "oversight.schedules",
+    "oversight.cockpit",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,163 @@
+"""The cockpit's picture of one scope: tiles, breakdowns, units, trends — all measures.
+
+Every number comes from the measures registry, so it counts what the viewer's lists show, and
+every number carries the URL of the records behind it (the measure's click-through with the
+node, period and dimension value kept).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from oversight.measures import registry, selectors
+from oversight.measures.registry import Period
+from oversight.orgs.models import OrgNode
+from oversight.orgs.selectors import node_children, node_roots
+
+# The tiles a scope shows, in order; a measure the viewer may not see is left out.
+TILES = [
+    "loop.open",
+    "loop.overdue",
+    "loop.closed",
+    "loop.on_time_rate",
+    "loop.days_to_close",
+    "matters.progress",
+    "matters.milestones_missed",
+    "public.complaints",
+    "public.satisfaction",
+    "public.dissatisfied",
+    "public.window_rating",
+    "analytics.warnings",
+    "analytics.warnings_red",
+    "analytics.precision",
+    "ledger.last_verification",
+]
+UNIT_COLUMNS = ["loop.open", "loop.overdue", "loop.closed", "loop.on_time_rate"]
+BREAKDOWNS = ["loop.open", "loop.overdue", "public.complaints", "analytics.warnings"]
+TRENDS = ["loop.opened", "loop.closed", "loop.overdue"]
+TREND_MONTHS = 6
+
+
+def records_url(measure_id: str, node: OrgNode, period: Period, param: str = "") -> str:
+    query = {"node": node.pk, "period": period.key}
+    if param:
+        query["param"] = param
+    return reverse("measures:records", args=[measure_id]) + "?" + urlencode(query)
+
+
+def home_node(viewer, pk: int | None = None) -> OrgNode | None:
+    """The node the cockpit shows: the one asked for (in scope), else the viewer's highest."""
+    from oversight.orgs.selectors import node_get
+
+    if pk is not None:
+        return node_get(viewer=viewer, pk=pk)
+    roots = list(node_roots(viewer=viewer))
+    if not roots:
+        return None
+    own = next((r for r in roots if r.pk == viewer.org_node_id), None)
+    return own or roots[0]
+
+
+def _value(fig):
+    return fig.value if fig.value is not None else None
+
+
+def screen(*, viewer, node: OrgNode, period: Period) -> dict:
+    """Everything the cockpit draws for ``node`` and ``period`` in ``viewer``'s scope."""
+    visible = {m.id: m for m in selectors.measures_for(viewer)}
+    tiles_m = [visible[i] for i in TILES if i in visible]
+    children = list(node_children(viewer=viewer, node=node))
+    figs = selectors.figures(
+        viewer=viewer, measures=tiles_m, nodes=[node, *children], period=period
+    )
+    tiles = [
+        {
+            "id": m.id,
+            "label": str(m.label),
+            "value": _value(figs[m.id][node.pk]),
+            "unit": m.unit_label,
+            "url": records_url(m.id, node, period),
+            "bad": m.higher_is_better is False and bool(figs[m.id][node.pk].value),
+        }
+        for m in tiles_m
+    ]
+    columns = [visible[i] for i in UNIT_COLUMNS if i in visible]
+    units = []
+    for child in children:
+        units.append(
+            {
+                "name": child.name,
+                "drill": f"{reverse('cockpit:screen')}?node={child.pk}&period={period.key}",
+                "cells": [
+                    {
+                        "value": _value(figs[m.id][child.pk]),
+                        "url": records_url(m.id, child, period),
+                    }
+                    for m in columns
+                ],
+                "rate": figs["loop.on_time_rate"][child.pk].value
+                if "loop.on_time_rate" in figs
+                else None,
+            }
+        )
+    ranking = sorted(
+        (u for u in units if u["rate"] is not None), key=lambda u: (-u["rate"], u["name"])
+    )
+    split_m = [visible[i] for i in BREAKDOWNS if i in visible]
+    split = selectors.figures(
+        viewer=viewer, measures=split_m, nodes=[node], period=period, split=True
+    )
+    breakdowns = []
+    for m in split_m:
+        labels = dict(m.source.dimension.choices()) if m.source.dimension else {}
+        parts = sorted(
+            ((param, fig) for (n, param), fig in split[m.id].items() if param),
+            key=lambda pf: -pf[1].count,
+        )
+        breakdowns.append(
+            {
+                "id": m.id,
+                "label": str(m.label),
+                "by": str(m.source.dimension.label) if m.source.dimension else "",
+                "items": [
+                    {
+                        "name": str(labels.get(param, param)),
+                        "value": fig.value,
+                        "url": records_url(m.id, node, period, str(param)),
+                    }
+                    for param, fig in parts
+                ],
+            }
+        )
+    return {
+        "node": {"id": node.pk, "name": node.name},
+        "period": period.key,
+        "tiles": tiles,
+        "columns": [str(m.label) for m in columns],
+        "units": units,
+        "ranking": [{"name": u["name"], "value": u["rate"], "url": u["drill"]} for u in ranking],
+        "breakdowns": breakdowns,
+        "trend": trend(viewer=viewer, node=node, period=period, visible=visible),
+    }
+
+
+def trend(*, viewer, node: OrgNode, period: Period, visible: dict) -> dict:
+    """The last months' figures of the trend measures, each point with its records."""
+    months = [Period.containing(period.end)]
+    while len(months) < TREND_MONTHS:
+        months.insert(0, months[0].previous())
+    measures = [visible[i] for i in TRENDS if i in visible]
+    series = {m.id: {"label": str(m.label), "points": []} for m in measures}
+    for month in months:
+        figs = selectors.figures(viewer=viewer, measures=measures, nodes=[node], period=month)
+        for m in measures:
+            series[m.id]["points"].append(
+                {"value": figs[m.id][node.pk].value, "url": records_url(m.id, node, month)}
+            )
+    return {"months": [p.key for p in months], "series": list(series.values())}
+
+
+def measure_exists(measure_id: str) -> bool:
+    return measure_id in registry.MEASURES

@@ -1,0 +1,62 @@
+"""The cockpit: one screen per scope, every figure a link to its records."""
+
+from __future__ import annotations
+
+from oversight.conftest import client_for
+from oversight.measures import registry
+from oversight.measures import selectors as m_selectors
+from oversight.measures.registry import Period
+from oversight.measures.tests.conftest import VIEW_ALL
+
+
+def _grant(c, *roles):
+    for role in roles:
+        role.permissions = sorted(set(role.permissions) | {"cockpit:screen:view", *VIEW_ALL})
+        role.save()
+    for account in c.viewers:
+        account.__dict__.pop("_perm_codes", None)
+
+
+def test_a_town_officer_sees_the_town_and_its_figures_lead_to_their_records(measured):
+    _grant(measured, measured.role_town)
+    response = client_for(measured.town1_officer).get("/cockpit/?period=2026-03")
+    assert response.status_code == 200
+    data = response.context["data"]
+    assert data["node"]["id"] == measured.town1.pk
+    tile = next(t for t in data["tiles"] if t["id"] == "loop.overdue")
+    expected = m_selectors.records(
+        viewer=measured.town1_officer,
+        measure=registry.get("loop.overdue"),
+        node=measured.town1,
+        period=Period.parse("2026-03"),
+    ).count()
+    assert tile["value"] == expected > 0
+    listed = client_for(measured.town1_officer).get(tile["url"])
+    assert listed.context["total"] == expected
+    assert {u["name"] for u in data["units"]} == {"Village 1a", "Village 1b"}
+
+
+def test_the_county_cockpit_breaks_down_and_ranks(measured):
+    response = client_for(measured.admin).get("/cockpit/data.json?period=2026-Q1")
+    data = response.json()
+    assert data["node"]["id"] == measured.county.pk
+    kinds = next(b for b in data["breakdowns"] if b["id"] == "loop.open")
+    assert {i["name"] for i in kinds["items"]} >= {"Major matter"} or kinds["items"]
+    assert len(data["trend"]["months"]) == 6 and data["trend"]["months"][-1] == "2026-03"
+    assert data["ranking"] and all(r["url"].startswith("/cockpit/?node=") for r in data["ranking"])
+
+
+def test_a_node_outside_scope_is_not_found(measured):
+    _grant(measured, measured.role_town)
+    client = client_for(measured.town2_officer)
+    assert client.get(f"/cockpit/?node={measured.town1.pk}").status_code == 404
+    assert client.get(f"/cockpit/data.json?node={measured.town1.pk}").status_code == 404
+
+
+def test_without_the_permission_there_is_no_cockpit(measured):
+    assert client_for(measured.cadre).get("/cockpit/").status_code == 403
+
+
+def test_the_large_screen_mode_refreshes_from_the_data(measured):
+    page = client_for(measured.admin).get("/cockpit/?mode=big").content.decode()
+    assert 'data-big="1"' in page and "/cockpit/data.json?node=" in page

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cockpit"
+
+urlpatterns = [
+    path("", views.screen, name="screen"),
+    path("data.json", views.screen_data, name="data"),
+]
