@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from oversight.measures import registry, selectors
+from oversight.measures import selectors
 from oversight.measures.registry import Period
 from oversight.orgs.models import OrgNode
 from oversight.orgs.selectors import node_children, node_roots
@@ -60,17 +60,80 @@ def home_node(viewer, pk: int | None = None) -> OrgNode | None:
     return own or roots[0]
 
 
+def tiles_for(node: OrgNode) -> list[str]:
+    """The tiles of ``node``'s cockpit: those chosen by the commission of the nearest
+    jurisdiction above it (a commission is a child of the node it oversees), else the default."""
+    from .models import Tile
+
+    ancestors = [*node.ancestor_ids, node.pk]
+    chosen = {}
+    for commission_parent, measure in (
+        Tile.objects.filter(commission__parent_id__in=ancestors)
+        .order_by("order", "id")
+        .values_list("commission__parent_id", "measure")
+    ):
+        chosen.setdefault(commission_parent, []).append(measure)
+    for node_id in reversed(ancestors):
+        if node_id in chosen:
+            return chosen[node_id]
+    return list(TILES)
+
+
+def map_for(
+    *, viewer, node: OrgNode, period: Period, measure_id: str, visible: dict
+) -> dict | None:
+    """The node's uploaded map coloured by one measure, each area with its records' URL."""
+    from oversight.orgs.selectors import node_list
+
+    from .models import MapLayer
+
+    layer = MapLayer.objects.filter(node=node).first()
+    measure = visible.get(measure_id)
+    if layer is None or measure is None:
+        return None
+    wanted = {f["properties"].get("node") for f in layer.geojson["features"]}
+    areas = list(node_list(viewer=viewer).filter(pk__in=wanted))
+    figs = selectors.figures(viewer=viewer, measures=[measure], nodes=areas, period=period)
+    by_id = {a.pk: a for a in areas}
+    data = []
+    for feature in layer.geojson["features"]:
+        area = by_id.get(feature["properties"].get("node"))
+        if area is None:
+            continue
+        fig = figs[measure.id][area.pk]
+        data.append(
+            {
+                "name": feature["properties"].get("name") or area.name,
+                "value": fig.value,
+                "url": records_url(measure.id, area, period),
+            }
+        )
+    return {
+        "name": f"area-{node.pk}",
+        "geojson": layer.geojson,
+        "measure": measure.id,
+        "label": str(measure.label),
+        "higher_is_better": measure.higher_is_better,
+        "data": data,
+        "choices": [(m.id, str(m.label)) for m in visible.values() if m.source.node],
+    }
+
+
 def _value(fig):
     return fig.value if fig.value is not None else None
 
 
-def screen(*, viewer, node: OrgNode, period: Period) -> dict:
+def screen(*, viewer, node: OrgNode, period: Period, map_measure: str = "loop.overdue") -> dict:
     """Everything the cockpit draws for ``node`` and ``period`` in ``viewer``'s scope."""
     visible = {m.id: m for m in selectors.measures_for(viewer)}
-    tiles_m = [visible[i] for i in TILES if i in visible]
+    tiles_m = [visible[i] for i in tiles_for(node) if i in visible]
     children = list(node_children(viewer=viewer, node=node))
+    columns = [visible[i] for i in UNIT_COLUMNS if i in visible]
     figs = selectors.figures(
-        viewer=viewer, measures=tiles_m, nodes=[node, *children], period=period
+        viewer=viewer,
+        measures=list({m.id: m for m in [*tiles_m, *columns]}.values()),
+        nodes=[node, *children],
+        period=period,
     )
     tiles = [
         {
@@ -83,7 +146,6 @@ def screen(*, viewer, node: OrgNode, period: Period) -> dict:
         }
         for m in tiles_m
     ]
-    columns = [visible[i] for i in UNIT_COLUMNS if i in visible]
     units = []
     for child in children:
         units.append(
@@ -140,6 +202,9 @@ def screen(*, viewer, node: OrgNode, period: Period) -> dict:
         "ranking": [{"name": u["name"], "value": u["rate"], "url": u["drill"]} for u in ranking],
         "breakdowns": breakdowns,
         "trend": trend(viewer=viewer, node=node, period=period, visible=visible),
+        "map": map_for(
+            viewer=viewer, node=node, period=period, measure_id=map_measure, visible=visible
+        ),
     }
 
 
@@ -157,7 +222,3 @@ def trend(*, viewer, node: OrgNode, period: Period, visible: dict) -> dict:
                 {"value": figs[m.id][node.pk].value, "url": records_url(m.id, node, month)}
             )
     return {"months": [p.key for p in months], "series": list(series.values())}
-
-
-def measure_exists(measure_id: str) -> bool:
-    return measure_id in registry.MEASURES

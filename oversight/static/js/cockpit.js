@@ -45,6 +45,22 @@
       } else if (kind === "breakdown") {
         var b = data.breakdowns[Number(el.getAttribute("data-index"))];
         if (b) { charts.push(bar(el, b.items.map(function (i) { return i.name; }), b.items, true)); }
+      } else if (kind === "map" && data.map) {
+        window.echarts.registerMap(data.map.name, data.map.geojson);
+        var values = data.map.data.map(function (d) { return d.value || 0; });
+        var mapChart = window.echarts.init(el);
+        mapChart.setOption({
+          tooltip: { trigger: "item" },
+          visualMap: {
+            min: 0, max: Math.max.apply(null, values.concat([1])), calculable: true, left: 0,
+            bottom: 0, inRange: { color: data.map.higher_is_better === true
+              ? ["#fdecea", "#2e7d32"] : ["#e8f5e9", "#c0392b"] }
+          },
+          series: [{ type: "map", map: data.map.name, roam: false, data: data.map.data,
+                     label: { show: true, fontSize: 10 } }]
+        });
+        mapChart.on("click", function (p) { open(p.data && p.data.url); });
+        charts.push(mapChart);
       } else if (kind === "ranking") {
         charts.push(bar(el, data.ranking.map(function (i) { return i.name; }), data.ranking, true));
       }
