@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from oversight.measures import selectors
-from oversight.measures.registry import Period
+from oversight.measures.registry import COUNT, Period
 from oversight.orgs.models import OrgNode
 from oversight.orgs.selectors import node_children, node_roots
 
@@ -123,11 +123,22 @@ def _value(fig):
     return fig.value if fig.value is not None else None
 
 
-def screen(*, viewer, node: OrgNode, period: Period, map_measure: str = "loop.overdue") -> dict:
-    """Everything the cockpit draws for ``node`` and ``period`` in ``viewer``'s scope."""
+ALL_PARTS = frozenset({"units", "breakdowns", "trend", "map"})
+
+
+def screen(
+    *,
+    viewer,
+    node: OrgNode,
+    period: Period,
+    map_measure: str = "loop.overdue",
+    parts: frozenset[str] = ALL_PARTS,
+) -> dict:
+    """Everything the cockpit draws for ``node`` and ``period`` in ``viewer``'s scope; a view
+    of it (the home page) asks for fewer ``parts`` than the whole screen (tiles always)."""
     visible = {m.id: m for m in selectors.measures_for(viewer)}
     tiles_m = [visible[i] for i in tiles_for(node) if i in visible]
-    children = list(node_children(viewer=viewer, node=node))
+    children = list(node_children(viewer=viewer, node=node)) if "units" in parts else []
     columns = [visible[i] for i in UNIT_COLUMNS if i in visible]
     figs = selectors.figures(
         viewer=viewer,
@@ -140,7 +151,7 @@ def screen(*, viewer, node: OrgNode, period: Period, map_measure: str = "loop.ov
             "id": m.id,
             "label": str(m.label),
             "value": _value(figs[m.id][node.pk]),
-            "unit": m.unit_label,
+            "unit": "" if m.kind == COUNT else m.unit_label,
             "url": records_url(m.id, node, period),
             "bad": m.higher_is_better is False and bool(figs[m.id][node.pk].value),
         }
@@ -167,14 +178,16 @@ def screen(*, viewer, node: OrgNode, period: Period, map_measure: str = "loop.ov
     ranking = sorted(
         (u for u in units if u["rate"] is not None), key=lambda u: (-u["rate"], u["name"])
     )
-    split_m = [visible[i] for i in BREAKDOWNS if i in visible]
-    split = selectors.figures(
-        viewer=viewer, measures=split_m, nodes=[node], period=period, split=True
+    split_m = [visible[i] for i in BREAKDOWNS if i in visible] if "breakdowns" in parts else []
+    split = (
+        selectors.figures(viewer=viewer, measures=split_m, nodes=[node], period=period, split=True)
+        if split_m
+        else {}
     )
     breakdowns = []
     for m in split_m:
         labels = dict(m.source.dimension.choices()) if m.source.dimension else {}
-        parts = sorted(
+        shares = sorted(
             ((param, fig) for (n, param), fig in split[m.id].items() if param),
             key=lambda pf: -pf[1].count,
         )
@@ -189,7 +202,7 @@ def screen(*, viewer, node: OrgNode, period: Period, map_measure: str = "loop.ov
                         "value": fig.value,
                         "url": records_url(m.id, node, period, str(param)),
                     }
-                    for param, fig in parts
+                    for param, fig in shares
                 ],
             }
         )
@@ -201,10 +214,14 @@ def screen(*, viewer, node: OrgNode, period: Period, map_measure: str = "loop.ov
         "units": units,
         "ranking": [{"name": u["name"], "value": u["rate"], "url": u["drill"]} for u in ranking],
         "breakdowns": breakdowns,
-        "trend": trend(viewer=viewer, node=node, period=period, visible=visible),
+        "trend": trend(viewer=viewer, node=node, period=period, visible=visible)
+        if "trend" in parts
+        else None,
         "map": map_for(
             viewer=viewer, node=node, period=period, measure_id=map_measure, visible=visible
-        ),
+        )
+        if "map" in parts
+        else None,
     }
 
 

@@ -35,7 +35,21 @@ def home(request):
         visible = loop_selectors.item_list(viewer=viewer).filter(closed_at__isnull=True)
         figures["open"] = visible.count()
         figures["red"] = visible.filter(light=WorkItem.Light.RED).count()
-    context = {"figures": figures, "urgent": todo[:8], "calendar_gap": None}
+    context = {"figures": figures, "urgent": todo[:8], "calendar_gap": None, "cockpit": None}
+    if has_perm(viewer, "cockpit:screen:view"):
+        # The leader's home is a view of the cockpit: its tiles and trend for the viewer's scope.
+        from oversight.cockpit import selectors as cockpit
+        from oversight.measures.registry import Period
+        from oversight.measures.selectors import today as measures_today
+
+        node = cockpit.home_node(viewer)
+        if node is not None:
+            context["cockpit"] = cockpit.screen(
+                viewer=viewer,
+                node=node,
+                period=Period.containing(measures_today()),
+                parts=frozenset({"trend"}),
+            )
     if has_perm(viewer, "loop:calendar:edit"):
         from oversight.loop.timing import today
         from oversight.schedules.selectors import calendar_gap

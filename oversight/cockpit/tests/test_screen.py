@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from oversight.conftest import client_for
+from oversight.loop.registry import kind_choices
 from oversight.measures import registry
 from oversight.measures import selectors as m_selectors
 from oversight.measures.registry import Period
@@ -41,7 +42,13 @@ def test_the_county_cockpit_breaks_down_and_ranks(measured):
     data = response.json()
     assert data["node"]["id"] == measured.county.pk
     kinds = next(b for b in data["breakdowns"] if b["id"] == "loop.open")
-    assert {i["name"] for i in kinds["items"]} >= {"Major matter"} or kinds["items"]
+    labels = dict(kind_choices())
+    assert {i["name"] for i in kinds["items"]} == {
+        labels[k] for k in ("matters.matter", "public.complaint", "analytics.clue")
+    }
+    open_tile = next(t for t in data["tiles"] if t["id"] == "loop.open")
+    assert sum(i["value"] for i in kinds["items"]) == open_tile["value"]
+    assert all("&param=" in i["url"] for i in kinds["items"])
     assert len(data["trend"]["months"]) == 6 and data["trend"]["months"][-1] == "2026-03"
     assert data["ranking"] and all(r["url"].startswith("/cockpit/?node=") for r in data["ranking"])
 
@@ -60,3 +67,20 @@ def test_without_the_permission_there_is_no_cockpit(measured):
 def test_the_large_screen_mode_refreshes_from_the_data(measured):
     page = client_for(measured.admin).get("/cockpit/?mode=big").content.decode()
     assert 'data-big="1"' in page and "/cockpit/data.json?node=" in page
+
+
+def test_the_leaders_home_is_a_view_of_the_cockpit(measured):
+    measured.role_town.permissions = sorted(
+        set(measured.role_town.permissions) | {"cockpit:screen:view"}
+    )
+    measured.role_town.save()
+    response = client_for(measured.town1_leader).get("/")
+    cockpit = response.context["cockpit"]
+    assert cockpit["node"]["id"] == measured.town1.pk
+    assert [t["id"] for t in cockpit["tiles"]][:2] == ["loop.open", "loop.overdue"]
+    assert cockpit["trend"]["months"][-1] == "2026-03"
+    page = response.content.decode()
+    assert 'data-chart="trend"' in page and "/measures/loop.overdue/records/?node=" in page
+    # Without the cockpit, the home keeps its plain figures.
+    plain = client_for(measured.clerk).get("/")
+    assert plain.context["cockpit"] is None
