@@ -79,37 +79,38 @@ def tiles_for(node: OrgNode) -> list[str]:
     return list(TILES)
 
 
-def map_for(
-    *, viewer, node: OrgNode, period: Period, measure_id: str, visible: dict
-) -> dict | None:
-    """The node's uploaded map coloured by one measure, each area with its records' URL."""
+def map_layer_for(*, viewer, node: OrgNode):
+    """The node's uploaded map and the areas of it the viewer may see."""
     from oversight.orgs.selectors import node_list
 
     from .models import MapLayer
 
     layer = MapLayer.objects.filter(node=node).first()
-    measure = visible.get(measure_id)
+    if layer is None:
+        return None, []
+    wanted = {f["properties"].get("node") for f in layer.geojson["features"]}
+    return layer, list(node_list(viewer=viewer).filter(pk__in=wanted))
+
+
+def map_for(*, layer, areas, measure, figs, period: Period, visible: dict) -> dict | None:
+    """The map coloured by one measure, each area with its records' URL."""
     if layer is None or measure is None:
         return None
-    wanted = {f["properties"].get("node") for f in layer.geojson["features"]}
-    areas = list(node_list(viewer=viewer).filter(pk__in=wanted))
-    figs = selectors.figures(viewer=viewer, measures=[measure], nodes=areas, period=period)
     by_id = {a.pk: a for a in areas}
     data = []
     for feature in layer.geojson["features"]:
         area = by_id.get(feature["properties"].get("node"))
         if area is None:
             continue
-        fig = figs[measure.id][area.pk]
         data.append(
             {
                 "name": feature["properties"].get("name") or area.name,
-                "value": fig.value,
+                "value": figs[measure.id][area.pk].value,
                 "url": records_url(measure.id, area, period),
             }
         )
     return {
-        "name": f"area-{node.pk}",
+        "name": f"area-{layer.node_id}",
         "geojson": layer.geojson,
         "measure": measure.id,
         "label": str(measure.label),
@@ -135,16 +136,27 @@ def screen(
     parts: frozenset[str] = ALL_PARTS,
 ) -> dict:
     """Everything the cockpit draws for ``node`` and ``period`` in ``viewer``'s scope; a view
-    of it (the home page) asks for fewer ``parts`` than the whole screen (tiles always)."""
+    of it (the home page) asks for fewer ``parts`` than the whole screen (tiles always).
+
+    The figures of the period for the node, its children and its map's areas come from one
+    grouped query per source (totals and the split by dimension together); the trend's earlier
+    months are read from their snapshots when kept."""
     visible = {m.id: m for m in selectors.measures_for(viewer)}
     tiles_m = [visible[i] for i in tiles_for(node) if i in visible]
     children = list(node_children(viewer=viewer, node=node)) if "units" in parts else []
-    columns = [visible[i] for i in UNIT_COLUMNS if i in visible]
-    figs = selectors.figures(
-        viewer=viewer,
-        measures=list({m.id: m for m in [*tiles_m, *columns]}.values()),
-        nodes=[node, *children],
-        period=period,
+    columns = [visible[i] for i in UNIT_COLUMNS if i in visible] if children else []
+    split_m = [visible[i] for i in BREAKDOWNS if i in visible] if "breakdowns" in parts else []
+    trend_m = [visible[i] for i in TRENDS if i in visible] if "trend" in parts else []
+    layer, areas = map_layer_for(viewer=viewer, node=node) if "map" in parts else (None, [])
+    map_m = visible.get(map_measure) if layer is not None else None
+    if map_m is not None and not map_m.source.node:
+        map_m = None
+    nodes = list({n.pk: n for n in [node, *children, *areas]}.values())
+    needed = [*tiles_m, *columns, *split_m, *trend_m, *([map_m] if map_m else [])]
+    needed = list({m.id: m for m in needed}.values())
+    memo: dict = {}
+    figs, split = selectors.figures_and_split(
+        viewer=viewer, measures=needed, nodes=nodes, period=period, memo=memo
     )
     tiles = [
         {
@@ -178,17 +190,11 @@ def screen(
     ranking = sorted(
         (u for u in units if u["rate"] is not None), key=lambda u: (-u["rate"], u["name"])
     )
-    split_m = [visible[i] for i in BREAKDOWNS if i in visible] if "breakdowns" in parts else []
-    split = (
-        selectors.figures(viewer=viewer, measures=split_m, nodes=[node], period=period, split=True)
-        if split_m
-        else {}
-    )
     breakdowns = []
     for m in split_m:
         labels = dict(m.source.dimension.choices()) if m.source.dimension else {}
         shares = sorted(
-            ((param, fig) for (n, param), fig in split[m.id].items() if param),
+            ((param, fig) for (n, param), fig in split[m.id].items() if param and n == node.pk),
             key=lambda pf: -pf[1].count,
         )
         breakdowns.append(
@@ -214,26 +220,31 @@ def screen(
         "units": units,
         "ranking": [{"name": u["name"], "value": u["rate"], "url": u["drill"]} for u in ranking],
         "breakdowns": breakdowns,
-        "trend": trend(viewer=viewer, node=node, period=period, visible=visible)
+        "trend": trend(
+            viewer=viewer, node=node, period=period, measures=trend_m, known=figs, memo=memo
+        )
         if "trend" in parts
         else None,
         "map": map_for(
-            viewer=viewer, node=node, period=period, measure_id=map_measure, visible=visible
-        )
-        if "map" in parts
-        else None,
+            layer=layer, areas=areas, measure=map_m, figs=figs, period=period, visible=visible
+        ),
     }
 
 
-def trend(*, viewer, node: OrgNode, period: Period, visible: dict) -> dict:
-    """The last months' figures of the trend measures, each point with its records."""
+def trend(*, viewer, node: OrgNode, period: Period, measures: list, known: dict, memo=None) -> dict:
+    """The last months' figures of the trend measures, each point with its records; ``known``
+    are the figures of ``period`` itself when it is one of those months."""
     months = [Period.containing(period.end)]
     while len(months) < TREND_MONTHS:
         months.insert(0, months[0].previous())
-    measures = [visible[i] for i in TRENDS if i in visible]
     series = {m.id: {"label": str(m.label), "points": []} for m in measures}
     for month in months:
-        figs = selectors.figures(viewer=viewer, measures=measures, nodes=[node], period=month)
+        if month == period:
+            figs = known
+        else:
+            figs = selectors.figures(
+                viewer=viewer, measures=measures, nodes=[node], period=month, memo=memo
+            )
         for m in measures:
             series[m.id]["points"].append(
                 {"value": figs[m.id][node.pk].value, "url": records_url(m.id, node, month)}

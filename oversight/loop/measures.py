@@ -32,6 +32,7 @@ ITEMS = Source(
     record_url=_item_url,
     dimension=Dimension("kind", _("kind"), kind_choices),
     select_related=("responsible_node",),
+    prefilter=False,  # read whole from the covering index loop_item_measures
 )
 
 

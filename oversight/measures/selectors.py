@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from oversight.orgs.access import has_perm, scope_q, sees_everything
 from oversight.orgs.models import OrgNode
@@ -66,12 +66,19 @@ def window(period: Period, on: datetime.date | None = None) -> Window:
     return registry.window(period, on or today())
 
 
-def _base(measure: Measure, viewer) -> QuerySet:
+def _base(measure: Measure, viewer, memo: dict | None = None) -> QuerySet:
+    """The source's records in the viewer's scope. ``memo`` (one per page) keeps each
+    source's scope filter, so a page of many figures composes each scope once."""
     source = measure.source
     qs = source.model._default_manager.all()
-    if viewer is not SYSTEM:
-        qs = qs.filter(source.scope(viewer))
-    return qs
+    if viewer is SYSTEM:
+        return qs
+    if memo is None:
+        return qs.filter(source.scope(viewer))
+    key = ("scope", source.id)
+    if key not in memo:
+        memo[key] = source.scope(viewer)
+    return qs.filter(memo[key])
 
 
 def _aggregates(measures: list[Measure], win: Window) -> dict:
@@ -98,10 +105,28 @@ def _numerator(value):
     return float(value)
 
 
-def _grouped_rows(measures: list[Measure], viewer, win: Window, split: bool, param: str):
+def _within(lookup: str, nodes: list[OrgNode]) -> Q:
+    """Records under any of ``nodes`` (all of them when one is a root: no condition)."""
+    if any(n.parent_id is None for n in nodes):
+        return Q()
+    tops = []
+    for node in sorted(nodes, key=lambda n: len(n.path)):
+        if not any(node.path.startswith(top) for top in tops):
+            tops.append(node.path)
+    under = reduce(or_, (Q(path__startswith=top) for top in tops))
+    return Q(**{f"{lookup}__in": OrgNode.objects.filter(under).values("pk")})
+
+
+def _grouped_rows(
+    measures: list[Measure], viewer, win: Window, split: bool, param: str, nodes=None, memo=None
+):
     """One query for every measure of one source: rows of (node id, dimension value, counts)."""
     source = measures[0].source
-    qs = _base(measures[0], viewer).filter(reduce(or_, (m.where(win) for m in measures)))
+    qs = _base(measures[0], viewer, memo)
+    if source.prefilter:
+        qs = qs.filter(reduce(or_, (m.where(win) for m in measures)))
+    if source.node and nodes is not None:
+        qs = qs.filter(_within(source.node, nodes))
     if param and source.dimension:
         qs = qs.filter(**{source.dimension.field: param})
     group = []
@@ -125,10 +150,12 @@ def figures(
     param: str = "",
     on: datetime.date | None = None,
     live: bool = False,
+    memo: dict | None = None,
 ) -> dict[str, dict]:
     """``{measure id: {node id: Figure}}`` (with ``split``: ``{measure id: {(node id,
     dimension value): Figure}}``) for ``nodes`` and ``period``, one query per source.
-    ``live`` computes a closed period from the records even when it was kept.
+    ``live`` computes a closed period from the records even when it was kept; ``memo`` (a
+    dict the caller keeps for one page) spares recomposing scopes across calls.
 
     A node's figure covers its subtree; a measure that does not roll up covers the node's own
     records only. ``param`` limits every figure to one value of the source's dimension.
@@ -137,40 +164,45 @@ def figures(
     result: dict[str, dict] = {m.id: {} for m in measures}
     todo = list(measures)
     if not live and not win.live and period.end < (on or today()):
-        todo = _from_snapshots(result, viewer, measures, nodes, win, split, param)
+        todo = _from_snapshots(result, viewer, measures, nodes, win, split, param, memo)
     by_source: dict[str, list[Measure]] = defaultdict(list)
     for m in todo:
         by_source[m.source.id].append(m)
+    requested = {n.pk for n in nodes}
+    targets_of: dict[int, tuple[list[int], list[int]]] = {}
     paths = None
     for group in by_source.values():
-        rows = _grouped_rows(group, viewer, win, split, param)
+        rows = _grouped_rows(group, viewer, win, split, param, nodes, memo)
         source = group[0].source
         if source.node and paths is None:
             paths = dict(OrgNode.objects.values_list("pk", "path"))
-        requested = {n.pk for n in nodes}
+        dim_field = source.dimension.field if split and source.dimension else None
+        slots = [(f"c{i}", f"n{i}", m, result[m.id], m.rollup == NONE) for i, m in enumerate(group)]
         for row in rows:
-            dim = row.get(source.dimension.field) if split and source.dimension else None
+            dim = row.get(dim_field) if dim_field else None
             if source.node:
-                path = paths.get(row[source.node])
-                if path is None:
-                    continue
-                ids = [int(part) for part in path.strip("/").split("/")]
-                own = ids[-1]
+                node_id = row[source.node]
+                cached = targets_of.get(node_id)
+                if cached is None:
+                    path = paths.get(node_id)
+                    ancestors = [int(p) for p in path.strip("/").split("/")] if path else []
+                    cached = targets_of[node_id] = (
+                        [a for a in ancestors if a in requested],
+                        [node_id] if node_id in requested else [],
+                    )
+                up, own = cached
             else:
-                ids, own = list(requested), None
-            for i, m in enumerate(group):
-                count = row.get(f"c{i}") or 0
-                numerator = _numerator(row.get(f"n{i}"))
+                up = own = list(requested)
+            for count_key, numerator_key, _m, figs, own_only in slots:
+                count = row.get(count_key) or 0
+                numerator = _numerator(row.get(numerator_key))
                 if not count and numerator is None:
                     continue
-                targets = [own] if (m.rollup == NONE and own is not None) else ids
-                for node_id in targets:
-                    if node_id not in requested:
-                        continue
+                for node_id in own if own_only else up:
                     key = (node_id, dim) if split else node_id
-                    fig = result[m.id].get(key)
+                    fig = figs.get(key)
                     if fig is None:
-                        fig = result[m.id][key] = Figure(m, value=None)
+                        fig = figs[key] = Figure(_m, value=None)
                     fig.add(count, numerator)
         for m in group:
             for fig in result[m.id].values():
@@ -182,10 +214,31 @@ def figures(
     return result
 
 
-def _from_snapshots(result, viewer, measures, nodes, win, split, param) -> list[Measure]:
+def figures_and_split(
+    *, viewer, measures: list[Measure], nodes: list[OrgNode], period: Period, on=None, memo=None
+) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Both ``figures`` and their split by dimension. While the period runs, one query per
+    source answers both (the totals are the sums of the parts); a closed period is read as
+    two (its snapshots keep totals and parts apart)."""
+    win = window(period, on)
+    kwargs = {"viewer": viewer, "measures": measures, "nodes": nodes, "period": period}
+    split = figures(**kwargs, split=True, on=on, memo=memo)
+    if not win.live:
+        whole = figures(**kwargs, on=on, memo=memo)
+        return whole, split
+    whole: dict[str, dict] = {}
+    for m in measures:
+        per_node = {n.pk: Figure(m, value=None) for n in nodes}
+        for (node_id, _dim), fig in split[m.id].items():
+            per_node[node_id].add(fig.count, fig.numerator)
+        whole[m.id] = {pk: fig.settle(win.as_of) for pk, fig in per_node.items()}
+    return whole, split
+
+
+def _from_snapshots(result, viewer, measures, nodes, win, split, param, memo) -> list[Measure]:
     """Fill ``result`` from the snapshots of a closed period when the viewer sees every
     requested node whole; returns the measures still to compute from the records."""
-    if not all(sees_subtree(viewer, n) for n in nodes):
+    if not all(_sees_subtree(viewer, n, memo) for n in nodes):
         return list(measures)
     taken = set(
         SnapshotRun.objects.filter(
@@ -211,6 +264,15 @@ def _from_snapshots(result, viewer, measures, nodes, win, split, param) -> list[
                 if node.pk not in result[m.id]:
                     result[m.id][node.pk] = Figure(m, snapshot=True).settle(win.as_of)
     return [m for m in measures if m.id not in from_snapshot]
+
+
+def _sees_subtree(viewer, node: OrgNode, memo: dict | None) -> bool:
+    if memo is None:
+        return sees_subtree(viewer, node)
+    key = ("subtree", node.pk)
+    if key not in memo:
+        memo[key] = sees_subtree(viewer, node)
+    return memo[key]
 
 
 def sees_subtree(viewer, node: OrgNode) -> bool:

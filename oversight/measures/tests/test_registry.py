@@ -241,3 +241,18 @@ def before_at(day):
     from oversight.measures.tests.conftest import at
 
     return at(day)
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.key)
+def test_totals_and_parts_in_one_query_agree_with_figures(measured, period):
+    nodes = list(OrgNode.objects.all())
+    measures = registry.all_measures()
+    for viewer in (measured.admin, measured.town1_officer):
+        whole, split = selectors.figures_and_split(
+            viewer=viewer, measures=measures, nodes=nodes, period=period
+        )
+        alone = selectors.figures(viewer=viewer, measures=measures, nodes=nodes, period=period)
+        for m in measures:
+            for node in nodes:
+                assert whole[m.id][node.pk].count == alone[m.id][node.pk].count, m.id
+                assert whole[m.id][node.pk].value == alone[m.id][node.pk].value, m.id
