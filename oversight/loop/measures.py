@@ -32,7 +32,9 @@ ITEMS = Source(
     record_url=_item_url,
     dimension=Dimension("kind", _("kind"), kind_choices),
     select_related=("responsible_node",),
-    prefilter=False,  # read whole from the covering index loop_item_measures
+    # Whatever a loop measure counts was open at some moment of the window: read only the
+    # items open, and those closed since it began, from the covering index loop_item_measures.
+    relevant=lambda w: [Q(closed_at__isnull=True), Q(closed_at__gte=w.start_at)],
 )
 
 

@@ -19,7 +19,7 @@ MATTERS = Source(
     id="matters.matters",
     label=_("Major matters"),
     model=WorkItem,
-    scope=lambda viewer: item_scope(viewer) & Q(kind=MATTER),
+    scope=item_scope,
     node="responsible_node",
     record_url=lambda item: reverse("loop:item_detail", args=[item.pk]),
     select_related=("responsible_node",),

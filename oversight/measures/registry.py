@@ -174,8 +174,11 @@ class Dimension:
 class Source:
     """Where a family of measures counts: the model, the data scope, the org node of a record.
 
-    ``scope(viewer)`` is the module's own scope filter (the one its lists use); ``node`` the
-    lookup from a record to its ``OrgNode`` (``None``: the records belong to no node).
+    ``scope(viewer)`` is the module's own scope filter (the one its lists use); it must admit
+    at least every record whose node the viewer's org scope covers (so figures of nodes the
+    viewer sees whole are counted without it, and snapshots of such nodes may be shown); the
+    registry's tests check every source against its click-through. ``node`` is the lookup from
+    a record to its ``OrgNode`` (``None``: the records belong to no node).
     ``record_url`` and ``record_label`` show one record in a click-through list.
     """
 
@@ -192,6 +195,10 @@ class Source:
     # of their conditions). A large table whose measures count most rows anyway (every open
     # work item) is faster read whole from a covering index, grouped in its order.
     prefilter: bool = True
+    # Disjoint parts whose union holds every record any measure of the source counts in a
+    # window, each served by one range of an index (work items open; closed since the window
+    # began): one grouped query per part instead of one filtered by the OR of the measures.
+    relevant: Callable[[Window], list[Q]] | None = None
 
 
 @dataclass(frozen=True)

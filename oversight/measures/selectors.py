@@ -122,11 +122,15 @@ def _grouped_rows(
 ):
     """One query for every measure of one source: rows of (node id, dimension value, counts)."""
     source = measures[0].source
-    qs = _base(measures[0], viewer, memo)
-    if source.prefilter:
+    if source.node and nodes and all(_sees_subtree(viewer, n, memo) for n in nodes):
+        # Every record under these nodes is the viewer's to see: no scope filter needed.
+        qs = _base(measures[0], SYSTEM).filter(_within(source.node, nodes))
+    else:
+        qs = _base(measures[0], viewer, memo)
+        if source.node and nodes:
+            qs = qs.filter(_within(source.node, nodes))
+    if source.relevant is None and source.prefilter:
         qs = qs.filter(reduce(or_, (m.where(win) for m in measures)))
-    if source.node and nodes is not None:
-        qs = qs.filter(_within(source.node, nodes))
     if param and source.dimension:
         qs = qs.filter(**{source.dimension.field: param})
     group = []
@@ -135,9 +139,11 @@ def _grouped_rows(
     if split and source.dimension:
         group.append(source.dimension.field)
     aggregates = _aggregates(measures, win)
+    parts = [qs] if source.relevant is None else [qs.filter(q) for q in source.relevant(win)]
     if not group:
-        return [qs.order_by().aggregate(**aggregates)]
-    return list(qs.order_by().values(*group).annotate(**aggregates))
+        return [part.order_by().aggregate(**aggregates) for part in parts]
+    # Rows of several parts may share a node: the roll-up adds them like any two rows.
+    return [row for part in parts for row in part.order_by().values(*group).annotate(**aggregates)]
 
 
 def figures(
