@@ -180,6 +180,9 @@ class AnalysisRun(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     model_ids = models.JSONField(default=list)
+    # The run's "today" (``${as_of}`` in the models): amounts that run "until today" are
+    # computed to this date, so a rerun on the same data and date gives the same warnings.
+    as_of = models.DateField(_("as-of date"), default=timezone.localdate)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     current_model = models.CharField(max_length=64, blank=True)
     # One dict per model: model_id, status, seconds, rows, hits, new_hits, red, yellow, message.
@@ -237,6 +240,8 @@ class Warning(models.Model):
     )
     area = models.CharField(_("area"), max_length=120, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, null=True)
+    # The as-of date of the run whose facts the warning shows (amounts "until today" end there).
+    as_of = models.DateField(_("as-of date"), null=True, blank=True)
     period = models.CharField(_("period"), max_length=64, blank=True)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     reason_zh = models.TextField(blank=True)

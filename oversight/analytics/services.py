@@ -9,6 +9,7 @@ transaction commits; ``import_stage`` and ``run_execute`` are what the jobs call
 
 from __future__ import annotations
 
+import datetime
 import logging
 import threading
 import uuid
@@ -422,13 +423,15 @@ def model_test(*, actor: Account, model_id: str, sample: float = 0.1) -> ModelSe
     entry = _entry(model_id)
     if entry.problem:
         raise ValidationError(entry.problem)
-    test = bridge.runner().test_model(entry.model, sample=sample, limit=20)
+    as_of = timezone.localdate()
+    test = bridge.runner().test_model(entry.model, as_of=as_of, sample=sample, limit=20)
     result = {
         "ok": test.ok,
         "problems": test.problems,
         "hit_count": test.hit_count,
         "seconds": test.seconds,
         "sample": sample,
+        "as_of": as_of.isoformat(),
         "digest": bridge.model_digest(entry.model),
         "hits": [
             {k: v for k, v in hit.to_dict().items()
@@ -450,11 +453,21 @@ def model_test(*, actor: Account, model_id: str, sample: float = 0.1) -> ModelSe
 
 @transaction.atomic
 def run_start(
-    *, actor: Account, model_ids: list[str] | None = None, background: bool = True
+    *,
+    actor: Account,
+    model_ids: list[str] | None = None,
+    as_of: datetime.date | None = None,
+    background: bool = True,
 ) -> AnalysisRun:
-    """Queue a run of the enabled models (or of those named) over the current data (with
-    ``background=False`` the caller runs ``run_execute`` itself)."""
+    """Queue a run of the enabled models (or of those named) over the current data, as of a
+    date (by default today in the platform's time zone; never a later day). With
+    ``background=False`` the caller runs ``run_execute`` itself."""
     _require(actor, "analytics:run:start")
+    today = timezone.localdate()
+    as_of = today if as_of is None else as_of
+    if as_of > today:
+        later = _("The as-of date cannot be later than today.")
+        raise ValidationError({"as_of": ValidationError(later, code="as_of_future")})
     if (
         AnalysisRun.objects.select_for_update()
         .filter(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING])
@@ -469,7 +482,7 @@ def run_start(
         chosen = [i for i in model_ids if i in known]
     if not chosen:
         raise ValidationError(_("No enabled model to run."))
-    run = AnalysisRun.objects.create(started_by=actor, model_ids=chosen)
+    run = AnalysisRun.objects.create(started_by=actor, model_ids=chosen, as_of=as_of)
     _record(actor, "analytics.run.start", run, models=len(chosen))
     if background:
         from . import tasks
@@ -547,7 +560,7 @@ def run_execute(*, run_id: int) -> AnalysisRun:
             result = RunResult(models=[ModelRun(m.id, status="cancelled") for m in models])
             result.cancelled = True
         else:
-            result = runner.run(models, known_fingerprints=known)
+            result = runner.run(models, as_of=run.as_of, known_fingerprints=known)
         with transaction.atomic():
             new = record_hits(run=run, hits=result.hits)
             run.refresh_from_db(fields=["cancel_requested", "status"])
@@ -587,9 +600,10 @@ def _finish(run: AnalysisRun) -> None:
         )  # fmt: skip
 
 
-def _warning_facts(hit, resolver: bridge.UnitResolver) -> dict:
+def _warning_facts(hit, resolver: bridge.UnitResolver, as_of) -> dict:
     node = resolver.resolve(hit.unit)
     return {
+        "as_of": as_of,
         "subject_id": (hit.subject_id or "")[:64],
         "subject_name": (hit.subject_name or "")[:200],
         "unit_name": (hit.unit or "")[:200],
@@ -632,7 +646,7 @@ def record_hits(*, run: AnalysisRun, hits) -> int:
             last_run=run,
             first_seen=now,
             last_seen=now,
-            **_warning_facts(hit, resolver),
+            **_warning_facts(hit, resolver, run.as_of),
         )  # fmt: skip
         for fp, hit in by_fingerprint.items()
         if fp not in existing
@@ -640,14 +654,16 @@ def record_hits(*, run: AnalysisRun, hits) -> int:
     # ignore_conflicts: a warning raised meanwhile by another run stays the one warning.
     Warning.objects.bulk_create(fresh, batch_size=BATCH, ignore_conflicts=True)
     known = sorted(existing)
-    fields = [f for f in _warning_facts(hits[0], resolver) if f != "unit"] if hits else []
+    fields = (
+        [f for f in _warning_facts(hits[0], resolver, run.as_of) if f != "unit"] if hits else []
+    )
     for start in range(0, len(known), BATCH):
         chunk = known[start : start + BATCH]
         Warning.objects.filter(fingerprint__in=chunk).update(last_run=run, last_seen=now)
         undecided = list(Warning.objects.filter(fingerprint__in=chunk, status=Warning.Status.NEW))
         for warning in undecided:
             for name, value in _warning_facts(
-                by_fingerprint[warning.fingerprint], resolver
+                by_fingerprint[warning.fingerprint], resolver, run.as_of
             ).items():
                 setattr(warning, name, value)
         Warning.objects.bulk_update(undecided, [*fields, "unit"], batch_size=BATCH)

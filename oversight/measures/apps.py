@@ -8,6 +8,6 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Measures")
 
     def ready(self) -> None:
-        from . import registry
+        from . import checks, registry  # noqa: F401  (checks register themselves)
 
         registry.autodiscover()

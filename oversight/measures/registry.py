@@ -30,14 +30,14 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from importlib import import_module
 
-from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from oversight.core.discovery import declarations
 
 COUNT, RATE, MEAN, AGE = "count", "rate", "mean", "age"
 SUM, WEIGHTED, NONE = "sum", "weighted", "none"
@@ -279,14 +279,5 @@ def autodiscover() -> None:
     if _DISCOVERED:
         return
     _DISCOVERED = True
-    for config in apps.get_app_configs():
-        if not config.name.startswith("oversight."):
-            continue
-        try:
-            module = import_module(f"{config.name}.measures")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.measures":
-                raise
-            continue
-        for measure in getattr(module, "MEASURES", ()):
-            register(measure)
+    for _config, measure in declarations("measures", "MEASURES"):
+        register(measure)

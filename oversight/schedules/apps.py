@@ -8,6 +8,6 @@ class SchedulesConfig(AppConfig):
     verbose_name = _("Schedules")
 
     def ready(self) -> None:
-        from . import registry
+        from . import checks, registry  # noqa: F401  (checks register themselves)
 
         registry.autodiscover()

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.utils.functional import Promise
+
+from oversight.core.discovery import declarations
 
 from .rules import AfterEvent, Monthly, Quarterly, Yearly
 
@@ -67,14 +67,5 @@ def autodiscover() -> None:
     if _DISCOVERED:
         return
     _DISCOVERED = True
-    for config in apps.get_app_configs():
-        if not config.name.startswith("oversight."):
-            continue
-        try:
-            module = import_module(f"{config.name}.schedules")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.schedules":
-                raise
-            continue
-        for recurring in getattr(module, "SCHEDULES", ()):
-            register(recurring)
+    for _config, recurring in declarations("schedules", "SCHEDULES"):
+        register(recurring)
