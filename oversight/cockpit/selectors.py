@@ -40,24 +40,34 @@ TRENDS = ["loop.opened", "loop.closed", "loop.overdue"]
 TREND_MONTHS = 6
 
 
-def records_url(measure_id: str, node: OrgNode, period: Period, param: str = "") -> str:
-    query = {"node": node.pk, "period": period.key}
+def records_url(measure_id: str, nodes, period: Period, param: str = "") -> str:
+    """The click-through of a figure of one node (or the sum over several)."""
+    many = nodes if isinstance(nodes, list | tuple) else [nodes]
+    query = [("node", n.pk) for n in many] + [("period", period.key)]
     if param:
-        query["param"] = param
+        query.append(("param", param))
     return reverse("measures:records", args=[measure_id]) + "?" + urlencode(query)
 
 
-def home_node(viewer, pk: int | None = None) -> OrgNode | None:
-    """The node the cockpit shows: the one asked for (in scope), else the viewer's highest."""
+def home_nodes(viewer, pk: int | None = None) -> list[OrgNode]:
+    """The nodes the cockpit shows: the one asked for (in scope); else the viewer's own node
+    when it heads their scope; else every highest node they see (a stationed group: its own
+    node and the units it supervises), the figures summed."""
     from oversight.orgs.selectors import node_get
 
     if pk is not None:
-        return node_get(viewer=viewer, pk=pk)
+        return [node_get(viewer=viewer, pk=pk)]
     roots = list(node_roots(viewer=viewer))
-    if not roots:
-        return None
     own = next((r for r in roots if r.pk == viewer.org_node_id), None)
-    return own or roots[0]
+    if own is not None and len(roots) == 1:
+        return [own]
+    return roots
+
+
+def home_node(viewer, pk: int | None = None) -> OrgNode | None:
+    """The first of ``home_nodes`` (for pages that show one node)."""
+    nodes = home_nodes(viewer, pk)
+    return nodes[0] if nodes else None
 
 
 def tiles_for(node: OrgNode) -> list[str]:
@@ -130,45 +140,55 @@ ALL_PARTS = frozenset({"units", "breakdowns", "trend", "map"})
 def screen(
     *,
     viewer,
-    node: OrgNode,
+    tops: list[OrgNode],
     period: Period,
     map_measure: str = "loop.overdue",
     parts: frozenset[str] = ALL_PARTS,
 ) -> dict:
-    """Everything the cockpit draws for ``node`` and ``period`` in ``viewer``'s scope; a view
-    of it (the home page) asks for fewer ``parts`` than the whole screen (tiles always).
+    """Everything the cockpit draws for the ``tops`` nodes (one, or several whose figures are
+    summed: a stationed group's units) and ``period`` in ``viewer``'s scope; a view of it (the
+    home page) asks for fewer ``parts`` than the whole screen (tiles always).
 
-    The figures of the period for the node, its children and its map's areas come from one
+    The figures of the period for the nodes, their children and the map's areas come from one
     grouped query per source (totals and the split by dimension together); the trend's earlier
     months are read from their snapshots when kept."""
+    node = tops[0]
+    single = len(tops) == 1
+    top_ids = [t.pk for t in tops]
     visible = {m.id: m for m in selectors.measures_for(viewer)}
     tiles_m = [visible[i] for i in tiles_for(node) if i in visible]
-    children = list(node_children(viewer=viewer, node=node)) if "units" in parts else []
+    children = []
+    if "units" in parts:
+        children = list(node_children(viewer=viewer, node=node)) if single else list(tops)
     columns = [visible[i] for i in UNIT_COLUMNS if i in visible] if children else []
     split_m = [visible[i] for i in BREAKDOWNS if i in visible] if "breakdowns" in parts else []
     trend_m = [visible[i] for i in TRENDS if i in visible] if "trend" in parts else []
-    layer, areas = map_layer_for(viewer=viewer, node=node) if "map" in parts else (None, [])
+    layer, areas = (None, [])
+    if "map" in parts and single:
+        layer, areas = map_layer_for(viewer=viewer, node=node)
     map_m = visible.get(map_measure) if layer is not None else None
     if map_m is not None and not map_m.source.node:
         map_m = None
-    nodes = list({n.pk: n for n in [node, *children, *areas]}.values())
+    nodes = list({n.pk: n for n in [*tops, *children, *areas]}.values())
     needed = [*tiles_m, *columns, *split_m, *trend_m, *([map_m] if map_m else [])]
     needed = list({m.id: m for m in needed}.values())
     memo: dict = {}
     figs, split = selectors.figures_and_split(
         viewer=viewer, measures=needed, nodes=nodes, period=period, memo=memo
     )
-    tiles = [
-        {
-            "id": m.id,
-            "label": str(m.label),
-            "value": _value(figs[m.id][node.pk]),
-            "unit": "" if m.kind == COUNT else m.unit_label,
-            "url": records_url(m.id, node, period),
-            "bad": m.higher_is_better is False and bool(figs[m.id][node.pk].value),
-        }
-        for m in tiles_m
-    ]
+    tiles = []
+    for m in tiles_m:
+        fig = selectors.summed(figs[m.id], top_ids, m)
+        tiles.append(
+            {
+                "id": m.id,
+                "label": str(m.label),
+                "value": _value(fig),
+                "unit": "" if m.kind == COUNT else m.unit_label,
+                "url": records_url(m.id, tops, period),
+                "bad": m.higher_is_better is False and bool(fig.value),
+            }
+        )
     units = []
     for child in children:
         units.append(
@@ -193,8 +213,12 @@ def screen(
     breakdowns = []
     for m in split_m:
         labels = dict(m.source.dimension.choices()) if m.source.dimension else {}
+        by_param: dict = {}
+        for (n, param), fig in split[m.id].items():
+            if param and n in top_ids:
+                by_param.setdefault(param, {})[n] = fig
         shares = sorted(
-            ((param, fig) for (n, param), fig in split[m.id].items() if param and n == node.pk),
+            ((param, selectors.summed(f, top_ids, m)) for param, f in by_param.items()),
             key=lambda pf: -pf[1].count,
         )
         breakdowns.append(
@@ -206,14 +230,14 @@ def screen(
                     {
                         "name": str(labels.get(param, param)),
                         "value": fig.value,
-                        "url": records_url(m.id, node, period, str(param)),
+                        "url": records_url(m.id, tops, period, str(param)),
                     }
                     for param, fig in shares
                 ],
             }
         )
     return {
-        "node": {"id": node.pk, "name": node.name},
+        "node": {"id": node.pk if single else None, "name": "、".join(t.name for t in tops)},
         "period": period.key,
         "tiles": tiles,
         "columns": [str(m.label) for m in columns],
@@ -221,7 +245,7 @@ def screen(
         "ranking": [{"name": u["name"], "value": u["rate"], "url": u["drill"]} for u in ranking],
         "breakdowns": breakdowns,
         "trend": trend(
-            viewer=viewer, node=node, period=period, measures=trend_m, known=figs, memo=memo
+            viewer=viewer, tops=tops, period=period, measures=trend_m, known=figs, memo=memo
         )
         if "trend" in parts
         else None,
@@ -231,22 +255,26 @@ def screen(
     }
 
 
-def trend(*, viewer, node: OrgNode, period: Period, measures: list, known: dict, memo=None) -> dict:
+def trend(
+    *, viewer, tops: list[OrgNode], period: Period, measures: list, known: dict, memo=None
+) -> dict:
     """The last months' figures of the trend measures, each point with its records; ``known``
     are the figures of ``period`` itself when it is one of those months."""
     months = [Period.containing(period.end)]
     while len(months) < TREND_MONTHS:
         months.insert(0, months[0].previous())
+    top_ids = [t.pk for t in tops]
     series = {m.id: {"label": str(m.label), "points": []} for m in measures}
     for month in months:
         if month == period:
             figs = known
         else:
             figs = selectors.figures(
-                viewer=viewer, measures=measures, nodes=[node], period=month, memo=memo
+                viewer=viewer, measures=measures, nodes=tops, period=month, memo=memo
             )
         for m in measures:
+            fig = selectors.summed(figs[m.id], top_ids, m)
             series[m.id]["points"].append(
-                {"value": figs[m.id][node.pk].value, "url": records_url(m.id, node, month)}
+                {"value": fig.value, "url": records_url(m.id, tops, month)}
             )
     return {"months": [p.key for p in months], "series": list(series.values())}

@@ -25,20 +25,21 @@ def _scope(request):
     raw = request.GET.get("node")
     if raw is not None and not raw.isdigit():
         raise Http404
-    node = selectors.home_node(request.user, int(raw) if raw else None)
+    tops = selectors.home_nodes(request.user, int(raw) if raw else None)
     period, error = parse_period(request.GET.get("period"))
-    return node, period, error
+    return tops, period, error
 
 
-def _screen(request, node, period):
+def _screen(request, tops, period):
     map_measure = request.GET.get("map") or "loop.overdue"
-    return selectors.screen(viewer=request.user, node=node, period=period, map_measure=map_measure)
+    return selectors.screen(viewer=request.user, tops=tops, period=period, map_measure=map_measure)
 
 
 @require_perm("cockpit:screen:view")
 def screen(request):
-    node, period, error = _scope(request)
-    data = _screen(request, node, period) if node else None
+    tops, period, error = _scope(request)
+    node = tops[0] if len(tops) == 1 else None
+    data = _screen(request, tops, period) if tops else None
     context = {
         "data": data,
         "node": node,
@@ -52,10 +53,10 @@ def screen(request):
 
 @require_perm("cockpit:screen:view")
 def screen_data(request):
-    node, period, _error = _scope(request)
-    if node is None:
+    tops, period, _error = _scope(request)
+    if not tops:
         raise Http404
-    return JsonResponse(_screen(request, node, period))
+    return JsonResponse(_screen(request, tops, period))
 
 
 @require_perm("cockpit:tiles:edit")

@@ -42,11 +42,11 @@ def home(request):
         from oversight.measures.registry import Period
         from oversight.measures.selectors import today as measures_today
 
-        node = cockpit.home_node(viewer)
-        if node is not None:
+        tops = cockpit.home_nodes(viewer)
+        if tops:
             context["cockpit"] = cockpit.screen(
                 viewer=viewer,
-                node=node,
+                tops=tops,
                 period=Period.containing(measures_today()),
                 parts=frozenset({"trend"}),
             )

@@ -220,6 +220,19 @@ def figures(
     return result
 
 
+def summed(figs: dict, node_ids, measure: Measure) -> Figure:
+    """One figure for several disjoint nodes (a stationed group's units): counts and
+    numerators added, as the roll-up does."""
+    total = Figure(measure, value=None)
+    as_of = None
+    for node_id in node_ids:
+        fig = figs.get(node_id)
+        if fig is not None:
+            total.add(fig.count, fig.numerator)
+            as_of = as_of or fig.as_of
+    return total.settle(as_of or today())
+
+
 def figures_and_split(
     *, viewer, measures: list[Measure], nodes: list[OrgNode], period: Period, on=None, memo=None
 ) -> tuple[dict[str, dict], dict[str, dict]]:
@@ -297,17 +310,22 @@ def records(
     period: Period,
     param: str = "",
     on: datetime.date | None = None,
+    nodes: list[OrgNode] | None = None,
 ) -> QuerySet:
-    """The records behind ``measure``'s figure for ``node`` and ``period``, in the viewer's
-    scope (the click-through list); for a rate, the good ones are those of ``good_records``."""
+    """The records behind ``measure``'s figure for ``node`` (or the sum of its figures for
+    several ``nodes``) and ``period``, in the viewer's scope (the click-through list); for a
+    rate, the good ones are those of ``good_records``."""
     win = window(period, on)
     source = measure.source
     qs = _base(measure, viewer).filter(measure.where(win))
-    if source.node and node is not None:
+    chosen = nodes if nodes else [node] if node is not None else []
+    if source.node and chosen:
         if measure.rollup == NONE:
-            qs = qs.filter(**{source.node: node.pk})
+            qs = qs.filter(**{f"{source.node}__in": [n.pk for n in chosen]})
         else:
-            qs = qs.filter(**{f"{source.node}__path__startswith": node.path})
+            qs = qs.filter(
+                reduce(or_, (Q(**{f"{source.node}__path__startswith": n.path}) for n in chosen))
+            )
     if param and source.dimension:
         qs = qs.filter(**{source.dimension.field: param})
     if source.select_related:

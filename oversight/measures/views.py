@@ -68,24 +68,28 @@ def measure_records(request, measure_id: str):
         raise PermissionDenied(measure.perm)
     period, error = parse_period(request.GET.get("period"))
     node = None
-    raw_node = request.GET.get("node")
-    if raw_node:
-        if not raw_node.isdigit():
-            raise Http404
-        node = node_get(viewer=viewer, pk=int(raw_node))  # 404 outside scope
-    elif measure.source.node:
+    raw_nodes = request.GET.getlist("node")[:50]
+    if any(not raw.isdigit() for raw in raw_nodes):
+        raise Http404
+    nodes = [node_get(viewer=viewer, pk=int(raw)) for raw in raw_nodes]  # 404 outside scope
+    if len(nodes) == 1:
+        node = nodes[0]
+    elif not nodes and measure.source.node:
         roots = list(node_roots(viewer=viewer))
         node = roots[0] if len(roots) == 1 else None
     param = request.GET.get("param", "")[:64]
     param_label = ""
     if param and measure.source.dimension:
         param_label = dict(measure.source.dimension.choices()).get(param, param)
-    qs = selectors.records(viewer=viewer, measure=measure, node=node, period=period, param=param)
+    qs = selectors.records(
+        viewer=viewer, measure=measure, node=node, nodes=nodes, period=period, param=param
+    )
     figure = None
-    if node is not None:
-        figure = selectors.figures(
-            viewer=viewer, measures=[measure], nodes=[node], period=period, param=param
-        )[measure.id][node.pk]
+    if nodes or node is not None:
+        figs = selectors.figures(
+            viewer=viewer, measures=[measure], nodes=nodes or [node], period=period, param=param
+        )[measure.id]
+        figure = selectors.summed(figs, [n.pk for n in nodes or [node]], measure)
     win = selectors.window(period)
     page = paginate(request, qs)
     page.object_list = [
@@ -93,9 +97,15 @@ def measure_records(request, measure_id: str):
         for r in page.object_list
     ]
     module_url = measure.list_url(node, win, param) if measure.list_url and node else ""
+    query = _query(node, period, param)
+    if len(nodes) > 1:
+        query = urlencode([("node", n.pk) for n in nodes] + [("period", period.key)])
+        if param:
+            query += "&" + urlencode({"param": param})
     context = {
         "measure": measure,
         "node": node,
+        "nodes": nodes,
         "period": period,
         "window": win,
         "param": param,
@@ -103,7 +113,7 @@ def measure_records(request, measure_id: str):
         "figure": figure,
         "page": page,
         "total": qs.count(),
-        "query": _query(node, period, param),
+        "query": query,
         "module_url": module_url,
         "error": error,
     }

@@ -84,3 +84,33 @@ def test_the_leaders_home_is_a_view_of_the_cockpit(measured):
     # Without the cockpit, the home keeps its plain figures.
     plain = client_for(measured.clerk).get("/")
     assert plain.context["cockpit"] is None
+
+
+def test_a_stationed_groups_cockpit_sums_its_units(measured):
+    _grant(measured, measured.role_group)
+    officer = measured.group_officer
+    data = client_for(officer).get("/cockpit/data.json?period=2026-Q1").json()
+    assert data["node"]["id"] is None
+    assert {u["name"] for u in data["units"]} == {"Group 1", "Unit A"}
+    tile = next(t for t in data["tiles"] if t["id"] == "loop.closed")
+    expected = m_selectors.records(
+        viewer=officer,
+        measure=registry.get("loop.closed"),
+        node=None,
+        nodes=[measured.group, measured.unit_a],
+        period=Period.parse("2026-Q1"),
+    ).count()
+    assert tile["value"] == expected > 0
+    listed = client_for(officer).get(tile["url"])
+    assert listed.status_code == 200 and listed.context["total"] == expected
+    assert listed.context["figure"].value == expected
+    # Nothing of Unit B (not supervised) reaches the group.
+    unit_b = m_selectors.records(
+        viewer=officer,
+        measure=registry.get("loop.opened"),
+        node=measured.unit_b,
+        period=Period.parse("2026-Q1"),
+    )
+    assert unit_b.count() == 0
+    outside = f"/cockpit/data.json?node={measured.unit_b.pk}"
+    assert client_for(officer).get(outside).status_code == 404
