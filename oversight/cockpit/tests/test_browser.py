@@ -53,3 +53,34 @@ def test_the_leader_taps_an_overdue_figure_on_a_phone(measured, live_server, bro
     shown = set(page.locator("[data-testid=record]").all_inner_texts())
     assert shown == expected
     context.close()
+
+
+def test_the_large_screen_draws_its_charts_and_map_without_errors(measured, live_server, page):
+    import json
+
+    from oversight.cockpit import services
+
+    feature = {
+        "type": "Feature",
+        "properties": {"code": "C-T1", "name": "Town 1"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[115.0, 37.0], [115.1, 37.0], [115.1, 37.1], [115.0, 37.0]]],
+        },
+    }
+    services.map_upload(
+        node=measured.county,
+        content=json.dumps({"type": "FeatureCollection", "features": [feature]}),
+        actor=measured.admin,
+    )
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    base = live_server.url
+    page.goto(f"{base}/orgs/login/?next=/cockpit/%3Fmode%3Dbig")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=login]")
+    expect(page.locator("body.cockpit-big")).to_be_visible()
+    for chart in ("trend", "map", "ranking"):
+        expect(page.locator(f"[data-chart={chart}] canvas")).to_have_count(1)
+    assert errors == []
