@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oversight.ledger import services as ledger
 from oversight.orgs.models import OrgNode
 
 from . import registry, selectors
@@ -54,8 +56,26 @@ def snapshot_take(*, period: Period, on: datetime.date | None = None) -> int:
                 [SnapshotRun(measure=m.id, period=period.key) for m in group],
                 ignore_conflicts=True,
             )
+            # The kept figures' digest goes into the ledger with them: a year-end result
+            # changed later in the table would no longer match its leaf.
+            ledger.record(
+                actor=None,
+                action="measures.snapshot.take",
+                target=("measures.snapshot", f"{period.key}:{group[0].source.id}"),
+                before=None,
+                after={"figures": len(rows), "digest": _digest(rows)},
+                details={"period": period.key, "measures": [m.id for m in group]},
+            )
         stored += len(rows)
     return stored
+
+
+def _digest(rows: list[Snapshot]) -> str:
+    """SHA-256 of the kept figures in a canonical order."""
+    lines = sorted(
+        f"{r.measure}|{r.node_id}|{r.param}|{r.count}|{r.numerator!r}|{r.value!r}" for r in rows
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def _row(measure, period: Period, node_id: int, param: str, fig) -> Snapshot:

@@ -256,3 +256,12 @@ def test_totals_and_parts_in_one_query_agree_with_figures(measured, period):
             for node in nodes:
                 assert whole[m.id][node.pk].count == alone[m.id][node.pk].count, m.id
                 assert whole[m.id][node.pk].value == alone[m.id][node.pk].value, m.id
+
+
+def test_kept_figures_leave_their_digest_in_the_ledger(measured):
+    from oversight.ledger.models import Leaf
+
+    services.snapshot_take(period=FEBRUARY, on=datetime.date(2026, 3, 2))
+    leaves = Leaf.objects.filter(action="measures.snapshot.take")
+    assert leaves.count() == len({m.source.id for m in registry.all_measures()})
+    assert leaves.filter(target_id="2026-02:loop.items").exists()
