@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "oversight.documents",
     "oversight.analytics",
     "oversight.public",
+    "oversight.measures",
+    "oversight.schedules",
+    "oversight.cockpit",
+    "oversight.workbench",
 ]
 
 MIDDLEWARE = [

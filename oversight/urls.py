@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from oversight.orgs.views import admin_login
 
 urlpatterns = [
-    path("", include("oversight.loop.home_urls")),
+    path("", include("oversight.workbench.urls")),
     path("", include("oversight.core.urls")),
     path("system/dicts/", include("oversight.orgs.dictionary_urls")),
     path("orgs/", include("oversight.orgs.urls")),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("notifications/", include("oversight.notify.urls")),
     path("documents/", include("oversight.documents.urls")),
     path("analytics/", include("oversight.analytics.urls")),
+    path("measures/", include("oversight.measures.urls")),
+    path("cockpit/", include("oversight.cockpit.urls")),
     path("p/", include("oversight.public.urls")),
     path("public-channel/", include("oversight.public.staff_urls")),
     path("open311/v2/", include("oversight.public.open311_urls")),

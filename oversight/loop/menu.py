@@ -6,7 +6,6 @@ WORK = _("Workbench")
 SYSTEM = _("System administration")
 
 MENU = [
-    MenuEntry(WORK, _("Home"), "workbench:home", None, 0, 0),
     MenuEntry(WORK, _("My work"), "loop:my_work", None, 10, 0),
     MenuEntry(WORK, _("All work items"), "loop:item_list", "loop:item:view", 20, 0),
     MenuEntry(WORK, _("Statistics"), "loop:statistics", "loop:item:view", 30, 0),

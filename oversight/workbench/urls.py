@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from . import home_views
+from . import views
 
 app_name = "workbench"
 
-urlpatterns = [path("", home_views.home, name="home")]
+urlpatterns = [path("", views.home, name="home")]

@@ -1,0 +1,53 @@
+"""The measures' vocabulary and registry (``Measure``, ``Source``, ``Period`` … and the
+collection of every app's ``measures.py``) live in ``core.measure_registry``, below every app,
+so an app of any layer (the ledger included) declares its measures without importing this app,
+as it declares its menu entries with ``core.registry``. Re-exported here for the measures app
+(snapshots, selectors, pages) and its consumers."""
+
+from oversight.core.measure_registry import (
+    AGE,
+    COUNT,
+    MEAN,
+    MEASURES,
+    NONE,
+    RATE,
+    SUM,
+    SYSTEM,
+    UNITS,
+    WEIGHTED,
+    Dimension,
+    Measure,
+    Period,
+    Source,
+    Window,
+    all_measures,
+    autodiscover,
+    get,
+    register,
+    unregister,
+    window,
+)
+
+__all__ = [
+    "AGE",
+    "COUNT",
+    "MEAN",
+    "MEASURES",
+    "NONE",
+    "RATE",
+    "SUM",
+    "SYSTEM",
+    "UNITS",
+    "WEIGHTED",
+    "Dimension",
+    "Measure",
+    "Period",
+    "Source",
+    "Window",
+    "all_measures",
+    "autodiscover",
+    "get",
+    "register",
+    "unregister",
+    "window",
+]

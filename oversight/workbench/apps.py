@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkbenchConfig(AppConfig):
+    name = "oversight.workbench"
+    label = "workbench"
+    verbose_name = _("Workbench")
