@@ -29,5 +29,5 @@ class MapForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+            raise forms.ValidationError(_("The file is larger than 20 MB."), code="too_large")
         return upload.read()

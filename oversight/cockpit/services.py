@@ -20,12 +20,26 @@ from .models import MapLayer, Tile
 def tiles_save(*, commission: OrgNode, measures: list[str], actor) -> list[Tile]:
     """Replace the commission's tiles by ``measures``, in that order."""
     if commission.type != OrgNode.Type.COMMISSION:
-        raise ValidationError({"commission": _("Tiles are chosen by a discipline commission.")})
+        raise ValidationError(
+            {
+                "commission": ValidationError(
+                    _("Tiles are chosen by a discipline commission."), code="not_commission"
+                )
+            }
+        )
     unknown = [m for m in measures if m not in registry.MEASURES]
     if unknown:
-        raise ValidationError({"measures": _("Unknown measure: %s") % ", ".join(unknown)})
+        raise ValidationError(
+            {
+                "measures": ValidationError(
+                    _("Unknown measure: %s") % ", ".join(unknown), code="unknown"
+                )
+            }
+        )
     if len(set(measures)) != len(measures):
-        raise ValidationError({"measures": _("A measure is chosen twice.")})
+        raise ValidationError(
+            {"measures": ValidationError(_("A measure is chosen twice."), code="duplicate")}
+        )
     before = list(Tile.objects.filter(commission=commission).values_list("measure", flat=True))
     if before == measures:
         return list(Tile.objects.filter(commission=commission))
@@ -47,12 +61,23 @@ def _parse(raw: bytes | str) -> dict:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError({"file": _("The file is not JSON: %s") % exc}) from None
+        raise ValidationError(
+            {"file": ValidationError(_("The file is not JSON: %s") % exc, code="not_json")}
+        ) from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ValidationError({"file": _("The file must be a GeoJSON FeatureCollection.")})
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("The file must be a GeoJSON FeatureCollection."),
+                    code="not_feature_collection",
+                )
+            }
+        )
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        raise ValidationError({"file": _("The FeatureCollection has no features.")})
+        raise ValidationError(
+            {"file": ValidationError(_("The FeatureCollection has no features."), code="empty")}
+        )
     return data
 
 
@@ -79,8 +104,8 @@ def _check_geometry(geometry, n: int) -> None:
         for polygon in polygons
     ):  # fmt: skip
         raise ValidationError(
-            {"file": _("Feature %(n)s: the geometry must be a Polygon or MultiPolygon of closed "
-                       "rings of [longitude, latitude].") % {"n": n}}
+            {"file": ValidationError(_("Feature %(n)s: the geometry must be a Polygon or MultiPolygon of closed "
+                       "rings of [longitude, latitude].") % {"n": n}, code="geometry")}
         )  # fmt: skip
 
 
@@ -95,15 +120,21 @@ def map_upload(*, node: OrgNode, content: bytes | str, actor) -> MapLayer:
     names = dict(below.values_list("name", "pk"))
     for n, feature in enumerate(data["features"], start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise ValidationError({"file": _("Feature %(n)s is not a GeoJSON Feature.") % {"n": n}})
+            raise ValidationError(
+                {
+                    "file": ValidationError(
+                        _("Feature %(n)s is not a GeoJSON Feature.") % {"n": n}, code="not_feature"
+                    )
+                }
+            )
         _check_geometry(feature.get("geometry"), n)
         props = feature.get("properties") or {}
         code, name = props.get("code"), props.get("name")
         node_id = codes.get(code) or names.get(name)
         if node_id is None:
             raise ValidationError(
-                {"file": _("Feature %(n)s names no unit under %(node)s (code %(code)s, name "
-                           "%(name)s).") % {"n": n, "node": node.name, "code": code, "name": name}}
+                {"file": ValidationError(_("Feature %(n)s names no unit under %(node)s (code %(code)s, name "
+                           "%(name)s).") % {"n": n, "node": node.name, "code": code, "name": name}, code="unknown_unit")}
             )  # fmt: skip
         props["node"] = node_id
         feature["properties"] = props

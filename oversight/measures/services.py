@@ -23,7 +23,13 @@ def snapshot_take(*, period: Period, on: datetime.date | None = None) -> int:
     year-end result never changes. Returns the number of figures stored."""
     on = on or selectors.today()
     if period.end >= on:
-        raise ValidationError({"period": _("Only a period that is over can be kept.")})
+        raise ValidationError(
+            {
+                "period": ValidationError(
+                    _("Only a period that is over can be kept."), code="period_open"
+                )
+            }
+        )
     nodes = list(OrgNode.objects.all())
     done = set(SnapshotRun.objects.filter(period=period.key).values_list("measure", flat=True))
     measures = [m for m in registry.all_measures() if m.id not in done]

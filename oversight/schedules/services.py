@@ -63,6 +63,12 @@ def schedule_event(*, schedule: str, node, happened_on: datetime.date, key: str)
     starts, due ``days`` after it on the calendar; once per key and unit."""
     recurring = registry.SCHEDULES.get(schedule)
     if recurring is None or not isinstance(recurring.rule, AfterEvent):
-        raise ValidationError({"schedule": _("No such event-driven schedule: %s") % schedule})
+        raise ValidationError(
+            {
+                "schedule": ValidationError(
+                    _("No such event-driven schedule: %s") % schedule, code="unknown"
+                )
+            }
+        )
     due = recurring.rule.due(timing.calendar(), happened_on)
     return _open(recurring, node=node, key=key[:16], due=due)

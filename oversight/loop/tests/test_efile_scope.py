@@ -24,21 +24,21 @@ def tree(loop_county):
         "supervising_node": c.commission,
     }
     root = services.item_open(
-        kind="matters.matter",
+        kind="looptest.case",
         title="Root matter",
         responsible_node=c.unit_a,
         assignee=c.cadre,
         **opened,
     )
     below = services.item_open(
-        kind="matters.task",
+        kind="looptest.step",
         title="Task of Dept A1",
         parent=root,
         responsible_node=c.dept_a1,
         **opened,
     )
     outside = services.item_open(
-        kind="matters.task",
+        kind="looptest.step",
         title="Secret task of Town 2",
         description="town two only",
         parent=root,
@@ -47,7 +47,7 @@ def tree(loop_county):
     )
     services.item_comment(item=outside, actor=c.supervisor, comment="comment of town two")
     own = services.item_open(
-        kind="matters.task",
+        kind="looptest.step",
         title="Task of Unit A",
         parent=root,
         responsible_node=c.unit_a,

@@ -281,7 +281,7 @@ def test_overdue_items_count_against_the_on_time_rate(loop_county, open_task, to
     today(date(2026, 3, 9))
     services.sweep()
     client = client_for(loop_county.supervisor)
-    response = client.get("/work/statistics/?kind=matters.task")
+    response = client.get("/work/statistics/?kind=looptest.step")
     county = {r.label: r for r in response.context["rows"]}["County"]
     assert (county.closed_on_time, county.open_overdue, county.on_time_rate) == (1, 1, 50.0)
     assert response.context["chart"]["series"][0]["values"] == [50.0]
