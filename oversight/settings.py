@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "oversight.documents",
     "oversight.analytics",
     "oversight.public",
+    "oversight.measures",
+    "oversight.schedules",
+    "oversight.cockpit",
 ]
 
 MIDDLEWARE = [

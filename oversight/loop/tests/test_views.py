@@ -269,3 +269,19 @@ def test_it_shows_everything_to_an_all_data_scope_even_what_it_did_not_open(loop
     assert loop_county.admin.is_superuser is False
     assert task in loop_selectors.item_list(viewer=loop_county.admin)
     assert loop_selectors.item_get(viewer=loop_county.admin, pk=task.pk) == task
+
+
+def test_overdue_items_count_against_the_on_time_rate(loop_county, open_task, today):
+    first = open_task(title="A", deadline=date(2026, 3, 10))
+    open_task(title="B", deadline=date(2026, 3, 5), node=loop_county.town2)
+    services.item_transition(
+        item=first, name="submit", actor=loop_county.town1_officer, comment="done"
+    )
+    services.item_transition(item=first, name="verify", actor=loop_county.supervisor)
+    today(date(2026, 3, 9))
+    services.sweep()
+    client = client_for(loop_county.supervisor)
+    response = client.get("/work/statistics/?kind=matters.task")
+    county = {r.label: r for r in response.context["rows"]}["County"]
+    assert (county.closed_on_time, county.open_overdue, county.on_time_rate) == (1, 1, 50.0)
+    assert response.context["chart"]["series"][0]["values"] == [50.0]
