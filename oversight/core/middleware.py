@@ -22,7 +22,10 @@ class StaffPageHeaders:
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or request.path.startswith("/orgs/login"):
+        signed_in = user is not None and user.is_authenticated
+        if (signed_in or request.path.startswith("/orgs/login")) and "no-store" not in response.get(
+            "Cache-Control", ""
+        ):
             add_never_cache_headers(response)
         return response
 

@@ -8,3 +8,10 @@ document.addEventListener("DOMContentLoaded", () => {
     toggle.setAttribute("aria-expanded", String(open));
   });
 });
+
+// A select that submits its form when changed (an inline onchange would be refused by the
+// Content-Security-Policy).
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.submit();
+});
