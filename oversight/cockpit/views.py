@@ -23,7 +23,7 @@ from .models import MapLayer, Tile
 
 def _scope(request):
     raw = request.GET.get("node")
-    if raw is not None and not raw.isdigit():
+    if raw is not None and (not raw.isdigit() or len(raw) > 18):
         raise Http404
     tops = selectors.home_nodes(request.user, int(raw) if raw else None)
     period, error = parse_period(request.GET.get("period"))

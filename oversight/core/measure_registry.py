@@ -86,6 +86,8 @@ class Period:
     def __str__(self) -> str:
         return self.key
 
+    FIRST_YEAR, LAST_YEAR = 1970, 2999  # beyond these a period means nothing here
+
     @classmethod
     def containing(cls, day: datetime.date, kind: str = "month") -> Period:
         if kind == cls.MONTH:
@@ -106,6 +108,11 @@ class Period:
     def parse(cls, key: str) -> Period:
         """The period named by ``key``; ``ValueError`` names what is wrong."""
         key = (key or "").strip()
+        year = key[:4]
+        if year.isdigit() and not cls.FIRST_YEAR <= int(year) <= cls.LAST_YEAR:
+            raise ValueError(
+                f"a period lies between {cls.FIRST_YEAR} and {cls.LAST_YEAR}, not {key!r}"
+            )
         try:
             if len(key) == 4:
                 return cls.containing(datetime.date(int(key), 1, 1), cls.YEAR)

@@ -69,7 +69,7 @@ def measure_records(request, measure_id: str):
     period, error = parse_period(request.GET.get("period"))
     node = None
     raw_nodes = request.GET.getlist("node")[:50]
-    if any(not raw.isdigit() for raw in raw_nodes):
+    if any(not raw.isdigit() or len(raw) > 18 for raw in raw_nodes):
         raise Http404
     nodes = [node_get(viewer=viewer, pk=int(raw)) for raw in raw_nodes]  # 404 outside scope
     if len(nodes) == 1:

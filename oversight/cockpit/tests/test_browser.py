@@ -75,6 +75,12 @@ def test_the_large_screen_draws_its_charts_and_map_without_errors(measured, live
     )
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     base = live_server.url
     page.goto(f"{base}/orgs/login/?next=/cockpit/%3Fmode%3Dbig")
     page.fill("input[name=username]", "admin")
@@ -83,4 +89,7 @@ def test_the_large_screen_draws_its_charts_and_map_without_errors(measured, live
     expect(page.locator("body.cockpit-big")).to_be_visible()
     for chart in ("trend", "map", "ranking"):
         expect(page.locator(f"[data-chart={chart}] canvas")).to_have_count(1)
+    page.select_option("select[name=map]", "public.complaints")
+    expect(page).to_have_url(re.compile(r"map=public\.complaints"))
+    expect(page.locator("[data-chart=map] canvas")).to_have_count(1)
     assert errors == []

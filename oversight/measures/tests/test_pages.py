@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from oversight.conftest import client_for
 from oversight.measures import selectors
 from oversight.measures.registry import Period
@@ -62,3 +64,22 @@ def test_the_month_end_job_keeps_the_periods_that_closed():
     keys = [p.key for p in closed_periods(datetime.date(2027, 1, 1))]
     assert keys == ["2026-12", "2026-Q4", "2026"]
     assert [p.key for p in closed_periods(datetime.date(2026, 5, 2))] == ["2026-04"]
+
+
+def test_impossible_nodes_periods_and_pages_answer_without_a_server_error(measured):
+    client = client_for(measured.admin)
+    huge = "9" * 23
+    for url in [
+        f"/measures/loop.opened/records/?node={huge}&period=2026-03",
+        f"/cockpit/?node={huge}",
+        f"/cockpit/data.json?node={huge}",
+        f"/cockpit/tiles/?commission={huge}",
+        "/measures/loop.opened/records/?period=9999-12",
+        "/measures/loop.opened/records/?period=0000-01",
+        "/cockpit/?period=9999-Q4",
+        "/measures/?period=9999",
+        f"/measures/loop.opened/records/?page={huge}",
+    ]:
+        assert client.get(url).status_code < 500, url
+    with pytest.raises(ValueError, match="between 1970 and 2999"):
+        Period.parse("9999-12")

@@ -75,6 +75,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // Choosing the map's measure shows it at once (no inline handlers: the policy refuses them).
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
     var source = document.getElementById("cockpit-data");
     if (!source || !window.echarts) { return; }
     var data = JSON.parse(source.textContent);
