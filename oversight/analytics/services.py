@@ -256,12 +256,15 @@ def import_stage(*, run_id: int) -> ImportRun:
         run.save()
         if run.created_by is not None:
             notify(
-                recipients=[run.created_by], kind="analytics.import_checked",
-                title=_("%(file)s: %(status)s") % {"file": run.file_name,
-                                                   "status": run.get_status_display()},
-                body=run.message, url=reverse("analytics:import_detail", args=[run.pk]),
-                target=run, dedupe_key=f"analytics.import:{run.pk}",
-            )  # fmt: skip
+                recipients=[run.created_by],
+                kind="analytics.import_checked",
+                title=_("%(file)s: %(status)s")
+                % {"file": run.file_name, "status": run.get_status_display()},
+                body=run.message,
+                url=reverse("analytics:import_detail", args=[run.pk]),
+                target=run,
+                dedupe_key=f"analytics.import:{run.pk}",
+            )
     return run
 
 
@@ -561,9 +564,12 @@ def run_execute(*, run_id: int) -> AnalysisRun:
             result.cancelled = True
         else:
             result = runner.run(models, as_of=run.as_of, known_fingerprints=known)
+        # No transaction is open while the models compute; the hits are stored in short
+        # batches (see ``record_hits``), then the run is closed in one more short transaction.
+        new = record_hits(run=run, hits=result.hits)
         with transaction.atomic():
-            new = record_hits(run=run, hits=result.hits)
-            run.refresh_from_db(fields=["cancel_requested", "status"])
+            locked = AnalysisRun.objects.select_for_update().get(pk=run.pk)
+            run.cancel_requested, run.status = locked.cancel_requested, locked.status
             cancelled = result.cancelled or run.cancel_requested
             run.model_stats = [asdict(m) for m in result.models]
             run.hits, run.new_warnings, run.seconds = len(result.hits), new, result.seconds
@@ -624,50 +630,58 @@ def record_hits(*, run: AnalysisRun, hits) -> int:
     """Turn a run's hits into warnings; a fingerprint raised before is never raised again.
 
     Warnings nobody has decided on yet take the latest facts (an amount that grew, a new
-    payment as evidence); decided ones keep what the decision was made on. Returns how many
-    warnings are new.
+    payment as evidence); decided ones keep what the decision was made on. The hits are stored
+    in batches of ``BATCH``, each in a transaction of its own that lasts only as long as its
+    writes (the facts are prepared before it begins), so officers opening and deciding warnings
+    while a run is stored wait at most for one batch. Returns how many warnings are new.
     """
     resolver = bridge.UnitResolver()
-    now = timezone.now()
     by_fingerprint = {h.fingerprint: h for h in hits}
     fingerprints = list(by_fingerprint)
-    existing: set[str] = set()
     for start in range(0, len(fingerprints), BATCH):
         chunk = fingerprints[start : start + BATCH]
-        existing.update(
-            Warning.objects.filter(fingerprint__in=chunk).values_list("fingerprint", flat=True)
-        )
-    fresh = [
-        Warning(
-            model_id=hit.model_id,
-            fingerprint=fp,
-            fingerprint_key=hit.fingerprint_key,
-            first_run=run,
-            last_run=run,
-            first_seen=now,
-            last_seen=now,
-            **_warning_facts(hit, resolver, run.as_of),
-        )  # fmt: skip
-        for fp, hit in by_fingerprint.items()
-        if fp not in existing
-    ]
-    # ignore_conflicts: a warning raised meanwhile by another run stays the one warning.
-    Warning.objects.bulk_create(fresh, batch_size=BATCH, ignore_conflicts=True)
-    known = sorted(existing)
-    fields = (
-        [f for f in _warning_facts(hits[0], resolver, run.as_of) if f != "unit"] if hits else []
-    )
-    for start in range(0, len(known), BATCH):
-        chunk = known[start : start + BATCH]
-        Warning.objects.filter(fingerprint__in=chunk).update(last_run=run, last_seen=now)
-        undecided = list(Warning.objects.filter(fingerprint__in=chunk, status=Warning.Status.NEW))
-        for warning in undecided:
-            for name, value in _warning_facts(
-                by_fingerprint[warning.fingerprint], resolver, run.as_of
-            ).items():
-                setattr(warning, name, value)
-        Warning.objects.bulk_update(undecided, [*fields, "unit"], batch_size=BATCH)
+        facts = {fp: _warning_facts(by_fingerprint[fp], resolver, run.as_of) for fp in chunk}
+        _store_batch(run=run, hits={fp: by_fingerprint[fp] for fp in chunk}, facts=facts)
     return Warning.objects.filter(first_run=run).count()
+
+
+def _store_batch(*, run: AnalysisRun, hits: dict, facts: dict[str, dict]) -> None:
+    """Store one batch of hits (fingerprint → hit, fingerprint → prepared facts) in one short
+    transaction; the warnings it updates are locked, so a decision made meanwhile is kept."""
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            w.fingerprint: w
+            for w in Warning.objects.select_for_update().filter(fingerprint__in=list(hits))
+        }
+        fresh = [
+            Warning(
+                model_id=hit.model_id,
+                fingerprint=fp,
+                fingerprint_key=hit.fingerprint_key,
+                first_run=run,
+                last_run=run,
+                first_seen=now,
+                last_seen=now,
+                **facts[fp],
+            )
+            for fp, hit in hits.items()
+            if fp not in existing
+        ]
+        # ignore_conflicts: a warning raised meanwhile by another run stays the one warning.
+        Warning.objects.bulk_create(fresh, batch_size=BATCH, ignore_conflicts=True)
+        if not existing:
+            return
+        Warning.objects.filter(pk__in=[w.pk for w in existing.values()]).update(
+            last_run=run, last_seen=now
+        )
+        undecided = [w for w in existing.values() if w.status == Warning.Status.NEW]
+        for warning in undecided:
+            for name, value in facts[warning.fingerprint].items():
+                setattr(warning, name, value)
+        if undecided:
+            fields = list(facts[undecided[0].fingerprint])
+            Warning.objects.bulk_update(undecided, fields, batch_size=BATCH)
 
 
 # --- warnings --------------------------------------------------------------------------------
