@@ -18,7 +18,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from oversight.analytics import bridge, services
+from oversight.analytics import bridge, jobs, services
 from oversight.analytics.models import AnalysisRun, Warning
 from oversight.conftest import client_for
 
@@ -58,7 +58,7 @@ def test_officers_open_and_dismiss_warnings_while_a_run_is_under_way(
             cursor.execute("SET lock_timeout = '3s'")
 
     gate = Gate()
-    real_runner, real_store = bridge.runner, services._store_batch
+    real_runner, real_store = bridge.runner, jobs._store_batch
 
     def runner(ws=None, *, progress, **options):
         def report(event):
@@ -73,8 +73,8 @@ def test_officers_open_and_dismiss_warnings_while_a_run_is_under_way(
         gate.hold("storing")
 
     monkeypatch.setattr(bridge, "runner", runner)
-    monkeypatch.setattr(services, "_store_batch", store_batch)
-    monkeypatch.setattr(services, "BATCH", 1)  # two hits: two batches
+    monkeypatch.setattr(jobs, "_store_batch", store_batch)
+    monkeypatch.setattr(jobs, "BATCH", 1)  # two hits: two batches
 
     run = services.run_start(actor=county.supervisor, background=False)
     errors: list[BaseException] = []

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from oversight.analytics import services
+from oversight.analytics import jobs, services
 from oversight.analytics.models import AnalysisRun, Warning
 from oversight.conftest import client_for
 
@@ -87,12 +87,12 @@ def test_it_cancels_a_queued_run_before_it_starts(loaded):
 def test_it_never_starts_a_run_cancelled_before_its_job(loaded):
     supervisor = loaded.county.supervisor
     run = AnalysisRun.objects.create(started_by=supervisor, model_ids=["deceased_paid"])
-    services._cancel_flag(run.pk).touch()
+    jobs.cancel_flag(run.pk).touch()
     AnalysisRun.objects.filter(pk=run.pk).update(cancel_requested=True)
     run = services.run_execute(run_id=run.pk)
     assert run.status == AnalysisRun.Status.CANCELLED
     assert [m["status"] for m in run.model_stats] == ["cancelled"]
-    assert not services._cancel_flag(run.pk).exists() and not Warning.objects.exists()
+    assert not jobs.cancel_flag(run.pk).exists() and not Warning.objects.exists()
 
 
 def test_it_stops_a_running_run_when_asked(loaded, monkeypatch):
@@ -101,18 +101,18 @@ def test_it_stops_a_running_run_when_asked(loaded, monkeypatch):
         started_by=supervisor,
         model_ids=["deceased_paid", "duplicate_payment", "exclusive_programs"],
     )
-    original = services._Progress.__call__
+    original = jobs._Progress.__call__
 
     def cancel_during_the_first_model(self, event):
         if event.phase == "start" and event.index == 0:
             services.run_cancel(run=run, actor=supervisor)
         original(self, event)
 
-    monkeypatch.setattr(services._Progress, "__call__", cancel_during_the_first_model)
+    monkeypatch.setattr(jobs._Progress, "__call__", cancel_during_the_first_model)
     run = services.run_execute(run_id=run.pk)
     assert run.status == AnalysisRun.Status.CANCELLED
     assert [m["status"] for m in run.model_stats][1:] == ["cancelled", "cancelled"]
-    assert not services._cancel_flag(run.pk).exists()
+    assert not jobs.cancel_flag(run.pk).exists()
 
 
 def test_it_records_a_failed_run(loaded, monkeypatch):
@@ -122,7 +122,7 @@ def test_it_records_a_failed_run(loaded, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services, "record_hits", broken)
+    monkeypatch.setattr(jobs, "record_hits", broken)
     run = services.run_execute(run_id=run.pk)
     assert run.status == AnalysisRun.Status.FAILED and "disk on fire" in run.message
 
