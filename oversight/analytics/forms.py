@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from oversight.orgs.forms import NodeChoiceField
@@ -142,7 +143,12 @@ class ModelParamsForm(forms.Form):
                     try:
                         items = [int(v) for v in items]
                     except ValueError:
-                        self.add_error(name, _("Whole numbers separated by commas."))
+                        self.add_error(
+                            name,
+                            ValidationError(
+                                _("Whole numbers separated by commas."), code="invalid"
+                            ),
+                        )
                         continue
                 value = items
             result[name] = value

@@ -18,10 +18,16 @@ from ..models import ModelSetting
 from ._common import record, require
 
 
+def _coded(messages: list[str], code: str) -> list[ValidationError]:
+    return [ValidationError(message, code=code) for message in messages]
+
+
 def _entry(model_id: str) -> bridge.LibraryEntry:
     entry = bridge.library_entry(model_id)
     if entry is None:
-        raise ValidationError(_("There is no model %(id)s.") % {"id": model_id})
+        raise ValidationError(
+            _("There is no model %(id)s.") % {"id": model_id}, code="unknown_model"
+        )
     return entry
 
 
@@ -39,10 +45,13 @@ def model_enable(*, actor: Account, model_id: str, enabled: bool) -> ModelSettin
     require(actor, "analytics:model:edit")
     entry = _entry(model_id)
     if enabled and entry.problem:
-        raise ValidationError(entry.problem)
+        raise ValidationError(entry.problem, code="model_invalid")
     if enabled and not entry.model.builtin:
         if not (entry.test_is_current and entry.test.get("ok")):
-            raise ValidationError(_("Test the model on a sample successfully before enabling it."))
+            raise ValidationError(
+                _("Test the model on a sample successfully before enabling it."),
+                code="model_untested",
+            )
     setting = _setting(model_id, actor)
     before = snapshot(setting)
     setting.enabled, setting.updated_by = enabled, actor
@@ -59,11 +68,14 @@ def model_params_save(*, actor: Account, model_id: str, params: dict) -> ModelSe
     entry = _entry(model_id)
     unknown = sorted(set(params) - set(entry.model.params))
     if unknown:
-        raise ValidationError(_("Unknown parameters: %(names)s") % {"names": ", ".join(unknown)})
+        raise ValidationError(
+            _("Unknown parameters: %(names)s") % {"names": ", ".join(unknown)},
+            code="unknown_parameter",
+        )
     model = entry.model.with_params(**params)
     problems = engine_validate(model)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(_coded(problems, "model_invalid"))
     setting = _setting(model_id, actor)
     before = snapshot(setting)
     setting.params, setting.updated_by = dict(params), actor
@@ -86,13 +98,15 @@ def model_add(*, actor: Account, metadata: str, sql: str) -> ModelSetting:
     """Add a model from its TOML metadata and SQL; it stays disabled until tested."""
     require(actor, "analytics:model:edit")
     model, problems = model_problems(metadata, sql)
+    refusals = _coded(problems, "model_invalid")
     if model is not None and (
         model.id in bridge.builtin_models()
         or ModelSetting.objects.filter(model_id=model.id).exists()
     ):
-        problems.insert(0, _("A model with the id %(id)s exists already.") % {"id": model.id})
-    if problems:
-        raise ValidationError(problems)
+        exists = _("A model with the id %(id)s exists already.") % {"id": model.id}
+        refusals.insert(0, ValidationError(exists, code="model_exists"))
+    if refusals:
+        raise ValidationError(refusals)
     setting = ModelSetting.objects.create(
         model_id=model.id, enabled=False, metadata_text=metadata, sql_text=sql, updated_by=actor
     )
@@ -106,12 +120,14 @@ def model_update(*, actor: Account, model_id: str, metadata: str, sql: str) -> M
     require(actor, "analytics:model:edit")
     setting = ModelSetting.objects.select_for_update().filter(model_id=model_id).first()
     if setting is None or not setting.is_custom:
-        raise ValidationError(_("Only a model added here can be edited."))
+        raise ValidationError(_("Only a model added here can be edited."), code="builtin_model")
     model, problems = model_problems(metadata, sql)
+    refusals = _coded(problems, "model_invalid")
     if model is not None and model.id != model_id:
-        problems.insert(0, _("The id of a model cannot change (it is %(id)s).") % {"id": model_id})
-    if problems:
-        raise ValidationError(problems)
+        changed = _("The id of a model cannot change (it is %(id)s).") % {"id": model_id}
+        refusals.insert(0, ValidationError(changed, code="model_id_changed"))
+    if refusals:
+        raise ValidationError(refusals)
     before = snapshot(setting)
     setting.metadata_text, setting.sql_text = metadata, sql
     setting.enabled, setting.params, setting.updated_by = False, {}, actor
@@ -124,10 +140,12 @@ def model_test(*, actor: Account, model_id: str, sample: float = 0.1) -> ModelSe
     """Run a model on a sample of the current data and keep the outcome on its setting."""
     require(actor, "analytics:model:edit")
     if not 0 < sample <= 1:
-        raise ValidationError({"sample": _("The sample is a share between 0 and 1.")})
+        raise ValidationError(
+            {"sample": ValidationError(_("The sample is a share between 0 and 1."), code="invalid")}
+        )
     entry = _entry(model_id)
     if entry.problem:
-        raise ValidationError(entry.problem)
+        raise ValidationError(entry.problem, code="model_invalid")
     as_of = timezone.localdate()
     test = bridge.runner().test_model(entry.model, as_of=as_of, sample=sample, limit=20)
     result = {

@@ -41,7 +41,9 @@ def run_start(
         .filter(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING])
         .exists()
     ):
-        raise ValidationError(_("A run is under way; wait for it or cancel it."))
+        raise ValidationError(
+            _("A run is under way; wait for it or cancel it."), code="run_under_way"
+        )
     entries = [e for e in bridge.library() if not e.problem]
     if model_ids is None:
         chosen = [e.id for e in entries if e.enabled]
@@ -49,7 +51,7 @@ def run_start(
         known = {e.id for e in entries if e.enabled}
         chosen = [i for i in model_ids if i in known]
     if not chosen:
-        raise ValidationError(_("No enabled model to run."))
+        raise ValidationError(_("No enabled model to run."), code="no_model")
     run = AnalysisRun.objects.create(started_by=actor, model_ids=chosen, as_of=as_of)
     record(actor, "analytics.run.start", run, models=len(chosen))
     if background:
@@ -64,7 +66,7 @@ def run_cancel(*, run: AnalysisRun, actor: Account) -> AnalysisRun:
     require(actor, "analytics:run:start")
     run = AnalysisRun.objects.select_for_update().get(pk=run.pk)
     if not run.is_active:
-        raise ValidationError(_("The run is over already."))
+        raise ValidationError(_("The run is over already."), code="run_over")
     before = snapshot(run)
     if run.status == AnalysisRun.Status.QUEUED or run.cancel_requested:
         run.status, run.finished_at = AnalysisRun.Status.CANCELLED, timezone.now()

@@ -35,12 +35,18 @@ def clean_mapping(kind: str, mapping: dict[str, str]) -> dict[str, str]:
             continue
         if column not in dataset.column_names:
             errors.append(
-                _("%(column)s is not a column of this kind of data.") % {"column": column}
+                ValidationError(
+                    _("%(column)s is not a column of this kind of data.") % {"column": column},
+                    code="unknown_column",
+                )
             )
         elif column in seen:
             errors.append(
-                _("Two file columns (%(a)s, %(b)s) are mapped to %(column)s.")
-                % {"a": seen[column], "b": header, "column": column}
+                ValidationError(
+                    _("Two file columns (%(a)s, %(b)s) are mapped to %(column)s.")
+                    % {"a": seen[column], "b": header, "column": column},
+                    code="mapped_twice",
+                )
             )
         else:
             seen[column] = header
@@ -60,9 +66,14 @@ def source_save(
     if source is None:
         name = name.strip()
         if kind not in DATASET_KINDS:
-            raise ValidationError({"kind": _("Choose the kind of data.")})
+            raise ValidationError(
+                {"kind": ValidationError(_("Choose the kind of data."), code="invalid_choice")}
+            )
         if DataSource.objects.filter(name=name).exists():
-            raise ValidationError({"name": _("A data source with this code exists already.")})
+            raise ValidationError(
+                {"name": ValidationError(
+                    _("A data source with this code exists already."), code="unique")}
+            )  # fmt: skip
         before = None
         source = DataSource(name=name, kind=kind, created_by=actor)
     else:
@@ -77,7 +88,7 @@ def source_save(
             source.name, kind=source.kind, label=source.label, mapping=source.mapping
         )
     except WorkspaceError as error:
-        raise ValidationError({"name": str(error)}) from None
+        raise ValidationError({"name": ValidationError(str(error), code="workspace")}) from None
     record(actor, "analytics.source.save", source, before)
     return source
 
@@ -98,14 +109,17 @@ def import_start(
     name = Path(upload.name or "").name
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise ValidationError({"file": _("Upload a CSV, Excel (.xlsx) or Parquet file.")})
-    if not upload.size:
-        raise ValidationError({"file": _("The file is empty.")})
-    if upload.size > settings.ANALYTICS_UPLOAD_MAX_BYTES:
         raise ValidationError(
-            {"file": _("The file is larger than %(mb)d MB.")
-             % {"mb": settings.ANALYTICS_UPLOAD_MAX_BYTES // (1024 * 1024)}}
+            {"file": ValidationError(
+                _("Upload a CSV, Excel (.xlsx) or Parquet file."), code="file_type")}
         )  # fmt: skip
+    if not upload.size:
+        raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty")})
+    if upload.size > settings.ANALYTICS_UPLOAD_MAX_BYTES:
+        too_large = _("The file is larger than %(mb)d MB.") % {
+            "mb": settings.ANALYTICS_UPLOAD_MAX_BYTES // (1024 * 1024)
+        }
+        raise ValidationError({"file": ValidationError(too_large, code="too_large")})
     path = _upload_dir() / f"{uuid.uuid4().hex}{suffix}"
     try:
         with open(path, "wb") as out:
@@ -130,7 +144,9 @@ def import_from_platform(
     """Queue an import of the platform's own cadres (people and their current posts)."""
     require(actor, "analytics:source:edit")
     if source.kind != "cadres":
-        raise ValidationError(_("Only a source of cadres can be taken from the org data."))
+        raise ValidationError(
+            _("Only a source of cadres can be taken from the org data."), code="not_cadres"
+        )
     run = ImportRun.objects.create(
         source=source, file_name=_("Cadres of the org data"), from_platform=True, created_by=actor
     )
@@ -148,7 +164,8 @@ def _locked_import(run: ImportRun) -> ImportRun:
     if run.status != ImportRun.Status.STAGED:
         raise ValidationError(
             _("This import is “%(status)s”; only a checked import waits for a decision.")
-            % {"status": run.get_status_display()}
+            % {"status": run.get_status_display()},
+            code="import_decided",
         )
     return run
 
@@ -162,7 +179,7 @@ def import_accept(*, run: ImportRun, actor: Account) -> ImportRun:
     try:
         version = bridge.workspace().accept(run.stage_id)
     except WorkspaceError as error:
-        raise ValidationError(str(error)) from None
+        raise ValidationError(str(error), code="workspace") from None
     run.status, run.version = ImportRun.Status.ACCEPTED, version.version
     run.decided_by, run.decided_at = actor, timezone.now()
     run.save()

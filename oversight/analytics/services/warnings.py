@@ -20,7 +20,8 @@ def locked_new_warning(warning: Warning) -> Warning:
     warning = Warning.objects.select_for_update().get(pk=warning.pk)
     if warning.status != Warning.Status.NEW:
         raise ValidationError(
-            _("This warning is “%(status)s” already.") % {"status": warning.get_status_display()}
+            _("This warning is “%(status)s” already.") % {"status": warning.get_status_display()},
+            code="warning_decided",
         )
     return warning
 
@@ -31,7 +32,13 @@ def warning_dismiss(*, warning: Warning, actor: Account, reason: str) -> Warning
     require(actor, "analytics:warning:dispose")
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why the warning is a false positive.")})
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Say why the warning is a false positive."), code="required"
+                )
+            }
+        )
     warning = locked_new_warning(warning)
     before = snapshot(warning)
     warning.status, warning.dismissal_reason = Warning.Status.DISMISSED, reason

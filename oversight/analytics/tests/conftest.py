@@ -10,6 +10,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oversight.analytics import services
@@ -136,3 +137,10 @@ def run_models(django_capture_on_commit_callbacks):
         return run
 
     return do
+
+
+def refusal_codes(error: ValidationError) -> set[str]:
+    """The codes of a refusal: ``field:code`` for a field's, the bare code otherwise."""
+    if hasattr(error, "error_dict"):
+        return {f"{field}:{e.code}" for field, errors in error.error_dict.items() for e in errors}
+    return {e.code for e in error.error_list}

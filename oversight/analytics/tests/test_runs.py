@@ -16,7 +16,7 @@ from oversight.analytics import jobs, services
 from oversight.analytics.models import AnalysisRun, Warning
 from oversight.conftest import client_for
 
-from .conftest import DEAD_TOWN1, DEAD_TOWN2
+from .conftest import DEAD_TOWN1, DEAD_TOWN2, refusal_codes
 
 
 def test_it_runs_the_enabled_models_and_raises_warnings(loaded, run_models):
@@ -69,8 +69,9 @@ def test_a_decided_warning_keeps_its_facts_when_found_again(loaded, run_models):
 def test_it_refuses_a_second_run_while_one_is_under_way(loaded):
     supervisor = loaded.county.supervisor
     AnalysisRun.objects.create(started_by=supervisor, model_ids=["deceased_paid"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.run_start(actor=supervisor)
+    assert refusal_codes(error.value) == {"run_under_way"}
 
 
 def test_it_cancels_a_queued_run_before_it_starts(loaded):

@@ -11,7 +11,7 @@ from oversight.analytics import bridge, services
 from oversight.analytics.models import DataSource, ImportRun
 from oversight.conftest import client_for
 
-from .conftest import DEATHS, csv_bytes, person_id
+from .conftest import DEATHS, csv_bytes, person_id, refusal_codes
 
 
 def test_it_registers_a_source_in_the_workspace_with_its_mapping(county_a, source_of):
@@ -27,9 +27,10 @@ def test_it_registers_a_source_in_the_workspace_with_its_mapping(county_a, sourc
 def test_it_refuses_a_mapping_to_an_unknown_or_doubled_column(county_a, source_of):
     with pytest.raises(ValidationError) as error:
         source_of("deaths", "deaths", mapping={"a": "nonsense"})
-    assert "mapping" in error.value.error_dict
-    with pytest.raises(ValidationError):
+    assert refusal_codes(error.value) == {"mapping:unknown_column"}
+    with pytest.raises(ValidationError) as error:
         source_of("deaths", "deaths", mapping={"a": "death_date", "b": "death_date"})
+    assert refusal_codes(error.value) == {"mapping:mapped_twice"}
     assert not DataSource.objects.exists()
 
 
@@ -64,8 +65,9 @@ def test_it_accepts_the_good_rows_as_a_new_version(county_a, source_of, upload):
     run.refresh_from_db()
     assert run.status == ImportRun.Status.ACCEPTED and run.version == 1
     assert bridge.workspace().source("deaths").current.rows == 2
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.import_accept(run=run, actor=county_a.supervisor)
+    assert refusal_codes(error.value) == {"import_decided"}
 
 
 def test_it_keeps_nothing_of_a_discarded_import(county_a, source_of, upload):
@@ -92,7 +94,7 @@ def test_it_refuses_a_file_of_another_format_before_keeping_it(county_a, source_
         services.import_start(
             source=source, actor=county_a.supervisor, upload=SimpleUploadedFile("x.doc", b"x")
         )
-    assert "file" in error.value.error_dict
+    assert refusal_codes(error.value) == {"file:file_type"}
     assert not ImportRun.objects.exists()
 
 
