@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.utils.functional import Promise
+
+from oversight.core.discovery import declarations
 
 INBOX = "inapp"
 
@@ -85,24 +85,14 @@ def autodiscover() -> None:
     if _DISCOVERED:
         return
     _DISCOVERED = True
-    for config in apps.get_app_configs():
-        if not config.name.startswith("oversight."):
-            continue
-        module_name = f"{config.name}.notifications"
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        for kind in module.NOTIFICATION_KINDS:
-            if not isinstance(kind, Kind):
-                kind = Kind(*kind)
-            _add(
-                Kind(
-                    kind.code,
-                    kind.label,
-                    tuple(c for c in kind.default_channels if c != INBOX),
-                    kind.description,
-                )
+    for _config, kind in declarations("notifications", "NOTIFICATION_KINDS"):
+        if not isinstance(kind, Kind):
+            kind = Kind(*kind)
+        _add(
+            Kind(
+                kind.code,
+                kind.label,
+                tuple(c for c in kind.default_channels if c != INBOX),
+                kind.description,
             )
+        )

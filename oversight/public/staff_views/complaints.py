@@ -1,47 +1,36 @@
-"""Staff pages of the public channel: complaints (the loop's item page with the complaint's own
-panel), identity viewing, the dissatisfaction ledger, style reports and the style-evaluation
-table, the small-power list, QR posters and partner keys."""
+"""Staff pages of complaints: the list and export, the complaint page with its steps and the
+actions beside them, and the dissatisfaction ledger."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oversight.core.excel import xlsx_response
-from oversight.core.forms_flow import call_service, render_form
+from oversight.core.forms_flow import call_service
 from oversight.core.paging import paginate
 from oversight.loop import services as loop
 from oversight.loop.forms import TransitionForm
 from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
-from oversight.orgs.selectors import node_get
 
-from . import excel_io, hooks, posters, selectors, services
-from .forms import (
+from .. import hooks, selectors, services
+from ..forms import (
     ApproveForm,
     AskForm,
-    CategoryForm,
     ComplaintFilterForm,
     DraftForm,
     IdentityForm,
-    ImportForm,
     LinkForm,
-    PartnerForm,
-    PeriodForm,
-    PosterForm,
-    PowerItemForm,
     PublishForm,
     ReturnVisitForm,
     RouteForm,
-    StyleCheckForm,
 )
-from .models import Complaint, Partner, PowerCategory, PowerItem
+from ..models import Complaint
 
 OWN_FORMS = {"route": RouteForm, "draft": DraftForm, "approve": ApproveForm}
 
@@ -378,259 +367,3 @@ def dissatisfaction_list(request):
     return render(
         request, "public/staff/dissatisfaction_list.html", {"page": paginate(request, rows)}
     )
-
-
-@require_perm("public:style:view")
-def style_report_list(request):
-    status = request.GET.get("status", "")
-    reports = selectors.style_report_list(viewer=request.user, status=status)
-    return render(
-        request,
-        "public/staff/style_report_list.html",
-        {"page": paginate(request, reports), "status": status, "form": StyleCheckForm()},
-    )
-
-
-@require_POST
-@require_perm("public:style:check")
-def style_report_check(request, pk: int):
-    report = selectors.style_report_get(viewer=request.user, pk=pk)
-    form = StyleCheckForm(request.POST)
-    if form.is_valid() and call_service(
-        form, services.style_report_check, report=report, actor=request.user, **form.cleaned_data
-    ):
-        request.operation_target = report
-        messages.success(request, _("The finding was recorded."))
-    else:
-        messages.error(
-            request, "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        )
-    return redirect("public_staff:style_report_list")
-
-
-def _period(request) -> tuple[PeriodForm, date, date]:
-    today = date.today()
-    form = PeriodForm(request.GET or None, initial={"start": date(today.year, 1, 1), "end": today})
-    if form.is_bound and form.is_valid():
-        return form, form.cleaned_data["start"], form.cleaned_data["end"]
-    return form, date(today.year, 1, 1), today
-
-
-@require_perm("public:style:view")
-def style_table(request):
-    form, start, end = _period(request)
-    rows = selectors.style_table(viewer=request.user, start=start, end=end)
-    if request.GET.get("format") == "xlsx":
-        headers = [
-            _("unit"),
-            _("ratings"),
-            _("average rating"),
-            _("satisfaction rate (%)"),
-            _("style reports"),
-            _("verified"),
-            _("complaints"),
-            _("dissatisfied"),
-            _("responsibility established"),
-            _("style score"),
-        ]
-        return xlsx_response(
-            filename=f"style-evaluation-{start}-{end}.xlsx",
-            title=_("Style evaluation"),
-            headers=headers,
-            rows=(
-                (
-                    r.node.name,
-                    r.ratings,
-                    r.average,
-                    r.satisfaction_rate,
-                    r.reports,
-                    r.verified,
-                    r.complaints,
-                    r.dissatisfied,
-                    r.responsible,
-                    r.score,
-                )
-                for r in rows
-            ),
-        )
-    return render(
-        request,
-        "public/staff/style_table.html",
-        {"form": form, "rows": rows, "start": start, "end": end, "query": request.GET.urlencode()},
-    )
-
-
-# --- the small-power list --------------------------------------------------------------------
-
-
-@require_perm("public:list:manage")
-def power_list(request):
-    return render(
-        request,
-        "public/staff/power_list.html",
-        {
-            "categories": PowerCategory.objects.select_related("parent").order_by("sort", "code"),
-            "items": PowerItem.objects.select_related("category", "responsible_node").order_by(
-                "category__sort", "category__code", "sort", "code"
-            ),
-            "import_form": ImportForm(),
-        },
-    )
-
-
-@require_perm("public:list:manage")
-def category_edit(request, pk: int | None = None):
-    category = get_object_or_404(PowerCategory, pk=pk) if pk else None
-    initial = (
-        {
-            "code": category.code,
-            "name": category.name,
-            "parent": category.parent,
-            "sort": category.sort,
-            "published": category.published,
-        }
-        if category
-        else None
-    )
-    form = CategoryForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if call_service(
-            form, services.category_save, category=category, actor=request.user, **form.cleaned_data
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("public_staff:power_list")
-    return render_form(
-        request, "public/staff/simple_form.html", {"form": form, "title": _("Category")}, form
-    )
-
-
-@require_perm("public:list:manage")
-def item_edit(request, pk: int | None = None):
-    item = get_object_or_404(PowerItem, pk=pk) if pk else None
-    fields = [
-        "category",
-        "code",
-        "name",
-        "description",
-        "basis",
-        "source",
-        "responsible_node",
-        "limit_days",
-        "limit_working",
-        "published",
-        "sort",
-    ]
-    form = PowerItemForm(
-        request.POST or None, initial={f: getattr(item, f) for f in fields} if item else None
-    )
-    if request.method == "POST" and form.is_valid():
-        if call_service(
-            form, services.power_item_save, item=item, actor=request.user, **form.cleaned_data
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("public_staff:power_list")
-    return render_form(
-        request,
-        "public/staff/simple_form.html",
-        {"form": form, "title": _("Small-power item")},
-        form,
-    )
-
-
-@require_perm("public:list:manage")
-def power_list_export(request):
-    return xlsx_response(
-        filename="small-power-list.xlsx",
-        title=_("Small-power list"),
-        headers=excel_io.headers(),
-        rows=excel_io.export_rows(),
-    )
-
-
-@require_POST
-@require_perm("public:list:manage")
-def power_list_import(request):
-    form = ImportForm(request.POST, request.FILES)
-    errors: list[str] = []
-    report = None
-    if form.is_valid():
-        try:
-            rows = excel_io.read_workbook(form.cleaned_data["file"])
-            report = services.power_list_import(rows=rows, actor=request.user)
-        except ValueError as exc:
-            errors = [str(exc)]
-        except ValidationError as exc:
-            errors = exc.messages
-    else:
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-    return render(
-        request,
-        "public/staff/import_result.html",
-        {"errors": errors, "report": report},
-        status=400 if errors else 200,
-    )
-
-
-# --- posters ---------------------------------------------------------------------------------
-
-
-@require_perm("public:poster:print")
-def poster_page(request):
-    form = PosterForm(request.GET or None, viewer=request.user)
-    nodes = []
-    if form.is_bound and form.is_valid():
-        nodes = list(
-            selectors.poster_nodes(viewer=request.user, under=form.cleaned_data["under"])[:500]
-        )
-        if request.GET.get("download") == "zip":
-            content = posters.bulk_zip(
-                nodes, fmt=form.cleaned_data["format"], size=form.cleaned_data["size"]
-            )
-            response = HttpResponse(content, content_type="application/zip")
-            response["Content-Disposition"] = 'attachment; filename="qr-posters.zip"'
-            return response
-    return render(request, "public/staff/posters.html", {"form": form, "nodes": nodes})
-
-
-@require_perm("public:poster:print")
-def poster_file(request, pk: int, size: str, fmt: str):
-    node = node_get(viewer=request.user, pk=pk)
-    if size not in posters.SIZES or fmt not in ("svg", "png"):
-        raise Http404
-    content, content_type = posters.render(node, fmt=fmt, size=size)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{node.code}-{size}.{fmt}"'
-    return response
-
-
-# --- partners --------------------------------------------------------------------------------
-
-
-@require_perm("public:partner:manage")
-def partner_list(request):
-    form = PartnerForm(request.POST or None)
-    key = None
-    if request.method == "POST" and form.is_valid():
-        created = call_service(
-            form, services.partner_create, actor=request.user, **form.cleaned_data
-        )
-        if created:
-            partner, key = created
-            request.operation_target = partner
-    response = render_form(
-        request,
-        "public/staff/partner_list.html",
-        {"form": form, "key": key, "partners": Partner.objects.all()},
-        form,
-    )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_POST
-@require_perm("public:partner:manage")
-def partner_toggle(request, pk: int):
-    partner = get_object_or_404(Partner, pk=pk)
-    services.partner_set_active(partner=partner, actor=request.user, active=not partner.is_active)
-    request.operation_target = partner
-    return redirect("public_staff:partner_list")
