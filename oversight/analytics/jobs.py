@@ -80,8 +80,9 @@ def import_stage(*, run_id: int) -> ImportRun:
             report = ws.stage_rows(source.name, org_cadre_rows(), **bridge.engine_options())
         else:
             report = ws.stage(
-                source.name, run.upload_path, mapping=source.mapping, **bridge.engine_options()
-            )
+                source.name, run.upload_path, mapping=run.mapping or source.mapping,
+                upload_values=run.upload_values, **bridge.engine_options(),
+            )  # fmt: skip
     except (ImportFailed, WorkspaceError, OSError) as error:
         run.status, run.message = ImportRun.Status.FAILED, str(error)
     except Exception as error:  # a job must record its failure, whatever it is

@@ -45,8 +45,9 @@ class DataSource(models.Model):
     owner = models.ForeignKey(
         OrgNode, verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="+"
     )
-    # Header in the department's file → contract column; headers equal to a contract column or
-    # to its Chinese label need no entry.
+    # Contract field → rule (a column of the file, a constant, the row number, a value chosen on
+    # upload, a derivation; see engine/mapping.py), saved from the mapping screen and reused.
+    # Fields whose header names them (name, label or a known variant) need no entry.
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -75,6 +76,7 @@ class ImportRun(models.Model):
     """One file (or the platform's own rows) staged as a new version of a source."""
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", _("Waiting for the mapping")
         QUEUED = "queued", _("Waiting to be checked")
         STAGING = "staging", _("Being checked")
         STAGED = "staged", _("Checked, waiting for a decision")
@@ -92,6 +94,10 @@ class ImportRun(models.Model):
     status = models.CharField(
         _("import status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
+    # The field mapping this import was checked with (field → rule, see engine/mapping.py) and
+    # the values chosen on upload that rules may name: program, unit, period.
+    mapping = models.JSONField(_("field mapping"), default=dict, blank=True)
+    upload_values = models.JSONField(_("values chosen on upload"), default=dict, blank=True)
     total_rows = models.BigIntegerField(_("rows"), default=0)
     accepted_rows = models.BigIntegerField(_("good rows"), default=0)
     rejected_rows = models.BigIntegerField(_("rejected rows"), default=0)
@@ -120,6 +126,10 @@ class ImportRun(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.STAGING)
+
+    @property
+    def needs_mapping(self) -> bool:
+        return self.status == self.Status.MAPPING
 
     @property
     def problem_count(self) -> int:

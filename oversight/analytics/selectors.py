@@ -28,7 +28,8 @@ from oversight.orgs.access import scope_q
 from oversight.orgs.models import OrgNode
 
 from . import bridge
-from .engine import DATASET_KINDS, REASONS
+from .engine import DATASET_KINDS, REASONS, ImportFailed, preview
+from .engine import mapping as field_mapping
 from .models import AnalysisRun, DataSource, ImportRun, Warning
 from .workflows import KIND as CLUE_KIND
 
@@ -98,6 +99,31 @@ class Rejections(Sequence):
             reason=reason_text(rejection.code),
             value=rejection.value,
         )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of an uploaded file, with its own headers (for the mapping screen)."""
+
+    headers: list[str]
+    rows: list[list[str | None]]
+    problem: str = ""
+
+
+def import_preview(*, run: ImportRun, rows: int = 8) -> Preview:
+    """The headers and first rows of a file waiting for its mapping."""
+    try:
+        headers, body = preview(run.upload_path, rows=rows)
+    except (ImportFailed, OSError) as error:
+        return Preview([], [], str(error))
+    return Preview(headers, body)
+
+
+def suggested_mapping(*, run: ImportRun, headers: list[str]) -> dict:
+    """Field → rule proposed for an uploaded file: the source's saved mapping where the file
+    has its columns, every other field by its header (name, label or a known variant)."""
+    kind = DATASET_KINDS[run.source.kind]
+    return field_mapping.suggest(kind, headers, saved=run.source.mapping)
 
 
 def reason_text(code: str) -> str:

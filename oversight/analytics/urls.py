@@ -32,6 +32,7 @@ urlpatterns = [
     path("sources/<int:pk>/from-org/", sources.source_from_org, name="source_from_org"),
     path("imports/<int:pk>/", sources.import_detail, name="import_detail"),
     path("imports/<int:pk>/status/", sources.import_status, name="import_status"),
+    path("imports/<int:pk>/mapping/", sources.import_mapping, name="import_mapping"),
     path("imports/<int:pk>/accept/", sources.import_accept, name="import_accept"),
     path("imports/<int:pk>/discard/", sources.import_discard, name="import_discard"),
 ]

@@ -27,11 +27,14 @@ from .library import (
 )
 from .runs import run_cancel, run_start
 from .sources import (
+    UPLOAD_LABELS,
     UPLOAD_SUFFIXES,
     clean_mapping,
+    field_label,
     import_accept,
     import_discard,
     import_from_platform,
+    import_map,
     import_start,
     source_save,
 )
@@ -39,7 +42,7 @@ from .warnings import evidence_viewed, warning_dismiss
 
 __all__ = [
     "BATCH", "UPLOAD_SUFFIXES", "cancel_flag", "clean_mapping", "default_supervising_node",
-    "evidence_viewed", "import_accept", "import_discard", "import_from_platform", "import_stage",
+    "evidence_viewed", "field_label", "import_accept", "import_map", "UPLOAD_LABELS", "import_discard", "import_from_platform", "import_stage",
     "import_start", "model_add", "model_enable", "model_params_save", "model_problems",
     "model_test", "model_update", "org_cadre_rows", "record_hits", "run_cancel", "run_execute",
     "run_start", "source_save", "warning_dismiss", "warning_to_clue",

@@ -20,7 +20,8 @@ def test_it_registers_a_source_in_the_workspace_with_its_mapping(county_a, sourc
     )
     ws_source = bridge.workspace().source("deaths")
     assert ws_source.kind == "deaths"
-    assert ws_source.mapping == {"身份证": "resident_id", "死亡时间": "death_date"}
+    rules = {"resident_id": {"column": "身份证"}, "death_date": {"column": "死亡时间"}}
+    assert ws_source.mapping == rules
     assert source.mapping == ws_source.mapping
 
 
@@ -115,7 +116,8 @@ def test_it_registers_uploads_and_shows_the_report_through_the_pages(county_a):
          "map__resident_id": "身份证"},
     )  # fmt: skip
     source = DataSource.objects.get(name="deaths")
-    assert response.status_code == 302 and source.mapping == {"身份证": "resident_id"}
+    assert response.status_code == 302
+    assert source.mapping == {"resident_id": {"column": "身份证"}}
     rows = [{"身份证": person_id(1), "姓名": "张一", "死亡日期": "2024-03-15"},
             {"身份证": "bad", "姓名": "坏号", "死亡日期": "2024-03-15"}]  # fmt: skip
     response = client.post(
@@ -124,7 +126,8 @@ def test_it_registers_uploads_and_shows_the_report_through_the_pages(county_a):
     )
     assert response.status_code == 302
     run = ImportRun.objects.get()
-    assert response["Location"] == f"/analytics/imports/{run.pk}/"
+    assert response["Location"] == f"/analytics/imports/{run.pk}/mapping/"
+    assert run.status == ImportRun.Status.MAPPING
 
 
 def test_it_shows_a_bad_upload_on_the_form(county_a, source_of):
