@@ -31,7 +31,8 @@ PERMISSIONS = {
     "supervisor": [
         "analytics:source:edit", "analytics:model:view", "analytics:model:edit",
         "analytics:run:start", "analytics:warning:view", "analytics:warning:export",
-        "analytics:warning:dispose", "analytics:clue:propose", "loop:item:view",
+        "analytics:warning:dispose", "analytics:clue:propose", "analytics:unit:assign",
+        "loop:item:view",
     ],
     "leader": [
         "analytics:model:view", "analytics:warning:view", "analytics:warning:export",

@@ -315,3 +315,14 @@ class ClueForm(forms.Form):
         self.fields["responsible_node"].queryset = nodes
         self.fields["supervising_node"].queryset = nodes
         self.fields["responsible_node"].initial = viewer.org_node_id
+
+
+class UnitAssignForm(forms.Form):
+    """The unit responsible for the warnings naming ``text`` (or for one warning)."""
+
+    text = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    node = NodeChoiceField(label=_("unit"), queryset=OrgNode.objects.none())
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = node_list(viewer=viewer, include_inactive=False)

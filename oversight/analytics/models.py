@@ -318,3 +318,27 @@ class Warning(models.Model):
     def is_candidate(self) -> bool:
         """A match proposed by name or pinyin: the identity must be confirmed by an officer."""
         return "candidate" in self.match_method
+
+
+class UnitRule(models.Model):
+    """An officer's rule for resolving a unit named in the data (a town, village, paying
+    department or cadre's unit, as written in a department's file) to an org node. Rules are
+    read before the built-in ones (code, unique name, name without a usual suffix, the name in
+    brackets), so an officer corrects a wrong or missing resolution once for every warning."""
+
+    text = models.CharField(_("unit named in the data"), max_length=200, unique=True)
+    node = models.ForeignKey(
+        OrgNode, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["text"]
+        verbose_name = _("unit rule")
+        verbose_name_plural = _("unit rules")
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.node}"

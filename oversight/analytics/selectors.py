@@ -30,7 +30,7 @@ from oversight.orgs.models import OrgNode
 from . import bridge
 from .engine import DATASET_KINDS, REASONS, ImportFailed, preview
 from .engine import mapping as field_mapping
-from .models import AnalysisRun, DataSource, ImportRun, Warning
+from .models import AnalysisRun, DataSource, ImportRun, UnitRule, Warning
 from .workflows import KIND as CLUE_KIND
 
 # --- sources and imports ---------------------------------------------------------------------
@@ -171,6 +171,39 @@ def active_run() -> AnalysisRun | None:
 def warning_scope(viewer) -> Q:
     """The warnings ``viewer`` may see: by the org node of their unit."""
     return scope_q(viewer, node="unit")
+
+
+def unresolved_units(*, limit: int = 200) -> list[dict]:
+    """Units named in the data that no rule resolves, with how many warnings name each (most
+    first): what the county's officers assign. Their warnings have no node, so no scope applies:
+    the function permission ``analytics:unit:assign`` guards the page."""
+    return list(
+        Warning.objects.filter(unit__isnull=True)
+        .exclude(unit_name="")
+        .values("unit_name")
+        .annotate(warnings=Count("id"), red=Count("id", filter=Q(severity="red")))
+        .order_by("-warnings", "unit_name")[:limit]
+    )
+
+
+def unnamed_unit_warnings(*, limit: int = 100) -> QuerySet[Warning]:
+    """Warnings whose data names no unit at all: each is assigned by itself."""
+    return Warning.objects.filter(unit__isnull=True, unit_name="").order_by("-first_seen")[:limit]
+
+
+def unresolved_warning_get(*, pk: int) -> Warning:
+    """A warning without a unit, or 404 (one with a unit is reached through its scope)."""
+    return get_object_or_404(Warning, pk=pk, unit__isnull=True)
+
+
+def unit_rule_list() -> QuerySet[UnitRule]:
+    """Officers' rules for resolving units named in the data."""
+    return UnitRule.objects.select_related("node", "created_by")
+
+
+def unit_rule_get(*, pk: int) -> UnitRule:
+    """One rule, or 404."""
+    return get_object_or_404(unit_rule_list(), pk=pk)
 
 
 @dataclass(frozen=True)

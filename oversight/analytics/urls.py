@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import library, runs, sources, warnings
+from .views import library, runs, sources, units, warnings
 
 app_name = "analytics"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("warnings/<int:pk>/dismiss/", warnings.warning_dismiss, name="warning_dismiss"),
     path("warnings/<int:pk>/clue/", warnings.warning_clue, name="warning_clue"),
     path("clues/<int:pk>/", warnings.clue_detail, name="clue_detail"),
+    path("units/", units.unit_rules, name="unit_rules"),
+    path("units/assign/", units.unit_assign, name="unit_assign"),
+    path("units/rules/<int:pk>/delete/", units.unit_rule_delete, name="unit_rule_delete"),
+    path("units/warnings/<int:pk>/", units.warning_assign, name="warning_assign"),
     path("models/", library.model_list, name="model_list"),
     path("models/add/", library.model_add, name="model_add"),
     path("models/<slug:model_id>/", library.model_detail, name="model_detail"),

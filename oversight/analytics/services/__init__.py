@@ -4,7 +4,8 @@
 - ``library``: the library's local settings, officers' own models and their tests;
 - ``runs``: starting and cancelling runs;
 - ``warnings``: dismissing warnings, the trace of reading evidence;
-- ``clues``: turning a warning into a problem clue.
+- ``clues``: turning a warning into a problem clue;
+- ``units``: the units of warnings (officers' rules, assigning warnings nothing resolved).
 
 The data files live in the engine's workspace; a service changes the workspace last, just before
 its transaction commits, so a refused change leaves both the database and the workspace as they
@@ -38,6 +39,7 @@ from .sources import (
     import_start,
     source_save,
 )
+from .units import unit_rule_delete, unit_rule_save, warning_assign_unit
 from .warnings import evidence_viewed, warning_dismiss
 
 __all__ = [
@@ -45,5 +47,6 @@ __all__ = [
     "evidence_viewed", "field_label", "import_accept", "import_map", "UPLOAD_LABELS", "import_discard", "import_from_platform", "import_stage",
     "import_start", "model_add", "model_enable", "model_params_save", "model_problems",
     "model_test", "model_update", "org_cadre_rows", "record_hits", "run_cancel", "run_execute",
-    "run_start", "source_save", "warning_dismiss", "warning_to_clue",
+    "run_start", "source_save", "unit_rule_delete", "unit_rule_save", "warning_assign_unit", "warning_dismiss",
+    "warning_to_clue",
 ]  # fmt: skip

@@ -21,6 +21,7 @@ ALL_ANALYTICS = [
     "analytics:source:edit", "analytics:model:view", "analytics:model:edit", "analytics:run:start",
     "analytics:warning:view", "analytics:warning:export", "analytics:warning:dispose",
     "analytics:clue:propose", "analytics:clue:endorse", "analytics:clue:approve",
+    "analytics:unit:assign",
 ]  # fmt: skip
 TOWN = ["analytics:warning:view", "analytics:warning:export"]
 
