@@ -26,7 +26,7 @@ from oversight.notify.services import notify
 from oversight.orgs.models import Person
 
 from . import bridge
-from .engine import ImportFailed, ModelRun, RunResult, WorkspaceError
+from .engine import DATASET_KINDS, ImportFailed, ModelRun, RunResult, WorkspaceError
 from .models import AnalysisRun, ImportRun, Warning
 
 log = logging.getLogger(__name__)
@@ -158,9 +158,10 @@ def run_execute(*, run_id: int) -> AnalysisRun:
     flag = cancel_flag(run.pk)
     try:
         ws = bridge.workspace()
+        sources = ws.sources()
         run.versions = {
             s.name: {"kind": s.kind, "version": s.current.version, "path": s.current.path}
-            for s in ws.sources()
+            for s in sources
             if s.current is not None
         }
         entries = {e.id: e for e in bridge.library() if not e.problem}
@@ -181,7 +182,10 @@ def run_execute(*, run_id: int) -> AnalysisRun:
             locked = AnalysisRun.objects.select_for_update().get(pk=run.pk)
             run.cancel_requested, run.status = locked.cancel_requested, locked.status
             cancelled = result.cancelled or run.cancel_requested
-            run.model_stats = [asdict(m) for m in result.models]
+            by_id = {m.id: m for m in models}
+            run.model_stats = [
+                {**asdict(m), **model_inputs(by_id.get(m.model_id), sources)} for m in result.models
+            ]
             run.hits, run.new_warnings, run.seconds = len(result.hits), new, result.seconds
             if run.status != AnalysisRun.Status.CANCELLED:
                 run.status = AnalysisRun.Status.CANCELLED if cancelled else AnalysisRun.Status.DONE
@@ -196,6 +200,25 @@ def run_execute(*, run_id: int) -> AnalysisRun:
     finally:
         flag.unlink(missing_ok=True)
     return run
+
+
+def model_inputs(model, sources) -> dict:
+    """What a model read: per dataset it declares, the current version of each source of that
+    kind (``inputs``), and the kinds no source has data for (``needs``: what to upload)."""
+    inputs, needs = [], []
+    for kind in model.datasets if model is not None else ():
+        if kind not in DATASET_KINDS:
+            continue  # a built-in table (the calendar)
+        found = [s for s in sources if s.kind == kind and s.current is not None]
+        if not found:
+            needs.append(kind)
+        for source in found:
+            version = source.current
+            inputs.append({
+                "kind": kind, "source": source.name, "label": source.label,
+                "version": version.version, "rows": version.rows, "file": version.source_file,
+            })  # fmt: skip
+    return {"inputs": inputs, "needs": needs}
 
 
 def _finish(run: AnalysisRun) -> None:

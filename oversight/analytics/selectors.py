@@ -18,9 +18,8 @@ from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from oversight.loop import selectors as loop_selectors
 from oversight.loop.models import WorkItem
@@ -387,24 +386,24 @@ def evidence_tables(*, warning: Warning, limit: int = 100) -> list[EvidenceTable
 
 
 MATCH_METHODS = {
-    "resident_id": _lazy("The same resident ID in both datasets."),
-    "name+birth_date (candidate)": _lazy(
+    "resident_id": gettext_lazy("The same resident ID in both datasets."),
+    "name+birth_date (candidate)": gettext_lazy(
         "A candidate: the same name and birth date, no ID to confirm it."
     ),
-    "pinyin+birth_date (candidate)": _lazy(
+    "pinyin+birth_date (candidate)": gettext_lazy(
         "A candidate: names that sound alike and the same birth date."
     ),
-    "phone": _lazy("The same phone number."),
-    "bank_account": _lazy("The same bank account."),
-    "address": _lazy("The same address."),
-    "resident_id (legal representative)": _lazy("The legal representative's resident ID."),
-    "resident_id (shareholder)": _lazy("A shareholder's resident ID."),
-    "contract_id": _lazy("The same contract."),
-    "vendor_uscc": _lazy("The same vendor (unified social credit code)."),
-    "invoice_no": _lazy("The same invoice number."),
-    "invoice_date": _lazy("The invoice date compared with the trip."),
-    "expense_date": _lazy("The expense date compared with the holiday calendar."),
-    "diagnosis_code": _lazy("The diagnosis code compared with the admission criteria."),
+    "phone": gettext_lazy("The same phone number."),
+    "bank_account": gettext_lazy("The same bank account."),
+    "address": gettext_lazy("The same address."),
+    "resident_id (legal representative)": gettext_lazy("The legal representative's resident ID."),
+    "resident_id (shareholder)": gettext_lazy("A shareholder's resident ID."),
+    "contract_id": gettext_lazy("The same contract."),
+    "vendor_uscc": gettext_lazy("The same vendor (unified social credit code)."),
+    "invoice_no": gettext_lazy("The same invoice number."),
+    "invoice_date": gettext_lazy("The invoice date compared with the trip."),
+    "expense_date": gettext_lazy("The expense date compared with the holiday calendar."),
+    "diagnosis_code": gettext_lazy("The diagnosis code compared with the admission criteria."),
 }
 
 

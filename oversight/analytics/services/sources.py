@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from oversight.ledger.targets import snapshot
 from oversight.orgs.models import Account, OrgNode
@@ -35,9 +35,9 @@ def field_label(kind: str, field: str) -> str:
 
 
 UPLOAD_LABELS = {
-    "program": _lazy("program of this file"),
-    "unit": _lazy("unit that sent the file"),
-    "period": _lazy("period the file covers"),
+    "program": gettext_lazy("program of this file"),
+    "unit": gettext_lazy("unit that sent the file"),
+    "period": gettext_lazy("period the file covers"),
 }
 
 

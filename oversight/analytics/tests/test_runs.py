@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oversight.analytics import jobs, services
+from oversight.analytics.engine import DATASET_KINDS
 from oversight.analytics.models import AnalysisRun, Warning
 from oversight.conftest import client_for
 
@@ -27,6 +28,16 @@ def test_it_runs_the_enabled_models_and_raises_warnings(loaded, run_models):
     stats = {m["model_id"]: m for m in run.model_stats}
     assert stats["deceased_paid"]["status"] == "ok" and stats["deceased_paid"]["hits"] == 2
     assert stats["overlapping_stays"]["status"] == "skipped"
+    assert stats["overlapping_stays"]["needs"] and not stats["overlapping_stays"]["inputs"]
+    assert {(i["source"], i["version"], i["rows"]) for i in stats["deceased_paid"]["inputs"]} == {
+        ("deaths", 1, 2),
+        ("payments", 1, 5),
+    }
+    assert stats["deceased_paid"]["needs"] == []
+    page = client_for(county.supervisor).get(f"/analytics/runs/{run.pk}/")
+    shown = {m["model_id"]: m for m in page.context["stats"]}
+    assert shown["overlapping_stays"]["needs_text"].startswith("未运行：缺少")
+    assert DATASET_KINDS["medical_claims"].name_zh in shown["overlapping_stays"]["needs_text"]
     assert set(run.versions) == {"deaths", "payments"}
     town1 = Warning.objects.get(subject_id=DEAD_TOWN1)
     assert town1.unit == county.town1 and town1.area == "Town 1"
