@@ -121,10 +121,30 @@ class MappingForm(forms.Form):
         help_text=_("A month such as 2024-03."),
     )  # fmt: skip
 
+    coverage_areas = forms.ModelMultipleChoiceField(
+        label=_("areas the file covers"), queryset=OrgNode.objects.none(), required=False,
+        help_text=_("The towns (or units) whose data the file holds."),
+    )  # fmt: skip
+    coverage_from = forms.CharField(
+        label=_("first month covered"), required=False, max_length=7,
+        help_text=_("YYYY-MM; empty: from the start."),
+    )  # fmt: skip
+    coverage_to = forms.CharField(
+        label=_("last month covered"), required=False, max_length=7,
+        help_text=_("YYYY-MM; empty: until now."),
+    )  # fmt: skip
+    coverage_complete = forms.BooleanField(
+        label=_("the complete registry of these areas for these months"), required=False,
+        help_text=_("Only then may a model conclude from someone's absence in it (such as "
+                    "“not in the resident register”)."),
+    )  # fmt: skip
+
     def __init__(self, *args, viewer, kind, headers: list[str], rules: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind, self.headers = kind, headers
-        self.fields["upload_unit"].queryset = node_list(viewer=viewer, include_inactive=False)
+        nodes = node_list(viewer=viewer, include_inactive=False)
+        self.fields["upload_unit"].queryset = nodes
+        self.fields["coverage_areas"].queryset = nodes
         columns = [("", "—"), *((h, h) for h in headers)]
         self.rows = []
         for column in kind.columns:
@@ -171,6 +191,16 @@ class MappingForm(forms.Form):
             else:
                 rules[name] = {"date_part": how.removeprefix("date_"), "column": first}
         return rules
+
+    def coverage(self) -> dict:
+        """What the file covers, as ``services.import_map`` takes it."""
+        data = self.cleaned_data
+        return {
+            "areas": [node.name for node in data.get("coverage_areas") or ()],
+            "period_from": data.get("coverage_from") or "",
+            "period_to": data.get("coverage_to") or "",
+            "complete": bool(data.get("coverage_complete")),
+        }
 
     def upload_values(self) -> dict:
         unit = self.cleaned_data.get("upload_unit")

@@ -204,7 +204,8 @@ def run_execute(*, run_id: int) -> AnalysisRun:
 
 def model_inputs(model, sources) -> dict:
     """What a model read: per dataset it declares, the current version of each source of that
-    kind (``inputs``), and the kinds no source has data for (``needs``: what to upload)."""
+    kind with what it covers (``inputs``), the kinds no source has data for (``needs``: what to
+    upload), and those it reasons from the absence in (``absence``: they must be complete)."""
     inputs, needs = [], []
     for kind in model.datasets if model is not None else ():
         if kind not in DATASET_KINDS:
@@ -217,8 +218,10 @@ def model_inputs(model, sources) -> dict:
             inputs.append({
                 "kind": kind, "source": source.name, "label": source.label,
                 "version": version.version, "rows": version.rows, "file": version.source_file,
+                "coverage": version.coverage,
             })  # fmt: skip
-    return {"inputs": inputs, "needs": needs}
+    absence = list(model.absence) if model is not None else []
+    return {"inputs": inputs, "needs": needs, "absence": absence}
 
 
 def _finish(run: AnalysisRun) -> None:

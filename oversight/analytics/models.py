@@ -98,6 +98,9 @@ class ImportRun(models.Model):
     # the values chosen on upload that rules may name: program, unit, period.
     mapping = models.JSONField(_("field mapping"), default=dict, blank=True)
     upload_values = models.JSONField(_("values chosen on upload"), default=dict, blank=True)
+    # What the file covers, kept with its version on accept: {"areas": [names], "period_from",
+    # "period_to", "complete"} (see engine.workspace.clean_coverage); empty: nothing declared.
+    coverage = models.JSONField(_("coverage"), default=dict, blank=True)
     total_rows = models.BigIntegerField(_("rows"), default=0)
     accepted_rows = models.BigIntegerField(_("good rows"), default=0)
     rejected_rows = models.BigIntegerField(_("rejected rows"), default=0)

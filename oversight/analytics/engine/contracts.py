@@ -372,6 +372,17 @@ BUILTIN_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("is_holiday", "BOOLEAN"),
         ("holiday_name", "VARCHAR"),
     ),
+    # What the current data covers: one row per source version and area (an org unit's name as
+    # the data writes it), the months covered, and whether it is the area's complete registry.
+    # A model that reasons from absence ("not in the register") reads only covered subjects.
+    "coverage": (
+        ("dataset", "VARCHAR"),
+        ("source", "VARCHAR"),
+        ("area", "VARCHAR"),
+        ("period_from", "VARCHAR"),
+        ("period_to", "VARCHAR"),
+        ("complete", "BOOLEAN"),
+    ),
 }
 
 

@@ -152,9 +152,10 @@ class ImportReport:
         """True when no row was rejected."""
         return self.rejected_rows == 0
 
-    def accept(self):
-        """Keep the good rows as the source's next version; returns the :class:`DatasetVersion`."""
-        return self.workspace.accept(self.stage_id)
+    def accept(self, *, coverage: Mapping | None = None):
+        """Keep the good rows as the source's next version (covering ``coverage``, see
+        :func:`.workspace.clean_coverage`); returns the :class:`DatasetVersion`."""
+        return self.workspace.accept(self.stage_id, coverage=coverage)
 
     def discard(self) -> None:
         """Throw the staged import away."""

@@ -20,6 +20,7 @@ from oversight.orgs.models import Account, OrgNode
 from .. import bridge, tasks
 from ..engine import DATASET_KINDS, ImportFailed, WorkspaceError, preview
 from ..engine import mapping as field_mapping
+from ..engine.workspace import clean_coverage
 from ..models import DataSource, ImportRun
 from ._common import record, require
 
@@ -222,14 +223,30 @@ def import_start(
 _PERIOD = re.compile(r"[12][0-9]{3}-(0[1-9]|1[0-2])")
 
 
+def _clean_coverage(coverage: dict | None) -> dict:
+    try:
+        return clean_coverage(coverage) or {}
+    except WorkspaceError:
+        bad = _("Give the months covered as YYYY-MM, the first not after the last.")
+        raise ValidationError({"coverage_from": ValidationError(bad, code="invalid")}) from None
+
+
 @transaction.atomic
 def import_map(
-    *, run: ImportRun, actor: Account, mapping: dict, upload_values: dict, background: bool = True
+    *,
+    run: ImportRun,
+    actor: Account,
+    mapping: dict,
+    upload_values: dict,
+    coverage: dict | None = None,
+    background: bool = True,
 ) -> ImportRun:
     """Check an uploaded file with the mapping chosen on the mapping screen (field → rule) and
     the values chosen on upload (program, unit, period). Every problem (a required field left
     unmapped, a column taken for two fields, a value not chosen) is named, field by field,
-    before the import starts; the mapping is saved on the source and reused for its next files."""
+    before the import starts; the mapping is saved on the source and reused for its next files. ``coverage``
+    states what the file covers (areas, months, complete register or not), kept with its
+    version on accept; a model reasoning from absence reads only what a complete one covers."""
     require(actor, "analytics:source:edit")
     run = ImportRun.objects.select_for_update().select_related("source").get(pk=run.pk)
     if run.status != ImportRun.Status.MAPPING:
@@ -253,11 +270,13 @@ def import_map(
     rules = clean_mapping(
         source.kind, mapping, headers=headers, upload_values=values, complete=True, key=None
     )
+    covered = _clean_coverage(coverage)
     before = snapshot(source)
     source.mapping = rules
     source.save(update_fields=["mapping", "updated_at"])
     run.mapping, run.upload_values, run.status = rules, values, ImportRun.Status.QUEUED
-    run.save(update_fields=["mapping", "upload_values", "status"])
+    run.coverage = covered
+    run.save(update_fields=["mapping", "upload_values", "coverage", "status"])
     record(actor, "analytics.source.mapping", source, before, file=run.file_name)
     try:
         bridge.workspace().register_source(
@@ -305,13 +324,16 @@ def _locked_import(run: ImportRun, *, mapping_too: bool = False) -> ImportRun:
 
 
 @transaction.atomic
-def import_accept(*, run: ImportRun, actor: Account) -> ImportRun:
-    """Keep the good rows of a checked import as the source's next version."""
+def import_accept(*, run: ImportRun, actor: Account, coverage: dict | None = None) -> ImportRun:
+    """Keep the good rows of a checked import as the source's next version, covering what was
+    stated with its mapping (or ``coverage``, given here)."""
     require(actor, "analytics:source:edit")
     run = _locked_import(run)
     before = snapshot(run)
+    if coverage is not None:
+        run.coverage = _clean_coverage(coverage)
     try:
-        version = bridge.workspace().accept(run.stage_id)
+        version = bridge.workspace().accept(run.stage_id, coverage=run.coverage or None)
     except WorkspaceError as error:
         raise ValidationError(str(error), code="workspace") from None
     run.status, run.version = ImportRun.Status.ACCEPTED, version.version

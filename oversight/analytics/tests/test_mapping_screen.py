@@ -47,7 +47,8 @@ def proposed(response) -> dict:
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
-        data[name] = "" if value is None else value
+        if value is not None:
+            data[name] = value
     return data
 
 
@@ -99,6 +100,7 @@ def test_it_imports_with_the_mapping_and_saves_it_for_the_next_file(
         "period": "date_period", "col__period": "发放日期",
         "village": "concat", "col__village": "所属乡镇", "col2__village": "序号",
         "upload_unit": county.town1.pk,
+        "coverage_areas": [county.town1.pk], "coverage_from": "2024-03", "coverage_to": "2024-03",
     })  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/analytics/imports/{run.pk}/mapping/", data)
@@ -107,6 +109,8 @@ def test_it_imports_with_the_mapping_and_saves_it_for_the_next_file(
     assert run.status == ImportRun.Status.STAGED, run.message
     assert (run.total_rows, run.accepted_rows) == (2, 2)
     assert run.upload_values == {"program": "P06", "unit": "Town 1", "period": ""}
+    assert run.coverage == {"areas": ["Town 1"], "period_from": "2024-03",
+                            "period_to": "2024-03", "complete": False}  # fmt: skip
     source.refresh_from_db()
     assert source.mapping["program_code"] == {"upload": "program"}
     assert source.mapping["period"] == {"date_part": "period", "column": "发放日期"}
@@ -143,6 +147,11 @@ def test_the_service_refuses_with_codes_and_a_file_can_be_discarded(waiting):
     assert codes(base) == {"upload_period:no_upload_value"}
     assert codes(base, period="March") == {"upload_period:invalid"}
     assert codes({**base, "town": {"column": "镇"}}, period="2024-03") == {"town:no_column"}
+    with pytest.raises(ValidationError) as error:
+        services.import_map(run=run, actor=supervisor, mapping=base, upload_values={"period": "2024-03"},
+                            coverage={"areas": ["Town 1"], "period_from": "2024-05",
+                                      "period_to": "2024-01"})  # fmt: skip
+    assert refusal_codes(error.value) == {"coverage_from:invalid"}
     assert client.post(f"/analytics/imports/{run.pk}/discard/").status_code == 302
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DISCARDED and not run.upload_path

@@ -22,6 +22,7 @@ MODEL_STATUS = {
     "ok": gettext_lazy("ran"),
     "skipped": gettext_lazy("not run: data missing"),
     "invalid": gettext_lazy("skipped: invalid"),
+    "uncovered": gettext_lazy("not run: no complete register"),
     "failed": gettext_lazy("stopped by an error"),
     "cancelled": gettext_lazy("cancelled"),
     "pending": gettext_lazy("not run"),
@@ -65,6 +66,13 @@ def _kind_name(kind: str) -> str:
 
 def _needs(m: dict) -> str:
     """What a model that did not run needs, and what to upload (in the page's language)."""
+    if m["status"] == "uncovered" and m.get("absence"):
+        kinds = "、".join(_kind_name(k) for k in m["absence"])
+        return _(
+            "Not run: it concludes from absence, so it needs %(kinds)s stated as the complete "
+            "registry of the areas and months compared. State it on the mapping screen when "
+            "uploading."
+        ) % {"kinds": kinds}
     if m["status"] != "skipped" or not m.get("needs"):
         return ""
     kinds = "、".join(_kind_name(k) for k in m["needs"])
