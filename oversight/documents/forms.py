@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.forms import refuse_past_date
 from oversight.orgs.forms import NodeChoiceField, ScopedForm
 from oversight.orgs.models import OrgNode
 
@@ -35,6 +37,9 @@ class IssueForm(ScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer_node"].queryset = self.nodes()
+
+    def clean_deadline(self):
+        return refuse_past_date(self.cleaned_data["deadline"], today=timezone.localdate())
 
     def context(self) -> dict:
         data = self.cleaned_data

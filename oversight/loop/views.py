@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -333,12 +334,24 @@ def statistics(request):
             "late": urlencode({**base, "status": "closed", "on_time": "no"}),
         }
         row.drill = urlencode({**request.GET.dict(), "under": row.key}) if group == "node" else ""
+    chart = {
+        "names": [r.label for r in rows],
+        "series": [
+            {"label": _("on-time rate (%)"), "values": [r.on_time_rate for r in rows]},
+            {"label": _("overdue"), "values": [r.overdue for r in rows]},
+        ],
+        "urls": [
+            f"?{r.drill}" if r.drill else f"{reverse('loop:item_list')}?{r.links['opened']}"
+            for r in rows
+        ],
+    }
     return render(
         request,
         "loop/statistics.html",
         {
             "form": form,
             "rows": rows,
+            "chart": chart,
             "group": group,
             "under": under,
             "query": request.GET.urlencode(),
