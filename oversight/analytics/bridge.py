@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from oversight.orgs.models import OrgNode
 
 from .engine import Model, ModelInvalid, Runner, Workspace, load_library
-from .models import ModelSetting
+from .models import ModelSetting, UnitRule
 
 
 def workspace() -> Workspace:
@@ -143,7 +143,8 @@ _SUFFIXES = ("人民政府", "党委", "办事处")
 class UnitResolver:
     """Finds the org node a unit name (or code) in the data stands for.
 
-    A code matches first, then an exact name that only one active node has, then the name
+    An officer's rule (``UnitRule``) matches first, then a code, then an exact name that only
+    one active node has, then the name
     without a usual suffix (``城关镇人民政府`` is 城关镇). A party branch written
     ``离退休党支部（城关镇）`` resolves by what is in the brackets. Nothing is guessed beyond that.
     """
@@ -158,6 +159,12 @@ class UnitResolver:
             by_name.setdefault(node.name, []).append(node)
         self.by_name = {name: nodes[0] for name, nodes in by_name.items() if len(nodes) == 1}
         self.by_id = {node.pk: node for node in self.by_code.values()}
+        # Officers' rules come first: they correct what the built-in rules miss or get wrong.
+        self.by_rule = {
+            rule.text: self.by_id[rule.node_id]
+            for rule in UnitRule.objects.all()
+            if rule.node_id in self.by_id
+        }
         self._cache: dict[str, OrgNode | None] = {}
 
     def resolve(self, text: str | None) -> OrgNode | None:
@@ -170,6 +177,8 @@ class UnitResolver:
         return self._cache[text]
 
     def _find(self, text: str) -> OrgNode | None:
+        if text in self.by_rule:
+            return self.by_rule[text]
         if text in self.by_code:
             return self.by_code[text]
         if text in self.by_name:

@@ -31,7 +31,8 @@ PERMISSIONS = {
     "supervisor": [
         "analytics:source:edit", "analytics:model:view", "analytics:model:edit",
         "analytics:run:start", "analytics:warning:view", "analytics:warning:export",
-        "analytics:warning:dispose", "analytics:clue:propose", "loop:item:view",
+        "analytics:warning:dispose", "analytics:clue:propose", "analytics:unit:assign",
+        "loop:item:view",
     ],
     "leader": [
         "analytics:model:view", "analytics:warning:view", "analytics:warning:export",
@@ -166,7 +167,9 @@ def build(*, rng: random.Random, stdout=None) -> None:
                 owner=nodes.get(owner, nodes["清河县纪委监委"]), mapping={},
             )  # fmt: skip
             run = _import(source, supervisor, county.files[kind])
-            services.import_accept(run=run, actor=supervisor)
+            # The public-security register is the complete register of every town.
+            register = {"areas": DEMO_TOWNS, "complete": True} if kind == "residents" else None
+            services.import_accept(run=run, actor=supervisor, coverage=register)
         org = services.source_save(
             actor=supervisor, name="org-cadres", kind="cadres", label="干部（平台组织人事数据）",
             owner=nodes["清河县纪委监委"], mapping={},

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from oversight.orgs.forms import NodeChoiceField
@@ -8,6 +9,7 @@ from oversight.orgs.models import OrgNode
 from oversight.orgs.selectors import node_list
 
 from .engine import DATASET_KINDS
+from .engine.mapping import rules_of
 from .models import SOURCE_NAME, Warning, kind_choices
 
 MAPPING_PREFIX = "map__"
@@ -39,7 +41,9 @@ class SourceForm(forms.Form):
         self.kind = kind if kind in DATASET_KINDS else ""
         if self.kind:
             headers = {
-                column: header for header, column in (self.initial.get("mapping") or {}).items()
+                field: rule["column"]
+                for field, rule in rules_of(self.initial.get("mapping")).items()
+                if "column" in rule and "date_part" not in rule
             }
             for column in DATASET_KINDS[self.kind].columns:
                 self.fields[MAPPING_PREFIX + column.name] = forms.CharField(
@@ -57,14 +61,154 @@ class SourceForm(forms.Form):
     def cleaned(self) -> dict:
         """Keyword arguments of ``services.source_save``."""
         data = self.cleaned_data
-        mapping = {}
+        # A typed header is a column rule; other rules saved from the mapping screen stay.
+        kept = rules_of(self.source.mapping if self.source is not None else None)
+        mapping = {f: r for f, r in kept.items() if "column" not in r or "date_part" in r}
         for name, value in data.items():
             if name.startswith(MAPPING_PREFIX) and value.strip():
-                mapping[value.strip()] = name.removeprefix(MAPPING_PREFIX)
+                mapping[name.removeprefix(MAPPING_PREFIX)] = {"column": value.strip()}
         kwargs = {"label": data["label"], "owner": data["owner"], "mapping": mapping}
         if self.source is None:
             kwargs.update(name=data["name"], kind=data["kind"])
         return kwargs
+
+
+HOW_CHOICES = [
+    ("", _("— not mapped —")),
+    ("column", _("a column of the file")),
+    ("constant", _("the same value on every row")),
+    ("row", _("the row number")),
+    ("upload_program", _("the program chosen on upload")),
+    ("upload_unit", _("the unit chosen on upload")),
+    ("upload_period", _("the period chosen on upload")),
+    ("concat", _("two columns joined")),
+    ("date_year", _("the year of a date column")),
+    ("date_month", _("the month of a date column")),
+    ("date_period", _("the period (YYYY-MM) of a date column")),
+]
+
+
+def _how_of(rule: dict) -> tuple[str, str, str, str]:
+    """(how, column, second column, constant) of a rule, for the form's initial values."""
+    if "date_part" in rule:
+        return f"date_{rule['date_part']}", rule.get("column", ""), "", ""
+    if "column" in rule:
+        return "column", rule["column"], "", ""
+    if "constant" in rule:
+        return "constant", "", "", rule["constant"]
+    if "row" in rule:
+        return "row", "", "", ""
+    if "upload" in rule:
+        return f"upload_{rule['upload']}", "", "", ""
+    if "concat" in rule and len(rule["concat"]) >= 2:
+        return "concat", rule["concat"][0], rule["concat"][1], ""
+    return "", "", "", ""
+
+
+class MappingForm(forms.Form):
+    """The mapping screen: for each contract field, where it comes from (its select is named as
+    the field, so the service's refusals land beside it), plus the values chosen on upload."""
+
+    upload_program = forms.CharField(
+        label=_("program of this file"), required=False, max_length=120,
+        help_text=_("The program code, when the file is one program's list (such as P06)."),
+    )  # fmt: skip
+    upload_unit = NodeChoiceField(
+        label=_("unit that sent the file"), queryset=OrgNode.objects.none(), required=False
+    )
+    upload_period = forms.CharField(
+        label=_("period the file covers"), required=False, max_length=7,
+        help_text=_("A month such as 2024-03."),
+    )  # fmt: skip
+
+    coverage_areas = forms.ModelMultipleChoiceField(
+        label=_("areas the file covers"), queryset=OrgNode.objects.none(), required=False,
+        help_text=_("The towns (or units) whose data the file holds."),
+    )  # fmt: skip
+    coverage_from = forms.CharField(
+        label=_("first month covered"), required=False, max_length=7,
+        help_text=_("YYYY-MM; empty: from the start."),
+    )  # fmt: skip
+    coverage_to = forms.CharField(
+        label=_("last month covered"), required=False, max_length=7,
+        help_text=_("YYYY-MM; empty: until now."),
+    )  # fmt: skip
+    coverage_complete = forms.BooleanField(
+        label=_("the complete registry of these areas for these months"), required=False,
+        help_text=_("Only then may a model conclude from someone's absence in it (such as "
+                    "“not in the resident register”)."),
+    )  # fmt: skip
+
+    def __init__(self, *args, viewer, kind, headers: list[str], rules: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind, self.headers = kind, headers
+        nodes = node_list(viewer=viewer, include_inactive=False)
+        self.fields["upload_unit"].queryset = nodes
+        self.fields["coverage_areas"].queryset = nodes
+        columns = [("", "—"), *((h, h) for h in headers)]
+        self.rows = []
+        for column in kind.columns:
+            how, first, second, constant = _how_of(rules.get(column.name, {}))
+            name = column.name
+            self.fields[name] = forms.ChoiceField(
+                label=f"{column.label_zh}（{name}）", choices=HOW_CHOICES, required=False,
+                initial=how,
+            )  # fmt: skip
+            self.fields[f"col__{name}"] = forms.ChoiceField(
+                label=_("column"), choices=columns, required=False, initial=first
+            )
+            self.fields[f"col2__{name}"] = forms.ChoiceField(
+                label=_("second column"), choices=columns, required=False, initial=second
+            )
+            self.fields[f"value__{name}"] = forms.CharField(
+                label=_("value"), required=False, max_length=120, initial=constant
+            )
+            self.rows.append(
+                (column, self[name], self[f"col__{name}"], self[f"col2__{name}"],
+                 self[f"value__{name}"])
+            )  # fmt: skip
+
+    def rules(self) -> dict:
+        """Field → rule as chosen (an incomplete choice gives an incomplete rule, which the
+        service names)."""
+        data, rules = self.cleaned_data, {}
+        for column in self.kind.columns:
+            name = column.name
+            how = data.get(name) or ""
+            first, second = data.get(f"col__{name}") or "", data.get(f"col2__{name}") or ""
+            if not how:
+                rules[name] = {"skip": True}
+            elif how == "column":
+                rules[name] = {"column": first}
+            elif how == "constant":
+                rules[name] = {"constant": data.get(f"value__{name}") or ""}
+            elif how == "row":
+                rules[name] = {"row": True}
+            elif how.startswith("upload_"):
+                rules[name] = {"upload": how.removeprefix("upload_")}
+            elif how == "concat":
+                rules[name] = {"concat": [first, second], "sep": ""}
+            else:
+                rules[name] = {"date_part": how.removeprefix("date_"), "column": first}
+        return rules
+
+    def coverage(self) -> dict:
+        """What the file covers, as ``services.import_map`` takes it."""
+        data = self.cleaned_data
+        return {
+            "areas": [node.name for node in data.get("coverage_areas") or ()],
+            "period_from": data.get("coverage_from") or "",
+            "period_to": data.get("coverage_to") or "",
+            "complete": bool(data.get("coverage_complete")),
+        }
+
+    def upload_values(self) -> dict:
+        unit = self.cleaned_data.get("upload_unit")
+        return {
+            "program": self.cleaned_data.get("upload_program") or "",
+            "unit": unit.name if unit is not None else "",
+            "period": self.cleaned_data.get("upload_period") or "",
+        }
 
 
 class UploadForm(forms.Form):
@@ -142,7 +286,12 @@ class ModelParamsForm(forms.Form):
                     try:
                         items = [int(v) for v in items]
                     except ValueError:
-                        self.add_error(name, _("Whole numbers separated by commas."))
+                        self.add_error(
+                            name,
+                            ValidationError(
+                                _("Whole numbers separated by commas."), code="invalid"
+                            ),
+                        )
                         continue
                 value = items
             result[name] = value
@@ -196,3 +345,14 @@ class ClueForm(forms.Form):
         self.fields["responsible_node"].queryset = nodes
         self.fields["supervising_node"].queryset = nodes
         self.fields["responsible_node"].initial = viewer.org_node_id
+
+
+class UnitAssignForm(forms.Form):
+    """The unit responsible for the warnings naming ``text`` (or for one warning)."""
+
+    text = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    node = NodeChoiceField(label=_("unit"), queryset=OrgNode.objects.none())
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = node_list(viewer=viewer, include_inactive=False)

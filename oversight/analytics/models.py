@@ -45,8 +45,9 @@ class DataSource(models.Model):
     owner = models.ForeignKey(
         OrgNode, verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="+"
     )
-    # Header in the department's file → contract column; headers equal to a contract column or
-    # to its Chinese label need no entry.
+    # Contract field → rule (a column of the file, a constant, the row number, a value chosen on
+    # upload, a derivation; see engine/mapping.py), saved from the mapping screen and reused.
+    # Fields whose header names them (name, label or a known variant) need no entry.
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -75,6 +76,7 @@ class ImportRun(models.Model):
     """One file (or the platform's own rows) staged as a new version of a source."""
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", _("Waiting for the mapping")
         QUEUED = "queued", _("Waiting to be checked")
         STAGING = "staging", _("Being checked")
         STAGED = "staged", _("Checked, waiting for a decision")
@@ -92,6 +94,13 @@ class ImportRun(models.Model):
     status = models.CharField(
         _("import status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
+    # The field mapping this import was checked with (field → rule, see engine/mapping.py) and
+    # the values chosen on upload that rules may name: program, unit, period.
+    mapping = models.JSONField(_("field mapping"), default=dict, blank=True)
+    upload_values = models.JSONField(_("values chosen on upload"), default=dict, blank=True)
+    # What the file covers, kept with its version on accept: {"areas": [names], "period_from",
+    # "period_to", "complete"} (see engine.workspace.clean_coverage); empty: nothing declared.
+    coverage = models.JSONField(_("coverage"), default=dict, blank=True)
     total_rows = models.BigIntegerField(_("rows"), default=0)
     accepted_rows = models.BigIntegerField(_("good rows"), default=0)
     rejected_rows = models.BigIntegerField(_("rejected rows"), default=0)
@@ -120,6 +129,10 @@ class ImportRun(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.STAGING)
+
+    @property
+    def needs_mapping(self) -> bool:
+        return self.status == self.Status.MAPPING
 
     @property
     def problem_count(self) -> int:
@@ -308,3 +321,27 @@ class Warning(models.Model):
     def is_candidate(self) -> bool:
         """A match proposed by name or pinyin: the identity must be confirmed by an officer."""
         return "candidate" in self.match_method
+
+
+class UnitRule(models.Model):
+    """An officer's rule for resolving a unit named in the data (a town, village, paying
+    department or cadre's unit, as written in a department's file) to an org node. Rules are
+    read before the built-in ones (code, unique name, name without a usual suffix, the name in
+    brackets), so an officer corrects a wrong or missing resolution once for every warning."""
+
+    text = models.CharField(_("unit named in the data"), max_length=200, unique=True)
+    node = models.ForeignKey(
+        OrgNode, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["text"]
+        verbose_name = _("unit rule")
+        verbose_name_plural = _("unit rules")
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.node}"

@@ -18,9 +18,8 @@ from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from oversight.loop import selectors as loop_selectors
 from oversight.loop.models import WorkItem
@@ -28,8 +27,9 @@ from oversight.orgs.access import scope_q
 from oversight.orgs.models import OrgNode
 
 from . import bridge
-from .engine import DATASET_KINDS, REASONS
-from .models import AnalysisRun, DataSource, ImportRun, Warning
+from .engine import DATASET_KINDS, REASONS, ImportFailed, preview
+from .engine import mapping as field_mapping
+from .models import AnalysisRun, DataSource, ImportRun, UnitRule, Warning
 from .workflows import KIND as CLUE_KIND
 
 # --- sources and imports ---------------------------------------------------------------------
@@ -100,6 +100,31 @@ class Rejections(Sequence):
         )
 
 
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of an uploaded file, with its own headers (for the mapping screen)."""
+
+    headers: list[str]
+    rows: list[list[str | None]]
+    problem: str = ""
+
+
+def import_preview(*, run: ImportRun, rows: int = 8) -> Preview:
+    """The headers and first rows of a file waiting for its mapping."""
+    try:
+        headers, body = preview(run.upload_path, rows=rows)
+    except (ImportFailed, OSError) as error:
+        return Preview([], [], str(error))
+    return Preview(headers, body)
+
+
+def suggested_mapping(*, run: ImportRun, headers: list[str]) -> dict:
+    """Field → rule proposed for an uploaded file: the source's saved mapping where the file
+    has its columns, every other field by its header (name, label or a known variant)."""
+    kind = DATASET_KINDS[run.source.kind]
+    return field_mapping.suggest(kind, headers, saved=run.source.mapping)
+
+
 def reason_text(code: str) -> str:
     """The engine's reason for a rejection code, in the language of the request."""
     zh, en = REASONS.get(code, (code, code))
@@ -145,6 +170,39 @@ def active_run() -> AnalysisRun | None:
 def warning_scope(viewer) -> Q:
     """The warnings ``viewer`` may see: by the org node of their unit."""
     return scope_q(viewer, node="unit")
+
+
+def unresolved_units(*, limit: int = 200) -> list[dict]:
+    """Units named in the data that no rule resolves, with how many warnings name each (most
+    first): what the county's officers assign. Their warnings have no node, so no scope applies:
+    the function permission ``analytics:unit:assign`` guards the page."""
+    return list(
+        Warning.objects.filter(unit__isnull=True)
+        .exclude(unit_name="")
+        .values("unit_name")
+        .annotate(warnings=Count("id"), red=Count("id", filter=Q(severity="red")))
+        .order_by("-warnings", "unit_name")[:limit]
+    )
+
+
+def unnamed_unit_warnings(*, limit: int = 100) -> QuerySet[Warning]:
+    """Warnings whose data names no unit at all: each is assigned by itself."""
+    return Warning.objects.filter(unit__isnull=True, unit_name="").order_by("-first_seen")[:limit]
+
+
+def unresolved_warning_get(*, pk: int) -> Warning:
+    """A warning without a unit, or 404 (one with a unit is reached through its scope)."""
+    return get_object_or_404(Warning, pk=pk, unit__isnull=True)
+
+
+def unit_rule_list() -> QuerySet[UnitRule]:
+    """Officers' rules for resolving units named in the data."""
+    return UnitRule.objects.select_related("node", "created_by")
+
+
+def unit_rule_get(*, pk: int) -> UnitRule:
+    """One rule, or 404."""
+    return get_object_or_404(unit_rule_list(), pk=pk)
 
 
 @dataclass(frozen=True)
@@ -328,24 +386,24 @@ def evidence_tables(*, warning: Warning, limit: int = 100) -> list[EvidenceTable
 
 
 MATCH_METHODS = {
-    "resident_id": _lazy("The same resident ID in both datasets."),
-    "name+birth_date (candidate)": _lazy(
+    "resident_id": gettext_lazy("The same resident ID in both datasets."),
+    "name+birth_date (candidate)": gettext_lazy(
         "A candidate: the same name and birth date, no ID to confirm it."
     ),
-    "pinyin+birth_date (candidate)": _lazy(
+    "pinyin+birth_date (candidate)": gettext_lazy(
         "A candidate: names that sound alike and the same birth date."
     ),
-    "phone": _lazy("The same phone number."),
-    "bank_account": _lazy("The same bank account."),
-    "address": _lazy("The same address."),
-    "resident_id (legal representative)": _lazy("The legal representative's resident ID."),
-    "resident_id (shareholder)": _lazy("A shareholder's resident ID."),
-    "contract_id": _lazy("The same contract."),
-    "vendor_uscc": _lazy("The same vendor (unified social credit code)."),
-    "invoice_no": _lazy("The same invoice number."),
-    "invoice_date": _lazy("The invoice date compared with the trip."),
-    "expense_date": _lazy("The expense date compared with the holiday calendar."),
-    "diagnosis_code": _lazy("The diagnosis code compared with the admission criteria."),
+    "phone": gettext_lazy("The same phone number."),
+    "bank_account": gettext_lazy("The same bank account."),
+    "address": gettext_lazy("The same address."),
+    "resident_id (legal representative)": gettext_lazy("The legal representative's resident ID."),
+    "resident_id (shareholder)": gettext_lazy("A shareholder's resident ID."),
+    "contract_id": gettext_lazy("The same contract."),
+    "vendor_uscc": gettext_lazy("The same vendor (unified social credit code)."),
+    "invoice_no": gettext_lazy("The same invoice number."),
+    "invoice_date": gettext_lazy("The invoice date compared with the trip."),
+    "expense_date": gettext_lazy("The expense date compared with the holiday calendar."),
+    "diagnosis_code": gettext_lazy("The diagnosis code compared with the admission criteria."),
 }
 
 

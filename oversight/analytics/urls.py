@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import library, runs, sources, warnings
+from .views import library, runs, sources, units, warnings
 
 app_name = "analytics"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("warnings/<id:pk>/dismiss/", warnings.warning_dismiss, name="warning_dismiss"),
     path("warnings/<id:pk>/clue/", warnings.warning_clue, name="warning_clue"),
     path("clues/<id:pk>/", warnings.clue_detail, name="clue_detail"),
+    path("units/", units.unit_rules, name="unit_rules"),
+    path("units/assign/", units.unit_assign, name="unit_assign"),
+    path("units/rules/<id:pk>/delete/", units.unit_rule_delete, name="unit_rule_delete"),
+    path("units/warnings/<id:pk>/", units.warning_assign, name="warning_assign"),
     path("models/", library.model_list, name="model_list"),
     path("models/add/", library.model_add, name="model_add"),
     path("models/<slug:model_id>/", library.model_detail, name="model_detail"),
@@ -32,6 +36,7 @@ urlpatterns = [
     path("sources/<id:pk>/from-org/", sources.source_from_org, name="source_from_org"),
     path("imports/<id:pk>/", sources.import_detail, name="import_detail"),
     path("imports/<id:pk>/status/", sources.import_status, name="import_status"),
+    path("imports/<id:pk>/mapping/", sources.import_mapping, name="import_mapping"),
     path("imports/<id:pk>/accept/", sources.import_accept, name="import_accept"),
     path("imports/<id:pk>/discard/", sources.import_discard, name="import_discard"),
 ]

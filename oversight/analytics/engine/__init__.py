@@ -14,7 +14,7 @@ It imports nothing from Django; the ``oversight.analytics`` app wraps it. The pu
 
 from .contracts import DATASET_KINDS, Column, DatasetKind, dataset_kind
 from .hits import Evidence, Hit, HitStore, fingerprint
-from .importer import REASONS, ImportFailed, ImportReport, Rejection
+from .importer import REASONS, ImportFailed, ImportReport, Rejection, preview
 from .models import Model, ModelInvalid, load_library, load_models, validate_model
 from .runner import ModelRun, ModelTest, Progress, Runner, RunResult
 from .workspace import DatasetVersion, Source, Workspace, WorkspaceError
@@ -45,5 +45,6 @@ __all__ = [
     "fingerprint",
     "load_library",
     "load_models",
+    "preview",
     "validate_model",
 ]

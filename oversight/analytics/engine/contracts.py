@@ -47,7 +47,9 @@ class Column:
 
     ``personal`` marks personal data (名字, 身份证号, 电话, 住址, 银行账号…). ``pinyin`` asks the
     importer to add ``<name>_pinyin``: every pinyin reading of the name, so models can propose
-    candidates for people whose ID is missing.
+    candidates for people whose ID is missing. ``synthetic`` marks an identifier the platform
+    makes when the file has none (a payment list without payment numbers): from the file's
+    digest and the row, so the same file gives the same identifiers; never a rejection.
     """
 
     name: str
@@ -56,6 +58,7 @@ class Column:
     required: bool = False
     personal: bool = False
     pinyin: bool = False
+    synthetic: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in COLUMN_TYPES:
@@ -233,7 +236,7 @@ DATASET_KINDS: dict[str, DatasetKind] = {
             name_en="Benefit payments",
             key=("payment_id",),
             columns=(
-                _c("payment_id", "text", "发放流水号", required=True),
+                _c("payment_id", "text", "发放流水号", required=True, synthetic=True),
                 _c("program_code", "text", "项目编码", required=True),
                 _c("resident_id", "resident_id", "公民身份号码", **_PERSON),
                 _c("name", "text", "姓名", **_PERSON),
@@ -368,6 +371,17 @@ BUILTIN_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("is_workday", "BOOLEAN"),
         ("is_holiday", "BOOLEAN"),
         ("holiday_name", "VARCHAR"),
+    ),
+    # What the current data covers: one row per source version and area (an org unit's name as
+    # the data writes it), the months covered, and whether it is the area's complete registry.
+    # A model that reasons from absence ("not in the register") reads only covered subjects.
+    "coverage": (
+        ("dataset", "VARCHAR"),
+        ("source", "VARCHAR"),
+        ("area", "VARCHAR"),
+        ("period_from", "VARCHAR"),
+        ("period_to", "VARCHAR"),
+        ("complete", "BOOLEAN"),
     ),
 }
 

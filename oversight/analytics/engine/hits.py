@@ -20,7 +20,7 @@ import duckdb
 
 from .models import Model
 
-__all__ = ["Evidence", "Hit", "HitStore", "build_hit", "fingerprint"]
+__all__ = ["Evidence", "Hit", "HitStore", "build_hit", "fingerprint", "mask_id"]
 
 
 def fingerprint(model_id: str, fingerprint_key: str) -> str:
@@ -94,10 +94,22 @@ def _money(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:,.2f}"
 
 
+def mask_id(value: str) -> str:
+    """A resident ID as exports show it: the area and the last four digits only."""
+    return value[:6] + "********" + value[-4:] if len(value) == 18 else value
+
+
 def build_hit(
-    model: Model, row: dict, known: frozenset[str] | set[str] = frozenset()
+    model: Model,
+    row: dict,
+    known: frozenset[str] | set[str] = frozenset(),
+    program_names: dict[str, str] | None = None,
 ) -> Hit | None:
-    """Make a :class:`Hit` from one result row; None when below the yellow threshold."""
+    """Make a :class:`Hit` from one result row; None when below the yellow threshold.
+
+    The reason sentences get typed values: amounts formatted, resident IDs masked as in
+    exports, the parts of ``detail`` the model names (a ``program`` by its name from
+    ``program_names``, the code when unknown)."""
     evidence = tuple(
         sorted({Evidence(str(e["dataset"]), str(e["key"])) for e in (row["evidence"] or ())})
     )
@@ -116,7 +128,7 @@ def build_hit(
     key = str(row["fingerprint_key"])
     values = _Blank(
         subject_name=row["subject_name"] or "",
-        subject_id=row["subject_id"] or "",
+        subject_id=mask_id(row["subject_id"] or ""),
         unit=row["unit"] or "",
         amount=_money(amount),
         period=row["period"] or "",
@@ -124,6 +136,12 @@ def build_hit(
         match_method=method,
         detail=row.get("detail") or "",
     )
+    if model.detail_parts:
+        parts = (row.get("detail") or "").split("|")
+        for name, value in zip(model.detail_parts, parts, strict=False):
+            if name == "program":
+                value = (program_names or {}).get(value, value)
+            values[name] = value
     hit_fingerprint = fingerprint(model.id, key)
     return Hit(
         model_id=model.id,

@@ -36,6 +36,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from oversight.lib import resident_id
 
+from . import mapping as field_mapping
 from .contracts import Column, DatasetKind, dataset_kind
 from .names import pinyin_keys
 
@@ -44,6 +45,8 @@ __all__ = [
     "ImportFailed",
     "ImportReport",
     "Rejection",
+    "preview",
+    "resolve_mapping",
     "stage_import",
 ]
 
@@ -149,9 +152,10 @@ class ImportReport:
         """True when no row was rejected."""
         return self.rejected_rows == 0
 
-    def accept(self):
-        """Keep the good rows as the source's next version; returns the :class:`DatasetVersion`."""
-        return self.workspace.accept(self.stage_id)
+    def accept(self, *, coverage: Mapping | None = None):
+        """Keep the good rows as the source's next version (covering ``coverage``, see
+        :func:`.workspace.clean_coverage`); returns the :class:`DatasetVersion`."""
+        return self.workspace.accept(self.stage_id, coverage=coverage)
 
     def discard(self) -> None:
         """Throw the staged import away."""
@@ -254,6 +258,88 @@ def _read_excel(path: Path, sheet: str | None) -> pa.Table:
     return pa.table({n: pa.array(c, pa.string()) for n, c in zip(names, columns, strict=True)})
 
 
+def preview(
+    path: str | os.PathLike[str],
+    *,
+    rows: int = 8,
+    format: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> tuple[list[str], list[list[str | None]]]:
+    """The file's headers and its first ``rows`` rows as text, read without loading the file
+    (for the mapping screen). Raises :class:`ImportFailed` when the file cannot be read."""
+    path = Path(path)
+    fmt = _detect_format(path, format)
+    if fmt == "csv":
+        return _preview_csv(path, rows, encoding, delimiter)
+    if fmt == "excel":
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a bad file
+            raise ImportFailed(f"cannot open {path.name} as Excel: {error}") from None
+        try:
+            worksheet = book[sheet] if sheet else book.worksheets[0]
+            lines = worksheet.iter_rows(values_only=True, max_row=rows + 1)
+            header = next(lines, None)
+            if header is None:
+                raise ImportFailed(f"{path.name} is empty")
+            headers = [_excel_value(h) or f"column{i + 1}" for i, h in enumerate(header)]
+            body = [
+                [_excel_value(line[i]) if i < len(line) else None for i in range(len(headers))]
+                for line in lines
+            ]
+        finally:
+            book.close()
+        return headers, body
+    try:
+        parquet = pq.ParquetFile(path)
+        headers = list(parquet.schema_arrow.names)
+        batch = next(parquet.iter_batches(batch_size=rows), None)
+    except (OSError, pa.ArrowException) as error:
+        raise ImportFailed(f"cannot read {path.name}: {error}") from None
+    records = batch.to_pylist() if batch is not None else []
+    body = [[None if r[h] is None else str(r[h]) for h in headers] for r in records]
+    return headers, body
+
+
+def _preview_csv(path: Path, rows: int, encoding: str | None, delimiter: str | None):
+    import csv
+    import io
+
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    for candidate in [encoding] if encoding else ["utf-8-sig", "gb18030"]:
+        try:
+            text = head.decode(candidate)
+            break
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the chunk is not an error.
+            if error.start >= len(head) - 4 and len(head) == 1 << 16:
+                text = head[: error.start].decode(candidate)
+                break
+        except LookupError:
+            raise ImportFailed(f"unknown encoding {candidate!r}") from None
+    else:
+        raise ImportFailed(f"cannot read {path.name} as UTF-8 or GBK")
+    text = text.lstrip("\ufeff")
+    try:
+        dialect = delimiter or csv.Sniffer().sniff(text.split("\n", 1)[0], ",\t;|").delimiter
+    except csv.Error:
+        dialect = ","
+    lines = list(csv.reader(io.StringIO(text), delimiter=dialect))
+    if not lines:
+        raise ImportFailed(f"{path.name} is empty")
+    headers = [h.strip() or f"column{i + 1}" for i, h in enumerate(lines[0])]
+    body = [
+        [line[i] if i < len(line) and line[i] != "" else None for i in range(len(headers))]
+        for line in lines[1 : rows + 1]
+    ]
+    return headers, body
+
+
 def _load_raw(con, path: Path, fmt: str, directory: Path, options: Mapping) -> int:
     """Load the file into table ``raw`` (all text, file order); return the first row number."""
     try:
@@ -284,30 +370,75 @@ def _load_raw(con, path: Path, fmt: str, directory: Path, options: Mapping) -> i
     raise ImportFailed(f"unknown format {fmt!r}")
 
 
-def _resolve_mapping(kind: DatasetKind, headers: list[str], mapping: Mapping[str, str]) -> dict:
-    """Return contract column → source header, failing clearly on anything missing."""
-    by_label = {c.label_zh: c.name for c in kind.columns}
-    resolved: dict[str, str] = {}
-    for source_column, contract_column in mapping.items():
-        if contract_column not in kind.column_names:
-            raise ImportFailed(
-                f"the mapping names {contract_column!r}, not a column of {kind.code}"
-            )
-        if source_column not in headers:
-            raise ImportFailed(f"the file has no column {source_column!r} named in the mapping")
-        if contract_column in resolved:
-            raise ImportFailed(f"two file columns are mapped to {contract_column!r}")
-        resolved[contract_column] = source_column
-    # Headers equal to a contract column or its Chinese label map themselves.
-    for header in headers:
-        name = header if header in kind.column_names else by_label.get(header.strip())
-        if name and name not in resolved and header not in mapping:
-            resolved[name] = header
-    missing = [c.name for c in kind.columns if c.required and c.name not in resolved]
-    if missing:
-        labels = ", ".join(f"{m} ({kind.column(m).label_zh})" for m in missing)
-        raise ImportFailed(f"required columns not found in the file or the mapping: {labels}")
+def _describe(kind: DatasetKind, problem: field_mapping.MappingProblem) -> str:
+    field, detail = problem.field, problem.detail
+    if problem.code == "unknown_field":
+        return f"the mapping names {field!r}, not a column of {kind.code}"
+    if problem.code == "no_column":
+        return f"the file has no column {detail!r} named in the mapping (for {field})"
+    if problem.code == "column_twice":
+        return f"the file's column {detail!r} is mapped to two fields (one is {field})"
+    if problem.code == "no_upload_value":
+        return f"no {detail} was chosen on upload (for {field})"
+    return f"the rule for {field} cannot be used: {detail}"
+
+
+def resolve_mapping(
+    kind: DatasetKind,
+    headers: list[str],
+    mapping: Mapping | None,
+    upload_values: Mapping[str, str] | None = None,
+) -> dict[str, dict]:
+    """Field → rule for a file with ``headers``: the mapping's rules (in either form), then
+    every other field found by its name, label or a known variant of its header. Fails with
+    every problem named (a field left unmapped, a column the file lacks…)."""
+    rules = field_mapping.rules_of(mapping)
+    present = {
+        f: r
+        for f, r in rules.items()
+        if "column" not in r or "date_part" in r or field_mapping.find_header(headers, r["column"])
+    }
+    resolved = {**field_mapping.suggest(kind, headers, saved=present), **rules}
+    problems = field_mapping.check(kind, resolved, headers, dict(upload_values or {}))
+    unmapped = [p.field for p in problems if p.code == "unmapped"]
+    messages = [_describe(kind, p) for p in problems if p.code != "unmapped"]
+    if unmapped:
+        labels = ", ".join(f"{m} ({kind.column(m).label_zh})" for m in unmapped)
+        messages.append(f"required columns not found in the file or the mapping: {labels}")
+    if messages:
+        raise ImportFailed("; ".join(messages))
     return resolved
+
+
+# Full-width digits and signs in typed values (amounts, dates, IDs, periods) read as half-width.
+_FULL_WIDTH = "０１２３４５６７８９．－／：Ｘｘ，"
+_HALF_WIDTH = "0123456789.-/:Xx,"
+
+
+def _rule_sql(rule: Mapping, headers: list[str], upload_values: Mapping, row: str) -> str:
+    """SQL giving the text of a field on each row of ``raw`` by its rule."""
+    if "date_part" in rule:
+        column = _ident(field_mapping.find_header(headers, rule["column"]))
+        date = _date_sql(f"translate(trim({column}), '{_FULL_WIDTH}', '{_HALF_WIDTH}')")
+        pattern = {"year": "%Y", "month": "%m", "period": "%Y-%m"}[rule["date_part"]]
+        return f"strftime({date}, '{pattern}')"
+    if "column" in rule:
+        return f"CAST({_ident(field_mapping.find_header(headers, rule['column']))} AS VARCHAR)"
+    if "constant" in rule:
+        return _sql_string(str(rule["constant"]).strip())
+    if "row" in rule:
+        return f"CAST({row} AS VARCHAR)"
+    if "upload" in rule:
+        return _sql_string(str(upload_values.get(rule["upload"]) or "").strip())
+    if "skip" in rule:
+        return "CAST(NULL AS VARCHAR)"
+    if "concat" in rule:
+        parts = [
+            f"NULLIF(trim(CAST({_ident(field_mapping.find_header(headers, c))} AS VARCHAR)), '')"
+            for c in rule["concat"]
+        ]
+        return f"concat_ws({_sql_string(str(rule.get('sep', '')))}, {', '.join(parts)})"
+    raise AssertionError(rule)
 
 
 def canonical_resident_id_sql(v: str) -> str:
@@ -490,13 +621,16 @@ def stage_import(
     sheet: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    upload_values: Mapping[str, str] | None = None,
     memory_limit: str = "2GB",
     threads: int | None = None,
 ) -> ImportReport:
     """Validate ``path`` as a new version of ``source`` and stage it; nothing is kept yet.
 
-    ``mapping`` (source header → contract column) overrides the source's saved mapping for this
-    import; headers equal to a contract column or to its Chinese label need no mapping. Raises
+    ``mapping`` (field → rule, see :mod:`.mapping`; or the older source header → contract
+    column) overrides the source's saved mapping for this import; headers that name a field (its
+    name, Chinese label or a known variant) need no mapping. ``upload_values`` are the values
+    chosen on upload (``program``, ``unit``, ``period``) that rules may name. Raises
     :class:`ImportFailed` when the file cannot be imported at all; rows with bad values do not
     fail the import but are listed in the report and left out.
     """
@@ -520,7 +654,12 @@ def stage_import(
             directory,
             stage_id,
             dict(src.mapping if mapping is None else mapping),
-            {"sheet": sheet, "encoding": encoding, "delimiter": delimiter},
+            {
+                "sheet": sheet,
+                "encoding": encoding,
+                "delimiter": delimiter,
+                "upload_values": dict(upload_values or {}),
+            },
             memory_limit,
             threads,
         )
@@ -546,18 +685,27 @@ def _stage(
     try:
         first_row = _load_raw(con, path, fmt, directory, options)
         headers = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
-        resolved = _resolve_mapping(kind, headers, mapping)
+        upload_values = options.get("upload_values") or {}
+        resolved = resolve_mapping(kind, headers, mapping, upload_values)
+        digest = _file_sha256(path)
 
         # Trimmed text of every mapped column, with the row number the officer sees.
-        trimmed = [f"rowid + {first_row} AS _row"]
+        row = f"rowid + {first_row}"
+        trimmed = [f"{row} AS _row"]
         for column in kind.columns:
             if column.name in resolved:
-                text = f"CAST({_ident(resolved[column.name])} AS VARCHAR)"
+                text = _rule_sql(resolved[column.name], headers, upload_values, row)
+                if column.type != "text":
+                    text = f"translate({text}, '{_FULL_WIDTH}', '{_HALF_WIDTH}')"
                 # Plain trim is three times faster than trimming a custom character set; the
                 # parsers of typed columns ignore other white space themselves.
-                trimmed.append(f"NULLIF(trim({text}), '') AS {column.name}")
+                value = f"NULLIF(trim({text}), '')"
             else:
-                trimmed.append(f"CAST(NULL AS VARCHAR) AS {column.name}")
+                value = "CAST(NULL AS VARCHAR)"
+            if column.synthetic:
+                # The file's digest and the row: the same file gives the same identifiers.
+                value = f"COALESCE({value}, 'F{digest[:12]}-R' || CAST({row} AS VARCHAR))"
+            trimmed.append(f"{value} AS {column.name}")
         con.execute(f"CREATE TABLE src AS SELECT {', '.join(trimmed)} FROM raw")
         con.execute("DROP TABLE raw")
 
@@ -573,7 +721,7 @@ def _stage(
         selects, error_columns = ["s._row"], []
         for column in kind.columns:
             v = f"s.{column.name}"
-            if column.name not in resolved:
+            if column.name not in resolved and not column.synthetic:
                 value, err = "NULL", "NULL"
             else:
                 value, err = _column_sql(column, v, joined)
@@ -652,8 +800,8 @@ def _stage(
         source=src.name,
         kind=kind.code,
         source_file=path.name,
-        source_sha256=_file_sha256(path),
-        mapping={v: k for k, v in resolved.items()},
+        source_sha256=digest,
+        mapping=resolved,
         total_rows=total,
         accepted_rows=total - rejected,
         rejected_rows=rejected,

@@ -8,6 +8,9 @@ A model ``deceased_paid`` is the pair ``deceased_paid.toml`` + ``deceased_paid.s
     domain = "benefits"
     datasets = ["deaths", "benefit_payments", "benefit_programs"]
     exact_key = true            # matches on exact keys only (IDs, codes)
+    absence = ["residents"]     # datasets it reasons from the absence in ("not in the
+                                # register"): it runs only where their complete coverage is
+                                # declared, and must read ``coverage`` to keep to it
 
     [severity]                  # red at or above ``red``, yellow at or above ``yellow``
     measure = "amount"          # or "count": the number of evidence rows
@@ -159,6 +162,10 @@ class Model:
     reason_en: str = ""
     params: dict[str, object] = field(default_factory=dict)
     exact_key: bool = False
+    absence: tuple[str, ...] = ()
+    # Names of the parts of ``detail`` (joined with ``|`` by the SQL), each a placeholder of the
+    # reason sentences; a part named ``program`` is shown by the program's name, not its code.
+    detail_parts: tuple[str, ...] = ()
     description_zh: str = ""
     description_en: str = ""
     builtin: bool = False
@@ -187,6 +194,14 @@ class Model:
             yellow, red = Decimal(0), Decimal("Infinity")
         if red < yellow:
             problems.append("severity.red must not be below severity.yellow")
+        parts = tuple(meta.get("reason", {}).get("parts", ()))
+        if any(not str(p).isidentifier() or p in HIT_PLACEHOLDERS for p in parts):
+            problems.append("reason.parts must be new placeholder names such as program")
+        absence = tuple(meta.get("absence", ()))
+        if absence and not (
+            set(absence) <= set(meta.get("datasets", ())) and "coverage" in meta.get("datasets", ())
+        ):
+            problems.append("absence names datasets the model declares, and coverage is declared")
         if problems:
             raise ModelInvalid(model_id, problems)
         reason = meta.get("reason", {})
@@ -202,6 +217,8 @@ class Model:
             reason_en=reason.get("en", ""),
             params=dict(meta.get("params", {})),
             exact_key=bool(meta.get("exact_key", False)),
+            absence=absence,
+            detail_parts=parts,
             description_zh=meta.get("description_zh", ""),
             description_en=meta.get("description_en", ""),
             builtin=builtin,
@@ -361,7 +378,7 @@ def validate_model(model: Model) -> list[str]:
         except ValueError as error:
             problems.append(f"reason.{lang} is malformed: {error}")
             continue
-        for name in sorted(fields - HIT_PLACEHOLDERS):
+        for name in sorted(fields - HIT_PLACEHOLDERS - set(model.detail_parts)):
             problems.append(f"reason.{lang} uses unknown placeholder {{{name}}}")
     if AS_OF in model.params:
         problems.append(f"[params] may not declare {AS_OF}: it is the run's as-of date")

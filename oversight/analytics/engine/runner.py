@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
 import sqlglot
 
 from .calendar import calendar_table
@@ -186,6 +187,9 @@ class Runner:
         con.register("calendar_arrow", calendar_table())
         con.execute("CREATE TABLE calendar AS SELECT * FROM calendar_arrow")
         con.unregister("calendar_arrow")
+        con.register("coverage_arrow", coverage_table(self.workspace))
+        con.execute("CREATE TABLE coverage AS SELECT * FROM coverage_arrow")
+        con.unregister("coverage_arrow")
         return con, missing
 
     def cancel(self) -> None:
@@ -220,6 +224,7 @@ class Runner:
         # run ends, so the runner can be used again.
         datasets = {d for m in models for d in m.datasets if d in DATASET_KINDS}
         con, missing = self._connect(datasets, sample)
+        self._names = program_names(self.workspace)
         with self._lock:
             self._con = con
         try:
@@ -249,6 +254,12 @@ class Runner:
             stats.status, stats.message = "skipped", "no data for " + ", ".join(lacking)
             emit(Progress(model.id, index, total, "skipped", message=stats.message))
             return
+        uncovered = uncovered_absence(model, self.workspace)
+        if uncovered:
+            stats.status = "uncovered"
+            stats.message = "no complete coverage declared for " + ", ".join(uncovered)
+            emit(Progress(model.id, index, total, "skipped", message=stats.message))
+            return
         emit(Progress(model.id, index, total, "start"))
         began = time.perf_counter()
         poller = _ProgressPoller(con, model.id, index, total, emit, self.poll_seconds)
@@ -268,7 +279,7 @@ class Runner:
             return
         finally:
             poller.stop()
-        hits = _collect(model, rows, known)
+        hits = _collect(model, rows, known, self._names)
         stats.status = "ok"
         stats.seconds = round(time.perf_counter() - began, 3)
         stats.rows = len(rows)
@@ -296,11 +307,43 @@ class Runner:
         return test
 
 
-def _collect(model: Model, rows: list[dict], known: frozenset[str]) -> list[Hit]:
+def coverage_table(workspace) -> pa.Table:
+    """The built-in ``coverage`` table of a workspace's current data, as an Arrow table."""
+    rows = workspace.coverage_rows()
+    types = {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_()}
+    return pa.table({
+        name: pa.array([r[i] for r in rows], types[kind])
+        for i, (name, kind) in enumerate(BUILTIN_TABLES["coverage"])
+    })  # fmt: skip
+
+
+def uncovered_absence(model: Model, workspace) -> list[str]:
+    """The datasets a model reasons from the absence in with no complete coverage declared:
+    such a model does not run (it would call everyone outside the data absent)."""
+    complete = {row[0] for row in workspace.coverage_rows() if row[5]}
+    return sorted(set(model.absence) - complete)
+
+
+def program_names(workspace) -> dict[str, str]:
+    """Program code → name, from the current benefit programs (empty when there are none)."""
+    files = workspace.dataset_files("benefit_programs")
+    if not files:
+        return {}
+    paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    with duckdb.connect() as con:
+        rows = con.execute(
+            f"SELECT program_code, min(name) FROM read_parquet([{paths}]) GROUP BY 1"
+        ).fetchall()
+    return {code: name for code, name in rows if name}
+
+
+def _collect(
+    model: Model, rows: list[dict], known: frozenset[str], names: dict[str, str] | None = None
+) -> list[Hit]:
     """Build hits, one per fingerprint (a model returning a key twice yields one hit)."""
     hits: dict[str, Hit] = {}
     for row in rows:
-        hit = build_hit(model, row, known)
+        hit = build_hit(model, row, known, names)
         if hit is not None and hit.fingerprint not in hits:
             hits[hit.fingerprint] = hit
     return sorted(hits.values(), key=lambda h: h.fingerprint_key)

@@ -28,7 +28,16 @@ from .contracts import BUILTIN_TABLES, DATASET_KINDS
 from .hits import Hit
 from .models import Model, validate_model
 from .portable import strftime_to_spark
-from .runner import ModelRun, RunResult, _collect, _sample_column, hit_query, sample_filter
+from .runner import (
+    ModelRun,
+    RunResult,
+    _collect,
+    _sample_column,
+    hit_query,
+    program_names,
+    sample_filter,
+    uncovered_absence,
+)
 
 __all__ = ["SparkRunner", "local_session", "to_spark_sql"]
 
@@ -302,6 +311,9 @@ class SparkRunner:
         self.spark.read.schema(_ddl(BUILTIN_TABLES["calendar"])).parquet(
             str(calendar)
         ).createOrReplaceTempView("calendar")
+        self.spark.createDataFrame(
+            self.workspace.coverage_rows(), schema=_ddl(BUILTIN_TABLES["coverage"])
+        ).createOrReplaceTempView("coverage")
         return missing
 
     def run(
@@ -331,11 +343,16 @@ class SparkRunner:
         for model, stats in zip(models, result.models, strict=True):
             problems = validate_model(model)
             lacking = sorted(set(model.datasets) & missing)
+            uncovered = uncovered_absence(model, self.workspace)
             if problems or lacking:
                 stats.status = "invalid" if problems else "skipped"
                 stats.message = "; ".join(problems) or "no data for " + ", ".join(lacking)
+            elif uncovered:
+                stats.status = "uncovered"
+                stats.message = "no complete coverage declared for " + ", ".join(uncovered)
             else:
                 runnable.append((model, stats))
+        names = program_names(self.workspace)
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             outcomes = list(pool.map(lambda pair: self._query(pair[0], as_of), runnable))
         for (model, stats), (rows, seconds, error) in zip(runnable, outcomes, strict=True):
@@ -343,7 +360,7 @@ class SparkRunner:
             if error is not None:
                 stats.status, stats.message = "failed", error
                 continue
-            hits: list[Hit] = _collect(model, rows, known)
+            hits: list[Hit] = _collect(model, rows, known, names)
             stats.status = "ok"
             stats.rows = len(rows)
             stats.hits = len(hits)

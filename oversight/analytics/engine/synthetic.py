@@ -951,13 +951,18 @@ class _Builder:
         return files, rows
 
 
+# The synthetic residents file is the complete register of every town, for every month.
+REGISTER_COVERAGE = {"areas": list(TOWNS), "complete": True}
+
+
 def import_county(workspace, county: County, **options) -> dict[str, object]:
-    """Register one source per dataset kind, import and accept every file; return the reports."""
+    """Register one source per dataset kind, import and accept every file (the residents as
+    the complete register of every town); return the reports."""
     reports = {}
     for kind, path in county.files.items():
         workspace.register_source(kind.replace("_", "-"), kind=kind, label=f"synthetic {kind}")
         report = workspace.stage(kind.replace("_", "-"), path, **options)
-        report.accept()
+        report.accept(coverage=REGISTER_COVERAGE if kind == "residents" else None)
         reports[kind] = report
     return reports
 

@@ -40,6 +40,27 @@ class WorkspaceError(Exception):
     """A workspace operation that cannot be done (unknown source, bad name, stale stage…)."""
 
 
+_MONTH = re.compile(r"[12][0-9]{3}-(0[1-9]|1[0-2])")
+
+
+def clean_coverage(coverage: Mapping | None) -> dict | None:
+    """A version's coverage in its stored form, or None: ``areas`` (the names of the areas
+    covered, as the data writes them), ``period_from`` and ``period_to`` (months, ``YYYY-MM``;
+    open ends are 1900-01 and 2100-12) and ``complete`` (the complete registry of those areas
+    for those months)."""
+    if not coverage:
+        return None
+    areas = sorted({str(a).strip() for a in coverage.get("areas") or () if str(a).strip()})
+    start = str(coverage.get("period_from") or "1900-01")
+    end = str(coverage.get("period_to") or "2100-12")
+    if not _MONTH.fullmatch(start) or not _MONTH.fullmatch(end) or start > end:
+        raise WorkspaceError(f"invalid coverage period {start}..{end}: use YYYY-MM, in order")
+    if not areas:
+        return None
+    return {"areas": areas, "period_from": start, "period_to": end,
+            "complete": bool(coverage.get("complete"))}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DatasetVersion:
     """One accepted import of a source."""
@@ -53,6 +74,9 @@ class DatasetVersion:
     accepted_at: str
     source_file: str
     source_sha256: str
+    # What the version covers: {"areas": [...], "period_from": "YYYY-MM", "period_to":
+    # "YYYY-MM", "complete": bool}; None when nobody said (then it covers nothing).
+    coverage: dict | None = None
 
     def data_file(self, root: Path) -> Path:
         """The Parquet file holding this version's rows."""
@@ -232,8 +256,10 @@ class Workspace:
             raise WorkspaceError(f"no staged import {stage_id} (accepted or discarded already?)")
         return directory
 
-    def accept(self, stage_id: str) -> DatasetVersion:
-        """Keep the good rows of a staged import as the source's next version."""
+    def accept(self, stage_id: str, *, coverage: Mapping | None = None) -> DatasetVersion:
+        """Keep the good rows of a staged import as the source's next version, with what it
+        covers (see :func:`clean_coverage`)."""
+        coverage = clean_coverage(coverage)
         directory = self._stage_dir(stage_id)
         report = json.loads((directory / "report.json").read_text(encoding="utf-8"))
         with self._locked() as manifest:
@@ -252,9 +278,23 @@ class Workspace:
                 accepted_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                 source_file=report["source_file"],
                 source_sha256=report["source_sha256"],
+                coverage=coverage,
             )
             entry["versions"].append(asdict(version))
         return version
+
+    def coverage_rows(self) -> list[tuple]:
+        """Rows of the built-in ``coverage`` table: what each source's current version covers."""
+        rows = []
+        for source in self.sources():
+            version = source.current
+            if version is None or not version.coverage:
+                continue
+            cover = version.coverage
+            for area in cover["areas"]:
+                rows.append((source.kind, source.name, area, cover["period_from"],
+                             cover["period_to"], bool(cover["complete"])))  # fmt: skip
+        return rows
 
     def discard(self, stage_id: str) -> None:
         """Throw a staged import away; nothing of it remains."""

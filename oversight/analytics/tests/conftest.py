@@ -10,6 +10,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oversight.analytics import services
@@ -20,6 +21,7 @@ ALL_ANALYTICS = [
     "analytics:source:edit", "analytics:model:view", "analytics:model:edit", "analytics:run:start",
     "analytics:warning:view", "analytics:warning:export", "analytics:warning:dispose",
     "analytics:clue:propose", "analytics:clue:endorse", "analytics:clue:approve",
+    "analytics:unit:assign",
 ]  # fmt: skip
 TOWN = ["analytics:warning:view", "analytics:warning:export"]
 
@@ -136,3 +138,10 @@ def run_models(django_capture_on_commit_callbacks):
         return run
 
     return do
+
+
+def refusal_codes(error: ValidationError) -> set[str]:
+    """The codes of a refusal: ``field:code`` for a field's, the bare code otherwise."""
+    if hasattr(error, "error_dict"):
+        return {f"{field}:{e.code}" for field, errors in error.error_dict.items() for e in errors}
+    return {e.code for e in error.error_list}

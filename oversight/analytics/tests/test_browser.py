@@ -48,7 +48,8 @@ def test_it_goes_from_an_upload_to_a_clue_under_preliminary_verification(
     page.select_option("select[name=owner]", str(county_a.commission.pk))
     page.click("[data-testid=save]")
     expect(page.locator("h1")).to_have_text("Deaths (civil affairs)")
-    assert DataSource.objects.get(name="civil-deaths").mapping == {"身份证": "resident_id"}
+    saved = DataSource.objects.get(name="civil-deaths").mapping
+    assert saved == {"resident_id": {"column": "身份证"}}
 
     # Upload a CSV with two bad rows: the report lists them; the good rows are kept on accept.
     rows = [
@@ -61,6 +62,11 @@ def test_it_goes_from_an_upload_to_a_clue_under_preliminary_verification(
     data.write_bytes(csv_bytes(rows))
     page.set_input_files("input[name=file]", str(data))
     page.click("[data-testid=upload]")
+    # The mapping screen: the file's own headers and first rows, the saved column proposed.
+    expect(page.locator("[data-testid=preview] th").nth(1)).to_have_text("身份证")
+    expect(page.locator("select[name=col__resident_id]")).to_have_value("身份证")
+    expect(page.locator("select[name=col__death_date]")).to_have_value("死亡日期")
+    page.click("[data-testid=start-import]")
     expect(page.locator("[data-testid=import-status]")).to_be_visible()
     expect(page.locator("[data-testid=rejected-rows]")).to_have_text("2")
     expect(page.locator("[data-testid=rejections] tbody tr")).to_have_count(2)

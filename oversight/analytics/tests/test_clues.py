@@ -15,7 +15,7 @@ from oversight.loop.services import TransitionRefused
 from oversight.orgs import services as org_services
 from oversight.orgs.models import Role
 
-from .conftest import DEAD_TOWN1, DEAD_TOWN2
+from .conftest import DEAD_TOWN1, DEAD_TOWN2, refusal_codes
 
 
 @pytest.fixture
@@ -36,10 +36,11 @@ def test_it_opens_a_clue_from_a_warning(clue):
     assert item.responsible_node == clue.commission and item.supervising_node == clue.commission
     assert warning.status == Warning.Status.CLUE and warning.clue == item
     assert "张一" in item.title and warning.reason_zh in item.description
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.warning_to_clue(
             warning=warning, actor=clue.supervisor, responsible_node=clue.commission
         )
+    assert refusal_codes(error.value) == {"warning_decided"}
 
 
 def test_the_approving_body_defaults_to_the_commission_over_the_office(clue):

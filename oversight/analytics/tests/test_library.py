@@ -11,6 +11,8 @@ from oversight.analytics.models import AnalysisRun, ModelSetting
 from oversight.analytics.views.library import TEMPLATE_SQL, TEMPLATE_TOML
 from oversight.conftest import client_for
 
+from .conftest import refusal_codes
+
 GOOD_TOML = TEMPLATE_TOML.replace('id = "my_model"', 'id = "dead_paid_any"')
 
 
@@ -44,10 +46,11 @@ def test_it_saves_local_parameters_and_runs_with_them(county_a):
     entry = bridge.library_entry("contract_splitting")
     assert entry.model.params[name] == default + 7 and entry.defaults[name] == default
     assert str(default + 7) in entry.model.rendered_sql()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.model_params_save(
             actor=supervisor, model_id="contract_splitting", params={"nope": 1}
         )
+    assert refusal_codes(error.value) == {"unknown_parameter"}
 
 
 def test_it_saves_parameters_through_the_page(county_a):
@@ -110,8 +113,9 @@ def test_an_added_model_runs_only_after_a_passing_test(loaded, run_models):
     assert response.status_code == 302
     entry = bridge.library_entry("dead_paid_any")
     assert not entry.enabled and not entry.model.builtin
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.model_enable(actor=supervisor, model_id="dead_paid_any", enabled=True)
+    assert refusal_codes(error.value) == {"model_untested"}
     assert client.post("/analytics/models/dead_paid_any/test/", {"percent": 100}).status_code == 302
     services.model_enable(actor=supervisor, model_id="dead_paid_any", enabled=True)
     run = run_models(supervisor, ["dead_paid_any", "deceased_paid"])
@@ -122,13 +126,15 @@ def test_an_added_model_runs_only_after_a_passing_test(loaded, run_models):
         actor=supervisor, model_id="dead_paid_any", metadata=GOOD_TOML, sql=TEMPLATE_SQL + "\n"
     )
     assert not bridge.library_entry("dead_paid_any").enabled
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.model_add(actor=supervisor, metadata=GOOD_TOML, sql=TEMPLATE_SQL)
-    with pytest.raises(ValidationError):
+    assert refusal_codes(error.value) == {"model_exists"}
+    with pytest.raises(ValidationError) as error:
         services.model_add(
             actor=supervisor, metadata=GOOD_TOML.replace("dead_paid_any", "deceased_paid"),
             sql=TEMPLATE_SQL,
         )  # fmt: skip
+    assert "model_exists" in refusal_codes(error.value)
     assert AnalysisRun.objects.count() == 1
 
 

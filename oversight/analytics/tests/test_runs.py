@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from oversight.analytics import services
+from oversight.analytics import jobs, services
+from oversight.analytics.engine import DATASET_KINDS
 from oversight.analytics.models import AnalysisRun, Warning
 from oversight.conftest import client_for
 
-from .conftest import DEAD_TOWN1, DEAD_TOWN2
+from .conftest import DEAD_TOWN1, DEAD_TOWN2, refusal_codes
 
 
 def test_it_runs_the_enabled_models_and_raises_warnings(loaded, run_models):
@@ -27,6 +28,16 @@ def test_it_runs_the_enabled_models_and_raises_warnings(loaded, run_models):
     stats = {m["model_id"]: m for m in run.model_stats}
     assert stats["deceased_paid"]["status"] == "ok" and stats["deceased_paid"]["hits"] == 2
     assert stats["overlapping_stays"]["status"] == "skipped"
+    assert stats["overlapping_stays"]["needs"] and not stats["overlapping_stays"]["inputs"]
+    assert {(i["source"], i["version"], i["rows"]) for i in stats["deceased_paid"]["inputs"]} == {
+        ("deaths", 1, 2),
+        ("payments", 1, 5),
+    }
+    assert stats["deceased_paid"]["needs"] == []
+    page = client_for(county.supervisor).get(f"/analytics/runs/{run.pk}/")
+    shown = {m["model_id"]: m for m in page.context["stats"]}
+    assert shown["overlapping_stays"]["needs_text"].startswith("未运行：缺少")
+    assert DATASET_KINDS["medical_claims"].name_zh in shown["overlapping_stays"]["needs_text"]
     assert set(run.versions) == {"deaths", "payments"}
     town1 = Warning.objects.get(subject_id=DEAD_TOWN1)
     assert town1.unit == county.town1 and town1.area == "Town 1"
@@ -69,8 +80,9 @@ def test_a_decided_warning_keeps_its_facts_when_found_again(loaded, run_models):
 def test_it_refuses_a_second_run_while_one_is_under_way(loaded):
     supervisor = loaded.county.supervisor
     AnalysisRun.objects.create(started_by=supervisor, model_ids=["deceased_paid"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.run_start(actor=supervisor)
+    assert refusal_codes(error.value) == {"run_under_way"}
 
 
 def test_it_cancels_a_queued_run_before_it_starts(loaded):
@@ -87,12 +99,12 @@ def test_it_cancels_a_queued_run_before_it_starts(loaded):
 def test_it_never_starts_a_run_cancelled_before_its_job(loaded):
     supervisor = loaded.county.supervisor
     run = AnalysisRun.objects.create(started_by=supervisor, model_ids=["deceased_paid"])
-    services._cancel_flag(run.pk).touch()
+    jobs.cancel_flag(run.pk).touch()
     AnalysisRun.objects.filter(pk=run.pk).update(cancel_requested=True)
     run = services.run_execute(run_id=run.pk)
     assert run.status == AnalysisRun.Status.CANCELLED
     assert [m["status"] for m in run.model_stats] == ["cancelled"]
-    assert not services._cancel_flag(run.pk).exists() and not Warning.objects.exists()
+    assert not jobs.cancel_flag(run.pk).exists() and not Warning.objects.exists()
 
 
 def test_it_stops_a_running_run_when_asked(loaded, monkeypatch):
@@ -101,18 +113,18 @@ def test_it_stops_a_running_run_when_asked(loaded, monkeypatch):
         started_by=supervisor,
         model_ids=["deceased_paid", "duplicate_payment", "exclusive_programs"],
     )
-    original = services._Progress.__call__
+    original = jobs._Progress.__call__
 
     def cancel_during_the_first_model(self, event):
         if event.phase == "start" and event.index == 0:
             services.run_cancel(run=run, actor=supervisor)
         original(self, event)
 
-    monkeypatch.setattr(services._Progress, "__call__", cancel_during_the_first_model)
+    monkeypatch.setattr(jobs._Progress, "__call__", cancel_during_the_first_model)
     run = services.run_execute(run_id=run.pk)
     assert run.status == AnalysisRun.Status.CANCELLED
     assert [m["status"] for m in run.model_stats][1:] == ["cancelled", "cancelled"]
-    assert not services._cancel_flag(run.pk).exists()
+    assert not jobs.cancel_flag(run.pk).exists()
 
 
 def test_it_records_a_failed_run(loaded, monkeypatch):
@@ -122,7 +134,7 @@ def test_it_records_a_failed_run(loaded, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services, "record_hits", broken)
+    monkeypatch.setattr(jobs, "record_hits", broken)
     run = services.run_execute(run_id=run.pk)
     assert run.status == AnalysisRun.Status.FAILED and "disk on fire" in run.message
 

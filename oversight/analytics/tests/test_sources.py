@@ -11,7 +11,7 @@ from oversight.analytics import bridge, services
 from oversight.analytics.models import DataSource, ImportRun
 from oversight.conftest import client_for
 
-from .conftest import DEATHS, csv_bytes, person_id
+from .conftest import DEATHS, csv_bytes, person_id, refusal_codes
 
 
 def test_it_registers_a_source_in_the_workspace_with_its_mapping(county_a, source_of):
@@ -20,16 +20,18 @@ def test_it_registers_a_source_in_the_workspace_with_its_mapping(county_a, sourc
     )
     ws_source = bridge.workspace().source("deaths")
     assert ws_source.kind == "deaths"
-    assert ws_source.mapping == {"身份证": "resident_id", "死亡时间": "death_date"}
+    rules = {"resident_id": {"column": "身份证"}, "death_date": {"column": "死亡时间"}}
+    assert ws_source.mapping == rules
     assert source.mapping == ws_source.mapping
 
 
 def test_it_refuses_a_mapping_to_an_unknown_or_doubled_column(county_a, source_of):
     with pytest.raises(ValidationError) as error:
         source_of("deaths", "deaths", mapping={"a": "nonsense"})
-    assert "mapping" in error.value.error_dict
-    with pytest.raises(ValidationError):
+    assert refusal_codes(error.value) == {"mapping:unknown_column"}
+    with pytest.raises(ValidationError) as error:
         source_of("deaths", "deaths", mapping={"a": "death_date", "b": "death_date"})
+    assert refusal_codes(error.value) == {"mapping:mapped_twice"}
     assert not DataSource.objects.exists()
 
 
@@ -64,8 +66,9 @@ def test_it_accepts_the_good_rows_as_a_new_version(county_a, source_of, upload):
     run.refresh_from_db()
     assert run.status == ImportRun.Status.ACCEPTED and run.version == 1
     assert bridge.workspace().source("deaths").current.rows == 2
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.import_accept(run=run, actor=county_a.supervisor)
+    assert refusal_codes(error.value) == {"import_decided"}
 
 
 def test_it_keeps_nothing_of_a_discarded_import(county_a, source_of, upload):
@@ -92,7 +95,7 @@ def test_it_refuses_a_file_of_another_format_before_keeping_it(county_a, source_
         services.import_start(
             source=source, actor=county_a.supervisor, upload=SimpleUploadedFile("x.doc", b"x")
         )
-    assert "file" in error.value.error_dict
+    assert refusal_codes(error.value) == {"file:file_type"}
     assert not ImportRun.objects.exists()
 
 
@@ -113,7 +116,8 @@ def test_it_registers_uploads_and_shows_the_report_through_the_pages(county_a):
          "map__resident_id": "身份证"},
     )  # fmt: skip
     source = DataSource.objects.get(name="deaths")
-    assert response.status_code == 302 and source.mapping == {"身份证": "resident_id"}
+    assert response.status_code == 302
+    assert source.mapping == {"resident_id": {"column": "身份证"}}
     rows = [{"身份证": person_id(1), "姓名": "张一", "死亡日期": "2024-03-15"},
             {"身份证": "bad", "姓名": "坏号", "死亡日期": "2024-03-15"}]  # fmt: skip
     response = client.post(
@@ -122,7 +126,8 @@ def test_it_registers_uploads_and_shows_the_report_through_the_pages(county_a):
     )
     assert response.status_code == 302
     run = ImportRun.objects.get()
-    assert response["Location"] == f"/analytics/imports/{run.pk}/"
+    assert response["Location"] == f"/analytics/imports/{run.pk}/mapping/"
+    assert run.status == ImportRun.Status.MAPPING
 
 
 def test_it_shows_a_bad_upload_on_the_form(county_a, source_of):

@@ -14,7 +14,7 @@ from oversight.analytics.models import Warning
 from oversight.conftest import client_for
 from oversight.ledger.models import Leaf
 
-from .conftest import DEAD_TOWN1, DEAD_TOWN2
+from .conftest import DEAD_TOWN1, DEAD_TOWN2, refusal_codes
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_it_filters_through_the_page(warnings):
 def test_dismissing_needs_a_reason(warnings):
     with pytest.raises(ValidationError) as error:
         services.warning_dismiss(warning=warnings.w1, actor=warnings.supervisor, reason="  ")
-    assert "reason" in error.value.error_dict
+    assert refusal_codes(error.value) == {"reason:required"}
     warnings.w1.refresh_from_db()
     assert warnings.w1.status == Warning.Status.NEW
     response = client_for(warnings.supervisor).post(
@@ -79,8 +79,9 @@ def test_dismissing_needs_a_reason(warnings):
     warnings.w1.refresh_from_db()
     assert warnings.w1.status == Warning.Status.DISMISSED
     assert warnings.w1.dismissal_reason == "The family repaid it"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.warning_dismiss(warning=warnings.w1, actor=warnings.supervisor, reason="again")
+    assert refusal_codes(error.value) == {"warning_decided"}
 
 
 def test_it_counts_hits_confirmed_dismissed_and_precision_per_model(warnings):

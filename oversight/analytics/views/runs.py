@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from oversight.core.paging import paginate
@@ -14,16 +14,18 @@ from oversight.orgs.access import require_perm
 
 from .. import bridge, selectors, services
 from ..forms import RunStartForm
+from ..models import kind_choices
 from ._common import attempt
 
 RUN = "analytics:run:start"
 MODEL_STATUS = {
-    "ok": _lazy("ran"),
-    "skipped": _lazy("skipped: no data"),
-    "invalid": _lazy("skipped: invalid"),
-    "failed": _lazy("stopped by an error"),
-    "cancelled": _lazy("cancelled"),
-    "pending": _lazy("not run"),
+    "ok": gettext_lazy("ran"),
+    "skipped": gettext_lazy("not run: data missing"),
+    "invalid": gettext_lazy("skipped: invalid"),
+    "uncovered": gettext_lazy("not run: no complete register"),
+    "failed": gettext_lazy("stopped by an error"),
+    "cancelled": gettext_lazy("cancelled"),
+    "pending": gettext_lazy("not run"),
 }
 
 
@@ -58,11 +60,34 @@ def run_start(request):
     return redirect("analytics:run_detail", pk=run.pk)
 
 
+def _kind_name(kind: str) -> str:
+    return dict(kind_choices()).get(kind, kind)
+
+
+def _needs(m: dict) -> str:
+    """What a model that did not run needs, and what to upload (in the page's language)."""
+    if m["status"] == "uncovered" and m.get("absence"):
+        kinds = "、".join(_kind_name(k) for k in m["absence"])
+        return _(
+            "Not run: it concludes from absence, so it needs %(kinds)s stated as the complete "
+            "registry of the areas and months compared. State it on the mapping screen when "
+            "uploading."
+        ) % {"kinds": kinds}
+    if m["status"] != "skipped" or not m.get("needs"):
+        return ""
+    kinds = "、".join(_kind_name(k) for k in m["needs"])
+    return _("Not run: needs %(kinds)s. Upload a file of this kind under Data sources.") % {
+        "kinds": kinds
+    }
+
+
 def _context(run) -> dict:
     names = {e.id: e.name for e in bridge.library()}
     stats = [
         {**m, "name": names.get(m["model_id"], m["model_id"]),
-         "status_label": MODEL_STATUS.get(m["status"], m["status"])}
+         "status_label": MODEL_STATUS.get(m["status"], m["status"]),
+         "needs_text": _needs(m),
+         "inputs": [{**i, "kind_name": _kind_name(i["kind"])} for i in m.get("inputs", [])]}
         for m in run.model_stats
     ]  # fmt: skip
     current = names.get(run.current_model, run.current_model)

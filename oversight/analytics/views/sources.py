@@ -15,7 +15,7 @@ from oversight.orgs.access import require_perm
 
 from .. import selectors, services
 from ..engine import DATASET_KINDS
-from ..forms import SourceForm, UploadForm
+from ..forms import MappingForm, SourceForm, UploadForm
 from ._common import attempt
 
 EDIT = "analytics:source:edit"
@@ -70,10 +70,10 @@ def source_upload(request, pk: int):
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         run = call_service(form, services.import_start, source=source, actor=request.user,
-                           upload=form.cleaned_data["file"])  # fmt: skip
+                           upload=form.cleaned_data["file"], review_mapping=True)  # fmt: skip
         if run:
             request.operation_target = run
-            return redirect("analytics:import_detail", pk=run.pk)
+            return redirect("analytics:import_mapping", pk=run.pk)
     return source_detail(request, pk, upload_form=form)
 
 
@@ -105,7 +105,34 @@ def _import_context(request, run) -> dict:
 @require_perm(EDIT)
 def import_detail(request, pk: int):
     run = selectors.import_get(viewer=request.user, pk=pk)
+    if run.needs_mapping:
+        return redirect("analytics:import_mapping", pk=pk)
     return render(request, "analytics/import_detail.html", _import_context(request, run))
+
+
+@require_perm(EDIT)
+def import_mapping(request, pk: int):
+    """The mapping screen: the file's first rows with its own headers, and for each contract
+    field where it comes from (suggested, or as saved for the source)."""
+    run = selectors.import_get(viewer=request.user, pk=pk)
+    if not run.needs_mapping:
+        return redirect("analytics:import_detail", pk=pk)
+    preview = selectors.import_preview(run=run)
+    rules = selectors.suggested_mapping(run=run, headers=preview.headers)
+    form = MappingForm(
+        request.POST if request.method == "POST" else None, viewer=request.user,
+        kind=run.source.dataset, headers=preview.headers, rules=rules,
+        initial={"upload_unit": run.source.owner_id},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        mapped = call_service(form, services.import_map, run=run, actor=request.user,
+                              mapping=form.rules(), upload_values=form.upload_values(),
+                              coverage=form.coverage())  # fmt: skip
+        if mapped:
+            request.operation_target = mapped
+            return redirect("analytics:import_detail", pk=pk)
+    context = {"run": run, "source": run.source, "preview": preview, "form": form}
+    return render_form(request, "analytics/import_mapping.html", context, form)
 
 
 @require_perm(EDIT)

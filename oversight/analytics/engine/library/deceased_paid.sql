@@ -10,7 +10,7 @@ SELECT
     ) AS evidence,
     'resident_id' AS match_method,
     d.resident_id || '|' || p.program_code AS fingerprint_key,
-    strftime(min(d.death_date), '%Y-%m-%d') || '，' || p.program_code AS detail
+    strftime(min(d.death_date), '%Y-%m-%d') || '|' || p.program_code AS detail
 FROM deaths d
 JOIN benefit_payments p ON p.resident_id = d.resident_id
 -- The month of death is still due; anything for a later month is not.

@@ -9,6 +9,13 @@ SELECT
     p.resident_id || '|' || p.program_code AS fingerprint_key,
     p.program_code AS detail
 FROM benefit_payments p
+-- Only where the register is declared complete: the town and the month of the payment.
+JOIN (
+    SELECT area, min(period_from) AS period_from, max(period_to) AS period_to
+    FROM coverage
+    WHERE dataset = 'residents' AND complete
+    GROUP BY area
+) c ON c.area = p.town AND p.period BETWEEN c.period_from AND c.period_to
 LEFT JOIN residents r ON r.resident_id = p.resident_id
 LEFT JOIN deaths d ON d.resident_id = p.resident_id
 WHERE r.resident_id IS NULL AND d.resident_id IS NULL

@@ -43,14 +43,18 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def load(workspace: Workspace, kind: str, rows: list[dict], *, source: str | None = None):
-    """Import rows of ``kind`` through the real importer and accept them (no rejections)."""
+def load(
+    workspace: Workspace, kind: str, rows: list[dict], *, source: str | None = None,
+    coverage: dict | None = None,
+):  # fmt: skip
+    """Import rows of ``kind`` through the real importer and accept them (no rejections), as
+    covering ``coverage`` (see ``workspace.clean_coverage``)."""
     name = source or kind.replace("_", "-")
     workspace.register_source(name, kind=kind)
     path = write_csv(workspace.root / f"{name}.csv", rows)
     report = workspace.stage(name, path)
     assert report.rejected_rows == 0, report.rejections(limit=5)
-    return report.accept()
+    return report.accept(coverage=coverage)
 
 
 def run(workspace: Workspace, model_id: str, **params):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from .conftest import PROGRAMS, load, payment, pid, run
+from oversight.analytics.engine import Runner
+
+from .conftest import AS_OF, LIBRARY, PROGRAMS, load, payment, pid, run
 
 
 def keys(hits):
@@ -172,15 +174,42 @@ def test_it_finds_party_members_paid_by_excluded_programs_after_joining(workspac
 
 def test_it_finds_recipients_missing_from_the_register(workspace):
     registered, dead, ghost = pid(1), pid(2), pid(3)
-    load(workspace, "residents", [{"resident_id": registered, "name": "甲"}])
+    outside, late = pid(4), pid(5)
+    register = {"areas": ["城关镇"], "period_from": "2023-01", "period_to": "2024-06",
+                "complete": True}  # fmt: skip
+    load(workspace, "residents", [{"resident_id": registered, "name": "甲"}], coverage=register)
     load(workspace, "deaths", [{"resident_id": dead, "death_date": "2024-06-01"}])
     load(workspace, "benefit_payments", [
         payment(1, registered, "P05", "2024-01"),
         payment(2, dead, "P05", "2024-01"),
         payment(3, ghost, "P05", "2024-01"),
+        {**payment(4, outside, "P05", "2024-01"), "town": "东湖镇"},  # a town the register lacks
+        payment(5, late, "P05", "2024-09"),  # a month after the register
     ])  # fmt: skip
 
-    assert keys(run(workspace, "unregistered_recipient")) == {f"{ghost}|P05"}
+    hits = run(workspace, "unregistered_recipient")
+    assert keys(hits) == {f"{ghost}|P05"}
+    # The reason masks the ID as exports do; no program catalogue: the code stands in.
+    assert (
+        ghost not in hits[0].reason_zh and f"{ghost[:6]}********{ghost[-4:]}" in hits[0].reason_zh
+    )
+    assert "“P05”500.00元" in hits[0].reason_zh
+    load(workspace, "benefit_programs", PROGRAMS)
+    hit = run(workspace, "unregistered_recipient")[0]
+    assert "却领取“耕地地力保护补贴”500.00元（2024-01~2024-01）" in hit.reason_zh
+    assert "of “耕地地力保护补贴”" in hit.reason_en
+
+
+def test_a_model_reasoning_from_absence_runs_only_on_a_complete_register(workspace):
+    load(workspace, "residents", [{"resident_id": pid(1), "name": "甲"}],
+         coverage={"areas": ["城关镇"], "complete": False})  # fmt: skip
+    load(workspace, "deaths", [{"resident_id": pid(2), "death_date": "2024-06-01"}])
+    load(workspace, "benefit_payments", [payment(1, pid(3), "P05", "2024-01")])
+    model = LIBRARY["unregistered_recipient"]
+    result = Runner(workspace, threads=1, memory_limit="1GB").run([model], as_of=AS_OF)
+    stats = result.models[0]
+    assert stats.status == "uncovered" and "residents" in stats.message
+    assert result.hits == []
 
 
 def test_it_finds_dead_people_still_on_the_payroll(workspace):
