@@ -83,6 +83,25 @@ def supervising_accounts(item: WorkItem) -> list[Account]:
     return list(Account.objects.filter(org_node_id=item.supervising_node_id, is_active=True))
 
 
+def split_takers(accounts: Iterable[Account], permissions: set[str]):
+    """Those of ``accounts`` whose role grants one of ``permissions`` (they take the waiting
+    step), and the others, who receive copies only when they ask (``loop.awaiting``'s rule).
+    When nobody there takes it, everyone is told."""
+    accounts = list(accounts)
+    takers = [a for a in accounts if any(has_perm(a, code) for code in permissions)]
+    if not takers:
+        return accounts, []
+    return takers, [a for a in accounts if a not in takers]
+
+
+def _supervising_permissions(item: WorkItem) -> set[str]:
+    return {
+        t.permission
+        for t in item.workflow.transitions_from(item.state)
+        if t.actor in (SUPERVISING, ANYONE)
+    }
+
+
 def superiors(node: OrgNode) -> list[Account]:
     """Leaders of ``node`` (accounts of people holding a current leading post there), else the
     leaders of the nearest ancestor that has any."""
@@ -128,9 +147,11 @@ def _notify(
     body: str,
     item: WorkItem,
     dedupe_key: str | None = None,
+    copies: Iterable[Account] = (),
 ) -> None:
     people = {account.pk: account for account in recipients if account is not None}
-    if people:
+    copied = [a for a in copies if a is not None and a.pk not in people]
+    if people or copied:
         notify(
             recipients=list(people.values()),
             kind=kind,
@@ -139,6 +160,7 @@ def _notify(
             url=item_url(item),
             target=item,
             dedupe_key=dedupe_key,
+            copies=copied,
         )
 
 
@@ -359,14 +381,19 @@ def _perform(
     if item.closed_at is not None and item.parent_id is None:
         _fix_file(item, actor)
     waiting = item.workflow.state(item.state).waiting_on
+    copies: list[Account] = []
     if waiting == RESPONSIBLE:
         recipients, kind = responsible_accounts(item), "loop.assigned"
     elif waiting == SUPERVISING:
-        recipients, kind = supervising_accounts(item), "loop.awaiting"
+        recipients, copies = split_takers(
+            supervising_accounts(item), _supervising_permissions(item)
+        )
+        kind = "loop.awaiting"
     else:
         recipients, kind = [], ""
     recipients = [r for r in recipients if r.pk != getattr(actor, "pk", None)]
-    if recipients:
+    copies = [r for r in copies if r.pk != getattr(actor, "pk", None)]
+    if recipients or copies:
         _notify(
             recipients,
             kind=kind,
@@ -374,6 +401,7 @@ def _perform(
             body=comment,
             item=item,
             dedupe_key=f"{kind}:{event.pk}",
+            copies=copies,
         )
     return item
 
@@ -585,8 +613,10 @@ def extension_request(
         comment=reason.strip(),
         data={"status": "requested", "old": str(current or ""), "new": str(new_deadline)},
     )
+    takers, copies = split_takers(supervising_accounts(item), {"loop:item:extend"})
     _notify(
-        supervising_accounts(item),
+        takers,
+        copies=copies,
         kind="loop.awaiting",
         title=_("Extension requested: %(title)s") % {"title": item.title},
         body=reason,
