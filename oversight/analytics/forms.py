@@ -81,6 +81,16 @@ class ModelTextForm(forms.Form):
     sql = forms.CharField(
         label=_("SQL (DuckDB)"), widget=forms.Textarea(attrs={"rows": 16, "class": "code"}),
         strip=False,
+        help_text=_("One query over the declared datasets. Write ${as_of} for the run's as-of "
+                    "date: a model may not read the clock (current_date, now())."),
+    )  # fmt: skip
+
+
+class RunStartForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("as-of date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the models count to (“until today”); empty means today. A rerun "
+                    "with the same data and the same date gives the same amounts."),
     )  # fmt: skip
 
 

@@ -180,6 +180,9 @@ class AnalysisRun(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     model_ids = models.JSONField(default=list)
+    # The run's "today" (``${as_of}`` in the models): amounts that run "until today" are
+    # computed to this date, so a rerun on the same data and date gives the same warnings.
+    as_of = models.DateField(_("as-of date"), default=timezone.localdate)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     current_model = models.CharField(max_length=64, blank=True)
     # One dict per model: model_id, status, seconds, rows, hits, new_hits, red, yellow, message.

@@ -9,6 +9,7 @@ transaction commits; ``import_stage`` and ``run_execute`` are what the jobs call
 
 from __future__ import annotations
 
+import datetime
 import logging
 import threading
 import uuid
@@ -422,13 +423,15 @@ def model_test(*, actor: Account, model_id: str, sample: float = 0.1) -> ModelSe
     entry = _entry(model_id)
     if entry.problem:
         raise ValidationError(entry.problem)
-    test = bridge.runner().test_model(entry.model, sample=sample, limit=20)
+    as_of = timezone.localdate()
+    test = bridge.runner().test_model(entry.model, as_of=as_of, sample=sample, limit=20)
     result = {
         "ok": test.ok,
         "problems": test.problems,
         "hit_count": test.hit_count,
         "seconds": test.seconds,
         "sample": sample,
+        "as_of": as_of.isoformat(),
         "digest": bridge.model_digest(entry.model),
         "hits": [
             {k: v for k, v in hit.to_dict().items()
@@ -450,11 +453,22 @@ def model_test(*, actor: Account, model_id: str, sample: float = 0.1) -> ModelSe
 
 @transaction.atomic
 def run_start(
-    *, actor: Account, model_ids: list[str] | None = None, background: bool = True
+    *,
+    actor: Account,
+    model_ids: list[str] | None = None,
+    as_of: datetime.date | None = None,
+    background: bool = True,
 ) -> AnalysisRun:
-    """Queue a run of the enabled models (or of those named) over the current data (with
-    ``background=False`` the caller runs ``run_execute`` itself)."""
+    """Queue a run of the enabled models (or of those named) over the current data, as of a
+    date (by default today in the platform's time zone; never a later day). With
+    ``background=False`` the caller runs ``run_execute`` itself."""
     _require(actor, "analytics:run:start")
+    today = timezone.localdate()
+    as_of = today if as_of is None else as_of
+    if as_of > today:
+        raise ValidationError(
+            {"as_of": _("The as-of date cannot be later than today.")}, code="as_of_future"
+        )
     if (
         AnalysisRun.objects.select_for_update()
         .filter(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING])
@@ -469,7 +483,7 @@ def run_start(
         chosen = [i for i in model_ids if i in known]
     if not chosen:
         raise ValidationError(_("No enabled model to run."))
-    run = AnalysisRun.objects.create(started_by=actor, model_ids=chosen)
+    run = AnalysisRun.objects.create(started_by=actor, model_ids=chosen, as_of=as_of)
     _record(actor, "analytics.run.start", run, models=len(chosen))
     if background:
         from . import tasks
@@ -547,7 +561,7 @@ def run_execute(*, run_id: int) -> AnalysisRun:
             result = RunResult(models=[ModelRun(m.id, status="cancelled") for m in models])
             result.cancelled = True
         else:
-            result = runner.run(models, known_fingerprints=known)
+            result = runner.run(models, as_of=run.as_of, known_fingerprints=known)
         with transaction.atomic():
             new = record_hits(run=run, hits=result.hits)
             run.refresh_from_db(fields=["cancel_requested", "status"])

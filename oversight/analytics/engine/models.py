@@ -33,6 +33,7 @@ column reference and the output columns and types without touching data.
 
 from __future__ import annotations
 
+import datetime
 import re
 import string
 import tomllib
@@ -45,6 +46,7 @@ import sqlglot
 from sqlglot import exp
 
 from .contracts import BUILTIN_TABLES, DATASET_KINDS
+from .portable import AS_OF, as_of_literal, portability_problems
 
 __all__ = [
     "HIT_COLUMNS",
@@ -76,6 +78,9 @@ HIT_COLUMNS: dict[str, str] = {
 HIT_PLACEHOLDERS = frozenset(
     {"subject_name", "subject_id", "unit", "amount", "period", "count", "match_method", "detail"}
 )
+
+# What ``${as_of}`` stands for while a model is validated (any date binds the same way).
+VALIDATION_AS_OF = datetime.date(2000, 1, 1)
 
 _MODEL_ID = re.compile(r"[a-z][a-z0-9_]{2,63}")
 _PARAM = re.compile(r"\$\{([a-z_][a-z0-9_]*)\}")
@@ -220,11 +225,15 @@ class Model:
             raise ModelInvalid(self.id, [f"unknown parameters: {', '.join(sorted(unknown))}"])
         return replace(self, params={**self.params, **params})
 
-    def rendered_sql(self) -> str:
-        """The SQL with every ``${param}`` replaced by its value as a SQL literal."""
+    def rendered_sql(self, *, as_of: datetime.date | None = VALIDATION_AS_OF) -> str:
+        """The SQL with every ``${param}`` replaced by its value as a SQL literal, and the
+        reserved ``${as_of}`` by the run's as-of date (a fixed date when only validating; left
+        as written with ``as_of=None``, to show the SQL to a reader)."""
 
         def literal(match: re.Match) -> str:
             name = match.group(1)
+            if name == AS_OF:
+                return match.group(0) if as_of is None else as_of_literal(as_of)
             if name not in self.params:
                 raise ModelInvalid(self.id, [f"the SQL uses ${{{name}}}, not in [params]"])
             return _sql_literal(self.params[name])
@@ -292,6 +301,7 @@ def _static_problems(model: Model, sql: str) -> list[str]:
             name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
             if _FORBIDDEN_FUNCTIONS.match(name or ""):
                 problems.append(f"the SQL may not call {name}")
+    problems += portability_problems(tree)
     allowed = set(model.datasets)
     for table in sorted(referenced_tables(sql)):
         if table not in allowed:
@@ -353,6 +363,8 @@ def validate_model(model: Model) -> list[str]:
             continue
         for name in sorted(fields - HIT_PLACEHOLDERS):
             problems.append(f"reason.{lang} uses unknown placeholder {{{name}}}")
+    if AS_OF in model.params:
+        problems.append(f"[params] may not declare {AS_OF}: it is the run's as-of date")
     try:
         sql = model.rendered_sql()
     except ModelInvalid as error:

@@ -13,17 +13,20 @@ joins still find them) before an officer enables it.
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import duckdb
+import sqlglot
 
 from .calendar import calendar_table
 from .contracts import BUILTIN_TABLES, DATASET_KINDS, DatasetKind
 from .hits import Hit, build_hit
 from .models import HIT_COLUMNS, Model, validate_model
+from .portable import normalise
 
 __all__ = [
     "ModelRun",
@@ -73,6 +76,7 @@ class RunResult:
     hits: list[Hit] = field(default_factory=list)
     seconds: float = 0.0
     cancelled: bool = False
+    as_of: datetime.date | None = None  # the run's "today"
 
     @property
     def new_hits(self) -> list[Hit]:
@@ -104,10 +108,12 @@ class ModelTest:
         return not self.problems
 
 
-def hit_query(model: Model) -> str:
-    """The model's SQL wrapped to return the standard columns in the standard types."""
+def hit_query(model: Model, *, as_of: datetime.date) -> str:
+    """The model's SQL for the as-of date, normalised so that it means the same on every
+    engine (``portable.py``), wrapped to return the standard columns in the standard types."""
     columns = [f"CAST({name} AS {type_}) AS {name}" for name, type_ in HIT_COLUMNS.items()]
-    return f"SELECT {', '.join(columns)} FROM ({model.rendered_sql()}) AS model_hits"
+    sql = f"SELECT {', '.join(columns)} FROM ({model.rendered_sql(as_of=as_of)}) AS model_hits"
+    return normalise(sqlglot.parse_one(sql, read="duckdb")).sql(dialect="duckdb")
 
 
 def sample_filter(column: str, fraction: float, *, dialect: str = "duckdb") -> str:
@@ -195,17 +201,20 @@ class Runner:
         self,
         models: Iterable[Model],
         *,
+        as_of: datetime.date,
         known_fingerprints: Iterable[str] = (),
         sample: float | None = None,
     ) -> RunResult:
         """Run ``models`` in order; hits whose fingerprint is known are marked ``is_new=False``.
 
+        ``as_of`` is the run's "today" (``${as_of}`` in the SQL): the engine never reads the
+        clock, so the same data and the same as-of date give the same hits on any day.
         Invalid models and models whose datasets have no data are skipped with the reason in
         their :class:`ModelRun`. ``sample`` (0–1) keeps that share of the subjects.
         """
         models = list(models)
         known = frozenset(known_fingerprints)
-        result = RunResult(models=[ModelRun(m.id) for m in models])
+        result = RunResult(models=[ModelRun(m.id) for m in models], as_of=as_of)
         started = time.perf_counter()
         # A cancel that arrives before the run starts still counts; the flag is reset when the
         # run ends, so the runner can be used again.
@@ -245,7 +254,7 @@ class Runner:
         poller = _ProgressPoller(con, model.id, index, total, emit, self.poll_seconds)
         poller.start()
         try:
-            cursor = con.execute(hit_query(model))
+            cursor = con.execute(hit_query(model, as_of=result.as_of))
             names = [d[0] for d in cursor.description]
             rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
         except duckdb.InterruptException:
@@ -270,12 +279,14 @@ class Runner:
         result.hits.extend(hits)
         emit(Progress(model.id, index, total, "done", 1.0, len(hits), stats.seconds))
 
-    def test_model(self, model: Model, *, sample: float = 0.1, limit: int = 50) -> ModelTest:
+    def test_model(
+        self, model: Model, *, as_of: datetime.date, sample: float = 0.1, limit: int = 50
+    ) -> ModelTest:
         """Validate ``model`` and run it on a sample of the data, before it is enabled."""
         test = ModelTest(model.id, validate_model(model), sample)
         if test.problems:
             return test
-        result = self.run([model], sample=sample)
+        result = self.run([model], as_of=as_of, sample=sample)
         stats = result.models[0]
         if stats.status != "ok":
             test.problems.append(stats.message or stats.status)

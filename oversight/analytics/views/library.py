@@ -51,7 +51,7 @@ def model_detail(request, model_id: str, params_form=None, status: int = 200):
         "stats": stats,
         "params_form": params_form or _params_form(entry),
         "test_form": ModelTestForm(),
-        "sql": entry.model.rendered_sql() if not entry.problem else "",
+        "sql": entry.model.rendered_sql(as_of=None) if not entry.problem else "",
     }
     return render(request, "analytics/model_detail.html", context, status=status)
 

@@ -13,6 +13,7 @@ from oversight.core.paging import paginate
 from oversight.orgs.access import require_perm
 
 from .. import bridge, selectors, services
+from ..forms import RunStartForm
 from ._common import attempt
 
 RUN = "analytics:run:start"
@@ -30,6 +31,7 @@ MODEL_STATUS = {
 def run_list(request):
     enabled = [e for e in bridge.library() if e.enabled and not e.problem]
     context = {
+        "form": RunStartForm(),
         "page": paginate(request, selectors.run_list(), per_page=20),
         "active": selectors.active_run(),
         "enabled": enabled,
@@ -41,7 +43,15 @@ def run_list(request):
 @require_POST
 @require_perm(RUN)
 def run_start(request):
-    run = attempt(request, services.run_start, actor=request.user)
+    form = RunStartForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("analytics:run_list")
+    as_of = form.cleaned_data["as_of"]
+    run = attempt(request, services.run_start, actor=request.user, as_of=as_of)
     if run is None:
         return redirect("analytics:run_list")
     request.operation_target = run

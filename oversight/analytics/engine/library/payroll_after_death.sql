@@ -3,7 +3,7 @@ SELECT
     w.name AS subject_name,
     w.unit,
     COALESCE(w.monthly_salary, 0)
-        * greatest(date_diff('month', d.death_date, COALESCE(w.end_date, current_date)), 1) AS amount,
+        * greatest(date_diff('month', d.death_date, COALESCE(w.end_date, ${as_of})), 1) AS amount,
     strftime(d.death_date, '%Y-%m') || '~' || COALESCE(strftime(w.end_date, '%Y-%m'), '') AS period,
     [{'dataset': 'deaths', 'key': d.resident_id},
      {'dataset': 'payroll', 'key': w.resident_id || '|' || CAST(w.start_date AS VARCHAR)}] AS evidence,

@@ -14,6 +14,9 @@ from oversight.lib import resident_id
 
 LIBRARY = load_library()
 
+# The as-of date the engine tests run at (the engine never reads the clock; see test_portable).
+AS_OF = datetime.date(2026, 6, 30)
+
 
 def pid(n: int, *, born: datetime.date | None = None, area: str = "320923") -> str:
     """A valid resident ID, distinct for each ``n`` below 1000 × 365."""
@@ -55,7 +58,7 @@ def run(workspace: Workspace, model_id: str, **params):
     model = LIBRARY[model_id]
     if params:
         model = model.with_params(**params)
-    result = Runner(workspace, threads=1, memory_limit="1GB").run([model])
+    result = Runner(workspace, threads=1, memory_limit="1GB").run([model], as_of=AS_OF)
     assert result.models[0].status == "ok", result.models[0].message
     return result.hits
 

@@ -7,7 +7,7 @@ import time
 
 from oversight.analytics.engine import HitStore, Model, Runner
 
-from .conftest import LIBRARY, load, payment, pid
+from .conftest import AS_OF, LIBRARY, load, payment, pid
 from .test_models_validation import GOOD_SQL, META
 
 
@@ -28,7 +28,7 @@ def test_it_adds_no_duplicate_hits_on_a_rerun(workspace):
     runner = Runner(workspace)
     model = LIBRARY["duplicate_payment"]
 
-    first = runner.run([model], known_fingerprints=store.known())
+    first = runner.run([model], as_of=AS_OF, known_fingerprints=store.known())
     assert len(first.new_hits) == 3 and store.record(first.hits) == 3
 
     # a new version adds one more duplicate and more money for a known one
@@ -40,12 +40,12 @@ def test_it_adds_no_duplicate_hits_on_a_rerun(workspace):
         ]
     rows.append(payment(99, pid(0), "P01", "2024-01"))
     load(workspace, "benefit_payments", rows)
-    second = runner.run([model], known_fingerprints=store.known())
+    second = runner.run([model], as_of=AS_OF, known_fingerprints=store.known())
 
     assert len(second.hits) == 4
     assert [h.subject_id for h in second.new_hits] == [pid(3)]
     assert store.record(second.hits) == 1 and store.count() == 4
-    assert runner.run([model], known_fingerprints=store.known()).new_hits == []
+    assert runner.run([model], as_of=AS_OF, known_fingerprints=store.known()).new_hits == []
 
 
 def test_it_reports_progress_and_time_and_counts_per_model(workspace):
@@ -54,7 +54,7 @@ def test_it_reports_progress_and_time_and_counts_per_model(workspace):
     runner = Runner(workspace, progress=events.append, memory_limit="512MB", threads=1)
     models = [LIBRARY["duplicate_payment"], LIBRARY["deceased_paid"], LIBRARY["exclusive_programs"]]
 
-    result = runner.run(models)
+    result = runner.run(models, as_of=AS_OF)
 
     assert [(e.model_id, e.phase) for e in events if e.phase != "running"] == [
         ("duplicate_payment", "start"),
@@ -74,7 +74,7 @@ def test_it_reports_a_failing_model_and_goes_on(workspace):
         META, GOOD_SQL.replace("0 AS amount", "CAST('x' AS INTEGER) AS amount")
     )
 
-    result = Runner(workspace).run([failing, LIBRARY["duplicate_payment"]])
+    result = Runner(workspace).run([failing, LIBRARY["duplicate_payment"]], as_of=AS_OF)
 
     assert result.models[0].status == "failed" and "Conversion" in result.models[0].message
     assert result.models[1].status == "ok" and result.models[1].hits == 3
@@ -98,7 +98,9 @@ def test_it_cancels_a_running_query_from_another_thread(workspace):
     started = threading.Event()
     runner = Runner(workspace, progress=lambda e: e.phase == "start" and started.set())
     result_box = []
-    thread = threading.Thread(target=lambda: result_box.append(runner.run([slow, slow])))
+    thread = threading.Thread(
+        target=lambda: result_box.append(runner.run([slow, slow], as_of=AS_OF))
+    )
     began = time.perf_counter()
     thread.start()
     assert started.wait(10)
@@ -116,9 +118,9 @@ def test_it_honours_a_cancel_that_comes_before_the_run_and_can_run_again(workspa
     payments_with_duplicates(workspace)
     runner = Runner(workspace)
     runner.cancel()
-    first = runner.run([LIBRARY["duplicate_payment"]])
+    first = runner.run([LIBRARY["duplicate_payment"]], as_of=AS_OF)
     assert first.cancelled and [m.status for m in first.models] == ["cancelled"]
-    second = runner.run([LIBRARY["duplicate_payment"]])
+    second = runner.run([LIBRARY["duplicate_payment"]], as_of=AS_OF)
     assert not second.cancelled and second.models[0].hits == 3
 
 
@@ -126,10 +128,13 @@ def test_it_tests_a_model_on_a_sample_before_it_is_enabled(workspace):
     payments_with_duplicates(workspace, people=200)
     runner = Runner(workspace)
 
-    test = runner.test_model(LIBRARY["duplicate_payment"], sample=0.25, limit=10)
+    test = runner.test_model(LIBRARY["duplicate_payment"], as_of=AS_OF, sample=0.25, limit=10)
 
     assert test.ok and 20 < test.hit_count < 80 and len(test.hits) == 10
     # the same sample every time: people are kept by a hash of their ID
-    assert runner.test_model(LIBRARY["duplicate_payment"], sample=0.25).hit_count == test.hit_count
+    assert (
+        runner.test_model(LIBRARY["duplicate_payment"], as_of=AS_OF, sample=0.25).hit_count
+        == test.hit_count
+    )
     broken = Model.from_text(META, "SELECT 1")
-    assert not runner.test_model(broken).ok
+    assert not runner.test_model(broken, as_of=AS_OF).ok

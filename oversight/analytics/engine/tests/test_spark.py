@@ -7,7 +7,7 @@ import pytest
 from oversight.analytics.engine import Runner, Workspace
 from oversight.analytics.engine.synthetic import check_planted, generate, import_county
 
-from .conftest import LIBRARY
+from .conftest import AS_OF, LIBRARY
 
 pytestmark = pytest.mark.spark
 
@@ -39,8 +39,8 @@ def test_it_gives_identical_hits_on_spark_and_duckdb(spark, county_workspace):
     county, workspace = county_workspace
     models = list(LIBRARY.values())
 
-    duck = Runner(workspace).run(models)
-    on_spark = SparkRunner(spark, workspace).run(models)
+    duck = Runner(workspace).run(models, as_of=AS_OF)
+    on_spark = SparkRunner(spark, workspace).run(models, as_of=AS_OF)
 
     assert [m.status for m in on_spark.models] == ["ok"] * len(models), [
         (m.model_id, m.message) for m in on_spark.models if m.status != "ok"
