@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
-from oversight.core.paging import paginate
+from oversight.core.paging import Column, export_or, export_response
 from oversight.orgs import selectors as org_selectors
 from oversight.orgs.access import require_perm
 
@@ -34,50 +34,61 @@ def _filters(request) -> dict:
     }
 
 
+DOCUMENT_COLUMNS = [
+    Column("serial", _lazy("serial number"), lambda d: d.serial, sort=("issued_on", "serial")),
+    Column("type", _lazy("document type"), lambda d: d.get_doc_type_display(), sort="doc_type"),
+    Column("title", _lazy("title"), lambda d: d.title, sort="title"),
+    Column("recipient", _lazy("recipient unit"), lambda d: d.recipient_unit, sort="recipient_unit"),
+    Column(
+        "issuer", _lazy("issuing org node"), lambda d: d.issuer_node.name, sort="issuer_node__name"
+    ),
+    Column("date", _lazy("date"), lambda d: d.issued_on, sort="issued_on"),
+    Column("issued_by", _lazy("issued by"), lambda d: str(d.issued_by) if d.issued_by else ""),
+    Column(
+        "concerns",
+        _lazy("concerns"),
+        lambda d: f"{d.target_type}:{d.target_id}" if d.target_type else "",
+    ),
+    Column("sha256", _lazy("SHA-256"), lambda d: d.sha256),
+]
+
+
 @require_perm("documents:document:view")
 def document_list(request):
     filters = _filters(request)
-    context = {
-        "page": paginate(request, selectors.document_list(viewer=request.user, **filters)),
-        "types": DocType.choices,
-        "years": selectors.document_years(viewer=request.user),
-        "filter_type": filters["doc_type"],
-        "filter_year": filters["year"],
-        "q": filters["search"],
-    }
-    return render(request, "documents/document_list.html", context)
+    documents = selectors.document_list(viewer=request.user, **filters)
+
+    def show(page):
+        context = {
+            "page": page,
+            "types": DocType.choices,
+            "years": selectors.document_years(viewer=request.user),
+            "filter_type": filters["doc_type"],
+            "filter_year": filters["year"],
+            "q": filters["search"],
+        }
+        return render(request, "documents/document_list.html", context)
+
+    return export_or(
+        request,
+        documents,
+        columns=DOCUMENT_COLUMNS,
+        filename="documents.xlsx",
+        title=_("Issued documents"),
+        export_perm="documents:document:export",
+        render=show,
+    )
 
 
 @require_perm("documents:document:export")
 def document_export(request):
     documents = selectors.document_list(viewer=request.user, **_filters(request))
-    rows = (
-        (
-            d.serial,
-            d.get_doc_type_display(),
-            d.title,
-            d.recipient_unit,
-            d.issuer_node.name,
-            d.issued_on,
-            str(d.issued_by) if d.issued_by else "",
-            f"{d.target_type}:{d.target_id}" if d.target_type else "",
-            d.sha256,
-        )
-        for d in documents.iterator(chunk_size=1000)
-    )
-    headers = [
-        _("serial number"),
-        _("document type"),
-        _("title"),
-        _("recipient unit"),
-        _("issuing org node"),
-        _("date"),
-        _("issued by"),
-        _("concerns"),
-        _("SHA-256"),
-    ]
-    return xlsx_response(
-        filename="documents.xlsx", title=_("Issued documents"), headers=headers, rows=rows
+    return export_response(
+        request,
+        documents,
+        columns=DOCUMENT_COLUMNS,
+        filename="documents.xlsx",
+        title=_("Issued documents"),
     )
 
 

@@ -130,7 +130,7 @@ def item_timeline(*, item: WorkItem) -> QuerySet[Event]:
 def my_work(*, viewer, tab: str):
     """待办 (waiting for me), 已办 (I acted on), 我发起的 (I opened): something a Paginator takes
     (``count()`` and slices of work items, units and assignees fetched for the slice only)."""
-    base = WorkItem.objects.prefetch_related("responsible_node", "assignee")
+    base = WorkItem.objects.prefetch_related("responsible_node", "assignee", "parent")
     if tab == "done":
         acted = Event.objects.filter(actor_id=viewer.pk).values("item_id")
         return base.filter(pk__in=acted).order_by("-updated_at", "-id")
@@ -191,7 +191,9 @@ class _MergedBranches:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         ids = [row["id"] for row in union[index]]
-        items = WorkItem.objects.prefetch_related("responsible_node", "assignee").in_bulk(ids)
+        items = WorkItem.objects.prefetch_related("responsible_node", "assignee", "parent").in_bulk(
+            ids
+        )
         return [items[pk] for pk in ids if pk in items]
 
 

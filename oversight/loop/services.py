@@ -184,6 +184,7 @@ def _enter_state(item: WorkItem, state_code: str, on: date) -> None:
         deadline = item.final_deadline or item.step_deadline
         item.closed_on_time = deadline is None or on <= deadline
         item.waiting_on = ""
+        item.progress = 100  # as the parent's roll-up counts it: a closed item is done
 
 
 @transaction.atomic
