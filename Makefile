@@ -66,9 +66,9 @@ format: $(VENV)/.test
 # Strings are written in English in the code (English needs no catalogue); Simplified Chinese is
 # kept complete in oversight/locale/zh_Hans. Translate new entries, then `make messages` again.
 messages: $(VENV)/.test
-	cd oversight && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete \
+	cd oversight && DJANGO_SETTINGS_MODULE=oversight.test_settings ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete \
 	  --ignore 'analytics/engine/*' --ignore 'ledger/tlog/*' --ignore 'lib/*' --ignore '*/tests/*' --ignore conftest.py
-	cd oversight && ../$(PY) ../manage.py compilemessages -l zh_Hans
+	cd oversight && DJANGO_SETTINGS_MODULE=oversight.test_settings ../$(PY) ../manage.py compilemessages -l zh_Hans
 	msgfmt --statistics -o /dev/null oversight/locale/zh_Hans/LC_MESSAGES/django.po
 
 clean:

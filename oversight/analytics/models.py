@@ -240,6 +240,8 @@ class Warning(models.Model):
     )
     area = models.CharField(_("area"), max_length=120, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, null=True)
+    # The as-of date of the run whose facts the warning shows (amounts "until today" end there).
+    as_of = models.DateField(_("as-of date"), null=True, blank=True)
     period = models.CharField(_("period"), max_length=64, blank=True)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     reason_zh = models.TextField(blank=True)

@@ -466,9 +466,8 @@ def run_start(
     today = timezone.localdate()
     as_of = today if as_of is None else as_of
     if as_of > today:
-        raise ValidationError(
-            {"as_of": _("The as-of date cannot be later than today.")}, code="as_of_future"
-        )
+        later = _("The as-of date cannot be later than today.")
+        raise ValidationError({"as_of": ValidationError(later, code="as_of_future")})
     if (
         AnalysisRun.objects.select_for_update()
         .filter(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING])
@@ -601,9 +600,10 @@ def _finish(run: AnalysisRun) -> None:
         )  # fmt: skip
 
 
-def _warning_facts(hit, resolver: bridge.UnitResolver) -> dict:
+def _warning_facts(hit, resolver: bridge.UnitResolver, as_of) -> dict:
     node = resolver.resolve(hit.unit)
     return {
+        "as_of": as_of,
         "subject_id": (hit.subject_id or "")[:64],
         "subject_name": (hit.subject_name or "")[:200],
         "unit_name": (hit.unit or "")[:200],
@@ -646,7 +646,7 @@ def record_hits(*, run: AnalysisRun, hits) -> int:
             last_run=run,
             first_seen=now,
             last_seen=now,
-            **_warning_facts(hit, resolver),
+            **_warning_facts(hit, resolver, run.as_of),
         )  # fmt: skip
         for fp, hit in by_fingerprint.items()
         if fp not in existing
@@ -654,14 +654,16 @@ def record_hits(*, run: AnalysisRun, hits) -> int:
     # ignore_conflicts: a warning raised meanwhile by another run stays the one warning.
     Warning.objects.bulk_create(fresh, batch_size=BATCH, ignore_conflicts=True)
     known = sorted(existing)
-    fields = [f for f in _warning_facts(hits[0], resolver) if f != "unit"] if hits else []
+    fields = (
+        [f for f in _warning_facts(hits[0], resolver, run.as_of) if f != "unit"] if hits else []
+    )
     for start in range(0, len(known), BATCH):
         chunk = known[start : start + BATCH]
         Warning.objects.filter(fingerprint__in=chunk).update(last_run=run, last_seen=now)
         undecided = list(Warning.objects.filter(fingerprint__in=chunk, status=Warning.Status.NEW))
         for warning in undecided:
             for name, value in _warning_facts(
-                by_fingerprint[warning.fingerprint], resolver
+                by_fingerprint[warning.fingerprint], resolver, run.as_of
             ).items():
                 setattr(warning, name, value)
         Warning.objects.bulk_update(undecided, [*fields, "unit"], batch_size=BATCH)

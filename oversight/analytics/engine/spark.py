@@ -183,6 +183,19 @@ def _cast_with_duckdb_rounding(node: exp.Cast) -> exp.Expression:
     return node
 
 
+def _round_double(node: exp.Round) -> exp.Expression:
+    """DuckDB rounds a DOUBLE to s decimals as ``round(x × 10^s) / 10^s`` in double arithmetic
+    (1.005 gives 1.0); Spark rounds the double's shortest text (1.005 gives 1.01)."""
+    decimals = node.args.get("decimals")
+    if decimals is None:
+        return node
+    if not isinstance(decimals, exp.Literal) or decimals.is_string:
+        return node  # a computed number of decimals: rare; left as Spark rounds it
+    power = _num(f"1E{int(decimals.this)}")
+    scaled = exp.Mul(this=_paren(node.this), expression=power)
+    return _paren(exp.Div(this=_fn("ROUND", scaled), expression=power.copy()))
+
+
 def _spark_compatible(node: exp.Expression) -> exp.Expression:
     """One construct in Spark's form with DuckDB's meaning (see ``portable.py``)."""
     if isinstance(node, exp.ArrayOverlaps):
@@ -217,15 +230,18 @@ def _spark_compatible(node: exp.Expression) -> exp.Expression:
         return _fn("PERCENTILE", node.this, node.expression)
     if isinstance(node, exp.Cast) and node.to is not None:
         return _cast_with_duckdb_rounding(node)
+    if isinstance(node, exp.Round) and _type_of(node.this) in _FLOATS:
+        return _round_double(node)
     return node
 
 
-def _typed(tree: exp.Expression) -> exp.Expression:
+def _typed(tree: exp.Expression, tables: dict[str, dict[str, str]]) -> exp.Expression:
     """The query with its columns qualified and every expression's type annotated from the
     dataset contracts (the casts need to know what they cast); as it was when that fails."""
     schema = MappingSchema(
         {name: dict(kind.stored_columns) for name, kind in DATASET_KINDS.items()}
-        | {name: dict(columns) for name, columns in BUILTIN_TABLES.items()},
+        | {name: dict(columns) for name, columns in BUILTIN_TABLES.items()}
+        | tables,
         dialect="duckdb",
     )
     try:
@@ -242,9 +258,12 @@ def _typed(tree: exp.Expression) -> exp.Expression:
         return tree
 
 
-def to_spark_sql(duckdb_sql: str) -> str:
-    """Transpile one DuckDB query to Spark SQL with DuckDB's meaning (see ``portable.py``)."""
-    tree = _typed(sqlglot.parse_one(duckdb_sql, read="duckdb"))
+def to_spark_sql(duckdb_sql: str, *, tables: dict[str, dict[str, str]] | None = None) -> str:
+    """Transpile one DuckDB query to Spark SQL with DuckDB's meaning (see ``portable.py``).
+
+    Column types come from the dataset contracts, and from ``tables`` (name → column → DuckDB
+    type) for other tables a query reads."""
+    tree = _typed(sqlglot.parse_one(duckdb_sql, read="duckdb"), tables or {})
     # Children before parents: a rewritten node is built from already rewritten children.
     for node in reversed(list(tree.walk())):
         replacement = _spark_compatible(node)

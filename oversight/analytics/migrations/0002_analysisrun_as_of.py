@@ -1,4 +1,5 @@
-"""Runs record their as-of date; the runs made before had read the clock on the day they ran."""
+"""Runs record their as-of date (the runs made before had read the clock on the day they ran),
+and warnings the as-of date of the facts they show."""
 
 from django.db import migrations, models
 from django.utils import timezone
@@ -26,5 +27,10 @@ class Migration(migrations.Migration):
             model_name="analysisrun",
             name="as_of",
             field=models.DateField(default=timezone.localdate, verbose_name="as-of date"),
+        ),
+        migrations.AddField(
+            model_name="warning",
+            name="as_of",
+            field=models.DateField(blank=True, null=True, verbose_name="as-of date"),
         ),
     ]

@@ -128,10 +128,10 @@ def run_models(django_capture_on_commit_callbacks):
     """Start a run (of the one model the data is made for, unless told; None: every enabled
     model) and let its job finish; returns the run."""
 
-    def do(actor, model_ids=("deceased_paid",)) -> AnalysisRun:
+    def do(actor, model_ids=("deceased_paid",), as_of=None) -> AnalysisRun:
         with django_capture_on_commit_callbacks(execute=True):
             ids = None if model_ids is None else list(model_ids)
-            run = services.run_start(actor=actor, model_ids=ids)
+            run = services.run_start(actor=actor, model_ids=ids, as_of=as_of)
         run.refresh_from_db()
         return run
 

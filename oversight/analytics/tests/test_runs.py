@@ -3,10 +3,14 @@ fingerprint whatever the number of runs, resolves units to org nodes, and can be
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
 from oversight.analytics import services
 from oversight.analytics.models import AnalysisRun, Warning
@@ -141,3 +145,54 @@ def test_it_starts_shows_and_polls_a_run_through_the_pages(
 
 def test_a_town_officer_cannot_run_models(loaded):
     assert client_for(loaded.county.town1_officer).post("/analytics/runs/start/").status_code == 403
+
+
+def test_a_run_is_as_of_today_in_the_platforms_time_zone_by_default(loaded, run_models):
+    # 17:30 UTC on the last day of the year is already New Year's Day in Beijing.
+    instant = datetime.datetime(2026, 12, 31, 17, 30, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=instant):
+        run = run_models(loaded.county.supervisor)
+    assert run.as_of == datetime.date(2027, 1, 1)
+    assert set(Warning.objects.values_list("as_of", flat=True)) == {run.as_of}
+
+
+def test_a_run_and_its_warnings_keep_the_as_of_date_asked_for(loaded, run_models):
+    supervisor = loaded.county.supervisor
+    first = run_models(supervisor, as_of=datetime.date(2025, 6, 30))
+    assert first.as_of == datetime.date(2025, 6, 30)
+    town1 = Warning.objects.get(subject_id=DEAD_TOWN1)
+    assert town1.as_of == first.as_of and town1.amount == Decimal("1040.00")
+    # An undecided warning takes the facts of the latest run, with its date.
+    second = run_models(supervisor, as_of=datetime.date(2026, 1, 31))
+    town1.refresh_from_db()
+    assert town1.as_of == second.as_of and town1.last_run == second
+
+
+def test_it_refuses_an_as_of_date_after_today(loaded):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        services.run_start(actor=loaded.county.supervisor, as_of=tomorrow)
+    assert refused.value.error_dict["as_of"][0].code == "as_of_future"
+    assert not AnalysisRun.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "tomorrow", "9999-99-99"])
+def test_the_run_page_names_a_bad_as_of_date_and_starts_nothing(loaded, value):
+    client = client_for(loaded.county.supervisor)
+    response = client.post(reverse("analytics:run_start"), {"as_of": value}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "基准日" in text or "as-of date" in text
+    assert not AnalysisRun.objects.exists()
+
+
+def test_the_run_page_starts_a_run_as_of_the_date_chosen(
+    loaded, django_capture_on_commit_callbacks
+):
+    client = client_for(loaded.county.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("analytics:run_start"), {"as_of": "2026-03-31"})
+    run = AnalysisRun.objects.get()
+    assert response.status_code == 302 and run.as_of == datetime.date(2026, 3, 31)
+    page = client.get(reverse("analytics:run_detail", args=[run.pk])).content.decode()
+    assert "2026-03-31" in page

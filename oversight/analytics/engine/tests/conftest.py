@@ -89,3 +89,14 @@ def payment(
     """A benefit payment row."""
     return {"payment_id": f"BP{n:05d}", "program_code": program, "resident_id": person,
             "name": name, "period": period, "amount": amount, "town": "城关镇"}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session for the whole test session."""
+    pytest.importorskip("pyspark")
+    from oversight.analytics.engine.spark import local_session
+
+    session = local_session("oversight-tests")
+    yield session
+    session.stop()
