@@ -140,6 +140,17 @@ def county(db):
     return n
 
 
+def pick_unit(page, name: str, *, search: str, value, within: str = "") -> None:
+    """In a browser test: type ``search`` into the unit picker of field ``name`` and tick the
+    match ``value`` (a node's pk)."""
+    picker = page.locator(f"{within} [data-unit-picker][data-name={name}]".strip())
+    picker.locator("input.unit-search").fill(search)
+    picker.locator(f"[data-matches] input[value='{value}']").click()
+    chosen = picker.locator(f"[data-chosen] input[value='{value}']")
+    chosen.wait_for()
+    assert chosen.is_checked()
+
+
 def client_for(account) -> Client:
     """A Django test client signed in as ``account``."""
     client = Client()

@@ -12,17 +12,24 @@ from oversight.lib import resident_id as rid
 from . import selectors
 from .access import perm_codes
 from .models import Account, OrgNode, Person, Role
+from .picker import UnitPicker, UnitPickerMultiple
 from .services import resident_id_message
 
 
 class NodeChoiceField(forms.ModelChoiceField):
-    """A node picker showing the tree's indentation."""
+    """A node picker showing the tree's indentation, searchable (``orgs.picker``)."""
+
+    widget = UnitPicker
 
     def label_from_instance(self, obj: OrgNode) -> str:
         return f"{'　' * obj.depth}{obj.name}"
 
 
 class NodeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several nodes, ticked in the searchable tree (no Ctrl-click)."""
+
+    widget = UnitPickerMultiple
+
     def label_from_instance(self, obj: OrgNode) -> str:
         return f"{'　' * obj.depth}{obj.name}"
 

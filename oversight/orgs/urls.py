@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import picker, views
 
 app_name = "orgs"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("nodes/", views.node_tree, name="node_tree"),
     path("nodes/add/", views.node_add, name="node_add"),
+    path("nodes/pick/", picker.node_pick, name="node_pick"),
     path("nodes/export.xlsx", views.node_export, name="node_export"),
     path("nodes/<int:pk>/", views.node_detail, name="node_detail"),
     path("nodes/<int:pk>/edit/", views.node_edit, name="node_edit"),
