@@ -8,6 +8,14 @@ ORDER = 700
 MENU = [
     MenuEntry(
         DOCUMENTS,
+        _("Received documents"),
+        "documents:received_list",
+        "documents:received:view",
+        5,
+        ORDER,
+    ),
+    MenuEntry(
+        DOCUMENTS,
         _("Issued documents"),
         "documents:document_list",
         "documents:document:view",

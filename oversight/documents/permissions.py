@@ -4,6 +4,10 @@ PERMISSIONS = [
     ("documents:document:view", _("View, download and print issued documents")),
     ("documents:document:issue", _("Issue documents")),
     ("documents:document:export", _("Export the list of issued documents to Excel")),
+    (
+        "documents:received:view",
+        _("Read, sign for and reply to the documents sent to one's unit"),
+    ),
     ("documents:template:edit", _("Upload and choose the Word templates of documents")),
     ("documents:prefix:edit", _("Set the serial number prefixes of documents")),
 ]

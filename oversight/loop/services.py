@@ -536,6 +536,9 @@ def item_issue_document(
             "body": body,
             **({"deadline": deadline} if deadline else {}),
         },
+        recipients=[item.responsible_node],
+        reply_by=deadline,
+        announce=False,  # the item's own notification below tells the responsible side
     )
     _event(
         item,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
 from oversight.core.paging import Column, export_or, export_response
-from oversight.documents.selectors import document_list
+from oversight.documents.selectors import documents_about
 from oversight.orgs.access import has_perm, require_perm
 from oversight.orgs.selectors import node_get
 
@@ -157,7 +157,7 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
         "module_url": item.workflow.detail_url(item) if item.workflow.detail_url else "",
-        "documents": document_list(viewer=viewer, target=item),
+        "documents": documents_about(viewer=viewer, target=item),
         "can_issue": services.SUPERVISING in rel and has_perm(viewer, "documents:document:issue"),
         "document_form": forms.get("document_form") or DocumentForm(),
     }

@@ -1,4 +1,5 @@
-// The frame's only behaviour: the navigation toggle on narrow screens.
+// The frame's behaviour: the navigation toggle on narrow screens, and a confirmation before
+// an irreversible action (a submit button or link with data-confirm="question").
 document.addEventListener("DOMContentLoaded", () => {
   const toggle = document.querySelector("[data-nav-toggle]");
   const nav = document.getElementById("nav");
@@ -7,4 +8,13 @@ document.addEventListener("DOMContentLoaded", () => {
     const open = nav.classList.toggle("open");
     toggle.setAttribute("aria-expanded", String(open));
   });
+});
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  const question = button && button.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-confirm]");
+  if (link && !window.confirm(link.getAttribute("data-confirm"))) event.preventDefault();
 });
