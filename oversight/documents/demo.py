@@ -95,11 +95,20 @@ LETTERS = [
 RECEIVING_ROLES = ["unit_clerk", "town_officer", "stationed_officer", "supervisor", "leader"]
 
 
+EXTRA = {
+    "supervisor": ["documents:document:draft"],
+    "leader": ["documents:document:issue", "documents:document:view"],
+}
+
+
 def grant_permissions() -> None:
-    """The units' liaison accounts read, sign for and reply to what is sent to them."""
-    for role in Role.objects.filter(key__in=RECEIVING_ROLES):
-        if "documents:received:view" not in role.permissions:
-            role.permissions = sorted({*role.permissions, "documents:received:view"})
+    """The units' liaison accounts read, sign for and reply to what is sent to them;
+    supervisors draft, the leader reviews and signs."""
+    for role in Role.objects.filter(key__in=[*RECEIVING_ROLES, *EXTRA]):
+        wanted = {"documents:received:view"} if role.key in RECEIVING_ROLES else set()
+        wanted |= set(EXTRA.get(role.key, ()))
+        if not wanted <= set(role.permissions):
+            role.permissions = sorted({*role.permissions, *wanted})
             role.save(update_fields=["permissions"])
 
 

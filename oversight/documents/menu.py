@@ -24,6 +24,14 @@ MENU = [
     ),
     MenuEntry(
         DOCUMENTS,
+        _("Draft a document"),
+        "documents:draft_new",
+        "documents:document:draft",
+        15,
+        ORDER,
+    ),
+    MenuEntry(
+        DOCUMENTS,
         _("Issue a document"),
         "documents:document_issue",
         "documents:document:issue",

@@ -236,3 +236,32 @@ class Receipt(models.Model):
     def replied_late(self) -> bool:
         reply_by = self.document.reply_by
         return bool(reply_by and self.replied_at and timezone.localdate(self.replied_at) > reply_by)
+
+
+class Draft(models.Model):
+    """A document being drafted (拟稿), reviewed (审核) and signed (签发): a ``documents.draft``
+    work item. It takes its serial number only when signed; a withdrawn draft takes none."""
+
+    item = models.OneToOneField(
+        "loop.WorkItem", on_delete=models.CASCADE, related_name="document_draft"
+    )
+    doc_type = models.CharField(_("document type"), max_length=32, choices=DocType.choices)
+    issuer_node = models.ForeignKey(
+        OrgNode, verbose_name=_("issuing org node"), on_delete=models.PROTECT, related_name="+"
+    )
+    context = models.JSONField(_("content"), default=dict)
+    recipients = models.ManyToManyField(
+        OrgNode, verbose_name=_("send to (收文 units)"), blank=True, related_name="+"
+    )
+    reply_by = models.DateField(_("reply by"), null=True, blank=True)
+    evidence_required = models.BooleanField(_("evidence required with the reply"), default=False)
+    document = models.OneToOneField(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+
+    class Meta:
+        verbose_name = _("document draft")
+        verbose_name_plural = _("document drafts")
+
+    def __str__(self) -> str:
+        return self.context.get("title", "")

@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 PERMISSIONS = [
     ("documents:document:view", _("View, download and print issued documents")),
-    ("documents:document:issue", _("Issue documents")),
+    ("documents:document:draft", _("Draft documents and submit them for review")),
+    ("documents:document:issue", _("Review, sign and issue documents")),
     ("documents:document:export", _("Export the list of issued documents to Excel")),
     (
         "documents:received:view",

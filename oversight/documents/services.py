@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from oversight.ledger import services as ledger
 
 from . import builtin, rendering, serials
-from .models import DocType, Document, DocumentTemplate, Receipt, SerialPrefix
+from .models import DocType, Document, DocumentTemplate, Draft, Receipt, SerialPrefix
 
 log = logging.getLogger(__name__)
 
@@ -547,3 +547,69 @@ def prefix_set(*, node, doc_type: str, prefix: str, actor) -> SerialPrefix | Non
         after={"node_id": node.pk, "doc_type": doc_type, "prefix": prefix},
     )
     return row
+
+
+# --- drafting, review and signing (拟稿 → 审核 → 签发) ----------------------------------------
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    actor,
+    doc_type: str,
+    issuer_node,
+    context: Mapping[str, Any],
+    recipients: Sequence = (),
+    reply_by: datetime.date | None = None,
+    evidence_required: bool = False,
+) -> Draft:
+    """Open a draft (a ``documents.draft`` work item at the issuing node, held by its drafter);
+    nothing is numbered until it is signed."""
+    from oversight.loop import services as loop
+
+    if doc_type not in DocType.values:
+        raise ValidationError({"doc_type": _("Unknown type of document.")})
+    content = clean_content(context)
+    item = loop.item_open(
+        kind="documents.draft",
+        title=content["title"],
+        actor=actor,
+        responsible_node=issuer_node,
+        supervising_node=issuer_node,
+        assignee=actor,
+        announce=False,
+    )
+    stored = {k: _plain(v) for k, v in context.items() if k != "paragraphs"}
+    draft = Draft.objects.create(
+        item=item,
+        doc_type=doc_type,
+        issuer_node=issuer_node,
+        context=stored,
+        reply_by=reply_by,
+        evidence_required=evidence_required,
+    )
+    draft.recipients.set(list(recipients))
+    return draft
+
+
+def draft_issue(*, item, actor) -> Document:
+    """The signing step's hook: issue the draft (its serial number taken now), by someone
+    other than its drafter."""
+    draft = Draft.objects.select_for_update().get(item=item)
+    if draft.document_id is not None:
+        raise ValidationError(_("This draft was issued already."))
+    if actor is not None and actor.pk == item.created_by_id:
+        raise ValidationError(_("A draft is signed by someone other than its drafter."))
+    document = issue_document(
+        doc_type=draft.doc_type,
+        issuer_node=draft.issuer_node,
+        actor=actor,
+        context=draft.context,
+        target=item,
+        recipients=list(draft.recipients.all()),
+        reply_by=draft.reply_by,
+        evidence_required=draft.evidence_required,
+    )
+    draft.document = document
+    draft.save(update_fields=["document"])
+    return document

@@ -8,7 +8,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -21,7 +21,7 @@ from oversight.orgs.access import has_perm, require_perm
 
 from . import builtin, selectors, services
 from .forms import IssueForm, PrefixForm, ReplyForm, TemplateUploadForm
-from .models import DocType, Receipt
+from .models import DocType, Draft, Receipt
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -410,3 +410,51 @@ def prefix_admin(request):
 def _set_prefix(**kwargs) -> bool:
     services.prefix_set(**kwargs)
     return True
+
+
+# --- drafts (拟稿 → 审核 → 签发) -------------------------------------------------------------
+
+
+@require_perm("documents:document:draft")
+def draft_new(request):
+    form = IssueForm(request.POST or None, viewer=request.user)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("preview"):
+            preview = services.clean_content(form.context())
+        else:
+            draft = call_service(
+                form,
+                services.draft_create,
+                actor=request.user,
+                doc_type=form.cleaned_data["doc_type"],
+                issuer_node=form.cleaned_data["issuer_node"],
+                context=form.context(),
+                recipients=form.cleaned_data["recipients"],
+                reply_by=form.cleaned_data["reply_by"],
+                evidence_required=form.cleaned_data["evidence_required"],
+            )
+            if draft:
+                request.operation_target = draft.item
+                messages.success(request, _("The draft was saved; submit it for review."))
+                return redirect("documents:draft_detail", pk=draft.item_id)
+    context = {"form": form, "preview": preview, "drafting": True}
+    return render_form(request, "documents/document_issue.html", context, form)
+
+
+@login_required
+def draft_detail(request, pk: int):
+    from oversight.loop import selectors as loop_selectors
+    from oversight.loop.views import detail_context
+
+    item = loop_selectors.item_get(viewer=request.user, pk=pk)
+    draft = get_object_or_404(Draft.objects.select_related("document"), item=item)
+    context = detail_context(request, item)
+    context.update(
+        {
+            "draft": draft,
+            "preview": services.clean_content(draft.context),
+            "recipients": draft.recipients.order_by("path"),
+        }
+    )
+    return render(request, "documents/draft_detail.html", context)
