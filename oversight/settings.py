@@ -126,8 +126,19 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-else:
+elif TESTING:
+    # each test starts from an empty cache (conftest); one test process, nothing to share
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Without Redis the web processes share a cache on disk, so the public channel's rate limits
+    # (and every other cached figure) hold across gunicorn's workers, not per process.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # Background and periodic jobs: Huey on SQLite beside the database, or on Redis.
 if REDIS_URL:

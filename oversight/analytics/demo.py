@@ -20,7 +20,8 @@ from django.core.files import File
 
 from oversight.lib import resident_id as rid
 from oversight.loop import services as loop
-from oversight.orgs.models import Account, OrgNode, Person, Role
+from oversight.orgs.demo import grant_permissions
+from oversight.orgs.models import Account, OrgNode, Person
 
 from . import services
 from .engine import synthetic
@@ -68,15 +69,6 @@ SOURCES = {
     "expenses": ("finance-expenses", "费用报销及发票", "县财政局"),
     "medical_claims": ("medical-claims", "医保结算明细（县医疗保障局）", "县医疗保障局"),
 }  # fmt: skip
-
-
-def grant_permissions() -> None:
-    """Give the demo roles the functions of comparison models."""
-    for key, codes in PERMISSIONS.items():
-        role = Role.objects.filter(key=key).first()
-        if role is not None and not set(codes) <= set(role.permissions):
-            role.permissions = sorted(set(role.permissions) | set(codes))
-            role.save(update_fields=["permissions"])
 
 
 def _say(stdout, text: str) -> None:
@@ -156,7 +148,7 @@ def _import(source: DataSource, actor: Account, path: Path) -> ImportRun:
 
 
 def build(*, rng: random.Random, stdout=None) -> None:
-    grant_permissions()
+    grant_permissions(PERMISSIONS)
     if DataSource.objects.exists():
         return
     supervisor = Account.objects.get(username="supervisor")

@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Importing the registries' declarations from every app: permissions and menu entries
         # are plain module-level declarations, collected once here.
-        from oversight.core import registry
+        from oversight.core import checks, registry  # noqa: F401  (checks register themselves)
 
         registry.autodiscover()

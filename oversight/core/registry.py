@@ -9,10 +9,10 @@ The same codes guard views (``core.access.require_perm``), hide buttons in templ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.utils.functional import Promise
+
+from .discovery import declarations
 
 ALL = "*"
 
@@ -37,40 +37,18 @@ def autodiscover() -> None:
     """Collect PERMISSIONS and MENU from every installed oversight app, once."""
     if PERMISSIONS:
         return
-    for config in apps.get_app_configs():
-        if not config.name.startswith("oversight."):
-            continue
-        for module_name, collect in (
-            ("permissions", _collect_permissions),
-            ("menu", _collect_menu),
-        ):
-            try:
-                module = import_module(f"{config.name}.{module_name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.{module_name}":
-                    raise
-                continue
-            collect(config, module)
-    MENU.sort(key=lambda entry: (entry.section_order, entry.order))
-
-
-def _collect_permissions(config, module) -> None:
-    codes = []
-    for code, label in module.PERMISSIONS:
+    by_app: dict[str, list[str]] = {}
+    labels = {}
+    for config, (code, label) in declarations("permissions", "PERMISSIONS"):
         if code in PERMISSIONS:
             raise ValueError(f"permission {code} declared twice")
         PERMISSIONS[code] = label
-        codes.append(code)
-    PERMISSION_MODULES.append((config.verbose_name, codes))
-
-
-def _collect_menu(config, module) -> None:
-    for entry in module.MENU:
-        if entry.perm is not None and entry.perm not in PERMISSIONS:
-            raise ValueError(
-                f"menu entry {entry.url_name} needs undeclared permission {entry.perm}"
-            )
-        MENU.append(entry)
+        by_app.setdefault(config.label, []).append(code)
+        labels[config.label] = config.verbose_name
+    PERMISSION_MODULES.extend((labels[app], codes) for app, codes in by_app.items())
+    # a menu entry's permission is checked by the system check core.E001 (core/checks.py)
+    MENU.extend(entry for _config, entry in declarations("menu", "MENU"))
+    MENU.sort(key=lambda entry: (entry.section_order, entry.order))
 
 
 def permission_groups() -> list[tuple[str, list[tuple[str, str]]]]:

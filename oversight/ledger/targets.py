@@ -27,12 +27,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 from django.apps import apps
 from django.db import models
 from django.db.models.fields.files import FieldFile
+
+from oversight.core.discovery import declarations
 
 
 @dataclass(frozen=True)
@@ -90,18 +91,8 @@ def autodiscover() -> None:
     if _DISCOVERED:
         return
     _DISCOVERED = True
-    for config in apps.get_app_configs():
-        if not config.name.startswith("oversight."):
-            continue
-        module_name = f"{config.name}.ledger_targets"
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        for kind in module.TARGETS:
-            register(kind)
+    for _config, kind in declarations("ledger_targets", "TARGETS"):
+        register(kind)
 
 
 def model_for(target_type: str) -> type[models.Model] | None:

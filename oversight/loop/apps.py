@@ -8,6 +8,6 @@ class LoopConfig(AppConfig):
     verbose_name = _("Closed loop")
 
     def ready(self) -> None:
-        from . import registry
+        from . import checks, registry  # noqa: F401  (checks register themselves)
 
         registry.autodiscover()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 
 from .models import Attachment, Event, WorkItem
-from .services import descendants
+from .selectors import descendants
 
 
 def _item_record(item: WorkItem) -> dict:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.apps import apps
+from oversight.core.discovery import declaring_modules
 
 from .workflow import Workflow
 
@@ -24,13 +22,9 @@ def get(kind: str) -> Workflow:
 
 
 def autodiscover() -> None:
-    for config in apps.get_app_configs():
-        if config.name.startswith("oversight."):
-            try:
-                import_module(f"{config.name}.workflows")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.workflows":
-                    raise
+    """Import every app's ``workflows.py``, whose kinds ``register`` themselves."""
+    for _config, _module in declaring_modules("workflows"):
+        pass
 
 
 def kind_choices() -> list[tuple[str, str]]:

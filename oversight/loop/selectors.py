@@ -333,3 +333,9 @@ def _roll_up(viewer, rows, under: OrgNode | None) -> list[StatRow]:
         if row.closed and pk in weights:
             row.average_days = round(weights[pk] / row.closed, 1)
     return sorted(totals.values(), key=lambda s: (-(s.on_time_rate or -1), s.label))
+
+
+def descendants(item: WorkItem) -> QuerySet[WorkItem]:
+    """The item with every sub-item below it, in tree order (unscoped: the caller has already
+    fetched ``item`` through a scoped selector)."""
+    return WorkItem.objects.filter(tree_path__startswith=item.tree_path).order_by("tree_path")

@@ -26,6 +26,7 @@ from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode
 
 from . import registry, timing
+from .efile import fixed_content
 from .models import Attachment, CoOwner, Event, ExtensionRequest, KindSetting, Reminder, WorkItem
 from .uploads import check_uploads
 from .workflow import ANYONE, PUBLIC, RESPONSIBLE, SUPERVISING, Transition
@@ -263,8 +264,6 @@ def item_open(
 
 def _fix_file(item: WorkItem, actor) -> None:
     """A closed top-level item's electronic file becomes a fixed record in the ledger (C4, L1)."""
-    from .efile import fixed_content
-
     ledger.fix_record(
         actor=actor,
         record_type="loop.efile",
@@ -374,7 +373,7 @@ def _perform(
         to_state=item.state,
         data=data or {},
     )
-    _store_attachments(item, event, actor, checked)
+    attachments_store(item=item, event=event, actor=actor, checked=checked)
     for hook in transition.on_enter:
         hook(item=item, event=event, actor=actor)
     _record(actor, f"loop.item.{transition.name}", item, before)
@@ -407,7 +406,10 @@ def _perform(
     return item
 
 
-def _store_attachments(item: WorkItem, event: Event | None, actor, checked) -> list[Attachment]:
+def attachments_store(*, item: WorkItem, event: Event | None, actor, checked) -> list[Attachment]:
+    """Store files already checked (``(upload, content_type, sha256)`` triples, from
+    ``loop.uploads.check_uploads`` or a module's own stricter check) on ``item``'s timeline,
+    attached to ``event``; ``actor`` is None for a citizen. Runs in the caller's transaction."""
     stored = []
     for upload, content_type, sha256 in checked:
         attachment = Attachment(
@@ -454,7 +456,7 @@ def item_report_progress(
         comment=comment.strip(),
         data={"percent": percent},
     )
-    _store_attachments(item, event, actor, checked)
+    attachments_store(item=item, event=event, actor=actor, checked=checked)
     _record(actor, "loop.item.progress", item, before)
     _roll_up_progress(item.parent_id)
     return item
@@ -481,12 +483,79 @@ def _roll_up_progress(parent_id: int | None) -> None:
 
 
 @transaction.atomic
-def item_comment(*, item: WorkItem, actor, comment: str) -> Event:
-    """Add a comment to the item's timeline."""
+def item_comment(
+    *,
+    item: WorkItem,
+    actor,
+    comment: str,
+    actor_name: str = "",
+    data: dict | None = None,
+    checked_files: Sequence = (),
+    record: bool = True,
+) -> Event:
+    """Add a comment to the item's timeline, with ``data`` for the module that wrote it and
+    files already checked (see ``attachments_store``); ``actor_name`` names a writer without an
+    account (a citizen). ``record=False`` when the caller writes its own, more specific trace
+    in the same transaction."""
     if not comment.strip():
-        raise ValidationError({"comment": _("The comment is empty.")})
-    event = _event(item, type=Event.Type.COMMENT, actor=actor, comment=comment.strip())
-    _record(actor, "loop.item.comment", item, None)
+        raise ValidationError({"comment": _("The comment is empty.")}, code="required")
+    event = _event(
+        item,
+        type=Event.Type.COMMENT,
+        actor=actor,
+        actor_name=actor_name,
+        comment=comment.strip(),
+        data=data or {},
+    )
+    if checked_files:
+        attachments_store(item=item, event=event, actor=actor, checked=checked_files)
+    if record:
+        _record(actor, "loop.item.comment", item, None)
+    return event
+
+
+_UNCHANGED = object()
+
+
+def item_adjust(
+    *,
+    item: WorkItem,
+    responsible_node: OrgNode | None = None,
+    step_deadline=_UNCHANGED,
+    final_deadline=_UNCHANGED,
+) -> WorkItem:
+    """Hand ``item`` to another responsible node and/or move its deadlines, the light following.
+
+    For a kind's hooks (``Transition.on_enter``), which run inside the transition: the
+    transition's own trace, written after its hooks, records the result. Anywhere else the
+    caller records the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("item_adjust runs inside the transaction of the change it belongs to")
+    fields = []
+    if responsible_node is not None and responsible_node.pk != item.responsible_node_id:
+        item.responsible_node = responsible_node
+        fields.append("responsible_node")
+    if step_deadline is not _UNCHANGED and step_deadline != item.step_deadline:
+        item.step_deadline = step_deadline
+        fields.append("step_deadline")
+    if final_deadline is not _UNCHANGED and final_deadline != item.final_deadline:
+        item.final_deadline = final_deadline
+        fields.append("final_deadline")
+    if not fields:
+        return item
+    light = timing.light_for(item)
+    if light != item.light:
+        item.light = light
+        fields.append("light")
+    item.save(update_fields=[*fields, "updated_at"])
+    return item
+
+
+def event_add_data(*, event: Event, data: dict) -> Event:
+    """Add keys to an event's data (a hook naming what its step decided, such as the node a
+    complaint was routed to), inside the event's transaction."""
+    event.data = {**(event.data or {}), **data}
+    event.save(update_fields=["data"])
     return event
 
 
@@ -959,8 +1028,3 @@ def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
         )
         notify_many(messages)
     return counts[Reminder.Type.BEFORE], counts[Reminder.Type.ESCALATION]
-
-
-def descendants(item: WorkItem):
-    """The item with every sub-item below it, in tree order."""
-    return WorkItem.objects.filter(tree_path__startswith=item.tree_path).order_by("tree_path")

@@ -14,7 +14,8 @@ from django.db.models import F
 from oversight.loop import services as loop
 from oversight.loop import timing
 from oversight.loop.models import Event, WorkItem
-from oversight.orgs.models import Account, OrgNode, Role
+from oversight.orgs.demo import grant_permissions
+from oversight.orgs.models import Account, OrgNode
 
 from . import services
 from .models import Matter
@@ -86,15 +87,6 @@ EXTRA_PERMISSIONS = {
 }
 
 
-def grant_permissions() -> None:
-    """Give the demo roles the functions of major-matter supervision."""
-    for key, codes in EXTRA_PERMISSIONS.items():
-        role = Role.objects.filter(key=key).first()
-        if role is not None and not set(codes) <= set(role.permissions):
-            role.permissions = sorted(set(role.permissions) | set(codes))
-            role.save(update_fields=["permissions"])
-
-
 def _shift(item: WorkItem, days: int) -> None:
     """Move an item tree's history ``days`` into the past."""
     delta = timedelta(days=days)
@@ -107,7 +99,7 @@ def _shift(item: WorkItem, days: int) -> None:
 
 
 def build(*, rng: random.Random, stdout=None) -> None:
-    grant_permissions()
+    grant_permissions(EXTRA_PERMISSIONS)
     if Matter.objects.exists():
         return
     supervisor = Account.objects.get(username="supervisor")

@@ -10,6 +10,6 @@ class NotifyConfig(AppConfig):
     def ready(self) -> None:
         # Apps declare their kinds of notification in `<app>/notifications.py`; collect them
         # once, like permissions and menus.
-        from . import kinds
+        from . import checks, kinds  # noqa: F401  (checks register themselves)
 
         kinds.autodiscover()

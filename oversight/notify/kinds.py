@@ -32,10 +32,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.utils.functional import Promise
+
+from oversight.core.discovery import declarations, declaring_modules
 
 INBOX = "inapp"
 
@@ -110,26 +110,17 @@ def autodiscover() -> None:
     if _DISCOVERED:
         return
     _DISCOVERED = True
-    for config in apps.get_app_configs():
-        if not config.name.startswith("oversight."):
-            continue
-        module_name = f"{config.name}.notifications"
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        for kind in getattr(module, "NOTIFICATION_KINDS", ()):
-            if not isinstance(kind, Kind):
-                kind = Kind(*kind)
-            _add(
-                Kind(
-                    kind.code,
-                    kind.label,
-                    tuple(c for c in kind.default_channels if c != INBOX),
-                    kind.description,
-                    kind.copy_rule,
-                )
+    for _config, kind in declarations("notifications", "NOTIFICATION_KINDS"):
+        if not isinstance(kind, Kind):
+            kind = Kind(*kind)
+        _add(
+            Kind(
+                kind.code,
+                kind.label,
+                tuple(c for c in kind.default_channels if c != INBOX),
+                kind.description,
+                kind.copy_rule,
             )
+        )
+    for _config, module in declaring_modules("notifications"):
         _AUDIENCES.update(getattr(module, "NOTIFICATION_AUDIENCES", {}))

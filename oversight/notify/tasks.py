@@ -3,16 +3,16 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import services
+from . import delivery
 
 
 @db_task()
 def deliver_task(delivery_ids: list[int]) -> dict[str, int]:
-    """Attempt the deliveries just created by ``services.notify``."""
-    return services.deliver(delivery_ids=delivery_ids)
+    """Attempt the deliveries just created by ``services.notify`` (enqueued on commit)."""
+    return delivery.deliver(delivery_ids=delivery_ids)
 
 
 @db_periodic_task(crontab(minute="*/10"))
 def retry_deliveries() -> dict[str, int]:
     """Try failed and forgotten deliveries again, with no one pressing a button."""
-    return services.retry_deliveries()
+    return delivery.retry_deliveries()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -297,6 +298,27 @@ def _people(rng: random.Random, nodes: dict[str, OrgNode]) -> dict[str, Person]:
     return {
         key: by_number[number] for number, (key, _n, _t) in wanted.items() if number in by_number
     }
+
+
+def grant_permissions(codes_by_role: Mapping[str, Iterable[str]]) -> None:
+    """Give the demo roles (by key) the permission codes a later module's builder adds, through
+    ``role_save`` (so the change is traced); a role that already holds them is left alone, and
+    a role the county does not have is skipped. The one helper every builder uses."""
+    for key, codes in codes_by_role.items():
+        role = Role.objects.filter(key=key).prefetch_related("listed_nodes").first()
+        if role is None or set(codes) <= set(role.permissions):
+            continue
+        services.role_save(
+            role=role,
+            key=role.key,
+            name=role.name,
+            permissions=sorted(set(role.permissions) | set(codes)),
+            data_scope=role.data_scope,
+            listed_nodes=list(role.listed_nodes.all()),
+            sort=role.sort,
+            is_active=role.is_active,
+            remark=role.remark,
+        )
 
 
 def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) -> None:

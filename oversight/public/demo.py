@@ -18,7 +18,8 @@ from oversight.lib.crypto import _CROCKFORD
 from oversight.loop import services as loop
 from oversight.loop import timing
 from oversight.loop.models import Event, WorkItem
-from oversight.orgs.models import Account, OrgNode, Role
+from oversight.orgs.demo import grant_permissions
+from oversight.orgs.models import Account, OrgNode
 
 from . import keys, services
 from .models import Complaint, PowerCategory, PowerItem, PublicMessage, Rating, StyleReport
@@ -137,14 +138,6 @@ FATES = (
     + ["dissatisfied"] * 4
     + ["closed"] * 5
 )
-
-
-def grant_permissions() -> None:
-    for key, codes in EXTRA_PERMISSIONS.items():
-        role = Role.objects.filter(key=key).first()
-        if role is not None and not set(codes) <= set(role.permissions):
-            role.permissions = sorted(set(role.permissions) | set(codes))
-            role.save(update_fields=["permissions"])
 
 
 def _power_list(admin) -> list[PowerItem]:
@@ -390,7 +383,7 @@ def _ratings(rng: random.Random, stdout) -> None:
 
 
 def build(*, rng: random.Random, stdout=None) -> None:
-    grant_permissions()
+    grant_permissions(EXTRA_PERMISSIONS)
     admin = Account.objects.filter(username="admin").first()
     items = _power_list(admin)
     for node in OrgNode.objects.filter(

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from oversight.loop import services as loop
 from oversight.loop import timing
 from oversight.loop.workflow import Limit
 from oversight.orgs.models import OrgNode
 
-from . import notices
+from . import notices, publishing
 
 
 def _complaint(item):
@@ -111,19 +112,16 @@ def routed(*, item, event, actor) -> None:
         power.limit_days if power is not None and power.limit_days else settings.PUBLIC_HANDLE_DAYS
     )
     working = power.limit_working if power is not None and power.limit_days else True
-    item.responsible_node = node
-    item.step_deadline = timing.deadline_after(item.step_started_on, Limit(days, working=working))
+    step_deadline = timing.deadline_after(item.step_started_on, Limit(days, working=working))
     reply_days = settings.PUBLIC_DRAFT_DAYS + settings.PUBLIC_REVIEW_DAYS
-    complaint.reply_deadline = timing.deadline_after(
-        item.step_deadline, Limit(reply_days, working=True)
+    complaint.reply_deadline = timing.deadline_after(step_deadline, Limit(reply_days, working=True))
+    loop.item_adjust(
+        item=item,
+        responsible_node=node,
+        step_deadline=step_deadline,
+        final_deadline=complaint.reply_deadline,
     )
-    item.final_deadline = complaint.reply_deadline
-    item.light = timing.light_for(item)
-    item.save(
-        update_fields=["responsible_node", "step_deadline", "final_deadline", "light", "updated_at"]
-    )
-    event.data = {**(event.data or {}), "node": node.pk, "node_name": node.name}
-    event.save(update_fields=["data"])
+    loop.event_add_data(event=event, data={"node": node.pk, "node_name": node.name})
     complaint.unit = unit_of(node)
     complaint.save(update_fields=["unit", "reply_deadline"])
     with override(settings.LANGUAGE_CODE):
@@ -136,8 +134,7 @@ def routed(*, item, event, actor) -> None:
 
 def sent_back(*, item, event, actor) -> None:
     complaint = _complaint(item)
-    item.responsible_node = item.supervising_node
-    item.save(update_fields=["responsible_node", "updated_at"])
+    loop.item_adjust(item=item, responsible_node=item.supervising_node)
     complaint.unit = None
     complaint.save(update_fields=["unit"])
 
@@ -149,7 +146,6 @@ def drafted(*, item, event, actor) -> None:
 
 
 def approved(*, item, event, actor) -> None:
-    from . import services
     from .models import PublicMessage
 
     complaint = _complaint(item)
@@ -163,7 +159,7 @@ def approved(*, item, event, actor) -> None:
         complaint.reply_deadline is None or today <= complaint.reply_deadline
     )
     complaint.published = bool(data.get("publish"))
-    complaint.public_text = (data.get("public_text") or "").strip() or services.anonymise(
+    complaint.public_text = (data.get("public_text") or "").strip() or publishing.anonymise(
         complaint.reply
     )
     complaint.save(
@@ -173,15 +169,16 @@ def approved(*, item, event, actor) -> None:
         complaint=complaint, kind=PublicMessage.Kind.REPLY, text=complaint.reply, author=actor
     )
     if complaint.published:
-        services.fix_published(complaint, actor=actor)
+        publishing.fix_published(complaint, actor=actor)
     if complaint.replied_on_time:
         # Waiting on the citizen is no one's delay: the deadline moves past the rating window.
         rating_end = today + timedelta(days=settings.PUBLIC_RATING_DAYS)
-        item.final_deadline = timing.deadline_after(
-            rating_end, Limit(settings.PUBLIC_CLOSE_DAYS, working=True)
+        loop.item_adjust(
+            item=item,
+            final_deadline=timing.deadline_after(
+                rating_end, Limit(settings.PUBLIC_CLOSE_DAYS, working=True)
+            ),
         )
-        item.light = timing.light_for(item)
-        item.save(update_fields=["final_deadline", "light", "updated_at"])
     notices.queue(complaint, "replied")
 
 

@@ -5,7 +5,7 @@ from oversight.ledger.targets import TargetKind
 
 def _published_reply(record_id: str):
     from .models import Complaint
-    from .services import published_content
+    from .publishing import published_content
 
     complaint = Complaint.objects.select_related("power_item", "unit").filter(pk=record_id).first()
     return published_content(complaint) if complaint is not None else None

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .services import point_for
+from .services.places import point_for
 
 SIZES = {"a4": (210, 297), "card": (100, 150)}  # millimetres
 RED = "#b71c1c"

@@ -15,20 +15,20 @@ def send_notice(notice_id: int) -> bool:
 
 @db_periodic_task(crontab(minute="17", hour="1"))
 def close_unrated_task() -> int:
-    from .services import close_unrated
+    from .services.followup import close_unrated
 
     return close_unrated()
 
 
 @db_periodic_task(crontab(minute="*/15"))
 def retry_notices_task() -> int:
-    from .services import retry_notices
+    from .services.followup import retry_notices
 
     return retry_notices()
 
 
 @db_periodic_task(crontab(minute=f"*/{settings.PUBLIC_INTAKE_DIGEST_MINUTES}"))
 def intake_digest_task() -> int:
-    from .services import intake_digest
+    from .services.followup import intake_digest
 
     return intake_digest()

@@ -1,48 +1,35 @@
-"""Staff pages of the public channel: complaints (the loop's item page with the complaint's own
-panel), identity viewing, the dissatisfaction ledger, style reports and the style-evaluation
-table, the small-power list, QR posters and partner keys."""
+"""Staff pages of complaints: the list and export, the complaint page with its steps and the
+actions beside them, and the dissatisfaction ledger."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from oversight.core.excel import xlsx_response
-from oversight.core.forms_flow import call_service, render_form
+from oversight.core.forms_flow import call_service
 from oversight.core.paging import Column, export_or, export_response
 from oversight.loop import services as loop
 from oversight.loop.forms import TransitionForm
 from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
-from oversight.orgs.selectors import node_get
 
-from . import excel_io, hooks, posters, selectors, services
-from .forms import (
+from .. import hooks, selectors, services
+from ..forms import (
     ApproveForm,
     AskForm,
-    CategoryForm,
     ComplaintFilterForm,
     DraftForm,
     IdentityForm,
-    ImportForm,
     LinkForm,
-    PartnerForm,
-    PeriodForm,
-    PosterForm,
-    PowerItemForm,
     PublishForm,
     ReturnVisitForm,
     RouteForm,
-    StyleCheckForm,
 )
-from .models import Complaint, Partner, PowerCategory, PowerItem
+from ..models import Complaint
 
 OWN_FORMS = {"route": RouteForm, "draft": DraftForm, "approve": ApproveForm}
 
@@ -64,35 +51,22 @@ COMPLAINT_COLUMNS = [
     Column("received", _lazy("received"), lambda c: c.received_on, sort="received_on"),
     Column("title", _lazy("title"), lambda c: c.item.title, sort="item__title"),
     Column("state", _lazy("state"), lambda c: c.item.state_label, sort="item__state"),
+    Column("power_item", _lazy("small-power item"), lambda c: c.power_item.name if c.power_item else ""),
+    Column("subject", _lazy("unit concerned"), lambda c: c.subject_node.name if c.subject_node else ""),
     Column(
-        "power_item", _lazy("small-power item"), lambda c: c.power_item.name if c.power_item else ""
-    ),
-    Column(
-        "subject", _lazy("unit concerned"), lambda c: c.subject_node.name if c.subject_node else ""
-    ),
-    Column(
-        "unit",
-        _lazy("responsible unit"),
-        lambda c: c.item.responsible_node.name,
+        "unit", _lazy("responsible unit"), lambda c: c.item.responsible_node.name,
         sort="item__responsible_node__name",
     ),
-    Column(
-        "deadline", _lazy("step deadline"), lambda c: c.item.deadline, sort="item__step_deadline"
-    ),
+    Column("deadline", _lazy("step deadline"), lambda c: c.item.deadline, sort="item__step_deadline"),
     Column("reply_due", _lazy("reply due"), lambda c: c.reply_deadline, sort="reply_deadline"),
     Column("replied", _lazy("replied"), lambda c: c.replied_at.date() if c.replied_at else None),
     Column(
-        "rating",
-        _lazy("rating"),
-        lambda c: (
-            "" if c.satisfied is None else (_("satisfied") if c.satisfied else _("dissatisfied"))
-        ),
+        "rating", _lazy("rating"),
+        lambda c: "" if c.satisfied is None else (_("satisfied") if c.satisfied else _("dissatisfied")),
     ),
     Column("named", _lazy("named"), lambda c: _("named") if c.named else _("anonymous")),
-    Column(
-        "repeat_of", _lazy("repeat of"), lambda c: c.repeat_of.reference if c.repeat_of_id else ""
-    ),
-]
+    Column("repeat_of", _lazy("repeat of"), lambda c: c.repeat_of.reference if c.repeat_of_id else ""),
+]  # fmt: skip
 
 
 def _complaints(request):
@@ -105,28 +79,21 @@ def _complaints(request):
 def complaint_list(request):
     form, complaints = _complaints(request)
     return export_or(
-        request,
-        complaints,
-        columns=COMPLAINT_COLUMNS,
-        filename="complaints.xlsx",
-        title=_("Complaints"),
-        export_perm="public:complaint:export",
+        request, complaints, columns=COMPLAINT_COLUMNS, filename="complaints.xlsx",
+        title=_("Complaints"), export_perm="public:complaint:export",
         render=lambda page: render(
             request, "public/staff/complaint_list.html", {"page": page, "form": form}
         ),
-    )
+    )  # fmt: skip
 
 
 @require_perm("public:complaint:export")
 def complaint_export(request):
     _form, complaints = _complaints(request)
     return export_response(
-        request,
-        complaints,
-        columns=COMPLAINT_COLUMNS,
-        filename="complaints.xlsx",
+        request, complaints, columns=COMPLAINT_COLUMNS, filename="complaints.xlsx",
         title=_("Complaints"),
-    )
+    )  # fmt: skip
 
 
 def _detail(request, complaint: Complaint, *, status: int = 200, identity=None, **forms):
@@ -371,16 +338,11 @@ def complaint_identity(request, pk: int):
 DISSATISFACTION_COLUMNS = [
     Column("number", _lazy("number"), lambda d: d.complaint.reference),
     Column("recorded", _lazy("recorded"), lambda d: d.recorded_on, sort="recorded_on"),
-    Column(
-        "unit",
-        _lazy("department"),
-        lambda d: d.responsible_node.name,
-        sort="responsible_node__name",
-    ),
+    Column("unit", _lazy("department"), lambda d: d.responsible_node.name, sort="responsible_node__name"),
     Column("reason", _lazy("reason given"), lambda d: d.reason),
     Column("finding", _lazy("finding"), lambda d: d.get_finding_display(), sort="finding"),
     Column("conclusion", _lazy("conclusion"), lambda d: d.conclusion),
-]
+]  # fmt: skip
 
 
 @require_perm("public:complaint:view")
@@ -396,272 +358,3 @@ def dissatisfaction_list(request):
             request, "public/staff/dissatisfaction_list.html", {"page": page}
         ),
     )  # fmt: skip
-
-
-STYLE_COLUMNS = [
-    Column("date", _lazy("date"), lambda r: r.created_on, sort="created_on"),
-    Column("node", _lazy("window or unit"), lambda r: r.node.name, sort="node__name"),
-    Column("kinds", _lazy("kinds"), lambda r: "、".join(str(k) for k in r.kind_labels)),
-    Column("text", _lazy("what happened"), lambda r: r.text),
-    Column("status", _lazy("status"), lambda r: r.get_status_display(), sort="status"),
-    Column("note", _lazy("check note"), lambda r: r.check_note),
-]
-
-
-@require_perm("public:style:view")
-def style_report_list(request):
-    status = request.GET.get("status", "")
-    reports = selectors.style_report_list(viewer=request.user, status=status)
-    return export_or(
-        request, reports, columns=STYLE_COLUMNS, filename="style-reports.xlsx",
-        title=_("Style problem reports"),
-        render=lambda page: render(
-            request, "public/staff/style_report_list.html",
-            {"page": page, "status": status, "form": StyleCheckForm()},
-        ),
-    )  # fmt: skip
-
-
-@require_POST
-@require_perm("public:style:check")
-def style_report_check(request, pk: int):
-    report = selectors.style_report_get(viewer=request.user, pk=pk)
-    form = StyleCheckForm(request.POST)
-    if form.is_valid() and call_service(
-        form, services.style_report_check, report=report, actor=request.user, **form.cleaned_data
-    ):
-        request.operation_target = report
-        messages.success(request, _("The finding was recorded."))
-    else:
-        messages.error(
-            request, "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        )
-    return redirect("public_staff:style_report_list")
-
-
-def _period(request) -> tuple[PeriodForm, date, date]:
-    today = date.today()
-    form = PeriodForm(request.GET or None, initial={"start": date(today.year, 1, 1), "end": today})
-    if form.is_bound and form.is_valid():
-        return form, form.cleaned_data["start"], form.cleaned_data["end"]
-    return form, date(today.year, 1, 1), today
-
-
-@require_perm("public:style:view")
-def style_table(request):
-    form, start, end = _period(request)
-    rows = selectors.style_table(viewer=request.user, start=start, end=end)
-    if request.GET.get("format") == "xlsx":
-        headers = [
-            _("unit"),
-            _("ratings"),
-            _("average rating"),
-            _("satisfaction rate (%)"),
-            _("style reports"),
-            _("verified"),
-            _("complaints"),
-            _("dissatisfied"),
-            _("responsibility established"),
-            _("style score"),
-        ]
-        return xlsx_response(
-            filename=f"style-evaluation-{start}-{end}.xlsx",
-            title=_("Style evaluation"),
-            headers=headers,
-            rows=(
-                (
-                    r.node.name,
-                    r.ratings,
-                    r.average,
-                    r.satisfaction_rate,
-                    r.reports,
-                    r.verified,
-                    r.complaints,
-                    r.dissatisfied,
-                    r.responsible,
-                    r.score,
-                )
-                for r in rows
-            ),
-        )
-    return render(
-        request,
-        "public/staff/style_table.html",
-        {"form": form, "rows": rows, "start": start, "end": end, "query": request.GET.urlencode()},
-    )
-
-
-# --- the small-power list --------------------------------------------------------------------
-
-
-@require_perm("public:list:manage")
-def power_list(request):
-    return render(
-        request,
-        "public/staff/power_list.html",
-        {
-            "categories": PowerCategory.objects.select_related("parent").order_by("sort", "code"),
-            "items": PowerItem.objects.select_related("category", "responsible_node").order_by(
-                "category__sort", "category__code", "sort", "code"
-            ),
-            "import_form": ImportForm(),
-        },
-    )
-
-
-@require_perm("public:list:manage")
-def category_edit(request, pk: int | None = None):
-    category = get_object_or_404(PowerCategory, pk=pk) if pk else None
-    initial = (
-        {
-            "code": category.code,
-            "name": category.name,
-            "parent": category.parent,
-            "sort": category.sort,
-            "published": category.published,
-        }
-        if category
-        else None
-    )
-    form = CategoryForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if call_service(
-            form, services.category_save, category=category, actor=request.user, **form.cleaned_data
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("public_staff:power_list")
-    return render_form(
-        request, "public/staff/simple_form.html", {"form": form, "title": _("Category")}, form
-    )
-
-
-@require_perm("public:list:manage")
-def item_edit(request, pk: int | None = None):
-    item = get_object_or_404(PowerItem, pk=pk) if pk else None
-    fields = [
-        "category",
-        "code",
-        "name",
-        "description",
-        "basis",
-        "source",
-        "responsible_node",
-        "limit_days",
-        "limit_working",
-        "published",
-        "sort",
-    ]
-    form = PowerItemForm(
-        request.POST or None, initial={f: getattr(item, f) for f in fields} if item else None
-    )
-    if request.method == "POST" and form.is_valid():
-        if call_service(
-            form, services.power_item_save, item=item, actor=request.user, **form.cleaned_data
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("public_staff:power_list")
-    return render_form(
-        request,
-        "public/staff/simple_form.html",
-        {"form": form, "title": _("Small-power item")},
-        form,
-    )
-
-
-@require_perm("public:list:manage")
-def power_list_export(request):
-    return xlsx_response(
-        filename="small-power-list.xlsx",
-        title=_("Small-power list"),
-        headers=excel_io.headers(),
-        rows=excel_io.export_rows(),
-    )
-
-
-@require_POST
-@require_perm("public:list:manage")
-def power_list_import(request):
-    form = ImportForm(request.POST, request.FILES)
-    errors: list[str] = []
-    report = None
-    if form.is_valid():
-        try:
-            rows = excel_io.read_workbook(form.cleaned_data["file"])
-            report = services.power_list_import(rows=rows, actor=request.user)
-        except ValueError as exc:
-            errors = [str(exc)]
-        except ValidationError as exc:
-            errors = exc.messages
-    else:
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-    return render(
-        request,
-        "public/staff/import_result.html",
-        {"errors": errors, "report": report},
-        status=400 if errors else 200,
-    )
-
-
-# --- posters ---------------------------------------------------------------------------------
-
-
-@require_perm("public:poster:print")
-def poster_page(request):
-    form = PosterForm(request.GET or None, viewer=request.user)
-    nodes = []
-    if form.is_bound and form.is_valid():
-        nodes = list(
-            selectors.poster_nodes(viewer=request.user, under=form.cleaned_data["under"])[:500]
-        )
-        if request.GET.get("download") == "zip":
-            content = posters.bulk_zip(
-                nodes, fmt=form.cleaned_data["format"], size=form.cleaned_data["size"]
-            )
-            response = HttpResponse(content, content_type="application/zip")
-            response["Content-Disposition"] = 'attachment; filename="qr-posters.zip"'
-            return response
-    return render(request, "public/staff/posters.html", {"form": form, "nodes": nodes})
-
-
-@require_perm("public:poster:print")
-def poster_file(request, pk: int, size: str, fmt: str):
-    node = node_get(viewer=request.user, pk=pk)
-    if size not in posters.SIZES or fmt not in ("svg", "png"):
-        raise Http404
-    content, content_type = posters.render(node, fmt=fmt, size=size)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{node.code}-{size}.{fmt}"'
-    return response
-
-
-# --- partners --------------------------------------------------------------------------------
-
-
-@require_perm("public:partner:manage")
-def partner_list(request):
-    form = PartnerForm(request.POST or None)
-    key = None
-    if request.method == "POST" and form.is_valid():
-        created = call_service(
-            form, services.partner_create, actor=request.user, **form.cleaned_data
-        )
-        if created:
-            partner, key = created
-            request.operation_target = partner
-    response = render_form(
-        request,
-        "public/staff/partner_list.html",
-        {"form": form, "key": key, "partners": Partner.objects.all()},
-        form,
-    )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_POST
-@require_perm("public:partner:manage")
-def partner_toggle(request, pk: int):
-    partner = get_object_or_404(Partner, pk=pk)
-    services.partner_set_active(partner=partner, actor=request.user, active=not partner.is_active)
-    request.operation_target = partner
-    return redirect("public_staff:partner_list")
