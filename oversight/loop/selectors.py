@@ -124,7 +124,11 @@ def item_children(*, viewer, item: WorkItem) -> QuerySet[WorkItem]:
 
 def item_timeline(*, item: WorkItem) -> QuerySet[Event]:
     """The events of an item already fetched through ``item_get``."""
-    return item.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+    return (
+        item.events.select_related("actor__person")
+        .prefetch_related("attachments")
+        .order_by("at", "id")
+    )
 
 
 def my_work(*, viewer, tab: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oversight.core.registry import ALL, permission_groups
 from oversight.lib import resident_id as rid
@@ -132,7 +133,7 @@ class PersonForm(ScopedForm):
 
 class PositionForm(ScopedForm):
     org_node = NodeChoiceField(label=_("org node"), queryset=OrgNode.objects.none())
-    title = forms.CharField(label=_("title"), max_length=80)
+    title = forms.CharField(label=pgettext_lazy("post held", "title"), max_length=80)
     is_leader = forms.BooleanField(label=_("leading post"), required=False)
     start_date = forms.DateField(
         label=_("start date"), widget=forms.DateInput(attrs={"type": "date"})
