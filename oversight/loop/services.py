@@ -581,6 +581,54 @@ def item_instruct(*, item: WorkItem, actor, text: str) -> Event:
     return event
 
 
+# --- manual reminders (催办) ------------------------------------------------------------------
+
+
+def is_overdue(item: WorkItem, on: date | None = None) -> bool:
+    """Open and red, or past its deadline."""
+    on = on or timing.today()
+    deadline = item.deadline
+    return item.closed_at is None and (
+        item.light == WorkItem.Light.RED or (deadline is not None and deadline < on)
+    )
+
+
+@transaction.atomic
+def items_remind(*, items: Iterable[WorkItem], actor) -> int:
+    """A supervisor's reminder (催办) on overdue items, pressed on one item or on many from a
+    list: each item is reminded once however often it appears or is pressed that day; the
+    reminder joins its timeline and the ledger and reaches its responsible side. Items that
+    are not overdue or that the actor does not supervise are refused. Returns how many were
+    reminded now."""
+    if not has_perm(actor, "loop:item:supervise"):
+        raise TransitionRefused(_("Your role does not send reminders."))
+    today = timing.today()
+    wanted = sorted({item.pk for item in items})
+    locked = WorkItem.objects.select_for_update().select_related("supervising_node", "assignee")
+    sent = 0
+    for item in locked.filter(pk__in=wanted).order_by("pk"):
+        if SUPERVISING not in relations(item, actor):
+            raise TransitionRefused(_("You do not supervise %(title)s.") % {"title": item.title})
+        if not is_overdue(item, today):
+            raise ValidationError(_("%(title)s is not overdue.") % {"title": item.title})
+        key = f"loop.manual-reminder:{item.pk}:{today}"
+        if Event.objects.filter(item=item, type=Event.Type.ESCALATION, data__key=key).exists():
+            continue
+        title = _("Reminder (催办): %(title)s is overdue") % {"title": item.title}
+        _event(item, type=Event.Type.ESCALATION, actor=actor, comment=title, data={"key": key})
+        _record(actor, "loop.item.remind", item, None)
+        _notify(
+            responsible_accounts(item),
+            kind="loop.escalation",
+            title=title,
+            body=_("Deadline: %(deadline)s") % {"deadline": item.deadline or "—"},
+            item=item,
+            dedupe_key=key,
+        )
+        sent += 1
+    return sent
+
+
 # --- formal documents ------------------------------------------------------------------------
 
 

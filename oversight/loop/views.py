@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from oversight.core.excel import xlsx_response
@@ -117,7 +119,11 @@ def item_list(request):
         filename="work-items.xlsx",
         title=_("Work items"),
         export_perm="loop:item:export",
-        render=lambda page: render(request, "loop/item_list.html", {"page": page, "form": form}),
+        render=lambda page: render(
+            request,
+            "loop/item_list.html",
+            {"page": page, "form": form, "bulk": has_perm(request.user, "loop:item:supervise")},
+        ),
     )
 
 
@@ -136,6 +142,13 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
     return {
         "item": item,
         "transitions": services.available_transitions(item, viewer),
+        # steps that end the item (verify and close, conclude): confirmed before they are taken
+        "can_remind": services.SUPERVISING in rel
+        and has_perm(viewer, "loop:item:supervise")
+        and services.is_overdue(item),
+        "final_steps": {
+            t.name for t in item.workflow.transitions if item.workflow.state(t.target).terminal
+        },
         "timeline": selectors.item_timeline(item=item),
         "children": selectors.item_children(viewer=viewer, item=item),
         "co_owners": item.co_owners.select_related("node"),
@@ -161,6 +174,14 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
         "can_issue": services.SUPERVISING in rel and has_perm(viewer, "documents:document:issue"),
         "document_form": forms.get("document_form") or DocumentForm(),
     }
+
+
+@login_required
+def item_print(request, pk: int):
+    """The printable page of an item: its facts and its timeline."""
+    item = selectors.item_get(viewer=request.user, pk=pk)
+    context = {"item": item, "timeline": selectors.item_timeline(item=item)}
+    return render(request, "loop/item_print.html", context)
 
 
 @login_required
@@ -388,3 +409,30 @@ def calendar(request):
         "kinds": kinds,
     }
     return render_form(request, "loop/calendar.html", context, bound)
+
+
+@require_POST
+@require_perm("loop:item:supervise")
+def items_remind(request):
+    """催办: remind the responsible side of the chosen overdue items (one item or a list's)."""
+    ids = [int(v) for v in request.POST.getlist("items") if v.isdigit()]
+    items = list(selectors.item_list(viewer=request.user).filter(pk__in=ids))
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("loop:item_list")
+    if not items:
+        messages.error(request, _("Choose the overdue items to remind."))
+        return redirect(back)
+    try:
+        sent = services.items_remind(items=items, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(count)d item was reminded.", "%(count)d items were reminded.", sent)
+        % {"count": sent}
+        if sent
+        else _("These items were reminded today already."),
+    )
+    return redirect(back)
