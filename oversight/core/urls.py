@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
     path("system/dicts/", views.dict_list, name="dict_list"),
     path("system/dicts/add/", views.dict_type_edit, name="dict_type_add"),
     path("system/dicts/<int:pk>/edit/", views.dict_type_edit, name="dict_type_edit"),

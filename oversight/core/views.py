@@ -38,6 +38,16 @@ def home(request):
     return render(request, "core/home.html", {"figures": figures, "urgent": todo[:8]})
 
 
+@login_required
+def search(request):
+    """One search over what the viewer may open (``core.search``)."""
+    from .search import global_search
+
+    query = request.GET.get("q", "").strip()[:100]
+    sections = global_search(viewer=request.user, query=query)
+    return render(request, "core/search.html", {"q": query, "sections": sections})
+
+
 @never_cache
 @require_GET
 def healthz(request):
