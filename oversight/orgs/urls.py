@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import picker, views
+from . import import_views, picker, views
 
 app_name = "orgs"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("nodes/<int:pk>/toggle/", views.node_toggle, name="node_toggle"),
     path("people/", views.person_list, name="person_list"),
     path("people/add/", views.person_add, name="person_add"),
+    path("people/import/", import_views.people_import, name="person_import"),
+    path("nodes/import/", import_views.units_import, name="node_import"),
     path("people/export.xlsx", views.person_export, name="person_export"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
