@@ -98,7 +98,7 @@ def test_it_goes_from_an_upload_to_a_clue_under_preliminary_verification(
     )
     page.click("[data-testid=to-clue]")
     expect(page.locator("[data-testid=clue]")).to_be_visible()
-    page.locator("[data-transition=propose_verify] textarea[name=comment]").fill(
+    page.locator("form:has([data-testid=do-propose_verify]) textarea[name=comment]").fill(
         "Check the payment ledger and the bank statements"
     )
     page.click("[data-testid=do-propose_verify]")

@@ -58,7 +58,7 @@ def test_it_runs_a_major_matter_from_registration_to_closing(
     evidence.write_bytes(PNG)
     sign_in(page, base, "town1")
     page.goto(task_url)
-    form = page.locator("[data-transition=submit]")
+    form = page.locator("form:has([data-testid=do-submit])")
     form.locator("textarea[name=comment]").fill("Roof repaired")
     form.locator("input[name=files]").set_input_files(str(evidence))
     page.click("[data-testid=do-submit]")
@@ -67,7 +67,7 @@ def test_it_runs_a_major_matter_from_registration_to_closing(
 
     sign_in(page, base, "supervisor")
     page.goto(task_url)
-    page.locator("[data-transition=return] textarea[name=comment]").fill(
+    page.locator("form:has([data-testid=do-return]) textarea[name=comment]").fill(
         "Photo of the gutter missing"
     )
     page.click("[data-testid=do-return]")
@@ -75,7 +75,7 @@ def test_it_runs_a_major_matter_from_registration_to_closing(
 
     sign_in(page, base, "town1")
     page.goto(task_url)
-    page.locator("[data-transition=submit] textarea[name=comment]").fill("Gutter too")
+    page.locator("form:has([data-testid=do-submit]) textarea[name=comment]").fill("Gutter too")
     page.click("[data-testid=do-submit]")
 
     sign_in(page, base, "supervisor")
