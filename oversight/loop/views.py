@@ -142,6 +142,8 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
     return {
         "item": item,
         "transitions": services.available_transitions(item, viewer),
+        "parent_visible": bool(item.parent_id)
+        and selectors.item_list(viewer=viewer).filter(pk=item.parent_id).exists(),
         # steps that end the item (verify and close, conclude): confirmed before they are taken
         "can_remind": services.SUPERVISING in rel
         and has_perm(viewer, "loop:item:supervise")
