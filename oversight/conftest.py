@@ -151,6 +151,12 @@ def pick_unit(page, name: str, *, search: str, value, within: str = "") -> None:
     assert chosen.is_checked()
 
 
+def token_headers(account) -> dict:
+    """An ``Authorization`` header carrying a fresh API token of ``account``."""
+    _, raw = services.token_issue(actor=None, account=account, name="test client")
+    return {"Authorization": f"Bearer {raw}"}
+
+
 def client_for(account) -> Client:
     """A Django test client signed in as ``account``."""
     client = Client()

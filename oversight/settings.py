@@ -62,10 +62,15 @@ INSTALLED_APPS = [
     "oversight.documents",
     "oversight.analytics",
     "oversight.public",
+    "oversight.measures",
+    "oversight.schedules",
+    "oversight.cockpit",
 ]
 
 MIDDLEWARE = [
+    "oversight.core.middleware.SecureCookiesOverHttps",
     "django.middleware.security.SecurityMiddleware",
+    "oversight.core.middleware.StaffPageHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -168,7 +173,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "oversight.orgs.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -190,7 +195,31 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a TLS-terminating proxy, the header by which it says the request came over HTTPS, e.g.
+# "X-Forwarded-Proto" (the proxy must set it on every request and strip it from clients').
+# Every cookie of an answer to an HTTPS request is Secure (core.middleware.SecureCookiesOverHttps),
+# whatever SECURE_COOKIES says; SECURE_COOKIES=true makes them Secure on every request.
+_proxy_header = env_str("SECURE_PROXY_SSL_HEADER")
+if _proxy_header:
+    _name, _equals, _value = _proxy_header.partition("=")
+    if not _name.strip() or any(ch.isspace() for ch in _name.strip()):
+        raise ConfigurationError(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_header!r}: a header name such as X-Forwarded-Proto "
+            "(optionally =value, https by default)"
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip() or "https",
+    )
 X_FRAME_OPTIONS = "DENY"
+# Scripts only from the platform's own static files (no inline script, no eval, nothing from
+# elsewhere); inline styles stay allowed for the progress bars' widths and a few pages' own
+# <style>. The public pages send a stricter policy of their own (public/web.py).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -222,11 +251,12 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: its WWW-Authenticate makes an unauthenticated call a 401.
+        "oversight.orgs.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "oversight.core.api_schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "oversight.core.api.Pagination",
     "PAGE_SIZE": 50,
 }

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from oversight.orgs.views import admin_login
+
 urlpatterns = [
     path("", include("oversight.core.urls")),
     path("orgs/", include("oversight.orgs.urls")),
@@ -14,6 +16,8 @@ urlpatterns = [
     path("notifications/", include("oversight.notify.urls")),
     path("documents/", include("oversight.documents.urls")),
     path("analytics/", include("oversight.analytics.urls")),
+    path("measures/", include("oversight.measures.urls")),
+    path("cockpit/", include("oversight.cockpit.urls")),
     path("p/", include("oversight.public.urls")),
     path("public-channel/", include("oversight.public.staff_urls")),
     path("open311/v2/", include("oversight.public.open311_urls")),
@@ -21,8 +25,14 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/orgs/", include("oversight.orgs.api_urls")),
     path("api/work/", include("oversight.loop.api_urls")),
+    path("django-admin/login/", admin_login, name="admin-login"),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "oversight.core.errors.bad_request"
+handler403 = "oversight.core.errors.permission_denied"
+handler404 = "oversight.core.errors.page_not_found"
+handler500 = "oversight.core.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -29,6 +29,7 @@ BUILDERS = [
     "oversight.matters.demo",
     "oversight.analytics.demo",
     "oversight.public.demo",
+    "oversight.cockpit.demo",
 ]
 
 

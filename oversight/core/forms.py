@@ -17,3 +17,13 @@ class DictItemForm(forms.Form):
     sort = forms.IntegerField(label=_("order"), initial=0, min_value=-9999, max_value=9999)
     is_default = forms.BooleanField(label=_("default"), required=False)
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+
+def refuse_past_date(value, *, today):
+    """A date a person sets for someone to act by: never before ``today``."""
+    if value is not None and value < today:
+        raise forms.ValidationError(
+            _("The date cannot be in the past (today is %(today)s).") % {"today": today},
+            code="date_past",
+        )
+    return value

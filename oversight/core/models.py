@@ -1,6 +1,7 @@
 """Platform-wide records: dictionaries of code lists, and the worker's heartbeat."""
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,9 @@ class DictType(models.Model):
         ordering = ["code"]
         verbose_name = _("dictionary type")
         verbose_name_plural = _("dictionary types")
+        constraints = [
+            models.UniqueConstraint(Lower("code"), name="dicttype_code_unique_any_case"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
@@ -67,6 +69,22 @@ def health() -> tuple[bool, dict]:
             }
     else:
         report["worker"] = {"ok": False, "last_heartbeat": None}
+    if database_ok:
+        # The supervisor of `manage.py serve` records each child's state, restarts and last exit
+        # status; a worker it saw end, or started again, after the last beat is not up (yet),
+        # however fresh that beat: a worker is up once it has beaten since it was started.
+        processes = {}
+        for row in Heartbeat.objects.filter(name__startswith="serve."):
+            try:
+                state = json.loads(row.detail)
+            except ValueError:
+                continue
+            processes[row.name.removeprefix("serve.")] = {**state, "since": row.at.isoformat()}
+            if row.name == "serve.worker" and beat is not None and row.at >= beat.at:
+                worker_ok = False
+                report["worker"]["ok"] = False
+        if processes:
+            report["processes"] = processes
     healthy = database_ok and worker_ok
     report["status"] = "ok" if healthy else "unhealthy"
     return healthy, report

@@ -25,8 +25,19 @@ def dict_type_save(
     is_active: bool = True,
 ) -> DictType:
     """Create or change a dictionary type."""
-    if DictType.objects.filter(code=code).exclude(pk=getattr(dict_type, "pk", None)).exists():
-        raise ValidationError({"code": _("Another dictionary already uses this code.")})
+    if (
+        DictType.objects.filter(code__iexact=code)
+        .exclude(pk=getattr(dict_type, "pk", None))
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    _("Another dictionary already uses this code (codes ignore case)."),
+                    code="duplicate_code",
+                )
+            }
+        )
     before = snapshot(dict_type) if dict_type is not None else None
     dict_type = dict_type or DictType()
     dict_type.code, dict_type.name, dict_type.name_en = code, name, name_en

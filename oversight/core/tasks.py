@@ -1,7 +1,8 @@
 """Periodic jobs of the platform itself."""
 
+from django.db import close_old_connections
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
 
 from . import services
 
@@ -21,3 +22,13 @@ def database_optimize() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA optimize")
+
+
+@HUEY.on_startup()
+def beat_on_start() -> None:
+    """A worker that (re)starts says so at once, not at the next minute's beat: after a restart
+    /healthz is healthy again within seconds."""
+    try:
+        services.heartbeat(name="worker", detail="huey")
+    finally:
+        close_old_connections()

@@ -35,7 +35,27 @@ def home(request):
         visible = loop_selectors.item_list(viewer=viewer).filter(closed_at__isnull=True)
         figures["open"] = visible.count()
         figures["red"] = visible.filter(light=WorkItem.Light.RED).count()
-    return render(request, "core/home.html", {"figures": figures, "urgent": todo[:8]})
+    context = {"figures": figures, "urgent": todo[:8], "calendar_gap": None, "cockpit": None}
+    if has_perm(viewer, "cockpit:screen:view"):
+        # The leader's home is a view of the cockpit: its tiles and trend for the viewer's scope.
+        from oversight.cockpit import selectors as cockpit
+        from oversight.measures.registry import Period
+        from oversight.measures.selectors import today as measures_today
+
+        tops = cockpit.home_nodes(viewer)
+        if tops:
+            context["cockpit"] = cockpit.screen(
+                viewer=viewer,
+                tops=tops,
+                period=Period.containing(measures_today()),
+                parts=frozenset({"trend"}),
+            )
+    if has_perm(viewer, "loop:calendar:edit"):
+        from oversight.loop.timing import today
+        from oversight.schedules.selectors import calendar_gap
+
+        context["calendar_gap"] = calendar_gap(on=today())
+    return render(request, "core/home.html", context)
 
 
 @login_required

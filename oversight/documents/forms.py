@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.forms import refuse_past_date
 from oversight.orgs.forms import NodeChoiceField, NodeMultipleChoiceField, ScopedForm
 from oversight.orgs.models import OrgNode
 
@@ -57,6 +58,9 @@ class IssueForm(ScopedForm):
         if data.get("reply_by") and data["reply_by"] < timezone.localdate():
             self.add_error("reply_by", _("The reply cannot be due before today."))
         return data
+
+    def clean_deadline(self):
+        return refuse_past_date(self.cleaned_data["deadline"], today=timezone.localdate())
 
     def context(self) -> dict:
         data = self.cleaned_data

@@ -12,10 +12,10 @@ urlpatterns = [
     path("proof/inclusion", views.inclusion_proof, name="inclusion_proof"),
     path("proof/consistency", views.consistency_proof, name="consistency_proof"),
     path("receipt/<str:index>", views.receipt, name="receipt"),
-    path("records/<int:index>/", views.record, name="record"),
+    path("records/<id:index>/", views.record, name="record"),
     # Supervisors.
     path("trace/", views.trace, name="trace"),
-    path("trace/<int:index>/", views.entry, name="entry"),
+    path("trace/<id:index>/", views.entry, name="entry"),
     path("state/", views.state, name="state"),
     path("state/verify/", views.verify, name="verify"),
 ]

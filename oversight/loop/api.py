@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from oversight.core.api import QueryText, QueryValidated
 from oversight.orgs.api import HasCode
 
 from . import selectors
@@ -64,28 +65,36 @@ class WorkItemDetailSerializer(WorkItemSerializer):
         return EventSerializer(selectors.item_timeline(item=item), many=True).data
 
 
-filters = [
-    OpenApiParameter("kind", str, description="Kind of work item, e.g. matters.task"),
-    OpenApiParameter("light", str, enum=[c for c, _ in WorkItem.Light.choices]),
-    OpenApiParameter("status", str, enum=["open", "closed", "overdue"]),
-]
+class ItemQuery(serializers.Serializer):
+    kind = QueryText(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="Kind of work item, e.g. matters.task",
+    )
+    light = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=WorkItem.Light.choices
+    )
+    status = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=["open", "closed", "overdue"]
+    )
 
 
-@extend_schema_view(list=extend_schema(parameters=filters))
-class WorkItemViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[ItemQuery]))
+class WorkItemViewSet(QueryValidated, viewsets.ReadOnlyModelViewSet):
     permission_classes = [HasCode]
     required_perm = "loop:item:view"
+    query_serializer = ItemQuery
+    lookup_value_regex = "[0-9]{1,18}"
 
     def get_serializer_class(self):
         return WorkItemDetailSerializer if self.action == "retrieve" else WorkItemSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        status = params.get("status", "")
-        light = params.get("light", "")
+        status = self.query.get("status", "")
         item_filters = selectors.ItemFilters(
-            kind=params.get("kind", "")[:64],
-            light=light if light in WorkItem.Light.values else "",
+            kind=self.query.get("kind", ""),
+            light=self.query.get("light", ""),
             open=True if status == "open" else False if status == "closed" else None,
             overdue=status == "overdue",
         )

@@ -98,9 +98,15 @@ def _summary(items: list[WorkItem], events: dict[int, list[Event]]) -> bytes:
 
 
 def build(*, item: WorkItem, viewer) -> tempfile.SpooledTemporaryFile:
-    """The ZIP of ``item`` (already fetched through a scoped selector) and its descendants."""
+    """The ZIP of ``item`` (already fetched through a scoped selector) and those of its
+    descendants ``viewer`` may see: a child outside the viewer's scope is left out with its
+    events, evidence and documents, as its own page would answer 404."""
+    from .selectors import item_scope
+
     items = list(
-        descendants(item).select_related("responsible_node", "supervising_node", "assignee")
+        descendants(item)
+        .filter(item_scope(viewer))
+        .select_related("responsible_node", "supervising_node", "assignee")
     )
     ids = [i.pk for i in items]
     events: dict[int, list[Event]] = {}

@@ -160,6 +160,13 @@ class DocumentForm(forms.Form):
         label=_("reply by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def clean_deadline(self):
+        from oversight.core.forms import refuse_past_date
+
+        from . import timing
+
+        return refuse_past_date(self.cleaned_data["deadline"], today=timing.today())
+
     def __init__(self, *args, **kwargs):
         from oversight.documents.models import DocType
 

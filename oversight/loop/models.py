@@ -126,6 +126,22 @@ class WorkItem(models.Model):
                 condition=Q(closed_at__isnull=True),
                 name="loop_todo_assignee",
             ),
+            # The measures of work items (cockpit, snapshots): every column they read, so the
+            # items open or closed since a period began are two range scans of this index.
+            models.Index(
+                fields=[
+                    "closed_at",
+                    "responsible_node",
+                    "kind",
+                    "light",
+                    "opened_at",
+                    "closed_on_time",
+                    "days_to_close",
+                    "final_deadline",
+                    "progress",
+                ],
+                name="loop_item_measures",
+            ),
             # The same across every kind (the statistics page's default).
             models.Index(
                 fields=[

@@ -237,7 +237,9 @@ class StatRow:
 
     @property
     def on_time_rate(self) -> float | None:
-        done = self.closed_on_time + self.closed_late
+        """Closed on time among those closed and those overdue and still open: an overdue item
+        counts against the rate before it closes (as the measure ``loop.on_time_rate``)."""
+        done = self.closed_on_time + self.closed_late + self.open_overdue
         return round(100 * self.closed_on_time / done, 1) if done else None
 
     @property

@@ -370,12 +370,24 @@ def statistics(request):
             "late": urlencode({**base, "status": "closed", "on_time": "no"}),
         }
         row.drill = urlencode({**request.GET.dict(), "under": row.key}) if group == "node" else ""
+    chart = {
+        "names": [r.label for r in rows],
+        "series": [
+            {"label": _("on-time rate (%)"), "values": [r.on_time_rate for r in rows]},
+            {"label": _("overdue"), "values": [r.overdue for r in rows]},
+        ],
+        "urls": [
+            f"?{r.drill}" if r.drill else f"{reverse('loop:item_list')}?{r.links['opened']}"
+            for r in rows
+        ],
+    }
     return render(
         request,
         "loop/statistics.html",
         {
             "form": form,
             "rows": rows,
+            "chart": chart,
             "group": group,
             "under": under,
             "query": request.GET.urlencode(),

@@ -19,6 +19,18 @@ from .models import OrgNode, Role
 NOTHING = Q(pk__in=[])
 
 
+def active_roles(account):
+    """The account's active roles; only the token's role when the request came with an API
+    token narrowed to one role (``orgs.auth.TokenAuthentication`` marks the account)."""
+    roles = account.roles.filter(is_active=True)
+    narrowed = getattr(account, "token_role_id", None)
+    return roles.filter(pk=narrowed) if narrowed else roles
+
+
+def _superuser(account) -> bool:
+    return account.is_superuser and not getattr(account, "token_role_id", None)
+
+
 def perm_codes(account) -> frozenset[str]:
     """Codes granted to ``account`` by its active roles; cached on the instance for one request."""
     if account is None or not account.is_authenticated or not account.is_active:
@@ -27,9 +39,9 @@ def perm_codes(account) -> frozenset[str]:
     if cached is not None:
         return cached
     codes: set[str] = set()
-    for permissions in account.roles.filter(is_active=True).values_list("permissions", flat=True):
+    for permissions in active_roles(account).values_list("permissions", flat=True):
         codes.update(permissions or [])
-    if account.is_superuser:
+    if _superuser(account):
         codes.add(ALL)
     account._perm_codes = frozenset(codes)
     return account._perm_codes
@@ -69,10 +81,7 @@ def sees_everything(viewer) -> bool:
     """
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return False
-    return (
-        viewer.is_superuser
-        or viewer.roles.filter(is_active=True, data_scope=Role.Scope.ALL).exists()
-    )
+    return _superuser(viewer) or active_roles(viewer).filter(data_scope=Role.Scope.ALL).exists()
 
 
 def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:
@@ -85,7 +94,7 @@ def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:
     """
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return NOTHING
-    if viewer.is_superuser:
+    if _superuser(viewer):
         return Q()
     node_id = f"{node}_id" if node else "pk"
 
@@ -98,7 +107,7 @@ def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:
         return Q(**{f"{node}__in": OrgNode.objects.filter(path__startswith=path).values("pk")})
 
     combined = NOTHING
-    roles = viewer.roles.filter(is_active=True).prefetch_related("listed_nodes")
+    roles = active_roles(viewer).prefetch_related("listed_nodes")
     for role in roles:
         if role.data_scope == Role.Scope.ALL:
             return Q()
@@ -116,3 +125,36 @@ def scope_q(viewer, *, node: str, owner: str | None = None) -> Q:
         elif role.data_scope == Role.Scope.SELF and owner:
             combined |= Q(**{owner: viewer.pk})
     return combined
+
+
+def scope_roots(viewer) -> list[OrgNode]:
+    """The nodes at the top of the viewer's data scope (their own node, the nodes it supervises,
+    a role's listed nodes); empty for a viewer who sees everything or only their own records."""
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return []
+    roots: dict[int, OrgNode] = {}
+    for role in active_roles(viewer).prefetch_related("listed_nodes"):
+        if role.data_scope in (Role.Scope.OWN, Role.Scope.OWN_AND_BELOW, Role.Scope.SUPERVISED):
+            roots[viewer.org_node_id] = viewer.org_node
+        if role.data_scope == Role.Scope.SUPERVISED:
+            roots.update({n.pk: n for n in viewer.org_node.supervises.all()})
+        if role.data_scope == Role.Scope.LISTED:
+            roots.update({n.pk: n for n in role.listed_nodes.all()})
+    return list(roots.values())
+
+
+def administers(viewer, node: OrgNode) -> bool:
+    """Whether ``viewer`` may change ``node`` itself (edit, move, disable): only a node strictly
+    below the top of one of their scopes, unless a role of theirs sees all data. The top of a
+    scope, and everything above it, belongs to whoever administers the scope from above."""
+    if sees_everything(viewer):
+        return True
+    return any(
+        node.path.startswith(root.path) and node.pk != root.pk for root in scope_roots(viewer)
+    )
+
+
+def require_administers(viewer, node: OrgNode) -> None:
+    """Raise ``PermissionDenied`` unless ``viewer`` administers ``node`` (None: the platform)."""
+    if viewer is not None and not administers(viewer, node):
+        raise PermissionDenied("orgs:node:scope-top")

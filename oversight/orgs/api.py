@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
+
+from oversight.core.api import QueryValidated, SearchQuery
 
 from . import selectors
 from .access import has_perm
@@ -43,30 +45,27 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "gender", "birth_date", "org_node", "rank", "is_cadre", "is_active"]
 
 
-search_param = OpenApiParameter("q", str, description="Text contained in the name or code")
-
-
-@extend_schema_view(list=extend_schema(parameters=[search_param]))
-class OrgNodeViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[SearchQuery]))
+class OrgNodeViewSet(QueryValidated, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrgNodeSerializer
     permission_classes = [HasCode]
     required_perm = "orgs:node:view"
+    query_serializer = SearchQuery
+    lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
-        return selectors.node_list(
-            viewer=self.request.user, search=self.request.query_params.get("q", "")
-        )
+        return selectors.node_list(viewer=self.request.user, search=self.query.get("q", ""))
 
 
-@extend_schema_view(list=extend_schema(parameters=[search_param]))
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[SearchQuery]))
+class PersonViewSet(QueryValidated, viewsets.ReadOnlyModelViewSet):
     """People in scope. The resident ID is not exposed through the API."""
 
     serializer_class = PersonSerializer
     permission_classes = [HasCode]
     required_perm = "orgs:person:view"
+    query_serializer = SearchQuery
+    lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
-        return selectors.person_list(
-            viewer=self.request.user, search=self.request.query_params.get("q", "")
-        )
+        return selectors.person_list(viewer=self.request.user, search=self.query.get("q", ""))

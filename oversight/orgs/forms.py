@@ -11,7 +11,7 @@ from oversight.core.registry import ALL, permission_groups
 from oversight.lib import resident_id as rid
 
 from . import selectors
-from .access import perm_codes
+from .access import has_perm, perm_codes
 from .models import Account, OrgNode, Person, Role
 from .picker import UnitPicker, UnitPickerMultiple
 from .services import resident_id_message
@@ -72,10 +72,13 @@ class NodeForm(ScopedForm):
         if instance is not None:
             # The place in the tree changes through "move", which rewrites the subtree's paths.
             del self.fields["parent"]
+            if not has_perm(self.viewer, "orgs:node:retype"):
+                self.fields["type"].disabled = True
+                self.fields["type"].help_text = _("Only an administrator changes a node's type.")
 
     def clean_code(self):
         code = self.cleaned_data["code"]
-        clash = OrgNode.objects.filter(code=code)
+        clash = OrgNode.objects.filter(code__iexact=code)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
@@ -300,6 +303,33 @@ class PasswordForm(forms.Form):
         if data.get("password") and data.get("confirm") != data.get("password"):
             self.add_error("confirm", _("The two passwords differ."))
         return data
+
+
+class TokenForm(ScopedForm):
+    name = forms.CharField(
+        label=_("name"),
+        max_length=80,
+        help_text=_("What the client is, e.g. the reporting system."),
+    )
+    username = forms.CharField(label=_("account"), max_length=64)
+    role = forms.ModelChoiceField(
+        label=_("role"),
+        queryset=Role.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Leave empty to act with all the account's roles."),
+    )
+    expires_on = forms.DateField(label=_("expires on"), required=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        account = (
+            selectors.account_list(viewer=self.viewer).filter(username__iexact=username).first()
+        )
+        if account is None:
+            raise forms.ValidationError(
+                _("No account with this username in your scope."), code="unknown_account"
+            )
+        return account
 
 
 class LoginForm(forms.Form):

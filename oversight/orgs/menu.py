@@ -10,6 +10,7 @@ MENU = [
     MenuEntry(SYSTEM, _("People"), "orgs:person_list", "orgs:person:view", 20, ORDER),
     MenuEntry(SYSTEM, _("Accounts"), "orgs:account_list", "orgs:account:view", 30, ORDER),
     MenuEntry(SYSTEM, _("Roles"), "orgs:role_list", "orgs:role:view", 40, ORDER),
+    MenuEntry(SYSTEM, _("API tokens"), "orgs:token_list", "orgs:token:view", 50, ORDER),
     MenuEntry(SYSTEM, _("Operation log"), "orgs:operation_log", "orgs:log:view", 60, ORDER),
     MenuEntry(SYSTEM, _("Login log"), "orgs:login_log", "orgs:log:view", 70, ORDER),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,8 @@ class OrgNode(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="orgnode_not_own_parent"
             ),
+            # "qh-u04" and "QH-U04" are one code to the people who type them
+            models.UniqueConstraint(Lower("code"), name="orgnode_code_unique_any_case"),
         ]
 
     def __str__(self) -> str:
@@ -223,6 +226,9 @@ class Account(AbstractBaseUser, PermissionsMixin):
         ordering = ["username"]
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="account_username_unique_any_case"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -288,3 +294,57 @@ class LoginLog(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {'ok' if self.success else self.reason}"
         )
+
+
+class ApiToken(models.Model):
+    """A credential an administrator issues to an API client, acting as one account.
+
+    Only the SHA-256 digest of the token is stored (the token is 256 random bits, so a fast
+    digest is safe and costs nothing per request); ``prefix`` names it in lists. A token may be
+    narrowed to one of its account's roles: its functions and data scope are then that role's
+    alone. Revoked or expired tokens are refused; every refusal goes to the login log.
+    """
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    role = models.ForeignKey(
+        Role,
+        verbose_name=_("role"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leave empty to act with all the account's roles."),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("token prefix"), max_length=16, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        Account, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("issued by")
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("revoked by"),
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .access import scope_q
-from .models import Account, LoginLog, OperationLog, OrgNode, Person, Position, Role
+from .models import Account, ApiToken, LoginLog, OperationLog, OrgNode, Person, Position, Role
 
 
 def node_list(*, viewer, search: str = "", include_inactive: bool = True) -> QuerySet[OrgNode]:
@@ -111,3 +111,15 @@ def login_log_list(*, viewer, search: str = "") -> QuerySet[LoginLog]:
     if search:
         qs = qs.filter(username__icontains=search)
     return qs
+
+
+def token_list(*, viewer) -> QuerySet[ApiToken]:
+    """API tokens of the accounts in the viewer's scope, newest first."""
+    return ApiToken.objects.filter(
+        account__in=account_list(viewer=viewer).values("pk")
+    ).select_related("account", "role", "created_by", "revoked_by")
+
+
+def token_get(*, viewer, pk: int) -> ApiToken:
+    """One API token of an account in scope, or 404."""
+    return get_object_or_404(token_list(viewer=viewer), pk=pk)

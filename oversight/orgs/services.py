@@ -6,10 +6,12 @@ Each service runs in one transaction, validates what the database cannot, and ra
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
@@ -21,7 +23,8 @@ from oversight.ledger import services as ledger
 from oversight.ledger.targets import snapshot
 from oversight.lib import resident_id as rid
 
-from .models import Account, LoginLog, OrgNode, Person, Position, Role
+from .access import has_perm, require_administers, scope_q, sees_everything
+from .models import Account, ApiToken, LoginLog, OrgNode, Person, Position, Role
 
 
 def _trace(actor, action: str, target, before: dict | None) -> None:
@@ -39,6 +42,19 @@ def _account_state(account: Account) -> dict:
 # --- org tree -------------------------------------------------------------------------------
 
 
+def _unique_code(code: str, node: OrgNode | None) -> None:
+    clash = OrgNode.objects.filter(code__iexact=code).exclude(pk=getattr(node, "pk", None))
+    if clash.exists():
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    _("Another node already uses this code (codes ignore case)."),
+                    code="duplicate_code",
+                )
+            }
+        )
+
+
 @transaction.atomic
 def node_create(
     *,
@@ -53,6 +69,14 @@ def node_create(
     """Add a node under ``parent`` (or a new root) and give it its materialised path."""
     if parent is not None and not parent.is_active:
         raise ValidationError({"parent": _("A node cannot be added under a disabled node.")})
+    _unique_code(code, None)
+    if actor is not None and (
+        parent is None
+        and not sees_everything(actor)
+        or parent is not None
+        and not OrgNode.objects.filter(scope_q(actor, node=""), pk=parent.pk).exists()
+    ):
+        raise PermissionDenied("orgs:node:scope")
     node = OrgNode.objects.create(
         name=name, code=code, type=type, parent=parent, sort=sort, path="", depth=0
     )
@@ -76,7 +100,16 @@ def node_update(
     sort: int,
     supervises: list[OrgNode] | None = None,
 ) -> OrgNode:
-    """Change a node's own fields; its place in the tree changes only through ``node_move``."""
+    """Change a node's own fields; its place in the tree changes only through ``node_move``.
+
+    Only a node below the top of the actor's scope may be changed (``access.administers``), and
+    only an administrator (``orgs:node:retype``) changes a node's type: a type decides which
+    modules treat the node as a commission, a stationed group or a town.
+    """
+    require_administers(actor, node)
+    if actor is not None and type != node.type and not has_perm(actor, "orgs:node:retype"):
+        raise PermissionDenied("orgs:node:retype")
+    _unique_code(code, node)
     before = snapshot(node)
     node.name, node.code, node.type, node.sort = name, code, type, sort
     node.save(update_fields=["name", "code", "type", "sort", "updated_at"])
@@ -95,6 +128,12 @@ def node_move(*, node: OrgNode, new_parent: OrgNode, actor=None) -> OrgNode:
     """
     node = OrgNode.objects.select_for_update().get(pk=node.pk)
     new_parent = OrgNode.objects.select_for_update().get(pk=new_parent.pk)
+    require_administers(actor, node)
+    if (
+        actor is not None
+        and not OrgNode.objects.filter(scope_q(actor, node=""), pk=new_parent.pk).exists()
+    ):
+        raise PermissionDenied("orgs:node:scope")
     if new_parent.path.startswith(node.path):
         raise ValidationError(
             {"new_parent": _("A node cannot be moved under itself or one of its descendants.")}
@@ -124,6 +163,7 @@ def node_set_active(*, node: OrgNode, active: bool, actor=None) -> int:
     Enabling under a disabled parent is refused: the tree never shows an active node whose
     ancestors are disabled.
     """
+    require_administers(actor, node)
     if active and node.parent_id and not node.parent.is_active:
         raise ValidationError(_("Enable the parent node first."))
     before = snapshot(node)
@@ -333,6 +373,15 @@ def account_save(
     """
     if account is None and not password and not password_hash:
         raise ValidationError({"password": _("A new account needs a password.")})
+    taken = Account.objects.filter(username__iexact=username)
+    if taken.exclude(pk=getattr(account, "pk", None)).exists():
+        raise ValidationError(
+            {
+                "username": ValidationError(
+                    _("This username is taken (usernames ignore case)."), code="duplicate_username"
+                )
+            }
+        )
     if (
         person is not None
         and Account.objects.filter(person=person).exclude(pk=getattr(account, "pk", None)).exists()
@@ -409,8 +458,13 @@ def login_record(
     reason: str,
     address: str | None,
     user_agent: str,
+    count: bool = True,
 ) -> None:
-    """Log an attempt; count failures on the account and lock it after too many in a row."""
+    """Log an attempt; count failures on the account and lock it after too many in a row.
+
+    ``count=False`` logs a refusal that tried no password (a locked account, a throttled
+    address): it still counts towards the address throttle, never towards the account's lock.
+    """
     LoginLog.objects.create(
         username=username[:64],
         account=account,
@@ -419,7 +473,7 @@ def login_record(
         address=address,
         user_agent=user_agent[:300],
     )
-    if account is None:
+    if account is None or not count:
         return
     if success:
         if account.failed_logins or account.locked_until:
@@ -430,3 +484,182 @@ def login_record(
     if account.failed_logins >= settings.LOGIN_MAX_FAILURES:
         until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
         Account.objects.filter(pk=account.pk).update(locked_until=until)
+
+
+def sign_in(*, username: str, password: str, address: str | None, user_agent: str, request=None):
+    """The one way a person signs in (the login page, and through it the Django admin).
+
+    Checks the address throttle, then the account's lock, then the password, and logs the
+    attempt. Returns the account; raises ``ValidationError`` with the code ``throttled``,
+    ``locked`` or ``bad_credentials``. A refusal for a throttle or a lock tries no password and
+    does not count against the account.
+    """
+    from django.contrib.auth import authenticate
+
+    account = Account.objects.filter(username__iexact=username).first()
+    entry = {"username": username, "address": address, "user_agent": user_agent}
+    if login_address_throttled(address=address):
+        login_record(account=account, success=False, reason="throttled", count=False, **entry)
+        raise ValidationError(
+            _("Too many failed sign-ins from this address. Try again later."), code="throttled"
+        )
+    if account is not None and account.is_locked():
+        login_record(account=account, success=False, reason="locked", count=False, **entry)
+        until = timezone.localtime(account.locked_until).strftime("%H:%M")
+        raise ValidationError(
+            _("This account is locked after repeated failed sign-ins until %(time)s.")
+            % {"time": until},
+            code="locked",
+        )
+    user = authenticate(
+        request, username=account.username if account else username, password=password
+    )
+    if user is None:
+        login_record(account=account, success=False, reason="bad_credentials", **entry)
+        raise ValidationError(_("Wrong username or password."), code="bad_credentials")
+    login_record(account=user, success=True, reason="", **entry)
+    return user
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+TOKEN_PREFIX = "ovt_"
+
+
+def token_digest(raw: str) -> str:
+    """The stored form of a token: its SHA-256 (a token is 256 random bits, never a password)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _token_state(token: ApiToken) -> dict:
+    return snapshot(token, exclude=("digest", "last_used_at"))
+
+
+@transaction.atomic
+def token_issue(
+    *,
+    actor,
+    account: Account,
+    name: str,
+    role: Role | None = None,
+    expires_at=None,
+) -> tuple[ApiToken, str]:
+    """Issue an API token acting as ``account`` (narrowed to ``role`` if given).
+
+    Returns the token row and the token itself, which is shown once and never stored.
+    """
+    if role is not None and not account.roles.filter(pk=role.pk).exists():
+        raise ValidationError(
+            {
+                "role": ValidationError(
+                    _("The role must be one of the account's roles."), code="role_not_held"
+                )
+            }
+        )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError(
+            {
+                "expires_on": ValidationError(
+                    _("The expiry must be in the future."), code="expiry_past"
+                )
+            }
+        )
+    if not account.is_active:
+        raise ValidationError(
+            {
+                "username": ValidationError(
+                    _("A disabled account cannot be given a token."), code="account_inactive"
+                )
+            }
+        )
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        account=account,
+        role=role,
+        name=name,
+        prefix=raw[:12],
+        digest=token_digest(raw),
+        created_by=actor,
+        expires_at=expires_at,
+    )
+    ledger.record(
+        actor=actor, action="orgs.token.issue", target=token, before=None, after=_token_state(token)
+    )
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; revoking twice changes nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        return token
+    before = _token_state(token)
+    token.revoked_at, token.revoked_by = timezone.now(), actor
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    ledger.record(
+        actor=actor,
+        action="orgs.token.revoke",
+        target=token,
+        before=before,
+        after=_token_state(token),
+    )
+    return token
+
+
+def token_authenticate(*, raw: str, address: str | None, user_agent: str) -> ApiToken:
+    """Check an API token under the same throttle, lock and login log as the login page.
+
+    Returns the usable token (its account loaded); raises ``ValidationError`` with the code
+    ``throttled``, ``bad_token``, ``revoked``, ``locked`` or ``inactive``. Every refusal is
+    logged and counts towards the address throttle; an unknown token cannot count against an
+    account (it names none), and a locked account's token is refused without counting.
+    """
+    label = raw[:12] if raw.startswith(TOKEN_PREFIX) else "(token)"
+    entry = {"address": address, "user_agent": user_agent}
+    if login_address_throttled(address=address):
+        login_record(
+            username=label, account=None, success=False, reason="throttled", count=False, **entry
+        )
+        raise ValidationError(
+            _("Too many failed sign-ins from this address. Try again later."), code="throttled"
+        )
+    token = (
+        ApiToken.objects.select_related("account", "role").filter(digest=token_digest(raw)).first()
+    )
+    if token is None:
+        login_record(username=label, account=None, success=False, reason="bad_token", **entry)
+        raise ValidationError(_("Invalid API token."), code="bad_token")
+    account = token.account
+    refusal = None
+    if not token.is_usable():
+        refusal = ("revoked", _("This API token has been revoked or has expired."))
+    elif not account.is_active:
+        refusal = ("inactive", _("The token's account is disabled."))
+    elif account.is_locked():
+        refusal = ("locked", _("The token's account is locked after repeated failed sign-ins."))
+    if refusal is not None:
+        login_record(
+            username=account.username,
+            account=account,
+            success=False,
+            reason=refusal[0],
+            count=False,
+            **entry,
+        )
+        raise ValidationError(refusal[1], code=refusal[0])
+    now = timezone.now()
+    # The first use of a token in a minute is logged (and moves "last used"); every request
+    # logging would bury the login log under one client's traffic.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+        login_record(
+            username=account.username,
+            account=account,
+            success=True,
+            reason="token",
+            count=False,  # a client's use never resets a person's failed passwords
+            **entry,
+        )
+    return token

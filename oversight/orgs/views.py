@@ -3,8 +3,10 @@ forms validate, services write, selectors read within the viewer's scope."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -15,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
-from oversight.core.paging import Column, export_or, export_response
+from oversight.core.paging import Column, export_or, export_response, paginate
 
 from . import selectors, services
-from .access import require_perm
+from .access import administers, require_perm
 from .forms import (
     AccountForm,
     LoginForm,
@@ -28,9 +30,9 @@ from .forms import (
     PersonForm,
     PositionForm,
     RoleForm,
+    TokenForm,
     person_initial,
 )
-from .models import Account
 
 # --- sign in --------------------------------------------------------------------------------
 
@@ -42,64 +44,36 @@ def _client_address(request) -> str | None:
 def login_view(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        address = _client_address(request)
-        agent = request.META.get("HTTP_USER_AGENT", "")
-        account = Account.objects.filter(username=username).first()
-        if services.login_address_throttled(address=address):
-            form.add_error(None, _("Too many failed sign-ins from this address. Try again later."))
-            services.login_record(
-                username=username,
-                account=account,
-                success=False,
-                reason="throttled",
-                address=address,
-                user_agent=agent,
+        try:
+            user = services.sign_in(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                address=_client_address(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                request=request,
             )
-        elif account is not None and account.is_locked():
-            until = timezone.localtime(account.locked_until).strftime("%H:%M")
-            form.add_error(
-                None,
-                _("This account is locked after repeated failed sign-ins until %(time)s.")
-                % {"time": until},
-            )
-            services.login_record(
-                username=username,
-                account=account,
-                success=False,
-                reason="locked",
-                address=address,
-                user_agent=agent,
-            )
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            if user is None:
-                form.add_error(None, _("Wrong username or password."))
-                services.login_record(
-                    username=username,
-                    account=account,
-                    success=False,
-                    reason="bad_credentials",
-                    address=address,
-                    user_agent=agent,
-                )
-            else:
-                login(request, user)
-                services.login_record(
-                    username=username,
-                    account=user,
-                    success=True,
-                    reason="",
-                    address=address,
-                    user_agent=agent,
-                )
-                next_url = request.POST.get("next") or request.GET.get("next") or ""
-                if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-                    next_url = "/"
-                return redirect(next_url)
+            login(request, user)
+            next_url = request.POST.get("next") or request.GET.get("next") or ""
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                next_url = "/"
+            return redirect(next_url)
     return render_form(
         request, "orgs/login.html", {"form": form, "next": request.GET.get("next", "")}, form
     )
+
+
+def admin_login(request):
+    """The Django admin has no sign-in of its own: it sends people to the platform's login
+    page, so the admin is reached only through the one throttle, lock and login log."""
+    from django.contrib.auth.views import redirect_to_login
+
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    return redirect_to_login(next_url or "/django-admin/")
 
 
 @require_POST
@@ -153,6 +127,7 @@ def node_detail(request, pk: int):
     node = selectors.node_get(viewer=request.user, pk=pk)
     context = {
         "node": node,
+        "administers": administers(request.user, node),
         "ancestors": selectors.node_list(viewer=request.user).filter(pk__in=node.ancestor_ids),
         "children": selectors.node_children(viewer=request.user, node=node),
         "people": selectors.person_list(viewer=request.user).filter(org_node=node)[:100],
@@ -460,6 +435,50 @@ def account_unlock(request, pk: int):
     request.operation_target = account
     messages.success(request, _("Account %(name)s was unlocked.") % {"name": account.username})
     return redirect("orgs:account_list")
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@require_perm("orgs:token:view")
+def token_list(request):
+    tokens = selectors.token_list(viewer=request.user)
+    return render(request, "orgs/token_list.html", {"page": paginate(request, tokens)})
+
+
+@require_perm("orgs:token:edit")
+def token_add(request):
+    form = TokenForm(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        expires = data["expires_on"]
+        issued = call_service(
+            form,
+            services.token_issue,
+            actor=request.user,
+            account=data["username"],
+            name=data["name"],
+            role=data["role"],
+            expires_at=timezone.make_aware(datetime.combine(expires, time.min))
+            if expires
+            else None,
+        )
+        if issued:
+            token, raw = issued
+            request.operation_target = token
+            # The token is shown on this answer only; it is never stored in clear.
+            return render(request, "orgs/token_issued.html", {"token": token, "raw": raw})
+    return render_form(request, "orgs/token_form.html", {"form": form}, form)
+
+
+@require_POST
+@require_perm("orgs:token:edit")
+def token_revoke(request, pk: int):
+    token = selectors.token_get(viewer=request.user, pk=pk)
+    services.token_revoke(actor=request.user, token=token)
+    request.operation_target = token
+    messages.success(request, _("API token %(name)s was revoked.") % {"name": token.name})
+    return redirect("orgs:token_list")
 
 
 # --- roles ----------------------------------------------------------------------------------

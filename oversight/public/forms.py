@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +130,21 @@ class ComplaintForm(SameForEveryone, forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "nonce" in self.errors:
+            # A hidden field's error is shown nowhere: say it above the form, and give the form
+            # a fresh key so that sending it again works (and is not taken for a double tap).
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "The form was not sent whole (its one-time key is missing). "
+                        "Check your complaint below and send it again."
+                    ),
+                    code="nonce",
+                ),
+            )
+            self.data = self.data.copy()
+            self.data["nonce"] = secrets.token_hex(16)
         if data.get("named"):
             if not (data.get("name") or "").strip():
                 self.add_error("name", _("A named complaint needs your name."))

@@ -28,7 +28,8 @@ def queue(complaint, kind: str) -> None:
     if created:
         from . import tasks
 
-        transaction.on_commit(lambda: tasks.send_notice(notice.pk))
+        # robust: a queue out of reach is logged; the citizen's submission has been stored
+        transaction.on_commit(lambda: tasks.send_notice(notice.pk), robust=True)
 
 
 def _text(notice) -> str:

@@ -9,7 +9,7 @@ may also read the status of the requests it posted. Errors follow the standard: 
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from oversight.lib.crypto import random_token
@@ -227,12 +228,24 @@ def _date_param(request, name: str):
     value = request.GET.get(name)
     if not value:
         return None
-    parsed = parse_datetime(value) or (
-        parse_date(value) and datetime.combine(parse_date(value), time(0, 0))
-    )
+    try:
+        # A well-formed but impossible value (2026-02-30, month 13, hour 25, year 0) raises
+        # ValueError; a value at the calendar's edge overflows when moved to UTC.
+        parsed = parse_datetime(value) or (
+            parse_date(value) and datetime.combine(parse_date(value), time(0, 0))
+        )
+        if parsed:
+            parsed = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+            parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        parsed = None
     if not parsed:
-        raise Open311Error(400, f"{name} must be a W3C datetime")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+        raise Open311Error(
+            400,
+            _("%(name)s must be a valid W3C date or datetime (e.g. 2026-03-01T08:00:00+08:00).")
+            % {"name": name},
+        )
+    return parsed
 
 
 def _visible(request):
@@ -322,7 +335,10 @@ def _post_request(request, fmt: str):
     if unit_code and subject is None:
         raise Open311Error(400, f"attribute[unit] {unit_code} is not a known unit")
     happened = data.get("attribute[happened_on]") or ""
-    happened_on = parse_date(happened[:10]) if happened else None
+    try:
+        happened_on = parse_date(happened[:10]) if happened else None
+    except ValueError:
+        happened_on = None
     if happened and happened_on is None:
         raise Open311Error(400, "attribute[happened_on] must be an ISO 8601 date")
     media_url = (data.get("media_url") or "").strip()

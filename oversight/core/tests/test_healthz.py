@@ -38,3 +38,26 @@ def test_it_is_unhealthy_when_the_database_fails(db, monkeypatch):
     response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"]["ok"] is False
+
+
+def test_it_reports_the_supervised_processes_and_a_worker_seen_ending(db):
+    import json
+
+    worker_heartbeat()
+    services.heartbeat(
+        name="serve.worker",
+        detail=json.dumps({"state": "restarting", "pid": None, "restarts": 2, "last_exit": -9}),
+    )
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["worker"]["ok"] is False
+    assert body["processes"]["worker"]["restarts"] == 2
+    assert body["processes"]["worker"]["last_exit"] == -9
+    services.heartbeat(
+        name="serve.worker",
+        detail=json.dumps({"state": "running", "pid": 7, "restarts": 3, "last_exit": -9}),
+    )
+    assert Client().get("/healthz").status_code == 503  # started, not yet beating
+    worker_heartbeat()  # the new worker beats as it starts
+    assert Client().get("/healthz").status_code == 200

@@ -1,11 +1,13 @@
 """The documents pages: scope, downloads, print view, export, issuing, templates, prefixes."""
 
 import hashlib
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from oversight.conftest import client_for
@@ -119,7 +121,8 @@ def test_it_issues_a_document_from_the_form(officers):
             "recipient_unit": "Village 1a committee",
             "title": "On the accounts",
             "body": "Keep the accounts public.",
-            "deadline": "2026-05-01",
+            # deadlines are never in the past: a month from whatever day the suite runs
+            "deadline": str(timezone.localdate() + timedelta(days=30)),
         },
     )
     document = Document.objects.get(title="On the accounts")
@@ -243,3 +246,20 @@ def test_it_shows_the_menu_by_permission(officers):
     assert reverse("documents:document_list") in page.text
     assert reverse("documents:template_admin") not in page.text
     assert reverse("documents:document_list") not in client_for(officers.clerk).get("/").text
+
+
+def test_it_refuses_a_deadline_in_the_past(officers):
+    response = client_for(officers.town1_officer).post(
+        reverse("documents:document_issue"),
+        {
+            "doc_type": "supervision_suggestion",
+            "issuer_node": officers.village1a.pk,
+            "recipient_unit": "Village 1a committee",
+            "title": "Too late",
+            "body": "x",
+            "deadline": "2000-01-01",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors.as_data()["deadline"][0].code == "date_past"
+    assert not Document.objects.filter(title="Too late").exists()

@@ -231,6 +231,12 @@ def test_it_issues_a_document_from_the_item_page_and_refuses_the_unit(loop_count
         f"/work/items/{task.pk}/document/", {"doc_type": "warning_notice", "body": "x"}
     )
     assert unit.status_code == 403
+    late = client.post(
+        f"/work/items/{task.pk}/document/",
+        {"doc_type": "supervision_suggestion", "body": "x", "deadline": "2026-03-01"},
+    )  # the loop's today is 2026-03-02
+    assert late.status_code == 400
+    assert late.context["document_form"].errors.as_data()["deadline"][0].code == "date_past"
 
 
 def test_it_fixes_a_closed_files_content_so_a_later_edit_is_named(loop_county, open_task):
@@ -263,3 +269,19 @@ def test_it_shows_everything_to_an_all_data_scope_even_what_it_did_not_open(loop
     assert loop_county.admin.is_superuser is False
     assert task in loop_selectors.item_list(viewer=loop_county.admin)
     assert loop_selectors.item_get(viewer=loop_county.admin, pk=task.pk) == task
+
+
+def test_overdue_items_count_against_the_on_time_rate(loop_county, open_task, today):
+    first = open_task(title="A", deadline=date(2026, 3, 10))
+    open_task(title="B", deadline=date(2026, 3, 5), node=loop_county.town2)
+    services.item_transition(
+        item=first, name="submit", actor=loop_county.town1_officer, comment="done"
+    )
+    services.item_transition(item=first, name="verify", actor=loop_county.supervisor)
+    today(date(2026, 3, 9))
+    services.sweep()
+    client = client_for(loop_county.supervisor)
+    response = client.get("/work/statistics/?kind=matters.task")
+    county = {r.label: r for r in response.context["rows"]}["County"]
+    assert (county.closed_on_time, county.open_overdue, county.on_time_rate) == (1, 1, 50.0)
+    assert response.context["chart"]["series"][0]["values"] == [50.0]

@@ -231,3 +231,24 @@ def test_it_keeps_a_media_url_for_staff_only_and_checks_the_jurisdiction(pc, par
     assert client.get("/open311/v2/services.json").status_code == 200
     refused = client.post("/open311/v2/requests.json", {**base, "jurisdiction_id": "elsewhere"})
     assert refused.status_code == 404 and Complaint.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start_date=9999-99-99",
+        "end_date=2026-02-30",
+        "start_date=2026-13-01",
+        "start_date=0000-01-01",
+        "start_date=2026-03-01T25:00:00",
+        "end_date=0001-01-01T00:00:00%2B14:00",
+        "start_date=yesterday",
+    ],
+)
+def test_it_answers_an_impossible_date_with_a_400_naming_the_parameter(pc, query):
+    response = Client().get(f"/open311/v2/requests.json?{query}")
+    assert response.status_code == 400
+    error = response.json()[0]
+    assert error["code"] == 400
+    assert query.split("=")[0] in error["description"]
+    assert "W3C" in error["description"]

@@ -1,17 +1,16 @@
-"""Start the web server (gunicorn) and the background worker (Huey) together; stop both on Ctrl-C."""
+"""Start the web server (gunicorn) and the background worker (Huey) together, start again
+whichever one ends (``core.supervise``), stop both on Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from oversight.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from oversight.core.supervise import Child, Supervisor
 
 
 class Command(BaseCommand):
@@ -41,39 +40,17 @@ class Command(BaseCommand):
             "oversight.public.gunicorn_logging.PrivacyLogger",
             "--graceful-timeout",
             "10",
+            # a gunicorn started again binds at once, even while request workers orphaned by a
+            # master that was killed still hold the port for the few seconds they take to quit
+            "--reuse-port",
         ]
         worker = [python, "manage.py", "run_huey", "--logfile", str(settings.VAR_DIR / "huey.log")]
-        children = [
-            subprocess.Popen(gunicorn, cwd=settings.BASE_DIR),
-            subprocess.Popen(worker, cwd=settings.BASE_DIR),
-        ]
+        supervisor = Supervisor(
+            children=[Child("web", "web server", gunicorn), Child("worker", "worker", worker)],
+            cwd=str(settings.BASE_DIR),
+        )
         self._banner(bind)
-        stopping = False
-
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while not stopping and all(child.poll() is None for child in children):
-                time.sleep(0.5)
-        finally:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            for child in children:
-                try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        if not stopping:
-            names = ("web server", "worker")
-            ended = [name for name, child in zip(names, children, strict=True) if child.returncode]
-            self.stderr.write(f"Oversight stopped because the {' and '.join(ended)} ended.")
-            sys.exit(1)
+        supervisor.run()
         self.stdout.write("Oversight stopped.")
 
     def _banner(self, bind: str) -> None:

@@ -1,0 +1,3 @@
+"""The measures tests' county, reused."""
+
+from oversight.measures.tests.conftest import measured  # noqa: F401

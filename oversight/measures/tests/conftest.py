@@ -1,0 +1,161 @@
+"""A county with records of every measured kind, dated around the frozen today (Monday
+2026-03-02): February is a closed period, March the live one."""
+
+from __future__ import annotations
+
+import datetime
+from itertools import count
+
+import pytest
+from django.utils import timezone
+
+from oversight.analytics.models import Warning
+from oversight.ledger.models import VerificationRun
+from oversight.loop.models import WorkItem
+from oversight.matters.models import Milestone
+from oversight.public.models import Complaint, Dissatisfaction, PowerCategory, PowerItem, Rating
+
+D = datetime.date
+_serial = count(1)
+
+VIEW_ALL = [
+    "loop:item:view",
+    "matters:matter:view",
+    "public:complaint:view",
+    "public:style:view",
+    "analytics:warning:view",
+    "ledger:audit:view",
+]
+
+
+def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def item(c, node, kind, opened, *, closed=None, on_time=None, deadline=None, light="green",
+         supervising=None, progress=0):  # fmt: skip
+    return WorkItem.objects.create(
+        kind=kind,
+        title=f"{kind} {next(_serial)} at {node.name}",
+        state="done" if closed else "open",
+        responsible_node=node,
+        supervising_node=supervising or c.commission,
+        opened_at=at(opened),
+        closed_at=at(closed) if closed else None,
+        closed_on_time=on_time if closed else None,
+        days_to_close=(closed - opened).days if closed else None,
+        final_deadline=deadline,
+        light="none" if closed else light,
+        progress=progress,
+    )
+
+
+@pytest.fixture
+def measured(loop_county):
+    c = loop_county
+    for role in (c.role_town, c.role_clerk, c.role_group):
+        role.permissions = sorted(set(role.permissions) | set(VIEW_ALL))
+        role.save()
+    for account in (c.town1_officer, c.town2_officer, c.group_officer, c.clerk):
+        account.__dict__.pop("_perm_codes", None)
+    c.category = PowerCategory.objects.create(code="C1", name="Village affairs")
+    c.category2 = PowerCategory.objects.create(code="C2", name="Licences")
+    power = [
+        PowerItem.objects.create(category=c.category, code="V01", name="Subsidy"),
+        PowerItem.objects.create(category=c.category2, code="L01", name="Licence"),
+    ]
+    kinds = ["matters.matter", "public.complaint", "analytics.clue"]
+    nodes = [c.county, c.unit_a, c.dept_a1, c.window_a2, c.unit_b, c.town1, c.village1a,
+             c.village1b, c.town2, c.village2a]  # fmt: skip
+    for n, node in enumerate(nodes):
+        kind = kinds[n % 3]
+        made = [
+            item(
+                c,
+                node,
+                kind,
+                D(2026, 2, 10),
+                closed=D(2026, 2, 20),
+                on_time=True,
+                deadline=D(2026, 2, 25),
+            ),  # fmt: skip
+            item(c, node, kind, D(2026, 2, 5), deadline=D(2026, 2, 15), light="red", progress=40),
+            item(c, node, kinds[(n + 1) % 3], D(2026, 3, 1), deadline=D(2026, 3, 30), progress=10),
+            item(
+                c,
+                node,
+                kind,
+                D(2026, 1, 10),
+                closed=D(2026, 3, 1),
+                on_time=False,
+                deadline=D(2026, 2, 1),
+            ),  # fmt: skip
+            item(
+                c,
+                node,
+                kinds[(n + 2) % 3],
+                D(2026, 1, 20),
+                closed=D(2026, 2, 3),
+                on_time=False,
+                deadline=D(2026, 1, 30),
+            ),  # fmt: skip
+        ]
+        for it in made:
+            if it.kind == "matters.matter":
+                Milestone.objects.create(item=it, title="a", due=D(2026, 2, 10))
+                Milestone.objects.create(
+                    item=it, title="b", due=D(2026, 2, 12), done_on=D(2026, 2, 11)
+                )
+                Milestone.objects.create(item=it, title="c", due=D(2026, 3, 1))
+                Milestone.objects.create(
+                    item=it, title="d", due=D(2026, 2, 20), done_on=D(2026, 2, 22)
+                )
+            if it.kind == "public.complaint":
+                serial = next(_serial)
+                complaint = Complaint.objects.create(
+                    item=it,
+                    reference=f"R{serial}",
+                    power_item=power[serial % 2],
+                    content="x",
+                    tracking_hash=f"h{serial}",
+                    received_on=it.opened_at.date(),
+                    satisfied=(serial % 3 != 0) if it.closed_at else None,
+                    rated_at=it.closed_at,
+                )
+                if complaint.satisfied is False:
+                    Dissatisfaction.objects.create(
+                        complaint=complaint, reason="slow", responsible_node=node,
+                        recorded_on=it.closed_at.date(),
+                    )  # fmt: skip
+        for day, score in ((D(2026, 2, 3), 4), (D(2026, 2, 18), 2), (D(2026, 3, 2), 4)):
+            Rating.objects.create(node=node, score=score + n % 2, created_on=day)
+        for k, (status, severity, seen, decided) in enumerate(
+            [
+                ("new", "red", D(2026, 2, 4), None),
+                ("clue", "yellow", D(2026, 2, 6), D(2026, 2, 9)),
+                ("dismissed", "red", D(2026, 1, 6), D(2026, 2, 14)),
+                ("clue", "red", D(2026, 3, 1), D(2026, 3, 2)),
+            ]
+        ):
+            Warning.objects.create(
+                model_id=f"model_{(n + k) % 2}",
+                fingerprint=f"f{n}-{k}",
+                unit=node,
+                unit_name=node.name,
+                severity=severity,
+                status=status,
+                dismissal_reason="no" if status == "dismissed" else "",
+                match_method="id",
+                first_seen=at(seen),
+                decided_at=at(decided) if decided else None,
+            )
+    # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
+    item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
+    VerificationRun.objects.create(
+        started_at=at(D(2026, 2, 1)), finished_at=at(D(2026, 2, 1)), ok=True
+    )
+    VerificationRun.objects.create(
+        started_at=at(D(2026, 2, 20)), finished_at=at(D(2026, 2, 20)), ok=False
+    )
+    c.viewers = [c.admin, c.town1_officer, c.town2_officer, c.group_officer, c.clerk]
+    return c
