@@ -47,5 +47,14 @@ def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Irreversible steps ask for confirmation (data-confirm); the journeys confirm them, and
+    # record what was asked so that a test can check the question was put.
+    page.confirmations = []
+
+    def confirm(dialog):
+        page.confirmations.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", confirm)
     yield page
     context.close()

@@ -140,6 +140,17 @@ def county(db):
     return n
 
 
+def pick_unit(page, name: str, *, search: str, value, within: str = "") -> None:
+    """In a browser test: type ``search`` into the unit picker of field ``name`` and tick the
+    match ``value`` (a node's pk)."""
+    picker = page.locator(f"{within} [data-unit-picker][data-name={name}]".strip())
+    picker.locator("input.unit-search").fill(search)
+    picker.locator(f"[data-matches] input[value='{value}']").click()
+    chosen = picker.locator(f"[data-chosen] input[value='{value}']")
+    chosen.wait_for()
+    assert chosen.is_checked()
+
+
 def token_headers(account) -> dict:
     """An ``Authorization`` header carrying a fresh API token of ``account``."""
     _, raw = services.token_issue(actor=None, account=account, name="test client")

@@ -316,6 +316,8 @@ NOTIFY_STALE_MINUTES = env_int("NOTIFY_STALE_MINUTES", 15)
 
 # Documents: the largest Word template an administrator may upload.
 DOCUMENTS_TEMPLATE_MAX_BYTES = env_int("DOCUMENTS_TEMPLATE_MAX_BYTES", 5 * 1024 * 1024)
+# A unit that has not signed for a document this many days after its issue is reminded once.
+DOCUMENTS_SIGN_DAYS = env_int("DOCUMENTS_SIGN_DAYS", 3)
 
 # The public channel (码上监督 / 监督一点通). A reporter's name, phone and contact text are
 # encrypted with AES-256-GCM under PUBLIC_IDENTITY_KEYS ("id:key,id:key…", 32-byte keys in hex

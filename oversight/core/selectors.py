@@ -26,6 +26,14 @@ def dict_label(type_code: str, value: str) -> str:
     return item.display_label if item else value
 
 
+def dict_labels(type_code: str) -> dict[str, str]:
+    """Every value of a dictionary with its label in the current language (one query)."""
+    return {
+        item.value: item.display_label
+        for item in DictItem.objects.filter(dict_type__code=type_code)
+    }
+
+
 def dict_type_list(*, search: str = "") -> QuerySet[DictType]:
     """Dictionary types; they are platform-wide, so no data scope applies."""
     qs = DictType.objects.all()

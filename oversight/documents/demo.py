@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from oversight.orgs.models import Account, OrgNode
+from oversight.orgs.models import Account, OrgNode, Role
 
 from . import services
 from .models import DocType, Document
@@ -92,7 +92,28 @@ LETTERS = [
 ]
 
 
+RECEIVING_ROLES = ["unit_clerk", "town_officer", "stationed_officer", "supervisor", "leader"]
+
+
+EXTRA = {
+    "supervisor": ["documents:document:draft"],
+    "leader": ["documents:document:issue", "documents:document:view"],
+}
+
+
+def grant_permissions() -> None:
+    """The units' liaison accounts read, sign for and reply to what is sent to them;
+    supervisors draft, the leader reviews and signs."""
+    for role in Role.objects.filter(key__in=[*RECEIVING_ROLES, *EXTRA]):
+        wanted = {"documents:received:view"} if role.key in RECEIVING_ROLES else set()
+        wanted |= set(EXTRA.get(role.key, ()))
+        if not wanted <= set(role.permissions):
+            role.permissions = sorted({*role.permissions, *wanted})
+            role.save(update_fields=["permissions"])
+
+
 def build(*, rng: random.Random, stdout=None) -> None:
+    grant_permissions()
     nodes = {n.code: n for n in OrgNode.objects.filter(code__startswith="QH")}
     if "QH-JW" not in nodes or Document.objects.filter(content__extra__source=MARK).exists():
         return
@@ -118,6 +139,9 @@ def build(*, rng: random.Random, stdout=None) -> None:
                 "extra": {"source": MARK},
             },
             issued_on=issued_on,
+            recipients=[nodes[recipient]],
+            reply_by=issued_on + timedelta(days=30),
+            evidence_required=doc_type == DocType.RECTIFICATION_NOTICE,
         )
         issued += 1
     if stdout is not None:

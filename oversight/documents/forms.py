@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import refuse_past_date
-from oversight.orgs.forms import NodeChoiceField, ScopedForm
+from oversight.orgs.forms import NodeChoiceField, NodeMultipleChoiceField, ScopedForm
 from oversight.orgs.models import OrgNode
 
 from .models import DocType
@@ -33,10 +33,31 @@ class IssueForm(ScopedForm):
         required=False,
         help_text=_("The issuing org node's name when left empty."),
     )
+    recipients = NodeMultipleChoiceField(
+        label=_("send to (收文 units)"),
+        queryset=OrgNode.objects.none(),
+        required=False,
+        help_text=_("Each unit receives it, signs for it and, if asked, replies."),
+    )
+    reply_by = forms.DateField(
+        label=_("reply by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence_required = forms.BooleanField(
+        label=_("evidence required with the reply"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer_node"].queryset = self.nodes()
+        self.fields["recipients"].queryset = OrgNode.objects.filter(is_active=True).order_by("path")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("evidence_required") and not data.get("reply_by"):
+            self.add_error("reply_by", _("Say by when the reply with evidence is due."))
+        if data.get("reply_by") and data["reply_by"] < timezone.localdate():
+            self.add_error("reply_by", _("The reply cannot be due before today."))
+        return data
 
     def clean_deadline(self):
         return refuse_past_date(self.cleaned_data["deadline"], today=timezone.localdate())
@@ -86,3 +107,8 @@ class PrefixForm(ScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = self.nodes()
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    evidence = forms.FileField(label=_("evidence"), required=False)

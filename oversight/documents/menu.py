@@ -8,10 +8,26 @@ ORDER = 700
 MENU = [
     MenuEntry(
         DOCUMENTS,
+        _("Received documents"),
+        "documents:received_list",
+        "documents:received:view",
+        5,
+        ORDER,
+    ),
+    MenuEntry(
+        DOCUMENTS,
         _("Issued documents"),
         "documents:document_list",
         "documents:document:view",
         10,
+        ORDER,
+    ),
+    MenuEntry(
+        DOCUMENTS,
+        _("Draft a document"),
+        "documents:draft_new",
+        "documents:document:draft",
+        15,
         ORDER,
     ),
     MenuEntry(

@@ -147,6 +147,8 @@ class Document(models.Model):
     )
     issued_on = models.DateField(_("date"))
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    reply_by = models.DateField(_("reply by"), null=True, blank=True)
+    evidence_required = models.BooleanField(_("evidence required with the reply"), default=False)
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -168,3 +170,98 @@ class Document(models.Model):
     @property
     def document_name(self):
         return DocType(self.doc_type).label
+
+
+class Receipt(models.Model):
+    """One addressee of an issued document (收文): a unit, and the person there if one is named.
+
+    The recipient signs for it (签收, the time recorded) and, when the document asks for one,
+    replies by ``Document.reply_by`` with evidence if ``Document.evidence_required``. The
+    sender reads who signed and who replied from these rows.
+    """
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    node = models.ForeignKey(
+        OrgNode, verbose_name=_("recipient unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed for by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reply_text = models.TextField(_("reply"), blank=True)
+    reply_file = models.FileField(
+        _("evidence"), upload_to="documents/replies/%Y/", max_length=255, blank=True
+    )
+    reply_file_name = models.CharField(max_length=200, blank=True)
+    reply_sha256 = models.CharField(max_length=64, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-document__issued_at", "node__path", "id"]
+        verbose_name = _("received document")
+        verbose_name_plural = _("received documents")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "node"], name="receipt_once_per_unit"),
+        ]
+        indexes = [models.Index(fields=["node", "signed_at"], name="receipt_node")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.node_id}"
+
+    @property
+    def replied_late(self) -> bool:
+        reply_by = self.document.reply_by
+        return bool(reply_by and self.replied_at and timezone.localdate(self.replied_at) > reply_by)
+
+
+class Draft(models.Model):
+    """A document being drafted (拟稿), reviewed (审核) and signed (签发): a ``documents.draft``
+    work item. It takes its serial number only when signed; a withdrawn draft takes none."""
+
+    item = models.OneToOneField(
+        "loop.WorkItem", on_delete=models.CASCADE, related_name="document_draft"
+    )
+    doc_type = models.CharField(_("document type"), max_length=32, choices=DocType.choices)
+    issuer_node = models.ForeignKey(
+        OrgNode, verbose_name=_("issuing org node"), on_delete=models.PROTECT, related_name="+"
+    )
+    context = models.JSONField(_("content"), default=dict)
+    recipients = models.ManyToManyField(
+        OrgNode, verbose_name=_("send to (收文 units)"), blank=True, related_name="+"
+    )
+    reply_by = models.DateField(_("reply by"), null=True, blank=True)
+    evidence_required = models.BooleanField(_("evidence required with the reply"), default=False)
+    document = models.OneToOneField(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+
+    class Meta:
+        verbose_name = _("document draft")
+        verbose_name_plural = _("document drafts")
+
+    def __str__(self) -> str:
+        return self.context.get("title", "")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from oversight.orgs.access import scope_q
+from oversight.orgs.access import scope_q, sees_everything
 
 from . import serials
-from .models import DocType, Document, DocumentTemplate, SerialPrefix
+from .models import DocType, Document, DocumentTemplate, Receipt, SerialPrefix
 
 
 def document_list(
@@ -112,3 +112,76 @@ def prefix_table(*, viewer, node) -> list[dict]:
             }
         )
     return rows
+
+
+# --- received documents (收文) ----------------------------------------------------------------
+
+
+def received_scope(viewer) -> Q:
+    """The receipts ``viewer`` may see: those addressed to units in their scope or to them."""
+    if viewer is None or not viewer.is_authenticated:
+        return Q(pk__in=[])
+    if sees_everything(viewer):
+        return Q()
+    return scope_q(viewer, node="node", owner="account") | Q(account_id=viewer.pk)
+
+
+def received_list(*, viewer, status: str = "", search: str = "") -> QuerySet[Receipt]:
+    """Documents addressed to the viewer's units, unsigned first, newest first.
+    ``status``: ``unsigned``, ``unreplied`` (a reply is asked and not given) or ``done``."""
+    qs = Receipt.objects.filter(received_scope(viewer)).select_related(
+        "document", "document__issuer_node", "node", "signed_by", "replied_by"
+    )
+    if status == "unsigned":
+        qs = qs.filter(signed_at__isnull=True)
+    elif status == "unreplied":
+        qs = qs.filter(document__reply_by__isnull=False, replied_at__isnull=True)
+    elif status == "done":
+        qs = qs.filter(signed_at__isnull=False).exclude(
+            document__reply_by__isnull=False, replied_at__isnull=True
+        )
+    if search:
+        qs = qs.filter(Q(document__serial__icontains=search) | Q(document__title__icontains=search))
+    return qs.order_by(F("signed_at").asc(nulls_first=True), "-document__issued_at", "-id")
+
+
+def received_get(*, viewer, pk: int) -> Receipt:
+    """One receipt addressed within the viewer's scope, or 404."""
+    return get_object_or_404(received_list(viewer=viewer), pk=pk)
+
+
+def visible_receipt_ids(*, viewer, ids) -> set[str]:
+    """Which of ``ids`` the viewer may open: the notifications' audience."""
+    wanted = sorted({int(i) for i in ids})
+    return {
+        str(pk)
+        for pk in Receipt.objects.filter(received_scope(viewer), pk__in=wanted).values_list(
+            "pk", flat=True
+        )
+    }
+
+
+def receipt_overview(*, document: Document) -> list[Receipt]:
+    """For the sender: every addressee of ``document``, who signed and who replied."""
+    return list(
+        document.receipts.select_related("node", "signed_by", "replied_by").order_by("node__path")
+    )
+
+
+def documents_about(*, viewer, target) -> QuerySet[Document]:
+    """Documents about ``target`` that the viewer may open: issued within their scope (with
+    the function to see issued documents) or addressed to their units."""
+    from oversight.orgs.access import has_perm
+
+    target_type, target_id = target._meta.label_lower, str(target.pk)
+    about = Document.objects.filter(target_type=target_type, target_id=target_id)
+    visible = Q(pk__in=[])
+    if has_perm(viewer, "documents:document:view"):
+        visible |= Q(pk__in=document_list(viewer=viewer, target=target).values("pk"))
+    if has_perm(viewer, "documents:received:view"):
+        visible |= Q(
+            pk__in=Receipt.objects.filter(received_scope(viewer), document__in=about).values(
+                "document_id"
+            )
+        )
+    return about.filter(visible).order_by("-issued_at", "-id")

@@ -11,20 +11,21 @@ import datetime
 import hashlib
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.ledger import services as ledger
 
 from . import builtin, rendering, serials
-from .models import DocType, Document, DocumentTemplate, SerialPrefix
+from .models import DocType, Document, DocumentTemplate, Draft, Receipt, SerialPrefix
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,10 @@ def issue_document(
     context: Mapping[str, Any],
     target=None,
     issued_on: datetime.date | None = None,
+    recipients: Sequence = (),
+    reply_by: datetime.date | None = None,
+    evidence_required: bool = False,
+    announce: bool = True,
 ) -> Document:
     """Issue a document: take its serial number, render it, store it, record it.
 
@@ -147,6 +152,9 @@ def issue_document(
     rendered from the active template of the type (the built-in one unless an administrator
     activated another), stored through the default storage with its SHA-256, and the issue is
     appended to the ledger. ``actor`` is the account issuing, or None for the platform itself.
+    ``recipients`` are the org nodes it is sent to (收文): each gets a ``Receipt`` to sign for
+    and, with ``reply_by``, to reply to by that day (with evidence if ``evidence_required``);
+    their accounts are told unless ``announce`` is False (the caller tells them otherwise).
     ValidationError names bad values, an unknown type or a template that fails to render.
     """
     if doc_type not in DocType.values:
@@ -201,6 +209,8 @@ def issue_document(
         target_id=target_id,
         issued_by=actor,
         issued_on=issued_on,
+        reply_by=reply_by,
+        evidence_required=evidence_required,
     )
     document.file.save(f"{issued_on.year}-{doc_type}-{number}.docx", ContentFile(data), save=False)
     try:
@@ -217,7 +227,151 @@ def issue_document(
         # The number goes back with the rollback; the file would stay behind without this.
         document.file.storage.delete(document.file.name)
         raise
+    _send(document, recipients, announce=announce)
     return document
+
+
+def _send(document: Document, recipients, *, announce: bool) -> None:
+    """Address ``document`` to each of ``recipients`` (org nodes), and tell their accounts."""
+    from oversight.notify.services import Message, notify_many
+    from oversight.orgs.models import Account
+
+    nodes = list({node.pk: node for node in recipients if node is not None}.values())
+    if not nodes:
+        return
+    receipts = Receipt.objects.bulk_create([Receipt(document=document, node=n) for n in nodes])
+    if not announce:
+        return
+    accounts: dict[int, list] = {}
+    for account in Account.objects.filter(org_node__in=nodes, is_active=True):
+        accounts.setdefault(account.org_node_id, []).append(account)
+    title = _("%(document)s %(serial)s: %(title)s") % {
+        "document": document.document_name,
+        "serial": document.serial,
+        "title": document.title,
+    }
+    notify_many(
+        [
+            Message(
+                recipients=accounts.get(receipt.node_id, ()),
+                kind="documents.received",
+                title=title,
+                body=_("Reply by %(date)s") % {"date": document.reply_by}
+                if document.reply_by
+                else "",
+                url=reverse("documents:received_detail", args=[receipt.pk]),
+                target=receipt,
+                dedupe_key=f"documents.received:{receipt.pk}",
+            )
+            for receipt in receipts
+        ]
+    )
+
+
+# --- receiving (收文) -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def receipt_sign(*, receipt: Receipt, actor) -> bool:
+    """The recipient unit signs for the document (签收), once; False when it was signed."""
+    receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+    if receipt.signed_at is not None:
+        return False
+    receipt.signed_at, receipt.signed_by = timezone.now(), actor
+    receipt.save(update_fields=["signed_at", "signed_by"])
+    ledger.record(
+        actor=actor,
+        action="documents.receipt.sign",
+        target=receipt,
+        before=None,
+        after={"document": receipt.document_id, "node": receipt.node_id, "signed": True},
+    )
+    return True
+
+
+@transaction.atomic
+def receipt_reply(*, receipt: Receipt, actor, text: str, evidence=None) -> Receipt:
+    """The recipient unit replies (signing for it first if it had not); evidence is checked as
+    the closed loop's evidence is, and required when the document asks for it. A reply after
+    ``reply_by`` is accepted and shown as late."""
+    from oversight.loop.uploads import check_upload
+
+    receipt = Receipt.objects.select_for_update().select_related("document").get(pk=receipt.pk)
+    document = receipt.document
+    if not document.reply_by:
+        raise ValidationError(_("This document asks for no reply."))
+    if receipt.replied_at is not None:
+        raise ValidationError(_("This document was replied to already."))
+    text = (text or "").strip()
+    errors = {}
+    if not text:
+        errors["text"] = _("Write the reply.")
+    if document.evidence_required and evidence is None:
+        errors["evidence"] = _("This document asks for evidence with the reply.")
+    sha256 = ""
+    if evidence is not None and "evidence" not in errors:
+        try:
+            _content_type, sha256 = check_upload(evidence)
+        except ValidationError as exc:
+            errors["evidence"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    if receipt.signed_at is None:
+        receipt.signed_at, receipt.signed_by = now, actor
+    receipt.reply_text, receipt.replied_at, receipt.replied_by = text, now, actor
+    if evidence is not None:
+        receipt.reply_file_name = evidence.name[-200:]
+        receipt.reply_sha256 = sha256
+        receipt.reply_file.save(evidence.name, evidence, save=False)
+    receipt.save()
+    ledger.record(
+        actor=actor,
+        action="documents.receipt.reply",
+        target=receipt,
+        before=None,
+        after={"document": document.pk, "node": receipt.node_id, "evidence": sha256},
+    )
+    return receipt
+
+
+def remind_unsigned(*, today: datetime.date | None = None) -> int:
+    """Remind, once, the units that have not signed for a document within
+    ``DOCUMENTS_SIGN_DAYS`` days of its issue (and the sender sees it on the document)."""
+    from oversight.notify.services import Message, notify_many
+    from oversight.orgs.models import Account
+
+    today = today or timezone.localdate()
+    due = today - datetime.timedelta(days=settings.DOCUMENTS_SIGN_DAYS)
+    with transaction.atomic():
+        late = list(
+            Receipt.objects.select_for_update(skip_locked=True)
+            .filter(signed_at__isnull=True, reminded_at__isnull=True, document__issued_on__lte=due)
+            .select_related("document")[:2000]
+        )
+        if not late:
+            return 0
+        accounts: dict[int, list] = {}
+        for account in Account.objects.filter(
+            org_node__in={r.node_id for r in late}, is_active=True
+        ):
+            accounts.setdefault(account.org_node_id, []).append(account)
+        notify_many(
+            [
+                Message(
+                    recipients=accounts.get(r.node_id, ()),
+                    kind="documents.unsigned",
+                    title=_("Not yet signed for: %(serial)s %(title)s")
+                    % {"serial": r.document.serial, "title": r.document.title},
+                    url=reverse("documents:received_detail", args=[r.pk]),
+                    target=r,
+                    dedupe_key=f"documents.unsigned:{r.pk}",
+                )
+                for r in late
+            ]
+        )
+        Receipt.objects.filter(pk__in=[r.pk for r in late]).update(reminded_at=timezone.now())
+    return len(late)
 
 
 def _snapshot(document: Document) -> dict[str, Any]:
@@ -409,3 +563,69 @@ def prefix_set(*, node, doc_type: str, prefix: str, actor) -> SerialPrefix | Non
         after={"node_id": node.pk, "doc_type": doc_type, "prefix": prefix},
     )
     return row
+
+
+# --- drafting, review and signing (拟稿 → 审核 → 签发) ----------------------------------------
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    actor,
+    doc_type: str,
+    issuer_node,
+    context: Mapping[str, Any],
+    recipients: Sequence = (),
+    reply_by: datetime.date | None = None,
+    evidence_required: bool = False,
+) -> Draft:
+    """Open a draft (a ``documents.draft`` work item at the issuing node, held by its drafter);
+    nothing is numbered until it is signed."""
+    from oversight.loop import services as loop
+
+    if doc_type not in DocType.values:
+        raise ValidationError({"doc_type": _("Unknown type of document.")})
+    content = clean_content(context)
+    item = loop.item_open(
+        kind="documents.draft",
+        title=content["title"],
+        actor=actor,
+        responsible_node=issuer_node,
+        supervising_node=issuer_node,
+        assignee=actor,
+        announce=False,
+    )
+    stored = {k: _plain(v) for k, v in context.items() if k != "paragraphs"}
+    draft = Draft.objects.create(
+        item=item,
+        doc_type=doc_type,
+        issuer_node=issuer_node,
+        context=stored,
+        reply_by=reply_by,
+        evidence_required=evidence_required,
+    )
+    draft.recipients.set(list(recipients))
+    return draft
+
+
+def draft_issue(*, item, actor) -> Document:
+    """The signing step's hook: issue the draft (its serial number taken now), by someone
+    other than its drafter."""
+    draft = Draft.objects.select_for_update().get(item=item)
+    if draft.document_id is not None:
+        raise ValidationError(_("This draft was issued already."))
+    if actor is not None and actor.pk == item.created_by_id:
+        raise ValidationError(_("A draft is signed by someone other than its drafter."))
+    document = issue_document(
+        doc_type=draft.doc_type,
+        issuer_node=draft.issuer_node,
+        actor=actor,
+        context=draft.context,
+        target=item,
+        recipients=list(draft.recipients.all()),
+        reply_by=draft.reply_by,
+        evidence_required=draft.evidence_required,
+    )
+    draft.document = document
+    draft.save(update_fields=["document"])
+    return document

@@ -181,11 +181,10 @@ def trace(request):
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     entries = selectors.leaf_list(viewer=request.user, **{k: v for k, v in filters.items() if v})
     page = paginate(request, entries)
-    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
         "ledger/trace.html",
-        {"form": form, "page": page, "querystring": urlencode(kept)},
+        {"form": form, "page": page},
         status=400 if form.is_bound and form.errors else 200,
     )
 

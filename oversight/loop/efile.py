@@ -87,9 +87,8 @@ def _summary(items: list[WorkItem], events: dict[int, list[Event]]) -> bytes:
             doc.add_paragraph(item.description)
         for event in events.get(item.pk, []):
             when = timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M")
-            line = f"{when}  {event.actor_name or _('system')}  {event.get_type_display()}"
-            if event.transition:
-                line += f"  {event.from_state} → {event.to_state}"
+            who = event.actor_display or _("system")
+            line = f"{when}  {who}  {event.describe(item.workflow)}"
             if event.comment:
                 line += f"：{event.comment}"
             doc.add_paragraph(line, style="List Bullet")
@@ -112,7 +111,10 @@ def build(*, item: WorkItem, viewer) -> tempfile.SpooledTemporaryFile:
     ids = [i.pk for i in items]
     events: dict[int, list[Event]] = {}
     for event in (
-        Event.objects.filter(item_id__in=ids).prefetch_related("attachments").order_by("at", "id")
+        Event.objects.filter(item_id__in=ids)
+        .select_related("actor__person")
+        .prefetch_related("attachments")
+        .order_by("at", "id")
     ):
         events.setdefault(event.item_id, []).append(event)
     manifest: dict[str, dict] = {}

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from oversight.orgs.models import OrgNode
 
@@ -238,6 +239,38 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.type} {self.transition}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, by their name (a person's name, else the account's display name); the
+        login name only for an account that has neither; "" for the platform."""
+        actor = self.actor if self.actor_id else None
+        if actor is not None:
+            person = actor.person if actor.person_id else None
+            return (person.name if person else "") or actor.display_name or actor.username
+        return self.actor_name
+
+    def describe(self, workflow=None) -> str:
+        """What happened, in words of the current language: the event's type, the step taken
+        and the states by their labels ("Report completion: Assigned → Reported")."""
+        workflow = workflow or self.item.workflow
+        text = str(self.get_type_display())
+        if self.transition:
+            step = workflow.transition(self.transition)
+            names = {s.code: str(s.label) for s in workflow.states}
+            text = f"{step.label if step else text}: " + " → ".join(
+                names.get(code, code) for code in (self.from_state, self.to_state) if code
+            )
+        elif self.type == self.Type.EXTENSION and self.data.get("new"):
+            status = self.data.get("status", "")
+            label = {
+                "requested": pgettext("extension", "requested"),
+                **dict(ExtensionRequest.Status.choices),
+            }.get(status, status)
+            text += f" {self.data.get('old') or '—'} → {self.data['new']} ({label})"
+        elif self.type == self.Type.PROGRESS and "percent" in self.data:
+            text += f" {self.data['percent']}%"
+        return text
 
 
 def evidence_path(instance, filename: str) -> str:

@@ -36,6 +36,22 @@ def item_scope(viewer) -> Q:
     )
 
 
+def visible_item_ids(*, viewer, ids) -> set[str]:
+    """Which of ``ids`` (strings) ``viewer`` may open: the notifications' audience."""
+    if sees_everything(viewer):
+        return {str(i) for i in ids}
+    found: set[str] = set()
+    ids = sorted({int(i) for i in ids})
+    for start in range(0, len(ids), 500):
+        found.update(
+            str(pk)
+            for pk in WorkItem.objects.filter(
+                item_scope(viewer), pk__in=ids[start : start + 500]
+            ).values_list("pk", flat=True)
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class ItemFilters:
     kind: str = ""
@@ -108,34 +124,45 @@ def item_children(*, viewer, item: WorkItem) -> QuerySet[WorkItem]:
 
 def item_timeline(*, item: WorkItem) -> QuerySet[Event]:
     """The events of an item already fetched through ``item_get``."""
-    return item.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+    return (
+        item.events.select_related("actor__person")
+        .prefetch_related("attachments")
+        .order_by("at", "id")
+    )
 
 
 def my_work(*, viewer, tab: str):
     """待办 (waiting for me), 已办 (I acted on), 我发起的 (I opened): something a Paginator takes
     (``count()`` and slices of work items, units and assignees fetched for the slice only)."""
-    base = WorkItem.objects.prefetch_related("responsible_node", "assignee")
+    base = WorkItem.objects.prefetch_related("responsible_node", "assignee", "parent")
     if tab == "done":
         acted = Event.objects.filter(actor_id=viewer.pk).values("item_id")
         return base.filter(pk__in=acted).order_by("-updated_at", "-id")
     if tab == "started":
         return base.filter(created_by_id=viewer.pk).order_by("-opened_at", "-id")
     branches = _waiting_branches(viewer)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(branches) > 1:
         return _MergedBranches(branches)
     # SQLite answers the OR of the three branches with its multi-index OR; PostgreSQL would
     # bitmap-scan every waiting row before sorting, hence the merged branches above.
-    return base.filter(branches[0] | branches[1] | branches[2]).order_by(
+    return base.filter(_any_of(branches)).order_by(
         F("final_deadline").asc(nulls_last=True), "-priority", "id"
     )
 
 
 def _waiting_branches(viewer) -> list[Q]:
     """Three disjoint filters, each served by its own index: assigned to me; unassigned at my
-    unit; waiting for my supervising node."""
+    unit; waiting for my supervising node. The last two only for a viewer whose data scope
+    covers their own node: a cadre who sees only their own records is not counted the unit's
+    work (they could not open it)."""
     node_id = viewer.org_node_id
+    mine = Q(assignee_id=viewer.pk, waiting_on=RESPONSIBLE, closed_at__isnull=True)
+    if not sees_everything(viewer) and not (
+        OrgNode.objects.filter(scope_q(viewer, node=""), pk=node_id).exists()
+    ):
+        return [mine]
     return [
-        Q(assignee_id=viewer.pk, waiting_on=RESPONSIBLE, closed_at__isnull=True),
+        mine,
         Q(
             responsible_node_id=node_id,
             waiting_on=RESPONSIBLE,
@@ -168,16 +195,24 @@ class _MergedBranches:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         ids = [row["id"] for row in union[index]]
-        items = WorkItem.objects.prefetch_related("responsible_node", "assignee").in_bulk(ids)
+        items = WorkItem.objects.prefetch_related("responsible_node", "assignee", "parent").in_bulk(
+            ids
+        )
         return [items[pk] for pk in ids if pk in items]
 
 
 def my_overdue_count(*, viewer) -> int:
     """How many of the items waiting for ``viewer`` are red."""
-    branches = _waiting_branches(viewer)
     return WorkItem.objects.filter(
-        branches[0] | branches[1] | branches[2], light=WorkItem.Light.RED
+        _any_of(_waiting_branches(viewer)), light=WorkItem.Light.RED
     ).count()
+
+
+def _any_of(branches: list[Q]) -> Q:
+    combined = branches[0]
+    for branch in branches[1:]:
+        combined |= branch
+    return combined
 
 
 def pending_extensions(*, viewer) -> QuerySet[ExtensionRequest]:

@@ -89,6 +89,25 @@ def supervising_accounts(item: WorkItem) -> list[Account]:
     return list(Account.objects.filter(org_node_id=item.supervising_node_id, is_active=True))
 
 
+def split_takers(accounts: Iterable[Account], permissions: set[str]):
+    """Those of ``accounts`` whose role grants one of ``permissions`` (they take the waiting
+    step), and the others, who receive copies only when they ask (``loop.awaiting``'s rule).
+    When nobody there takes it, everyone is told."""
+    accounts = list(accounts)
+    takers = [a for a in accounts if any(has_perm(a, code) for code in permissions)]
+    if not takers:
+        return accounts, []
+    return takers, [a for a in accounts if a not in takers]
+
+
+def _supervising_permissions(item: WorkItem) -> set[str]:
+    return {
+        t.permission
+        for t in item.workflow.transitions_from(item.state)
+        if t.actor in (SUPERVISING, ANYONE)
+    }
+
+
 def superiors(node: OrgNode) -> list[Account]:
     """Leaders of ``node`` (accounts of people holding a current leading post there), else the
     leaders of the nearest ancestor that has any."""
@@ -134,9 +153,11 @@ def _notify(
     body: str,
     item: WorkItem,
     dedupe_key: str | None = None,
+    copies: Iterable[Account] = (),
 ) -> None:
     people = {account.pk: account for account in recipients if account is not None}
-    if people:
+    copied = [a for a in copies if a is not None and a.pk not in people]
+    if people or copied:
         notify(
             recipients=list(people.values()),
             kind=kind,
@@ -145,6 +166,7 @@ def _notify(
             url=item_url(item),
             target=item,
             dedupe_key=dedupe_key,
+            copies=copied,
         )
 
 
@@ -168,6 +190,7 @@ def _enter_state(item: WorkItem, state_code: str, on: date) -> None:
         deadline = item.final_deadline or item.step_deadline
         item.closed_on_time = deadline is None or on <= deadline
         item.waiting_on = ""
+        item.progress = 100  # as the parent's roll-up counts it: a closed item is done
 
 
 @transaction.atomic
@@ -395,14 +418,19 @@ def _perform(
     if item.closed_at is not None and item.parent_id is None:
         _fix_file(item, actor)
     waiting = item.workflow.state(item.state).waiting_on
+    copies: list[Account] = []
     if waiting == RESPONSIBLE:
         recipients, kind = responsible_accounts(item), "loop.assigned"
     elif waiting == SUPERVISING:
-        recipients, kind = supervising_accounts(item), "loop.awaiting"
+        recipients, copies = split_takers(
+            supervising_accounts(item), _supervising_permissions(item)
+        )
+        kind = "loop.awaiting"
     else:
         recipients, kind = [], ""
     recipients = [r for r in recipients if r.pk != getattr(actor, "pk", None)]
-    if recipients:
+    copies = [r for r in copies if r.pk != getattr(actor, "pk", None)]
+    if recipients or copies:
         _notify(
             recipients,
             kind=kind,
@@ -410,6 +438,7 @@ def _perform(
             body=comment,
             item=item,
             dedupe_key=f"{kind}:{event.pk}",
+            copies=copies,
         )
     return item
 
@@ -601,6 +630,54 @@ def item_instruct(*, item: WorkItem, actor, text: str) -> Event:
     return event
 
 
+# --- manual reminders (催办) ------------------------------------------------------------------
+
+
+def is_overdue(item: WorkItem, on: date | None = None) -> bool:
+    """Open and red, or past its deadline."""
+    on = on or timing.today()
+    deadline = item.deadline
+    return item.closed_at is None and (
+        item.light == WorkItem.Light.RED or (deadline is not None and deadline < on)
+    )
+
+
+@transaction.atomic
+def items_remind(*, items: Iterable[WorkItem], actor) -> int:
+    """A supervisor's reminder (催办) on overdue items, pressed on one item or on many from a
+    list: each item is reminded once however often it appears or is pressed that day; the
+    reminder joins its timeline and the ledger and reaches its responsible side. Items that
+    are not overdue or that the actor does not supervise are refused. Returns how many were
+    reminded now."""
+    if not has_perm(actor, "loop:item:supervise"):
+        raise TransitionRefused(_("Your role does not send reminders."))
+    today = timing.today()
+    wanted = sorted({item.pk for item in items})
+    locked = WorkItem.objects.select_for_update().select_related("supervising_node", "assignee")
+    sent = 0
+    for item in locked.filter(pk__in=wanted).order_by("pk"):
+        if SUPERVISING not in relations(item, actor):
+            raise TransitionRefused(_("You do not supervise %(title)s.") % {"title": item.title})
+        if not is_overdue(item, today):
+            raise ValidationError(_("%(title)s is not overdue.") % {"title": item.title})
+        key = f"loop.manual-reminder:{item.pk}:{today}"
+        if Event.objects.filter(item=item, type=Event.Type.ESCALATION, data__key=key).exists():
+            continue
+        title = _("Reminder (催办): %(title)s is overdue") % {"title": item.title}
+        _event(item, type=Event.Type.ESCALATION, actor=actor, comment=title, data={"key": key})
+        _record(actor, "loop.item.remind", item, None)
+        _notify(
+            responsible_accounts(item),
+            kind="loop.escalation",
+            title=title,
+            body=_("Deadline: %(deadline)s") % {"deadline": item.deadline or "—"},
+            item=item,
+            dedupe_key=key,
+        )
+        sent += 1
+    return sent
+
+
 # --- formal documents ------------------------------------------------------------------------
 
 
@@ -627,6 +704,9 @@ def item_issue_document(
             "body": body,
             **({"deadline": deadline} if deadline else {}),
         },
+        recipients=[item.responsible_node],
+        reply_by=deadline,
+        announce=False,  # the item's own notification below tells the responsible side
     )
     _event(
         item,
@@ -715,8 +795,10 @@ def extension_request(
         comment=reason.strip(),
         data={"status": "requested", "old": str(current or ""), "new": str(new_deadline)},
     )
+    takers, copies = split_takers(supervising_accounts(item), {"loop:item:extend"})
     _notify(
-        supervising_accounts(item),
+        takers,
+        copies=copies,
         kind="loop.awaiting",
         title=_("Extension requested: %(title)s") % {"title": item.title},
         body=reason,

@@ -7,17 +7,19 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
-from oversight.core.paging import paginate
-from oversight.documents.selectors import document_list
+from oversight.core.paging import Column, export_or, export_response
+from oversight.documents.selectors import documents_about
 from oversight.orgs.access import has_perm, require_perm
 from oversight.orgs.selectors import node_get
 
@@ -38,7 +40,7 @@ from .forms import (
 from .models import Attachment, CalendarDay, ExtensionRequest, KindSetting, WorkItem
 from .timing import kind_timing
 
-TABS = [("todo", _("To do")), ("done", _("Done")), ("started", _("Started by me"))]
+TABS = [("todo", _lazy("To do")), ("done", _lazy("Done")), ("started", _lazy("Started by me"))]
 
 
 @login_required
@@ -47,8 +49,15 @@ def my_work(request):
     if tab not in dict(TABS):
         tab = "todo"
     items = selectors.my_work(viewer=request.user, tab=tab)
-    return render(
-        request, "loop/my_work.html", {"page": paginate(request, items), "tab": tab, "tabs": TABS}
+    return export_or(
+        request,
+        items,
+        columns=ITEM_COLUMNS,
+        filename="my-work.xlsx",
+        title=_("My work"),
+        render=lambda page: render(
+            request, "loop/my_work.html", {"page": page, "tab": tab, "tabs": TABS}
+        ),
     )
 
 
@@ -69,50 +78,60 @@ def _filters(request, form: ItemFilterForm) -> selectors.ItemFilters:
     )
 
 
-@require_perm("loop:item:view")
-def item_list(request):
+ITEM_COLUMNS = [
+    Column("number", _lazy("number"), lambda i: i.pk, sort="id"),
+    Column("kind", _lazy("kind"), lambda i: i.kind_label, sort="kind"),
+    Column("title", _lazy("title"), lambda i: i.title, sort="title"),
+    Column("parent", _lazy("parent matter"), lambda i: i.parent.title if i.parent_id else ""),
+    Column("state", _lazy("state"), lambda i: i.state_label, sort="state"),
+    Column("light", _lazy("light"), lambda i: i.get_light_display(), sort="light"),
+    Column(
+        "responsible",
+        _lazy("responsible unit"),
+        lambda i: i.responsible_node.name,
+        sort="responsible_node__name",
+    ),
+    Column("deadline", _lazy("final deadline"), lambda i: i.final_deadline, sort="final_deadline"),
+    Column("progress", _lazy("progress (%)"), lambda i: i.progress, sort="progress"),
+    Column("opened", _lazy("opened"), lambda i: i.opened_at.date(), sort="opened_at"),
+    Column(
+        "closed",
+        _lazy("closed"),
+        lambda i: i.closed_at.date() if i.closed_at else None,
+        sort="closed_at",
+    ),
+]
+
+
+def _item_rows(request):
     form = ItemFilterForm(request.GET or None)
     items = selectors.item_list(viewer=request.user, filters=_filters(request, form))
-    return render(
+    return form, items.select_related("parent")
+
+
+@require_perm("loop:item:view")
+def item_list(request):
+    form, items = _item_rows(request)
+    return export_or(
         request,
-        "loop/item_list.html",
-        {"page": paginate(request, items), "form": form, "query": request.GET.urlencode()},
+        items,
+        columns=ITEM_COLUMNS,
+        filename="work-items.xlsx",
+        title=_("Work items"),
+        export_perm="loop:item:export",
+        render=lambda page: render(
+            request,
+            "loop/item_list.html",
+            {"page": page, "form": form, "bulk": has_perm(request.user, "loop:item:supervise")},
+        ),
     )
 
 
 @require_perm("loop:item:export")
 def item_export(request):
-    form = ItemFilterForm(request.GET or None)
-    items = selectors.item_list(viewer=request.user, filters=_filters(request, form))
-    rows = (
-        (
-            i.pk,
-            i.kind_label,
-            i.title,
-            i.state_label,
-            i.get_light_display(),
-            i.responsible_node.name,
-            i.final_deadline,
-            i.progress,
-            i.opened_at.date(),
-            i.closed_at.date() if i.closed_at else None,
-        )
-        for i in items.iterator(chunk_size=1000)
-    )
-    headers = [
-        _("number"),
-        _("kind"),
-        _("title"),
-        _("state"),
-        _("light"),
-        _("responsible unit"),
-        _("final deadline"),
-        _("progress (%)"),
-        _("opened"),
-        _("closed"),
-    ]
-    return xlsx_response(
-        filename="work-items.xlsx", title=_("Work items"), headers=headers, rows=rows
+    _form, items = _item_rows(request)
+    return export_response(
+        request, items, columns=ITEM_COLUMNS, filename="work-items.xlsx", title=_("Work items")
     )
 
 
@@ -123,6 +142,15 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
     return {
         "item": item,
         "transitions": services.available_transitions(item, viewer),
+        "parent_visible": bool(item.parent_id)
+        and selectors.item_list(viewer=viewer).filter(pk=item.parent_id).exists(),
+        # steps that end the item (verify and close, conclude): confirmed before they are taken
+        "can_remind": services.SUPERVISING in rel
+        and has_perm(viewer, "loop:item:supervise")
+        and services.is_overdue(item),
+        "final_steps": {
+            t.name for t in item.workflow.transitions if item.workflow.state(t.target).terminal
+        },
         "timeline": selectors.item_timeline(item=item),
         "children": selectors.item_children(viewer=viewer, item=item),
         "co_owners": item.co_owners.select_related("node"),
@@ -144,10 +172,18 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
         "module_url": item.workflow.detail_url(item) if item.workflow.detail_url else "",
-        "documents": document_list(viewer=viewer, target=item),
+        "documents": documents_about(viewer=viewer, target=item),
         "can_issue": services.SUPERVISING in rel and has_perm(viewer, "documents:document:issue"),
         "document_form": forms.get("document_form") or DocumentForm(),
     }
+
+
+@login_required
+def item_print(request, pk: int):
+    """The printable page of an item: its facts and its timeline."""
+    item = selectors.item_get(viewer=request.user, pk=pk)
+    context = {"item": item, "timeline": selectors.item_timeline(item=item)}
+    return render(request, "loop/item_print.html", context)
 
 
 @login_required
@@ -387,3 +423,30 @@ def calendar(request):
         "kinds": kinds,
     }
     return render_form(request, "loop/calendar.html", context, bound)
+
+
+@require_POST
+@require_perm("loop:item:supervise")
+def items_remind(request):
+    """催办: remind the responsible side of the chosen overdue items (one item or a list's)."""
+    ids = [int(v) for v in request.POST.getlist("items") if v.isdigit()]
+    items = list(selectors.item_list(viewer=request.user).filter(pk__in=ids))
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("loop:item_list")
+    if not items:
+        messages.error(request, _("Choose the overdue items to remind."))
+        return redirect(back)
+    try:
+        sent = services.items_remind(items=items, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(count)d item was reminded.", "%(count)d items were reminded.", sent)
+        % {"count": sent}
+        if sent
+        else _("These items were reminded today already."),
+    )
+    return redirect(back)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from oversight.core.forms_flow import call_service, render_form
-from oversight.core.paging import paginate
+from oversight.core.paging import Column, export_or
 from oversight.loop import selectors as loop_selectors
 from oversight.loop.views import detail_context
 from oversight.orgs.access import require_perm
@@ -21,15 +22,44 @@ def overview(request):
     return render(request, "matters/overview.html", selectors.overview(viewer=request.user))
 
 
+MATTER_COLUMNS = [
+    Column("title", _lazy("title"), lambda m: m.item.title, sort="item__title"),
+    Column("category", _lazy("category"), lambda m: m.get_category_display(), sort="category"),
+    Column(
+        "unit",
+        _lazy("lead unit"),
+        lambda m: m.item.responsible_node.name,
+        sort="item__responsible_node__name",
+    ),
+    Column(
+        "deadline",
+        _lazy("final deadline"),
+        lambda m: m.item.final_deadline,
+        sort="item__final_deadline",
+    ),
+    Column("progress", _lazy("progress (%)"), lambda m: m.item.progress, sort="item__progress"),
+    Column("state", _lazy("state"), lambda m: m.item.state_label, sort="item__state"),
+    Column("light", _lazy("light"), lambda m: m.item.get_light_display()),
+]
+
+
 @require_perm("matters:matter:view")
 def matter_list(request):
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     matters = selectors.matter_list(viewer=request.user, search=search, status=status)
-    return render(
+    return export_or(
         request,
-        "matters/matter_list.html",
-        {"page": paginate(request, matters), "q": search, "status": status},
+        matters,
+        columns=MATTER_COLUMNS,
+        filename="major-matters.xlsx",
+        title=_("Major matters"),
+        export_perm="loop:item:export",
+        render=lambda page: render(
+            request,
+            "matters/matter_list.html",
+            {"page": page, "q": search, "status": status},
+        ),
     )
 
 

@@ -14,6 +14,18 @@ An app lists its kinds in ``<app>/notifications.py``; they are collected at star
 ``register_kind`` declares one from code (tests, or an app that builds its kinds at run time).
 ``default_channels`` are the channels beyond the in-app inbox that reach a person who has not
 chosen otherwise on their notification settings page; the inbox always receives everything.
+
+A kind with a ``copy_rule`` sends copies (``Message.copies``): people told of a message only when
+they ask for it on their settings page, where the rule is shown in words (e.g. leaders are told
+of the steps their role takes, and receive the rest of their supervisors' steps only if they
+tick it).
+
+An app also declares who may see the records its notifications are about::
+
+    NOTIFICATION_AUDIENCES = {"loop.workitem": visible_item_ids}
+
+``visible_item_ids(*, viewer, ids)`` answers which of ``ids`` (strings) the viewer's scoped
+selector returns; ``notify`` drops a recipient who could not open the record a message is about.
 """
 
 from __future__ import annotations
@@ -23,7 +35,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
-from oversight.core.discovery import declarations
+from oversight.core.discovery import declarations, declaring_modules
 
 INBOX = "inapp"
 
@@ -36,9 +48,11 @@ class Kind:
     label: Promise | str
     default_channels: tuple[str, ...] = ()
     description: Promise | str = ""
+    copy_rule: Promise | str = ""
 
 
 _KINDS: dict[str, Kind] = {}
+_AUDIENCES: dict[str, object] = {}
 _DISCOVERED = False
 
 
@@ -57,6 +71,17 @@ def register_kind(
 def unregister_kind(code: str) -> None:
     """Forget a kind (tests declare temporary ones)."""
     _KINDS.pop(code, None)
+
+
+def register_audience(target_type: str, visible) -> None:
+    """Declare who may see records of ``target_type`` (a model label such as ``loop.workitem``):
+    ``visible(*, viewer, ids) -> set[str]``, through the app's scoped selector."""
+    _AUDIENCES[target_type] = visible
+
+
+def get_audience(target_type: str):
+    autodiscover()
+    return _AUDIENCES.get(target_type)
 
 
 def get_kind(code: str) -> Kind | None:
@@ -94,5 +119,8 @@ def autodiscover() -> None:
                 kind.label,
                 tuple(c for c in kind.default_channels if c != INBOX),
                 kind.description,
+                kind.copy_rule,
             )
         )
+    for _config, module in declaring_modules("notifications"):
+        _AUDIENCES.update(getattr(module, "NOTIFICATION_AUDIENCES", {}))

@@ -56,6 +56,8 @@ def preference_matrix(*, account) -> tuple[list[Channel], list[PreferenceRow]]:
     rows = []
     for kind in all_kinds():
         cells = []
+        if kind.copy_rule:  # the inbox cell: copies too (see Kind.copy_rule)
+            cells.append((InAppChannel(), chosen.get((kind.code, InAppChannel.code), False), False))
         for channel in channels:
             default = channel.code in kind.default_channels
             cells.append((channel, chosen.get((kind.code, channel.code), default), default))

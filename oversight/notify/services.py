@@ -14,14 +14,14 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import tasks
 from .channels import external_channels, get_channel
 from .delivery import deliver, retry_deliveries  # noqa: F401  (the worker's side, re-exported)
-from .kinds import get_kind
+from .kinds import INBOX, get_audience, get_kind
 from .models import TITLE_MAX, Delivery, Notification, Preference
 
 KEY_MAX = 200
@@ -39,6 +39,7 @@ class Message:
     url: str = ""
     target: object = None
     dedupe_key: str | None = None
+    copies: Iterable = ()
 
 
 def notify(
@@ -50,8 +51,13 @@ def notify(
     url: str = "",
     target=None,
     dedupe_key: str | None = None,
+    copies: Iterable = (),
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox and schedule its other channels.
+
+    Nobody is sent what they cannot open: a recipient whose scope does not show ``target``
+    (the audience its app declares) or whose role lacks the function behind ``url`` is left out.
+    ``copies`` are accounts told only when they asked for copies of this kind (``Kind.copy_rule``).
 
     ``recipients`` are accounts (duplicates and inactive accounts are dropped). ``kind`` must be
     declared (``notify.kinds``). ``target`` is the record the message is about: a saved model
@@ -61,7 +67,7 @@ def notify(
     here and attempted by a background task after the caller's transaction commits, through
     the channels each recipient chose for this kind (the kind's defaults otherwise).
     """
-    return notify_many([Message(recipients, kind, title, body, url, target, dedupe_key)])
+    return notify_many([Message(recipients, kind, title, body, url, target, dedupe_key, copies)])
 
 
 def notify_many(messages: Iterable[Message]) -> list[Notification]:
@@ -98,8 +104,18 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
         for account in message.recipients:
             if account is not None and account.is_active and account.pk not in accounts:
                 accounts[account.pk] = account
-        if accounts:
-            prepared.append((message, declared, title, target_type, target_id, key, accounts))
+        copies = {
+            account.pk: account
+            for account in message.copies
+            if account is not None and account.is_active and account.pk not in accounts
+        }
+        if accounts or copies:
+            prepared.append(
+                [message, declared, title, target_type, target_id, key, accounts, copies]
+            )
+    _add_wanted_copies(prepared)
+    _keep_who_can_open(prepared)
+    prepared = [entry[:7] for entry in prepared if entry[6]]
     if not prepared:
         return []
 
@@ -141,6 +157,71 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
         if delivery_ids:
             transaction.on_commit(partial(_schedule, delivery_ids))
     return created
+
+
+def _add_wanted_copies(prepared: list[list]) -> None:
+    """Copies go to those who chose to receive copies of the kind on their settings page."""
+    wanted_by_kind: dict[str, set[int]] = {}
+    for entry in prepared:
+        copies, kind = entry[7], entry[1]
+        if copies and kind.code not in wanted_by_kind:
+            wanted_by_kind[kind.code] = set()
+    for kind_code in wanted_by_kind:
+        candidates = sorted({pk for e in prepared if e[1].code == kind_code for pk in e[7]})
+        for start in range(0, len(candidates), 500):
+            wanted_by_kind[kind_code].update(
+                Preference.objects.filter(
+                    kind=kind_code,
+                    channel=INBOX,
+                    enabled=True,
+                    account_id__in=candidates[start : start + 500],
+                ).values_list("account_id", flat=True)
+            )
+    for entry in prepared:
+        wanted = wanted_by_kind.get(entry[1].code, ())
+        for pk, account in entry[7].items():
+            if pk in wanted:
+                entry[6][pk] = account
+
+
+def _keep_who_can_open(prepared: list[list]) -> None:
+    """Drop the recipients who could not open what a message is about: the target outside their
+    data scope (through the audience its app declares) or the link's function outside their
+    role. Each account's scope is asked once per kind of target, for all targets together."""
+    from oversight.orgs.access import has_perm
+
+    wanted: dict[tuple[str, int], set[str]] = {}
+    accounts: dict[int, object] = {}
+    for entry in prepared:
+        target_type, target_id, recipients = entry[3], entry[4], entry[6]
+        if target_type and target_id and get_audience(target_type) is not None:
+            for pk, account in recipients.items():
+                wanted.setdefault((target_type, pk), set()).add(target_id)
+                accounts[pk] = account
+    visible: dict[tuple[str, int], set[str]] = {}
+    for (target_type, pk), ids in wanted.items():
+        visible[(target_type, pk)] = set(
+            get_audience(target_type)(viewer=accounts[pk], ids=sorted(ids))
+        )
+    for entry in prepared:
+        target_type, target_id, recipients, url = entry[3], entry[4], entry[6], entry[0].url
+        permission = _permission_behind(url)
+        for pk in list(recipients):
+            if (target_type, pk) in visible and target_id not in visible[(target_type, pk)]:
+                del recipients[pk]
+            elif permission and not has_perm(recipients[pk], permission):
+                del recipients[pk]
+
+
+def _permission_behind(url: str) -> str:
+    """The function permission the view at ``url`` requires (``require_perm``), if any."""
+    if not url or not url.startswith("/"):
+        return ""
+    try:
+        match = resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return ""
+    return getattr(match.func, "required_perm", "") or ""
 
 
 def _name_target(target) -> tuple[str, str]:
@@ -225,7 +306,8 @@ def notifications_mark_all_read(*, account) -> int:
 
 
 def preferences_save(*, account, choices: Mapping[tuple[str, str], bool]) -> int:
-    """Store ``account``'s choice of channels per kind: ``{(kind, channel): enabled}``.
+    """Store ``account``'s choice of channels per kind: ``{(kind, channel): enabled}``; the
+    inbox (``inapp``) stands for "copies too" on a kind with a copy rule.
 
     Only choices that differ from the kind's default are kept, so a person who never chose
     follows the defaults as they change. Returns the number of choices that changed.
@@ -239,7 +321,16 @@ def preferences_save(*, account, choices: Mapping[tuple[str, str], bool]) -> int
                     code="unknown_kind",
                 )
             )
-        elif get_channel(channel_code) is None or channel_code == "inapp":
+        elif channel_code == INBOX:
+            if not get_kind(kind_code).copy_rule:
+                errors.append(
+                    ValidationError(
+                        _("Everything of this kind arrives in the inbox: %(kind)s")
+                        % {"kind": get_kind(kind_code).label},
+                        code="inbox_always",
+                    )
+                )
+        elif get_channel(channel_code) is None:
             errors.append(
                 ValidationError(
                     _("Unknown channel: %(channel)s") % {"channel": channel_code},

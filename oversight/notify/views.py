@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from oversight.core.forms_flow import call_service, render_form
-from oversight.core.paging import paginate
+from oversight.core.paging import Column, export_or
 from oversight.orgs.access import require_perm
 
 from . import selectors, services
@@ -23,12 +23,29 @@ from .models import Delivery
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
     notifications = selectors.notification_list(viewer=request.user, unread_only=unread_only)
-    context = {
-        "page": paginate(request, notifications, per_page=30),
-        "unread_only": unread_only,
-        "unread": selectors.unread_count(viewer=request.user),
-    }
-    return render(request, "notify/inbox.html", context)
+    columns = [
+        Column("title", _("title"), lambda n: n.title, sort="title"),
+        Column("kind", _("kind"), lambda n: n.kind_label, sort="kind"),
+        Column("time", _("time"), lambda n: n.created_at.replace(tzinfo=None), sort="created_at"),
+        Column("read", _("read"), lambda n: _("yes") if n.read_at else _("no")),
+    ]
+
+    def show(page):
+        context = {
+            "page": page,
+            "unread_only": unread_only,
+            "unread": selectors.unread_count(viewer=request.user),
+        }
+        return render(request, "notify/inbox.html", context)
+
+    return export_or(
+        request,
+        notifications,
+        columns=columns,
+        filename="notifications.xlsx",
+        title=_("Notifications"),
+        render=show,
+    )
 
 
 @require_GET
@@ -119,11 +136,31 @@ def delivery_log(request):
     if channel not in {c.code for c in channels}:
         channel = ""
     deliveries = selectors.delivery_list(viewer=request.user, state=state, channel=channel)
-    context = {
-        "page": paginate(request, deliveries),
-        "state": state,
-        "channel": channel,
-        "states": Delivery.State.choices,
-        "channels": channels,
-    }
-    return render(request, "notify/delivery_log.html", context)
+    columns = [
+        Column("time", _("time"), lambda d: d.created_at.replace(tzinfo=None), sort="created_at"),
+        Column("recipient", _("recipient"), lambda d: str(d.notification.recipient)),
+        Column("title", _("title"), lambda d: d.notification.title),
+        Column("channel", _("channel"), lambda d: d.channel_label, sort="channel"),
+        Column("state", _("state"), lambda d: d.get_state_display(), sort="state"),
+        Column("attempts", _("attempts"), lambda d: d.attempts, sort="attempts"),
+        Column("error", _("error"), lambda d: d.error),
+    ]
+
+    def show(page):
+        context = {
+            "page": page,
+            "state": state,
+            "channel": channel,
+            "states": Delivery.State.choices,
+            "channels": channels,
+        }
+        return render(request, "notify/delivery_log.html", context)
+
+    return export_or(
+        request,
+        deliveries,
+        columns=columns,
+        filename="deliveries.xlsx",
+        title=_("Deliveries"),
+        render=show,
+    )

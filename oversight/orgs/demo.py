@@ -366,7 +366,7 @@ def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) ->
         account = services.account_save(
             account=None,
             username=username,
-            display_name=display or "",
+            display_name=display or (person.name if person else ""),
             org_node=nodes[node_code],
             person=person,
             roles=[roles[role_key]],

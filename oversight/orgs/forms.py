@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oversight.core.registry import ALL, permission_groups
 from oversight.lib import resident_id as rid
@@ -12,17 +13,24 @@ from oversight.lib import resident_id as rid
 from . import selectors
 from .access import has_perm, perm_codes
 from .models import Account, OrgNode, Person, Role
+from .picker import UnitPicker, UnitPickerMultiple
 from .services import resident_id_message
 
 
 class NodeChoiceField(forms.ModelChoiceField):
-    """A node picker showing the tree's indentation."""
+    """A node picker showing the tree's indentation, searchable (``orgs.picker``)."""
+
+    widget = UnitPicker
 
     def label_from_instance(self, obj: OrgNode) -> str:
         return f"{'　' * obj.depth}{obj.name}"
 
 
 class NodeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several nodes, ticked in the searchable tree (no Ctrl-click)."""
+
+    widget = UnitPickerMultiple
+
     def label_from_instance(self, obj: OrgNode) -> str:
         return f"{'　' * obj.depth}{obj.name}"
 
@@ -128,7 +136,7 @@ class PersonForm(ScopedForm):
 
 class PositionForm(ScopedForm):
     org_node = NodeChoiceField(label=_("org node"), queryset=OrgNode.objects.none())
-    title = forms.CharField(label=_("title"), max_length=80)
+    title = forms.CharField(label=pgettext_lazy("post held", "title"), max_length=80)
     is_leader = forms.BooleanField(label=_("leading post"), required=False)
     start_date = forms.DateField(
         label=_("start date"), widget=forms.DateInput(attrs={"type": "date"})

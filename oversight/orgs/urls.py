@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, picker, views
 
 app_name = "orgs"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("nodes/", views.node_tree, name="node_tree"),
     path("nodes/add/", views.node_add, name="node_add"),
+    path("nodes/pick/", picker.node_pick, name="node_pick"),
     path("nodes/export.xlsx", views.node_export, name="node_export"),
     path("nodes/<id:pk>/", views.node_detail, name="node_detail"),
     path("nodes/<id:pk>/edit/", views.node_edit, name="node_edit"),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("nodes/<id:pk>/toggle/", views.node_toggle, name="node_toggle"),
     path("people/", views.person_list, name="person_list"),
     path("people/add/", views.person_add, name="person_add"),
+    path("people/import/", import_views.people_import, name="person_import"),
+    path("nodes/import/", import_views.units_import, name="node_import"),
     path("people/export.xlsx", views.person_export, name="person_export"),
     path("people/<id:pk>/", views.person_detail, name="person_detail"),
     path("people/<id:pk>/edit/", views.person_edit, name="person_edit"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
-from oversight.core.paging import paginate
+from oversight.core.paging import Column, export_or, export_response, paginate
 
 from . import selectors, services
 from .access import administers, require_perm
@@ -233,14 +233,35 @@ def _person_filters(request):
     return search, node
 
 
+def _person_columns() -> list[Column]:
+    from oversight.core.selectors import dict_labels
+
+    ranks = dict_labels("cadre_rank")
+    return [
+        Column("name", _("name"), lambda p: p.name, sort="name"),
+        Column("resident_id", _("resident ID"), lambda p: p.resident_id),
+        Column("gender", _("gender"), lambda p: p.get_gender_display(), sort="gender"),
+        Column("birth_date", _("birth date"), lambda p: p.birth_date, sort="birth_date"),
+        Column("unit", _("unit"), lambda p: p.org_node.name, sort="org_node__name"),
+        Column("rank", _("rank"), lambda p: ranks.get(p.rank, p.rank), sort="rank"),
+        Column("phone", _("phone"), lambda p: p.phone),
+    ]
+
+
 @require_perm("orgs:person:view")
 def person_list(request):
     search, node = _person_filters(request)
     people = selectors.person_list(viewer=request.user, search=search, node=node)
-    return render(
+    return export_or(
         request,
-        "orgs/person_list.html",
-        {"page": paginate(request, people), "q": search, "filter_node": node},
+        people,
+        columns=_person_columns(),
+        filename="people.xlsx",
+        title=_("People"),
+        export_perm="orgs:person:export",
+        render=lambda page: render(
+            request, "orgs/person_list.html", {"page": page, "q": search, "filter_node": node}
+        ),
     )
 
 
@@ -248,28 +269,9 @@ def person_list(request):
 def person_export(request):
     search, node = _person_filters(request)
     people = selectors.person_list(viewer=request.user, search=search, node=node)
-    rows = (
-        (
-            p.name,
-            p.resident_id,
-            p.get_gender_display(),
-            p.birth_date,
-            p.org_node.name,
-            p.rank,
-            p.phone,
-        )
-        for p in people.iterator(chunk_size=1000)
+    return export_response(
+        request, people, columns=_person_columns(), filename="people.xlsx", title=_("People")
     )
-    headers = [
-        _("name"),
-        _("resident ID"),
-        _("gender"),
-        _("birth date"),
-        _("unit"),
-        _("rank"),
-        _("phone"),
-    ]
-    return xlsx_response(filename="people.xlsx", title=_("People"), headers=headers, rows=rows)
 
 
 @require_perm("orgs:person:view")
@@ -348,8 +350,20 @@ def position_add(request, pk: int):
 def account_list(request):
     search = request.GET.get("q", "").strip()
     accounts = selectors.account_list(viewer=request.user, search=search)
-    return render(
-        request, "orgs/account_list.html", {"page": paginate(request, accounts), "q": search}
+    columns = [
+        Column("username", _("username"), lambda a: a.username, sort="username"),
+        Column("name", _("display name"), lambda a: a.display_name, sort="display_name"),
+        Column("node", _("org node"), lambda a: a.org_node.name, sort="org_node__name"),
+        Column("roles", _("roles"), lambda a: "、".join(r.name for r in a.roles.all())),
+        Column("active", _("active"), lambda a: _("yes") if a.is_active else _("no")),
+    ]
+    return export_or(
+        request,
+        accounts,
+        columns=columns,
+        filename="accounts.xlsx",
+        title=_("Accounts"),
+        render=lambda page: render(request, "orgs/account_list.html", {"page": page, "q": search}),
     )
 
 
@@ -523,8 +537,22 @@ def role_edit(request, pk: int | None = None):
 def operation_log(request):
     search = request.GET.get("q", "").strip()
     entries = selectors.operation_log_list(viewer=request.user, search=search)
-    return render(
-        request, "orgs/operation_log.html", {"page": paginate(request, entries), "q": search}
+    columns = [
+        Column("time", _("time"), lambda e: e.at.replace(tzinfo=None), sort="at"),
+        Column("actor", _("actor"), lambda e: e.actor_name, sort="actor_name"),
+        Column("action", _("action"), lambda e: e.action, sort="action"),
+        Column("target", _("target"), lambda e: f"{e.target_type} {e.target_id}".strip()),
+        Column("url", _("URL"), lambda e: f"{e.method} {e.url}"),
+        Column("result", _("result"), lambda e: f"{e.get_result_display()} {e.status_code}"),
+        Column("elapsed", _("elapsed (ms)"), lambda e: e.elapsed_ms, sort="elapsed_ms"),
+    ]
+    return export_or(
+        request,
+        entries,
+        columns=columns,
+        filename="operation-log.xlsx",
+        title=_("Operation log"),
+        render=lambda page: render(request, "orgs/operation_log.html", {"page": page, "q": search}),
     )
 
 
@@ -532,4 +560,18 @@ def operation_log(request):
 def login_log(request):
     search = request.GET.get("q", "").strip()
     entries = selectors.login_log_list(viewer=request.user, search=search)
-    return render(request, "orgs/login_log.html", {"page": paginate(request, entries), "q": search})
+    columns = [
+        Column("time", _("time"), lambda e: e.at.replace(tzinfo=None), sort="at"),
+        Column("username", _("username"), lambda e: e.username, sort="username"),
+        Column("result", _("result"), lambda e: _("signed in") if e.success else e.reason),
+        Column("address", _("address"), lambda e: e.address),
+        Column("browser", _("browser"), lambda e: e.user_agent),
+    ]
+    return export_or(
+        request,
+        entries,
+        columns=columns,
+        filename="login-log.xlsx",
+        title=_("Login log"),
+        render=lambda page: render(request, "orgs/login_log.html", {"page": page, "q": search}),
+    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.core.widgets import LongSelect
 from oversight.loop.forms import MultipleFileField
+from oversight.orgs.forms import NodeChoiceField
 from oversight.orgs.models import OrgNode
 
 from . import selectors
@@ -211,9 +212,7 @@ class ComplaintFilterForm(forms.Form):
 
 
 class RouteForm(forms.Form):
-    node = forms.ModelChoiceField(
-        label=_("responsible department"), queryset=OrgNode.objects.none()
-    )
+    node = NodeChoiceField(label=_("responsible department"), queryset=OrgNode.objects.none())
     comment = forms.CharField(
         label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -323,7 +322,7 @@ class PowerItemForm(forms.Form):
     )
     basis = forms.CharField(label=_("legal basis"), required=False, max_length=300)
     source = forms.ChoiceField(label=_("source"), choices=PowerItem.Source.choices)
-    responsible_node = forms.ModelChoiceField(
+    responsible_node = NodeChoiceField(
         label=_("responsible department"),
         required=False,
         queryset=OrgNode.objects.filter(is_active=True).order_by("path"),
@@ -346,9 +345,7 @@ class PartnerForm(forms.Form):
 
 
 class PosterForm(forms.Form):
-    under = forms.ModelChoiceField(
-        label=_("windows and units under"), queryset=OrgNode.objects.none()
-    )
+    under = NodeChoiceField(label=_("windows and units under"), queryset=OrgNode.objects.none())
     format = forms.ChoiceField(label=_("format"), choices=[("svg", "SVG"), ("png", "PNG")])
     size = forms.ChoiceField(
         label=_("size"), choices=[("a4", _("A4 poster")), ("card", _("Table card"))]

@@ -167,6 +167,12 @@ class StyleReport(models.Model):
     def __str__(self) -> str:
         return f"{self.node_id} {self.created_on}"
 
+    @property
+    def kind_labels(self) -> list:
+        """The kinds by their labels (a code no longer declared shows as it is)."""
+        labels = dict(self.Kind.choices)
+        return [labels.get(code, code) for code in self.kinds]
+
 
 class Partner(models.Model):
     """A registered partner app (a city's mini-program) that posts Open311 requests with a key."""

@@ -25,6 +25,18 @@ SIZES = {"a4": (210, 297), "card": (100, 150)}  # millimetres
 RED = "#b71c1c"
 
 
+LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
+
+
+def public_address_configured() -> bool:
+    """Whether ``PUBLIC_SITE_URL`` names an address citizens can reach (not a loopback one, as
+    the default is): a poster must never send a phone to 127.0.0.1."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(settings.PUBLIC_SITE_URL).hostname or "").lower()
+    return host not in LOOPBACK and not host.startswith("127.")
+
+
 def point_url(node) -> str:
     point = point_for(node)
     return settings.PUBLIC_SITE_URL.rstrip("/") + reverse("public:window", args=[point.token])

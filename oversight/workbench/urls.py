@@ -6,4 +6,7 @@ from . import views
 
 app_name = "workbench"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+]

@@ -20,6 +20,8 @@ from oversight.orgs import selectors as org_selectors
 from oversight.orgs.access import has_perm
 from oversight.schedules.selectors import calendar_gap
 
+from .search import global_search
+
 
 @login_required
 def home(request):
@@ -49,3 +51,11 @@ def home(request):
     if has_perm(viewer, "loop:calendar:edit"):
         context["calendar_gap"] = calendar_gap(on=timing.today())
     return render(request, "workbench/home.html", context)
+
+
+@login_required
+def search(request):
+    """One search over what the viewer may open (``workbench.search``)."""
+    query = request.GET.get("q", "").strip()[:100]
+    sections = global_search(viewer=request.user, query=query)
+    return render(request, "workbench/search.html", {"q": query, "sections": sections})

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from oversight.analytics.models import DataSource, ImportRun, Warning
-from oversight.conftest import PASSWORD
+from oversight.conftest import PASSWORD, pick_unit
 from oversight.loop.models import WorkItem
 
 from .conftest import DEAD_TOWN1, DEAD_TOWN2, PAYMENTS, csv_bytes, person_id
@@ -45,7 +45,7 @@ def test_it_goes_from_an_upload_to_a_clue_under_preliminary_verification(
     page.select_option("select[name=kind]", "deaths")
     expect(page.locator("input[name=map__resident_id]")).to_be_visible()
     page.fill("input[name=map__resident_id]", "身份证")
-    page.select_option("select[name=owner]", str(county_a.commission.pk))
+    pick_unit(page, "owner", search="commission", value=county_a.commission.pk)
     page.click("[data-testid=save]")
     expect(page.locator("h1")).to_have_text("Deaths (civil affairs)")
     saved = DataSource.objects.get(name="civil-deaths").mapping
@@ -95,12 +95,16 @@ def test_it_goes_from_an_upload_to_a_clue_under_preliminary_verification(
     expect(page.locator("[data-testid=match-method]")).to_contain_text("resident_id")
 
     # Turn it into a clue, and dispose of it by preliminary verification.
-    page.select_option(
-        "[data-testid=clue-form] select[name=responsible_node]", str(county_a.commission.pk)
+    pick_unit(
+        page,
+        "responsible_node",
+        search="commission",
+        value=county_a.commission.pk,
+        within="[data-testid=clue-form]",
     )
     page.click("[data-testid=to-clue]")
     expect(page.locator("[data-testid=clue]")).to_be_visible()
-    page.locator("[data-transition=propose_verify] textarea[name=comment]").fill(
+    page.locator("form:has([data-testid=do-propose_verify]) textarea[name=comment]").fill(
         "Check the payment ledger and the bank statements"
     )
     page.click("[data-testid=do-propose_verify]")

@@ -150,7 +150,8 @@ def test_the_clue_page_shows_the_warning_and_its_steps(clue):
     response = client.get(f"/analytics/clues/{clue.item.pk}/")
     assert response.status_code == 200
     content = response.content.decode()
-    assert 'data-testid="clue"' in content and 'data-transition="propose_verify"' in content
+    assert 'data-testid="clue"' in content and 'data-testid="do-propose_verify"' in content
+    assert content.count('name="files"') <= 1  # one upload for every step, not one per step
     assert response.context["warning_visible"] is True
     response = client.post(f"/work/items/{clue.item.pk}/do/propose_verify/", {"comment": ""})
     assert response.status_code == 302

@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service
-from oversight.core.paging import paginate
+from oversight.core.paging import Column, export_or, export_response
 from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
 from oversight.orgs.selectors import node_get
@@ -37,39 +36,55 @@ def _filters(request) -> tuple[WarningFilterForm, selectors.WarningFilters]:
     )  # fmt: skip
 
 
+def _masked(value: str) -> str:
+    return value[:6] + "********" + value[-4:] if len(value) == 18 else value
+
+
+def _columns() -> list[Column]:
+    names = {e.id: e.name for e in bridge.library()}
+    return [
+        Column("number", _("number"), lambda w: w.pk, sort="pk"),
+        Column("model", _("model"), lambda w: names.get(w.model_id, w.model_id), sort="model_id"),
+        Column("severity", _("severity"), lambda w: w.get_severity_display(), sort="severity"),
+        Column("subject", _("subject"), lambda w: w.subject_name, sort="subject_name"),
+        Column("subject_id", _("subject ID"), lambda w: _masked(w.subject_id)),
+        Column("unit_name", _("unit named in the data"), lambda w: w.unit_name),
+        Column("unit", _("unit"), lambda w: w.unit.name if w.unit else "", sort="unit__name"),
+        Column("area", _("area"), lambda w: w.area, sort="area"),
+        Column("amount", _("amount"), lambda w: w.amount, sort="amount"),
+        Column("period", _("period"), lambda w: w.period),
+        Column("reason", _("reason"), lambda w: w.reason),
+        Column("match", _("how it matched"), lambda w: w.match_method),
+        Column("status", _("handling status"), lambda w: w.get_status_display(), sort="status"),
+        Column("dismissal", _("why it is a false positive"), lambda w: w.dismissal_reason),
+        Column("first_seen", _("first raised"), lambda w: w.first_seen.date(), sort="first_seen"),
+    ]
+
+
 @require_perm(VIEW)
 def warning_list(request):
     form, filters = _filters(request)
     warnings = selectors.warning_list(viewer=request.user, filters=filters)
     names = {e.id: e.name for e in bridge.library()}
-    page = paginate(request, warnings)
-    for warning in page:
-        warning.model_name = names.get(warning.model_id, warning.model_id)
-    context = {"page": page, "form": form, "query": request.GET.urlencode()}
-    return render(request, "analytics/warning_list.html", context)
 
+    def show(page):
+        for warning in page:
+            warning.model_name = names.get(warning.model_id, warning.model_id)
+        return render(request, "analytics/warning_list.html", {"page": page, "form": form})
 
-def _masked(value: str) -> str:
-    return value[:6] + "********" + value[-4:] if len(value) == 18 else value
+    return export_or(
+        request, warnings, columns=_columns(), filename="warnings.xlsx", title=_("Warnings"),
+        export_perm="analytics:warning:export", render=show,
+    )  # fmt: skip
 
 
 @require_perm("analytics:warning:export")
 def warning_export(request):
     _form, filters = _filters(request)
     warnings = selectors.warning_list(viewer=request.user, filters=filters)
-    names = {e.id: e.name for e in bridge.library()}
-    rows = (
-        (w.pk, names.get(w.model_id, w.model_id), w.get_severity_display(), w.subject_name,
-         _masked(w.subject_id), w.unit_name, w.unit.name if w.unit else "", w.area, w.amount,
-         w.period, w.reason, w.match_method, w.get_status_display(), w.dismissal_reason,
-         w.first_seen.date())
-        for w in warnings.iterator(chunk_size=1000)
-    )  # fmt: skip
-    headers = [_("number"), _("model"), _("severity"), _("subject"), _("subject ID"),
-               _("unit named in the data"), _("unit"), _("area"), _("amount"), _("period"),
-               _("reason"), _("how it matched"), _("handling status"), _("why it is a false positive"),
-               _("first raised")]  # fmt: skip
-    return xlsx_response(filename="warnings.xlsx", title=_("Warnings"), headers=headers, rows=rows)
+    return export_response(
+        request, warnings, columns=_columns(), filename="warnings.xlsx", title=_("Warnings")
+    )
 
 
 def _detail_context(request, warning, **forms) -> dict:

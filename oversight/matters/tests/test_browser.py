@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from oversight.conftest import PASSWORD
+from oversight.conftest import PASSWORD, pick_unit
 from oversight.loop import services as loop
 from oversight.loop.models import WorkItem
 
@@ -34,14 +34,14 @@ def test_it_runs_a_major_matter_from_registration_to_closing(
     page.click("[data-testid=register]")
     page.fill("input[name=title]", "Renovate the market")
     page.select_option("select[name=category]", "project")
-    page.select_option("select[name=lead_node]", str(loop_county.town1.pk))
-    page.select_option("select[name=supervising_node]", str(loop_county.commission.pk))
+    pick_unit(page, "lead_node", search="town 1", value=loop_county.town1.pk)
+    pick_unit(page, "supervising_node", search="commiss", value=loop_county.commission.pk)
     page.fill("input[name=final_deadline]", "2026-06-30")
     page.click("[data-testid=save]")
     expect(page.locator("[data-testid=item-title]")).to_have_text("Renovate the market")
     page.click("[data-testid=add-task]")
     page.fill("input[name=title]", "Repair the roof")
-    page.select_option("select[name=lead_node]", str(loop_county.town1.pk))
+    pick_unit(page, "lead_node", search="Town 1", value=loop_county.town1.pk)
     page.fill("input[name=final_deadline]", "2026-05-31")
     page.fill("textarea[name=milestones]", "2026-04-30 Contract signed")
     page.click("[data-testid=save-task]")
@@ -58,7 +58,7 @@ def test_it_runs_a_major_matter_from_registration_to_closing(
     evidence.write_bytes(PNG)
     sign_in(page, base, "town1")
     page.goto(task_url)
-    form = page.locator("[data-transition=submit]")
+    form = page.locator("form:has([data-testid=do-submit])")
     form.locator("textarea[name=comment]").fill("Roof repaired")
     form.locator("input[name=files]").set_input_files(str(evidence))
     page.click("[data-testid=do-submit]")
@@ -67,7 +67,7 @@ def test_it_runs_a_major_matter_from_registration_to_closing(
 
     sign_in(page, base, "supervisor")
     page.goto(task_url)
-    page.locator("[data-transition=return] textarea[name=comment]").fill(
+    page.locator("form:has([data-testid=do-return]) textarea[name=comment]").fill(
         "Photo of the gutter missing"
     )
     page.click("[data-testid=do-return]")
@@ -75,7 +75,7 @@ def test_it_runs_a_major_matter_from_registration_to_closing(
 
     sign_in(page, base, "town1")
     page.goto(task_url)
-    page.locator("[data-transition=submit] textarea[name=comment]").fill("Gutter too")
+    page.locator("form:has([data-testid=do-submit]) textarea[name=comment]").fill("Gutter too")
     page.click("[data-testid=do-submit]")
 
     sign_in(page, base, "supervisor")

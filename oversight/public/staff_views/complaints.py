@@ -4,15 +4,14 @@ actions beside them, and the dissatisfaction ledger."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service
-from oversight.core.paging import paginate
+from oversight.core.paging import Column, export_or, export_response
 from oversight.loop import services as loop
 from oversight.loop.forms import TransitionForm
 from oversight.loop.views import detail_context
@@ -47,53 +46,54 @@ def _filters(form: ComplaintFilterForm) -> selectors.ComplaintFilters:
     )
 
 
-@require_perm("public:complaint:view")
-def complaint_list(request):
+COMPLAINT_COLUMNS = [
+    Column("number", _lazy("number"), lambda c: c.reference, sort="pk"),
+    Column("received", _lazy("received"), lambda c: c.received_on, sort="received_on"),
+    Column("title", _lazy("title"), lambda c: c.item.title, sort="item__title"),
+    Column("state", _lazy("state"), lambda c: c.item.state_label, sort="item__state"),
+    Column("power_item", _lazy("small-power item"), lambda c: c.power_item.name if c.power_item else ""),
+    Column("subject", _lazy("unit concerned"), lambda c: c.subject_node.name if c.subject_node else ""),
+    Column(
+        "unit", _lazy("responsible unit"), lambda c: c.item.responsible_node.name,
+        sort="item__responsible_node__name",
+    ),
+    Column("deadline", _lazy("step deadline"), lambda c: c.item.deadline, sort="item__step_deadline"),
+    Column("reply_due", _lazy("reply due"), lambda c: c.reply_deadline, sort="reply_deadline"),
+    Column("replied", _lazy("replied"), lambda c: c.replied_at.date() if c.replied_at else None),
+    Column(
+        "rating", _lazy("rating"),
+        lambda c: "" if c.satisfied is None else (_("satisfied") if c.satisfied else _("dissatisfied")),
+    ),
+    Column("named", _lazy("named"), lambda c: _("named") if c.named else _("anonymous")),
+    Column("repeat_of", _lazy("repeat of"), lambda c: c.repeat_of.reference if c.repeat_of_id else ""),
+]  # fmt: skip
+
+
+def _complaints(request):
     form = ComplaintFilterForm(request.GET or None)
     complaints = selectors.complaint_list(viewer=request.user, filters=_filters(form))
-    return render(
-        request,
-        "public/staff/complaint_list.html",
-        {"page": paginate(request, complaints), "form": form, "query": request.GET.urlencode()},
-    )
+    return form, complaints.select_related("repeat_of")
+
+
+@require_perm("public:complaint:view")
+def complaint_list(request):
+    form, complaints = _complaints(request)
+    return export_or(
+        request, complaints, columns=COMPLAINT_COLUMNS, filename="complaints.xlsx",
+        title=_("Complaints"), export_perm="public:complaint:export",
+        render=lambda page: render(
+            request, "public/staff/complaint_list.html", {"page": page, "form": form}
+        ),
+    )  # fmt: skip
 
 
 @require_perm("public:complaint:export")
 def complaint_export(request):
-    form = ComplaintFilterForm(request.GET or None)
-    complaints = selectors.complaint_list(viewer=request.user, filters=_filters(form))
-    rows = (
-        (
-            c.reference,
-            c.received_on,
-            c.item.state_label,
-            c.power_item.name if c.power_item else "",
-            c.subject_node.name if c.subject_node else "",
-            c.item.responsible_node.name,
-            c.reply_deadline,
-            c.replied_at.date() if c.replied_at else None,
-            "" if c.satisfied is None else (_("satisfied") if c.satisfied else _("dissatisfied")),
-            _("named") if c.named else _("anonymous"),
-            c.repeat_of.reference if c.repeat_of_id else "",
-        )
-        for c in complaints.select_related("repeat_of").iterator(chunk_size=500)
-    )
-    headers = [
-        _("number"),
-        _("received"),
-        _("state"),
-        _("small-power item"),
-        _("unit concerned"),
-        _("responsible unit"),
-        _("reply due"),
-        _("replied"),
-        _("rating"),
-        _("named"),
-        _("repeat of"),
-    ]
-    return xlsx_response(
-        filename="complaints.xlsx", title=_("Complaints"), headers=headers, rows=rows
-    )
+    _form, complaints = _complaints(request)
+    return export_response(
+        request, complaints, columns=COMPLAINT_COLUMNS, filename="complaints.xlsx",
+        title=_("Complaints"),
+    )  # fmt: skip
 
 
 def _detail(request, complaint: Complaint, *, status: int = 200, identity=None, **forms):
@@ -335,35 +335,26 @@ def complaint_identity(request, pk: int):
     return response
 
 
+DISSATISFACTION_COLUMNS = [
+    Column("number", _lazy("number"), lambda d: d.complaint.reference),
+    Column("recorded", _lazy("recorded"), lambda d: d.recorded_on, sort="recorded_on"),
+    Column("unit", _lazy("department"), lambda d: d.responsible_node.name, sort="responsible_node__name"),
+    Column("reason", _lazy("reason given"), lambda d: d.reason),
+    Column("finding", _lazy("finding"), lambda d: d.get_finding_display(), sort="finding"),
+    Column("conclusion", _lazy("conclusion"), lambda d: d.conclusion),
+]  # fmt: skip
+
+
 @require_perm("public:complaint:view")
 def dissatisfaction_list(request):
     rows = selectors.dissatisfaction_list(viewer=request.user)
-    if request.GET.get("format") == "xlsx":
-        if not has_perm(request.user, "public:complaint:export"):
-            raise PermissionDenied("public:complaint:export")
-        return xlsx_response(
-            filename="dissatisfaction-ledger.xlsx",
-            title=_("Dissatisfaction ledger"),
-            headers=[
-                _("number"),
-                _("recorded"),
-                _("department"),
-                _("reason given"),
-                _("finding"),
-                _("conclusion"),
-            ],
-            rows=(
-                (
-                    d.complaint.reference,
-                    d.recorded_on,
-                    d.responsible_node.name,
-                    d.reason,
-                    d.get_finding_display(),
-                    d.conclusion,
-                )
-                for d in rows
-            ),
-        )
-    return render(
-        request, "public/staff/dissatisfaction_list.html", {"page": paginate(request, rows)}
-    )
+    if request.GET.get("format") == "xlsx":  # the address the ledger was first exported at
+        request.GET = request.GET.copy()
+        request.GET["export"] = "xlsx"
+    return export_or(
+        request, rows, columns=DISSATISFACTION_COLUMNS, filename="dissatisfaction-ledger.xlsx",
+        title=_("Dissatisfaction ledger"), export_perm="public:complaint:export",
+        render=lambda page: render(
+            request, "public/staff/dissatisfaction_list.html", {"page": page}
+        ),
+    )  # fmt: skip

@@ -7,11 +7,12 @@ from datetime import date
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service
-from oversight.core.paging import paginate
+from oversight.core.paging import Column, export_or
 from oversight.orgs.access import require_perm
 
 from .. import selectors, services
@@ -20,15 +21,31 @@ from ..forms import (
     StyleCheckForm,
 )
 
+STYLE_COLUMNS = [
+    Column("date", _lazy("date"), lambda r: r.created_on, sort="created_on"),
+    Column("node", _lazy("window or unit"), lambda r: r.node.name, sort="node__name"),
+    Column("kinds", _lazy("kinds"), lambda r: "、".join(str(k) for k in r.kind_labels)),
+    Column("text", _lazy("what happened"), lambda r: r.text),
+    Column("status", _lazy("status"), lambda r: r.get_status_display(), sort="status"),
+    Column("note", _lazy("check note"), lambda r: r.check_note),
+]
+
 
 @require_perm("public:style:view")
 def style_report_list(request):
     status = request.GET.get("status", "")
     reports = selectors.style_report_list(viewer=request.user, status=status)
-    return render(
+    return export_or(
         request,
-        "public/staff/style_report_list.html",
-        {"page": paginate(request, reports), "status": status, "form": StyleCheckForm()},
+        reports,
+        columns=STYLE_COLUMNS,
+        filename="style-reports.xlsx",
+        title=_("Style problem reports"),
+        render=lambda page: render(
+            request,
+            "public/staff/style_report_list.html",
+            {"page": page, "status": status, "form": StyleCheckForm()},
+        ),
     )
 
 

@@ -78,7 +78,7 @@ def test_it_runs_a_complaint_from_the_window_to_the_citizens_rating(
     staff.click("[data-testid=do-route]")  # the department comes from the small-power item
     sign_in(staff, base, "town1")
     staff.goto(url)
-    staff.locator("[data-transition=handle] textarea[name=comment]").fill(
+    staff.locator("form:has([data-testid=do-handle]) textarea[name=comment]").fill(
         "Fee refunded to the citizen."
     )
     staff.click("[data-testid=do-handle]")
@@ -86,7 +86,9 @@ def test_it_runs_a_complaint_from_the_window_to_the_citizens_rating(
     staff.click("[data-testid=do-draft]")
     sign_in(staff, base, "intake")
     staff.goto(url)
-    staff.locator("[data-transition=return] textarea[name=comment]").fill("Say when and how much.")
+    staff.locator("form:has([data-testid=do-return]) textarea[name=comment]").fill(
+        "Say when and how much."
+    )
     staff.click("[data-testid=do-return]")
     sign_in(staff, base, "town1")
     staff.goto(url)

@@ -149,7 +149,18 @@ def test_it_lets_checkers_record_style_findings(pc):
     assert report.status == "unfounded" and report.checked_by == pc.intake
 
 
-def test_it_prints_posters_one_at_a_time_and_in_bulk(pc):
+def test_it_refuses_posters_while_the_public_address_is_a_loopback_one(pc, settings):
+    settings.PUBLIC_SITE_URL = "http://127.0.0.1:8000"
+    client = client_for(pc.intake)
+    page = client.get(f"/public-channel/posters/?under={pc.county.pk}&format=svg&size=a4")
+    assert page.status_code == 200 and b'data-testid="no-public-address"' in page.content
+    assert b"/posters/" not in page.content.split(b'data-testid="no-public-address"')[1]
+    poster = client.get(f"/public-channel/posters/{pc.window_a2.pk}/a4.svg")
+    assert poster.status_code == 409 and b"127.0.0.1" not in poster.content
+
+
+def test_it_prints_posters_one_at_a_time_and_in_bulk(pc, settings):
+    settings.PUBLIC_SITE_URL = "https://jiandu.example.gov.cn"
     client = client_for(pc.intake)
     svg = client.get(f"/public-channel/posters/{pc.window_a2.pk}/a4.svg")
     assert (

@@ -1,4 +1,5 @@
-// The frame's only behaviour: the navigation toggle on narrow screens.
+// The frame's behaviour: the navigation toggle on narrow screens, and a confirmation before
+// an irreversible action (a submit button or link with data-confirm="question").
 document.addEventListener("DOMContentLoaded", () => {
   const toggle = document.querySelector("[data-nav-toggle]");
   const nav = document.getElementById("nav");
@@ -14,4 +15,13 @@ document.addEventListener("DOMContentLoaded", () => {
 document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-autosubmit]");
   if (field && field.form) field.form.submit();
+});
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  const question = button && button.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-confirm]");
+  if (link && !window.confirm(link.getAttribute("data-confirm"))) event.preventDefault();
 });
