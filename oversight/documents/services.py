@@ -299,9 +299,9 @@ def receipt_reply(*, receipt: Receipt, actor, text: str, evidence=None) -> Recei
     receipt = Receipt.objects.select_for_update().select_related("document").get(pk=receipt.pk)
     document = receipt.document
     if not document.reply_by:
-        raise ValidationError(_("This document asks for no reply."))
+        raise ValidationError(_("This document asks for no reply."), code="no_reply_asked")
     if receipt.replied_at is not None:
-        raise ValidationError(_("This document was replied to already."))
+        raise ValidationError(_("This document was replied to already."), code="replied_already")
     text = (text or "").strip()
     errors = {}
     if not text:
@@ -584,7 +584,9 @@ def draft_create(
     from oversight.loop import services as loop
 
     if doc_type not in DocType.values:
-        raise ValidationError({"doc_type": _("Unknown type of document.")})
+        raise ValidationError(
+            {"doc_type": ValidationError(_("Unknown type of document."), code="unknown_type")}
+        )
     content = clean_content(context)
     item = loop.item_open(
         kind="documents.draft",
@@ -613,9 +615,11 @@ def draft_issue(*, item, actor) -> Document:
     other than its drafter."""
     draft = Draft.objects.select_for_update().get(item=item)
     if draft.document_id is not None:
-        raise ValidationError(_("This draft was issued already."))
+        raise ValidationError(_("This draft was issued already."), code="draft_issued")
     if actor is not None and actor.pk == item.created_by_id:
-        raise ValidationError(_("A draft is signed by someone other than its drafter."))
+        raise ValidationError(
+            _("A draft is signed by someone other than its drafter."), code="signer_is_drafter"
+        )
     document = issue_document(
         doc_type=draft.doc_type,
         issuer_node=draft.issuer_node,

@@ -650,16 +650,22 @@ def items_remind(*, items: Iterable[WorkItem], actor) -> int:
     are not overdue or that the actor does not supervise are refused. Returns how many were
     reminded now."""
     if not has_perm(actor, "loop:item:supervise"):
-        raise TransitionRefused(_("Your role does not send reminders."))
+        raise TransitionRefused(
+            _("Your role does not send reminders."), code="no_reminder_permission"
+        )
     today = timing.today()
     wanted = sorted({item.pk for item in items})
     locked = WorkItem.objects.select_for_update().select_related("supervising_node", "assignee")
     sent = 0
     for item in locked.filter(pk__in=wanted).order_by("pk"):
         if SUPERVISING not in relations(item, actor):
-            raise TransitionRefused(_("You do not supervise %(title)s.") % {"title": item.title})
+            raise TransitionRefused(
+                _("You do not supervise %(title)s.") % {"title": item.title}, code="not_supervising"
+            )
         if not is_overdue(item, today):
-            raise ValidationError(_("%(title)s is not overdue.") % {"title": item.title})
+            raise ValidationError(
+                _("%(title)s is not overdue.") % {"title": item.title}, code="not_overdue"
+            )
         key = f"loop.manual-reminder:{item.pk}:{today}"
         if Event.objects.filter(item=item, type=Event.Type.ESCALATION, data__key=key).exists():
             continue

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
 from oversight.core.paging import Column, export_or, export_response
-from oversight.documents.selectors import documents_about
 from oversight.orgs.access import has_perm, require_perm
 from oversight.orgs.selectors import node_get
 
@@ -172,10 +171,18 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
         "module_url": item.workflow.detail_url(item) if item.workflow.detail_url else "",
-        "documents": documents_about(viewer=viewer, target=item),
+        "documents": _documents_about(viewer, item),
         "can_issue": services.SUPERVISING in rel and has_perm(viewer, "documents:document:issue"),
         "document_form": forms.get("document_form") or DocumentForm(),
     }
+
+
+def _documents_about(viewer, item):
+    # documents declares a loop kind (drafts), so it sits above loop; the item page reads its
+    # selector at call time rather than tying the two apps in an import circle.
+    from oversight.documents.selectors import documents_about
+
+    return documents_about(viewer=viewer, target=item)
 
 
 @login_required
