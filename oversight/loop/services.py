@@ -655,7 +655,9 @@ def items_remind(*, items: Iterable[WorkItem], actor) -> int:
         )
     today = timing.today()
     wanted = sorted({item.pk for item in items})
-    locked = WorkItem.objects.select_for_update().select_related("supervising_node", "assignee")
+    locked = WorkItem.objects.select_for_update(of=("self",)).select_related(
+        "supervising_node", "assignee"
+    )
     sent = 0
     for item in locked.filter(pk__in=wanted).order_by("pk"):
         if SUPERVISING not in relations(item, actor):
