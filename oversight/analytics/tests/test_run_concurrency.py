@@ -87,9 +87,11 @@ def test_officers_open_and_dismiss_warnings_while_a_run_is_under_way(
         finally:
             connections.close_all()
 
+    # The officer logs in before the job starts: logging in writes a session, and a write at
+    # a moment the job is not held would race the job's own short transactions.
+    client = client_for(county.supervisor)
     thread = threading.Thread(target=job)
     thread.start()
-    client = client_for(county.supervisor)
     try:
         gate.wait_for("computing")
         _no_transaction_open_elsewhere()
