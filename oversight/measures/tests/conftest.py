@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from oversight.analytics.models import Warning
+from oversight.documents.models import DocType, Document, Receipt
 from oversight.ledger.models import VerificationRun
 from oversight.loop.models import WorkItem
 from oversight.matters.models import Milestone
@@ -25,6 +26,8 @@ VIEW_ALL = [
     "public:style:view",
     "analytics:warning:view",
     "ledger:audit:view",
+    "documents:document:view",
+    "documents:received:view",
 ]
 
 
@@ -48,6 +51,36 @@ def item(c, node, kind, opened, *, closed=None, on_time=None, deadline=None, lig
         light="none" if closed else light,
         progress=progress,
     )
+
+
+def _documents(issuer, recipient, n: int) -> None:
+    """Two documents of ``issuer`` to ``recipient``: one in February (reply due 02-20), one
+    in March (reply due 03-20); signed and replied in time, late or never, by ``n``."""
+    for k, (issued, reply_by) in enumerate(((D(2026, 2, 10), D(2026, 2, 20)),
+                                            (D(2026, 3, 1), D(2026, 3, 20)))):  # fmt: skip
+        number = 2 * n + k + 1
+        document = Document.objects.create(
+            doc_type=(DocType.RECTIFICATION_NOTICE, DocType.WARNING_NOTICE)[number % 2],
+            issuer_node=issuer,
+            year=2026,
+            number=number,
+            serial=f"S{number}",
+            title=f"Document {number}",
+            recipient_unit=recipient.name,
+            file=f"documents/issued/2026/{number}.docx",
+            size=1,
+            issued_on=issued,
+            issued_at=at(issued),
+            reply_by=reply_by,
+        )
+        signed = (None, issued + datetime.timedelta(days=1), issued + datetime.timedelta(days=9))
+        replied = (None, reply_by, reply_by + datetime.timedelta(days=2))
+        Receipt.objects.create(
+            document=document,
+            node=recipient,
+            signed_at=at(signed[(n + k) % 3]) if signed[(n + k) % 3] else None,
+            replied_at=at(replied[n % 3]) if replied[n % 3] else None,
+        )
 
 
 @pytest.fixture
@@ -149,6 +182,7 @@ def measured(loop_county):
                 first_seen=at(seen),
                 decided_at=at(decided) if decided else None,
             )
+        _documents(node, nodes[(n + 1) % len(nodes)], n)
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
     VerificationRun.objects.create(

@@ -29,6 +29,8 @@ def test_it_collects_the_measures_of_every_app():
         "public.window_rating", "analytics.warnings", "analytics.warnings_red",
         "analytics.confirmed", "analytics.dismissed", "analytics.precision",
         "ledger.last_verification", "ledger.verification_failures",
+        "documents.issued", "documents.sign_offs_overdue", "documents.replies_on_time",
+        "documents.replies_late",
     } <= ids  # fmt: skip
 
 
