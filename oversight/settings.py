@@ -320,6 +320,14 @@ def _check_witness_settings() -> None:
             raise ConfigurationError(f"LEDGER_WITNESSES entry {number}: {exc}") from exc
         if not re.match(r"https?://[^/\s]+", entry["url"]):
             raise ConfigurationError(f"LEDGER_WITNESSES entry {number}: the url is not http(s)")
+    if (
+        not LEDGER_WITNESS_NAME
+        or any(ch.isspace() for ch in LEDGER_WITNESS_NAME)
+        or ("+" in LEDGER_WITNESS_NAME)
+    ):
+        raise ConfigurationError(
+            f"LEDGER_WITNESS_NAME={LEDGER_WITNESS_NAME!r} must be one word without '+'"
+        )
     for vkey in LEDGER_WITNESS_LOGS:
         try:
             Verifier.from_vkey(vkey)

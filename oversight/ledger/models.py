@@ -199,6 +199,8 @@ class WitnessSubmission(models.Model):
     status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     message = models.TextField(_("message"), blank=True)
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The same answer to the same checkpoint again (a witness down for a night) updates the row.
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -186,6 +186,7 @@ def ledger_state() -> dict[str, Any]:
         "checkpoint_count": Checkpoint.objects.count(),
         "verification": VerificationRun.objects.order_by("-started_at", "-id").first(),
         "witnesses": witnessing.state(),
+        "witness_alarm": witnessing.refusing(),
         "witnessed_logs": list(WitnessedLog.objects.all()[:50]),
         "witness_refusals": list(WitnessRefusal.objects.all()[:20]),
     }

@@ -117,6 +117,12 @@ def _keep_evidence(submission, refusal: WitnessError, body: bytes) -> None:
     from .tlog.checkpoint import parse_checkpoint, split_note
 
     checkpoint = parse_checkpoint(split_note(submission.note)[0])
+    # Checkpoints are public, so anyone can pair one with a junk proof: keep one refusal per
+    # checkpoint size and status, not one per request.
+    if WitnessRefusal.objects.filter(
+        origin=checkpoint.origin, size=checkpoint.size, status=refusal.status
+    ).exists():
+        return
     held = WitnessedLog.objects.filter(origin=checkpoint.origin).first()
     WitnessRefusal.objects.create(
         origin=checkpoint.origin,

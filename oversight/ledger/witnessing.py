@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Max
+from django.utils import timezone
 
 from . import store
 from .models import Checkpoint, Cosignature, WitnessSubmission
-from .tlog import CheckpointError, consistency_proof
+from .tlog import CheckpointError, MissingNodeError, consistency_proof
 from .tlog.cosignature import (
     MAX_PROOF_LINES,
     SIZE_CONTENT_TYPE,
@@ -109,7 +110,12 @@ def submit_checkpoint(checkpoint: Checkpoint, witness: Witness) -> WitnessSubmis
                 f"the witness has cosigned {old} leaves of this log, more than the {checkpoint.size}"
                 " this checkpoint holds: the log was rolled back",
             )
-        proof = store.run(consistency_proof, old, checkpoint.size) if 0 < old else []
+        try:
+            proof = store.run(consistency_proof, old, checkpoint.size) if 0 < old else []
+        except MissingNodeError as exc:  # the node table lost rows: verify_ledger names them
+            log.error("no consistency proof for witness %s: %s", witness.name, exc)
+            message = f"the consistency proof from size {old} cannot be built: {exc}"
+            return _keep(witness, checkpoint, old, Outcome.INVALID, None, message)
         if len(proof) > MAX_PROOF_LINES:  # not before 2^63 leaves; kept for the record
             return _refused(witness, checkpoint, old, None, "the consistency proof is too long")
         body = format_submission(old, proof, checkpoint.note)
@@ -164,14 +170,38 @@ def _refused(witness, checkpoint, old, status, message) -> WitnessSubmission:
 
 
 def _keep(witness, checkpoint, old, outcome, status, message) -> WitnessSubmission:
+    message = message[:MAX_MESSAGE]
+    last = WitnessSubmission.objects.filter(witness=witness.name).first()
+    if (
+        last is not None
+        and outcome != Outcome.COSIGNED
+        and (last.checkpoint_size, last.old_size, last.outcome, last.status)
+        == (checkpoint.size, old, outcome, status)
+    ):
+        last.attempts += 1
+        last.at = timezone.now()
+        last.message = message
+        last.save(update_fields=["attempts", "at", "message"])
+        return last
     return WitnessSubmission.objects.create(
         witness=witness.name,
         checkpoint_size=checkpoint.size,
         old_size=old,
         outcome=outcome,
         status=status,
-        message=message[:MAX_MESSAGE],
+        message=message,
     )
+
+
+def refusing() -> list[WitnessSubmission]:
+    """The configured witnesses' last submissions that were refusals: while any is, a witness has
+    seen a history of this log that the log no longer has (or never had)."""
+    found = []
+    for witness in configured():
+        last = WitnessSubmission.objects.filter(witness=witness.name).first()
+        if last is not None and last.outcome == Outcome.REFUSED:
+            found.append(last)
+    return found
 
 
 def state() -> list[dict]:

@@ -85,8 +85,8 @@ class PlatformB:
             assert result.returncode == 0, result.stdout + result.stderr
         return result
 
-    def shell(self, code: str) -> None:
-        self.manage("shell", "-c", code)
+    def shell(self, code: str, *, check: bool = True) -> subprocess.CompletedProcess:
+        return self.manage("shell", "-c", code, check=check)
 
     def start_witness(self) -> str:
         self.server = subprocess.Popen(
@@ -121,6 +121,7 @@ GROW_B = (
     "    services.record(actor=None, action='{action}', target=('b.thing', i), before=None,"
     " after={{'i': i}})\n"
 )
+SUBMIT_B = "from django.core.management import call_command\ncall_command('submit_checkpoint')\n"
 REWRITE_B = (
     "from oversight.ledger.models import Checkpoint, Cosignature, Leaf, LogHead, Node\n"
     "Cosignature.objects.all().delete(); Checkpoint.objects.all().delete()\n"
@@ -194,11 +195,10 @@ def test_two_platforms_witness_each_other_and_each_refuses_the_others_fork(
     assert ok.returncode == 0 and f"OK witness: {B_WITNESS} cosigned" in ok.stdout, ok.stdout
 
     # B's checkpoints, cosigned by A's witness endpoint (Django's test server).
-    b.shell(GROW_B.format(n=5, action="b.event"))
-    out = b.manage("submit_checkpoint").stdout
+    out = b.shell(GROW_B.format(n=5, action="b.event") + SUBMIT_B).stdout
     assert "test.oversight/witness: cosigned checkpoint 5 (from 0)" in out, out
-    b.shell(GROW_B.format(n=3, action="b.more"))
-    assert "cosigned checkpoint 8 (from 5)" in b.manage("submit_checkpoint").stdout
+    out = b.shell(GROW_B.format(n=3, action="b.more") + SUBMIT_B).stdout
+    assert "cosigned checkpoint 8 (from 5)" in out, out
     assert WitnessedLog.objects.get(origin=B_ORIGIN).size == 8
 
     # A's log rewritten and re-signed with its own key: B refuses, A shows it.
@@ -227,9 +227,8 @@ def test_two_platforms_witness_each_other_and_each_refuses_the_others_fork(
     )
 
     # B's log rewritten: A's witness refuses, keeps the evidence, and B's command says so.
-    b.shell(REWRITE_B + GROW_B.format(n=9, action="b.forged"))
-    result = b.manage("submit_checkpoint", check=False)
-    assert result.returncode != 0
+    result = b.shell(REWRITE_B + GROW_B.format(n=9, action="b.forged") + SUBMIT_B, check=False)
+    assert result.returncode != 0 and "witness(es) refused the checkpoint" in result.stderr
     assert "test.oversight/witness: refused checkpoint 9 (from 8)" in result.stdout, result.stdout
     refusal = WitnessRefusal.objects.get(origin=B_ORIGIN)
     assert (refusal.status, refusal.witnessed_size, refusal.size) == (422, 8, 9)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,9 @@ def test_the_witness_refuses_a_fork_and_keeps_the_evidence(foreign, caplog):
     assert "refused" in caplog.text
     # A rewrite of the same size: 409, kept too.
     assert post(forked.body(6, size=6)).status_code == 409
+    assert WitnessRefusal.objects.count() == 2
+    # The same refused checkpoint again (anyone may replay a public one) is not kept twice.
+    assert post(forked.body(6)).status_code == 422
     assert WitnessRefusal.objects.count() == 2
 
 
@@ -277,6 +281,8 @@ def test_a_rewritten_log_is_refused_and_shows(self_witnessed, county, caplog, pu
     assert page.status_code == 200
     refusals = page.content.decode()
     assert "refused checkpoint 9 (from size 6, HTTP 422)" in refusals
+    assert 'data-testid="witness-alarm"' in refusals
+    assert [r.checkpoint_size for r in witnessing.refusing()] == [9]
     assert "Refused test.oversight/ledger at size 9 (held 6, HTTP 422)" in refusals
     assert client_for(county.clerk).get("/ledger/state/").status_code == 403  # outsiders see none
 
@@ -301,7 +307,37 @@ def test_a_truncated_log_is_refused_before_anything_is_sent(self_witnessed, monk
 
 
 @pytest.mark.django_db
-def test_an_unreachable_witness_is_recorded_and_retried(settings, witness_key):
+def test_the_worker_submits_each_new_checkpoint_after_signing_it(self_witnessed, monkeypatch):
+    from oversight.ledger import tasks
+
+    grow(2)
+    tasks.ledger_checkpoint.call_local()
+    assert Cosignature.objects.get().checkpoint.size == 2
+    tasks.ledger_checkpoint.call_local()  # nothing new: nothing sent
+    assert WitnessSubmission.objects.count() == 1
+    monkeypatch.setattr(
+        services, "issue_checkpoint", lambda: (_ for _ in ()).throw(services.LedgerInconsistent())
+    )
+    grow(1)
+    tasks.ledger_checkpoint.call_local()  # nothing signed: nothing sent either
+    assert WitnessSubmission.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_lost_tree_node_is_recorded_not_sent(self_witnessed):
+    grow(5)
+    services.issue_checkpoint()
+    witnessing.submit_latest()
+    grow(3)
+    services.issue_checkpoint()
+    Node.objects.filter(level=0, index=5).delete()
+    (result,) = witnessing.submit_latest()
+    assert (result.outcome, result.old_size) == ("invalid", 5)
+    assert "cannot be built" in result.message
+
+
+@pytest.mark.django_db
+def test_an_unreachable_witness_is_recorded_and_retried(settings, witness_key, county):
     settings.LEDGER_WITNESSES = [
         {"vkey": witness_key.verifier.vkey, "url": "http://127.0.0.1:9/witness"}
     ]
@@ -310,8 +346,79 @@ def test_an_unreachable_witness_is_recorded_and_retried(settings, witness_key):
     services.issue_checkpoint()
     (result,) = witnessing.submit_latest()
     assert result.outcome == WitnessSubmission.Outcome.UNREACHABLE
-    assert len(witnessing.submit_latest()) == 1  # still not cosigned: tried again
+    (again,) = witnessing.submit_latest()  # still not cosigned: tried again, on the same row
+    assert again.pk == result.pk and again.attempts == 2
+    assert WitnessSubmission.objects.count() == 1
+    assert witnessing.refusing() == []  # unreachable is not a refusal
+    page = client_for(county.admin).get("/ledger/state/", HTTP_ACCEPT_LANGUAGE="en").content
+    assert b"2 attempts" in page and b'data-testid="witness-alarm"' not in page
 
 
 def test_the_witness_verifier_key_is_type_4(witness_key):
     assert CosignatureVerifier.from_vkey(witness_key.verifier.vkey).name == witness_key.name
+
+
+# --- configuration and the command ------------------------------------------------------------
+
+
+def test_the_witness_command_prints_its_key_and_refuses_to_run_without_a_log(
+    settings, witness_key, capsys
+):
+    from django.core.management import CommandError, call_command
+
+    call_command("witness", "--print-key")
+    assert capsys.readouterr().out.strip() == witness_key.verifier.vkey
+    settings.LEDGER_WITNESS_LOGS = []
+    with pytest.raises(CommandError, match="no log to witness"):
+        call_command("witness", "--listen", "127.0.0.1:0")
+    log_vkey = Signer.from_seed(OTHER, bytes(32)).verifier.vkey
+    with pytest.raises(CommandError, match="host:port"):
+        call_command("witness", "--log", log_vkey, "--listen", "nowhere")
+    with pytest.raises(CommandError, match="verifier key"):
+        call_command("witness", "--log", "junk", "--print-key")
+
+
+def test_the_witness_command_creates_the_default_key_once(settings, tmp_path, capsys):
+    from django.core.management import call_command
+
+    settings.LEDGER_WITNESS_KEY_FILE = str(tmp_path / "var" / "ledger_witness_key.pem")
+    settings.LEDGER_WITNESS_KEY_CONFIGURED = False
+    call_command("witness", "--print-key")
+    first = capsys.readouterr()
+    assert "Created the witness key" in first.err
+    call_command("witness", "--print-key")
+    second = capsys.readouterr()
+    assert second.out == first.out and "Created" not in second.err
+    keys._load_cosigner.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("LEDGER_WITNESSES", "[", "LEDGER_WITNESSES is not valid JSON"),
+        ("LEDGER_WITNESSES", '[{"url": "http://w.example"}]', "entry 1 needs a vkey and a url"),
+        ("LEDGER_WITNESSES", '[{"vkey": "VKEY", "url": "ftp://w.example"}]', "not http"),
+        ("LEDGER_WITNESSES", '[{"vkey": "LOGKEY", "url": "http://w.example"}]', "0x04"),
+        ("LEDGER_WITNESS_LOGS", "junk", "LEDGER_WITNESS_LOGS 'junk'"),
+        ("LEDGER_WITNESS_NAME", "two words", "one word"),
+    ],
+)
+def test_bad_witness_settings_stop_the_start_naming_the_setting(name, value, message):
+    witness = Cosigner.from_seed("w.example/witness", bytes(32)).verifier.vkey
+    log_key = Signer.from_seed("log.example/ledger", bytes(32)).verifier.vkey
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")},
+        "OVERSIGHT_TESTING": "true",
+        "SECRET_KEY": "settings-test-only-secret-key-0123456789-abcdefghijklmnop",
+        name: value.replace("LOGKEY", log_key).replace("VKEY", witness),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import oversight.settings"],
+        cwd=CHECKER.parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "ConfigurationError" in result.stderr and message in result.stderr, result.stderr
