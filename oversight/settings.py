@@ -6,6 +6,7 @@ single-machine platform: SQLite in WAL mode, Huey on SQLite, files under ``var/`
 
 from __future__ import annotations
 
+import json as _json
 import re
 from pathlib import Path
 
@@ -283,6 +284,58 @@ LEDGER_CREATE_KEY = env_bool("LEDGER_CREATE_KEY", TESTING)
 LEDGER_CHECKPOINT_MINUTES = env_int("LEDGER_CHECKPOINT_MINUTES", 1)
 if not 1 <= LEDGER_CHECKPOINT_MINUTES <= 59:
     raise ConfigurationError("LEDGER_CHECKPOINT_MINUTES must be between 1 and 59")
+
+# Witnesses (C2SP tlog-witness, docs/operations.md). LEDGER_WITNESSES: who cosigns this log's
+# checkpoints, as JSON [{"vkey": "<name>+<key id>+<base64 0x04 key>", "url": "<submission
+# prefix>", "label": "<who they are>"}]; each new checkpoint goes to each of them.
+# LEDGER_WITNESS_*: this platform as a witness of other logs (`manage.py witness`, and
+# /ledger/witness/add-checkpoint): its cosigning key (created when unset and missing), its name,
+# and the verifier keys of the logs it witnesses (comma-separated; the key name is the origin).
+try:
+    LEDGER_WITNESSES = _json.loads(env_str("LEDGER_WITNESSES") or "[]")
+except ValueError as exc:
+    raise ConfigurationError(f"LEDGER_WITNESSES is not valid JSON: {exc}") from exc
+LEDGER_WITNESS_TIMEOUT_SECONDS = env_int("LEDGER_WITNESS_TIMEOUT_SECONDS", 10)
+LEDGER_WITNESS_KEY_CONFIGURED = env_str("LEDGER_WITNESS_KEY_FILE") is not None
+LEDGER_WITNESS_KEY_FILE = env_str("LEDGER_WITNESS_KEY_FILE") or str(
+    VAR_DIR / "ledger_witness_key.pem"
+)
+LEDGER_WITNESS_NAME = env_str("LEDGER_WITNESS_NAME", LEDGER_ORIGIN.split("/")[0] + "/witness")
+LEDGER_WITNESS_LOGS = env_list("LEDGER_WITNESS_LOGS", [])
+LEDGER_WITNESS_LISTEN = env_str("LEDGER_WITNESS_LISTEN", "127.0.0.1:8764")
+
+
+def _check_witness_settings() -> None:
+    from oversight.ledger.tlog.checkpoint import CheckpointError, Verifier
+    from oversight.ledger.tlog.cosignature import CosignatureVerifier
+
+    if not isinstance(LEDGER_WITNESSES, list):
+        raise ConfigurationError("LEDGER_WITNESSES must be a JSON list")
+    for number, entry in enumerate(LEDGER_WITNESSES, start=1):
+        if not isinstance(entry, dict) or not {"vkey", "url"} <= set(entry):
+            raise ConfigurationError(f"LEDGER_WITNESSES entry {number} needs a vkey and a url")
+        try:
+            CosignatureVerifier.from_vkey(entry["vkey"])
+        except CheckpointError as exc:
+            raise ConfigurationError(f"LEDGER_WITNESSES entry {number}: {exc}") from exc
+        if not re.match(r"https?://[^/\s]+", entry["url"]):
+            raise ConfigurationError(f"LEDGER_WITNESSES entry {number}: the url is not http(s)")
+    if (
+        not LEDGER_WITNESS_NAME
+        or any(ch.isspace() for ch in LEDGER_WITNESS_NAME)
+        or ("+" in LEDGER_WITNESS_NAME)
+    ):
+        raise ConfigurationError(
+            f"LEDGER_WITNESS_NAME={LEDGER_WITNESS_NAME!r} must be one word without '+'"
+        )
+    for vkey in LEDGER_WITNESS_LOGS:
+        try:
+            Verifier.from_vkey(vkey)
+        except CheckpointError as exc:
+            raise ConfigurationError(f"LEDGER_WITNESS_LOGS {vkey!r}: {exc}") from exc
+
+
+_check_witness_settings()
 
 # Evidence uploads on work items: size and count limits (type is checked by content).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024

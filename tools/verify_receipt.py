@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Verify an Oversight ledger receipt offline, with the log's public key alone.
 
-    python tools/verify_receipt.py receipt.json --key key.pub
+    python tools/verify_receipt.py receipt.json --key key.pub [--witness VKEY ...]
 
 The key file holds the log's verifier key (`<name>+<key id>+<base64 key>`, as served by
 /ledger/key) or an Ed25519 public key in PEM. The receipt is checked in three steps:
@@ -12,6 +12,12 @@ The key file holds the log's verifier key (`<name>+<key id>+<base64 key>`, as se
    `content_digest`;
 3. inclusion: SHA-256(0x00 || leaf) is at `index` in the checkpoint's tree (RFC 9162
    inclusion proof), and `tree_size` is the checkpoint's size.
+
+With `--witness` (a witness's verifier key `<name>+<key id>+<base64(0x04 || key)>`, or a file
+holding one; repeat it for each witness you require), step 1 also requires that witness's valid
+cosignature on the checkpoint (C2SP tlog-cosignature v1): proof that the witness saw this
+checkpoint and found it consistent with every earlier one it saw, so the log cannot show you a
+history it did not show the witness.
 
 It prints what it verified and exits 0, or names the failing step and exits 1.
 
@@ -39,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 SIGNATURE_PREFIX = "\u2014 "
 ED25519_TYPE = b"\x01"
+COSIGNATURE_TYPE = b"\x04"
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f]")
 HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
@@ -171,6 +178,56 @@ def open_checkpoint(note: str, name: str | None, public_key: bytes) -> dict[str,
     return {"origin": origin, "size": int(size_text), "root": root, "signed_by": signed_by}
 
 
+def load_witness(text: str) -> tuple[str, bytes, bytes]:
+    """(name, key id, 32-byte public key) of a witness verifier key (type 0x04)."""
+    parts = text.strip().split("+", 2)
+    if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
+        raise Failure("key", f"{text.strip()!r} is not a witness verifier key name+keyid+key")
+    name, hex_id, encoded = parts
+    raw = b64(encoded, "the witness key", step="key")
+    if len(raw) != 33 or raw[:1] != COSIGNATURE_TYPE:
+        raise Failure("key", f"the key of witness {name} is not an Ed25519 cosignature key (0x04)")
+    wanted = hashlib.sha256(name.encode("utf-8") + b"\n" + COSIGNATURE_TYPE + raw[1:]).digest()
+    if wanted[:4].hex() != hex_id:
+        raise Failure("key", f"the key id of witness {name} does not match its name and key")
+    return name, wanted[:4], raw[1:]
+
+
+def check_witnesses(note: str, witnesses: list[tuple[str, bytes, bytes]]) -> list[str]:
+    """Each named witness's cosignature on the checkpoint (C2SP tlog-cosignature v1)."""
+    split = note.rfind("\n\n")
+    text, lines = note[: split + 1], note[split + 2 :].rstrip("\n").split("\n")
+    done = []
+    for name, wanted_id, public_key in witnesses:
+        found = None
+        for line in lines:
+            line_name, _, encoded = line[len(SIGNATURE_PREFIX) :].partition(" ")
+            if line_name != name:
+                continue
+            raw = b64(encoded, "a cosignature", step="witness")
+            if raw[:4] != wanted_id:
+                continue
+            if len(raw) != 76:
+                raise Failure("witness", f"the cosignature of witness {name} is malformed")
+            timestamp = int.from_bytes(raw[4:12], "big")
+            message = f"cosignature/v1\ntime {timestamp}\n{text}".encode()
+            try:
+                Ed25519PublicKey.from_public_bytes(public_key).verify(raw[12:], message)
+            except InvalidSignature as exc:
+                raise Failure(
+                    "witness", f"the cosignature of witness {name} does not verify"
+                ) from exc
+            found = timestamp
+        if found is None:
+            raise Failure(
+                "witness",
+                f"the checkpoint carries no cosignature from witness {name}: that witness has "
+                "not confirmed this checkpoint is consistent with what it saw of the log",
+            )
+        done.append(f"witness: {name} cosigned the checkpoint at {found} (POSIX seconds)")
+    return done
+
+
 # ----------------------------------------------------------------------------- step 3
 
 
@@ -201,7 +258,12 @@ def inclusion_root(index: int, size: int, leaf_hash: bytes, proof: list[bytes]) 
 # ----------------------------------------------------------------------------- all of it
 
 
-def verify(receipt: object, name: str | None, public_key: bytes) -> list[str]:
+def verify(
+    receipt: object,
+    name: str | None,
+    public_key: bytes,
+    witnesses: list[tuple[str, bytes, bytes]] = (),
+) -> list[str]:
     if not isinstance(receipt, dict) or receipt.get("version") != 1:
         raise Failure("format", "not a version 1 receipt")
     record = receipt.get("record")
@@ -227,6 +289,7 @@ def verify(receipt: object, name: str | None, public_key: bytes) -> list[str]:
         f"checkpoint: signed by {checkpoint['signed_by']}; origin {checkpoint['origin']}, "
         f"{checkpoint['size']} leaves, root {checkpoint['root'].hex()}"
     ]
+    done += check_witnesses(note, list(witnesses))
 
     try:
         fields = strict_json(leaf)
@@ -266,6 +329,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("receipt", type=Path, help="the receipt JSON file")
     parser.add_argument("--key", type=Path, required=True, help="verifier key or PEM public key")
     parser.add_argument("--name", help="the key name to require (with a PEM key)")
+    parser.add_argument(
+        "--witness",
+        action="append",
+        default=[],
+        metavar="VKEY",
+        help="require this witness's cosignature (its verifier key, or a file holding it)",
+    )
     args = parser.parse_args(argv)
     try:
         try:
@@ -283,7 +353,15 @@ def main(argv: list[str] | None = None) -> int:
             raise Failure("format", f"cannot read {args.receipt}: {exc}") from exc
         except ValueError as exc:
             raise Failure("format", f"the receipt is not valid JSON: {exc}") from exc
-        done = verify(receipt, name, public_key)
+        witnesses = []
+        for given in args.witness:
+            path = Path(given)
+            try:
+                text = path.read_text("utf-8") if "+" not in given and path.exists() else given
+            except (OSError, UnicodeDecodeError) as exc:
+                raise Failure("key", f"cannot read {given}: {exc}") from exc
+            witnesses.append(load_witness(text))
+        done = verify(receipt, name, public_key, witnesses)
     except Failure as failure:
         print(f"FAILED at step {failure.step}: {failure}")
         return 1

@@ -149,3 +149,103 @@ class VerificationRun(models.Model):
 
     def __str__(self) -> str:
         return f"verification {self.started_at:%Y-%m-%d %H:%M}"
+
+
+# --- witnesses (C2SP tlog-witness) ----------------------------------------------------------
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature (C2SP tlog-cosignature) of one of this log's checkpoints."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint,
+        verbose_name=_("checkpoint"),
+        on_delete=models.CASCADE,
+        related_name="cosignatures",
+    )
+    witness = models.CharField(_("witness"), max_length=200)  # the witness's key name
+    key_id = models.CharField(_("key id"), max_length=8)
+    timestamp = models.BigIntegerField(_("cosigned at (POSIX seconds)"))
+    line = models.TextField(_("signature line"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["checkpoint", "witness"]
+        verbose_name = _("cosignature")
+        verbose_name_plural = _("cosignatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkpoint", "witness", "key_id"], name="ledger_cosignature_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness} on {self.checkpoint_id}"
+
+
+class WitnessSubmission(models.Model):
+    """One submission of a checkpoint to a witness, and what came of it."""
+
+    class Outcome(models.TextChoices):
+        COSIGNED = "cosigned", _("cosigned")
+        REFUSED = "refused", _("refused")
+        UNREACHABLE = "unreachable", _("unreachable")
+        INVALID = "invalid", _("invalid reply")
+
+    witness = models.CharField(_("witness"), max_length=200)
+    checkpoint_size = models.BigIntegerField(_("tree size"))
+    old_size = models.BigIntegerField(_("size the witness had"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The same answer to the same checkpoint again (a witness down for a night) updates the row.
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("witness submission")
+        verbose_name_plural = _("witness submissions")
+        indexes = [models.Index(fields=["witness", "-at"], name="ledger_submission_witness")]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint_size} to {self.witness}: {self.outcome}"
+
+
+class WitnessedLog(models.Model):
+    """Another platform's log that this platform witnesses: the latest checkpoint it cosigned."""
+
+    origin = models.CharField(_("origin"), max_length=255, unique=True)
+    size = models.BigIntegerField(_("tree size"))
+    root = models.BinaryField(_("root hash"), max_length=32)
+    note = models.TextField(_("signed checkpoint"))
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["origin"]
+        verbose_name = _("witnessed log")
+        verbose_name_plural = _("witnessed logs")
+
+    def __str__(self) -> str:
+        return f"{self.origin} at {self.size}"
+
+
+class WitnessRefusal(models.Model):
+    """A checkpoint validly signed by a witnessed log that this witness refused to cosign: a fork
+    or a rollback of that log, kept as evidence (the request as received)."""
+
+    origin = models.CharField(_("origin"), max_length=255, db_index=True)
+    status = models.PositiveSmallIntegerField(_("HTTP status"))
+    message = models.TextField(_("message"))
+    witnessed_size = models.BigIntegerField(_("size the witness had"))
+    size = models.BigIntegerField(_("tree size"))
+    request = models.TextField(_("request"))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("witness refusal")
+        verbose_name_plural = _("witness refusals")
+
+    def __str__(self) -> str:
+        return f"{self.origin} {self.size}: {self.status}"

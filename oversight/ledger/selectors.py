@@ -20,8 +20,8 @@ from django.urls import reverse
 from oversight.core.access import scope_q
 from oversight.lib.canonical import digest
 
-from . import store
-from .models import Checkpoint, Leaf, LogHead, VerificationRun
+from . import store, witnessing
+from .models import Checkpoint, Leaf, LogHead, VerificationRun, WitnessedLog, WitnessRefusal
 from .targets import kind_of
 from .tlog import consistency_proof, inclusion_proof
 
@@ -185,4 +185,8 @@ def ledger_state() -> dict[str, Any]:
         "checkpoint": Checkpoint.objects.order_by("-size").first(),
         "checkpoint_count": Checkpoint.objects.count(),
         "verification": VerificationRun.objects.order_by("-started_at", "-id").first(),
+        "witnesses": witnessing.state(),
+        "witness_alarm": witnessing.refusing(),
+        "witnessed_logs": list(WitnessedLog.objects.all()[:50]),
+        "witness_refusals": list(WitnessRefusal.objects.all()[:20]),
     }

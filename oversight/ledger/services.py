@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from oversight.lib.canonical import canonical_json, digest
 
-from . import keys, leaves, store, verify
+from . import keys, leaves, store, verify, witnessing
 from .models import Checkpoint, Leaf, LogHead, Node, VerificationRun
 from .targets import Target, kind_of, resolve
 from .tlog import Checkpoint as SignedCheckpoint
@@ -302,10 +302,14 @@ def current_checkpoint(*, covering: int = 0) -> Checkpoint:
 
 def receipt_for(leaf: Leaf) -> dict[str, Any]:
     """A receipt for a fixed record's leaf: the record, the leaf, its inclusion proof in the
-    latest checkpoint, and that checkpoint (issued first if none covers the leaf yet)."""
+    latest checkpoint, and that checkpoint (issued first if none covers the leaf yet) with its
+    witnesses' cosignatures. With witnesses configured, the latest checkpoint covering the leaf
+    that all of them have cosigned is preferred."""
     if leaf.fixed_content is None:
         raise ValueError(f"leaf {leaf.index} does not fix a record")
-    checkpoint = current_checkpoint(covering=leaf.index + 1)
+    checkpoint = witnessing.fully_cosigned(covering=leaf.index + 1) or current_checkpoint(
+        covering=leaf.index + 1
+    )
     proof = store.run(inclusion_proof, leaf.index, checkpoint.size)
     return build_receipt(
         record=json.loads(leaf.fixed_content),
@@ -313,7 +317,7 @@ def receipt_for(leaf: Leaf) -> dict[str, Any]:
         index=leaf.index,
         tree_size=checkpoint.size,
         inclusion_proof=proof,
-        checkpoint=checkpoint.note,
+        checkpoint=witnessing.cosigned_note(checkpoint),
     )
 
 

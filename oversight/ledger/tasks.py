@@ -6,19 +6,23 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import services
+from . import services, witnessing
 
 log = logging.getLogger(__name__)
 
 
 @db_periodic_task(crontab(minute=f"*/{settings.LEDGER_CHECKPOINT_MINUTES}"))
 def ledger_checkpoint() -> None:
-    """Sign a checkpoint when the log has grown; never one inconsistent with the last."""
+    """Sign a checkpoint when the log has grown (never one inconsistent with the last), then
+    submit the latest to the witnesses that have not cosigned it."""
     try:
         services.issue_checkpoint()
     except services.LedgerInconsistent:
         # Loud, and nothing is signed; verify_ledger names what changed.
         log.exception("the ledger refused to sign a checkpoint")
+        return
+    # Every run, not only after a new signature: a witness that was down catches up.
+    witnessing.submit_latest()
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))

@@ -13,6 +13,8 @@ urlpatterns = [
     path("proof/consistency", views.consistency_proof, name="consistency_proof"),
     path("receipt/<str:index>", views.receipt, name="receipt"),
     path("records/<id:index>/", views.record, name="record"),
+    # C2SP tlog-witness: this platform cosigning other platforms' logs.
+    path("witness/add-checkpoint", views.witness_add_checkpoint, name="witness_add_checkpoint"),
     # Supervisors.
     path("trace/", views.trace, name="trace"),
     path("trace/<id:index>/", views.entry, name="entry"),

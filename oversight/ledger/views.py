@@ -11,12 +11,13 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from oversight.core.access import has_perm, require_perm
 from oversight.core.paging import paginate
 
-from . import keys, selectors, services, tasks
+from . import keys, selectors, services, tasks, witness, witnessing
 from .forms import TraceFilterForm
 from .verify import text as verify_text
 
@@ -78,9 +79,9 @@ def _b64(items: list[bytes]) -> list[str]:
 
 @_public
 def checkpoint(request):
-    """The latest signed checkpoint, as C2SP text."""
+    """The latest signed checkpoint, as C2SP text, with its witnesses' cosignatures."""
     latest = services.current_checkpoint()
-    return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
+    return HttpResponse(witnessing.cosigned_note(latest), content_type="text/plain; charset=utf-8")
 
 
 @_public
@@ -169,6 +170,21 @@ def record(request, index: int):
             "superseded_by": badge if badge and badge.index != found.index else None,
         },
     )
+
+
+@csrf_exempt
+@require_POST
+def witness_add_checkpoint(request):
+    """C2SP tlog-witness add-checkpoint: cosign another platform's checkpoint (see witness.py).
+
+    No session and no CSRF token: the only authentication is the log's signature, as the spec
+    says; an origin not in LEDGER_WITNESS_LOGS answers 404.
+    """
+    try:
+        answer = witness.add_checkpoint(request.body)
+    except keys.SigningKeyError:
+        answer = witness.Answer(503, "text/plain", b"the witness key is not configured\n")
+    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
 
 
 # --- audit ----------------------------------------------------------------------------------

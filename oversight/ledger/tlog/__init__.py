@@ -1,4 +1,5 @@
-"""The Django-free core of the transparency log: RFC 9162 Merkle tree, C2SP checkpoints, receipts.
+"""The Django-free core of the transparency log: RFC 9162 Merkle tree, C2SP checkpoints, receipts,
+and witnesses (C2SP tlog-cosignature and tlog-witness, in ``cosignature``).
 
 Nothing here imports Django; `oversight.ledger` wraps it with models and services.
 """

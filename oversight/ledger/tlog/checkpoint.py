@@ -238,14 +238,9 @@ def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> str:
     return sign_note(checkpoint.body(), signer)
 
 
-def verify_note(note: str | bytes, verifiers: Verifier | Sequence[Verifier]) -> str:
-    """Check the note's signatures and return its signed text.
-
-    Signature lines from unknown keys are ignored; a line whose name and key id match a
-    verifier must carry a valid signature, and at least one must.
-    """
-    if isinstance(verifiers, Verifier):
-        verifiers = [verifiers]
+def split_note(note: str | bytes) -> tuple[str, list[tuple[str, bytes]]]:
+    """A signed note's text and its signature lines as (key name, decoded signature), checked
+    for shape only (no signature is verified)."""
     if isinstance(note, bytes):
         if len(note) > MAX_NOTE_BYTES:
             raise CheckpointError("the note is too large")
@@ -267,9 +262,7 @@ def verify_note(note: str | bytes, verifiers: Verifier | Sequence[Verifier]) -> 
     lines = block[:-1].split("\n")
     if len(lines) > MAX_SIGNATURES:
         raise CheckpointError("the note has too many signatures")
-    known = {(v.name, v.key_id): v for v in verifiers}
-    message = text.encode("utf-8")
-    verified = False
+    signatures = []
     for line in lines:
         if not line.startswith(SIGNATURE_PREFIX):
             raise CheckpointError("a signature line must start with an em dash and a space")
@@ -280,6 +273,23 @@ def verify_note(note: str | bytes, verifiers: Verifier | Sequence[Verifier]) -> 
         raw = _b64decode(encoded, "a signature")
         if len(raw) < 5:
             raise CheckpointError("a signature is too short")
+        signatures.append((name, raw))
+    return text, signatures
+
+
+def verify_note(note: str | bytes, verifiers: Verifier | Sequence[Verifier]) -> str:
+    """Check the note's signatures and return its signed text.
+
+    Signature lines from unknown keys are ignored; a line whose name and key id match a
+    verifier must carry a valid signature, and at least one must.
+    """
+    if isinstance(verifiers, Verifier):
+        verifiers = [verifiers]
+    text, signatures = split_note(note)
+    known = {(v.name, v.key_id): v for v in verifiers}
+    message = text.encode("utf-8")
+    verified = False
+    for name, raw in signatures:
         verifier = known.get((name, raw[:4]))
         if verifier is None:
             continue

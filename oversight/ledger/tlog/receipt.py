@@ -12,7 +12,9 @@ A receipt is one JSON document::
 The leaf's bytes are canonical JSON (sorted keys, UTF-8 unescaped, separators "," and
 ":") of an object whose `content_digest` is the SHA-256 hex of the record's canonical
 JSON (both as `oversight.lib.canonical` writes them; that module imports no Django).
-Verifying checks, in order, the checkpoint signature, the digest, and the inclusion of
+The checkpoint may carry witnesses' cosignatures (C2SP tlog-cosignature) after the log's own
+signature. Verifying checks, in order, the checkpoint signature (and the cosignatures of the
+witnesses the verifier names), the digest, and the inclusion of
 SHA-256(0x00 || leaf) at I in the checkpoint's tree. `tools/verify_receipt.py` repeats
 this logic without importing the platform; keep the two in step.
 """
@@ -31,6 +33,7 @@ from typing import Any
 from oversight.lib.canonical import canonical_json
 
 from .checkpoint import Checkpoint, CheckpointError, Verifier, open_note
+from .cosignature import CosignatureVerifier, missing_witnesses
 from .merkle import ProofError, leaf_hash, verify_inclusion
 
 RECEIPT_VERSION = 1
@@ -38,6 +41,7 @@ DIGEST_KEY = "content_digest"
 
 STEP_FORMAT = "format"
 STEP_CHECKPOINT = "checkpoint"
+STEP_WITNESS = "witness"
 STEP_CONTENT_DIGEST = "content_digest"
 STEP_INCLUSION = "inclusion"
 
@@ -141,9 +145,13 @@ def _integer(receipt: dict[str, Any], key: str) -> int:
 
 
 def verify_receipt(
-    receipt: dict[str, Any], verifier: Verifier | Sequence[Verifier]
+    receipt: dict[str, Any],
+    verifier: Verifier | Sequence[Verifier],
+    *,
+    witnesses: Sequence[CosignatureVerifier] = (),
 ) -> VerifiedReceipt:
-    """Check a parsed receipt against the log's public key; raise ReceiptError naming the step."""
+    """Check a parsed receipt against the log's public key, and its checkpoint's cosignatures by
+    each of ``witnesses``; raise ReceiptError naming the step."""
     if not isinstance(receipt, dict):
         raise ReceiptError(STEP_FORMAT, "the receipt is not a JSON object")
     if receipt.get("version") != RECEIPT_VERSION:
@@ -166,6 +174,16 @@ def verify_receipt(
         checkpoint = open_note(note, verifier)
     except CheckpointError as exc:
         raise ReceiptError(STEP_CHECKPOINT, str(exc)) from exc
+    if witnesses:
+        try:
+            missing = missing_witnesses(note, witnesses)
+        except CheckpointError as exc:
+            raise ReceiptError(STEP_WITNESS, str(exc)) from exc
+        if missing:
+            names = ", ".join(w.name for w in missing)
+            raise ReceiptError(
+                STEP_WITNESS, f"the checkpoint carries no cosignature from witness {names}"
+            )
 
     try:
         leaf_fields = loads_strict(leaf)
