@@ -18,9 +18,9 @@ from django.http import Http404
 from django.urls import reverse
 
 from oversight.core.access import scope_q
-from oversight.lib.canonical import digest
+from oversight.lib.canonical import canonical_json, digest
 
-from . import store
+from . import leaves, store
 from .models import Checkpoint, Leaf, LogHead, VerificationRun
 from .targets import kind_of
 from .tlog import consistency_proof, inclusion_proof
@@ -79,10 +79,21 @@ def leaf_get(*, viewer, index: int) -> Leaf:
 
 
 def protected_values(leaf: Leaf) -> dict[str, Any]:
-    """The clear values of a leaf's protected details (for a viewer allowed to see the leaf)."""
+    """The details a leaf keeps out of its public bytes, in clear (for a viewer allowed to see
+    the leaf): every detail of a format 2 leaf, the protected ones of a format 1 leaf."""
+    if leaves.version_of(leaf.data) != 1:
+        return leaves.loads(leaf.details)
     if not leaf.private:
         return {}
     return {key: item["value"] for key, item in json.loads(leaf.private).items()}
+
+
+def opening_text(leaf: Leaf) -> str:
+    """The opening of a format 2 leaf's commitment as canonical JSON (its SHA-256 is the
+    leaf's ``commitment``), for staff who must prove what the leaf recorded; "" for format 1."""
+    if leaves.version_of(leaf.data) == 1:
+        return ""
+    return canonical_json(leaves.row_opening(leaf.__dict__)).decode("utf-8")
 
 
 # --- public reads ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from oversight.core.access import has_perm, require_perm
 from oversight.core.paging import paginate
 
-from . import keys, selectors, services, tasks
+from . import keys, leaves, selectors, services, tasks
 from .forms import TraceFilterForm
 from .verify import text as verify_text
 
@@ -91,14 +91,29 @@ def public_key(request):
 
 @_public
 def leaf(request, index: str):
-    """A leaf's canonical bytes, exactly as hashed (protected details are digests in them)."""
+    """A leaf's canonical bytes, exactly as hashed: digests, action and target type, never who
+    acted or what they wrote (see ``leaves``). A leaf of format 1 carried account ids and
+    details: its bytes are withheld (403), its hash is served with the answer and its proofs."""
     number = _integer("index", index)
     found = selectors.public_leaf(number)
     if found is None:
         return JsonResponse(
             {"error": _("No leaf at this index."), "parameter": "index"}, status=404
         )
-    return HttpResponse(bytes(found.data), content_type="application/json")
+    data = bytes(found.data)
+    if not leaves.published(data):
+        return JsonResponse(
+            {
+                "error": _(
+                    "This leaf was written in the ledger's first format, which carried account "
+                    "ids and free text; its bytes are not published. Its hash and proofs are."
+                ),
+                "parameter": "index",
+                "leaf_hash": base64.b64encode(bytes(found.hash)).decode("ascii"),
+            },
+            status=403,
+        )
+    return HttpResponse(data, content_type="application/json")
 
 
 @_public
@@ -201,6 +216,8 @@ def entry(request, index: int):
             "leaf_json": json.dumps(json.loads(bytes(found.data)), ensure_ascii=False, indent=2),
             "leaf_hash": bytes(found.hash).hex(),
             "protected": sorted(selectors.protected_values(found).items()),
+            "opening": selectors.opening_text(found),
+            "published": leaves.published(bytes(found.data)),
             "badge": selectors.badge_of(found) if found.is_fixed else None,
             "record_trace": urlencode(
                 {"target_type": found.target_type, "target_id": found.target_id}
