@@ -111,6 +111,11 @@ def public_leaf(index: int) -> Leaf | None:
     return Leaf.objects.filter(index=index).first()
 
 
+def latest_checkpoint() -> Checkpoint | None:
+    """The largest checkpoint signed so far (never signs one)."""
+    return Checkpoint.objects.order_by("-size").first()
+
+
 def inclusion(index: int, size: int) -> list[bytes]:
     """The inclusion proof of leaf ``index`` in the tree of ``size`` leaves (index < size)."""
     return store.run(inclusion_proof, index, size)

@@ -7,6 +7,7 @@ import json
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -78,8 +79,22 @@ def _b64(items: list[bytes]) -> list[str]:
 
 @_public
 def checkpoint(request):
-    """The latest signed checkpoint, as C2SP text."""
-    latest = services.current_checkpoint()
+    """The latest checkpoint the worker signed, as C2SP text. A request never signs one (only
+    the worker does, every LEDGER_CHECKPOINT_MINUTES): before the first, 503 with a message."""
+    latest = selectors.latest_checkpoint()
+    if latest is None:
+        response = JsonResponse(
+            {
+                "error": _(
+                    "The ledger has not signed a checkpoint yet; the worker signs one within "
+                    "%(minutes)s minute(s)."
+                )
+                % {"minutes": settings.LEDGER_CHECKPOINT_MINUTES}
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(60 * settings.LEDGER_CHECKPOINT_MINUTES)
+        return response
     return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
 
 
