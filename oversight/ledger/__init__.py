@@ -7,8 +7,9 @@ What other apps use:
   turns a model instance into the dict whose digest goes into ``before``/``after``.
 - ``services.fix_record(actor=, record_type=, record_id=, content=, public=True)`` when a record
   becomes fixed (published disclosure, closed file): the leaf carries the digest of ``content``.
-- ``<app>/ledger_targets.py`` declaring ``TARGETS = [targets.TargetKind(type=, snapshot=)]``:
-  how ``verify_ledger`` re-reads a fixed record.
+- ``<app>/ledger_targets.py`` declaring ``TARGETS = [targets.TargetKind(type=, snapshot=,
+  visible=)]``: how ``verify_ledger`` re-reads a fixed record, and who may see a record (they
+  download its receipt and open its entries in the trace).
 - ``selectors.fixed_badge(record_type=, record_id=)`` and the template include
   ``ledger/_badge.html`` ("verified in the ledger at index I", receipt download) for a public
   page.

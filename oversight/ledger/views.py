@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from oversight.core.access import has_perm, require_perm
+from oversight.core.access import require_perm
 from oversight.core.paging import paginate
 
 from . import keys, leaves, selectors, services, tasks
@@ -169,7 +169,7 @@ def consistency_proof(request):
 def receipt(request, index: str):
     """A fixed record's receipt, to check offline with tools/verify_receipt.py."""
     found = selectors.fixed_leaf(_integer("index", index), viewer=request.user)
-    if found is None or not (found.content_public or has_perm(request.user, "ledger:audit:view")):
+    if found is None:
         raise Http404
     document = services.receipt_for(found)
     response = HttpResponse(
