@@ -290,3 +290,12 @@ def test_tampering_with_a_format_1_leaf_is_still_named(mixed):
         "ledger_leaf row 1 (leaf 1): the stored leaf bytes differ from its columns (differing keys: action)"
         in output
     )
+
+
+@pytest.mark.django_db
+def test_the_entry_page_of_a_format_1_leaf_shows_its_protected_values_and_no_opening(mixed):
+    page = client_for(mixed.admin).get("/ledger/trace/0/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert page.context["protected"] == [("reporter", "Li Si")]
+    assert page.context["opening"] == "" and not page.context["published"]
+    assert "these bytes are not published" in page.content.decode()
