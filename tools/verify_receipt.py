@@ -10,7 +10,11 @@ The key file holds the log's verifier key (`<name>+<key id>+<base64 key>`, as se
    signed-note) and is a well-formed C2SP tlog-checkpoint;
 2. content_digest: the SHA-256 of the record's canonical JSON equals the leaf's
    `content_digest`;
-3. inclusion: SHA-256(0x00 || leaf) is at `index` in the checkpoint's tree (RFC 9162
+3. commitment (only when the receipt carries an `opening`, as a receipt handed to staff
+   does): the SHA-256 of the opening's canonical JSON equals the leaf's `commitment`, so
+   the opening's time, actor, org node, record id and details are what the leaf committed
+   to (a leaf of format 2 publishes none of them, except a public record's id);
+4. inclusion: SHA-256(0x00 || leaf) is at `index` in the checkpoint's tree (RFC 9162
    inclusion proof), and `tree_size` is the checkpoint's size.
 
 With `--witness` (a witness's verifier key `<name>+<key id>+<base64(0x04 || key)>`, or a file
@@ -310,6 +314,25 @@ def verify(
             "content_digest", f"the record's digest {actual} differs from the leaf's {claimed}"
         )
     done.append(f"content_digest: the record's SHA-256 {actual} is the leaf's")
+    target = fields.get("target")
+    if isinstance(target, dict) and isinstance(target.get("id"), str):
+        done.append(f"record: the leaf names {target.get('type')} {target['id']}")
+
+    opening = receipt.get("opening")
+    if opening is not None:
+        if not isinstance(opening, dict):
+            raise Failure("format", "opening is not a JSON object")
+        try:
+            opened = hashlib.sha256(canonical_json(opening)).hexdigest()
+        except ValueError as exc:
+            raise Failure("commitment", f"the opening cannot be digested: {exc}") from exc
+        if opened != fields.get("commitment"):
+            raise Failure("commitment", "the opening is not what the leaf committed to")
+        done.append(
+            f"commitment: the leaf commits to record {opening.get('target_id')}, fixed at "
+            f"{opening.get('at')} by account {opening.get('actor')} "
+            f"(org node {opening.get('actor_node')})"
+        )
 
     index, size = numbers["index"], numbers["tree_size"]
     if size != checkpoint["size"]:

@@ -38,9 +38,12 @@ class LogHead(models.Model):
 class Leaf(models.Model):
     """One event of the log: its canonical bytes and the columns they are made of.
 
-    ``data`` is what the tree hashes; every other column is re-derivable from it and
-    ``verify_ledger`` checks that the two agree. ``private`` holds the clear values (with the
-    salts) of the protected keys, which the public bytes carry only as salted digests.
+    ``data`` is what the tree hashes and ``verify_ledger`` checks that it agrees with the
+    other columns. In format 2 (see ``leaves``) the bytes carry the action, the target's type,
+    the minute and digests; the actor, its node, the target's id, the exact time and the
+    ``details`` (in clear) are bound to them by a commitment whose salt is in ``private``. In
+    format 1 ``details`` is the public form and ``private`` holds the clear values (with
+    their salts) of the protected keys.
     """
 
     index = models.BigIntegerField(_("ledger index"), primary_key=True)
@@ -70,8 +73,8 @@ class Leaf(models.Model):
     target_id = models.CharField(_("target id"), max_length=64)
     before_digest = models.CharField(_("digest before"), max_length=64, blank=True)
     after_digest = models.CharField(_("digest after"), max_length=64, blank=True)
-    details = models.TextField(_("details"), blank=True)  # canonical JSON, public form
-    private = models.TextField(blank=True)  # canonical JSON: {key: {"salt", "value"}}
+    details = models.TextField(_("details"), blank=True)  # canonical JSON (see the docstring)
+    private = models.TextField(blank=True)  # canonical JSON: {"salt"}; format 1: {key: {…}}
     content_digest = models.CharField(_("content digest"), max_length=64, blank=True)
     # Canonical JSON of a fixed record; NULL (not "") marks an ordinary event.
     fixed_content = models.TextField(null=True, blank=True)  # noqa: DJ001

@@ -13,14 +13,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from oversight.core.access import scope_q
-from oversight.lib.canonical import digest
+from oversight.core.access import has_perm, scope_q
+from oversight.lib.canonical import canonical_json, digest
 
-from . import store, witnessing
+from . import leaves, store, witnessing
 from .models import Checkpoint, Leaf, LogHead, VerificationRun, WitnessedLog, WitnessRefusal
 from .targets import kind_of
 from .tlog import consistency_proof, inclusion_proof
@@ -41,10 +41,17 @@ def leaf_list(
     """Ledger entries in the viewer's scope, newest first, filtered as asked.
 
     ``actor`` matches a username or display name in part; ``action`` matches from its start
-    ("matters." gives every action of that module); target type and id match exactly.
+    ("matters." gives every action of that module); target type and id match exactly. The
+    entries of one record the viewer may see (type and id given) are all listed, whoever made
+    them.
     """
+    every_entry = bool(target_type and target_id) and record_visible(
+        viewer=viewer, record_type=target_type, record_id=target_id
+    )
     qs = (
-        Leaf.objects.filter(scope_q(viewer, node="actor_node", owner="actor"))
+        Leaf.objects.filter(
+            Q() if every_entry else scope_q(viewer, node="actor_node", owner="actor")
+        )
         .select_related("actor", "actor_node")
         .defer(*LIST_DEFERRED)
         .order_by("-index")
@@ -67,22 +74,40 @@ def leaf_list(
 
 
 def leaf_get(*, viewer, index: int) -> Leaf:
-    """One entry in the viewer's scope, or 404."""
-    leaf = (
-        Leaf.objects.filter(scope_q(viewer, node="actor_node", owner="actor"), index=index)
-        .select_related("actor", "actor_node")
-        .first()
-    )
-    if leaf is None:
+    """One entry in the viewer's scope (or about a record the viewer may see), or 404."""
+    leaf = Leaf.objects.filter(index=index).select_related("actor", "actor_node").first()
+    if leaf is None or not (
+        Leaf.objects.filter(scope_q(viewer, node="actor_node", owner="actor"), index=index).exists()
+        or record_visible(viewer=viewer, record_type=leaf.target_type, record_id=leaf.target_id)
+    ):
         raise Http404
     return leaf
 
 
+def record_visible(*, viewer, record_type: str, record_id: Any) -> bool:
+    """Whether the record's own module lets ``viewer`` see it (its kind's ``visible``)."""
+    kind = kind_of(record_type)
+    if kind is None or kind.visible is None or viewer is None or not viewer.is_authenticated:
+        return False
+    return str(record_id) in kind.visible(viewer, [str(record_id)])
+
+
 def protected_values(leaf: Leaf) -> dict[str, Any]:
-    """The clear values of a leaf's protected details (for a viewer allowed to see the leaf)."""
+    """The details a leaf keeps out of its public bytes, in clear (for a viewer allowed to see
+    the leaf): every detail of a format 2 leaf, the protected ones of a format 1 leaf."""
+    if leaves.version_of(leaf.data) != 1:
+        return leaves.loads(leaf.details)
     if not leaf.private:
         return {}
     return {key: item["value"] for key, item in json.loads(leaf.private).items()}
+
+
+def opening_text(leaf: Leaf) -> str:
+    """The opening of a format 2 leaf's commitment as canonical JSON (its SHA-256 is the
+    leaf's ``commitment``), for staff who must prove what the leaf recorded; "" for format 1."""
+    if leaves.version_of(leaf.data) == 1:
+        return ""
+    return canonical_json(leaves.row_opening(leaf.__dict__)).decode("utf-8")
 
 
 # --- public reads ---------------------------------------------------------------------------
@@ -100,6 +125,11 @@ def public_leaf(index: int) -> Leaf | None:
     return Leaf.objects.filter(index=index).first()
 
 
+def latest_checkpoint() -> Checkpoint | None:
+    """The largest checkpoint signed so far (never signs one)."""
+    return Checkpoint.objects.order_by("-size").first()
+
+
 def inclusion(index: int, size: int) -> list[bytes]:
     """The inclusion proof of leaf ``index`` in the tree of ``size`` leaves (index < size)."""
     return store.run(inclusion_proof, index, size)
@@ -111,18 +141,24 @@ def consistency(first: int, second: int) -> list[bytes]:
 
 
 def fixed_leaf(index: int, *, viewer=None) -> Leaf | None:
-    """A fixed record's leaf: any viewer for a public record; for the others, only a viewer
-    whose scope covers it (the caller checks the permission)."""
+    """A fixed record's leaf: any viewer for a public record; for the others, whoever may see
+    the record (its kind's ``visible``), or a holder of ``ledger:audit:view`` whose scope
+    covers the account that fixed it."""
     leaf = Leaf.objects.filter(index=index, fixed_content__isnull=False).first()
     if leaf is None or leaf.content_public:
         return leaf
     if viewer is None or not viewer.is_authenticated:
         return None
-    return (
-        Leaf.objects.filter(scope_q(viewer, node="actor_node", owner="actor"), index=index)
-        .filter(fixed_content__isnull=False)
-        .first()
-    )
+    if record_visible(viewer=viewer, record_type=leaf.target_type, record_id=leaf.target_id):
+        return leaf
+    if (
+        has_perm(viewer, "ledger:audit:view")
+        and (
+            Leaf.objects.filter(scope_q(viewer, node="actor_node", owner="actor"), index=index)
+        ).exists()
+    ):
+        return leaf
+    return None
 
 
 @dataclass(frozen=True)
@@ -146,6 +182,20 @@ def latest_fix(*, record_type: str, record_id: Any) -> Leaf | None:
         )
         .order_by("-index")
         .first()
+    )
+
+
+def latest_fix_indexes(*, record_type: str, record_ids) -> dict[str, int]:
+    """{record id: index of its last fixing leaf} for many records of one type, in one query
+    (a list page linking each record's receipt)."""
+    ids = [str(i) for i in record_ids]
+    if not ids:
+        return {}
+    return dict(
+        Leaf.objects.filter(target_type=record_type, target_id__in=ids, fixed_content__isnull=False)
+        .values("target_id")
+        .annotate(last=Max("index"))
+        .values_list("target_id", "last")
     )
 
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -34,7 +34,7 @@ from oversight.lib.canonical import canonical_json, digest
 
 from . import keys, leaves, store, verify, witnessing
 from .models import Checkpoint, Leaf, LogHead, Node, VerificationRun
-from .targets import Target, kind_of, resolve
+from .targets import Target, resolve
 from .tlog import Checkpoint as SignedCheckpoint
 from .tlog import (
     CheckpointError,
@@ -72,7 +72,6 @@ class Event:
     after: Mapping[str, Any] | None = None
     fixed_content: Mapping[str, Any] | None = None
     details: Mapping[str, Any] | None = None
-    protected: Iterable[str] = field(default=())
     public: bool = False
 
 
@@ -85,14 +84,13 @@ def record(
     after: Mapping[str, Any] | None,
     fixed_content: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
-    protected: Iterable[str] = (),
 ) -> Leaf:
     """Append one event to the log in the caller's transaction and return its leaf.
 
     ``before`` and ``after`` are the target's state as dicts (see ``targets.snapshot``); the
-    leaf keeps only their digests. ``details`` are public facts shown in the leaf; keys that the
-    target's kind declares protected (or listed in ``protected``) appear only as salted
-    digests. ``fixed_content`` makes the record fixed: the leaf carries its digest (prefer
+    leaf keeps only their digests. ``details`` (free text allowed) stay in the database: the
+    public leaf carries only a salted commitment covering them with the actor, its org node,
+    the target's id and the exact time (see ``leaves``). ``fixed_content`` makes the record fixed: the leaf carries its digest (prefer
     ``fix_record``). Raises ValueError or TypeError for values with no canonical form, before
     anything is written.
     """
@@ -104,7 +102,6 @@ def record(
         after=after,
         fixed_content=fixed_content,
         details=details,
-        protected=protected,
     )
     return _append([event])[0]
 
@@ -145,14 +142,17 @@ def fix_record(
 
 
 def _prepare(event: Event) -> Leaf:
-    """A Leaf row without its index, time and bytes: everything that can fail, done first."""
+    """A Leaf row without its index, time and bytes: everything that can fail, done first.
+
+    The details are kept in plain form in the row (never in the public bytes: the leaf's
+    commitment covers them, with the actor, its org node, the target's id and the exact time;
+    the commitment's salt goes to the private column). See ``leaves``.
+    """
     action = (event.action or "").strip()
     if not action or len(action) > MAX_ACTION_LENGTH:
         raise ValueError(f"a ledger action is 1 to {MAX_ACTION_LENGTH} characters")
     target_type, target_id = resolve(event.target)
-    kind = kind_of(target_type)
-    protected = set(event.protected) | set(kind.protected if kind else ())
-    public_details, private = leaves.split_details(event.details, protected)
+    details = leaves.plain(event.details)
     fixed = canonical_json(event.fixed_content) if event.fixed_content is not None else None
     actor = event.actor
     return Leaf(
@@ -163,8 +163,8 @@ def _prepare(event: Event) -> Leaf:
         target_id=target_id,
         before_digest=digest(event.before) if event.before is not None else "",
         after_digest=digest(event.after) if event.after is not None else "",
-        details=leaves.text(public_details),
-        private=leaves.text(private),
+        details=leaves.text(details),
+        private=leaves.text({"salt": leaves.new_salt()}),
         content_digest=digest(event.fixed_content) if fixed is not None else "",
         fixed_content=fixed.decode("utf-8") if fixed is not None else None,
         content_public=bool(event.public and fixed is not None),
@@ -304,7 +304,10 @@ def receipt_for(leaf: Leaf) -> dict[str, Any]:
     """A receipt for a fixed record's leaf: the record, the leaf, its inclusion proof in the
     latest checkpoint, and that checkpoint (issued first if none covers the leaf yet) with its
     witnesses' cosignatures. With witnesses configured, the latest checkpoint covering the leaf
-    that all of them have cosigned is preferred."""
+    that all of them have cosigned is preferred.
+
+    The receipt of a record that is not public (only staff in its scope download it) also
+    carries the opening of the leaf's commitment: who fixed which record, and when."""
     if leaf.fixed_content is None:
         raise ValueError(f"leaf {leaf.index} does not fix a record")
     checkpoint = witnessing.fully_cosigned(covering=leaf.index + 1) or current_checkpoint(
@@ -318,6 +321,9 @@ def receipt_for(leaf: Leaf) -> dict[str, Any]:
         tree_size=checkpoint.size,
         inclusion_proof=proof,
         checkpoint=witnessing.cosigned_note(checkpoint),
+        opening=leaves.row_opening(leaf.__dict__)
+        if not leaf.content_public and leaves.version_of(leaf.data) != 1
+        else None,
     )
 
 

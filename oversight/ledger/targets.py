@@ -44,6 +44,10 @@ class TargetKind:
     snapshot: Callable[[str], dict[str, Any] | None] | None = None
     protected: tuple[str, ...] = ()
     table: str = ""  # for mismatch reports; a model label's table by default
+    # (viewer, record ids as strings) -> the ids the viewer may see: whoever may see a record
+    # may download its receipt and open its entries in the trace, beside the ledger's own rule
+    # (entries by accounts in the viewer's scope).
+    visible: Callable[[Any, list[str]], set[str]] | None = None
 
     def table_name(self) -> str:
         if self.table:

@@ -2,9 +2,11 @@
 
 In one pass over the leaves, in index order:
 
-- each leaf's bytes are re-derived from its columns (so a column changed behind the platform's
-  back shows), its hash column is checked, its protected details' commitments are checked, and
-  a fixed record's stored content against its digest;
+- each leaf's bytes are re-derived from its columns, in the format they were written in (so a
+  column changed behind the platform's back shows, the private ones too: a format 2 leaf's
+  commitment covers the actor, its node, the target's id, the exact time and the details), its
+  hash column is checked, a format 1 leaf's protected details' commitments are checked, and a
+  fixed record's stored content against its digest;
 - the tree is rebuilt from the leaf bytes (``tlog.iter_complete_nodes``, O(log n) memory) and
   every stored node compared with the rebuilt one; a missing leaf, node or extra row is named;
 - the last fixed leaf of every record whose kind has a ``snapshot`` is compared with the row as
@@ -244,8 +246,9 @@ def _check_leaf(report: Report, row: tuple, latest_fixed: dict) -> bytes:
     index = values["index"]
     data = bytes(values["data"])
     actual_hash = leaf_hash(data)
+    version = leaves.version_of(data)
     try:
-        derived = leaves.row_bytes(values)
+        derived = leaves.row_bytes(values, version=version)
     except (TypeError, ValueError) as exc:
         report.add(
             LEAF_TABLE,
@@ -265,7 +268,7 @@ def _check_leaf(report: Report, row: tuple, latest_fixed: dict) -> bytes:
             )
     if bytes(values["hash"]) != actual_hash:
         report.add(LEAF_TABLE, index, index, _("the hash column is not the hash of the leaf bytes"))
-    if values["private"]:
+    if values["private"] and version == 1:  # format 2: the commitment is in the bytes above
         details = leaves.loads(values["details"])
         for key, secret in leaves.loads(values["private"]).items():
             if details.get(key) != leaves.commitment(secret["salt"], secret["value"]):

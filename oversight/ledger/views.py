@@ -7,6 +7,7 @@ import json
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from oversight.core.access import has_perm, require_perm
+from oversight.core.access import require_perm
 from oversight.core.paging import paginate
 
-from . import keys, selectors, services, tasks, witness, witnessing
+from . import keys, leaves, selectors, services, tasks, witness, witnessing
 from .forms import TraceFilterForm
 from .verify import text as verify_text
 
@@ -79,8 +80,22 @@ def _b64(items: list[bytes]) -> list[str]:
 
 @_public
 def checkpoint(request):
-    """The latest signed checkpoint, as C2SP text, with its witnesses' cosignatures."""
-    latest = services.current_checkpoint()
+    """The latest checkpoint the worker signed, as C2SP text with its witnesses' cosignatures. A request never signs one (only
+    the worker does, every LEDGER_CHECKPOINT_MINUTES): before the first, 503 with a message."""
+    latest = selectors.latest_checkpoint()
+    if latest is None:
+        response = JsonResponse(
+            {
+                "error": _(
+                    "The ledger has not signed a checkpoint yet; the worker signs one within "
+                    "%(minutes)s minute(s)."
+                )
+                % {"minutes": settings.LEDGER_CHECKPOINT_MINUTES}
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(60 * settings.LEDGER_CHECKPOINT_MINUTES)
+        return response
     return HttpResponse(witnessing.cosigned_note(latest), content_type="text/plain; charset=utf-8")
 
 
@@ -92,14 +107,29 @@ def public_key(request):
 
 @_public
 def leaf(request, index: str):
-    """A leaf's canonical bytes, exactly as hashed (protected details are digests in them)."""
+    """A leaf's canonical bytes, exactly as hashed: digests, action and target type, never who
+    acted or what they wrote (see ``leaves``). A leaf of format 1 carried account ids and
+    details: its bytes are withheld (403), its hash is served with the answer and its proofs."""
     number = _integer("index", index)
     found = selectors.public_leaf(number)
     if found is None:
         return JsonResponse(
             {"error": _("No leaf at this index."), "parameter": "index"}, status=404
         )
-    return HttpResponse(bytes(found.data), content_type="application/json")
+    data = bytes(found.data)
+    if not leaves.published(data):
+        return JsonResponse(
+            {
+                "error": _(
+                    "This leaf was written in the ledger's first format, which carried account "
+                    "ids and free text; its bytes are not published. Its hash and proofs are."
+                ),
+                "parameter": "index",
+                "leaf_hash": base64.b64encode(bytes(found.hash)).decode("ascii"),
+            },
+            status=403,
+        )
+    return HttpResponse(data, content_type="application/json")
 
 
 @_public
@@ -140,7 +170,7 @@ def consistency_proof(request):
 def receipt(request, index: str):
     """A fixed record's receipt, to check offline with tools/verify_receipt.py."""
     found = selectors.fixed_leaf(_integer("index", index), viewer=request.user)
-    if found is None or not (found.content_public or has_perm(request.user, "ledger:audit:view")):
+    if found is None:
         raise Http404
     document = services.receipt_for(found)
     response = HttpResponse(
@@ -217,6 +247,8 @@ def entry(request, index: int):
             "leaf_json": json.dumps(json.loads(bytes(found.data)), ensure_ascii=False, indent=2),
             "leaf_hash": bytes(found.hash).hex(),
             "protected": sorted(selectors.protected_values(found).items()),
+            "opening": selectors.opening_text(found),
+            "published": leaves.published(bytes(found.data)),
             "badge": selectors.badge_of(found) if found.is_fixed else None,
             "record_trace": urlencode(
                 {"target_type": found.target_type, "target_id": found.target_id}

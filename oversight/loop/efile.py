@@ -163,6 +163,9 @@ def _documents(item_ids: list[int], viewer):
             yield f"{document.pk}-{document.file.name.rsplit('/', 1)[-1]}", handle.read()
 
 
+FILE_RECORD = "loop.efile"  # the ledger's record type of a closed item's electronic file
+
+
 def fixed_content(item_id: str | int) -> dict | None:
     """What a closed item's electronic file fixes in the ledger: the whole tree's items and
     every event, as they are now. ``verify_ledger`` compares it with the fixed leaf, so a

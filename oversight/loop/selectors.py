@@ -52,6 +52,22 @@ def visible_item_ids(*, viewer, ids) -> set[str]:
     return found
 
 
+def whole_file_visible_ids(*, viewer, ids) -> set[str]:
+    """Which of ``ids`` (strings) ``viewer`` may see with every item below it: whose electronic
+    file (and its receipt, which holds the whole tree) reveals nothing outside their scope."""
+    if viewer is None or not viewer.is_authenticated:
+        return set()
+    if sees_everything(viewer):
+        return {str(i) for i in ids}
+    found: set[str] = set()
+    for item in WorkItem.objects.filter(
+        item_scope(viewer), pk__in=[int(i) for i in ids if str(i).isdigit()]
+    ):
+        if not descendants(item).exclude(item_scope(viewer)).exists():
+            found.add(str(item.pk))
+    return found
+
+
 @dataclass(frozen=True)
 class ItemFilters:
     kind: str = ""

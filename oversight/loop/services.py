@@ -26,7 +26,7 @@ from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode
 
 from . import registry, timing
-from .efile import fixed_content
+from .efile import FILE_RECORD, fixed_content
 from .models import Attachment, CoOwner, Event, ExtensionRequest, KindSetting, Reminder, WorkItem
 from .uploads import check_uploads
 from .workflow import ANYONE, PUBLIC, RESPONSIBLE, SUPERVISING, Transition
@@ -289,7 +289,7 @@ def _fix_file(item: WorkItem, actor) -> None:
     """A closed top-level item's electronic file becomes a fixed record in the ledger (C4, L1)."""
     ledger.fix_record(
         actor=actor,
-        record_type="loop.efile",
+        record_type=FILE_RECORD,
         record_id=item.pk,
         content=fixed_content(item.pk),
         action="loop.efile.fix",

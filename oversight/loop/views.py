@@ -19,10 +19,12 @@ from django.views.decorators.http import require_POST
 from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
 from oversight.core.paging import Column, export_or, export_response
+from oversight.ledger import selectors as ledger_selectors
 from oversight.orgs.access import has_perm, require_perm
 from oversight.orgs.selectors import node_get
 
 from . import efile, registry, selectors, services
+from .efile import FILE_RECORD
 from .forms import (
     CalendarDayForm,
     CommentForm,
@@ -134,6 +136,16 @@ def item_export(request):
     )
 
 
+def _file_badge(viewer, item: WorkItem):
+    """A closed file's place in the ledger, with its receipt, for whoever may see the whole
+    file (its receipt holds every item below it)."""
+    if item.parent_id is not None or item.is_open:
+        return None
+    if str(item.pk) not in selectors.whole_file_visible_ids(viewer=viewer, ids=[item.pk]):
+        return None
+    return ledger_selectors.fixed_badge(record_type=FILE_RECORD, record_id=item.pk)
+
+
 def detail_context(request, item: WorkItem, **forms) -> dict:
     viewer = request.user
     rel = services.relations(item, viewer)
@@ -172,6 +184,8 @@ def detail_context(request, item: WorkItem, **forms) -> dict:
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
         "module_url": item.workflow.detail_url(item) if item.workflow.detail_url else "",
         "documents": _documents_about(viewer, item),
+        "ledger_badge": _file_badge(viewer, item),
+        "can_trace": has_perm(viewer, "ledger:audit:view"),
         "can_issue": services.SUPERVISING in rel and has_perm(viewer, "documents:document:issue"),
         "document_form": forms.get("document_form") or DocumentForm(),
     }

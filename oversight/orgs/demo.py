@@ -125,12 +125,13 @@ TOWN_TITLES = ["党委书记", "镇长", "纪委书记", "副镇长", "组织委
 VILLAGE_TITLES = ["党支部书记", "村委会主任", "村务监督委员会主任", "会计", "委员"]
 
 VIEW = ["orgs:node:view", "orgs:person:view", "orgs:person:export"]
+LEDGER = "ledger:audit:view"  # the trace of records in their scope, and receipts of closed files
 ROLES = [
     # key, name, scope, permissions
     ("admin", "系统管理员", Role.Scope.ALL, ["*"]),
-    ("leader", "纪委领导", Role.Scope.ALL, [*VIEW, "orgs:log:view"]),
-    ("supervisor", "监督检查干部", Role.Scope.ALL, VIEW),
-    ("stationed_officer", "派驻纪检组干部", Role.Scope.SUPERVISED, VIEW),
+    ("leader", "纪委领导", Role.Scope.ALL, [*VIEW, "orgs:log:view", LEDGER]),
+    ("supervisor", "监督检查干部", Role.Scope.ALL, [*VIEW, LEDGER]),
+    ("stationed_officer", "派驻纪检组干部", Role.Scope.SUPERVISED, [*VIEW, LEDGER]),
     (
         "town_officer",
         "乡镇纪委干部",

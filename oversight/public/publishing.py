@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from oversight.ledger import services as ledger
 
+RECORD_TYPE = "public.reply"
+
 _MASKS = [
     (re.compile(r"https?://\S+", re.IGNORECASE), "[link]"),
     (re.compile(r"\d{17}[\dXx]"), "******************"),
@@ -45,7 +47,7 @@ def published_content(complaint) -> dict:
 def fix_published(complaint, *, actor) -> None:
     ledger.fix_record(
         actor=actor,
-        record_type="public.reply",
+        record_type=RECORD_TYPE,
         record_id=complaint.pk,
         content=published_content(complaint),
         action="public.reply.publish",

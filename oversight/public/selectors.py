@@ -17,12 +17,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from oversight.core.prepared import NUMBER_MARKER, TEXT_MARKER, Prepared, loaded
+from oversight.ledger import selectors as ledger_selectors
 from oversight.loop import selectors as loop_selectors
 from oversight.loop.models import WorkItem
 from oversight.orgs.access import scope_q, sees_everything
 from oversight.orgs.models import OrgNode
 
-from . import keys
+from . import keys, publishing
 from .models import (
     Complaint,
     Dissatisfaction,
@@ -455,6 +456,18 @@ def _subject_node_choices() -> list:
         label = parent_name if node_type in under_parent and parent_name else top
         groups.setdefault(label, []).append((pk, name))
     return [("", _("— choose if you know it —")), *groups.items()]
+
+
+def with_receipts(replies) -> list[Complaint]:
+    """The replies of a board page, each with ``ledger_index``: its last fixing leaf (whose
+    receipt and public record the board links), or None if it was never fixed."""
+    replies = list(replies)
+    indexes = ledger_selectors.latest_fix_indexes(
+        record_type=publishing.RECORD_TYPE, record_ids=[c.pk for c in replies]
+    )
+    for reply in replies:
+        reply.ledger_index = indexes.get(str(reply.pk))
+    return replies
 
 
 def published_replies() -> QuerySet[Complaint]:

@@ -320,10 +320,11 @@ def board(request):
 
 @public_page
 def board_replies(request):
+    page = paginate(request, selectors.published_replies(), 20)
     return render(
         request,
         "public/board_replies.html",
-        {"page": paginate(request, selectors.published_replies(), 20)},
+        {"page": page, "replies": selectors.with_receipts(page)},
     )
 
 

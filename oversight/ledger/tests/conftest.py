@@ -18,3 +18,38 @@ def county(county):
     Leaf.objects.all().delete()
     LogHead.objects.update(size=0)
     return county
+
+
+@pytest.fixture
+def format_1(monkeypatch):
+    """A context manager: leaves appended inside it are written in format 1, as the platform
+    wrote them before format 2 (details in the clear, a "reporter" detail protected by its own
+    salted digest, account ids and the exact time in the bytes)."""
+    import contextlib
+    import functools
+
+    from oversight.ledger import leaves, services
+
+    real_prepare, real_row_bytes = services._prepare, leaves.row_bytes
+
+    def prepare(event):
+        row = real_prepare(event)
+        public, private = {}, {}
+        for key, value in leaves.loads(row.details).items():
+            if key == "reporter":
+                salt = leaves.new_salt()
+                private[key] = {"salt": salt, "value": value}
+                public[key] = leaves.commitment(salt, value)
+            else:
+                public[key] = value
+        row.details, row.private = leaves.text(public), leaves.text(private)
+        return row
+
+    @contextlib.contextmanager
+    def writing():
+        with monkeypatch.context() as patch:
+            patch.setattr(services, "_prepare", prepare)
+            patch.setattr(leaves, "row_bytes", functools.partial(real_row_bytes, version=1))
+            yield
+
+    return writing

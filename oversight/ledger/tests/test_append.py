@@ -1,8 +1,9 @@
 """Appending through the database: the stored tree agrees with an oracle written from RFC 9162,
-appends share the caller's transaction, and leaves carry digests, details and protections."""
+appends share the caller's transaction, and leaves carry digests and a commitment to the rest."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
@@ -12,7 +13,7 @@ from django.db import transaction
 from oversight.ledger import services, store
 from oversight.ledger.models import Leaf, LogHead, Node
 from oversight.ledger.services import Event
-from oversight.ledger.targets import Target, TargetKind, register, snapshot, unregister
+from oversight.ledger.targets import Target, snapshot
 from oversight.ledger.tlog import consistency_proof, inclusion_proof, iter_complete_nodes, root
 from oversight.lib.canonical import canonical_json, digest
 
@@ -153,14 +154,23 @@ def test_it_writes_the_event_as_canonical_bytes_with_digests(county):
     data = bytes(leaf.data)
     fields = json.loads(data)
     assert canonical_json(fields) == data
-    assert fields["index"] == 0 and fields["v"] == 1
-    assert fields["actor"] == county.town1_officer.pk
-    assert fields["actor_node"] == county.town1.pk
-    assert fields["target"] == {"type": "orgs.orgnode", "id": str(county.town1.pk)}
+    assert fields["index"] == 0 and fields["v"] == 2
+    assert set(fields) == {"v", "index", "at", "action", "target", "before", "after", "commitment"}
+    assert fields["target"] == {"type": "orgs.orgnode"}
+    assert fields["at"] == leaf.at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%MZ")
     assert fields["before"] == digest(before) and fields["after"] == digest(after)
-    assert "content_digest" not in fields and "details" not in fields
     assert bytes(leaf.hash) == sha(b"\x00" + data)
+    assert leaf.actor_id == county.town1_officer.pk
     assert leaf.actor_node_id == county.town1.pk
+    opening = {
+        "salt": json.loads(leaf.private)["salt"],
+        "at": leaf.at,
+        "actor": county.town1_officer.pk,
+        "actor_node": county.town1.pk,
+        "target_id": str(county.town1.pk),
+        "details": {},
+    }
+    assert fields["commitment"] == digest(opening)
 
 
 @pytest.mark.django_db
@@ -177,39 +187,41 @@ def test_it_snapshots_the_concrete_fields_of_a_model(county):
     digest(values)  # every value has a canonical form
 
 
-@pytest.fixture
-def complaint_kind():
-    kind = register(TargetKind(type="test.complaint", protected=("reporter",)))
-    yield kind
-    unregister(kind.type)
-
-
 @pytest.mark.django_db
-def test_it_shows_protected_details_only_as_salted_digests(county, complaint_kind, client):
+def test_it_keeps_details_in_the_row_behind_a_salted_commitment(county, client):
     leaf = services.record(
         actor=county.clerk,
         action="test.complaint.receive",
         target=Target("test.complaint", "9"),
         before=None,
         after={"text": "..."},
-        details={"reporter": "Wang Fang", "channel": "letter"},
+        details={"reporter": "Wang Fang", "channel": "letter", "on": datetime.date(2025, 3, 1)},
     )
+    assert json.loads(leaf.details) == {
+        "reporter": "Wang Fang",
+        "channel": "letter",
+        "on": "2025-03-01",
+    }
+    salt = json.loads(leaf.private)["salt"]
+    assert len(salt) == 32
+    other = services.record(
+        actor=county.clerk,
+        action="test.complaint.receive",
+        target=Target("test.complaint", "9"),
+        before=None,
+        after={"text": "..."},
+        details={"reporter": "Wang Fang", "channel": "letter", "on": datetime.date(2025, 3, 1)},
+    )
+    assert json.loads(other.private)["salt"] != salt  # equal events give unlinkable leaves
     public = json.loads(bytes(leaf.data))
-    assert public["details"]["channel"] == "letter"
-    commitment = public["details"]["reporter"]
-    assert set(commitment) == {"sha256"}
-    assert commitment["sha256"] != digest("Wang Fang")
-    private = json.loads(leaf.private)["reporter"]
-    assert private["value"] == "Wang Fang"
-    assert digest({"salt": private["salt"], "value": "Wang Fang"}) == commitment["sha256"]
+    assert public["commitment"] != json.loads(bytes(other.data))["commitment"]
     served = client.get(f"/ledger/leaf/{leaf.index}").content
     assert served == bytes(leaf.data)
-    assert b"Wang Fang" not in served
+    for secret in (b"Wang Fang", b"letter", b"2025-03-01", b'"9"', b"actor"):
+        assert secret not in served
 
 
 def test_the_leaf_encoder_writes_exactly_canonical_json():
-    import datetime
-
     from oversight.ledger.leaves import encode_leaf
 
     at = datetime.datetime(
@@ -227,7 +239,7 @@ def test_the_leaf_encoder_writes_exactly_canonical_json():
         after_digest="ab" * 32,
         content_digest="cd" * 32,
     )
-    data = encode_leaf(at=at, details=details, **fields)
+    data = encode_leaf(at=at, details=details, **fields)  # format 1, for leaves written before 2
     expected = {
         "v": 1,
         "index": 7,
@@ -245,3 +257,74 @@ def test_the_leaf_encoder_writes_exactly_canonical_json():
     assert b'"at":"2025-03-01T02:03:04.000500Z"' in data
     with pytest.raises(ValueError):
         encode_leaf(at=at.replace(tzinfo=None), details=None, **fields)
+
+
+def test_the_format_2_encoder_writes_the_minute_and_no_one():
+    from oversight.ledger.leaves import encode_leaf_v2, version_of
+
+    at = datetime.datetime(
+        2025, 3, 1, 10, 3, 59, 999999, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+    )
+    fields = dict(
+        index=7,
+        at=at,
+        action="test.x",
+        target_type="t",
+        before_digest="",
+        after_digest="ab" * 32,
+        content_digest="",
+        commitment="ef" * 32,
+    )
+    data = encode_leaf_v2(public_target_id=None, **fields)
+    assert data == canonical_json(
+        {
+            "v": 2,
+            "index": 7,
+            "at": "2025-03-01T02:03Z",
+            "action": "test.x",
+            "target": {"type": "t"},
+            "before": None,
+            "after": "ab" * 32,
+            "commitment": "ef" * 32,
+        }
+    )
+    public = json.loads(
+        encode_leaf_v2(public_target_id="12", **{**fields, "content_digest": "cd" * 32})
+    )
+    assert public["target"] == {"type": "t", "id": "12"} and public["content_digest"] == "cd" * 32
+    assert version_of(data) == 2
+    with pytest.raises(ValueError):
+        encode_leaf_v2(public_target_id=None, **{**fields, "at": at.replace(tzinfo=None)})
+
+
+def test_the_fast_commitment_is_the_digest_of_the_opening():
+    from oversight.ledger import leaves
+
+    at = datetime.datetime(2025, 3, 1, 2, 3, 4, 500, tzinfo=datetime.UTC)
+    for details, target_id, actor in [
+        ({}, "1", None),
+        ({"标题": '村务"公开"', "amount": 1.5, "n": [1, None, True], "z": {"b": 1}}, "x\\y", 7),
+    ]:
+        row = {
+            "at": at,
+            "actor_id": actor,
+            "actor_node_id": 3 if actor else None,
+            "target_id": target_id,
+            "details": leaves.text(details),
+            "private": leaves.text({"salt": "ab" * 16}),
+        }
+        opening = leaves.row_opening(row)
+        assert leaves.row_commitment(row) == digest(opening) == leaves.commitment_of(opening)
+    weird = leaves.encode_leaf_v2(
+        index=3,
+        at=at,
+        action='a"b\\c',
+        target_type="类型\n",
+        public_target_id='"',
+        before_digest="ab" * 32,
+        after_digest="",
+        content_digest="cd" * 32,
+        commitment="ef" * 32,
+    )
+    assert json.loads(weird)["target"] == {"type": "类型\n", "id": '"'}
+    assert canonical_json(json.loads(weird)) == weird

@@ -7,6 +7,7 @@ import base64
 import pytest
 
 from oversight.ledger import keys, services
+from oversight.ledger.models import Checkpoint
 from oversight.ledger.tlog import (
     Verifier,
     leaf_hash,
@@ -30,6 +31,7 @@ def log(county):
             before=None,
             after={"n": n},
         )
+    services.issue_checkpoint()  # as the worker does
     return county
 
 
@@ -47,10 +49,19 @@ def test_it_serves_the_key_and_a_signed_checkpoint(log, client):
 
 
 @pytest.mark.django_db
-def test_it_signs_the_empty_log_rather_than_answer_nothing(db, client):
+def test_a_request_never_signs_a_checkpoint_it_serves_what_the_worker_signed(log, client):
+    Checkpoint.objects.all().delete()
+    response = client.get("/ledger/checkpoint", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503
+    assert "has not signed a checkpoint yet" in response.json()["error"]
+    assert response["Retry-After"] == "60"
+    assert not Checkpoint.objects.exists()
+    services.issue_checkpoint()
+    services.record(actor=None, action="test.more", target=("t", 1), before=None, after=None)
     response = client.get("/ledger/checkpoint")
     assert response.status_code == 200
-    assert response.content.decode().split("\n")[1] == "0"
+    assert response.content.decode().split("\n")[1] == "13"  # not 14: nothing signed on a GET
+    assert Checkpoint.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -133,6 +144,6 @@ def test_it_answers_404_for_a_leaf_beyond_the_log_and_405_for_writes(log, client
 @pytest.mark.django_db
 def test_it_answers_503_when_no_signing_key_exists(db, client, settings, tmp_path):
     settings.LEDGER_SIGNING_KEY_FILE = str(tmp_path / "absent.pem")
-    response = client.get("/ledger/checkpoint", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/ledger/key", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 503
     assert "signing key is not configured" in response.json()["error"]

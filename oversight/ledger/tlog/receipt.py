@@ -7,7 +7,8 @@ A receipt is one JSON document::
      "leaf": "<base64>",              # the leaf's canonical bytes
      "index": I, "tree_size": N,
      "inclusion_proof": ["<base64>", ...],
-     "checkpoint": "<signed note>"}
+     "checkpoint": "<signed note>",
+     "opening": {...}}                # only in a receipt handed to staff, see below
 
 The leaf's bytes are canonical JSON (sorted keys, UTF-8 unescaped, separators "," and
 ":") of an object whose `content_digest` is the SHA-256 hex of the record's canonical
@@ -17,6 +18,12 @@ signature. Verifying checks, in order, the checkpoint signature (and the cosigna
 witnesses the verifier names), the digest, and the inclusion of
 SHA-256(0x00 || leaf) at I in the checkpoint's tree. `tools/verify_receipt.py` repeats
 this logic without importing the platform; keep the two in step.
+
+A leaf of format 2 publishes no account, node or record id of a record that is not public;
+its `commitment` is the SHA-256 of the canonical JSON of an *opening* (salt, exact time,
+actor, actor node, record id, details). The receipt of such a record, which only staff in
+scope may download, carries that opening, and verifying it checks that its digest is the
+leaf's commitment, so the holder can show who fixed which record and when.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ STEP_FORMAT = "format"
 STEP_CHECKPOINT = "checkpoint"
 STEP_WITNESS = "witness"
 STEP_CONTENT_DIGEST = "content_digest"
+STEP_COMMITMENT = "commitment"
 STEP_INCLUSION = "inclusion"
 
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -67,6 +75,7 @@ class VerifiedReceipt:
     tree_size: int
     root: bytes
     checkpoint: Checkpoint
+    opening: dict[str, Any] | None = None
 
 
 def content_digest(record: dict[str, Any]) -> str:
@@ -111,13 +120,15 @@ def build_receipt(
     tree_size: int,
     inclusion_proof: Sequence[bytes],
     checkpoint: str,
+    opening: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble a receipt document, ready for json.dumps.
 
     The record is stored in its plain JSON form (dates, decimals and UUIDs as the strings
-    canonical JSON writes), which is exactly what its digest covers.
+    canonical JSON writes), which is exactly what its digest covers. ``opening`` is the
+    opening of the leaf's commitment, for a receipt handed to staff only.
     """
-    return {
+    receipt = {
         "version": RECEIPT_VERSION,
         "record": json.loads(canonical_json(record)),
         "leaf": base64.b64encode(leaf).decode("ascii"),
@@ -126,6 +137,9 @@ def build_receipt(
         "inclusion_proof": [base64.b64encode(h).decode("ascii") for h in inclusion_proof],
         "checkpoint": checkpoint,
     }
+    if opening is not None:
+        receipt["opening"] = json.loads(canonical_json(opening))
+    return receipt
 
 
 def _b64(value: Any, what: str) -> bytes:
@@ -205,6 +219,18 @@ def verify_receipt(
             f"the record's digest {actual} differs from the leaf's {claimed}",
         )
 
+    opening = receipt.get("opening")
+    if opening is not None:
+        if not isinstance(opening, dict):
+            raise ReceiptError(STEP_FORMAT, "opening is not a JSON object")
+        committed = leaf_fields.get(STEP_COMMITMENT)
+        try:
+            opened = hashlib.sha256(canonical_json(opening)).hexdigest()
+        except (TypeError, ValueError) as exc:
+            raise ReceiptError(STEP_COMMITMENT, f"the opening cannot be digested: {exc}") from exc
+        if opened != committed:
+            raise ReceiptError(STEP_COMMITMENT, "the opening is not what the leaf committed to")
+
     if tree_size != checkpoint.size:
         raise ReceiptError(
             STEP_INCLUSION,
@@ -230,4 +256,5 @@ def verify_receipt(
         tree_size=tree_size,
         root=checkpoint.root,
         checkpoint=checkpoint,
+        opening=opening,
     )

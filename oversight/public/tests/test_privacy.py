@@ -1,6 +1,7 @@
 """Reporters' safety: identities encrypted at rest, shown only with the permission and a
 reason, each viewing traced; no IP address, browser or phone number stored in plain text."""
 
+import json
 import re
 
 import pytest
@@ -78,6 +79,16 @@ def test_it_shows_the_identity_with_the_permission_and_records_who_and_why(pc):
     leaf = Leaf.objects.get(action="public.identity.view")
     assert leaf.actor_id == pc.guardian.pk and "Return visit by phone" in leaf.details
     assert PHONE not in leaf.details
+    # The public leaf says an identity was viewed, and nothing of who, why or which complaint.
+    public = citizen().get(f"/ledger/leaf/{leaf.index}")
+    assert public.status_code == 200
+    fields = json.loads(public.content)
+    assert set(fields) == {"v", "index", "at", "action", "target", "before", "after", "commitment"}
+    assert fields["action"] == "public.identity.view"
+    assert fields["target"] == {"type": "public.complaint"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\dZ", fields["at"])
+    text = public.content.decode()
+    assert "Return visit" not in text and complaint.reference not in text and PHONE not in text
 
 
 def test_it_stores_and_logs_no_address_or_browser_of_a_submission(pc, caplog):
