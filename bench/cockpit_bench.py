@@ -312,7 +312,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--fresh", action="store_true", help="rebuild the data even if present")
-    parser.add_argument("--months", type=int, default=5, help="closed months to keep and time")
+    parser.add_argument("--months", type=int, default=6, help="closed months to keep and time")
     args = parser.parse_args()
     setup_django(ROOT / "bench" / "out", args.items)
     from django.conf import settings
