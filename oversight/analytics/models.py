@@ -296,6 +296,9 @@ class Warning(models.Model):
             models.Index(fields=["status", "severity"], name="analytics_warning_status"),
             models.Index(fields=["area"], name="analytics_warning_area"),
             models.Index(fields=["unit", "status"], name="analytics_warning_unit"),
+            # The measures' periods: warnings raised and decided in a month.
+            models.Index(fields=["first_seen"], name="analytics_warning_seen"),
+            models.Index(fields=["decided_at"], name="analytics_warning_decided"),
         ]
         constraints = [
             models.CheckConstraint(

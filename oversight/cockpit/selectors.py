@@ -34,8 +34,27 @@ TILES = [
     "analytics.precision",
     "ledger.last_verification",
 ]
-UNIT_COLUMNS = ["loop.open", "loop.overdue", "loop.closed", "loop.on_time_rate"]
-BREAKDOWNS = ["loop.open", "loop.overdue", "public.complaints", "analytics.warnings"]
+# The units (areas) below the scope, one row each: work items, complaints with their
+# satisfaction, and warnings, by area.
+UNIT_COLUMNS = [
+    "loop.open",
+    "loop.overdue",
+    "loop.closed",
+    "loop.on_time_rate",
+    "public.complaints",
+    "public.satisfaction",
+    "analytics.warnings",
+]
+# Splits by the source's dimension: work items by kind, complaints and their satisfaction by
+# category, warnings by model.
+BREAKDOWNS = [
+    "loop.open",
+    "loop.overdue",
+    "loop.closed",
+    "public.complaints",
+    "public.satisfaction",
+    "analytics.warnings",
+]
 TRENDS = ["loop.opened", "loop.closed", "loop.overdue"]
 TREND_MONTHS = 6
 
@@ -265,6 +284,11 @@ def trend(
         months.insert(0, months[0].previous())
     top_ids = [t.pk for t in tops]
     series = {m.id: {"label": str(m.label), "points": []} for m in measures}
+    memo = {} if memo is None else memo
+    # The earlier months are closed: their kept figures are read in one go.
+    selectors.prefetch_kept(
+        measures=measures, nodes=tops, periods=[m for m in months if m != period], memo=memo
+    )
     for month in months:
         if month == period:
             figs = known

@@ -162,6 +162,8 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="document_target"),
             models.Index(fields=["issuer_node", "-issued_at"], name="document_issuer"),
+            # The measures' periods: documents issued in a month.
+            models.Index(fields=["issued_on"], name="document_issued_on"),
         ]
 
     def __str__(self) -> str:

@@ -46,6 +46,8 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["due", "id"]
+        # The measures' periods: milestones due in a month.
+        indexes = [models.Index(fields=["due"], name="matters_milestone_due")]
 
     def __str__(self) -> str:
         return self.title

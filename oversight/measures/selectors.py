@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.db import connections
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
-from oversight.orgs.access import has_perm, scope_q, sees_everything
+from oversight.orgs.access import NOTHING, has_perm, scope_q, sees_everything
 from oversight.orgs.models import OrgNode
 
 from . import registry
@@ -119,8 +120,9 @@ def _within(lookup: str, nodes: list[OrgNode]) -> Q:
 
 def _grouped_rows(
     measures: list[Measure], viewer, win: Window, split: bool, param: str, nodes=None, memo=None
-):
-    """One query for every measure of one source: rows of (node id, dimension value, counts)."""
+) -> tuple[list[str], list[tuple]]:
+    """One query for every measure of one source: its column names and rows of (node id,
+    dimension value, counts and numerators), as the database answers them."""
     source = measures[0].source
     if source.node and nodes and all(_sees_subtree(viewer, n, memo) for n in nodes):
         # Every record under these nodes is the viewer's to see: no scope filter needed.
@@ -141,9 +143,30 @@ def _grouped_rows(
     aggregates = _aggregates(measures, win)
     parts = [qs] if source.relevant is None else [qs.filter(q) for q in source.relevant(win)]
     if not group:
-        return [part.order_by().aggregate(**aggregates) for part in parts]
+        rows = [part.order_by().aggregate(**aggregates) for part in parts]
+        columns = list(aggregates)
+        return columns, [tuple(row[c] for c in columns) for row in rows]
+    if any(m.kind == AGE for m in measures):
+        # A latest date needs the field's converter (SQLite answers dates as text).
+        columns = [*group, *aggregates]
+        rows = [
+            tuple(row[c] for c in columns)
+            for part in parts
+            for row in part.order_by().values(*group).annotate(**aggregates)
+        ]
+        return columns, rows
+    # Counts, sums and group keys are plain numbers and strings: read the rows as the
+    # database gives them, without the ORM's per-value converters (thousands of rows a page).
     # Rows of several parts may share a node: the roll-up adds them like any two rows.
-    return [row for part in parts for row in part.order_by().values(*group).annotate(**aggregates)]
+    columns, rows = [], []
+    for part in parts:
+        grouped = part.order_by().values(*group).annotate(**aggregates)
+        sql, params = grouped.query.get_compiler(using=grouped.db).as_sql()
+        with connections[grouped.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            columns = [c[0] for c in cursor.description]
+            rows.extend(cursor.fetchall())
+    return columns, rows
 
 
 def figures(
@@ -178,16 +201,22 @@ def figures(
     targets_of: dict[int, tuple[list[int], list[int]]] = {}
     paths = None
     for group in by_source.values():
-        rows = _grouped_rows(group, viewer, win, split, param, nodes, memo)
+        columns, rows = _grouped_rows(group, viewer, win, split, param, nodes, memo)
         source = group[0].source
         if source.node and paths is None:
-            paths = dict(OrgNode.objects.values_list("pk", "path"))
-        dim_field = source.dimension.field if split and source.dimension else None
-        slots = [(f"c{i}", f"n{i}", m, result[m.id], m.rollup == NONE) for i, m in enumerate(group)]
+            paths = _paths(memo)
+        position = {name: i for i, name in enumerate(columns)}
+        node_at = position[source.node] if source.node else None
+        dim_at = position[source.dimension.field] if split and source.dimension else None
+        slots = [
+            (position[f"c{i}"], position.get(f"n{i}"), m, result[m.id], m.rollup == NONE)
+            for i, m in enumerate(group)
+        ]
+        everyone = list(requested)
         for row in rows:
-            dim = row.get(dim_field) if dim_field else None
-            if source.node:
-                node_id = row[source.node]
+            dim = row[dim_at] if dim_at is not None else None
+            if node_at is not None:
+                node_id = row[node_at]
                 cached = targets_of.get(node_id)
                 if cached is None:
                     path = paths.get(node_id)
@@ -197,18 +226,21 @@ def figures(
                         [node_id] if node_id in requested else [],
                     )
                 up, own = cached
+                if not up:
+                    continue  # a record of a node outside the requested subtrees
             else:
-                up = own = list(requested)
-            for count_key, numerator_key, _m, figs, own_only in slots:
-                count = row.get(count_key) or 0
-                numerator = _numerator(row.get(numerator_key))
+                up = own = everyone
+            for count_at, numerator_at, m, figs, own_only in slots:
+                count = row[count_at] or 0
+                numerator = row[numerator_at] if numerator_at is not None else None
                 if not count and numerator is None:
                     continue
+                numerator = _numerator(numerator)
                 for node_id in own if own_only else up:
                     key = (node_id, dim) if split else node_id
                     fig = figs.get(key)
                     if fig is None:
-                        fig = figs[key] = Figure(_m, value=None)
+                        fig = figs[key] = Figure(m, value=None)
                     fig.add(count, numerator)
         for m in group:
             for fig in result[m.id].values():
@@ -218,6 +250,16 @@ def figures(
                     if node.pk not in result[m.id]:
                         result[m.id][node.pk] = Figure(m).settle(win.as_of)
     return result
+
+
+def _paths(memo: dict | None) -> dict[int, str]:
+    """Every org node's path by id (once per page when ``memo`` is given)."""
+    if memo is not None and "paths" in memo:
+        return memo["paths"]
+    paths = dict(OrgNode.objects.values_list("pk", "path"))
+    if memo is not None:
+        memo["paths"] = paths
+    return paths
 
 
 def summed(figs: dict, node_ids, measure: Measure) -> Figure:
@@ -254,29 +296,65 @@ def figures_and_split(
     return whole, split
 
 
+def prefetch_kept(*, measures: list[Measure], nodes: list[OrgNode], periods, memo: dict) -> None:
+    """Read the kept figures (totals) of several closed periods at once — a trend's months —
+    into ``memo``, so that ``figures`` of each of them reads no table of its own."""
+    keys = [p.key for p in periods]
+    ids = [m.id for m in measures]
+    taken: dict[str, set] = {key: set() for key in keys}
+    for measure, period in SnapshotRun.objects.filter(measure__in=ids, period__in=keys).values_list(
+        "measure", "period"
+    ):
+        taken[period].add(measure)
+    rows: dict[str, list] = {key: [] for key in keys}
+    for row in Snapshot.objects.filter(
+        measure__in=ids, period__in=keys, node__in=nodes, param=""
+    ).values_list("period", "measure", "node_id", "count", "numerator"):
+        rows[row[0]].append(row[1:])
+    covered = (frozenset(ids), frozenset(n.pk for n in nodes))
+    for key in keys:
+        memo[("kept", key)] = (covered, taken[key], rows[key])
+
+
+def _kept(measures, nodes, period_key: str, split: bool, param: str, memo):
+    """The measures kept for the period and their rows (measure, node id, param, count,
+    numerator): from ``prefetch_kept`` when it covered them, else read now."""
+    ids = [m.id for m in measures]
+    pre = memo.get(("kept", period_key)) if memo is not None and not split and not param else None
+    if pre is not None:
+        (measure_ids, node_ids), taken, rows = pre
+        if measure_ids.issuperset(ids) and node_ids.issuperset(n.pk for n in nodes):
+            wanted = {n.pk for n in nodes}
+            return taken & set(ids), [
+                (measure, node_id, "", count, numerator)
+                for measure, node_id, count, numerator in rows
+                if measure in ids and node_id in wanted
+            ]
+    taken = set(
+        SnapshotRun.objects.filter(measure__in=ids, period=period_key).values_list(
+            "measure", flat=True
+        )
+    )
+    if not taken:
+        return taken, []
+    qs = Snapshot.objects.filter(measure__in=list(taken), period=period_key, node__in=nodes)
+    qs = qs.exclude(param="") if split else qs.filter(param=param)
+    return taken, list(qs.values_list("measure", "node_id", "param", "count", "numerator"))
+
+
 def _from_snapshots(result, viewer, measures, nodes, win, split, param, memo) -> list[Measure]:
     """Fill ``result`` from the snapshots of a closed period when the viewer sees every
     requested node whole; returns the measures still to compute from the records."""
     if not all(_sees_subtree(viewer, n, memo) for n in nodes):
         return list(measures)
-    taken = set(
-        SnapshotRun.objects.filter(
-            measure__in=[m.id for m in measures], period=win.period.key
-        ).values_list("measure", flat=True)
-    )
+    taken, rows = _kept(measures, nodes, win.period.key, split, param, memo)
     from_snapshot = {m.id: m for m in measures if m.id in taken}
     if not from_snapshot:
         return list(measures)
-    qs = Snapshot.objects.filter(
-        measure__in=list(from_snapshot), period=win.period.key, node__in=nodes
-    )
-    qs = qs.exclude(param="") if split else qs.filter(param=param)
-    for snap in qs:
-        m = from_snapshot[snap.measure]
-        key = (snap.node_id, snap.param) if split else snap.node_id
-        result[m.id][key] = Figure(m, snap.count, snap.numerator, None, snapshot=True).settle(
-            win.as_of
-        )
+    for measure, node_id, snap_param, count, numerator in rows:
+        m = from_snapshot[measure]
+        key = (node_id, snap_param) if split else node_id
+        result[m.id][key] = Figure(m, count, numerator, None, snapshot=True).settle(win.as_of)
     if not split:
         for m in from_snapshot.values():
             for node in nodes:
@@ -286,12 +364,25 @@ def _from_snapshots(result, viewer, measures, nodes, win, split, param, memo) ->
 
 
 def _sees_subtree(viewer, node: OrgNode, memo: dict | None) -> bool:
+    """``sees_subtree``; with ``memo`` (one page), the nodes outside the viewer's scope are
+    read once and every node of the page is answered from them."""
     if memo is None:
         return sees_subtree(viewer, node)
-    key = ("subtree", node.pk)
-    if key not in memo:
-        memo[key] = sees_subtree(viewer, node)
-    return memo[key]
+    if "unseen" not in memo:
+        memo["unseen"] = _unseen_paths(viewer)
+    unseen = memo["unseen"]
+    return unseen is not None and not any(path.startswith(node.path) for path in unseen)
+
+
+def _unseen_paths(viewer) -> list[str] | None:
+    """The paths of the org nodes outside the viewer's scope (none for whoever sees
+    everything); ``None`` when the viewer sees no node at all."""
+    if viewer is SYSTEM or sees_everything(viewer):
+        return []
+    q = scope_q(viewer, node="")
+    if q == NOTHING:
+        return None
+    return list(OrgNode.objects.exclude(q).values_list("path", flat=True))
 
 
 def sees_subtree(viewer, node: OrgNode) -> bool:

@@ -120,7 +120,11 @@ class Rating(models.Model):
 
     class Meta:
         ordering = ["-created_on", "-id"]
-        indexes = [models.Index(fields=["node", "created_on"], name="public_rating_node_day")]
+        indexes = [
+            models.Index(fields=["node", "created_on"], name="public_rating_node_day"),
+            # The measures' periods (window ratings of a month, city-wide).
+            models.Index(fields=["created_on"], name="public_rating_day"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=5), name="public_rating_1_to_5"
@@ -286,6 +290,9 @@ class Complaint(models.Model):
                 fields=["id"], condition=Q(announced=False), name="public_complaint_unannounced"
             ),
             models.Index(fields=["published", "replied_at"], name="public_complaint_board"),
+            # The measures' periods: complaints received and rated in a month.
+            models.Index(fields=["received_on"], name="public_complaint_received"),
+            models.Index(fields=["rated_at"], name="public_complaint_rated"),
         ]
 
     def __str__(self) -> str:
@@ -393,6 +400,7 @@ class Dissatisfaction(models.Model):
 
     class Meta:
         ordering = ["-recorded_on", "-id"]
+        indexes = [models.Index(fields=["recorded_on"], name="public_dissat_recorded")]
 
     def __str__(self) -> str:
         return f"{self.complaint}"

@@ -33,10 +33,6 @@ def home(request):
         "nodes": org_selectors.node_list(viewer=viewer).count(),
         "people": org_selectors.person_list(viewer=viewer).count(),
     }
-    if has_perm(viewer, "loop:item:view"):
-        visible = loop_selectors.item_list(viewer=viewer).filter(closed_at__isnull=True)
-        figures["open"] = visible.count()
-        figures["red"] = visible.filter(light=WorkItem.Light.RED).count()
     context = {"figures": figures, "urgent": todo[:8], "calendar_gap": None, "cockpit": None}
     if has_perm(viewer, "cockpit:screen:view"):
         # The leader's home is a view of the cockpit: its tiles and trend for the viewer's scope.
@@ -48,6 +44,11 @@ def home(request):
                 period=Period.containing(measures.today()),
                 parts=frozenset({"trend"}),
             )
+    if context["cockpit"] is None and has_perm(viewer, "loop:item:view"):
+        # Without the cockpit's tiles, the open and overdue items of the viewer's lists.
+        visible = loop_selectors.item_list(viewer=viewer).filter(closed_at__isnull=True)
+        figures["open"] = visible.count()
+        figures["red"] = visible.filter(light=WorkItem.Light.RED).count()
     if has_perm(viewer, "loop:calendar:edit"):
         context["calendar_gap"] = calendar_gap(on=timing.today())
     return render(request, "workbench/home.html", context)

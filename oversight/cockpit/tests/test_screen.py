@@ -84,6 +84,9 @@ def test_the_leaders_home_is_a_view_of_the_cockpit(measured):
     # Without the cockpit, the home keeps its plain figures.
     plain = client_for(measured.clerk).get("/")
     assert plain.context["cockpit"] is None
+    assert plain.context["figures"]["open"] > 0
+    # The leader's open and overdue figures are the cockpit's tiles, not counted twice.
+    assert "open" not in response.context["figures"]
 
 
 def test_a_stationed_groups_cockpit_sums_its_units(measured):
@@ -114,3 +117,43 @@ def test_a_stationed_groups_cockpit_sums_its_units(measured):
     assert unit_b.count() == 0
     outside = f"/cockpit/data.json?node={measured.unit_b.pk}"
     assert client_for(officer).get(outside).status_code == 404
+
+
+def test_complaints_satisfaction_and_warnings_by_area_lead_to_their_records(measured):
+    client = client_for(measured.admin)
+    data = client.get("/cockpit/data.json?period=2026-Q1").json()
+    column = {label: i for i, label in enumerate(data["columns"])}
+    seen = set()
+    for measure_id in ("public.complaints", "public.satisfaction", "analytics.warnings"):
+        measure = registry.get(measure_id)
+        at = column[str(measure.label)]
+        for unit in data["units"]:
+            cell = unit["cells"][at]
+            listed = client.get(cell["url"])
+            assert listed.status_code == 200
+            assert listed.context["figure"].value == cell["value"], (measure_id, unit["name"])
+            if measure.kind == "count":
+                assert listed.context["total"] == cell["value"]
+            if cell["value"]:
+                seen.add(measure_id)
+    assert seen == {"public.complaints", "public.satisfaction", "analytics.warnings"}
+    # Satisfaction and closed items are split too: by category and by kind.
+    by = {b["id"]: b for b in data["breakdowns"]}
+    assert by["public.satisfaction"]["items"] and by["loop.closed"]["items"]
+    for item in by["public.satisfaction"]["items"]:
+        assert client.get(item["url"]).context["figure"].value == item["value"]
+
+
+def test_a_town_officer_sees_no_other_towns_area_figures(measured):
+    _grant(measured, measured.role_town)
+    data = client_for(measured.town2_officer).get("/cockpit/data.json?period=2026-Q1").json()
+    names = {u["name"] for u in data["units"]}
+    assert names and not names & {"Town 1", "Village 1a", "Village 1b"}
+    complaints = next(b for b in data["breakdowns"] if b["id"] == "public.complaints")
+    expected = m_selectors.records(
+        viewer=measured.town2_officer,
+        measure=registry.get("public.complaints"),
+        node=measured.town2,
+        period=Period.parse("2026-Q1"),
+    ).count()
+    assert sum(i["value"] for i in complaints["items"]) == expected > 0

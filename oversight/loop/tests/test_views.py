@@ -138,6 +138,25 @@ def test_it_counts_statistics_and_clicks_through(loop_county, open_task, today):
     assert sheet.cell(2, 1).value == "County" and sheet.cell(2, 2).value == 2
 
 
+def test_a_town_officers_statistics_count_only_the_towns_units(loop_county, open_task):
+    from oversight.loop.models import WorkItem
+
+    open_task(title="A")
+    open_task(title="B", node=loop_county.town2)
+    # Town 1 supervises an item of Town 2: the officer sees it, but it is Town 2's work.
+    services.item_open(
+        kind="matters.matter", title="C", actor=loop_county.supervisor,
+        responsible_node=loop_county.town2, supervising_node=loop_county.town1,
+        final_deadline=date(2026, 3, 20),
+    )  # fmt: skip
+    rows = client_for(loop_county.town1_officer).get("/work/statistics/").context["rows"]
+    town1 = WorkItem.objects.filter(responsible_node__path__startswith=loop_county.town1.path)
+    assert [(r.label, r.opened) for r in rows] == [("Town 1", town1.count())]
+    assert town1.count() > 0
+    outsider = client_for(loop_county.town2_officer).get("/work/statistics/").context["rows"]
+    assert "Town 1" not in {r.label for r in outsider}
+
+
 @pytest.mark.parametrize("url", ["/work/statistics/?start=2026-05-01&end=2026-04-01"])
 def test_it_reports_a_bad_period(loop_county, url):
     response = client_for(loop_county.supervisor).get(url)
