@@ -10,7 +10,7 @@ from django.utils.translation import gettext, pgettext
 REVIEWED = {
     "title": "标题",  # a heading, not a post held
     "status": "状态",  # not a status code
-    "People": "人员",  # the menu section, not a count card's "personnel management"
+    "People": "人员",  # a heading or a count card, not "personnel management"
     "ranking": "排名",  # not 职级 (a rank)
 }
 
@@ -21,6 +21,7 @@ def test_a_reviewed_word_keeps_its_meaning(msgid, expected):
         assert gettext(msgid) == expected
 
 
-def test_a_post_held_is_still_a_post():
+def test_a_post_held_is_still_a_post_and_the_menu_still_manages_people():
     with translation.override("zh-hans"):
         assert pgettext("post held", "title") == "职务"
+        assert pgettext("menu", "People") == "人员管理"

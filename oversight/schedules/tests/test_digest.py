@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from oversight.conftest import PASSWORD, client_for
 from oversight.core.measure_registry import Period
@@ -48,6 +48,14 @@ def leaders(loop_county, open_task, today):
     c.county_leader = leader(c, "county-leader", c.commission, Role.Scope.ALL)
     c.town2_leader = leader(c, "town2-leader", c.town2, Role.Scope.OWN_AND_BELOW)
     return c
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The digest is written in the language active when it is sent (the platform's default,
+    Chinese, in the worker); these tests read it in English."""
+    with translation.override("en"):
+        yield
 
 
 def digests(account):
