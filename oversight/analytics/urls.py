@@ -6,6 +6,7 @@ app_name = "analytics"
 
 urlpatterns = [
     path("", warnings.warning_list, name="warning_list"),
+    path("warnings/dismiss/", warnings.warnings_dismiss, name="warnings_dismiss"),
     path("warnings/export/", warnings.warning_export, name="warning_export"),
     path("warnings/<id:pk>/", warnings.warning_detail, name="warning_detail"),
     path("warnings/<id:pk>/evidence/", warnings.warning_evidence, name="warning_evidence"),

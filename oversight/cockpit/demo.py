@@ -16,6 +16,7 @@ EXTRA_PERMISSIONS = {
     "leader": [
         "cockpit:screen:view", "loop:item:view", "matters:matter:view", "public:complaint:view",
         "public:style:view", "analytics:warning:view", "ledger:audit:view",
+        "schedules:digest:receive",
     ],
     "supervisor": ["cockpit:screen:view"],
     "stationed_officer": ["cockpit:screen:view"],

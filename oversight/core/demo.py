@@ -30,6 +30,7 @@ BUILDERS = [
     "oversight.analytics.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",
+    "oversight.schedules.demo",
 ]
 
 

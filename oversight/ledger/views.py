@@ -11,12 +11,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from oversight.core.access import require_perm
-from oversight.core.paging import paginate
+from oversight.core.paging import Column, export_or
 
 from . import keys, leaves, selectors, services, tasks, witness, witnessing
 from .forms import TraceFilterForm
@@ -220,18 +222,49 @@ def witness_add_checkpoint(request):
 # --- audit ----------------------------------------------------------------------------------
 
 
+def _actor(leaf) -> str:
+    if leaf.actor_id and leaf.actor:
+        return str(leaf.actor)
+    return f"#{leaf.actor_id}" if leaf.actor_id else _("the system")
+
+
+TRACE_COLUMNS = [
+    Column("index", _lazy("ledger index"), lambda e: e.index, sort="index"),
+    Column(
+        "at",
+        _lazy("time"),
+        lambda e: timezone.localtime(e.at).replace(tzinfo=None),
+        sort="at",
+    ),
+    Column("actor", _lazy("actor"), _actor),
+    Column("node", _lazy("org node"), lambda e: e.actor_node.name if e.actor_node_id else ""),
+    Column("action", _lazy("action"), lambda e: e.action, sort="action"),
+    Column("target_type", _lazy("target type"), lambda e: e.target_type),
+    Column("target_id", _lazy("target id"), lambda e: e.target_id),
+    Column("fixed", _lazy("fixed"), lambda e: _("yes") if e.content_digest else ""),
+    Column("after_digest", _lazy("digest after"), lambda e: e.after_digest),
+]
+
+
 @require_perm("ledger:audit:view")
 def trace(request):
-    """The trace of records: every entry in the viewer's scope, filterable."""
+    """The trace of records: every entry in the viewer's scope, filterable, and exported as
+    filtered (``?export=xlsx``)."""
     form = TraceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     entries = selectors.leaf_list(viewer=request.user, **{k: v for k, v in filters.items() if v})
-    page = paginate(request, entries)
-    return render(
+    return export_or(
         request,
-        "ledger/trace.html",
-        {"form": form, "page": page},
-        status=400 if form.is_bound and form.errors else 200,
+        entries,
+        columns=TRACE_COLUMNS,
+        filename="ledger-trace.xlsx",
+        title=_("Trace of records"),
+        render=lambda page: render(
+            request,
+            "ledger/trace.html",
+            {"form": form, "page": page},
+            status=400 if form.is_bound and form.errors else 200,
+        ),
     )
 
 

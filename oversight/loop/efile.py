@@ -5,6 +5,8 @@ events.json             the full event history of every item, machine-readable
 evidence/<item>/<name>  every attachment as uploaded
 documents/<name>        every formal document issued for these items
 manifest.json           SHA-256 and size of every other file in the package
+
+Several files at once (``build_many``) are one ZIP with each item's file in its own folder.
 """
 
 from __future__ import annotations
@@ -101,6 +103,29 @@ def build(*, item: WorkItem, viewer) -> tempfile.SpooledTemporaryFile:
     """The ZIP of ``item`` (already fetched through a scoped selector) and those of its
     descendants ``viewer`` may see: a child outside the viewer's scope is left out with its
     events, evidence and documents, as its own page would answer 404."""
+    package = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _write(archive, item=item, viewer=viewer, prefix="")
+    package.seek(0)
+    return package
+
+
+BATCH_LIMIT = 50
+
+
+def build_many(*, items: list[WorkItem], viewer) -> tempfile.SpooledTemporaryFile:
+    """Several electronic files as one ZIP (批量导出): each chosen item's file in its own folder
+    ``work-item-<id>/``, exactly as its single export would hold it (the same scope rule for
+    its descendants, its own manifest). ``items`` come from the viewer's scoped selector."""
+    package = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
+    with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in sorted(items, key=lambda i: i.pk):
+            _write(archive, item=item, viewer=viewer, prefix=f"work-item-{item.pk}/")
+    package.seek(0)
+    return package
+
+
+def _write(archive: zipfile.ZipFile, *, item: WorkItem, viewer, prefix: str) -> None:
     from .selectors import item_scope
 
     items = list(
@@ -118,38 +143,34 @@ def build(*, item: WorkItem, viewer) -> tempfile.SpooledTemporaryFile:
     ):
         events.setdefault(event.item_id, []).append(event)
     manifest: dict[str, dict] = {}
-    package = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
-        def put(name: str, data: bytes) -> None:
-            archive.writestr(name, data)
-            manifest[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    def put(name: str, data: bytes) -> None:
+        archive.writestr(prefix + name, data)
+        manifest[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
-        put("summary.docx", _summary(items, events))
-        history = {
-            "items": [_item_record(i) for i in items],
-            "events": [_event_record(e) for i in items for e in events.get(i.pk, [])],
-        }
-        put("events.json", json.dumps(history, ensure_ascii=False, indent=2).encode("utf-8"))
-        for attachment in Attachment.objects.filter(item_id__in=ids).order_by("id"):
-            with attachment.file.open("rb") as handle:
-                put(
-                    f"evidence/{attachment.item_id}/{attachment.pk}-{attachment.name}",
-                    handle.read(),
-                )
-        for name, data in _documents(ids, viewer):
-            put(f"documents/{name}", data)
-        archive.writestr(
-            "manifest.json",
-            json.dumps(
-                {"root_item": item.pk, "files": manifest},
-                ensure_ascii=False,
-                indent=2,
-                sort_keys=True,
-            ),
-        )
-    package.seek(0)
-    return package
+    put("summary.docx", _summary(items, events))
+    history = {
+        "items": [_item_record(i) for i in items],
+        "events": [_event_record(e) for i in items for e in events.get(i.pk, [])],
+    }
+    put("events.json", json.dumps(history, ensure_ascii=False, indent=2).encode("utf-8"))
+    for attachment in Attachment.objects.filter(item_id__in=ids).order_by("id"):
+        with attachment.file.open("rb") as handle:
+            put(
+                f"evidence/{attachment.item_id}/{attachment.pk}-{attachment.name}",
+                handle.read(),
+            )
+    for name, data in _documents(ids, viewer):
+        put(f"documents/{name}", data)
+    archive.writestr(
+        prefix + "manifest.json",
+        json.dumps(
+            {"root_item": item.pk, "files": manifest},
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        ),
+    )
 
 
 def _documents(item_ids: list[int], viewer):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_work, name="my_work"),
     path("items/", views.item_list, name="item_list"),
     path("items/export.xlsx", views.item_export, name="item_export"),
+    path("items/files.zip", views.items_files, name="items_files"),
     path("items/remind/", views.items_remind, name="items_remind"),
     path("items/<id:pk>/print/", views.item_print, name="item_print"),
     path("items/<id:pk>/", views.item_detail, name="item_detail"),

@@ -123,9 +123,16 @@ def item_list(request):
         render=lambda page: render(
             request,
             "loop/item_list.html",
-            {"page": page, "form": form, "bulk": has_perm(request.user, "loop:item:supervise")},
+            {"page": page, "form": form, **_bulk(request.user)},
         ),
     )
+
+
+def _bulk(viewer) -> dict:
+    """What the list offers on the chosen rows: reminders (催办) and the electronic files."""
+    remind = has_perm(viewer, "loop:item:supervise")
+    export = has_perm(viewer, "loop:item:export")
+    return {"bulk": remind or export, "can_remind": remind, "can_export": export}
 
 
 @require_perm("loop:item:export")
@@ -342,6 +349,36 @@ def item_file(request, pk: int):
         package,
         as_attachment=True,
         filename=f"work-item-{item.pk}.zip",
+        content_type="application/zip",
+    )
+
+
+@require_POST
+@require_perm("loop:item:export")
+def items_files(request):
+    """Several electronic files as one ZIP: each chosen item as its single export would be. A
+    chosen item outside the viewer's scope answers 404, as its own file would."""
+    ids = {int(v) for v in request.POST.getlist("items") if v.isdigit() and len(v) <= 18}
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("loop:item_list")
+    if not ids:
+        messages.error(request, _("Choose the items whose electronic files to export."))
+        return redirect(back)
+    if len(ids) > efile.BATCH_LIMIT:
+        messages.error(
+            request,
+            _("Export at most %(limit)d electronic files at a time.")
+            % {"limit": efile.BATCH_LIMIT},
+        )
+        return redirect(back)
+    items = list(selectors.item_list(viewer=request.user).filter(pk__in=ids))
+    if len(items) != len(ids):
+        raise Http404
+    return FileResponse(
+        efile.build_many(items=items, viewer=request.user),
+        as_attachment=True,
+        filename="work-items-files.zip",
         content_type="application/zip",
     )
 

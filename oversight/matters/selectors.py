@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from oversight.loop import selectors as loop_selectors
@@ -43,15 +43,23 @@ def matter_get(*, viewer, pk: int) -> Matter:
     return get_object_or_404(matter_list(viewer=viewer), item_id=pk)
 
 
-def overview(*, viewer) -> dict:
-    """The leader's overview: matters in scope with counts by light, and units ranked by on-time rate."""
-    # The most urgent first; the full list is one click away (matters:matter_list).
-    matters = list(matter_list(viewer=viewer, status="open")[:60])
+OVERVIEW_SHOWN = 12
+LIGHTS = ("red", "yellow", "green")
+
+
+def overview(*, viewer, light: str = "") -> dict:
+    """The leader's overview: the open matters in scope counted by light (every one of them),
+    the most urgent shown (of one light when ``light`` is given; the rest one click away on
+    the list), and units ranked by on-time rate."""
+    open_matters = matter_list(viewer=viewer, status="open")
+    counts = {light: 0 for light in LIGHTS}
+    for value, n in open_matters.order_by().values_list("item__light").annotate(n=Count("pk")):
+        if value in counts:
+            counts[value] = n
+    light = light if light in LIGHTS else ""
+    shown = open_matters.filter(item__light=light) if light else open_matters
+    matters = list(shown[:OVERVIEW_SHOWN])
     tasks = WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind="matters.task")
-    counts = {light: 0 for light in ("red", "yellow", "green")}
-    for matter in matters:
-        if matter.item.light in counts:
-            counts[matter.item.light] += 1
     # Rankings move slowly and cost a pass over every task in scope: kept a minute per viewer.
     key = f"matters:ranking:{viewer.pk}"
     ranking = cache.get(key)
@@ -64,6 +72,8 @@ def overview(*, viewer) -> dict:
         cache.set(key, ranking, RANKING_SECONDS)
     return {
         "matters": matters,
+        "light": light,
+        "more": len(matters) == OVERVIEW_SHOWN and shown.count() > OVERVIEW_SHOWN,
         "counts": counts,
         "open_tasks": tasks.filter(closed_at__isnull=True).count(),
         "overdue_tasks": tasks.filter(closed_at__isnull=True, light=WorkItem.Light.RED).count(),

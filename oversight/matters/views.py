@@ -19,7 +19,9 @@ from .forms import MatterForm, TaskForm
 
 @require_perm("matters:matter:view")
 def overview(request):
-    return render(request, "matters/overview.html", selectors.overview(viewer=request.user))
+    light = request.GET.get("light", "")
+    context = selectors.overview(viewer=request.user, light=light)
+    return render(request, "matters/overview.html", context)
 
 
 MATTER_COLUMNS = [

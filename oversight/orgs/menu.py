@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oversight.core.registry import MenuEntry
 
@@ -7,7 +8,9 @@ ORDER = 900
 
 MENU = [
     MenuEntry(SYSTEM, _("Org tree"), "orgs:node_tree", "orgs:node:view", 10, ORDER),
-    MenuEntry(SYSTEM, _("People"), "orgs:person_list", "orgs:person:view", 20, ORDER),
+    MenuEntry(
+        SYSTEM, pgettext_lazy("menu", "People"), "orgs:person_list", "orgs:person:view", 20, ORDER
+    ),
     MenuEntry(SYSTEM, _("Accounts"), "orgs:account_list", "orgs:account:view", 30, ORDER),
     MenuEntry(SYSTEM, _("Roles"), "orgs:role_list", "orgs:role:view", 40, ORDER),
     MenuEntry(SYSTEM, _("Dictionaries"), "dicts:dict_list", "core:dict:view", 50, ORDER),

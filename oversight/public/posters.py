@@ -2,15 +2,19 @@
 at A4 or table-card size, one at a time or as a ZIP for a subtree.
 
 The PNG is drawn here without an imaging library: a palette image with the frame, the header
-band and the code. Text needs a font with Chinese glyphs, which the platform does not ship, so
-the PNG carries the code and the frame only; the SVG carries the text.
+band, the code and the same text as the SVG (title, the window's name, the instructions, the
+note and the address), set in a CJK font installed from Debian's packages
+(``fonts-wqy-microhei``, read by ``oversight.lib.glyphs``; nothing is downloaded). Without such a
+font the PNG carries the frame and the code only, and says so in the log.
 """
 
 from __future__ import annotations
 
+import logging
 import struct
 import zipfile
 import zlib
+from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -19,7 +23,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from oversight.lib import glyphs
+
 from .services.places import point_for
+
+log = logging.getLogger(__name__)
 
 SIZES = {"a4": (210, 297), "card": (100, 150)}  # millimetres
 RED = "#b71c1c"
@@ -115,43 +123,140 @@ def _png(width: int, height: int, rows: list[bytes], palette: list[tuple[int, in
             chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
             chunk(b"PLTE", b"".join(bytes(c) for c in palette)),
             chunk(b"pHYs", struct.pack(">IIB", 5906, 5906, 1)),  # 150 dpi
-            chunk(b"IDAT", zlib.compress(raw, 9)),
+            chunk(b"IDAT", zlib.compress(raw, 6)),
             chunk(b"IEND", b""),
         ]
     )
 
 
+WHITE, BLACK, RED = 0, 1, 2
+INKS = {"dark": (0x22, 0x22, 0x22), "grey": (0x55, 0x55, 0x55), "light": (0x77, 0x77, 0x77)}
+LEVELS = 16  # grey levels of antialiased text per ink
+
+
+def _palette():
+    """White, black, red, then ``LEVELS`` blends of each text ink over its background (white
+    text on the red band; the inks on white), and the tables that turn a coverage byte into
+    those palette indexes."""
+    colours = [(255, 255, 255), (0, 0, 0), (0xB7, 0x1C, 0x1C)]
+    tables = {}
+    pairs = {"band": ((255, 255, 255), colours[RED], RED)}
+    pairs.update({name: (ink, colours[WHITE], WHITE) for name, ink in INKS.items()})
+    for name, (ink, ground, ground_index) in pairs.items():
+        first = len(colours)
+        for level in range(1, LEVELS + 1):
+            t = level / LEVELS
+            colours.append(tuple(round(g + (i - g) * t) for i, g in zip(ink, ground, strict=True)))
+        table = bytes(
+            ground_index if c == 0 else first + max(1, round(c * LEVELS / 255)) - 1
+            for c in range(256)
+        )
+        tables[name] = table
+    return colours, tables
+
+
+PALETTE, TABLES = _palette()
+
+
+def poster_font():
+    """The CJK font the PNG posters are set in, or ``None`` when none is installed."""
+    path = glyphs.find_font()
+    if path is None:
+        log.warning(
+            "no CJK font installed (apt-get install fonts-wqy-microhei): PNG posters carry no text"
+        )
+        return None
+    return glyphs.load(path)
+
+
+@lru_cache(maxsize=128)
+def _line(font, text: str, size: float):
+    """A line of text as coverage (the title, instructions and note repeat on every poster of
+    a ZIP: each is set once)."""
+    return glyphs.render_line(font, text, size)
+
+
 def png(node, size: str = "a4") -> bytes:
-    """A PNG poster at 150 dpi: frame, header band and the QR code (see the module's note)."""
+    """A PNG poster at 150 dpi: frame, header band, the QR code and its text (see the
+    module's note)."""
     mm_w, mm_h = SIZES[size]
     width, height = round(mm_w / 25.4 * 150), round(mm_h / 25.4 * 150)
-    matrix = _modules(point_url(node))
+    url = point_url(node)
+    matrix = _modules(url)
     count = len(matrix)
     module = int(width * (0.62 if size == "a4" else 0.7)) // count
     side = module * count
     left = (width - side) // 2
     top = int(height * (0.3 if size == "a4" else 0.28))
-    white, black, red = 0, 1, 2
     border = max(4, width // 120)
     band = int(height * 0.13)
-    blank = bytes([red] * border + [white] * (width - 2 * border) + [red] * border)
-    red_row = bytes([red] * width)
-    rows = []
+    blank = bytes([RED] * border + [WHITE] * (width - 2 * border) + [RED] * border)
+    red_row = bytes([RED] * width)
     qr_rows = []
     for row in matrix:
         line = bytearray(blank)
         for x, dark in enumerate(row):
             if dark:
-                line[left + x * module : left + (x + 1) * module] = bytes([black]) * module
+                line[left + x * module : left + (x + 1) * module] = bytes([BLACK]) * module
         qr_rows.append(bytes(line))
+    rows = []
     for y in range(height):
         if y < band or y >= height - border:
-            rows.append(red_row)
+            rows.append(bytearray(red_row))
         elif top <= y < top + side:
-            rows.append(qr_rows[(y - top) // module])
+            rows.append(bytearray(qr_rows[(y - top) // module]))
         else:
-            rows.append(blank)
-    return _png(width, height, rows, [(255, 255, 255), (0, 0, 0), (0xB7, 0x1C, 0x1C)])
+            rows.append(bytearray(blank))
+    font = poster_font()
+    if font is not None:
+        px = width / mm_w  # pixels per millimetre; the SVG's sizes and places, in pixels
+        scale = mm_w / 210
+        margin = border * 3
+        y_px = height / mm_h
+        svg_side = mm_w * (0.62 if size == "a4" else 0.7)
+        svg_top = mm_h * (0.3 if size == "a4" else 0.28)
+        lines = [
+            (_("Supervision at your fingertips"), 14, mm_h * 0.085, "band"),
+            (node.name, 11, mm_h * 0.21, "dark"),
+            (_("Scan to rate our service, report a style problem or file a complaint"), 7.5,
+             svg_top + svg_side + 14 * scale, "dark"),
+            (_("Anonymous reports are welcome; your identity is protected."), 5.5,
+             svg_top + svg_side + 24 * scale, "grey"),
+            (url, 4, mm_h - 8 * scale, "light"),
+        ]  # fmt: skip
+        for text, mm, baseline, ink in lines:
+            draw_text(rows, font, str(text), size=mm * scale * px, baseline=round(baseline * y_px),
+                      ink=ink, width=width, margin=margin)  # fmt: skip
+    return _png(width, height, [bytes(r) for r in rows], PALETTE)
+
+
+def draw_text(rows, font, text: str, *, size: float, baseline: int, ink: str, width: int,
+              margin: int) -> None:  # fmt: skip
+    """``text`` centred on the poster with its baseline at ``baseline`` (pixels), shrunk to
+    fit between the margins, antialiased over the row's background."""
+    room = width - 2 * margin
+    natural = font.width(text, size)
+    if natural > room:
+        size = size * room / natural
+    w, h, coverage = _line(font, text, round(size, 2))
+    top = baseline - round(font.ascent * size / font.units_per_em)
+    left = max(margin, (width - w) // 2)
+    shown = min(w, width - margin - left)
+    table = TABLES[ink]
+    for y in range(h):
+        row = top + y
+        if not 0 <= row < len(rows):
+            continue
+        ink_row = bytes(coverage[y * w : y * w + shown])
+        if not any(ink_row):
+            continue
+        painted = ink_row.translate(table)
+        target = rows[row]
+        # keep what is already there where the text leaves the pixel blank
+        target[left : left + shown] = bytes(
+            p if c else t
+            for p, c, t in zip(painted, ink_row, target[left : left + shown], strict=True)
+        )
 
 
 def render(node, *, fmt: str, size: str) -> tuple[bytes, str]:

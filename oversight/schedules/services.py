@@ -72,3 +72,34 @@ def schedule_event(*, schedule: str, node, happened_on: datetime.date, key: str)
         )
     due = recurring.rule.due(timing.calendar(), happened_on)
     return _open(recurring, node=node, key=key[:16], due=due)
+
+
+def digest_send(*, on: datetime.date, period=None) -> int:
+    """The leaders' digest (``schedules.digest``): when one is due on ``on``, each recipient is
+    sent last month's figures of their scope, once (a second run the same month sends nothing).
+    ``period`` sends that month's digest whatever the day (the demo). Returns how many were
+    sent now."""
+    from oversight.notify.services import Message, notify_many
+
+    from . import digest
+
+    period = period or digest.due_period(timing.calendar(), on)
+    if period is None:
+        return 0
+    messages = []
+    for account in digest.recipients():
+        found = digest.message_for(account, period, on=on)
+        if found is None:
+            continue
+        title, body, url = found
+        messages.append(
+            Message(
+                [account],
+                digest.KIND,
+                title,
+                body,
+                url,
+                dedupe_key=f"{digest.KIND}:{period.key}",
+            )  # fmt: skip
+        )
+    return len(notify_many(messages))

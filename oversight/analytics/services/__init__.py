@@ -40,13 +40,13 @@ from .sources import (
     source_save,
 )
 from .units import unit_rule_delete, unit_rule_save, warning_assign_unit
-from .warnings import evidence_viewed, warning_dismiss
+from .warnings import evidence_viewed, warning_dismiss, warnings_dismiss
 
 __all__ = [
     "BATCH", "UPLOAD_SUFFIXES", "cancel_flag", "clean_mapping", "default_supervising_node",
     "evidence_viewed", "field_label", "import_accept", "import_map", "UPLOAD_LABELS", "import_discard", "import_from_platform", "import_stage",
     "import_start", "model_add", "model_enable", "model_params_save", "model_problems",
     "model_test", "model_update", "org_cadre_rows", "record_hits", "run_cancel", "run_execute",
-    "run_start", "source_save", "unit_rule_delete", "unit_rule_save", "warning_assign_unit", "warning_dismiss",
+    "run_start", "source_save", "unit_rule_delete", "unit_rule_save", "warning_assign_unit", "warning_dismiss", "warnings_dismiss",
     "warning_to_clue",
 ]  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
 from oversight.analytics import selectors, services
@@ -147,3 +147,90 @@ def test_a_warning_of_an_unknown_unit_is_seen_only_with_the_whole_scope(warnings
 def test_a_person_without_the_function_sees_no_warning_page(warnings):
     assert client_for(warnings.clerk).get("/analytics/").status_code == 403
     assert client_for(warnings.clerk).get("/analytics/warnings/export/").status_code == 403
+
+
+# --- batch dismissal ----------------------------------------------------------------------
+
+
+def test_batch_dismissal_dismisses_each_chosen_warning_with_its_own_ledger_leaf(warnings):
+    supervisor = warnings.supervisor
+    before = Leaf.objects.filter(action="analytics.warning.dismiss").count()
+    count = services.warnings_dismiss(
+        warnings=[warnings.w1, warnings.w2, warnings.w1], actor=supervisor, reason="Repaid"
+    )
+    assert count == 2
+    for warning in (warnings.w1, warnings.w2):
+        warning.refresh_from_db()
+        assert (warning.status, warning.dismissal_reason) == (Warning.Status.DISMISSED, "Repaid")
+        assert warning.decided_by == supervisor
+    leaves = Leaf.objects.filter(action="analytics.warning.dismiss")
+    assert leaves.count() == before + 2
+    assert set(leaves.values_list("target_id", flat=True)) >= {
+        str(warnings.w1.pk),
+        str(warnings.w2.pk),
+    }
+
+
+def test_batch_dismissal_is_all_or_none_and_its_refusals_are_coded(warnings):
+    supervisor = warnings.supervisor
+    services.warning_dismiss(warning=warnings.w2, actor=supervisor, reason="Paid back")
+    with pytest.raises(ValidationError) as error:
+        services.warnings_dismiss(
+            warnings=[warnings.w1, warnings.w2], actor=supervisor, reason="Repaid"
+        )
+    assert refusal_codes(error.value) == {"warning_decided"}
+    assert str(warnings.w2.pk) in error.value.messages[0]
+    warnings.w1.refresh_from_db()
+    assert warnings.w1.status == Warning.Status.NEW  # nothing half-written
+    with pytest.raises(ValidationError) as error:
+        services.warnings_dismiss(warnings=[warnings.w1], actor=supervisor, reason=" ")
+    assert refusal_codes(error.value) == {"reason:required"}
+    with pytest.raises(ValidationError) as error:
+        services.warnings_dismiss(warnings=[], actor=supervisor, reason="x")
+    assert refusal_codes(error.value) == {"none_chosen"}
+
+
+def test_batch_dismissal_through_the_list(warnings):
+    client = client_for(warnings.supervisor)
+    listing = client.get("/analytics/")
+    html = listing.content.decode()
+    assert 'form="bulk-dismiss"' in html and "data-confirm" in html
+    back = "/analytics/?severity=yellow"
+    response = client.post(
+        "/analytics/warnings/dismiss/",
+        {"warnings": [warnings.w1.pk, warnings.w2.pk], "reason": "", "next": back},
+    )
+    assert response.status_code == 302 and response.url == back
+    assert Warning.objects.filter(status=Warning.Status.NEW).count() == 2  # no reason: nothing
+    response = client.post(
+        "/analytics/warnings/dismiss/",
+        {"warnings": [warnings.w1.pk, warnings.w2.pk], "reason": "Repaid", "next": back},
+    )
+    assert response.status_code == 302
+    assert Warning.objects.filter(status=Warning.Status.DISMISSED).count() == 2
+    # a decided warning can no longer be chosen on the list
+    listing = client.get("/analytics/")
+    assert f'value="{warnings.w1.pk}" form="bulk-dismiss"' in listing.content.decode()
+    assert listing.content.decode().count(" disabled>") >= 2
+
+
+def test_batch_dismissal_outside_the_scope_dismisses_nothing(warnings):
+    town = warnings.role_town
+    town.permissions = sorted({*town.permissions, "analytics:warning:dispose"})
+    town.save()
+    officer = warnings.town1_officer
+    officer.__dict__.pop("_perm_codes", None)
+    client = client_for(officer)
+    response = client.post(
+        "/analytics/warnings/dismiss/",
+        {"warnings": [warnings.w1.pk, warnings.w2.pk], "reason": "Repaid"},
+    )
+    assert response.status_code == 404
+    assert Warning.objects.filter(status=Warning.Status.NEW).count() == 2
+    # without the function: refused before anything is read
+    response = client_for(warnings.clerk).post(
+        "/analytics/warnings/dismiss/", {"warnings": [warnings.w1.pk], "reason": "x"}
+    )
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.warnings_dismiss(warnings=[warnings.w1], actor=warnings.clerk, reason="x")

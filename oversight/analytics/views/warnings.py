@@ -4,8 +4,12 @@ matched, dismiss it with a reason or turn it into a clue; and the clue's own pag
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from oversight.core.forms_flow import call_service
@@ -70,7 +74,8 @@ def warning_list(request):
     def show(page):
         for warning in page:
             warning.model_name = names.get(warning.model_id, warning.model_id)
-        return render(request, "analytics/warning_list.html", {"page": page, "form": form})
+        context = {"page": page, "form": form, "bulk": has_perm(request.user, DISPOSE)}
+        return render(request, "analytics/warning_list.html", context)
 
     return export_or(
         request, warnings, columns=_columns(), filename="warnings.xlsx", title=_("Warnings"),
@@ -132,6 +137,36 @@ def warning_dismiss(request, pk: int):
         return redirect("analytics:warning_detail", pk=pk)
     context = _detail_context(request, warning, dismiss_form=form)
     return render(request, "analytics/warning_detail.html", context, status=400)
+
+
+@require_POST
+@require_perm(DISPOSE)
+def warnings_dismiss(request):
+    """Dismiss the warnings chosen on the list with one reason (all or none)."""
+    ids = [int(v) for v in request.POST.getlist("warnings") if v.isdigit() and len(v) <= 18]
+    chosen = list(selectors.warning_list(viewer=request.user).filter(pk__in=ids))
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("analytics:warning_list")
+    if len(chosen) != len(set(ids)):
+        raise Http404  # a warning outside the viewer's scope, as its own page answers
+    try:
+        count = services.warnings_dismiss(
+            warnings=chosen, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d warning was dismissed as a false positive.",
+            "%(count)d warnings were dismissed as false positives.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect(back)
 
 
 @require_POST

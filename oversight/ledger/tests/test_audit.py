@@ -124,3 +124,35 @@ def test_the_state_page_lists_what_the_last_verification_found(supervised):
     assert response.context["mismatches"][0]["text"] == "the leaf is missing"
     html = response.content.decode()
     assert "<code>ledger_leaf</code>" in html and "the leaf is missing" in html
+
+
+def exported(response) -> list[tuple]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+@pytest.mark.django_db
+def test_it_exports_what_the_viewer_filtered_in_the_order_shown(supervised):
+    client = client_for(supervised.admin)
+    page = client.get("/ledger/trace/?action=test.complaint")
+    assert 'data-testid="export-filtered"' in page.content.decode()
+    rows = exported(client.get("/ledger/trace/?action=test.complaint&export=xlsx"))
+    assert [r[0] for r in rows[1:]] == [1, 0]
+    assert rows[1][4] == "test.complaint.close" and rows[1][5:7] == ("test.complaint", "5")
+    rows = exported(client.get("/ledger/trace/?action=test.complaint&sort=index&export=xlsx"))
+    assert [r[0] for r in rows[1:]] == [0, 1]
+    assert [e.index for e in client.get("/ledger/trace/?sort=index").context["page"]] == [0, 1, 2]
+
+
+@pytest.mark.django_db
+def test_the_export_of_an_officer_out_of_scope_holds_nothing(supervised):
+    rows = exported(client_for(supervised.town2_officer).get("/ledger/trace/?export=xlsx"))
+    assert len(rows) == 1  # the header only
+    rows = exported(client_for(supervised.group_officer).get("/ledger/trace/?export=xlsx"))
+    assert [r[0] for r in rows[1:]] == [2]
+    assert client_for(supervised.clerk).get("/ledger/trace/?export=xlsx").status_code == 403

@@ -122,3 +122,57 @@ def test_it_packs_only_the_items_the_viewer_may_see(loop_county, tree, scope, ex
         assert not [secret for secret in secrets if secret in everything]
         response = client_for(viewer).get(f"/work/items/{tree['outside'].pk}/")
         assert response.status_code == 404
+
+
+def batch(account, *items, status=200):
+    response = client_for(account).post(
+        "/work/items/files.zip", {"items": [i.pk for i in items], "next": "/work/items/"}
+    )
+    assert response.status_code == status
+    if status != 200:
+        return None
+    return zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_batch_export_holds_each_file_exactly_as_its_single_export(loop_county, tree):
+    c = loop_county
+    viewer = viewer_with(c, Role.Scope.OWN_AND_BELOW, c.unit_a)
+    archive = batch(viewer, tree["root"], tree["below"])
+    root, below = tree["root"].pk, tree["below"].pk
+    names = set(archive.namelist())
+    assert {n.split("/", 1)[0] for n in names} == {f"work-item-{root}", f"work-item-{below}"}
+    single = client_for(viewer).get(f"/work/items/{root}/file.zip")
+    alone = zipfile.ZipFile(BytesIO(b"".join(single.streaming_content)))
+    assert {f"work-item-{root}/{n}" for n in alone.namelist()} == {
+        n for n in names if n.startswith(f"work-item-{root}/")
+    }
+    assert archive.read(f"work-item-{root}/events.json") == alone.read("events.json")
+    manifest = json.loads(archive.read(f"work-item-{below}/manifest.json"))
+    assert manifest["root_item"] == below and "events.json" in manifest["files"]
+    # the root's file leaves out the child outside the viewer's scope, as the single export does
+    history = json.loads(archive.read(f"work-item-{root}/events.json"))
+    assert tree["outside"].pk not in {i["id"] for i in history["items"]}
+
+
+def test_the_batch_export_refuses_an_item_outside_the_scope_and_answers_nothing(loop_county, tree):
+    c = loop_county
+    viewer = viewer_with(c, Role.Scope.OWN_AND_BELOW, c.unit_a)
+    assert batch(viewer, tree["root"], tree["outside"], status=404) is None
+    outsider = viewer_with(c, Role.Scope.OWN, c.town2)
+    assert batch(outsider, tree["root"], status=404) is None
+    # without the export function, the button is absent and the address refuses
+    assert batch(c.cadre, tree["own"], status=403) is None
+    # nothing chosen: back to the list with a message
+    response = client_for(viewer).post("/work/items/files.zip", {"next": "/work/items/"})
+    assert response.status_code == 302 and response.url == "/work/items/"
+
+
+def test_the_list_offers_the_batch_export_to_those_who_may_export(loop_county, tree):
+    c = loop_county
+    viewer = viewer_with(c, Role.Scope.OWN_AND_BELOW, c.unit_a)
+    role = viewer.roles.get()
+    role.permissions = [*role.permissions, "loop:item:view"]
+    role.save()
+    html = client_for(viewer).get("/work/items/").content.decode()
+    assert 'data-testid="bulk-files"' in html and 'form="bulk-items"' in html
+    assert 'data-testid="bulk-remind"' not in html  # reminding is the supervisors'

@@ -125,3 +125,35 @@ def test_it_ranks_units_by_on_time_rate_in_the_overview(loop_county, matter):
     assert overview["ranking"][0].on_time_rate == 100.0
     page = client_for(loop_county.supervisor).get("/matters/")
     assert page.status_code == 200 and "Clean the river" in page.content.decode()
+
+
+def test_the_overview_counts_every_open_matter_and_filters_by_light(loop_county):
+    from oversight.loop.models import WorkItem
+    from oversight.matters.selectors import OVERVIEW_SHOWN
+
+    for n in range(OVERVIEW_SHOWN + 3):
+        services.matter_register(
+            actor=loop_county.supervisor, title=f"Matter {n}", category="project",
+            description="", source="", lead_node=loop_county.town1,
+            supervising_node=loop_county.commission, final_deadline=date(2026, 6, 30),
+        )  # fmt: skip
+    red = list(WorkItem.objects.filter(kind="matters.matter").order_by("pk")[:2])
+    WorkItem.objects.filter(pk__in=[i.pk for i in red]).update(light=WorkItem.Light.RED)
+    client = client_for(loop_county.supervisor)
+    page = client.get("/matters/")
+    assert page.context["counts"]["red"] == 2
+    assert sum(page.context["counts"].values()) == OVERVIEW_SHOWN + 3  # all, not those shown
+    assert len(page.context["matters"]) == OVERVIEW_SHOWN and page.context["more"]
+    assert {m.item.light for m in page.context["matters"][:2]} == {"red"}  # most urgent first
+    only_red = client.get("/matters/?light=red")
+    assert [m.item_id for m in only_red.context["matters"]] == [i.pk for i in sorted(
+        red, key=lambda i: (i.final_deadline, -i.pk))]  # fmt: skip
+    assert not only_red.context["more"] and 'href="?light=red" aria-current="true"' in (
+        only_red.content.decode()
+    )
+    assert client.get("/matters/?light=purple").context["light"] == ""
+    # someone outside the scope counts none of them
+    outsider = client_for(loop_county.town2_officer).get("/matters/")
+    assert outsider.status_code == 200 and outsider.context["counts"] == {
+        "red": 0, "yellow": 0, "green": 0,
+    }  # fmt: skip

@@ -142,6 +142,8 @@ def test_every_demo_notification_opens_for_its_recipient(db):
     pairs = sorted(set(Notification.objects.exclude(url="").values_list("recipient_id", "url")))
     assert len(pairs) > 300
     assert WorkItem.objects.filter(light="red").exists()
+    # the leaders' monthly digest is among them, and opens too
+    assert Notification.objects.filter(kind="schedules.digest", recipient__username="leader")
     clients, failures = {}, []
     with override_settings(ALLOWED_HOSTS=["*"]):
         for recipient_id, url in pairs:
