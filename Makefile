@@ -42,6 +42,7 @@ var/secret_key:
 	@echo "Created var/secret_key (set SECRET_KEY or SECRET_KEY_FILE to use your own)."
 
 run: $(VENV)/.runtime assets var/secret_key
+	scripts/ensure-runtime
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput -v1
 	$(PY) manage.py ledger_key --ensure
