@@ -42,6 +42,7 @@ from .names import pinyin_keys
 
 __all__ = [
     "REASONS",
+    "ROW_COLUMN",
     "ImportFailed",
     "ImportReport",
     "Rejection",
@@ -49,6 +50,10 @@ __all__ = [
     "resolve_mapping",
     "stage_import",
 ]
+
+# The column of a version's data holding each row's number in the file it came from (as the
+# officer counts: the header is row 1 of a CSV or Excel file); models never read it.
+ROW_COLUMN = "_row"
 
 # Every rejection code with its message in Chinese and English; the app shows these.
 REASONS: dict[str, tuple[str, str]] = {
@@ -152,10 +157,11 @@ class ImportReport:
         """True when no row was rejected."""
         return self.rejected_rows == 0
 
-    def accept(self, *, coverage: Mapping | None = None):
+    def accept(self, *, coverage: Mapping | None = None, adds: bool = False):
         """Keep the good rows as the source's next version (covering ``coverage``, see
-        :func:`.workspace.clean_coverage`); returns the :class:`DatasetVersion`."""
-        return self.workspace.accept(self.stage_id, coverage=coverage)
+        :func:`.workspace.clean_coverage`; adding to the source's data with ``adds``);
+        returns the :class:`DatasetVersion`."""
+        return self.workspace.accept(self.stage_id, coverage=coverage, adds=adds)
 
     def discard(self) -> None:
         """Throw the staged import away."""
@@ -771,7 +777,10 @@ def _stage(
                 pinyin_selects.append(
                     f"COALESCE(p_{column.name}.keys, CAST([] AS VARCHAR[])) AS {column.name}_pinyin"
                 )
-        columns = ", ".join([f"c.{c}" for c in kind.column_names] + pinyin_selects)
+        # The file's row number goes with each row, as its provenance (``ROW_COLUMN``).
+        columns = ", ".join(
+            [f"c.{c}" for c in kind.column_names] + pinyin_selects + [f"c._row AS {ROW_COLUMN}"]
+        )
         good = (
             f"SELECT {columns} FROM checked c {' '.join(pinyin_joins)} "
             f"WHERE NOT ({any_error.replace('_e_', 'c._e_')}) "
