@@ -175,6 +175,10 @@ class Model:
     # holding that value in each dataset named (a property test holds every model to it), so
     # new rows are compared for the values they name only (``Runner.run(changes=…)``).
     partition: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # For a model reasoning from absence: the dataset whose rows it compares and their area and
+    # month columns, (dataset, area, period); the run counts the rows left uncompared because
+    # no complete registry covers their area and month, and the run page says so.
+    absence_scope: tuple[str, str, str] | None = None
     description_zh: str = ""
     description_en: str = ""
     builtin: bool = False
@@ -216,6 +220,19 @@ class Model:
             for name, cols in dict(meta.get("partition", {})).items()
         }
         problems += _partition_problems(partition, meta.get("datasets", ()))
+        scope = meta.get("absence_scope")
+        if scope is not None:
+            scope = (str(scope.get("dataset", "")), str(scope.get("area", "")),
+                     str(scope.get("period", "")))  # fmt: skip
+            kind = DATASET_KINDS.get(scope[0])
+            if (
+                not absence or scope[0] not in meta.get("datasets", ()) or kind is None
+                or not {scope[1], scope[2]} <= set(kind.column_names)
+            ):  # fmt: skip
+                problems.append(
+                    "absence_scope names a declared dataset and its area and period columns, "
+                    "for a model with absence"
+                )
         if problems:
             raise ModelInvalid(model_id, problems)
         reason = meta.get("reason", {})
@@ -234,6 +251,7 @@ class Model:
             absence=absence,
             detail_parts=parts,
             partition=partition,
+            absence_scope=scope,
             description_zh=meta.get("description_zh", ""),
             description_en=meta.get("description_en", ""),
             builtin=builtin,

@@ -72,6 +72,10 @@ class ModelRun:
     # name (``affected`` of them), or nothing because none of its data "unchanged".
     scope: str = "all"
     affected: int = 0
+    # A model reasoning from absence: rows it did not compare (no complete registry covers
+    # their area and month), and the first of their areas.
+    outside: int = 0
+    outside_areas: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -311,6 +315,8 @@ class Runner:
         finally:
             poller.stop()
         hits = _collect(model, rows, known, self._names)
+        if model.absence_scope is not None:
+            stats.outside, stats.outside_areas = _outside(con, model)
         stats.status = "ok"
         stats.seconds = round(time.perf_counter() - began, 3)
         stats.rows = len(rows)
@@ -413,6 +419,20 @@ def _unscope(con, model: Model, missing: set[str]) -> None:
     for kind in model.partition:
         if kind not in missing:
             con.execute(f"CREATE OR REPLACE VIEW {kind} AS SELECT * FROM __all_{kind}")
+
+
+def _outside(con, model: Model) -> tuple[int, list[str]]:
+    """How many rows of a model's compared dataset no complete registry of its absence
+    datasets covers (by area and month), and the first ten of their areas."""
+    dataset, area, period = model.absence_scope
+    absent = ", ".join("'" + a.replace("'", "''") + "'" for a in model.absence)
+    rows = con.execute(
+        f"SELECT {area} FROM {dataset} t WHERE NOT EXISTS (SELECT 1 FROM coverage c "
+        f"WHERE c.dataset IN ({absent}) AND c.complete AND c.area = t.{area} "
+        f"AND t.{period} BETWEEN c.period_from AND c.period_to)"
+    ).fetchall()
+    areas = sorted({r[0] for r in rows if r[0]})
+    return len(rows), areas[:10]
 
 
 def coverage_table(workspace) -> pa.Table:

@@ -90,12 +90,23 @@ def _scope(m: dict) -> str:
     return ""
 
 
+def _outside(m: dict) -> str:
+    """What a model reasoning from absence left uncompared, and why (so nobody reads the
+    silence of uncovered areas as “nothing found”)."""
+    if m.get("status") != "ok" or not m.get("outside"):
+        return ""
+    return _(
+        "Not compared: %(n)d rows in areas or months that no complete registry covers "
+        "(%(areas)s). Upload the complete registry of those areas to compare them."
+    ) % {"n": m["outside"], "areas": "、".join(m.get("outside_areas") or ())}
+
+
 def _context(run) -> dict:
     names = {e.id: e.name for e in bridge.library()}
     stats = [
         {**m, "name": names.get(m["model_id"], m["model_id"]),
          "status_label": MODEL_STATUS.get(m["status"], m["status"]),
-         "needs_text": _needs(m), "scope_text": _scope(m),
+         "needs_text": _needs(m), "scope_text": _scope(m), "outside_text": _outside(m),
          "inputs": [{**i, "kind_name": _kind_name(i["kind"])} for i in m.get("inputs", [])]}
         for m in run.model_stats
     ]  # fmt: skip

@@ -194,3 +194,17 @@ def test_a_partition_must_name_declared_datasets_and_their_columns():
         )
     model = Model.from_text(meta + '[partition]\ndeaths = "resident_id"\n', sql)
     assert model.partition == {"deaths": ("resident_id",)}
+
+
+def test_an_absence_scope_names_a_declared_dataset_and_its_columns():
+    model = LIBRARY["unregistered_recipient"]
+    assert model.absence_scope == ("benefit_payments", "town", "period")
+    meta = (
+        'id = "x_model"\nname_zh = "x"\nname_en = "x"\ndomain = "benefits"\n'
+        'datasets = ["residents", "deaths", "benefit_payments", "coverage"]\n'
+        'absence = ["residents"]\n'
+    )
+    for scope in ('dataset = "contracts"\narea = "town"\nperiod = "period"\n',
+                  'dataset = "benefit_payments"\narea = "nowhere"\nperiod = "period"\n'):  # fmt: skip
+        with pytest.raises(ModelInvalid, match="absence_scope"):
+            Model.from_text(meta + "[absence_scope]\n" + scope, model.sql)
