@@ -88,6 +88,12 @@ def _chinese() -> bool:
     return (get_language() or "").startswith("zh")
 
 
+def failure_text(error: Exception) -> str:
+    """An engine failure (:class:`ImportFailed` gives its reason in both languages) in the
+    language of the request."""
+    return getattr(error, "zh", "") or str(error) if _chinese() else str(error)
+
+
 def model_digest(model: Model) -> str:
     """What identifies a model's behaviour: its SQL, metadata that grades hits, and parameters."""
     data = {

@@ -139,6 +139,13 @@ class MappingForm(forms.Form):
                     "“not in the resident register”)."),
     )  # fmt: skip
 
+    coverage_adds = forms.BooleanField(
+        label=_("adds to the data already imported"), required=False,
+        help_text=_("Such as a new month of payments: the file's rows are added to this "
+                    "source's data, and only what is new is compared. Otherwise the file "
+                    "replaces the source's data."),
+    )  # fmt: skip
+
     def __init__(self, *args, viewer, kind, headers: list[str], rules: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind, self.headers = kind, headers
@@ -201,6 +208,10 @@ class MappingForm(forms.Form):
             "period_to": data.get("coverage_to") or "",
             "complete": bool(data.get("coverage_complete")),
         }
+
+    def adds(self) -> bool:
+        """Whether the file adds to the source's data (else it replaces it)."""
+        return bool(self.cleaned_data.get("coverage_adds"))
 
     def upload_values(self) -> dict:
         unit = self.cleaned_data.get("upload_unit")

@@ -85,6 +85,7 @@ def import_stage(*, run_id: int) -> ImportRun:
             )  # fmt: skip
     except (ImportFailed, WorkspaceError, OSError) as error:
         run.status, run.message = ImportRun.Status.FAILED, str(error)
+        run.message_zh = getattr(error, "zh", "")
     except Exception as error:  # a job must record its failure, whatever it is
         log.exception("import %s failed", run.pk)
         run.status = ImportRun.Status.FAILED
@@ -110,7 +111,7 @@ def import_stage(*, run_id: int) -> ImportRun:
                 kind="analytics.import_checked",
                 title=_("%(file)s: %(status)s")
                 % {"file": run.file_name, "status": run.get_status_display()},
-                body=run.message,
+                body=run.message_text,
                 url=reverse("analytics:import_detail", args=[run.pk]),
                 target=run,
                 dedupe_key=f"analytics.import:{run.pk}",
@@ -159,11 +160,16 @@ def run_execute(*, run_id: int) -> AnalysisRun:
     try:
         ws = bridge.workspace()
         sources = ws.sources()
-        run.versions = {
-            s.name: {"kind": s.kind, "version": s.current.version, "path": s.current.path}
-            for s in sources
-            if s.current is not None
-        }
+        names = dict(
+            ((name, version), file)
+            for name, version, file in ImportRun.objects.filter(
+                status=ImportRun.Status.ACCEPTED
+            ).values_list("source__name", "version", "file_name")
+        )
+        run.versions = {s.name: _read_versions(s, names) for s in sources if s.current is not None}
+        changes = None
+        if run.trigger:
+            changes = [ws.change(run.trigger["source"], run.trigger["from_version"])]
         entries = {e.id: e for e in bridge.library() if not e.problem}
         models = [entries[i].model for i in run.model_ids if i in entries]
         known = set(Warning.objects.values_list("fingerprint", flat=True))
@@ -174,10 +180,11 @@ def run_execute(*, run_id: int) -> AnalysisRun:
             result = RunResult(models=[ModelRun(m.id, status="cancelled") for m in models])
             result.cancelled = True
         else:
-            result = runner.run(models, as_of=run.as_of, known_fingerprints=known)
+            result = runner.run(models, as_of=run.as_of, known_fingerprints=known, changes=changes)
         # No transaction is open while the models compute; the hits are stored in short
         # batches (see ``record_hits``), then the run is closed in one more short transaction.
         new = record_hits(run=run, hits=result.hits)
+        mark_gone(run=run, result=result)
         with transaction.atomic():
             locked = AnalysisRun.objects.select_for_update().get(pk=run.pk)
             run.cancel_requested, run.status = locked.cancel_requested, locked.status
@@ -199,7 +206,55 @@ def run_execute(*, run_id: int) -> AnalysisRun:
             _finish(run)
     finally:
         flag.unlink(missing_ok=True)
+    _start_next()
     return run
+
+
+def _read_versions(source, names: dict) -> dict:
+    """What a run read of one source: its current version, and the versions whose rows make
+    its data (each with the file it came from, by the name it was uploaded under), for the
+    evidence's provenance."""
+    current = source.current
+
+    def file(v) -> str:
+        return names.get((source.name, v.version)) or v.source_file
+
+    chain = [{"version": v.version, "path": v.path, "file": file(v)} for v in source.chain()]
+    return {"kind": source.kind, "version": current.version, "path": current.path,
+            "file": file(current), "chain": chain}  # fmt: skip
+
+
+def _start_next() -> None:
+    """Run, in this job, a run that waited for this one (new data accepted meanwhile)."""
+    waiting = AnalysisRun.objects.filter(status=AnalysisRun.Status.QUEUED).order_by("pk").first()
+    if waiting is not None:
+        run_execute(run_id=waiting.pk)
+
+
+def mark_gone(*, run: AnalysisRun, result: RunResult) -> int:
+    """Mark the warnings a run did not find again where it would have: of each model that
+    compared all the data, every warning it did not find; of a run of changes, those whose
+    evidence names a row the change removed or replaced. Marked, never deleted (a decision
+    stays as it was); returns how many were marked."""
+    full = [m.model_id for m in result.models if m.status == "ok" and m.scope == "all"]
+    changed = [m.model_id for m in result.models if m.status == "ok" and m.scope == "changed"]
+    unmarked = Warning.objects.filter(gone_run__isnull=True).exclude(last_run=run)
+    marked = 0
+    if full and not result.cancelled:
+        marked += unmarked.filter(model_id__in=full).update(gone_run=run)
+    gone = result.gone_keys
+    if gone and changed:
+        candidates = unmarked.filter(model_id__in=changed).values_list("pk", "evidence")
+        lost = [
+            pk
+            for pk, evidence in candidates.iterator(chunk_size=BATCH)
+            if any(e.get("key") in gone.get(e.get("dataset"), ()) for e in evidence)
+        ]
+        for start in range(0, len(lost), BATCH):
+            marked += Warning.objects.filter(pk__in=lost[start : start + BATCH]).update(
+                gone_run=run
+            )
+    return marked
 
 
 def model_inputs(model, sources) -> dict:
@@ -309,7 +364,7 @@ def _store_batch(*, run: AnalysisRun, hits: dict, facts: dict[str, dict]) -> Non
         if not existing:
             return
         Warning.objects.filter(pk__in=[w.pk for w in existing.values()]).update(
-            last_run=run, last_seen=now
+            last_run=run, last_seen=now, gone_run=None
         )
         undecided = [w for w in existing.values() if w.status == Warning.Status.NEW]
         for warning in undecided:

@@ -101,12 +101,15 @@ class ImportRun(models.Model):
     # What the file covers, kept with its version on accept: {"areas": [names], "period_from",
     # "period_to", "complete"} (see engine.workspace.clean_coverage); empty: nothing declared.
     coverage = models.JSONField(_("coverage"), default=dict, blank=True)
+    # The file adds its rows to the source's data (a new month) instead of replacing them.
+    adds = models.BooleanField(_("adds to the data"), default=False)
     total_rows = models.BigIntegerField(_("rows"), default=0)
     accepted_rows = models.BigIntegerField(_("good rows"), default=0)
     rejected_rows = models.BigIntegerField(_("rejected rows"), default=0)
     problems_by_code = models.JSONField(default=dict, blank=True)
     problems_by_column = models.JSONField(default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
+    message_zh = models.TextField(blank=True)  # the same in Chinese (the engine gives both)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -133,6 +136,13 @@ class ImportRun(models.Model):
     @property
     def needs_mapping(self) -> bool:
         return self.status == self.Status.MAPPING
+
+    @property
+    def message_text(self) -> str:
+        """The message in the language of the request."""
+        if (get_language() or "").startswith("zh"):
+            return self.message_zh or self.message
+        return self.message
 
     @property
     def problem_count(self) -> int:
@@ -200,8 +210,12 @@ class AnalysisRun(models.Model):
     current_model = models.CharField(max_length=64, blank=True)
     # One dict per model: model_id, status, seconds, rows, hits, new_hits, red, yellow, message.
     model_stats = models.JSONField(default=list, blank=True)
-    # The data each run read: source name → {kind, version, path}; evidence is read from there.
+    # The data each run read: source name → {kind, version, path, file, chain: [{version,
+    # path, file}, …] (the versions whose rows make the data)}; evidence is read from there.
     versions = models.JSONField(default=dict, blank=True)
+    # A run of what a new version changed: {"source", "from_version", "to_version", "import"};
+    # empty: a run over all the data.
+    trigger = models.JSONField(default=dict, blank=True)
     hits = models.PositiveIntegerField(_("hits"), default=0)
     new_warnings = models.PositiveIntegerField(_("new warnings"), default=0)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
@@ -286,6 +300,17 @@ class Warning(models.Model):
     )
     first_seen = models.DateTimeField(_("first raised"), default=timezone.now)
     last_seen = models.DateTimeField(_("last found"), default=timezone.now)
+    # The run after which the warning was not found any more (its model compared all the data,
+    # or its evidence rows were removed or replaced): marked, never deleted; found again, the
+    # mark goes.
+    gone_run = models.ForeignKey(
+        AnalysisRun,
+        verbose_name=_("not found since"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-first_seen", "-id"]
@@ -319,6 +344,11 @@ class Warning(models.Model):
         if (get_language() or "").startswith("zh"):
             return self.reason_zh or self.reason_en
         return self.reason_en or self.reason_zh
+
+    @property
+    def is_gone(self) -> bool:
+        """Not found any more by its model (the data changed)."""
+        return self.gone_run_id is not None
 
     @property
     def is_candidate(self) -> bool:

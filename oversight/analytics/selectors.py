@@ -29,6 +29,7 @@ from oversight.orgs.models import OrgNode
 from . import bridge
 from .engine import DATASET_KINDS, REASONS, ImportFailed, preview
 from .engine import mapping as field_mapping
+from .engine.importer import ROW_COLUMN
 from .models import AnalysisRun, DataSource, ImportRun, UnitRule, Warning
 from .workflows import KIND as CLUE_KIND
 
@@ -114,7 +115,7 @@ def import_preview(*, run: ImportRun, rows: int = 8) -> Preview:
     try:
         headers, body = preview(run.upload_path, rows=rows)
     except (ImportFailed, OSError) as error:
-        return Preview([], [], str(error))
+        return Preview([], [], bridge.failure_text(error))
     return Preview(headers, body)
 
 
@@ -296,15 +297,29 @@ def model_stats(*, viewer) -> dict[str, ModelStats]:
 # --- evidence --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where one evidence row came from: the source, its version, the file and the row."""
+
+    source: str
+    label: str
+    version: int | None
+    file: str
+    row: int | None
+    import_pk: int | None = None
+
+
 @dataclass
 class EvidenceTable:
     """The source rows of one dataset a warning points at, one column per row so that the
-    records stand side by side; ``missing`` lists keys no longer found in the data."""
+    records stand side by side, each with where it came from (``origins``, in the same
+    order); ``missing`` lists keys no longer found in the data."""
 
     dataset: str
     title: str
     fields: list[tuple[str, str, bool]] = field(default_factory=list)  # name, label, personal
     records: list[dict] = field(default_factory=list)
+    origins: list[Origin] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     truncated: int = 0
 
@@ -331,18 +346,51 @@ def _sql_list(paths) -> str:
     return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
 
+def _read_files(ws, versions: dict) -> dict[str, tuple[str, str, int, str]]:
+    """Data file → (dataset, source, version, file name) of the versions a run read (each
+    source's chain of versions), or of the current data when the run recorded none."""
+    files = {}
+    if not versions:
+        versions = {
+            s.name: {"kind": s.kind, "chain": [
+                {"version": v.version, "path": v.path, "file": v.source_file} for v in s.chain()
+            ]}
+            for s in ws.sources() if s.current is not None
+        }  # fmt: skip
+    for name, read in versions.items():
+        chain = read.get("chain") or [
+            {"version": read.get("version"), "path": read["path"], "file": read.get("file", "")}
+        ]
+        for link in chain:
+            path = ws.root / link["path"] / "data.parquet"
+            if path.exists():
+                files[str(path)] = (read["kind"], name, link["version"], link.get("file") or "")
+    return files
+
+
 def evidence_tables(*, warning: Warning, limit: int = 100) -> list[EvidenceTable]:
     """The evidence rows of a warning, read from the workspace by their keys: from the data
-    versions the warning's last run read, else from the current ones."""
+    versions the warning's last run read, else from the current ones; each with its
+    provenance (source, version, file and the row in it)."""
     ws = bridge.workspace()
     groups: dict[str, list[str]] = {}
     for ref in warning.evidence:
         groups.setdefault(ref["dataset"], []).append(ref["key"])
     versions = warning.last_run.versions if warning.last_run_id else {}
+    read_files = _read_files(ws, versions)
+    if not any(f[0] in groups for f in read_files.values()):
+        read_files = _read_files(ws, {})  # the run's versions are gone: the current data
     entry = bridge.library_entry(warning.model_id)
     if entry is not None:  # in the order the model declares its datasets
         rank = {name: i for i, name in enumerate(entry.model.datasets)}
         groups = dict(sorted(groups.items(), key=lambda g: rank.get(g[0], len(rank))))
+    sources = {s.name: s.label for s in DataSource.objects.all()}
+    accepted = ImportRun.objects.filter(status=ImportRun.Status.ACCEPTED)
+    imports, uploaded = {}, {}
+    for pk, name, version, file in accepted.values_list(
+        "pk", "source__name", "version", "file_name"
+    ):
+        imports[(name, version)], uploaded[(name, version)] = pk, file
     tables = []
     con = duckdb.connect(config={"memory_limit": settings.ANALYTICS_MEMORY_LIMIT, "threads": 1})
     try:
@@ -357,27 +405,30 @@ def evidence_tables(*, warning: Warning, limit: int = 100) -> list[EvidenceTable
             table.fields = [
                 (c.name, c.label_zh if _chinese() else c.name, c.personal) for c in kind.columns
             ]
-            files = [
-                ws.root / v["path"] / "data.parquet"
-                for v in versions.values()
-                if v.get("kind") == dataset
-            ]
-            files = [f for f in files if f.exists()] or ws.dataset_files(dataset)
-            found: dict[str, dict] = {}
+            files = [path for path, f in read_files.items() if f[0] == dataset]
+            found: dict[str, tuple[dict, Origin]] = {}
             if files:
+                data = f"read_parquet({_sql_list(files)}, union_by_name = true, filename = true)"
+                present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {data}").fetchall()}
+                row = ROW_COLUMN if ROW_COLUMN in present else "NULL"
                 columns = ", ".join(f'"{c}"' for c in kind.column_names)
                 rows = con.execute(
-                    f"SELECT {kind.key_sql()} AS _key, {columns} "
-                    f"FROM read_parquet({_sql_list(files)}, union_by_name = true) "
+                    f"SELECT {kind.key_sql()} AS _key, filename, {row}, {columns} FROM {data} "
                     f"WHERE {kind.key_sql()} IN (SELECT unnest(CAST(? AS VARCHAR[])))",
                     [keys],
                 ).fetchall()
-                for row in rows:
+                for key, filename, number, *values in rows:
+                    _kind, source, version, file = read_files[filename]
+                    file = uploaded.get((source, version)) or file
+                    origin = Origin(source, sources.get(source) or source, version, file,
+                                    number, imports.get((source, version)))  # fmt: skip
                     found.setdefault(
-                        row[0],
-                        {n: _display(v) for n, v in zip(kind.column_names, row[1:], strict=True)},
-                    )
-            table.records = [found[k] for k in keys if k in found]
+                        key,
+                        ({n: _display(v) for n, v in zip(kind.column_names, values, strict=True)},
+                         origin),
+                    )  # fmt: skip
+            table.records = [found[k][0] for k in keys if k in found]
+            table.origins = [found[k][1] for k in keys if k in found]
             table.missing = [k for k in keys if k not in found]
             tables.append(table)
     finally:

@@ -42,6 +42,7 @@ from .names import pinyin_keys
 
 __all__ = [
     "REASONS",
+    "ROW_COLUMN",
     "ImportFailed",
     "ImportReport",
     "Rejection",
@@ -49,6 +50,10 @@ __all__ = [
     "resolve_mapping",
     "stage_import",
 ]
+
+# The column of a version's data holding each row's number in the file it came from (as the
+# officer counts: the header is row 1 of a CSV or Excel file); models never read it.
+ROW_COLUMN = "_row"
 
 # Every rejection code with its message in Chinese and English; the app shows these.
 REASONS: dict[str, tuple[str, str]] = {
@@ -78,7 +83,14 @@ REASONS: dict[str, tuple[str, str]] = {
 
 
 class ImportFailed(Exception):
-    """The file cannot be imported at all (unreadable, columns missing…); nothing was kept."""
+    """The file cannot be imported at all (unreadable, columns missing…); nothing was kept.
+
+    ``str()`` is the reason in English, ``zh`` the same in Chinese (the app shows the one of
+    the reader's language; the engine imports no translation machinery)."""
+
+    def __init__(self, message: str, zh: str = "") -> None:
+        super().__init__(message)
+        self.zh = zh or message
 
 
 @dataclass(frozen=True)
@@ -152,10 +164,11 @@ class ImportReport:
         """True when no row was rejected."""
         return self.rejected_rows == 0
 
-    def accept(self, *, coverage: Mapping | None = None):
+    def accept(self, *, coverage: Mapping | None = None, adds: bool = False):
         """Keep the good rows as the source's next version (covering ``coverage``, see
-        :func:`.workspace.clean_coverage`); returns the :class:`DatasetVersion`."""
-        return self.workspace.accept(self.stage_id, coverage=coverage)
+        :func:`.workspace.clean_coverage`; adding to the source's data with ``adds``);
+        returns the :class:`DatasetVersion`."""
+        return self.workspace.accept(self.stage_id, coverage=coverage, adds=adds)
 
     def discard(self) -> None:
         """Throw the staged import away."""
@@ -188,7 +201,10 @@ def _detect_format(path: Path, format: str | None) -> str:
         return "excel"
     if suffix == ".parquet":
         return "parquet"
-    raise ImportFailed(f"cannot tell the format of {path.name}: use .csv, .xlsx or .parquet")
+    raise ImportFailed(
+        f"cannot tell the format of {path.name}: use .csv, .xlsx or .parquet",
+        f"无法识别 {path.name} 的格式：请使用 .csv、.xlsx 或 .parquet 文件",
+    )
 
 
 def _utf8_copy(path: Path, directory: Path, encoding: str | None) -> Path:
@@ -217,7 +233,10 @@ def _utf8_copy(path: Path, directory: Path, encoding: str | None) -> Path:
         ):
             shutil.copyfileobj(src, out, 1 << 22)
     except (UnicodeDecodeError, LookupError) as error:
-        raise ImportFailed(f"cannot read {path.name} as {encoding}: {error}") from None
+        raise ImportFailed(
+            f"cannot read {path.name} as {encoding}: {error}",
+            f"无法按 {encoding} 编码读取 {path.name}：{error}",
+        ) from None
     return target
 
 
@@ -241,13 +260,16 @@ def _read_excel(path: Path, sheet: str | None) -> pa.Table:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a bad file
-        raise ImportFailed(f"cannot open {path.name} as Excel: {error}") from None
+        raise ImportFailed(
+            f"cannot open {path.name} as Excel: {error}",
+            f"无法作为 Excel 文件打开 {path.name}：{error}",
+        ) from None
     try:
         worksheet = book[sheet] if sheet else book.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raise ImportFailed(f"{path.name} is empty")
+            raise ImportFailed(f"{path.name} is empty", f"{path.name} 是空文件")
         names = [_excel_value(h) or f"column{i + 1}" for i, h in enumerate(header)]
         columns: list[list[str | None]] = [[] for _ in names]
         for row in rows:
@@ -279,13 +301,16 @@ def preview(
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a bad file
-            raise ImportFailed(f"cannot open {path.name} as Excel: {error}") from None
+            raise ImportFailed(
+                f"cannot open {path.name} as Excel: {error}",
+                f"无法作为 Excel 文件打开 {path.name}：{error}",
+            ) from None
         try:
             worksheet = book[sheet] if sheet else book.worksheets[0]
             lines = worksheet.iter_rows(values_only=True, max_row=rows + 1)
             header = next(lines, None)
             if header is None:
-                raise ImportFailed(f"{path.name} is empty")
+                raise ImportFailed(f"{path.name} is empty", f"{path.name} 是空文件")
             headers = [_excel_value(h) or f"column{i + 1}" for i, h in enumerate(header)]
             body = [
                 [_excel_value(line[i]) if i < len(line) else None for i in range(len(headers))]
@@ -299,7 +324,9 @@ def preview(
         headers = list(parquet.schema_arrow.names)
         batch = next(parquet.iter_batches(batch_size=rows), None)
     except (OSError, pa.ArrowException) as error:
-        raise ImportFailed(f"cannot read {path.name}: {error}") from None
+        raise ImportFailed(
+            f"cannot read {path.name}: {error}", f"无法读取 {path.name}：{error}"
+        ) from None
     records = batch.to_pylist() if batch is not None else []
     body = [[None if r[h] is None else str(r[h]) for h in headers] for r in records]
     return headers, body
@@ -321,9 +348,14 @@ def _preview_csv(path: Path, rows: int, encoding: str | None, delimiter: str | N
                 text = head[: error.start].decode(candidate)
                 break
         except LookupError:
-            raise ImportFailed(f"unknown encoding {candidate!r}") from None
+            raise ImportFailed(
+                f"unknown encoding {candidate!r}", f"未知的文件编码 {candidate!r}"
+            ) from None
     else:
-        raise ImportFailed(f"cannot read {path.name} as UTF-8 or GBK")
+        raise ImportFailed(
+            f"cannot read {path.name} as UTF-8 or GBK",
+            f"无法按 UTF-8 或 GBK 编码读取 {path.name}",
+        )
     text = text.lstrip("\ufeff")
     try:
         dialect = delimiter or csv.Sniffer().sniff(text.split("\n", 1)[0], ",\t;|").delimiter
@@ -331,7 +363,7 @@ def _preview_csv(path: Path, rows: int, encoding: str | None, delimiter: str | N
         dialect = ","
     lines = list(csv.reader(io.StringIO(text), delimiter=dialect))
     if not lines:
-        raise ImportFailed(f"{path.name} is empty")
+        raise ImportFailed(f"{path.name} is empty", f"{path.name} 是空文件")
     headers = [h.strip() or f"column{i + 1}" for i, h in enumerate(lines[0])]
     body = [
         [line[i] if i < len(line) and line[i] != "" else None for i in range(len(headers))]
@@ -366,21 +398,33 @@ def _load_raw(con, path: Path, fmt: str, directory: Path, options: Mapping) -> i
             con.execute(f"CREATE TABLE raw AS SELECT {casts} FROM raw_parquet")
             return 1
     except duckdb.Error as error:
-        raise ImportFailed(f"cannot read {path.name}: {error}") from None
-    raise ImportFailed(f"unknown format {fmt!r}")
+        raise ImportFailed(
+            f"cannot read {path.name}: {error}", f"无法读取 {path.name}：{error}"
+        ) from None
+    raise ImportFailed(f"unknown format {fmt!r}", f"未知的文件格式 {fmt!r}")
 
 
-def _describe(kind: DatasetKind, problem: field_mapping.MappingProblem) -> str:
+def _describe(kind: DatasetKind, problem: field_mapping.MappingProblem) -> tuple[str, str]:
     field, detail = problem.field, problem.detail
+    try:
+        label = f"{kind.column(field).label_zh}（{field}）"
+    except KeyError:
+        label = field
     if problem.code == "unknown_field":
-        return f"the mapping names {field!r}, not a column of {kind.code}"
+        return (f"the mapping names {field!r}, not a column of {kind.code}",
+                f"映射中的 {field!r} 不是{kind.name_zh}的字段")  # fmt: skip
     if problem.code == "no_column":
-        return f"the file has no column {detail!r} named in the mapping (for {field})"
+        return (f"the file has no column {detail!r} named in the mapping (for {field})",
+                f"文件中没有映射指定的列“{detail}”（用于{label}）")  # fmt: skip
     if problem.code == "column_twice":
-        return f"the file's column {detail!r} is mapped to two fields (one is {field})"
+        return (f"the file's column {detail!r} is mapped to two fields (one is {field})",
+                f"文件的列“{detail}”被映射到两个字段（其一为{label}）")  # fmt: skip
     if problem.code == "no_upload_value":
-        return f"no {detail} was chosen on upload (for {field})"
-    return f"the rule for {field} cannot be used: {detail}"
+        names = {"program": "本文件的项目", "unit": "报送单位", "period": "所属期"}
+        return (f"no {detail} was chosen on upload (for {field})",
+                f"上传时未选择{names.get(detail, detail)}（用于{label}）")  # fmt: skip
+    return (f"the rule for {field} cannot be used: {detail}",
+            f"{label}的映射规则无法使用：{detail}")  # fmt: skip
 
 
 def resolve_mapping(
@@ -404,9 +448,11 @@ def resolve_mapping(
     messages = [_describe(kind, p) for p in problems if p.code != "unmapped"]
     if unmapped:
         labels = ", ".join(f"{m} ({kind.column(m).label_zh})" for m in unmapped)
-        messages.append(f"required columns not found in the file or the mapping: {labels}")
+        labels_zh = "、".join(f"{kind.column(m).label_zh}（{m}）" for m in unmapped)
+        messages.append((f"required columns not found in the file or the mapping: {labels}",
+                         f"文件和映射中都找不到必填字段：{labels_zh}"))  # fmt: skip
     if messages:
-        raise ImportFailed("; ".join(messages))
+        raise ImportFailed("; ".join(m[0] for m in messages), "；".join(m[1] for m in messages))
     return resolved
 
 
@@ -639,7 +685,7 @@ def stage_import(
     src = workspace.source(source)
     kind = dataset_kind(src.kind)
     if not path.is_file():
-        raise ImportFailed(f"no such file: {path}")
+        raise ImportFailed(f"no such file: {path.name}", f"文件不存在：{path.name}")
     fmt = _detect_format(path, format)
     stage_id = uuid.uuid4().hex
     directory = workspace.root / "staging" / stage_id
@@ -771,7 +817,10 @@ def _stage(
                 pinyin_selects.append(
                     f"COALESCE(p_{column.name}.keys, CAST([] AS VARCHAR[])) AS {column.name}_pinyin"
                 )
-        columns = ", ".join([f"c.{c}" for c in kind.column_names] + pinyin_selects)
+        # The file's row number goes with each row, as its provenance (``ROW_COLUMN``).
+        columns = ", ".join(
+            [f"c.{c}" for c in kind.column_names] + pinyin_selects + [f"c._row AS {ROW_COLUMN}"]
+        )
         good = (
             f"SELECT {columns} FROM checked c {' '.join(pinyin_joins)} "
             f"WHERE NOT ({any_error.replace('_e_', 'c._e_')}) "
@@ -790,7 +839,10 @@ def _stage(
             con.execute("SELECT col, count(*) FROM errs GROUP BY 1 ORDER BY 1").fetchall()
         )
     except duckdb.Error as error:
-        raise ImportFailed(f"the import of {path.name} failed: {error}") from None
+        raise ImportFailed(
+            f"the import of {path.name} failed: {error}",
+            f"{path.name} 导入失败：{error}",
+        ) from None
     finally:
         con.close()
     # The staged copy of a transcoded CSV is not needed once validated.

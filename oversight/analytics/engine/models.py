@@ -24,6 +24,11 @@ A model ``deceased_paid`` is the pair ``deceased_paid.toml`` + ``deceased_paid.s
     [params]                    # ${name} in the SQL; an administrator may change the values
     grace_months = 0
 
+    [partition]                 # optional: a hit about resident X reads only rows whose
+    deaths = ["resident_id"]    # columns hold X, in each dataset named here; then a new
+    benefit_payments = ["resident_id"]  # version is compared for the X its new and changed
+                                # rows name, against everything else (not the whole history)
+
 The SQL is one DuckDB query over the declared datasets returning the standard hit columns
 (:data:`HIT_COLUMNS`; ``detail`` is free text for the reason sentence). ``fingerprint_key`` names what makes the hit
 the same hit on the next run (the person and the program, say, not the amount that grows); the
@@ -166,6 +171,14 @@ class Model:
     # Names of the parts of ``detail`` (joined with ``|`` by the SQL), each a placeholder of the
     # reason sentences; a part named ``program`` is shown by the program's name, not its code.
     detail_parts: tuple[str, ...] = ()
+    # Dataset → columns: the model's hits about one value of these columns read only the rows
+    # holding that value in each dataset named (a property test holds every model to it), so
+    # new rows are compared for the values they name only (``Runner.run(changes=…)``).
+    partition: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # For a model reasoning from absence: the dataset whose rows it compares and their area and
+    # month columns, (dataset, area, period); the run counts the rows left uncompared because
+    # no complete registry covers their area and month, and the run page says so.
+    absence_scope: tuple[str, str, str] | None = None
     description_zh: str = ""
     description_en: str = ""
     builtin: bool = False
@@ -202,6 +215,24 @@ class Model:
             set(absence) <= set(meta.get("datasets", ())) and "coverage" in meta.get("datasets", ())
         ):
             problems.append("absence names datasets the model declares, and coverage is declared")
+        partition = {
+            str(name): tuple(str(c) for c in ([cols] if isinstance(cols, str) else cols))
+            for name, cols in dict(meta.get("partition", {})).items()
+        }
+        problems += _partition_problems(partition, meta.get("datasets", ()))
+        scope = meta.get("absence_scope")
+        if scope is not None:
+            scope = (str(scope.get("dataset", "")), str(scope.get("area", "")),
+                     str(scope.get("period", "")))  # fmt: skip
+            kind = DATASET_KINDS.get(scope[0])
+            if (
+                not absence or scope[0] not in meta.get("datasets", ()) or kind is None
+                or not {scope[1], scope[2]} <= set(kind.column_names)
+            ):  # fmt: skip
+                problems.append(
+                    "absence_scope names a declared dataset and its area and period columns, "
+                    "for a model with absence"
+                )
         if problems:
             raise ModelInvalid(model_id, problems)
         reason = meta.get("reason", {})
@@ -219,6 +250,8 @@ class Model:
             exact_key=bool(meta.get("exact_key", False)),
             absence=absence,
             detail_parts=parts,
+            partition=partition,
+            absence_scope=scope,
             description_zh=meta.get("description_zh", ""),
             description_en=meta.get("description_en", ""),
             builtin=builtin,
@@ -261,6 +294,21 @@ class Model:
     def has_candidates(self) -> bool:
         """Whether the model may propose hits by name (never decided, always reviewed)."""
         return "candidate" in self.sql
+
+
+def _partition_problems(partition: dict, datasets) -> list[str]:
+    problems = []
+    arity = {len(columns) for columns in partition.values()}
+    if len(arity) > 1 or 0 in arity:
+        problems.append("partition names as many columns (at least one) for every dataset")
+    for name, columns in partition.items():
+        if name not in datasets or name not in DATASET_KINDS:
+            problems.append(f"partition names {name}, not a declared dataset")
+            continue
+        unknown = set(columns) - set(DATASET_KINDS[name].column_names)
+        if unknown:
+            problems.append(f"partition names columns {name} has not: {', '.join(sorted(unknown))}")
+    return problems
 
 
 def _sql_literal(value: object) -> str:

@@ -28,6 +28,7 @@ from .contracts import BUILTIN_TABLES, DATASET_KINDS, DatasetKind
 from .hits import Hit, build_hit
 from .models import HIT_COLUMNS, Model, validate_model
 from .portable import normalise
+from .workspace import Change
 
 __all__ = [
     "ModelRun",
@@ -67,6 +68,14 @@ class ModelRun:
     red: int = 0
     yellow: int = 0
     message: str = ""
+    # What the model compared: "all" the data, only the subjects that new and "changed" rows
+    # name (``affected`` of them), or nothing because none of its data "unchanged".
+    scope: str = "all"
+    affected: int = 0
+    # A model reasoning from absence: rows it did not compare (no complete registry covers
+    # their area and month), and the first of their areas.
+    outside: int = 0
+    outside_areas: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -78,6 +87,9 @@ class RunResult:
     seconds: float = 0.0
     cancelled: bool = False
     as_of: datetime.date | None = None  # the run's "today"
+    # Dataset → keys of the rows a change removed or replaced: a warning whose evidence names
+    # one and that the run did not find again has lost its evidence.
+    gone_keys: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def new_hits(self) -> list[Hit]:
@@ -179,7 +191,11 @@ class Runner:
                 where = ""
                 if sample is not None:
                     where = f" WHERE {sample_filter(_sample_column(kind), sample)}"
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{paths}]){where}")
+                con.execute(
+                    f"CREATE VIEW __all_{name} AS SELECT * FROM read_parquet([{paths}], "
+                    f"union_by_name = true){where}"
+                )
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM __all_{name}")
             else:
                 missing.add(name)
                 body = ", ".join(f'"{c}" {t}' for c, t in kind.stored_columns)
@@ -208,8 +224,15 @@ class Runner:
         as_of: datetime.date,
         known_fingerprints: Iterable[str] = (),
         sample: float | None = None,
+        changes: Iterable[Change] | None = None,
     ) -> RunResult:
         """Run ``models`` in order; hits whose fingerprint is known are marked ``is_new=False``.
+
+        With ``changes`` (what new versions changed, :meth:`Workspace.change`) only the models
+        reading a changed dataset run, and a model declaring a ``partition`` over every changed
+        dataset it reads compares only the subjects the new and changed (or removed) rows name,
+        against all the other data: the hits about those subjects are exactly those of a full
+        run. The other models run in full; those reading nothing changed are "unchanged".
 
         ``as_of`` is the run's "today" (``${as_of}`` in the SQL): the engine never reads the
         clock, so the same data and the same as-of date give the same hits on any day.
@@ -228,11 +251,23 @@ class Runner:
         with self._lock:
             self._con = con
         try:
+            changed = None
+            if changes is not None:
+                read = [c for c in changes if c.kind in datasets]
+                changed = _prepare_changes(con, read, missing, result)
             for index, (model, stats) in enumerate(zip(models, result.models, strict=True)):
                 if self._cancelled.is_set():
                     stats.status = "cancelled"
                     continue
-                self._run_one(con, model, stats, index, len(models), missing, known, result)
+                if changed is not None and not _scope(con, model, stats, changed, missing):
+                    emit = self.progress
+                    emit(Progress(model.id, index, len(models), "skipped", message="unchanged"))
+                    continue
+                try:
+                    self._run_one(con, model, stats, index, len(models), missing, known, result)
+                finally:
+                    if stats.scope == "changed":
+                        _unscope(con, model, missing)
         finally:
             with self._lock:
                 self._con = None
@@ -280,6 +315,8 @@ class Runner:
         finally:
             poller.stop()
         hits = _collect(model, rows, known, self._names)
+        if model.absence_scope is not None:
+            stats.outside, stats.outside_areas = _outside(con, model)
         stats.status = "ok"
         stats.seconds = round(time.perf_counter() - began, 3)
         stats.rows = len(rows)
@@ -305,6 +342,97 @@ class Runner:
         test.hit_count = stats.hits
         test.hits = result.hits[:limit]
         return test
+
+
+def _prepare_changes(con, changes: list[Change], missing: set[str], result: RunResult) -> set[str]:
+    """Tables ``__delta_<kind>``: the new, changed and removed rows of each changed dataset
+    (contract columns only: the file's row numbers differ between versions); and the keys of
+    the removed or replaced rows in ``result.gone_keys``. Returns the changed datasets."""
+    by_kind: dict[str, list[Change]] = {}
+    for change in changes:
+        by_kind.setdefault(change.kind, []).append(change)
+    for kind_name, group in by_kind.items():
+        kind = DATASET_KINDS[kind_name]
+        parts, gone = [], []
+        for change in group:
+            if change.only_adds:
+                parts.append(_read_rows(kind, change.added))
+            else:
+                before, after = _read_rows(kind, change.before), _read_rows(kind, change.after)
+                parts.append(f"({after} EXCEPT ALL {before})")
+                gone.append(f"({before} EXCEPT ALL {after})")
+        if kind_name in missing:
+            continue  # no data left at all: the models reading it are skipped anyway
+        con.execute(f"CREATE TEMP TABLE __delta_{kind_name} AS {' UNION ALL '.join(parts + gone)}")
+        if gone:
+            keys = con.execute(
+                f"SELECT DISTINCT {kind.key_sql()} FROM ({' UNION ALL '.join(gone)})"
+            ).fetchall()
+            result.gone_keys[kind_name] = {k for (k,) in keys}
+    return set(by_kind) - missing
+
+
+def _read_rows(kind: DatasetKind, files) -> str:
+    """The contract's columns of the rows of ``files`` (none: an empty set of them)."""
+    columns = ", ".join(f'"{c}"' for c in kind.column_names)
+    if not files:
+        return f"SELECT {columns} FROM __all_{kind.code} WHERE false"
+    paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    return f"SELECT {columns} FROM read_parquet([{paths}], union_by_name = true)"
+
+
+def _scope(con, model: Model, stats: ModelRun, changed: set[str], missing: set[str]) -> bool:
+    """Set what ``model`` compares in a run of changes; False when nothing it reads changed.
+    Declared partitions restrict the model's datasets to the subjects the changes name."""
+    read = set(model.datasets) & changed
+    if not read:
+        stats.status, stats.scope = "unchanged", "unchanged"
+        return False
+    if not model.partition or not read <= set(model.partition):
+        stats.scope = "all"
+        return True
+    width = len(next(iter(model.partition.values())))
+    keys = ", ".join(f"k{i}" for i in range(width))
+    parts = [
+        f"SELECT {', '.join(f'{c} AS k{i}' for i, c in enumerate(model.partition[kind]))} "
+        f"FROM __delta_{kind}"
+        for kind in sorted(read)
+    ]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE __affected AS SELECT DISTINCT {keys} "
+        f"FROM ({' UNION ALL '.join(parts)})"
+    )
+    stats.affected = con.execute("SELECT count(*) FROM __affected").fetchone()[0]
+    for kind, columns in model.partition.items():
+        if kind in missing:
+            continue
+        on = " AND ".join(f"t.{c} = a.k{i}" for i, c in enumerate(columns))
+        con.execute(
+            f"CREATE OR REPLACE VIEW {kind} AS SELECT t.* FROM __all_{kind} t "
+            f"SEMI JOIN __affected a ON {on}"
+        )
+    stats.scope = "changed"
+    return True
+
+
+def _unscope(con, model: Model, missing: set[str]) -> None:
+    for kind in model.partition:
+        if kind not in missing:
+            con.execute(f"CREATE OR REPLACE VIEW {kind} AS SELECT * FROM __all_{kind}")
+
+
+def _outside(con, model: Model) -> tuple[int, list[str]]:
+    """How many rows of a model's compared dataset no complete registry of its absence
+    datasets covers (by area and month), and the first ten of their areas."""
+    dataset, area, period = model.absence_scope
+    absent = ", ".join("'" + a.replace("'", "''") + "'" for a in model.absence)
+    rows = con.execute(
+        f"SELECT {area} FROM {dataset} t WHERE NOT EXISTS (SELECT 1 FROM coverage c "
+        f"WHERE c.dataset IN ({absent}) AND c.complete AND c.area = t.{area} "
+        f"AND t.{period} BETWEEN c.period_from AND c.period_to)"
+    ).fetchall()
+    areas = sorted({r[0] for r in rows if r[0]})
+    return len(rows), areas[:10]
 
 
 def coverage_table(workspace) -> pa.Table:

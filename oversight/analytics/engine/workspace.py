@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .contracts import dataset_kind
 
-__all__ = ["DatasetVersion", "Source", "Workspace", "WorkspaceError"]
+__all__ = ["Change", "DatasetVersion", "Source", "Workspace", "WorkspaceError"]
 
 _SOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
@@ -77,6 +77,9 @@ class DatasetVersion:
     # What the version covers: {"areas": [...], "period_from": "YYYY-MM", "period_to":
     # "YYYY-MM", "complete": bool}; None when nobody said (then it covers nothing).
     coverage: dict | None = None
+    # True when the version adds to the source's data (a new month of payments) instead of
+    # replacing it: the source's data is then its last replacing version and every later one.
+    adds: bool = False
 
     def data_file(self, root: Path) -> Path:
         """The Parquet file holding this version's rows."""
@@ -97,6 +100,37 @@ class Source:
     def current(self) -> DatasetVersion | None:
         """The latest accepted version, the one models read."""
         return self.versions[-1] if self.versions else None
+
+    def chain(self, version: int | None = None) -> tuple[DatasetVersion, ...]:
+        """The versions whose rows make the source's data as of ``version`` (the current one
+        by default): the last version that replaced the data, and every one added since."""
+        upto = [v for v in self.versions if version is None or v.version <= version]
+        start = len(upto) - 1
+        while start > 0 and upto[start].adds:
+            start -= 1
+        return tuple(upto[max(start, 0) :])
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a new version changed in a source's data, for comparing only what is new.
+
+    ``added`` are the files of versions that only add rows (every row is new); otherwise the
+    new and changed rows are those of ``after`` not in ``before`` (and the rows gone, those of
+    ``before`` not in ``after``)."""
+
+    source: str
+    kind: str
+    from_version: int
+    to_version: int
+    before: tuple[Path, ...]
+    after: tuple[Path, ...]
+    added: tuple[Path, ...] = ()
+
+    @property
+    def only_adds(self) -> bool:
+        """True when the change only added rows (nothing replaced, nothing removed)."""
+        return bool(self.added) and set(self.before) <= set(self.after)
 
 
 class Workspace:
@@ -201,12 +235,31 @@ class Workspace:
         )
 
     def dataset_files(self, kind: str) -> list[Path]:
-        """Parquet files of the current version of every source of ``kind``."""
+        """Parquet files of the current data of every source of ``kind`` (each source's
+        current version, with the versions it adds to)."""
         files = []
         for source in self.sources():
-            if source.kind == kind and source.current is not None:
-                files.append(source.current.data_file(self.root))
+            if source.kind == kind:
+                files += [v.data_file(self.root) for v in source.chain()]
         return files
+
+    def change(self, name: str, from_version: int, to_version: int | None = None) -> Change:
+        """What changed in source ``name`` from ``from_version`` (0: nothing before) to
+        ``to_version`` (the current one by default)."""
+        source = self.source(name)
+        if source.current is None:
+            raise WorkspaceError(f"source {name} has no data")
+        to_version = source.current.version if to_version is None else to_version
+        if not 0 <= from_version <= to_version <= source.current.version:
+            raise WorkspaceError(f"source {name} has no versions {from_version}..{to_version}")
+        before = source.chain(from_version) if from_version else ()
+        after = source.chain(to_version)
+        files = tuple(v.data_file(self.root) for v in after)
+        old = tuple(v.data_file(self.root) for v in before)
+        added = tuple(
+            v.data_file(self.root) for v in after if v.version > from_version
+        ) if set(old) <= set(files) else ()  # fmt: skip
+        return Change(name, source.kind, from_version, to_version, old, files, added)
 
     def available_kinds(self) -> set[str]:
         """Dataset kinds with at least one accepted version."""
@@ -256,9 +309,12 @@ class Workspace:
             raise WorkspaceError(f"no staged import {stage_id} (accepted or discarded already?)")
         return directory
 
-    def accept(self, stage_id: str, *, coverage: Mapping | None = None) -> DatasetVersion:
+    def accept(
+        self, stage_id: str, *, coverage: Mapping | None = None, adds: bool = False
+    ) -> DatasetVersion:
         """Keep the good rows of a staged import as the source's next version, with what it
-        covers (see :func:`clean_coverage`)."""
+        covers (see :func:`clean_coverage`); with ``adds`` the version adds its rows to the
+        source's data (a new month) instead of replacing them."""
         coverage = clean_coverage(coverage)
         directory = self._stage_dir(stage_id)
         report = json.loads((directory / "report.json").read_text(encoding="utf-8"))
@@ -279,21 +335,23 @@ class Workspace:
                 source_file=report["source_file"],
                 source_sha256=report["source_sha256"],
                 coverage=coverage,
+                adds=bool(adds and entry["versions"]),
             )
             entry["versions"].append(asdict(version))
         return version
 
     def coverage_rows(self) -> list[tuple]:
-        """Rows of the built-in ``coverage`` table: what each source's current version covers."""
+        """Rows of the built-in ``coverage`` table: what each source's current data covers
+        (every version of its chain, each with what it stated)."""
         rows = []
         for source in self.sources():
-            version = source.current
-            if version is None or not version.coverage:
-                continue
-            cover = version.coverage
-            for area in cover["areas"]:
-                rows.append((source.kind, source.name, area, cover["period_from"],
-                             cover["period_to"], bool(cover["complete"])))  # fmt: skip
+            for version in source.chain():
+                cover = version.coverage
+                if not cover:
+                    continue
+                for area in cover["areas"]:
+                    rows.append((source.kind, source.name, area, cover["period_from"],
+                                 cover["period_to"], bool(cover["complete"])))  # fmt: skip
         return rows
 
     def discard(self, stage_id: str) -> None:

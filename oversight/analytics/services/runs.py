@@ -36,11 +36,13 @@ def run_start(
     if as_of > today:
         later = _("The as-of date cannot be later than today.")
         raise ValidationError({"as_of": ValidationError(later, code="as_of_future")})
-    if (
-        AnalysisRun.objects.select_for_update()
-        .filter(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING])
-        .exists()
-    ):
+    active = list(
+        AnalysisRun.objects.select_for_update().filter(
+            status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING]
+        )
+    )
+    waiting = [r for r in active if r.status == AnalysisRun.Status.QUEUED and r.trigger]
+    if len(waiting) < len(active):
         raise ValidationError(
             _("A run is under way; wait for it or cancel it."), code="run_under_way"
         )
@@ -54,9 +56,42 @@ def run_start(
         raise ValidationError(_("No enabled model to run."), code="no_model")
     run = AnalysisRun.objects.create(started_by=actor, model_ids=chosen, as_of=as_of)
     record(actor, "analytics.run.start", run, models=len(chosen))
+    for superseded in waiting:  # runs of new data not started yet: this run reads it all
+        before = snapshot(superseded)
+        superseded.status, superseded.finished_at = AnalysisRun.Status.CANCELLED, timezone.now()
+        superseded.message = _("Not needed: run #%(n)d compares all the data.") % {"n": run.pk}
+        superseded.save()
+        record(actor, "analytics.run.cancel", superseded, before, superseded_by=run.pk)
     if background:
         transaction.on_commit(lambda: tasks.run_models(run.pk))
     return run
+
+
+def changes_run(*, run, actor: Account, background: bool = True) -> AnalysisRun | None:
+    """Queue a run of what an accepted import changed (``run``: the :class:`ImportRun`): the
+    enabled models reading its kind, as of today, comparing only its new, changed and removed
+    rows against everything else. Behind a run under way it waits, and starts when that one
+    ends. None when no enabled model reads the data. Called inside the accept's transaction."""
+    kind = run.source.kind
+    chosen = [
+        e.id for e in bridge.library() if not e.problem and e.enabled and kind in e.model.datasets
+    ]
+    if not chosen:
+        return None
+    busy = (
+        AnalysisRun.objects.select_for_update()
+        .filter(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING])
+        .exists()
+    )
+    trigger = {"source": run.source.name, "from_version": run.version - 1,
+               "to_version": run.version, "import": run.pk}  # fmt: skip
+    changes = AnalysisRun.objects.create(
+        started_by=actor, model_ids=chosen, as_of=timezone.localdate(), trigger=trigger
+    )
+    record(actor, "analytics.run.start", changes, models=len(chosen), trigger=trigger)
+    if background and not busy:
+        transaction.on_commit(lambda: tasks.run_models(changes.pk))
+    return changes
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from ..engine import mapping as field_mapping
 from ..engine.workspace import clean_coverage
 from ..models import DataSource, ImportRun
 from ._common import record, require
+from .runs import changes_run
 
 UPLOAD_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
 
@@ -206,7 +207,9 @@ def import_start(
             try:
                 preview(path, rows=1)
             except ImportFailed as error:
-                unreadable = _("The file cannot be read: %(error)s") % {"error": error}
+                unreadable = _("The file cannot be read: %(error)s") % {
+                    "error": bridge.failure_text(error)
+                }
                 raise ValidationError(
                     {"file": ValidationError(unreadable, code="unreadable")}
                 ) from None
@@ -239,6 +242,7 @@ def import_map(
     mapping: dict,
     upload_values: dict,
     coverage: dict | None = None,
+    adds: bool = False,
     background: bool = True,
 ) -> ImportRun:
     """Check an uploaded file with the mapping chosen on the mapping screen (field → rule) and
@@ -246,7 +250,9 @@ def import_map(
     unmapped, a column taken for two fields, a value not chosen) is named, field by field,
     before the import starts; the mapping is saved on the source and reused for its next files. ``coverage``
     states what the file covers (areas, months, complete register or not), kept with its
-    version on accept; a model reasoning from absence reads only what a complete one covers."""
+    version on accept; a model reasoning from absence reads only what a complete one covers.
+    With ``adds`` the file's rows are added to the source's data (a new month) on accept
+    instead of replacing them."""
     require(actor, "analytics:source:edit")
     run = ImportRun.objects.select_for_update().select_related("source").get(pk=run.pk)
     if run.status != ImportRun.Status.MAPPING:
@@ -266,7 +272,7 @@ def import_map(
     try:
         headers, _rows = preview(run.upload_path, rows=0)
     except ImportFailed as error:
-        raise ValidationError(str(error), code="unreadable") from None
+        raise ValidationError(bridge.failure_text(error), code="unreadable") from None
     rules = clean_mapping(
         source.kind, mapping, headers=headers, upload_values=values, complete=True, key=None
     )
@@ -275,8 +281,8 @@ def import_map(
     source.mapping = rules
     source.save(update_fields=["mapping", "updated_at"])
     run.mapping, run.upload_values, run.status = rules, values, ImportRun.Status.QUEUED
-    run.coverage = covered
-    run.save(update_fields=["mapping", "upload_values", "coverage", "status"])
+    run.coverage, run.adds = covered, bool(adds)
+    run.save(update_fields=["mapping", "upload_values", "coverage", "adds", "status"])
     record(actor, "analytics.source.mapping", source, before, file=run.file_name)
     try:
         bridge.workspace().register_source(
@@ -324,16 +330,23 @@ def _locked_import(run: ImportRun, *, mapping_too: bool = False) -> ImportRun:
 
 
 @transaction.atomic
-def import_accept(*, run: ImportRun, actor: Account, coverage: dict | None = None) -> ImportRun:
-    """Keep the good rows of a checked import as the source's next version, covering what was
-    stated with its mapping (or ``coverage``, given here)."""
+def import_accept(
+    *, run: ImportRun, actor: Account, coverage: dict | None = None, compare: bool = True,
+    background: bool = True,
+) -> ImportRun:  # fmt: skip
+    """Keep the good rows of a checked import as the source's next version (adding to the
+    source's data or replacing it, as chosen with its mapping), covering what was stated with
+    its mapping (or ``coverage``, given here). With ``compare`` the new data is compared as it
+    arrives: a run of the enabled models reading it, on what the version changed only."""
     require(actor, "analytics:source:edit")
     run = _locked_import(run)
     before = snapshot(run)
     if coverage is not None:
         run.coverage = _clean_coverage(coverage)
     try:
-        version = bridge.workspace().accept(run.stage_id, coverage=run.coverage or None)
+        version = bridge.workspace().accept(
+            run.stage_id, coverage=run.coverage or None, adds=run.adds
+        )
     except WorkspaceError as error:
         raise ValidationError(str(error), code="workspace") from None
     run.status, run.version = ImportRun.Status.ACCEPTED, version.version
@@ -341,6 +354,8 @@ def import_accept(*, run: ImportRun, actor: Account, coverage: dict | None = Non
     run.save()
     record(actor, "analytics.import.accept", run, before, source=run.source.name,
             version=version.version, rows=run.accepted_rows)  # fmt: skip
+    if compare:
+        changes_run(run=run, actor=actor, background=background)
     return run
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from oversight.analytics.models import DataSource, ImportRun, Warning
+from oversight.analytics.models import AnalysisRun, DataSource, ImportRun, Warning
 from oversight.conftest import PASSWORD, pick_unit
 from oversight.loop.models import WorkItem
 
@@ -77,10 +77,12 @@ def test_it_goes_from_an_upload_to_a_clue_under_preliminary_verification(
     expect(page.locator("[data-testid=accept]")).to_have_count(0)
     assert ImportRun.objects.get(source__name="civil-deaths").status == ImportRun.Status.ACCEPTED
 
-    # Run the library.
-    page.goto(f"{base}/analytics/runs/")
-    page.click("[data-testid=start-run]")
+    # Accepting compared the new data at once: a run of what it changed.
+    changes = AnalysisRun.objects.latest("pk")
+    assert changes.trigger["source"] == "civil-deaths"
+    page.goto(f"{base}/analytics/runs/{changes.pk}/")
     expect(page.locator("#run-status")).to_have_attribute("data-status", "done")
+    expect(page.locator("[data-testid=run-trigger]")).to_contain_text("civil-deaths")
     expect(page.locator("[data-testid=run-new]")).to_have_text("2")
     expect(page.locator("[data-testid=model-stats] tr[data-model=deceased_paid]")).to_be_visible()
 

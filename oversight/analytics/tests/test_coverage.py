@@ -60,3 +60,10 @@ def test_it_compares_only_the_areas_and_months_a_complete_register_covers(
     # Only 王三's P03 payment of 2024-02 in Town 1 is compared: the Town 2 payment and the month
     # after the register are outside what it covers; the dead are in the deaths.
     assert set(Warning.objects.values_list("fingerprint_key", flat=True)) == {f"{ALIVE}|P03"}
+    # And the run says what it left out: the three payments outside (Town 2's two, and the
+    # month after the register in Town 1), so silence there is not read as “nothing found”.
+    stats = run.model_stats[0]
+    assert (stats["outside"], stats["outside_areas"]) == (3, ["Town 1", "Town 2"])
+    page = client_for(county.supervisor).get(f"/analytics/runs/{run.pk}/")
+    text = page.context["stats"][0]["outside_text"]
+    assert "3" in text and "Town 2" in text and 'data-testid="outside"' in page.content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from oversight.analytics import bridge, services
 from oversight.analytics.models import DataSource, ImportRun
@@ -80,11 +81,20 @@ def test_it_keeps_nothing_of_a_discarded_import(county_a, source_of, upload):
     assert ImportRun.objects.get(pk=run.pk).status == ImportRun.Status.DISCARDED
 
 
-def test_it_fails_an_unreadable_file_clearly_and_keeps_nothing(county_a, source_of, upload):
+def test_it_fails_an_unreadable_file_clearly_and_keeps_nothing(county_a, source_of, upload, client):
     source = source_of("deaths", "deaths")
     run = upload(source, county_a.supervisor, csv_bytes([{"who": "x", "when": "y"}]))
     assert run.status == ImportRun.Status.FAILED
     assert "resident_id" in run.message
+    # In Chinese too, naming the fields by their labels, on the import's page.
+    assert (
+        run.message_zh.startswith("文件和映射中都找不到必填字段")
+        and "公民身份号码" in run.message_zh
+    )
+    client.force_login(county_a.supervisor)
+    with override_settings(LANGUAGE_CODE="zh-hans"):
+        page = client.get(f"/analytics/imports/{run.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert run.message_zh in page.content.decode()
     ws = bridge.workspace()
     assert ws.staged() == [] and not list((ws.root / "uploads").iterdir())
 

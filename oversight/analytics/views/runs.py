@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from oversight.core.paging import paginate
-from oversight.orgs.access import require_perm
+from oversight.orgs.access import has_perm, require_perm
 
 from .. import bridge, selectors, services
 from ..forms import RunStartForm
@@ -25,6 +25,7 @@ MODEL_STATUS = {
     "uncovered": gettext_lazy("not run: no complete register"),
     "failed": gettext_lazy("stopped by an error"),
     "cancelled": gettext_lazy("cancelled"),
+    "unchanged": gettext_lazy("not run: its data did not change"),
     "pending": gettext_lazy("not run"),
 }
 
@@ -81,12 +82,31 @@ def _needs(m: dict) -> str:
     }
 
 
+def _scope(m: dict) -> str:
+    """What a model of a run of changes compared, in words."""
+    if m.get("scope") == "changed":
+        return _("Compared for the %(n)d subjects the new and changed rows name, against all "
+                 "the other data.") % {"n": m.get("affected", 0)}  # fmt: skip
+    return ""
+
+
+def _outside(m: dict) -> str:
+    """What a model reasoning from absence left uncompared, and why (so nobody reads the
+    silence of uncovered areas as “nothing found”)."""
+    if m.get("status") != "ok" or not m.get("outside"):
+        return ""
+    return _(
+        "Not compared: %(n)d rows in areas or months that no complete registry covers "
+        "(%(areas)s). Upload the complete registry of those areas to compare them."
+    ) % {"n": m["outside"], "areas": "、".join(m.get("outside_areas") or ())}
+
+
 def _context(run) -> dict:
     names = {e.id: e.name for e in bridge.library()}
     stats = [
         {**m, "name": names.get(m["model_id"], m["model_id"]),
          "status_label": MODEL_STATUS.get(m["status"], m["status"]),
-         "needs_text": _needs(m),
+         "needs_text": _needs(m), "scope_text": _scope(m), "outside_text": _outside(m),
          "inputs": [{**i, "kind_name": _kind_name(i["kind"])} for i in m.get("inputs", [])]}
         for m in run.model_stats
     ]  # fmt: skip
@@ -97,7 +117,8 @@ def _context(run) -> dict:
 @require_perm(RUN)
 def run_detail(request, pk: int):
     run = selectors.run_get(pk=pk)
-    return render(request, "analytics/run_detail.html", _context(run))
+    context = {**_context(run), "can_open_imports": has_perm(request.user, "analytics:source:edit")}
+    return render(request, "analytics/run_detail.html", context)
 
 
 @require_perm(RUN)

@@ -127,7 +127,7 @@ def import_mapping(request, pk: int):
     if request.method == "POST" and form.is_valid():
         mapped = call_service(form, services.import_map, run=run, actor=request.user,
                               mapping=form.rules(), upload_values=form.upload_values(),
-                              coverage=form.coverage())  # fmt: skip
+                              coverage=form.coverage(), adds=form.adds())  # fmt: skip
         if mapped:
             request.operation_target = mapped
             return redirect("analytics:import_detail", pk=pk)

@@ -99,6 +99,7 @@ def _detail_context(request, warning, **forms) -> dict:
         "warning": warning,
         "entry": entry,
         "evidence": selectors.evidence_tables(warning=warning),
+        "can_open_imports": has_perm(request.user, "analytics:source:edit"),
         "match": selectors.match_explanation(warning.match_method),
         "can_dispose": has_perm(request.user, DISPOSE) and warning.status == warning.Status.NEW,
         "dismiss_form": forms.get("dismiss_form") or DismissForm(),
@@ -119,6 +120,7 @@ def warning_evidence(request, pk: int):
     context = {
         "warning": warning,
         "evidence": selectors.evidence_tables(warning=warning),
+        "can_open_imports": has_perm(request.user, "analytics:source:edit"),
         "match": selectors.match_explanation(warning.match_method),
     }
     return render(request, "analytics/warning_evidence.html", context)

@@ -102,18 +102,43 @@ def test_it_keeps_nothing_when_the_report_is_discarded(workspace):
         report.accept()
 
 
+def _renamed(path, name):
+    target = path.with_name(name)
+    target.write_bytes(path.read_bytes())
+    return target
+
+
+def test_each_accepted_row_keeps_its_row_number_in_the_file(workspace):
+    rows = [{"resident_id": pid(n), "name": "甲", "death_date": "2024-01-01"} for n in range(3)]
+    rows[1]["death_date"] = "not a date"  # rejected: the numbers are still the file's
+    workspace.register_source("deaths", kind="deaths")
+    report = workspace.stage("deaths", write_csv(workspace.root / "d.csv", rows))
+    version = report.accept()
+    assert [(r["resident_id"], r["_row"]) for r in stored(workspace, version)] == [
+        (pid(0), 2), (pid(2), 4),
+    ]  # fmt: skip
+
+
 def test_it_keeps_nothing_when_the_file_cannot_be_imported(workspace):
     workspace.register_source("deaths", kind="deaths")
     missing_column = write_csv(workspace.root / "d.csv", [{"resident_id": pid(1), "name": "甲"}])
     ragged = workspace.root / "r.csv"
     ragged.write_text('resident_id,death_date\n"unterminated,2024-01-01\n', encoding="utf-8")
 
-    with pytest.raises(ImportFailed, match="death_date"):
+    with pytest.raises(ImportFailed, match="death_date") as failed:
         workspace.stage("deaths", missing_column)
+    # The same reason in Chinese, naming the field by its label.
+    assert (
+        failed.value.zh.startswith("文件和映射中都找不到必填字段") and "死亡日期" in failed.value.zh
+    )
     with pytest.raises(ImportFailed):
         workspace.stage("deaths", ragged, format="parquet")
-    with pytest.raises(ImportFailed, match="not a column"):
+    with pytest.raises(ImportFailed, match="not a column") as failed:
         workspace.stage("deaths", missing_column, mapping={"name": "nickname"})
+    assert failed.value.zh.startswith("映射中的 'nickname' 不是死亡人员的字段")
+    with pytest.raises(ImportFailed, match="cannot tell the format") as failed:
+        workspace.stage("deaths", _renamed(missing_column, "d.doc"))
+    assert "无法识别" in failed.value.zh
 
     assert workspace.staged() == []
     assert list((workspace.root / "staging").iterdir()) == []
