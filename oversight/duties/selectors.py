@@ -160,3 +160,71 @@ def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -
 
 def items_of(duty_list: DutyList) -> QuerySet[DutyItem]:
     return DutyItem.objects.filter(area__duty_list=duty_list).select_related("area")
+
+
+# --- copied and thin reports ---------------------------------------------------------------------
+
+COPY_THRESHOLD = 0.6  # the share of own shingles two reports have in common to be flagged
+THIN_SHINGLES = 20  # fewer shingles of its own than this (beyond the requirement): thin
+
+
+@dataclass
+class Check:
+    """What the supervisor is shown about a report: the peers' reports it resembles (each with
+    its similarity in %), whether it is thin, whether it has no evidence attached."""
+
+    text: str = ""
+    copied: list = field(default_factory=list)
+    thin: bool = False
+    no_evidence: bool = False
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.copied) or self.thin or self.no_evidence
+
+
+def _latest_texts(item_ids) -> dict[int, str]:
+    """The latest report text (the comment of the last ``submit`` step) of each work item."""
+    from oversight.loop.models import Event
+
+    texts: dict[int, str] = {}
+    for item_id, comment in (
+        Event.objects.filter(item_id__in=item_ids, transition="submit")
+        .order_by("item_id", "at", "pk")
+        .values_list("item_id", "comment")
+    ):
+        texts[item_id] = comment
+    return texts
+
+
+def report_check(*, viewer, report: DutyReport, threshold: float = COPY_THRESHOLD) -> Check:
+    """Compare ``report`` with the reports other units in the viewer's scope made on the same
+    duty: near-duplicates (the duty's requirement discounted) and thin or unevidenced reports."""
+    from oversight.lib.shingles import own_length, similarity
+
+    text = _latest_texts([report.item_id]).get(report.item_id)
+    if text is None:
+        return Check()
+    boilerplate = f"{report.duty_item.requirement}\n{report.duty_item.evidence}"
+    peers = list(
+        report_list(viewer=viewer)
+        .filter(duty_item=report.duty_item, reported_on__isnull=False)
+        .exclude(unit_list=report.unit_list_id)
+    )
+    texts = _latest_texts([p.item_id for p in peers])
+    copied = []
+    for peer in peers:
+        other = texts.get(peer.item_id)
+        if other is None:
+            continue
+        alike = similarity(text, other, boilerplate=boilerplate)
+        if alike >= threshold:
+            peer.text = other
+            copied.append((peer, round(100 * alike)))
+    copied.sort(key=lambda pair: -pair[1])
+    return Check(
+        text=text,
+        copied=copied,
+        thin=own_length(text, boilerplate=boilerplate) < THIN_SHINGLES,
+        no_evidence=not report.item.attachments.exists(),
+    )

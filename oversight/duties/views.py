@@ -181,6 +181,9 @@ def report_detail(request, pk: int, score_form=None, reopen_form=None):
             "locked": item.is_open and is_locked(report, timing.today()),
             "can_score": supervising and item.state == "submitted",
             "can_reopen": supervising,
+            "check": selectors.report_check(viewer=request.user, report=report)
+            if supervising
+            else None,
             "score_form": score_form or ScoreForm(),
             "reopen_form": reopen_form or ReopenForm(),
         }

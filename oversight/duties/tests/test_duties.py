@@ -244,3 +244,37 @@ def test_pages_answer_for_the_commission_and_reject_bad_input(duties_county, dut
     assert "100.0" in ranking and "Town 1" in ranking
     assert client.get("/duties/ranking/?export=xlsx").status_code == 200
     assert client_for(c.town1_officer).post(f"/duties/{duty_list.pk}/areas/add/").status_code == 403
+
+
+def test_copied_and_thin_reports_are_flagged_for_the_supervisor(duties_county, duty_list):
+    c = duties_county
+    town1, town2 = _issue(c, duty_list)
+    text = (
+        "3月5日镇党委召开专题会议研究年度工作计划，明确十二项重点任务和责任人，"
+        "印发计划并在全镇干部大会上部署落实，会后逐村走访收集意见二十条。"
+    )
+    for unit_list, account, report_text in (
+        (town1, c.town1_officer, text),
+        (town2, c.town2_officer, text.replace("二十条", "二十二条")),
+    ):
+        report = unit_list.reports.get(key="2026")
+        loop.item_transition(item=report.item, name="submit", actor=account, comment=report_text)
+    mine = town1.reports.get(key="2026")
+    check = selectors.report_check(viewer=c.supervisor, report=mine)
+    assert [(p.unit_list.node.name, pct > 80) for p, pct in check.copied] == [("Town 2", True)]
+    assert check.no_evidence and not check.thin
+    # a unit's own view never compares with another unit's report
+    assert selectors.report_check(viewer=c.town1_officer, report=mine).copied == []
+    page = client_for(c.supervisor).get(f"/duties/reports/{mine.item_id}/")
+    assert page.status_code == 200 and 'data-testid="copied"' in page.content.decode()
+    theirs = client_for(c.town1_officer).get(f"/duties/reports/{mine.item_id}/")
+    assert 'data-testid="check"' not in theirs.content.decode()
+    study = town1.reports.get(key="2026-Q1")
+    loop.item_transition(
+        item=study.item,
+        name="submit",
+        actor=c.town1_officer,
+        comment="Study the rules each quarter. Done.",
+    )
+    thin = selectors.report_check(viewer=c.supervisor, report=study)
+    assert thin.thin and not thin.copied
