@@ -77,6 +77,20 @@ MEASURES = [
         order=30,
     ),
     Measure(
+        "duties.copied",
+        _("Duty reports resembling another unit's"),
+        source=REPORTS,
+        where=lambda w: Q(
+            reported_on__gte=w.start, reported_on__lte=w.end, copied_from__isnull=False
+        ),
+        definition=_(
+            "Reports first made in the period whose latest text resembles another unit's report "
+            "on the same duty (the duty's own requirement discounted)."
+        ),
+        perm="duties:list:view",
+        order=35,
+    ),
+    Measure(
         "duties.score",
         _("Average duty score"),
         source=REPORTS,

@@ -156,6 +156,14 @@ class DutyReport(models.Model):
     due = models.DateField(_("due"))
     item = models.OneToOneField(WorkItem, on_delete=models.CASCADE, related_name="duty_report")
     reported_on = models.DateField(_("first reported"), null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("resembles the report of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reopened_until = models.DateField(_("reopened until"), null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     score_rate = models.DecimalField(

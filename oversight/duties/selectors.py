@@ -197,22 +197,17 @@ def _latest_texts(item_ids) -> dict[int, str]:
     return texts
 
 
-def report_check(*, viewer, report: DutyReport, threshold: float = COPY_THRESHOLD) -> Check:
-    """Compare ``report`` with the reports other units in the viewer's scope made on the same
-    duty: near-duplicates (the duty's requirement discounted) and thin or unevidenced reports."""
-    from oversight.lib.shingles import own_length, similarity
+def similar_reports(
+    report: DutyReport, text: str, peers, threshold: float = COPY_THRESHOLD
+) -> list[tuple[DutyReport, int]]:
+    """Which of ``peers`` (reports of other units on the same duty) ``text`` resembles, with
+    the similarity in %, most alike first; the duty's requirement and evidence are discounted."""
+    from oversight.lib.shingles import similarity
 
-    text = _latest_texts([report.item_id]).get(report.item_id)
-    if text is None:
-        return Check()
     boilerplate = f"{report.duty_item.requirement}\n{report.duty_item.evidence}"
-    peers = list(
-        report_list(viewer=viewer)
-        .filter(duty_item=report.duty_item, reported_on__isnull=False)
-        .exclude(unit_list=report.unit_list_id)
-    )
+    peers = list(peers)
     texts = _latest_texts([p.item_id for p in peers])
-    copied = []
+    found = []
     for peer in peers:
         other = texts.get(peer.item_id)
         if other is None:
@@ -220,11 +215,32 @@ def report_check(*, viewer, report: DutyReport, threshold: float = COPY_THRESHOL
         alike = similarity(text, other, boilerplate=boilerplate)
         if alike >= threshold:
             peer.text = other
-            copied.append((peer, round(100 * alike)))
-    copied.sort(key=lambda pair: -pair[1])
+            found.append((peer, round(100 * alike)))
+    found.sort(key=lambda pair: -pair[1])
+    return found
+
+
+def peers_of(report: DutyReport, reports=None):
+    """The reports other units made on the same duty (of ``reports``: all by default)."""
+    reports = DutyReport.objects.all() if reports is None else reports
+    return reports.filter(duty_item=report.duty_item_id, reported_on__isnull=False).exclude(
+        unit_list=report.unit_list_id
+    )
+
+
+def report_check(*, viewer, report: DutyReport, threshold: float = COPY_THRESHOLD) -> Check:
+    """Compare ``report`` with the reports other units in the viewer's scope made on the same
+    duty: near-duplicates (the duty's requirement discounted) and thin or unevidenced reports."""
+    from oversight.lib.shingles import own_length
+
+    text = _latest_texts([report.item_id]).get(report.item_id)
+    if text is None:
+        return Check()
+    boilerplate = f"{report.duty_item.requirement}\n{report.duty_item.evidence}"
+    peers = peers_of(report, report_list(viewer=viewer)).select_related("unit_list__node")
     return Check(
         text=text,
-        copied=copied,
+        copied=similar_reports(report, text, peers, threshold),
         thin=own_length(text, boilerplate=boilerplate) < THIN_SHINGLES,
         no_evidence=not report.item.attachments.exists(),
     )

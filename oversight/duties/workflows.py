@@ -38,9 +38,15 @@ def _not_locked(*, item, event, actor) -> None:
             % {"due": report.due},
             code="locked",
         )
+    from .selectors import peers_of, similar_reports
+
     if report.reported_on is None:
         report.reported_on = timing.today()
-        report.save(update_fields=["reported_on"])
+    # Flagged against every other unit's report on the duty (the reviewer's page shows those
+    # of their scope): counted by the measure duties.copied.
+    alike = similar_reports(report, event.comment, peers_of(report))
+    report.copied_from = alike[0][0] if alike else None
+    report.save(update_fields=["reported_on", "copied_from"])
 
 
 def _score(*, item, event, actor) -> None:

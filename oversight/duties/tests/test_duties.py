@@ -260,6 +260,8 @@ def test_copied_and_thin_reports_are_flagged_for_the_supervisor(duties_county, d
         report = unit_list.reports.get(key="2026")
         loop.item_transition(item=report.item, name="submit", actor=account, comment=report_text)
     mine = town1.reports.get(key="2026")
+    theirs = town2.reports.get(key="2026")
+    assert mine.copied_from is None and theirs.copied_from == mine  # the later one is flagged
     check = selectors.report_check(viewer=c.supervisor, report=mine)
     assert [(p.unit_list.node.name, pct > 80) for p, pct in check.copied] == [("Town 2", True)]
     assert check.no_evidence and not check.thin
@@ -267,8 +269,8 @@ def test_copied_and_thin_reports_are_flagged_for_the_supervisor(duties_county, d
     assert selectors.report_check(viewer=c.town1_officer, report=mine).copied == []
     page = client_for(c.supervisor).get(f"/duties/reports/{mine.item_id}/")
     assert page.status_code == 200 and 'data-testid="copied"' in page.content.decode()
-    theirs = client_for(c.town1_officer).get(f"/duties/reports/{mine.item_id}/")
-    assert 'data-testid="check"' not in theirs.content.decode()
+    own_page = client_for(c.town1_officer).get(f"/duties/reports/{mine.item_id}/")
+    assert 'data-testid="check"' not in own_page.content.decode()
     study = town1.reports.get(key="2026-Q1")
     loop.item_transition(
         item=study.item,

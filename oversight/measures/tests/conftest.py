@@ -103,12 +103,13 @@ def _duties(c, nodes) -> None:
         (D(2026, 3, 1), D(2026, 3, 2), D(2026, 3, 2), 5),
         (D(2026, 3, 25), None, None, None),
     ]
+    previous = None
     for node in nodes:
         unit_list = UnitList.objects.create(
             duty_list=duty_list, node=node, supervising_node=c.commission
         )
         for k, (due, reported, scored, score) in enumerate(rows):
-            DutyReport.objects.create(
+            previous = DutyReport.objects.create(
                 unit_list=unit_list,
                 duty_item=duty,
                 key=f"k{k}",
@@ -118,6 +119,7 @@ def _duties(c, nodes) -> None:
                 scored_on=scored,
                 score=score,
                 score_rate=score * 10 if score else None,
+                copied_from=previous if k == 2 and node != c.town2 else None,
             )
 
 
