@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "oversight.orgs",
     "oversight.loop",
     "oversight.matters",
+    "oversight.duties",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("orgs/", include("oversight.orgs.urls")),
     path("work/", include("oversight.loop.urls")),
     path("matters/", include("oversight.matters.urls")),
+    path("duties/", include("oversight.duties.urls")),
     path("ledger/", include("oversight.ledger.urls")),
     path("notifications/", include("oversight.notify.urls")),
     path("documents/", include("oversight.documents.urls")),

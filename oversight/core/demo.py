@@ -27,6 +27,7 @@ BUILDERS = [
     "oversight.orgs.demo",
     "oversight.documents.demo",
     "oversight.matters.demo",
+    "oversight.duties.demo",
     "oversight.analytics.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from oversight.analytics.models import Warning
 from oversight.documents.models import DocType, Document, Receipt
+from oversight.duties.models import DutyArea, DutyItem, DutyList, DutyReport, UnitList
 from oversight.ledger.models import VerificationRun
 from oversight.loop.models import WorkItem
 from oversight.matters.models import Milestone
@@ -28,6 +29,7 @@ VIEW_ALL = [
     "ledger:audit:view",
     "documents:document:view",
     "documents:received:view",
+    "duties:list:view",
 ]
 
 
@@ -81,6 +83,44 @@ def _documents(issuer, recipient, n: int) -> None:
             signed_at=at(signed[(n + k) % 3]) if signed[(n + k) % 3] else None,
             replied_at=at(replied[n % 3]) if replied[n % 3] else None,
         )
+
+
+def _duties(c, nodes) -> None:
+    """Duty reports of four kinds at each of ``nodes``: due in February and reported on time
+    (scored in February), due in February and never reported, due March 1 and reported late
+    (scored in March), due later in March (not yet counted). Their work items stay open and
+    green, so the loop's rates do not move."""
+    duty_list = DutyList.objects.create(
+        kind="principal", title="Principal", year=2026, owner_node=c.commission
+    )
+    area = DutyArea.objects.create(duty_list=duty_list, title="Area")
+    duty = DutyItem.objects.create(
+        area=area, title="Duty", points=10, schedule="monthly", due_day=10
+    )
+    rows = [
+        (D(2026, 2, 10), D(2026, 2, 8), D(2026, 2, 20), 8),
+        (D(2026, 2, 15), None, None, None),
+        (D(2026, 3, 1), D(2026, 3, 2), D(2026, 3, 2), 5),
+        (D(2026, 3, 25), None, None, None),
+    ]
+    previous = None
+    for node in nodes:
+        unit_list = UnitList.objects.create(
+            duty_list=duty_list, node=node, supervising_node=c.commission
+        )
+        for k, (due, reported, scored, score) in enumerate(rows):
+            previous = DutyReport.objects.create(
+                unit_list=unit_list,
+                duty_item=duty,
+                key=f"k{k}",
+                due=due,
+                item=item(c, node, "duties.report", D(2026, 1, 5), deadline=D(2026, 12, 31)),
+                reported_on=reported,
+                scored_on=scored,
+                score=score,
+                score_rate=score * 10 if score else None,
+                copied_from=previous if k == 2 and node != c.town2 else None,
+            )
 
 
 @pytest.fixture
@@ -183,6 +223,7 @@ def measured(loop_county):
                 decided_at=at(decided) if decided else None,
             )
         _documents(node, nodes[(n + 1) % len(nodes)], n)
+    _duties(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
     VerificationRun.objects.create(

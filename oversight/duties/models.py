@@ -1,0 +1,192 @@
+"""Duty lists (两个责任清单): templates of areas and items, the list issued to a unit for a year,
+and each item's reports, every one of which is a work item of the kind ``duties.report``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from oversight.loop.models import WorkItem
+from oversight.orgs.models import OrgNode
+
+
+class DutyList(models.Model):
+    """A list of duties for one year (a template until issued to units)."""
+
+    class Kind(models.TextChoices):
+        PRINCIPAL = "principal", _("Principal responsibility (party committees)")
+        SUPERVISORY = "supervisory", _("Supervisory responsibility (discipline bodies)")
+        RECTIFICATION = "rectification", _("Special rectification")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind of list"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveIntegerField(_("year"))
+    owner_node = models.ForeignKey(
+        OrgNode, verbose_name=_("issuing body"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "kind", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "title"], name="duties_list_once")
+        ]
+        verbose_name = _("duty list")
+        verbose_name_plural = _("duty lists")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+    @property
+    def total_points(self) -> Decimal:
+        return sum((i.points for i in DutyItem.objects.filter(area__duty_list=self)), Decimal(0))
+
+
+class DutyArea(models.Model):
+    """The first level of a list's tree (an area of work), holding its items."""
+
+    duty_list = models.ForeignKey(DutyList, on_delete=models.CASCADE, related_name="areas")
+    title = models.CharField(_("area"), max_length=200)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DutyItem(models.Model):
+    """One duty: what is required, the evidence expected, its points, when it is reported and
+    how it is scored."""
+
+    class Schedule(models.TextChoices):
+        ONCE = "once", _("Once, by a date")
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+
+    class Rule(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
+        PER_OCCURRENCE = "per_occurrence", _("Per occurrence, with a cap")
+        DEDUCTION = "deduction", _("Deduction per instance")
+        THRESHOLD = "threshold", _("Threshold plus slope")
+        RANK = "rank", _("Rank to points")
+        AVERAGE = "average", _("Average of several raters")
+        VETO = "veto", _("Veto (一票否决)")
+
+    area = models.ForeignKey(DutyArea, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField(_("duty"), max_length=300)
+    requirement = models.TextField(_("requirement"), blank=True)
+    evidence = models.TextField(_("evidence expected"), blank=True)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    schedule = models.CharField(
+        _("reporting schedule"), max_length=16, choices=Schedule.choices, default=Schedule.ONCE
+    )
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    due_day = models.PositiveSmallIntegerField(
+        _("day of the deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Monthly: the day of the month; quarterly: working days after the quarter."),
+    )
+    rule = models.CharField(
+        _("scoring rule"), max_length=16, choices=Rule.choices, default=Rule.ALL_OR_NOTHING
+    )
+    unit_types = models.JSONField(_("unit types"), default=list, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["area__order", "order", "id"]
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def applies_to(self, node: OrgNode) -> bool:
+        return not self.unit_types or node.type in self.unit_types
+
+
+class UnitList(models.Model):
+    """A year's list issued to one unit (org node), and its signing for it (签收)."""
+
+    duty_list = models.ForeignKey(DutyList, on_delete=models.PROTECT, related_name="unit_lists")
+    node = models.ForeignKey(
+        OrgNode, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    supervising_node = models.ForeignKey(
+        OrgNode, verbose_name=_("supervising node"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed for"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["duty_list", "node__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty_list", "node"], name="duties_unit_list_once")
+        ]
+        verbose_name = _("unit duty list")
+        verbose_name_plural = _("unit duty lists")
+
+    def __str__(self) -> str:
+        return f"{self.duty_list} · {self.node.name}"
+
+
+class DutyReport(models.Model):
+    """One occurrence of a duty for a unit: its deadline, the work item it is reported and
+    reviewed on, and its score."""
+
+    unit_list = models.ForeignKey(UnitList, on_delete=models.CASCADE, related_name="reports")
+    duty_item = models.ForeignKey(DutyItem, on_delete=models.PROTECT, related_name="reports")
+    key = models.CharField(_("occurrence"), max_length=16)
+    due = models.DateField(_("due"))
+    item = models.OneToOneField(WorkItem, on_delete=models.CASCADE, related_name="duty_report")
+    reported_on = models.DateField(_("first reported"), null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("resembles the report of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_until = models.DateField(_("reopened until"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    score_rate = models.DecimalField(
+        _("score as a percentage of the points"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    score_reason = models.TextField(_("reason for the score"), blank=True)
+    scored_on = models.DateField(_("scored"), null=True, blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_list", "duty_item", "key"], name="duties_report_once"
+            )
+        ]
+        indexes = [models.Index(fields=["due"], name="duties_report_due")]
+
+    def __str__(self) -> str:
+        return f"{self.duty_item.title} ({self.key})"

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "duties"
+
+urlpatterns = [
+    path("", views.list_list, name="list_list"),
+    path("create/", views.list_create, name="list_create"),
+    path("<id:pk>/", views.list_detail, name="list_detail"),
+    path("<id:pk>/areas/add/", views.area_add, name="area_add"),
+    path("<id:pk>/items/add/", views.item_add, name="item_add"),
+    path("<id:pk>/items/import/", views.items_import, name="items_import"),
+    path("<id:pk>/issue/", views.list_issue, name="list_issue"),
+    path("units/", views.unit_list_list, name="unit_list_list"),
+    path("units/<id:pk>/", views.unit_list_detail, name="unit_list_detail"),
+    path("units/<id:pk>/sign/", views.unit_list_sign, name="unit_list_sign"),
+    path("reports/<id:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<id:pk>/score/", views.report_score, name="report_score"),
+    path("reports/<id:pk>/reopen/", views.report_reopen, name="report_reopen"),
+    path("ranking/", views.ranking, name="ranking"),
+]

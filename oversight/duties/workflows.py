@@ -1,0 +1,141 @@
+"""A duty's report as a kind of work item (``duties.report``): the unit reports what it did with
+evidence by the item's deadline (entry locks after it unless a supervisor reopens it), the
+supervising side returns a thin or copied report with a rectification notice, or accepts it
+with a score within the item's points."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from oversight.loop import timing
+from oversight.loop.registry import register
+from oversight.loop.services import issue_on_entry
+from oversight.loop.workflow import RESPONSIBLE, SUPERVISING, Limit, State, Transition, Workflow
+
+KIND = "duties.report"
+
+
+def is_locked(report, on) -> bool:
+    """Entry is locked once the deadline has passed, unless reopened until ``on`` or later;
+    a report already made (and returned for rework) stays open to its rework."""
+    if report.reported_on is not None:
+        return False
+    if on <= report.due:
+        return False
+    return report.reopened_until is None or on > report.reopened_until
+
+
+def _not_locked(*, item, event, actor) -> None:
+    report = item.duty_report
+    if is_locked(report, timing.today()):
+        raise ValidationError(
+            _(
+                "The deadline (%(due)s) has passed: entry is locked. Ask the supervising body "
+                "to reopen it."
+            )
+            % {"due": report.due},
+            code="locked",
+        )
+    from .selectors import peers_of, similar_reports
+
+    if report.reported_on is None:
+        report.reported_on = timing.today()
+    # Flagged against every other unit's report on the duty (the reviewer's page shows those
+    # of their scope): counted by the measure duties.copied.
+    alike = similar_reports(report, event.comment, peers_of(report))
+    report.copied_from = alike[0][0] if alike else None
+    report.save(update_fields=["reported_on", "copied_from"])
+
+
+def _score(*, item, event, actor) -> None:
+    report = item.duty_report
+    points = report.duty_item.points
+    try:
+        score = Decimal(str((event.data or {}).get("score", "")))
+    except InvalidOperation:
+        score = None
+    if score is None or not score.is_finite():
+        raise ValidationError(
+            {"score": ValidationError(_("Give the score when accepting."), code="required")}
+        )
+    if not Decimal(0) <= score <= points:
+        raise ValidationError(
+            {
+                "score": ValidationError(
+                    _("The score lies between 0 and %(points)s.") % {"points": points},
+                    code="out_of_range",
+                )
+            }
+        )
+    report.score = score
+    report.score_rate = (100 * score / points).quantize(Decimal("0.1")) if points else None
+    report.score_reason = event.comment
+    report.scored_on = timing.today()
+    report.scored_by = actor
+    report.save(update_fields=["score", "score_rate", "score_reason", "scored_on", "scored_by"])
+
+
+def _report_url(item) -> str:
+    return reverse("duties:report_detail", args=[item.pk])
+
+
+REPORT = register(
+    Workflow(
+        kind=KIND,
+        label=_("Duty report"),
+        initial="open",
+        states=[
+            State("open", _("To report"), waiting_on=RESPONSIBLE),
+            State(
+                "submitted",
+                _("Reported, awaiting review"),
+                waiting_on=SUPERVISING,
+                limit=Limit(10, working=True),
+            ),
+            State(
+                "returned",
+                _("Returned as thin or copied"),
+                waiting_on=RESPONSIBLE,
+                limit=Limit(5, working=True),
+            ),
+            State("accepted", _("Accepted and scored"), terminal=True),
+        ],
+        transitions=[
+            Transition(
+                "submit",
+                _("Report with evidence"),
+                source=["open", "returned"],
+                target="submitted",
+                permission="loop:item:handle",
+                actor=RESPONSIBLE,
+                requires_comment=True,
+                allows_attachments=True,
+                on_enter=[_not_locked],
+            ),
+            Transition(
+                "return",
+                _("Return as thin or copied"),
+                source=["submitted"],
+                target="returned",
+                permission="duties:report:score",
+                actor=SUPERVISING,
+                requires_comment=True,
+                style="secondary",
+                on_enter=[issue_on_entry("rectification_notice")],
+            ),
+            Transition(
+                "accept",
+                _("Accept and score"),
+                source=["submitted"],
+                target="accepted",
+                permission="duties:report:score",
+                actor=SUPERVISING,
+                on_enter=[_score],
+            ),
+        ],
+        remind_days_before=5,
+        detail_url=_report_url,
+    )
+)
