@@ -297,6 +297,16 @@ def _fix_file(item: WorkItem, actor) -> None:
     )
 
 
+def _refix_closed_file(item: WorkItem, actor) -> None:
+    """An event added to a closed file (a leader's instruction, a comment, a document) is a
+    legitimate change of what was fixed: the file is fixed again, a correction the ledger
+    compares the file with from then on."""
+    root_id = int(item.tree_path.strip("/").split("/")[0]) if item.tree_path else item.pk
+    root = WorkItem.objects.filter(pk=root_id, parent=None, closed_at__isnull=False).first()
+    if root is not None:
+        _fix_file(root, actor)
+
+
 # --- transitions -----------------------------------------------------------------------------
 
 
@@ -558,6 +568,7 @@ def item_comment(
         attachments_store(item=item, event=event, actor=actor, checked=checked_files)
     if record:
         _record(actor, "loop.item.comment", item, None)
+    _refix_closed_file(item, actor)
     return event
 
 
@@ -627,6 +638,7 @@ def item_instruct(*, item: WorkItem, actor, text: str) -> Event:
         item=item,
         dedupe_key=f"loop.instruction:{event.pk}",
     )
+    _refix_closed_file(item, actor)
     return event
 
 
@@ -736,6 +748,7 @@ def item_issue_document(
         item=item,
         dedupe_key=f"loop.document:{document.pk}",
     )
+    _refix_closed_file(item, actor)
     return document
 
 

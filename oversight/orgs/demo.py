@@ -147,8 +147,11 @@ def _say(stdout, text: str) -> None:
         stdout.write(text)
 
 
-def build(*, rng: random.Random, stdout=None) -> None:
-    """Create what is missing of the county; existing rows (matched by code) are left alone."""
+def build(*, rng: random.Random, stdout=None, history=None) -> None:
+    """Create what is missing of the county; existing rows (matched by code) are left alone.
+
+    Given the demo's ``history``, the tree is built at its start, before anything happens in it.
+    """
     _dictionaries()
     nodes = _tree()
     people = _people(rng, nodes)
