@@ -20,11 +20,19 @@ start-up::
 each record and compares the digest of what it returns with the leaf's ``content_digest``, so a
 row changed behind the platform's back is named. Ordinary events need no snapshot: their leaves
 are re-derived from the stored columns.
+
+A fixed record's content is a snapshot taken when it was fixed, names as they were then. A
+``snapshot`` function that takes a second argument receives that fixed content (a dict) when the
+record is checked, and reads the names it holds from it instead of from today's rows (as long as
+the record still points at the same unit, person or kind): renaming a unit through the platform
+then leaves the records fixed before untouched, while changing what the record itself says is
+still seen.
 """
 
 from __future__ import annotations
 
 import base64
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +53,15 @@ class TargetKind:
     protected: tuple[str, ...] = ()
     table: str = ""  # for mismatch reports; a model label's table by default
 
+    def current(self, record_id: str, fixed: dict[str, Any] | None = None) -> dict | None:
+        """The record as it is now (None if gone), names read from ``fixed`` where the kind's
+        snapshot takes it; None too when the kind has no snapshot (check ``snapshot`` first)."""
+        if self.snapshot is None:
+            return None
+        if _takes_fixed(self.snapshot):
+            return self.snapshot(record_id, fixed)
+        return self.snapshot(record_id)
+
     def table_name(self) -> str:
         if self.table:
             return self.table
@@ -58,6 +75,14 @@ class Target:
 
     type: str
     id: str
+
+
+def _takes_fixed(function: Callable) -> bool:
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+    return len(parameters) >= 2
 
 
 _KINDS: dict[str, TargetKind] = {}

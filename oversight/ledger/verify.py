@@ -17,6 +17,7 @@ and its consistency with the checkpoint before it.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
+
+from oversight.lib.canonical import digest
 
 from . import keys, leaves
 from .models import Checkpoint, Leaf, LogHead, Node
@@ -290,18 +293,75 @@ def _check_leaf(report: Report, row: tuple, latest_fixed: dict) -> bytes:
 
 
 def _check_fixed_records(report: Report, latest_fixed: dict) -> None:
-    from oversight.lib.canonical import digest
+    """Each record's last fixed content against the record now (names as they were fixed)."""
+    checked = [
+        (key, value)
+        for key, value in sorted(latest_fixed.items())
+        if (kind := kind_of(key[0])) is not None and kind.snapshot is not None
+    ]
+    for start in range(0, len(checked), CHUNK):
+        chunk = checked[start : start + CHUNK]
+        contents = dict(
+            Leaf.objects.filter(index__in=[index for _key, (index, _d) in chunk]).values_list(
+                "index", "fixed_content"
+            )
+        )
+        for (target_type, target_id), (index, content_digest) in chunk:
+            kind = kind_of(target_type)
+            try:
+                fixed = json.loads(contents.get(index) or "null")
+            except ValueError:
+                fixed = None
+            fixed = fixed if isinstance(fixed, dict) else None
+            current = kind.current(target_id, fixed)
+            table = kind.table_name()
+            if current is None:
+                report.add(table, target_id, index, _("the fixed record no longer exists"))
+            elif digest(current) != content_digest:
+                report.add(
+                    table,
+                    target_id,
+                    index,
+                    _("the record differs from what the ledger fixed (%(fields)s)"),
+                    fields=differences(fixed or {}, current),
+                )
 
-    for (target_type, target_id), (index, content_digest) in sorted(latest_fixed.items()):
-        kind = kind_of(target_type)
-        if kind is None or kind.snapshot is None:
-            continue
-        current = kind.snapshot(target_id)
-        table = kind.table_name()
-        if current is None:
-            report.add(table, target_id, index, _("the fixed record no longer exists"))
-        elif digest(current) != content_digest:
-            report.add(table, target_id, index, _("the record differs from what the ledger fixed"))
+
+def differences(fixed: Any, current: Any, prefix: str = "") -> str:
+    """Where two snapshots differ, briefly: top-level keys, and inside lists of records the
+    records (by their id) and their keys."""
+    found: list[str] = []
+
+    def walk(left: Any, right: Any, path: str) -> None:
+        if left == right:
+            return
+        if isinstance(left, dict) and isinstance(right, dict):
+            for key in sorted(set(left) | set(right)):
+                if left.get(key) != right.get(key):
+                    if isinstance(left.get(key), list | dict) and isinstance(
+                        right.get(key), list | dict
+                    ):
+                        walk(left.get(key), right.get(key), f"{path}{key}")
+                    else:
+                        found.append(f"{path}{key}")
+            return
+        if isinstance(left, list) and isinstance(right, list):
+            by_id = {(r.get("id") if isinstance(r, dict) else n): r for n, r in enumerate(left)}
+            now = {(r.get("id") if isinstance(r, dict) else n): r for n, r in enumerate(right)}
+            for key in list(by_id) + [k for k in now if k not in by_id]:
+                if key not in now:
+                    found.append(f"{path}[{key}] removed")
+                elif key not in by_id:
+                    found.append(f"{path}[{key}] added")
+                elif by_id[key] != now[key]:
+                    walk(by_id[key], now[key], f"{path}[{key}].")
+            if not found:
+                found.append(f"{path} order")
+            return
+        found.append(path or "value")
+
+    walk(fixed, current, prefix)
+    return ", ".join(found[:20]) + (" …" if len(found) > 20 else "")
 
 
 def _check_checkpoints(
