@@ -13,7 +13,8 @@ from functools import partial
 from django.utils import timezone
 
 from oversight.core import demo
-from oversight.orgs.models import Account, OrgNode, Role
+from oversight.orgs import demo as org_demo
+from oversight.orgs.models import Account, OrgNode
 
 from . import services
 from .models import DocType, Document
@@ -106,12 +107,11 @@ EXTRA = {
 def grant_permissions() -> None:
     """The units' liaison accounts read, sign for and reply to what is sent to them;
     supervisors draft, the leader reviews and signs."""
-    for role in Role.objects.filter(key__in=[*RECEIVING_ROLES, *EXTRA]):
-        wanted = {"documents:received:view"} if role.key in RECEIVING_ROLES else set()
-        wanted |= set(EXTRA.get(role.key, ()))
-        if not wanted <= set(role.permissions):
-            role.permissions = sorted({*role.permissions, *wanted})
-            role.save(update_fields=["permissions"])
+    wanted: dict[str, set[str]] = {}
+    for key in [*RECEIVING_ROLES, *EXTRA]:
+        codes = {"documents:received:view"} if key in RECEIVING_ROLES else set()
+        wanted[key] = codes | set(EXTRA.get(key, ()))
+    org_demo.grant_permissions(wanted)
 
 
 def build(*, rng: random.Random, stdout=None, history=None) -> None:

@@ -76,6 +76,9 @@ class Leaf(models.Model):
     # Canonical JSON of a fixed record; NULL (not "") marks an ordinary event.
     fixed_content = models.TextField(null=True, blank=True)  # noqa: DJ001
     content_public = models.BooleanField(_("public record"), default=False)
+    # Canonical JSON of a traced row's state after the change (its digest is after_digest):
+    # not part of the leaf's bytes, kept so that the check can name the fields that differ.
+    after_state = models.TextField(null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["index"]

@@ -34,7 +34,7 @@ from oversight.lib.canonical import canonical_json, digest
 
 from . import keys, leaves, store, verify
 from .models import Checkpoint, Leaf, LogHead, Node, VerificationRun
-from .targets import Target, kind_of, resolve
+from .targets import Target, kind_of, model_for, resolve
 from .tlog import Checkpoint as SignedCheckpoint
 from .tlog import (
     CheckpointError,
@@ -144,13 +144,38 @@ def fix_record(
     return _append([event])[0]
 
 
-def _prepare(event: Event) -> Leaf:
+def _traced_states(events: list[Event]) -> dict[tuple[str, Any], dict]:
+    """The state of each traced row the events name, read back from the database (the caller's
+    instance may be stale), many rows of a kind at once."""
+    wanted: dict[str, set] = {}
+    for event in events:
+        target = event.target
+        if isinstance(target, models.Model) and target.pk is not None:
+            kind = kind_of(target._meta.label_lower)
+            if kind is not None and kind.traced:
+                wanted.setdefault(kind.type, set()).add(target.pk)
+    states: dict[tuple[str, Any], dict] = {}
+    for type_, pks in wanted.items():
+        kind = kind_of(type_)
+        model = model_for(type_)
+        rows = list(model._default_manager.filter(pk__in=pks).order_by("pk"))
+        for pk, state in kind.states_of(rows).items():
+            states[(type_, str(pk))] = state
+    return states
+
+
+def _prepare(event: Event, states: dict[tuple[str, Any], dict] | None = None) -> Leaf:
     """A Leaf row without its index, time and bytes: everything that can fail, done first."""
     action = (event.action or "").strip()
     if not action or len(action) > MAX_ACTION_LENGTH:
         raise ValueError(f"a ledger action is 1 to {MAX_ACTION_LENGTH} characters")
     target_type, target_id = resolve(event.target)
     kind = kind_of(target_type)
+    after = event.after
+    if kind is not None and kind.traced and isinstance(event.target, models.Model):
+        # What the check compares the row with: the row as this transaction left it.
+        after = (states or {}).get((target_type, target_id), after)
+    after_text = canonical_json(after).decode("utf-8") if after is not None else None
     protected = set(event.protected) | set(kind.protected if kind else ())
     public_details, private = leaves.split_details(event.details, protected)
     fixed = canonical_json(event.fixed_content) if event.fixed_content is not None else None
@@ -162,7 +187,8 @@ def _prepare(event: Event) -> Leaf:
         target_type=target_type,
         target_id=target_id,
         before_digest=digest(event.before) if event.before is not None else "",
-        after_digest=digest(event.after) if event.after is not None else "",
+        after_digest=digest(after) if after is not None else "",
+        after_state=after_text if kind is not None and kind.traced else None,
         details=leaves.text(public_details),
         private=leaves.text(private),
         content_digest=digest(event.fixed_content) if fixed is not None else "",
@@ -177,7 +203,8 @@ def _lock_head() -> LogHead:
 
 
 def _append(events: list[Event]) -> list[Leaf]:
-    rows = [_prepare(event) for event in events]
+    states = _traced_states(events)
+    rows = [_prepare(event, states) for event in events]
     with transaction.atomic():
         head = _lock_head()
         start = head.size

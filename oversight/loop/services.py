@@ -533,9 +533,11 @@ def _roll_up_progress(parent_id: int | None) -> None:
         parent = WorkItem.objects.select_for_update().get(pk=parent_id)
         if parent.progress == percent:
             return
+        before = snapshot(parent)
         parent.progress = percent
         parent.light = timing.light_for(parent)
         parent.save(update_fields=["progress", "light", "updated_at"])
+        _record(None, "loop.item.progress_rolled_up", parent, before)
         parent_id = parent.parent_id
 
 
@@ -816,6 +818,7 @@ def extension_request(
         comment=reason.strip(),
         data={"status": "requested", "old": str(current or ""), "new": str(new_deadline)},
     )
+    _record(actor, "loop.extension.requested", item, None)
     takers, copies = split_takers(supervising_accounts(item), {"loop:item:extend"})
     _notify(
         takers,
@@ -894,11 +897,18 @@ def extension_decide(
 
 
 @transaction.atomic
-def calendar_day_save(*, day: date, is_working: bool, note: str = "") -> None:
-    """Add or correct a day of the working-day calendar."""
+def calendar_day_save(*, day: date, is_working: bool, note: str = "", actor=None) -> None:
+    """Add or correct a day of the working-day calendar (every deadline counts with it)."""
     from .models import CalendarDay
 
-    CalendarDay.objects.update_or_create(day=day, defaults={"is_working": is_working, "note": note})
+    existing = CalendarDay.objects.filter(day=day).first()
+    before = snapshot(existing) if existing is not None else None
+    row, _created = CalendarDay.objects.update_or_create(
+        day=day, defaults={"is_working": is_working, "note": note}
+    )
+    ledger.record(
+        actor=actor, action="loop.calendar.save", target=row, before=before, after=snapshot(row)
+    )
     transaction.on_commit(timing.calendar_changed)
 
 
@@ -910,6 +920,7 @@ def kind_setting_save(
     behind_margin: int,
     remind_days_before: int,
     escalate_every_days: int,
+    actor=None,
 ) -> KindSetting:
     """Change a kind's light and reminder settings."""
     if kind not in registry.WORKFLOWS:
@@ -922,6 +933,8 @@ def kind_setting_save(
                 )
             }
         )
+    existing = KindSetting.objects.filter(kind=kind).first()
+    before = snapshot(existing) if existing is not None else None
     row, _created = KindSetting.objects.update_or_create(
         kind=kind,
         defaults={
@@ -930,6 +943,9 @@ def kind_setting_save(
             "remind_days_before": remind_days_before,
             "escalate_every_days": escalate_every_days,
         },
+    )
+    ledger.record(
+        actor=actor, action="loop.kind_setting.save", target=row, before=before, after=snapshot(row)
     )
     return row
 

@@ -211,7 +211,14 @@ def _tree() -> dict[str, OrgNode]:
         )
         supervised = [nodes[f"QH-U{i:02d}"] for i in range(g, len(UNITS) + 1, 5)]
         if not group.supervises.exists():
-            group.supervises.set(supervised)
+            services.node_update(
+                node=group,
+                name=group.name,
+                code=group.code,
+                type=group.type,
+                sort=group.sort,
+                supervises=supervised,
+            )
     stems = iter(VILLAGE_STEMS * 10)
     for t, (town, villages) in enumerate(TOWNS, 1):
         code = f"QH-T{t:02d}"
@@ -376,5 +383,4 @@ def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) ->
             password_hash=password_hash,
         )
         if username == "admin":
-            account.is_superuser = account.is_staff = True
-            account.save(update_fields=["is_superuser", "is_staff"])
+            services.account_make_superuser(account=account)

@@ -49,7 +49,9 @@ def test_a_fresh_demo_passes_the_ledger_check(monkeypatch):
     demo.build(seed=7, now=PRESENT)
 
     report = verify_ledger()
-    assert report.mismatches == []
+    problems = [str(m) for m in report.mismatches]
+    print("\n".join(problems))
+    assert problems == []
     assert report.size == Leaf.objects.count() > 1000
     # Published replies (fixed records) exist and their history lies in the past, in order.
     assert Complaint.objects.filter(published=True).exists()
