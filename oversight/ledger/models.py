@@ -152,3 +152,31 @@ class VerificationRun(models.Model):
 
     def __str__(self) -> str:
         return f"verification {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Alarm(models.Model):
+    """The log contradicts itself (found by the check before signing, or by an append): the
+    platform signs nothing more until someone allowed to (``ledger:alarm:resolve``) has looked
+    and resolved it, which the ledger records."""
+
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    problem = models.TextField(_("what does not match"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("ledger alarm")
+        verbose_name_plural = _("ledger alarms")
+
+    def __str__(self) -> str:
+        return f"alarm {self.raised_at:%Y-%m-%d %H:%M}"
