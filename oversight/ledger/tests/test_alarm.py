@@ -30,14 +30,18 @@ def test_a_lowered_head_is_reported_and_later_writes_go_on(db, django_capture_on
     services.issue_checkpoint()
     LogHead.objects.update(size=2)  # behind the platform's back
     told = []
-    services.alarm_raised.connect(lambda **kw: told.append(kw["alarm"]), weak=False)
+
+    def listen(**kwargs):
+        told.append(kwargs["alarm"])
+
+    services.alarm_raised.connect(listen)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             leaf = services.record(
                 actor=None, action="test.after", target=("test.thing", 9), before=None, after=None
             )
     finally:
-        services.alarm_raised.receivers.clear()
+        services.alarm_raised.disconnect(listen)
     assert leaf.index == 5  # after the real end of the log, no IntegrityError
     alarm = services.open_alarm()
     assert alarm is not None and "said 2 leaves but leaf 4 exists" in alarm.problem
@@ -92,3 +96,51 @@ def test_only_someone_allowed_resolves_the_alarm_and_it_is_recorded(county):
     assert trace.actor_id == guardian.pk and trace.target_id == str(alarm.pk)
     # The log is whole again (the write after the lowered head restored its size): it signs.
     assert services.issue_checkpoint() is not None
+
+
+def test_the_alarm_reaches_administrators_and_leaders_and_shows_until_resolved(
+    county, client, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from oversight.conftest import make_person
+    from oversight.notify.models import Notification
+
+    leader_person = make_person(county.commission, "Leader of the commission")
+    org_services.position_add(
+        person=leader_person,
+        org_node=county.commission,
+        title="Secretary",
+        start_date=date(2020, 1, 1),
+        is_leader=True,
+    )
+    leader = org_services.account_save(
+        account=None,
+        username="commission-leader",
+        display_name="leader",
+        org_node=county.commission,
+        person=leader_person,
+        roles=[county.role_town],
+        password="a-long-test-password",
+    )
+    grow(2)
+    LogHead.objects.update(size=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        grow(1)
+    told = set(
+        Notification.objects.filter(kind="ledger.alarm").values_list("recipient_id", flat=True)
+    )
+    assert {county.admin.pk, leader.pk} <= told
+    assert county.town1_officer.pk not in told  # neither an administrator nor a leader
+
+    client.force_login(county.town1_officer)
+    assert b'data-testid="ledger-alarm"' in client.get("/").content
+    alarm = services.open_alarm()
+    url = f"/ledger/state/alarm/{alarm.pk}/resolve/"
+    assert client.post(url, {"resolution": "Looked."}).status_code == 403
+    client.force_login(county.admin)
+    assert client.post(url, {"resolution": ""}).status_code == 400
+    response = client.post(url, {"resolution": "Head restored."})
+    assert response.status_code == 302
+    assert services.open_alarm() is None
+    assert b'data-testid="ledger-alarm"' not in client.get("/").content
