@@ -255,6 +255,8 @@ class WitnessRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin} {self.size}: {self.status}"
+
+
 class Alarm(models.Model):
     """The log contradicts itself (found by the check before signing, or by an append): the
     platform signs nothing more until someone allowed to (``ledger:alarm:resolve``) has looked
