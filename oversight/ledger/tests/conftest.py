@@ -40,8 +40,8 @@ def format_1(monkeypatch):
 
     real_prepare, real_row_bytes = services._prepare, leaves.row_bytes
 
-    def prepare(event):
-        row = real_prepare(event)
+    def prepare(event, states=None):
+        row = real_prepare(event, states)
         public, private = {}, {}
         for key, value in leaves.loads(row.details).items():
             if key == "reporter":
