@@ -10,7 +10,10 @@ default) and prints the figures that docs/benchmarks.md ("Ledger") records:
 - batched appends (``services.record_many``) and single appends (``services.record``, one
   transaction each, as a service calling it would), in events per second;
 - inclusion and consistency proofs through the node table, median and 99th percentile;
-- ``verify_ledger`` over the whole log;
+- ``verify_ledger`` over the whole log; with ``--items N``, N traced work items with four
+  events each (a county has about 200,000), each recorded by a leaf whose ``after`` is the
+  item's state, so the check also compares every row with its latest leaf (the full check of a
+  county-sized database: ``--items 200000 --leaves 1000000``);
 - with ``--proof-tree N``: proof latency again on a node table of N leaves, filled directly with
   the nodes of a synthetic tree (proofs read only nodes; appending N real events would only
   measure the append rate again).
@@ -73,6 +76,51 @@ def event(n: int):
         before=state,
         after={**state, "state": "closed"},
     )
+
+
+def traced_items(count: int, batch: int) -> float:
+    """``count`` work items with four events each, written in bulk and recorded in the ledger
+    (``record_many`` reads their states back, as every service's ``record`` does)."""
+    from datetime import date
+
+    from django.db import transaction
+
+    from oversight.ledger import services
+    from oversight.loop.models import Event, WorkItem
+    from oversight.orgs import services as org_services
+
+    county = org_services.node_create(name="County", code="B", type="district", parent=None)
+    unit = org_services.node_create(name="Unit", code="B-U", type="unit", parent=county)
+    started = time.perf_counter()
+    for first in range(0, count, batch):
+        with transaction.atomic():
+            items = WorkItem.objects.bulk_create(
+                [
+                    WorkItem(
+                        kind="matters.task",
+                        title=f"Task {n}",
+                        state="in_progress",
+                        responsible_node=unit,
+                        supervising_node=county,
+                        final_deadline=date(2026, 6, 30),
+                    )
+                    for n in range(first, min(count, first + batch))
+                ]
+            )
+            for item in items:
+                item.tree_path = f"/{item.pk}/"
+            WorkItem.objects.bulk_update(items, ["tree_path"])
+            Event.objects.bulk_create(
+                [
+                    Event(item=item, type="comment", comment=f"step {k}")
+                    for item in items
+                    for k in range(4)
+                ]
+            )
+            services.record_many(
+                [services.Event(actor=None, action="bench.item", target=i) for i in items]
+            )
+    return time.perf_counter() - started
 
 
 def percentiles(samples: list[float]) -> str:
@@ -139,6 +187,7 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=2_000, help="single appends to time")
     parser.add_argument("--proofs", type=int, default=1_000)
     parser.add_argument("--proof-tree", type=int, default=0, help="synthetic tree size")
+    parser.add_argument("--items", type=int, default=0, help="traced work items (4 events each)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ledger-bench-") as directory:
@@ -148,6 +197,12 @@ def main() -> None:
         print(f"machine: {describe()}")
         print(f"database: SQLite (WAL) in {directory}")
 
+        if args.items:
+            elapsed = traced_items(args.items, args.batch)
+            print(
+                f"traced work items: {args.items:,} with {4 * args.items:,} events, written and "
+                f"recorded in {elapsed:.1f} s"
+            )
         started, cpu = time.perf_counter(), time.process_time()
         done = 0
         while done < args.leaves:
@@ -176,7 +231,7 @@ def main() -> None:
             f"single appends: {args.single:,} events, one transaction each, in {elapsed:.1f} s = "
             f"{args.single / elapsed:,.0f} events/s (CPU {cpu:.1f} s)"
         )
-        size = args.leaves + args.single
+        size = args.leaves + args.single + (args.items + 2 if args.items else 0)
 
         started = time.perf_counter()
         services.issue_checkpoint()

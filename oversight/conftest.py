@@ -198,9 +198,11 @@ def today(monkeypatch):
 
 @pytest.fixture
 def loop_county(county, today):
+    from oversight.orgs.demo import grant_permissions  # through role_save: traced
+
+    grant_permissions({role.key: HANDLER for role in (county.role_town, county.role_clerk)})
     for role in (county.role_town, county.role_clerk):
-        role.permissions = sorted(set(role.permissions) | set(HANDLER))
-        role.save()
+        role.refresh_from_db()
     county.role_supervisor = services.role_save(
         role=None,
         key="supervisor",

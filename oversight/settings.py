@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oversight.core.context_processors.frame",
+                "oversight.ledger.context_processors.alarm",
             ],
         },
     }

@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 import random
 
-from oversight.orgs.models import Account, OrgNode, Role
+from oversight.orgs import demo as org_demo
+from oversight.orgs.models import Account, OrgNode
 
 from . import services
 from .models import MapLayer
@@ -28,11 +29,7 @@ CENTRE = (115.67, 37.07)  # roughly where a county of the North China Plain lies
 
 
 def grant_permissions() -> None:
-    for key, codes in EXTRA_PERMISSIONS.items():
-        role = Role.objects.filter(key=key).first()
-        if role is not None and not set(codes) <= set(role.permissions):
-            role.permissions = sorted(set(role.permissions) | set(codes))
-            role.save(update_fields=["permissions"])
+    org_demo.grant_permissions(EXTRA_PERMISSIONS)
 
 
 def wedges(

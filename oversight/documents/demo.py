@@ -7,11 +7,14 @@ Idempotent: a second run finds the first document and changes nothing. Add
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from functools import partial
 
 from django.utils import timezone
 
-from oversight.orgs.models import Account, OrgNode, Role
+from oversight.core import demo
+from oversight.orgs import demo as org_demo
+from oversight.orgs.models import Account, OrgNode
 
 from . import services
 from .models import DocType, Document
@@ -104,29 +107,38 @@ EXTRA = {
 def grant_permissions() -> None:
     """The units' liaison accounts read, sign for and reply to what is sent to them;
     supervisors draft, the leader reviews and signs."""
-    for role in Role.objects.filter(key__in=[*RECEIVING_ROLES, *EXTRA]):
-        wanted = {"documents:received:view"} if role.key in RECEIVING_ROLES else set()
-        wanted |= set(EXTRA.get(role.key, ()))
-        if not wanted <= set(role.permissions):
-            role.permissions = sorted({*role.permissions, *wanted})
-            role.save(update_fields=["permissions"])
+    wanted: dict[str, set[str]] = {}
+    for key in [*RECEIVING_ROLES, *EXTRA]:
+        codes = {"documents:received:view"} if key in RECEIVING_ROLES else set()
+        wanted[key] = codes | set(EXTRA.get(key, ()))
+    org_demo.grant_permissions(wanted)
 
 
-def build(*, rng: random.Random, stdout=None) -> None:
-    grant_permissions()
-    nodes = {n.code: n for n in OrgNode.objects.filter(code__startswith="QH")}
-    if "QH-JW" not in nodes or Document.objects.filter(content__extra__source=MARK).exists():
-        return
-    actor = Account.objects.filter(username="supervisor").first()
-    today = timezone.localdate()
-    # Earlier documents get smaller numbers, as they would have.
-    dates = sorted(today - timedelta(days=rng.randint(3, 60)) for _ in LETTERS)
-    issued = 0
-    for (doc_type, issuer, recipient, title, paragraphs), issued_on in zip(
-        LETTERS, dates, strict=True
-    ):
-        if issuer not in nodes or recipient not in nodes:
-            continue
+def build(*, rng: random.Random, stdout=None, history=None) -> None:
+    with demo.past(history) as past:
+        grant_permissions()
+        nodes = {n.code: n for n in OrgNode.objects.filter(code__startswith="QH")}
+        if "QH-JW" not in nodes or Document.objects.filter(content__extra__source=MARK).exists():
+            return
+        actor = Account.objects.filter(username="supervisor").first()
+        today = timezone.localtime(past.present).date()
+        # Earlier documents get smaller numbers, as they would have: each is issued on its day.
+        dates = sorted(today - timedelta(days=rng.randint(3, 60)) for _ in LETTERS)
+        issued = []
+        for letter, issued_on in zip(LETTERS, dates, strict=True):
+            if letter[1] not in nodes or letter[2] not in nodes:
+                continue
+            moment = timezone.make_aware(datetime.combine(issued_on, time(9, 30)))
+            past.at(moment, partial(_issue, letter, issued_on, nodes, actor, issued))
+        if stdout is not None:
+            past.then(
+                lambda: stdout.write(f"documents: {len(issued)} demonstration documents issued\n")
+            )
+
+
+def _issue(letter, issued_on, nodes, actor, issued: list) -> None:
+    doc_type, issuer, recipient, title, paragraphs = letter
+    issued.append(
         services.issue_document(
             doc_type=doc_type,
             issuer_node=nodes[issuer],
@@ -143,6 +155,4 @@ def build(*, rng: random.Random, stdout=None) -> None:
             reply_by=issued_on + timedelta(days=30),
             evidence_required=doc_type == DocType.RECTIFICATION_NOTICE,
         )
-        issued += 1
-    if stdout is not None:
-        stdout.write(f"documents: {issued} demonstration documents issued\n")
+    )

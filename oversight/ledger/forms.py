@@ -22,3 +22,11 @@ class TraceFilterForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))
         return data
+
+
+class AlarmResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("what was found and done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

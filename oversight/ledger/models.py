@@ -79,6 +79,9 @@ class Leaf(models.Model):
     # Canonical JSON of a fixed record; NULL (not "") marks an ordinary event.
     fixed_content = models.TextField(null=True, blank=True)  # noqa: DJ001
     content_public = models.BooleanField(_("public record"), default=False)
+    # Canonical JSON of a traced row's state after the change (its digest is after_digest):
+    # not part of the leaf's bytes, kept so that the check can name the fields that differ.
+    after_state = models.TextField(null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["index"]
@@ -252,3 +255,31 @@ class WitnessRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin} {self.size}: {self.status}"
+
+
+class Alarm(models.Model):
+    """The log contradicts itself (found by the check before signing, or by an append): the
+    platform signs nothing more until someone allowed to (``ledger:alarm:resolve``) has looked
+    and resolved it, which the ledger records."""
+
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    problem = models.TextField(_("what does not match"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("ledger alarm")
+        verbose_name_plural = _("ledger alarms")
+
+    def __str__(self) -> str:
+        return f"alarm {self.raised_at:%Y-%m-%d %H:%M}"

@@ -208,7 +208,8 @@ def fixed_badge(*, record_type: str, record_id: Any) -> Badge | None:
     intact = None
     kind = kind_of(record_type)
     if kind is not None and kind.snapshot is not None:
-        current = kind.snapshot(str(record_id))
+        fixed = json.loads(leaf.fixed_content)
+        current = kind.current(str(record_id), fixed if isinstance(fixed, dict) else None)
         intact = current is not None and digest(current) == leaf.content_digest
     return badge_of(leaf, intact=intact)
 

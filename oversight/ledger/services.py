@@ -27,14 +27,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from oversight.core.access import has_perm
 from oversight.lib.canonical import canonical_json, digest
 
 from . import keys, leaves, store, verify, witnessing
-from .models import Checkpoint, Leaf, LogHead, Node, VerificationRun
-from .targets import Target, resolve
+from .models import Alarm, Checkpoint, Leaf, LogHead, Node, VerificationRun
+from .targets import Target, kind_of, model_for, resolve
 from .tlog import Checkpoint as SignedCheckpoint
 from .tlog import (
     CheckpointError,
@@ -59,6 +63,96 @@ MAX_ACTION_LENGTH = 120
 
 class LedgerInconsistent(RuntimeError):
     """The stored log contradicts a checkpoint it signed; nothing new is signed."""
+
+
+# Sent (on commit) with ``alarm=`` when the ledger raises an alarm; the notify app tells the
+# administrators and the commission's leaders (the ledger sits below it and cannot).
+alarm_raised = Signal()
+
+
+def open_alarm() -> Alarm | None:
+    return Alarm.objects.filter(resolved_at__isnull=True).order_by("raised_at", "id").first()
+
+
+def raise_alarm(problem: str) -> Alarm:
+    """Record that the log contradicts itself (in the caller's transaction); signing stops until
+    the alarm is resolved. One open alarm at a time: a later problem is added to it."""
+    log.error("ledger alarm: %s", problem)
+    with transaction.atomic():
+        alarm = Alarm.objects.select_for_update().filter(resolved_at__isnull=True).first()
+        if alarm is not None:
+            if problem not in alarm.problem:
+                alarm.problem = f"{alarm.problem}\n{problem}"
+                alarm.save(update_fields=["problem"])
+            return alarm
+        alarm = Alarm.objects.create(problem=problem)
+        transaction.on_commit(lambda: alarm_raised.send(sender=Alarm, alarm=alarm))
+    return alarm
+
+
+@transaction.atomic
+def resolve_alarm(*, alarm: Alarm, actor, resolution: str) -> Alarm:
+    """Someone allowed to (``ledger:alarm:resolve``) has looked and says what was done; the
+    ledger records it. Signing resumes, and its check raises a new alarm if the log still
+    contradicts itself."""
+    if not has_perm(actor, "ledger:alarm:resolve"):
+        raise PermissionDenied("ledger:alarm:resolve")
+    resolution = resolution.strip()
+    if not resolution:
+        raise ValidationError(
+            {"resolution": ValidationError(_("Say what was found and done."), code="required")}
+        )
+    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    if alarm.resolved_at is not None:
+        raise ValidationError(_("This alarm was resolved already."), code="resolved")
+    alarm.resolved_at, alarm.resolved_by, alarm.resolution = timezone.now(), actor, resolution
+    alarm.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    record(
+        actor=actor,
+        action="ledger.alarm.resolve",
+        target=alarm,
+        before=None,
+        after={"problem": alarm.problem, "resolution": resolution},
+        details={"resolution": resolution},
+    )
+    return alarm
+
+
+def consistency_problems() -> list[str]:
+    """The cheap check run before each checkpoint is signed (a few indexed reads, whatever the
+    log's size): the head's size against the last leaf, the last leaf's hash against its bytes
+    and its tree node, and the last checkpoint against the stored tree and the key."""
+    problems: list[str] = []
+    head_size = size()
+    last = Leaf.objects.order_by("-index").values_list("index", "data", "hash").first()
+    last_index = last[0] if last is not None else -1
+    if last_index + 1 != head_size:
+        problems.append(
+            f"the log's head says {head_size} leaves but its last leaf is number {last_index}"
+        )
+    if last is not None:
+        data_hash = leaf_hash(bytes(last[1]))
+        if data_hash != bytes(last[2]):
+            problems.append(f"leaf {last_index}: its hash is not the hash of its bytes")
+        node = store.fetch_nodes([(0, last_index)]).get((0, last_index))
+        if node != data_hash:
+            problems.append(f"leaf {last_index}: its tree node differs from its hash")
+    checkpoint = latest_checkpoint()
+    if checkpoint is not None and checkpoint.size:
+        if checkpoint.size > max(head_size, last_index + 1):
+            problems.append(f"checkpoint {checkpoint.size} covers more leaves than the log holds")
+        else:
+            try:
+                signed = open_note(checkpoint.note, keys.verifier(), origin=keys.key_name())
+            except (CheckpointError, keys.SigningKeyError) as exc:
+                problems.append(f"checkpoint {checkpoint.size} does not verify: {exc}")
+            else:
+                if store.run(root, signed.size) != signed.root:
+                    problems.append(
+                        f"the stored tree's root at {signed.size} leaves differs from the "
+                        "signed checkpoint's"
+                    )
+    return problems
 
 
 @dataclass
@@ -141,7 +235,27 @@ def fix_record(
     return _append([event])[0]
 
 
-def _prepare(event: Event) -> Leaf:
+def _traced_states(events: list[Event]) -> dict[tuple[str, Any], dict]:
+    """The state of each traced row the events name, read back from the database (the caller's
+    instance may be stale), many rows of a kind at once."""
+    wanted: dict[str, set] = {}
+    for event in events:
+        target = event.target
+        if isinstance(target, models.Model) and target.pk is not None:
+            kind = kind_of(target._meta.label_lower)
+            if kind is not None and kind.traced:
+                wanted.setdefault(kind.type, set()).add(target.pk)
+    states: dict[tuple[str, Any], dict] = {}
+    for type_, pks in wanted.items():
+        kind = kind_of(type_)
+        model = model_for(type_)
+        rows = list(model._default_manager.filter(pk__in=pks).order_by("pk"))
+        for pk, state in kind.states_of(rows).items():
+            states[(type_, str(pk))] = state
+    return states
+
+
+def _prepare(event: Event, states: dict[tuple[str, Any], dict] | None = None) -> Leaf:
     """A Leaf row without its index, time and bytes: everything that can fail, done first.
 
     The details are kept in plain form in the row (never in the public bytes: the leaf's
@@ -152,6 +266,12 @@ def _prepare(event: Event) -> Leaf:
     if not action or len(action) > MAX_ACTION_LENGTH:
         raise ValueError(f"a ledger action is 1 to {MAX_ACTION_LENGTH} characters")
     target_type, target_id = resolve(event.target)
+    kind = kind_of(target_type)
+    after = event.after
+    if kind is not None and kind.traced and isinstance(event.target, models.Model):
+        # What the check compares the row with: the row as this transaction left it.
+        after = (states or {}).get((target_type, target_id), after)
+    after_text = canonical_json(after).decode("utf-8") if after is not None else None
     details = leaves.plain(event.details)
     fixed = canonical_json(event.fixed_content) if event.fixed_content is not None else None
     actor = event.actor
@@ -162,7 +282,8 @@ def _prepare(event: Event) -> Leaf:
         target_type=target_type,
         target_id=target_id,
         before_digest=digest(event.before) if event.before is not None else "",
-        after_digest=digest(event.after) if event.after is not None else "",
+        after_digest=digest(after) if after is not None else "",
+        after_state=after_text if kind is not None and kind.traced else None,
         details=leaves.text(details),
         private=leaves.text({"salt": leaves.new_salt()}),
         content_digest=digest(event.fixed_content) if fixed is not None else "",
@@ -177,10 +298,22 @@ def _lock_head() -> LogHead:
 
 
 def _append(events: list[Event]) -> list[Leaf]:
-    rows = [_prepare(event) for event in events]
+    states = _traced_states(events)
+    rows = [_prepare(event, states) for event in events]
     with transaction.atomic():
         head = _lock_head()
         start = head.size
+        beyond = (
+            Leaf.objects.filter(index__gte=start)
+            .order_by("-index")
+            .values_list("index", flat=True)
+            .first()
+        )
+        if beyond is not None:
+            # The head was lowered behind the platform's back: append after the real end of
+            # the log (so writes go on) and raise the alarm (so nothing more is signed).
+            raise_alarm(f"the log's head said {start} leaves but leaf {beyond} exists")
+            start = beyond + 1
         now = timezone.now()
         for offset, row in enumerate(rows):
             row.index = start + offset
@@ -238,13 +371,28 @@ def latest_checkpoint() -> Checkpoint | None:
 def issue_checkpoint() -> Checkpoint | None:
     """Sign a checkpoint of the whole log if it has grown since the last one; else None.
 
-    Before signing, the new tree is proved consistent with the last signed checkpoint (read
-    from its signed note, not from its columns). If it is not, or if that note no longer
-    verifies with the key, LedgerInconsistent is raised and nothing is signed: the log never
-    signs two checkpoints that contradict each other.
+    Fails closed: while an alarm is open nothing is signed; the cheap consistency check runs
+    first (``consistency_problems``), then the new tree is proved consistent with the last
+    signed checkpoint (read from its signed note, not from its columns). On any mismatch an
+    alarm is raised (the administrators and leaders are told) and LedgerInconsistent is
+    raised: the log never signs over a log that contradicts itself.
     """
+    alarm = open_alarm()
+    if alarm is not None:
+        raise LedgerInconsistent(f"an alarm is open since {alarm.raised_at:%Y-%m-%d %H:%M}")
+    try:
+        return _issue_checkpoint()
+    except LedgerInconsistent as exc:
+        raise_alarm(str(exc))
+        raise
+
+
+def _issue_checkpoint() -> Checkpoint | None:
     with transaction.atomic():
         head = _lock_head()
+        problems = consistency_problems()
+        if problems:
+            raise LedgerInconsistent("; ".join(problems))
         new_size = head.size
         last = latest_checkpoint()
         if last is not None and new_size <= last.size:

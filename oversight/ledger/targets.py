@@ -20,11 +20,19 @@ start-up::
 each record and compares the digest of what it returns with the leaf's ``content_digest``, so a
 row changed behind the platform's back is named. Ordinary events need no snapshot: their leaves
 are re-derived from the stored columns.
+
+A fixed record's content is a snapshot taken when it was fixed, names as they were then. A
+``snapshot`` function that takes a second argument receives that fixed content (a dict) when the
+record is checked, and reads the names it holds from it instead of from today's rows (as long as
+the record still points at the same unit, person or kind): renaming a unit through the platform
+then leaves the records fixed before untouched, while changing what the record itself says is
+still seen.
 """
 
 from __future__ import annotations
 
 import base64
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +46,16 @@ from oversight.core.discovery import declarations
 
 @dataclass(frozen=True)
 class TargetKind:
-    """One kind of record the ledger points at."""
+    """One kind of record the ledger points at.
+
+    ``state`` makes the kind *traced*: its rows are model rows (``type`` is the model's label)
+    whose every change records a leaf, and ``state(row)`` is what that leaf's ``after`` digest
+    covers (``record`` computes it itself from the target instance, whatever the caller
+    passed). ``verify_ledger`` then compares every row's current state with the ``after`` of its
+    latest leaf, naming a row that differs (and the fields), a row without a leaf and a leaf
+    whose row is gone. ``states`` computes many rows' states at once for the check (a dict by
+    primary key), where ``state`` alone would cost queries per row.
+    """
 
     type: str
     snapshot: Callable[[str], dict[str, Any] | None] | None = None
@@ -48,6 +65,27 @@ class TargetKind:
     # may download its receipt and open its entries in the trace, beside the ledger's own rule
     # (entries by accounts in the viewer's scope).
     visible: Callable[[Any, list[str]], set[str]] | None = None
+    state: Callable[[models.Model], dict[str, Any]] | None = None
+    states: Callable[[list[models.Model]], dict[Any, dict[str, Any]]] | None = None
+
+    @property
+    def traced(self) -> bool:
+        return self.state is not None
+
+    def states_of(self, rows: list[models.Model]) -> dict[Any, dict[str, Any]]:
+        if self.states is not None:
+            return self.states(rows)
+        assert self.state is not None
+        return {row.pk: self.state(row) for row in rows}
+
+    def current(self, record_id: str, fixed: dict[str, Any] | None = None) -> dict | None:
+        """The record as it is now (None if gone), names read from ``fixed`` where the kind's
+        snapshot takes it; None too when the kind has no snapshot (check ``snapshot`` first)."""
+        if self.snapshot is None:
+            return None
+        if _takes_fixed(self.snapshot):
+            return self.snapshot(record_id, fixed)
+        return self.snapshot(record_id)
 
     def table_name(self) -> str:
         if self.table:
@@ -62,6 +100,14 @@ class Target:
 
     type: str
     id: str
+
+
+def _takes_fixed(function: Callable) -> bool:
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+    return len(parameters) >= 2
 
 
 _KINDS: dict[str, TargetKind] = {}
@@ -87,6 +133,59 @@ def kind_of(target_type: str) -> TargetKind | None:
 
 def kinds() -> list[TargetKind]:
     return list(_KINDS.values())
+
+
+def traced_kinds() -> list[TargetKind]:
+    """The kinds whose rows the check compares with their latest leaf, in type order."""
+    autodiscover()
+    return sorted((k for k in _KINDS.values() if k.traced), key=lambda k: k.type)
+
+
+def traced(
+    model: type[models.Model],
+    *,
+    exclude: Iterable[str] = (),
+    many: Iterable[str] = (),
+    extra: Callable[[models.Model], dict[str, Any]] | None = None,
+    **options: Any,
+) -> TargetKind:
+    """A traced kind for ``model``: its state is its columns (less ``exclude``: values the
+    platform keeps up to date without it being a change, such as a login time), the ids of its
+    many-to-many fields ``many``, and ``extra(row)``."""
+    exclude, many = tuple(exclude), tuple(many)
+
+    def state(row: models.Model) -> dict[str, Any]:
+        result = snapshot(row, exclude=exclude)
+        for name in many:
+            result[name] = sorted(getattr(row, name).values_list("pk", flat=True))
+        if extra is not None:
+            result.update(extra(row))
+        return result
+
+    def states(rows: list[models.Model]) -> dict[Any, dict[str, Any]]:
+        related: dict[str, dict[Any, list]] = {}
+        for name in many:
+            field = model._meta.get_field(name)
+            through = getattr(model, name).through
+            source = field.m2m_field_name()
+            target = field.m2m_reverse_field_name()
+            found: dict[Any, list] = {row.pk: [] for row in rows}
+            for left, right in through.objects.filter(**{f"{source}__in": list(found)}).values_list(
+                f"{source}_id", f"{target}_id"
+            ):
+                found[left].append(right)
+            related[name] = found
+        result = {}
+        for row in rows:
+            value = snapshot(row, exclude=exclude)
+            for name in many:
+                value[name] = sorted(related[name][row.pk])
+            if extra is not None:
+                value.update(extra(row))
+            result[row.pk] = value
+        return result
+
+    return TargetKind(type=model._meta.label_lower, state=state, states=states, **options)
 
 
 def autodiscover() -> None:

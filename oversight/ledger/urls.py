@@ -20,4 +20,5 @@ urlpatterns = [
     path("trace/<id:index>/", views.entry, name="entry"),
     path("state/", views.state, name="state"),
     path("state/verify/", views.verify, name="verify"),
+    path("state/alarm/<id:pk>/resolve/", views.alarm_resolve, name="alarm_resolve"),
 ]

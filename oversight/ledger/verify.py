@@ -19,6 +19,7 @@ and its consistency with the checkpoint before it.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,9 +29,11 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
+from oversight.lib.canonical import canonical_json, digest
+
 from . import keys, leaves
 from .models import Checkpoint, Leaf, LogHead, Node
-from .targets import kind_of
+from .targets import kind_of, model_for, traced_kinds
 from .tlog import (
     CheckpointError,
     MemoryStore,
@@ -190,6 +193,8 @@ def verify_ledger() -> Report:
     captured: dict[tuple[int, int], bytes] = {}
     readers: dict[int, _LevelReader] = {0: _LevelReader(0, head_size)}
     latest_fixed: dict[tuple[str, str], tuple[int, str]] = {}
+    traced = {kind.type: kind for kind in traced_kinds()}
+    latest_state: dict[str, dict[str, tuple[int, str, bool]]] = {t: {} for t in traced}
     count = 0
 
     def leaf_hashes() -> Iterator[bytes]:
@@ -202,7 +207,7 @@ def verify_ledger() -> Report:
                 # Go on with the stored leaf node, so the tree is still checked around the gap.
                 yield readers[0].peek_hash(expected) or bytes(32)
                 expected += 1
-            yield _check_leaf(report, row, latest_fixed)
+            yield _check_leaf(report, row, latest_fixed, latest_state)
             expected += 1
         while expected < head_size:
             report.add(LEAF_TABLE, expected, expected, MISSING_LEAF)
@@ -236,11 +241,12 @@ def verify_ledger() -> Report:
     report.size = count
 
     _check_fixed_records(report, latest_fixed)
+    _check_traced_rows(report, traced, latest_state)
     _check_checkpoints(report, checkpoints, MemoryStore.from_nodes(captured), count)
     return report
 
 
-def _check_leaf(report: Report, row: tuple, latest_fixed: dict) -> bytes:
+def _check_leaf(report: Report, row: tuple, latest_fixed: dict, latest_state: dict) -> bytes:
     """Check one leaf row against itself; return the hash its stored bytes have."""
     values = dict(zip(leaves.COLUMNS, row, strict=True))
     index = values["index"]
@@ -279,6 +285,10 @@ def _check_leaf(report: Report, row: tuple, latest_fixed: dict) -> bytes:
                     _("the protected detail %(key)s does not match"),
                     key=key,
                 )
+    states = latest_state.get(values["target_type"])
+    if states is not None and (values["after_digest"] or values["before_digest"]):
+        # The row's latest state; a leaf with a before and no after removed the row.
+        states[values["target_id"]] = (index, values["after_digest"], not values["after_digest"])
     content = values["fixed_content"]
     if content is not None:
         if hashlib.sha256(content.encode("utf-8")).hexdigest() != values["content_digest"]:
@@ -293,18 +303,136 @@ def _check_leaf(report: Report, row: tuple, latest_fixed: dict) -> bytes:
 
 
 def _check_fixed_records(report: Report, latest_fixed: dict) -> None:
-    from oversight.lib.canonical import digest
+    """Each record's last fixed content against the record now (names as they were fixed)."""
+    checked = [
+        (key, value)
+        for key, value in sorted(latest_fixed.items())
+        if (kind := kind_of(key[0])) is not None and kind.snapshot is not None
+    ]
+    for start in range(0, len(checked), CHUNK):
+        chunk = checked[start : start + CHUNK]
+        contents = dict(
+            Leaf.objects.filter(index__in=[index for _key, (index, _d) in chunk]).values_list(
+                "index", "fixed_content"
+            )
+        )
+        for (target_type, target_id), (index, content_digest) in chunk:
+            kind = kind_of(target_type)
+            try:
+                fixed = json.loads(contents.get(index) or "null")
+            except ValueError:
+                fixed = None
+            fixed = fixed if isinstance(fixed, dict) else None
+            current = kind.current(target_id, fixed)
+            table = kind.table_name()
+            if current is None:
+                report.add(table, target_id, index, _("the fixed record no longer exists"))
+            elif digest(current) != content_digest:
+                report.add(
+                    table,
+                    target_id,
+                    index,
+                    _("the record differs from what the ledger fixed (%(fields)s)"),
+                    fields=differences(fixed or {}, current),
+                )
 
-    for (target_type, target_id), (index, content_digest) in sorted(latest_fixed.items()):
-        kind = kind_of(target_type)
-        if kind is None or kind.snapshot is None:
+
+def differences(fixed: Any, current: Any, prefix: str = "") -> str:
+    """Where two snapshots differ, briefly: top-level keys, and inside lists of records the
+    records (by their id) and their keys."""
+    found: list[str] = []
+
+    def walk(left: Any, right: Any, path: str) -> None:
+        if left == right:
+            return
+        if isinstance(left, dict) and isinstance(right, dict):
+            for key in sorted(set(left) | set(right)):
+                if left.get(key) != right.get(key):
+                    if isinstance(left.get(key), list | dict) and isinstance(
+                        right.get(key), list | dict
+                    ):
+                        walk(left.get(key), right.get(key), f"{path}{key}")
+                    else:
+                        found.append(f"{path}{key}")
+            return
+        if isinstance(left, list) and isinstance(right, list):
+            by_id = {(r.get("id") if isinstance(r, dict) else n): r for n, r in enumerate(left)}
+            now = {(r.get("id") if isinstance(r, dict) else n): r for n, r in enumerate(right)}
+            for key in list(by_id) + [k for k in now if k not in by_id]:
+                if key not in now:
+                    found.append(f"{path}[{key}] removed")
+                elif key not in by_id:
+                    found.append(f"{path}[{key}] added")
+                elif by_id[key] != now[key]:
+                    walk(by_id[key], now[key], f"{path}[{key}].")
+            if not found:
+                found.append(f"{path} order")
+            return
+        found.append(path or "value")
+
+    walk(fixed, current, prefix)
+    return ", ".join(found[:20]) + (" …" if len(found) > 20 else "")
+
+
+NO_LEAF = _("no ledger entry records this row")
+ROW_GONE = _("the row recorded at this leaf no longer exists")
+
+
+def _check_traced_rows(report: Report, traced: dict, latest_state: dict) -> None:
+    """Every row of every traced kind against the ``after`` of its latest leaf."""
+    for type_, kind in traced.items():
+        model = model_for(type_)
+        if model is None:
             continue
-        current = kind.snapshot(target_id)
         table = kind.table_name()
-        if current is None:
-            report.add(table, target_id, index, _("the fixed record no longer exists"))
-        elif digest(current) != content_digest:
-            report.add(table, target_id, index, _("the record differs from what the ledger fixed"))
+        latest = latest_state[type_]
+        seen: set[str] = set()
+        after = None
+        while True:
+            rows = model._default_manager.order_by("pk")
+            if after is not None:
+                rows = rows.filter(pk__gt=after)
+            chunk = list(rows[:CHUNK])
+            if not chunk:
+                break
+            after = chunk[-1].pk
+            states = kind.states_of(chunk)
+            differing: list[tuple[str, int, dict]] = []
+            for pk, state in states.items():
+                key = str(pk)
+                seen.add(key)
+                recorded = latest.get(key)
+                if recorded is None or recorded[2]:
+                    report.add(table, key, None, NO_LEAF)
+                elif digest(state) != recorded[1]:
+                    differing.append((key, recorded[0], state))
+            if differing:
+                texts = dict(
+                    Leaf.objects.filter(index__in=[i for _k, i, _s in differing]).values_list(
+                        "index", "after_state"
+                    )
+                )
+                for key, index, state in differing:
+                    try:
+                        recorded_state = json.loads(texts.get(index) or "null")
+                    except ValueError:
+                        recorded_state = None
+                    if recorded_state is None or digest(recorded_state) != latest[key][1]:
+                        fields = gettext("unknown (the leaf keeps no readable state)")
+                    else:
+                        fields = differences(recorded_state, json.loads(canonical_json(state)))
+                    report.add(
+                        table,
+                        key,
+                        index,
+                        _("the row differs from its latest ledger entry (%(fields)s)"),
+                        fields=fields,
+                    )
+            if len(chunk) < CHUNK:
+                break
+        for key, (index, _digest, removed) in sorted(latest.items()):
+            if key not in seen and not removed:
+                report.add(table, key, index, ROW_GONE)
 
 
 def _check_checkpoints(

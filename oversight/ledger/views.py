@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -18,10 +18,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from oversight.core.access import require_perm
+from oversight.core.forms_flow import call_service
 from oversight.core.paging import Column, export_or
 
 from . import keys, leaves, selectors, services, tasks, witness, witnessing
-from .forms import TraceFilterForm
+from .forms import AlarmResolveForm, TraceFilterForm
+from .models import Alarm
 from .verify import text as verify_text
 
 
@@ -298,7 +300,30 @@ def state(request):
     context["mismatches"] = [
         {**stored, "text": verify_text(stored)} for stored in (run.mismatches if run else [])
     ]
+    context["alarm"] = services.open_alarm()
+    context["alarm_form"] = AlarmResolveForm()
     return render(request, "ledger/state.html", context)
+
+
+@require_POST
+@require_perm("ledger:alarm:resolve")
+def alarm_resolve(request, pk: int):
+    """Resolve the open alarm: say what was found and done; signing resumes."""
+    alarm = get_object_or_404(Alarm, pk=pk, resolved_at__isnull=True)
+    form = AlarmResolveForm(request.POST)
+    request.operation_target = alarm
+    if form.is_valid() and call_service(
+        form,
+        services.resolve_alarm,
+        alarm=alarm,
+        actor=request.user,
+        resolution=form.cleaned_data["resolution"],
+    ):
+        messages.success(request, _("The alarm is resolved; checkpoints are signed again."))
+        return redirect("ledger:state")
+    context = selectors.ledger_state()
+    context.update(alarm=alarm, alarm_form=form, mismatches=[])
+    return render(request, "ledger/state.html", context, status=400)
 
 
 @require_POST

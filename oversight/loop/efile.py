@@ -25,16 +25,26 @@ from .models import Attachment, Event, WorkItem
 from .selectors import descendants
 
 
-def _item_record(item: WorkItem) -> dict:
+def _item_record(item: WorkItem, names: dict | None = None) -> dict:
+    """One item of the file. ``names`` are the names the file was fixed with (see
+    ``fixed_content``); without them, names are read as they are now."""
+    names = names or {}
     return {
         "id": item.pk,
         "kind": item.kind,
         "title": item.title,
         "state": item.state,
         "parent": item.parent_id,
-        "responsible_unit": item.responsible_node.name,
-        "supervising_node": item.supervising_node.name,
-        "assignee": item.assignee.username if item.assignee else None,
+        "responsible_node_id": item.responsible_node_id,
+        "responsible_unit": names.get(("node", item.responsible_node_id))
+        or item.responsible_node.name,
+        "supervising_node_id": item.supervising_node_id,
+        "supervising_node": names.get(("node", item.supervising_node_id))
+        or item.supervising_node.name,
+        "assignee_id": item.assignee_id,
+        "assignee": (names.get(("account", item.assignee_id)) or item.assignee.username)
+        if item.assignee
+        else None,
         "opened_at": item.opened_at.isoformat(),
         "closed_at": item.closed_at.isoformat() if item.closed_at else None,
         "final_deadline": str(item.final_deadline) if item.final_deadline else None,
@@ -187,10 +197,26 @@ def _documents(item_ids: list[int], viewer):
 FILE_RECORD = "loop.efile"  # the ledger's record type of a closed item's electronic file
 
 
-def fixed_content(item_id: str | int) -> dict | None:
+def _frozen_names(fixed: dict | None) -> dict:
+    """The names a fixed file recorded, by (node|account, id): a unit renamed or an account
+    renamed later, through the platform, does not change what was fixed."""
+    names: dict = {}
+    for record in (fixed or {}).get("items", []):
+        if not isinstance(record, dict) or "responsible_node_id" not in record:
+            continue  # a file fixed before the ids were recorded: names are read live
+        names[("node", record["responsible_node_id"])] = record.get("responsible_unit")
+        names[("node", record.get("supervising_node_id"))] = record.get("supervising_node")
+        if record.get("assignee_id") is not None:
+            names[("account", record["assignee_id"])] = record.get("assignee")
+    return names
+
+
+def fixed_content(item_id: str | int, fixed: dict | None = None) -> dict | None:
     """What a closed item's electronic file fixes in the ledger: the whole tree's items and
-    every event, as they are now. ``verify_ledger`` compares it with the fixed leaf, so a
-    closed file edited behind the platform's back is named."""
+    every event, as they are now, with the names of units and accounts as they were when the
+    file was fixed (``fixed``, the content the ledger holds; none when fixing). ``verify_ledger``
+    compares it with the fixed leaf, so a closed file edited behind the platform's back is
+    named, while renaming a unit or an account through the platform is not a change of it."""
     item = (
         WorkItem.objects.filter(pk=int(item_id))
         .select_related("responsible_node", "supervising_node", "assignee")
@@ -207,8 +233,9 @@ def fixed_content(item_id: str | int) -> dict | None:
         .order_by("at", "id")
     )
     attachments = Attachment.objects.filter(item_id__in=[i.pk for i in items]).order_by("id")
+    names = _frozen_names(fixed)
     return {
-        "items": [_item_record(i) for i in items],
+        "items": [_item_record(i, names) for i in items],
         "events": [_event_record(e) for e in events],
         "evidence": [
             {"id": a.pk, "item": a.item_id, "name": a.name, "sha256": a.sha256, "size": a.size}

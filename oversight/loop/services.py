@@ -297,6 +297,16 @@ def _fix_file(item: WorkItem, actor) -> None:
     )
 
 
+def _refix_closed_file(item: WorkItem, actor) -> None:
+    """An event added to a closed file (a leader's instruction, a comment, a document) is a
+    legitimate change of what was fixed: the file is fixed again, a correction the ledger
+    compares the file with from then on."""
+    root_id = int(item.tree_path.strip("/").split("/")[0]) if item.tree_path else item.pk
+    root = WorkItem.objects.filter(pk=root_id, parent=None, closed_at__isnull=False).first()
+    if root is not None:
+        _fix_file(root, actor)
+
+
 # --- transitions -----------------------------------------------------------------------------
 
 
@@ -523,9 +533,11 @@ def _roll_up_progress(parent_id: int | None) -> None:
         parent = WorkItem.objects.select_for_update().get(pk=parent_id)
         if parent.progress == percent:
             return
+        before = snapshot(parent)
         parent.progress = percent
         parent.light = timing.light_for(parent)
         parent.save(update_fields=["progress", "light", "updated_at"])
+        _record(None, "loop.item.progress_rolled_up", parent, before)
         parent_id = parent.parent_id
 
 
@@ -558,6 +570,7 @@ def item_comment(
         attachments_store(item=item, event=event, actor=actor, checked=checked_files)
     if record:
         _record(actor, "loop.item.comment", item, None)
+    _refix_closed_file(item, actor)
     return event
 
 
@@ -627,6 +640,7 @@ def item_instruct(*, item: WorkItem, actor, text: str) -> Event:
         item=item,
         dedupe_key=f"loop.instruction:{event.pk}",
     )
+    _refix_closed_file(item, actor)
     return event
 
 
@@ -736,6 +750,7 @@ def item_issue_document(
         item=item,
         dedupe_key=f"loop.document:{document.pk}",
     )
+    _refix_closed_file(item, actor)
     return document
 
 
@@ -803,6 +818,7 @@ def extension_request(
         comment=reason.strip(),
         data={"status": "requested", "old": str(current or ""), "new": str(new_deadline)},
     )
+    _record(actor, "loop.extension.requested", item, None)
     takers, copies = split_takers(supervising_accounts(item), {"loop:item:extend"})
     _notify(
         takers,
@@ -881,11 +897,18 @@ def extension_decide(
 
 
 @transaction.atomic
-def calendar_day_save(*, day: date, is_working: bool, note: str = "") -> None:
-    """Add or correct a day of the working-day calendar."""
+def calendar_day_save(*, day: date, is_working: bool, note: str = "", actor=None) -> None:
+    """Add or correct a day of the working-day calendar (every deadline counts with it)."""
     from .models import CalendarDay
 
-    CalendarDay.objects.update_or_create(day=day, defaults={"is_working": is_working, "note": note})
+    existing = CalendarDay.objects.filter(day=day).first()
+    before = snapshot(existing) if existing is not None else None
+    row, _created = CalendarDay.objects.update_or_create(
+        day=day, defaults={"is_working": is_working, "note": note}
+    )
+    ledger.record(
+        actor=actor, action="loop.calendar.save", target=row, before=before, after=snapshot(row)
+    )
     transaction.on_commit(timing.calendar_changed)
 
 
@@ -897,6 +920,7 @@ def kind_setting_save(
     behind_margin: int,
     remind_days_before: int,
     escalate_every_days: int,
+    actor=None,
 ) -> KindSetting:
     """Change a kind's light and reminder settings."""
     if kind not in registry.WORKFLOWS:
@@ -909,6 +933,8 @@ def kind_setting_save(
                 )
             }
         )
+    existing = KindSetting.objects.filter(kind=kind).first()
+    before = snapshot(existing) if existing is not None else None
     row, _created = KindSetting.objects.update_or_create(
         kind=kind,
         defaults={
@@ -917,6 +943,9 @@ def kind_setting_save(
             "remind_days_before": remind_days_before,
             "escalate_every_days": escalate_every_days,
         },
+    )
+    ledger.record(
+        actor=actor, action="loop.kind_setting.save", target=row, before=before, after=snapshot(row)
     )
     return row
 

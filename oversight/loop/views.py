@@ -459,12 +459,16 @@ def calendar(request):
     kind_form = KindSettingForm(request.POST if request.POST.get("form") == "kind" else None)
     if request.method == "POST":
         if day_form.is_bound and day_form.is_valid():
-            call_service(day_form, services.calendar_day_save, **day_form.cleaned_data)
+            call_service(
+                day_form, services.calendar_day_save, actor=request.user, **day_form.cleaned_data
+            )
             if not day_form.errors:
                 messages.success(request, _("The calendar was corrected."))
                 return redirect("loop:calendar")
         if kind_form.is_bound and kind_form.is_valid():
-            if call_service(kind_form, services.kind_setting_save, **kind_form.cleaned_data):
+            if call_service(
+                kind_form, services.kind_setting_save, actor=request.user, **kind_form.cleaned_data
+            ):
                 messages.success(request, _("The settings were saved."))
                 return redirect("loop:calendar")
     bound = day_form if day_form.is_bound else kind_form

@@ -13,3 +13,9 @@ class NotifyConfig(AppConfig):
         from . import checks, kinds  # noqa: F401  (checks register themselves)
 
         kinds.autodiscover()
+        # A ledger alarm reaches the administrators and the commission's leaders.
+        from oversight.ledger.services import alarm_raised
+
+        from .ledger_alarm import tell
+
+        alarm_raised.connect(tell, dispatch_uid="notify.ledger_alarm")

@@ -148,8 +148,11 @@ def _say(stdout, text: str) -> None:
         stdout.write(text)
 
 
-def build(*, rng: random.Random, stdout=None) -> None:
-    """Create what is missing of the county; existing rows (matched by code) are left alone."""
+def build(*, rng: random.Random, stdout=None, history=None) -> None:
+    """Create what is missing of the county; existing rows (matched by code) are left alone.
+
+    Given the demo's ``history``, the tree is built at its start, before anything happens in it.
+    """
     _dictionaries()
     nodes = _tree()
     people = _people(rng, nodes)
@@ -209,7 +212,14 @@ def _tree() -> dict[str, OrgNode]:
         )
         supervised = [nodes[f"QH-U{i:02d}"] for i in range(g, len(UNITS) + 1, 5)]
         if not group.supervises.exists():
-            group.supervises.set(supervised)
+            services.node_update(
+                node=group,
+                name=group.name,
+                code=group.code,
+                type=group.type,
+                sort=group.sort,
+                supervises=supervised,
+            )
     stems = iter(VILLAGE_STEMS * 10)
     for t, (town, villages) in enumerate(TOWNS, 1):
         code = f"QH-T{t:02d}"
@@ -374,5 +384,4 @@ def _roles_and_accounts(nodes: dict[str, OrgNode], people: dict[str, Person]) ->
             password_hash=password_hash,
         )
         if username == "admin":
-            account.is_superuser = account.is_staff = True
-            account.save(update_fields=["is_superuser", "is_staff"])
+            services.account_make_superuser(account=account)

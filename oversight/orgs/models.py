@@ -170,9 +170,15 @@ class AccountManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, username, password=None, **fields):
+        from oversight.ledger import services as ledger  # the ledger's services read models
+
         account = self.model(username=username, **fields)
         account.set_password(password)
         account.save(using=self._db)
+        # An account made from the command line (createsuperuser) is traced like any other.
+        ledger.record(
+            actor=None, action="orgs.account.create", target=account, before=None, after=None
+        )
         return account
 
     def create_superuser(self, username, password=None, **fields):

@@ -170,7 +170,20 @@ def node_move(*, node: OrgNode, new_parent: OrgNode, actor=None) -> OrgNode:
     OrgNode.objects.filter(pk=node.pk).update(parent=new_parent)
     node.refresh_from_db()
     _trace(actor, "orgs.node.move", node, before)
+    _trace_subtree(actor, "orgs.node.move", node)
     return node
+
+
+def _trace_subtree(actor, action: str, node: OrgNode) -> None:
+    """A leaf for each node below ``node`` that a change of the subtree rewrote at once."""
+    ledger.record_many(
+        [
+            ledger.Event(actor=actor, action=action, target=below, details={"with": node.pk})
+            for below in OrgNode.objects.filter(path__startswith=node.path)
+            .exclude(pk=node.pk)
+            .order_by("path")
+        ]
+    )
 
 
 @transaction.atomic
@@ -196,6 +209,7 @@ def node_set_active(*, node: OrgNode, active: bool, actor=None) -> int:
         after=snapshot(node),
         details={"nodes_changed": changed},
     )
+    _trace_subtree(actor, "orgs.node.enable" if active else "orgs.node.disable", node)
     return changed
 
 
@@ -464,6 +478,16 @@ def account_save(
         after=_account_state(account),
         details={"password_changed": bool(password or password_hash)},
     )
+    return account
+
+
+@transaction.atomic
+def account_make_superuser(*, account: Account, actor=None) -> Account:
+    """Give an account every permission and the Django admin (the demo's administrator)."""
+    before = _account_state(account)
+    account.is_superuser = account.is_staff = True
+    account.save(update_fields=["is_superuser", "is_staff"])
+    _trace(actor, "orgs.account.superuser", account, before)
     return account
 
 

@@ -2,27 +2,28 @@
 province and 8 local additions, each with its responsible department), QR points for every
 window and unit, about 600 ratings and 30 style reports, and 48 complaints in every state.
 
-Complaints go through the real services (so every trace exists), then their dates are moved
-back to when they "happened". Tracking codes are drawn from ``rng``, so the demonstration
-codes printed at the end are the same on every machine.
+Each complaint's story is played on the demo's history (``core.demo``): submitted on the day
+it happened and taken from step to step by the real services in the days after, each step at its
+own time (so every trace is the one the service wrote then). Tracking codes are drawn from
+``rng``, so the demonstration codes printed at the end are the same on every machine.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import F
+from django.utils import timezone
 
+from oversight.core import demo
 from oversight.lib.crypto import _CROCKFORD
 from oversight.loop import services as loop
-from oversight.loop import timing
-from oversight.loop.models import Event, WorkItem
+from oversight.loop.models import WorkItem
 from oversight.orgs.demo import grant_permissions
 from oversight.orgs.models import Account, OrgNode
 
 from . import keys, services
-from .models import Complaint, PowerCategory, PowerItem, PublicMessage, Rating, StyleReport
+from .models import Complaint, PowerCategory, PowerItem, Rating, StyleReport
 
 CATEGORIES = [
     ("C01", "村级事务"),
@@ -175,27 +176,6 @@ def _code(rng: random.Random) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
-def _shift(complaint: Complaint, days: int) -> None:
-    """Move a complaint's history ``days`` into the past."""
-    delta = timedelta(days=days)
-    items = WorkItem.objects.filter(pk=complaint.item_id)
-    review = getattr(complaint, "dissatisfaction", None)
-    if review is not None and review.review_item_id:
-        items = WorkItem.objects.filter(pk__in=[complaint.item_id, review.review_item_id])
-    items.update(opened_at=F("opened_at") - delta)
-    for field in ("step_started_on", "step_deadline", "final_deadline"):
-        items.filter(**{f"{field}__isnull": False}).update(**{field: F(field) - delta})
-    items.filter(closed_at__isnull=False).update(closed_at=F("closed_at") - delta)
-    Event.objects.filter(item__in=items).update(at=F("at") - delta)
-    row = Complaint.objects.filter(pk=complaint.pk)
-    row.update(received_on=F("received_on") - delta, created_at=F("created_at") - delta)
-    for field in ("reply_deadline", "notice_due", "notice_sent_on", "replied_at", "rated_at"):
-        row.filter(**{f"{field}__isnull": False}).update(**{field: F(field) - delta})
-    PublicMessage.objects.filter(complaint=complaint).update(at=F("at") - delta)
-    if review is not None:
-        type(review).objects.filter(pk=review.pk).update(recorded_on=F("recorded_on") - delta)
-
-
 def _handler(item: WorkItem) -> Account | None:
     return (
         Account.objects.filter(
@@ -208,7 +188,9 @@ def _handler(item: WorkItem) -> Account | None:
     )
 
 
-def _complaints(rng: random.Random, items: list[PowerItem], stdout) -> None:
+def _complaints(rng: random.Random, items: list[PowerItem], past: demo.History, stdout) -> None:
+    """Schedule the 48 complaints' stories: each submitted on its day and taken from step to
+    step by the services in the days after, as far as its fate goes."""
     supervisor = Account.objects.get(username="supervisor")
     windows = list(
         OrgNode.objects.filter(code__startswith="QH-U", type=OrgNode.Type.SERVICE_WINDOW).order_by(
@@ -218,8 +200,8 @@ def _complaints(rng: random.Random, items: list[PowerItem], stdout) -> None:
     villages = list(
         OrgNode.objects.filter(code__startswith="QH-T", type=OrgNode.Type.VILLAGE).order_by("code")
     )
-    codes = {}
-    repeat_source = None
+    codes: dict[str, str] = {}
+    repeated = None  # the first complaint being handled, which a later one repeats
     for n, fate in enumerate(FATES):
         power = items[(n * 7) % len(items)]
         if power.responsible_node_id:
@@ -228,108 +210,128 @@ def _complaints(rng: random.Random, items: list[PowerItem], stdout) -> None:
             subject = point or power.responsible_node
         else:
             point, subject = None, villages[(n * 5) % len(villages)]
-        if fate == "handling" and repeat_source is not None:
-            power, subject, point = (
-                repeat_source.power_item,
-                repeat_source.subject_node,
-                repeat_source.point,
-            )
-        named = n % 3 == 0
-        complaint, _secret = services.complaint_submit(
-            content=CONTENTS[n % len(CONTENTS)],
-            power_item=power,
-            subject_node=subject,
-            point=point,
-            channel=Complaint.Channel.WINDOW if point else Complaint.Channel.WEB,
-            named=named,
-            name="张先生" if named else "",
-            phone=f"139{rng.randrange(10**8):08d}" if named else "",
-        )
-        code = _code(rng)
-        Complaint.objects.filter(pk=complaint.pk).update(tracking_hash=keys.code_hash(code))
-        codes.setdefault(fate, code)
-        if fate == "handling" and repeat_source is None:
-            repeat_source = complaint
-        item = complaint.item
         age = 3 if fate == "received" else rng.randrange(8, 170)
-        steps = []
-        if fate == "not_accepted":
-            steps = [("reject", supervisor, "该问题已进入司法程序，不属于本平台受理范围。")]
-        elif fate == "transferred":
-            steps = [("transfer", supervisor, "已转市纪委监委信访室办理。")]
-        elif fate != "received":
-            steps = [("accept", supervisor, "")]
-            if fate != "accepted":
-                steps.append(("route", supervisor, ""))
-        for name, actor, comment in steps:
-            loop.item_transition(item=item, name=name, actor=actor, comment=comment)
-        if fate in ("received", "accepted", "not_accepted", "transferred", "handling"):
-            _shift(complaint, age)
-            continue
-        handler = _handler(WorkItem.objects.get(pk=item.pk))
-        if handler is None:
-            _shift(complaint, age)
-            continue
-        reply = REPLIES[n % len(REPLIES)]
-        loop.item_transition(item=item, name="handle", actor=handler, comment="已调查核实并处理。")
-        if fate == "handled":
-            _shift(complaint, age)
-            continue
-        loop.item_transition(item=item, name="draft", actor=handler, comment=reply)
-        if n % 4 == 0:
-            loop.item_transition(
-                item=item, name="return", actor=supervisor, comment="请写明处理结果和依据。"
+        if fate == "handling":
+            if repeated is None:
+                repeated = (power, subject, point, age)
+            else:
+                power, subject, point = repeated[:3]
+                age = min(age, repeated[3] - 1)  # a repeat comes after what it repeats
+        story = _complaint(rng, n, fate, age, (power, subject, point), supervisor, codes)
+        past.story(past.present - timedelta(days=age), story)
+
+    def report() -> None:
+        if stdout is not None:
+            stdout.write(
+                "public complaints: demonstration tracking codes: "
+                + ", ".join(
+                    f"{fate} {codes[fate]}"
+                    for fate in ("handling", "replied", "closed")
+                    if fate in codes
+                )
             )
-            loop.item_transition(
-                item=item, name="draft", actor=handler, comment=reply + "（依据有关规定）"
-            )
-        if fate == "reviewing":
-            _shift(complaint, age)
-            continue
+
+    past.then(report)
+
+
+def _complaint(
+    rng: random.Random,
+    n: int,
+    fate: str,
+    age: int,
+    about: tuple,
+    supervisor: Account,
+    codes: dict[str, str],
+) -> demo.Story:
+    power, subject, point = about
+    step = timedelta(days=max(1, age // 12))
+    named = n % 3 == 0
+    complaint, _secret = services.complaint_submit(
+        content=CONTENTS[n % len(CONTENTS)],
+        power_item=power,
+        subject_node=subject,
+        point=point,
+        channel=Complaint.Channel.WINDOW if point else Complaint.Channel.WEB,
+        named=named,
+        name="张先生" if named else "",
+        phone=f"139{rng.randrange(10**8):08d}" if named else "",
+    )
+    code = _code(rng)
+    Complaint.objects.filter(pk=complaint.pk).update(tracking_hash=keys.code_hash(code))
+    codes.setdefault(fate, code)
+    item = complaint.item
+    steps = []
+    if fate == "not_accepted":
+        steps = [("reject", supervisor, "该问题已进入司法程序，不属于本平台受理范围。")]
+    elif fate == "transferred":
+        steps = [("transfer", supervisor, "已转市纪委监委信访室办理。")]
+    elif fate != "received":
+        steps = [("accept", supervisor, "")]
+        if fate != "accepted":
+            steps.append(("route", supervisor, ""))
+    for name, actor, comment in steps:
+        yield step
+        loop.item_transition(item=item, name=name, actor=actor, comment=comment)
+    if fate in ("received", "accepted", "not_accepted", "transferred", "handling"):
+        return
+    handler = _handler(WorkItem.objects.get(pk=item.pk))
+    if handler is None:
+        return
+    reply = REPLIES[n % len(REPLIES)]
+    yield step
+    loop.item_transition(item=item, name="handle", actor=handler, comment="已调查核实并处理。")
+    if fate == "handled":
+        return
+    yield step
+    loop.item_transition(item=item, name="draft", actor=handler, comment=reply)
+    if n % 4 == 0:
+        yield step
         loop.item_transition(
-            item=item, name="approve", actor=supervisor, data={"publish": n % 2 == 0}
+            item=item, name="return", actor=supervisor, comment="请写明处理结果和依据。"
+        )
+        yield step
+        loop.item_transition(
+            item=item, name="draft", actor=handler, comment=reply + "（依据有关规定）"
+        )
+    if fate == "reviewing":
+        return
+    yield step
+    loop.item_transition(item=item, name="approve", actor=supervisor, data={"publish": n % 2 == 0})
+    complaint.refresh_from_db()
+    if fate in ("satisfied", "closed", "dissatisfied"):
+        yield step
+    if fate == "satisfied" or fate == "closed":
+        services.citizen_rate(complaint=complaint, satisfied=True)
+    elif fate == "dissatisfied":
+        services.citizen_rate(
+            complaint=complaint, satisfied=False, reason="问题没有真正解决，费用至今未退还。"
         )
         complaint.refresh_from_db()
-        if fate == "satisfied" or fate == "closed":
-            services.citizen_rate(complaint=complaint, satisfied=True)
-        elif fate == "dissatisfied":
-            services.citizen_rate(
-                complaint=complaint, satisfied=False, reason="问题没有真正解决，费用至今未退还。"
+        review = complaint.dissatisfaction.review_item
+        reviewer = _handler(review)
+        if reviewer is not None and n % 2 == 0:
+            yield step
+            loop.item_transition(
+                item=review, name="explain", actor=reviewer, comment="已补充说明办理情况。"
             )
-            complaint.refresh_from_db()
-            review = complaint.dissatisfaction.review_item
-            reviewer = _handler(review)
-            if reviewer is not None and n % 2 == 0:
-                loop.item_transition(
-                    item=review, name="explain", actor=reviewer, comment="已补充说明办理情况。"
-                )
-                loop.item_transition(
-                    item=review,
-                    name="conclude_responsible",
-                    actor=supervisor,
-                    comment="办理不到位，责令整改并约谈分管负责人。",
-                )
-        if fate == "closed":
-            loop.item_transition(item=item, name="close", actor=supervisor)
-        _shift(Complaint.objects.get(pk=complaint.pk), age)
-    if stdout is not None:
-        stdout.write(
-            "public complaints: demonstration tracking codes: "
-            + ", ".join(
-                f"{fate} {codes[fate]}"
-                for fate in ("handling", "replied", "closed")
-                if fate in codes
+            yield step
+            loop.item_transition(
+                item=review,
+                name="conclude_responsible",
+                actor=supervisor,
+                comment="办理不到位，责令整改并约谈分管负责人。",
             )
-        )
+    if fate == "closed":
+        yield step
+        loop.item_transition(item=item, name="close", actor=supervisor)
 
 
-def _ratings(rng: random.Random, stdout) -> None:
+def _ratings(rng: random.Random, today, past: demo.History, stdout) -> None:
     points = list(
         OrgNode.objects.filter(
             code__startswith="QH-U", type__in=[OrgNode.Type.SERVICE_WINDOW]
         ).order_by("code")
     )
-    today = timing.today()
     tags = list(Rating.Tag.values)
     comments = ["", "", "办事很快", "态度很好", "排队时间太长", "指引清楚", "等了很久才有人"]
     rows = []
@@ -356,46 +358,55 @@ def _ratings(rng: random.Random, stdout) -> None:
         "推诿扯皮，让群众找其他部门。",
     ]
     for n in range(30):
-        report = StyleReport.objects.create(
-            node=points[(n * 3) % len(points)],
-            kinds=[kinds[n % len(kinds)]],
-            text=texts[n % len(texts)],
-            created_on=today - timedelta(days=rng.randrange(180)),
-        )
-        if n % 3 == 0:
-            services.style_report_check(
-                report=report,
-                actor=checker,
-                status=StyleReport.Status.VERIFIED,
-                note="经核实属实，已通报批评。",
-            )
-        elif n % 3 == 1:
-            services.style_report_check(
-                report=report,
-                actor=checker,
-                status=StyleReport.Status.UNFOUNDED,
-                note="经调阅监控，未发现所反映情况。",
-            )
+        day = today - timedelta(days=rng.randrange(180))
+        moment = timezone.make_aware(datetime.combine(day, time(10)))
+        past.story(moment, _style_report(n, points[(n * 3) % len(points)], kinds, texts, checker))
     if stdout is not None:
-        stdout.write(
-            f"public ratings: {Rating.objects.count()}, style reports: {StyleReport.objects.count()}"
+        past.then(
+            lambda: stdout.write(
+                f"public ratings: {Rating.objects.count()}, "
+                f"style reports: {StyleReport.objects.count()}"
+            )
         )
 
 
-def build(*, rng: random.Random, stdout=None) -> None:
-    grant_permissions(EXTRA_PERMISSIONS)
-    admin = Account.objects.filter(username="admin").first()
-    items = _power_list(admin)
-    for node in OrgNode.objects.filter(
-        code__startswith="QH", type__in=[OrgNode.Type.SERVICE_WINDOW, OrgNode.Type.UNIT]
-    ).order_by("code"):
-        services.point_for(node)
-    if Complaint.objects.exists():
+def _style_report(n: int, node: OrgNode, kinds: list, texts: list, checker: Account) -> demo.Story:
+    """A citizen's style report on its day, checked by the supervisor the next."""
+    report = services.style_report_submit(
+        node=node, kinds=[kinds[n % len(kinds)]], text=texts[n % len(texts)]
+    )
+    if n % 3 == 2:
         return
-    _ratings(rng, stdout)
-    _complaints(rng, [i for i in items if i.published], stdout)
-    loop.sweep()
-    if stdout is not None:
-        stdout.write(
-            f"small-power list: {len(items)} items; complaints: {Complaint.objects.count()}"
-        )
+    yield timedelta(days=1)
+    verified = n % 3 == 0
+    services.style_report_check(
+        report=report,
+        actor=checker,
+        status=StyleReport.Status.VERIFIED if verified else StyleReport.Status.UNFOUNDED,
+        note="经核实属实，已通报批评。" if verified else "经调阅监控，未发现所反映情况。",
+    )
+
+
+def build(*, rng: random.Random, stdout=None, history=None) -> None:
+    with demo.past(history) as past:
+        grant_permissions(EXTRA_PERMISSIONS)
+        admin = Account.objects.filter(username="admin").first()
+        items = _power_list(admin)
+        for node in OrgNode.objects.filter(
+            code__startswith="QH", type__in=[OrgNode.Type.SERVICE_WINDOW, OrgNode.Type.UNIT]
+        ).order_by("code"):
+            services.point_for(node)
+        if Complaint.objects.exists():
+            return
+        today = timezone.localtime(past.present).date()
+        _ratings(rng, today, past, stdout)
+        _complaints(rng, [i for i in items if i.published], past, stdout)
+
+        def finish() -> None:
+            loop.sweep()
+            if stdout is not None:
+                stdout.write(
+                    f"small-power list: {len(items)} items; complaints: {Complaint.objects.count()}"
+                )
+
+        past.then(finish)

@@ -28,14 +28,32 @@ def anonymise(text: str) -> str:
     return text
 
 
-def published_content(complaint) -> dict:
-    """Exactly what the public board shows of a published reply (the fixed record's content)."""
+def published_content(complaint, fixed: dict | None = None) -> dict:
+    """Exactly what the public board shows of a published reply (the fixed record's content).
+
+    Given ``fixed`` (the content the ledger fixed), the category's and the unit's names are
+    those it fixed, as long as the reply still points at the same ones: renaming a unit or a
+    small-power item through the platform does not change a reply already published.
+    """
     if not complaint.published:
         return {"reference": complaint.reference, "withdrawn": True}
+    fixed = fixed or {}
+
+    def frozen(key: str, id_key: str, value_id, live) -> str:
+        if value_id is None:
+            return ""
+        if id_key in fixed and fixed[id_key] == value_id:
+            return fixed.get(key, "")
+        return live().name
+
     return {
         "reference": complaint.reference,
-        "category": complaint.power_item.name if complaint.power_item else "",
-        "unit": complaint.unit.name if complaint.unit else "",
+        "category_id": complaint.power_item_id,
+        "category": frozen(
+            "category", "category_id", complaint.power_item_id, lambda: complaint.power_item
+        ),
+        "unit_id": complaint.unit_id,
+        "unit": frozen("unit", "unit_id", complaint.unit_id, lambda: complaint.unit),
         "received_on": complaint.received_on.isoformat(),
         "replied_on": timezone.localdate(complaint.replied_at).isoformat()
         if complaint.replied_at

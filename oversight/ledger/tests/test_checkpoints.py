@@ -49,8 +49,9 @@ def test_it_refuses_to_sign_a_tree_inconsistent_with_the_last_checkpoint(db, cap
     services.issue_checkpoint()
     Node.objects.filter(level=2, index=0).update(hash=bytes(32))  # leaves 0..3
     grow(3)
-    with pytest.raises(services.LedgerInconsistent, match="does not extend checkpoint 6"):
+    with pytest.raises(services.LedgerInconsistent, match="differs from the signed checkpoint"):
         services.issue_checkpoint()
+    assert services.open_alarm() is not None  # raised, and signing stops until resolved
     tasks.ledger_checkpoint.call_local()  # the job logs the refusal and signs nothing
     assert "refused to sign" in caplog.text
     assert list(Checkpoint.objects.values_list("size", flat=True)) == [6]

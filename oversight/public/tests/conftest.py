@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from oversight.orgs import services as org_services
+from oversight.orgs.demo import grant_permissions
 from oversight.orgs.models import Role
 from oversight.public import keys
 from oversight.public import services as public
@@ -69,9 +70,9 @@ def pc(loop_county):
     c.hidden_item = PowerItem.objects.create(
         category=c.category, code="H01", name="Hidden", published=False
     )
+    grant_permissions({role.key: HANDLER for role in (c.role_town, c.role_clerk)})
     for role in (c.role_town, c.role_clerk):
-        role.permissions = sorted(set(role.permissions) | set(HANDLER))
-        role.save()
+        role.refresh_from_db()
     c.role_intake = org_services.role_save(
         role=None,
         key="intake",
