@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from oversight.lib import resident_id as rid
 from oversight.loop import services as loop_services
@@ -275,6 +276,9 @@ def fresh_cache():
 
     cache.clear()
     timing.calendar_changed()
+    # The language a request's middleware activated stays active in the thread: each test
+    # starts in the default language, whatever the test before it asked for.
+    translation.deactivate()
     yield
     cache.clear()
     timing.calendar_changed()
