@@ -67,3 +67,19 @@ def test_the_identity_stays_out_of_the_public_bytes(complaints):
         for secret in ("张三", "13900000001", first.name_enc, first.phone_enc):
             assert secret.encode() not in data
         assert first.name_enc in (leaf.after_state or first.name_enc)  # kept in the row only
+
+
+def test_re_encrypting_under_a_new_key_records_each_complaint(complaints, settings):
+    from oversight.public import keys
+
+    first, second = complaints
+    settings.PUBLIC_IDENTITY_KEYS = "t3:" + "44" * 32 + "," + settings.PUBLIC_IDENTITY_KEYS
+    keys._load.cache_clear()
+    try:
+        assert public.identity_reencrypt() == 2
+        rows = Leaf.objects.filter(action="public.complaint.reencrypt")
+        assert set(rows.values_list("target_id", flat=True)) == {str(first.pk), str(second.pk)}
+        found = [m for m in verify_ledger().mismatches if m.table == "public_complaint"]
+        assert found == []
+    finally:
+        keys._load.cache_clear()
