@@ -27,7 +27,7 @@ from oversight.orgs.models import Person
 
 from . import bridge
 from .engine import DATASET_KINDS, ImportFailed, ModelRun, RunResult, WorkspaceError
-from .models import AnalysisRun, ImportRun, Warning
+from .models import AnalysisRun, ImportRun, Warning, record_warning_changes
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +241,12 @@ def mark_gone(*, run: AnalysisRun, result: RunResult) -> int:
     unmarked = Warning.objects.filter(gone_run__isnull=True).exclude(last_run=run)
     marked = 0
     if full and not result.cancelled:
-        marked += unmarked.filter(model_id__in=full).update(gone_run=run)
+        lost = list(unmarked.filter(model_id__in=full).values_list("pk", flat=True))
+        for start in range(0, len(lost), BATCH):
+            with transaction.atomic():
+                chunk = lost[start : start + BATCH]
+                marked += Warning.objects.filter(pk__in=chunk).update(gone_run=run)
+                record_warning_changes(chunk, action="analytics.warning.gone")
     gone = result.gone_keys
     if gone and changed:
         candidates = unmarked.filter(model_id__in=changed).values_list("pk", "evidence")
@@ -251,9 +256,10 @@ def mark_gone(*, run: AnalysisRun, result: RunResult) -> int:
             if any(e.get("key") in gone.get(e.get("dataset"), ()) for e in evidence)
         ]
         for start in range(0, len(lost), BATCH):
-            marked += Warning.objects.filter(pk__in=lost[start : start + BATCH]).update(
-                gone_run=run
-            )
+            with transaction.atomic():
+                chunk = lost[start : start + BATCH]
+                marked += Warning.objects.filter(pk__in=chunk).update(gone_run=run)
+                record_warning_changes(chunk, action="analytics.warning.gone")
     return marked
 
 
@@ -361,15 +367,24 @@ def _store_batch(*, run: AnalysisRun, hits: dict, facts: dict[str, dict]) -> Non
         ]
         # ignore_conflicts: a warning raised meanwhile by another run stays the one warning.
         Warning.objects.bulk_create(fresh, batch_size=BATCH, ignore_conflicts=True)
+        # ignore_conflicts leaves the new rows without ids: read back the ones this run raised.
+        raised = Warning.objects.filter(
+            fingerprint__in=[w.fingerprint for w in fresh], first_run=run
+        ).values_list("pk", flat=True)
+        record_warning_changes(raised, action="analytics.warning.raise")
         if not existing:
             return
         Warning.objects.filter(pk__in=[w.pk for w in existing.values()]).update(
             last_run=run, last_seen=now, gone_run=None
         )
+        changed = {w.pk for w in existing.values() if w.gone_run_id is not None}  # found again
         undecided = [w for w in existing.values() if w.status == Warning.Status.NEW]
         for warning in undecided:
             for name, value in facts[warning.fingerprint].items():
+                if getattr(warning, name) != value:
+                    changed.add(warning.pk)
                 setattr(warning, name, value)
         if undecided:
             fields = list(facts[undecided[0].fingerprint])
             Warning.objects.bulk_update(undecided, fields, batch_size=BATCH)
+        record_warning_changes(changed, action="analytics.warning.update")

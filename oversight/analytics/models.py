@@ -238,6 +238,9 @@ class AnalysisRun(models.Model):
 class Warning(models.Model):
     """One finding of one model (预警), raised once whatever the number of runs that find it.
 
+    A traced row (``ledger_targets``): every change records a leaf; writes in bulk call
+    ``record_warning_changes`` with the changed ids in the same transaction.
+
     ``unit`` is the org node the finding is about, when the unit named by the data can be
     resolved to one; the data scope of a viewer is applied through it.
     """
@@ -378,3 +381,16 @@ class UnitRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} → {self.node}"
+
+
+def record_warning_changes(pks, *, action: str, actor=None) -> None:
+    """One leaf per warning of ``pks`` (changed in bulk), recorded in bulk in the caller's
+    transaction; the ledger reads their states at once."""
+    from oversight.ledger import services as ledger
+
+    ledger.record_many(
+        [
+            ledger.Event(actor=actor, action=action, target=Warning(pk=pk), before=None, after=None)
+            for pk in sorted(set(pks))
+        ]
+    )

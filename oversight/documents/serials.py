@@ -5,6 +5,8 @@ Numbers run per issuing org node, document type and year, from 1, without gaps o
 
 from __future__ import annotations
 
+from oversight.ledger import services as ledger
+
 from .models import DocType, SerialCounter, SerialPrefix
 
 # The character of each type in a default prefix: the first character of the node's name,
@@ -40,16 +42,25 @@ def format_serial(prefix: str, year: int, number: int) -> str:
     return f"{prefix}〔{year}〕{number}号"
 
 
-def take_number(node, doc_type: str, year: int) -> int:
+def take_number(node, doc_type: str, year: int, *, actor=None) -> int:
     """The next number of (node, type, year), locked until the caller's transaction ends.
 
     Call inside ``transaction.atomic``: the counter row stays locked (on PostgreSQL; SQLite
     serialises writers anyway) until the issue commits, so concurrent issues queue and get
-    consecutive numbers, and a rollback returns the number.
+    consecutive numbers, and a rollback returns the number. The counter is a traced row: its
+    leaf (by ``actor``) is recorded in the same transaction.
     """
     counter, _created = SerialCounter.objects.select_for_update().get_or_create(
         node=node, doc_type=doc_type, year=year, defaults={"last_number": 0}
     )
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
+    ledger.record(
+        actor=actor,
+        action="documents.serial.take",
+        target=counter,
+        before=None,
+        after=None,  # the ledger records the row as this transaction leaves it
+        details={"number": counter.last_number},
+    )
     return counter.last_number

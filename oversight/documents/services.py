@@ -170,7 +170,7 @@ def issue_document(
     issued_on = issued_on or timezone.localdate()
     template, template_data = active_template(doc_type)
 
-    number = serials.take_number(issuer_node, doc_type, issued_on.year)
+    number = serials.take_number(issuer_node, doc_type, issued_on.year, actor=actor)
     serial = serials.format_serial(
         serials.prefix_for(issuer_node, doc_type), issued_on.year, number
     )
@@ -240,6 +240,18 @@ def _send(document: Document, recipients, *, announce: bool) -> None:
     if not nodes:
         return
     receipts = Receipt.objects.bulk_create([Receipt(document=document, node=n) for n in nodes])
+    ledger.record_many(
+        [
+            ledger.Event(
+                actor=document.issued_by,
+                action="documents.receipt.address",
+                target=receipt,
+                before=None,
+                after=None,  # the ledger records the row as this transaction leaves it
+            )
+            for receipt in receipts
+        ]
+    )
     if not announce:
         return
     accounts: dict[int, list] = {}
@@ -530,14 +542,17 @@ def prefix_set(*, node, doc_type: str, prefix: str, actor) -> SerialPrefix | Non
         )
     prefix = (prefix or "").strip()
     if not prefix:
-        deleted, _detail = SerialPrefix.objects.filter(node=node, doc_type=doc_type).delete()
-        if deleted:
+        row = SerialPrefix.objects.filter(node=node, doc_type=doc_type).first()
+        if row is not None:
+            row_id = row.pk
+            row.delete()
+            # The prefix row's own leaf: a before and no after says it was removed.
             ledger.record(
                 actor=actor,
                 action="documents.prefix.reset",
-                target=node,
-                before=None,
-                after={"node_id": node.pk, "doc_type": doc_type, "prefix": ""},
+                target=("documents.serialprefix", row_id),
+                before={"node_id": node.pk, "doc_type": doc_type, "prefix": row.prefix},
+                after=None,
             )
         return None
     if not PREFIX_PATTERN.match(prefix) or any(ch in prefix for ch in serials.FORBIDDEN_IN_PREFIX):

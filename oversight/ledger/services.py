@@ -491,3 +491,67 @@ def run_verification() -> tuple[VerificationRun, verify.Report]:
     ]
     run.save()
     return run, report
+
+
+# --- baseline -------------------------------------------------------------------------------
+
+BASELINE_ACTION = "ledger.baseline"
+
+
+def _baseline_rows(report: verify.Report) -> tuple[list[verify.Mismatch], list[verify.Mismatch]]:
+    """The report's mismatches a baseline may settle (a traced row without a leaf, or whose
+    latest leaf keeps no state: rows from before traced rows existed), and all the others."""
+    from django.utils.translation import gettext
+
+    unreadable = gettext(verify.UNREADABLE)
+    settle, other = [], []
+    for mismatch in report.mismatches:
+        baseline = mismatch.template == verify.NO_LEAF or (
+            mismatch.template == verify.DIFFERS and mismatch.params.get("fields") == unreadable
+        )
+        (settle if baseline else other).append(mismatch)
+    return settle, other
+
+
+def record_baseline(*, actor) -> int:
+    """Record one leaf (action ``ledger.baseline``) for every traced row that has none, or whose
+    latest leaf keeps no state: for a database upgraded from before traced rows existed.
+
+    Refuses (code ``ledger_mismatch``) while the check finds any other kind of mismatch, so a
+    baseline never blesses an edit behind the platform's back that the ledger could still name.
+    Returns how many leaves were recorded."""
+    from oversight.ledger.targets import traced_kinds
+
+    report = verify.verify_ledger()
+    settle, other = _baseline_rows(report)
+    if other:
+        raise ValidationError(
+            _(
+                "The ledger check finds %(count)d other mismatches; resolve them before "
+                "recording a baseline."
+            )
+            % {"count": len(other)},
+            code="ledger_mismatch",
+        )
+    by_table = {kind.table_name(): kind for kind in traced_kinds()}
+    events = []
+    for mismatch in settle:
+        kind = by_table.get(mismatch.table)
+        model = model_for(kind.type) if kind is not None else None
+        if model is None:
+            continue
+        events.append(
+            Event(
+                actor=actor,
+                action=BASELINE_ACTION,
+                target=model(pk=model._meta.pk.to_python(mismatch.row)),
+                before=None,
+                after=None,  # the ledger records the row as it is
+                details={"baseline": True},
+            )
+        )
+    recorded = 0
+    for start in range(0, len(events), 500):
+        with transaction.atomic():
+            recorded += len(record_many(events[start : start + 500]))
+    return recorded

@@ -376,6 +376,8 @@ def differences(fixed: Any, current: Any, prefix: str = "") -> str:
 
 NO_LEAF = _("no ledger entry records this row")
 ROW_GONE = _("the row recorded at this leaf no longer exists")
+DIFFERS = _("the row differs from its latest ledger entry (%(fields)s)")
+UNREADABLE = _("unknown (the leaf keeps no readable state)")
 
 
 def _check_traced_rows(report: Report, traced: dict, latest_state: dict) -> None:
@@ -418,14 +420,14 @@ def _check_traced_rows(report: Report, traced: dict, latest_state: dict) -> None
                     except ValueError:
                         recorded_state = None
                     if recorded_state is None or digest(recorded_state) != latest[key][1]:
-                        fields = gettext("unknown (the leaf keeps no readable state)")
+                        fields = gettext(UNREADABLE)
                     else:
                         fields = differences(recorded_state, json.loads(canonical_json(state)))
                     report.add(
                         table,
                         key,
                         index,
-                        _("the row differs from its latest ledger entry (%(fields)s)"),
+                        DIFFERS,
                         fields=fields,
                     )
             if len(chunk) < CHUNK:

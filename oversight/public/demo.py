@@ -22,7 +22,7 @@ from oversight.loop.models import WorkItem
 from oversight.orgs.demo import grant_permissions
 from oversight.orgs.models import Account, OrgNode
 
-from . import keys, services
+from . import services
 from .models import Complaint, PowerCategory, PowerItem, Rating, StyleReport
 
 CATEGORIES = [
@@ -246,6 +246,8 @@ def _complaint(
     power, subject, point = about
     step = timedelta(days=max(1, age // 12))
     named = n % 3 == 0
+    phone = f"139{rng.randrange(10**8):08d}" if named else ""
+    code = _code(rng)  # drawn after the phone, as before
     complaint, _secret = services.complaint_submit(
         content=CONTENTS[n % len(CONTENTS)],
         power_item=power,
@@ -254,10 +256,9 @@ def _complaint(
         channel=Complaint.Channel.WINDOW if point else Complaint.Channel.WEB,
         named=named,
         name="张先生" if named else "",
-        phone=f"139{rng.randrange(10**8):08d}" if named else "",
+        phone=phone,
+        tracking_code=code,  # in the submission's leaf, not set behind the ledger's back
     )
-    code = _code(rng)
-    Complaint.objects.filter(pk=complaint.pk).update(tracking_hash=keys.code_hash(code))
     codes.setdefault(fate, code)
     item = complaint.item
     steps = []

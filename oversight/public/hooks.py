@@ -135,6 +135,7 @@ def routed(*, item, event, actor) -> None:
     loop.event_add_data(event=event, data={"node": node.pk, "node_name": node.name})
     complaint.unit = unit_of(node)
     complaint.save(update_fields=["unit", "reply_deadline"])
+    complaint_recorded(complaint, actor=actor, action="public.complaint.assign")
     with override(settings.LANGUAGE_CODE):
         _tell(
             complaint,
@@ -148,12 +149,14 @@ def sent_back(*, item, event, actor) -> None:
     loop.item_adjust(item=item, responsible_node=item.supervising_node)
     complaint.unit = None
     complaint.save(update_fields=["unit"])
+    complaint_recorded(complaint, actor=actor, action="public.complaint.send_back")
 
 
 def drafted(*, item, event, actor) -> None:
     complaint = _complaint(item)
     complaint.reply_draft = ((event.data or {}).get("reply") or event.comment).strip()
     complaint.save(update_fields=["reply_draft"])
+    complaint_recorded(complaint, actor=actor, action="public.complaint.draft")
 
 
 def approved(*, item, event, actor) -> None:
@@ -176,6 +179,7 @@ def approved(*, item, event, actor) -> None:
     complaint.save(
         update_fields=["reply", "replied_at", "replied_on_time", "published", "public_text"]
     )
+    complaint_recorded(complaint, actor=actor, action="public.complaint.reply")
     PublicMessage.objects.create(
         complaint=complaint, kind=PublicMessage.Kind.REPLY, text=complaint.reply, author=actor
     )
@@ -205,3 +209,9 @@ def concluded(*, item, event, actor) -> None:
     row.conclusion = event.comment
     row.concluded_on = timing.today()
     row.save(update_fields=["finding", "conclusion", "concluded_on"])
+
+
+def complaint_recorded(complaint, *, actor, action: str) -> None:
+    from .services._common import complaint_recorded as record
+
+    record(complaint, actor=actor, action=action)

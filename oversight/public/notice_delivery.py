@@ -80,4 +80,7 @@ def send(notice_id: int) -> bool:
         ):
             complaint.notice_sent_on = timezone.localdate()
             complaint.save(update_fields=["notice_sent_on"])
+            from .services._common import complaint_recorded
+
+            complaint_recorded(complaint, actor=None, action="public.complaint.notice_sent")
         return True

@@ -26,6 +26,7 @@ from oversight.orgs.models import OrgNode
 
 from . import ratelimit, selectors, services
 from .models import Complaint, PowerItem
+from .services._common import complaint_recorded
 from .web import privacy_headers
 
 FORMATS = ("json", "xml")
@@ -375,6 +376,7 @@ def _post_request(request, fmt: str):
         raise Open311Error(400, "; ".join(exc.messages)) from None
     complaint.open311_token = random_token(80).replace("-", "")
     complaint.save(update_fields=["open311_token"])
+    complaint_recorded(complaint, actor=None, action="public.complaint.open311_token")
     row = {
         "service_request_id": complaint.reference,
         "token": complaint.open311_token,

@@ -16,20 +16,23 @@ from oversight.ledger.targets import snapshot
 from oversight.orgs.models import Account, OrgNode
 
 from .. import bridge
-from ..models import UnitRule, Warning
+from ..models import UnitRule, Warning, record_warning_changes
 from ._common import record, require
 
 ASSIGN = "analytics:unit:assign"
 
 
-def _apply(*, text: str, node: OrgNode | None) -> int:
+def _apply(*, text: str, node: OrgNode | None, actor=None) -> int:
     """Point the undecided warnings naming ``text`` (and those without a unit) at ``node``."""
     resolver = bridge.UnitResolver()
     area = resolver.area_of(node)[:120] if node is not None else ""
     undecided = Warning.objects.filter(unit_name=text).filter(
         Q(status=Warning.Status.NEW) | Q(unit__isnull=True)
     )
-    return undecided.update(unit=node, area=area)
+    pks = list(undecided.values_list("pk", flat=True))
+    moved = Warning.objects.filter(pk__in=pks).update(unit=node, area=area)
+    record_warning_changes(pks, action="analytics.warning.unit", actor=actor)
+    return moved
 
 
 @transaction.atomic
@@ -52,7 +55,7 @@ def unit_rule_save(*, actor: Account, text: str, node: OrgNode) -> UnitRule:
         rule = UnitRule(text=text[:200], created_by=actor)
     rule.node = node
     rule.save()
-    moved = _apply(text=rule.text, node=node)
+    moved = _apply(text=rule.text, node=node, actor=actor)
     record(actor, "analytics.unit_rule.save", rule, before, warnings=moved)
     return rule
 
@@ -69,9 +72,13 @@ def unit_rule_delete(*, actor: Account, rule: UnitRule) -> None:
     rule.delete()
     resolver = bridge.UnitResolver()
     node = resolver.resolve(text)
-    moved = Warning.objects.filter(unit_name=text, status=Warning.Status.NEW).update(
-        unit=node, area=resolver.area_of(node)[:120]
+    pks = list(
+        Warning.objects.filter(unit_name=text, status=Warning.Status.NEW).values_list(
+            "pk", flat=True
+        )
     )
+    moved = Warning.objects.filter(pk__in=pks).update(unit=node, area=resolver.area_of(node)[:120])
+    record_warning_changes(pks, action="analytics.warning.unit", actor=actor)
     ledger.record(
         actor=actor, action="analytics.unit_rule.delete", target=target, before=before,
         after=None, details={"text": text, "warnings": moved},

@@ -32,3 +32,13 @@ def clean_text(text: str, *, limit: int, field_name: str, required: bool) -> str
             }
         )
     return text
+
+
+def complaint_recorded(complaint, *, actor, action: str, details=None) -> None:
+    """Record the leaf of a change of ``complaint`` (a traced row: the ledger reads its state
+    as this transaction leaves it), in the caller's transaction."""
+    from oversight.ledger import services as ledger
+
+    ledger.record(
+        actor=actor, action=action, target=complaint, before=None, after=None, details=details
+    )

@@ -29,7 +29,7 @@ from ..models import (
     PublicMessage,
 )
 from ..workflows import COMPLAINT, REVIEW_KIND
-from ._common import CITIZEN, COMMENT_MAX, TEXT_MAX, clean_text
+from ._common import CITIZEN, COMMENT_MAX, TEXT_MAX, clean_text, complaint_recorded
 
 
 def _citizen_event(item: WorkItem, *, comment: str, data: dict, checked=()) -> Event:
@@ -147,6 +147,7 @@ def citizen_rate(*, complaint: Complaint, satisfied: bool, reason: str = "") -> 
     complaint.rating_reason = reason
     complaint.rated_at = timezone.now()
     complaint.save(update_fields=["satisfied", "rating_reason", "rated_at"])
+    complaint_recorded(complaint, actor=None, action="public.complaint.rate")
     with override(settings.LANGUAGE_CODE):
         verdict = _("Satisfied") if satisfied else _("Dissatisfied")
     text = f"{verdict}{'：' + reason if reason else ''}"

@@ -111,6 +111,19 @@ def identity_reencrypt(*, actor=None, batch: int = 500) -> int:
                     dirty.append(complaint)
             if dirty:
                 Complaint.objects.bulk_update(dirty, IDENTITY_FIELDS)
+                # Each complaint's new tokens in its own leaf (a traced row), in bulk.
+                ledger.record_many(
+                    [
+                        ledger.Event(
+                            actor=actor,
+                            action="public.complaint.reencrypt",
+                            target=row,
+                            before=None,
+                            after=None,
+                        )
+                        for row in dirty
+                    ]
+                )
                 ledger.record(
                     actor=actor,
                     action="public.identity.reencrypt",

@@ -20,7 +20,7 @@ from ..models import (
     StyleReport,
 )
 from ..publishing import anonymise, fix_published
-from ._common import COMMENT_MAX, TEXT_MAX, clean_text
+from ._common import COMMENT_MAX, TEXT_MAX, clean_text, complaint_recorded
 
 
 def _require_relation(complaint: Complaint, actor) -> None:
@@ -75,7 +75,16 @@ def complaint_link(*, complaint: Complaint, other: Complaint, actor) -> Complain
     before = snapshot(complaint)
     complaint.repeat_of = root
     complaint.save(update_fields=["repeat_of"])
+    relinked = list(Complaint.objects.filter(repeat_of=complaint))
     Complaint.objects.filter(repeat_of=complaint).update(repeat_of=root)
+    ledger.record_many(
+        [
+            ledger.Event(
+                actor=actor, action="public.complaint.link", target=row, before=None, after=None
+            )
+            for row in relinked
+        ]
+    )
     ledger.record(
         actor=actor,
         action="public.complaint.link",
@@ -151,6 +160,7 @@ def reply_publish(
     complaint.published = publish
     complaint.public_text = text
     complaint.save(update_fields=["published", "public_text"])
+    complaint_recorded(complaint, actor=actor, action="public.complaint.publish")
     fix_published(complaint, actor=actor)
     return complaint
 

@@ -126,11 +126,13 @@ def complaint_submit(
     channel: str = Complaint.Channel.WEB,
     partner: Partner | None = None,
     submission_key: str = "",
+    tracking_code: str = "",
 ) -> tuple[Complaint, str]:
     """File a complaint; returns it with its tracking code, which exists nowhere else after this.
 
     A named complaint's name, phone and contact are encrypted; ``submission_key`` (the form's
     random nonce) makes a second sending of the same form a ``DuplicateSubmission``.
+    ``tracking_code`` is for the demo's reproducible codes only (a citizen's is random).
 
     Everything is read and checked first; the writes are one short transaction (on SQLite the
     writers of all web processes queue for it), in which the unique submission hash stops a
@@ -163,7 +165,7 @@ def complaint_submit(
         point or subject_node or (power_item.responsible_node if power_item else None)
     )
     title = _title(power_item, subject_node, subject_text)
-    code = random_token(80)
+    code = tracking_code or random_token(80)
     complaint = Complaint(
         power_item=power_item,
         point=point,
