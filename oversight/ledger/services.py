@@ -90,6 +90,28 @@ def raise_alarm(problem: str) -> Alarm:
     return alarm
 
 
+# A witness answers 409 (it cosigned more of this log than the checkpoint holds: a rollback) or
+# 422 (the consistency proof from what it cosigned fails: a fork) only when the log contradicts
+# a history someone else has seen; other refusals (an unknown origin, a bad request) are
+# configuration and stay on the state page.
+CONSISTENCY_REFUSALS = (409, 422)
+
+
+def submit_to_witnesses() -> list:
+    """Submit the latest checkpoint to the witnesses (``witnessing.submit_latest``) and raise
+    the alarm when one of them says the log contradicts what it cosigned: signing stops until
+    someone has looked, as for a contradiction the platform finds itself."""
+    results = witnessing.submit_latest()
+    for result in results:
+        if result.outcome == result.Outcome.REFUSED and result.status in CONSISTENCY_REFUSALS:
+            raise_alarm(
+                f"witness {result.witness} refused checkpoint {result.checkpoint_size} "
+                f"(it had cosigned {result.old_size} leaves; HTTP {result.status}): "
+                f"{result.message}"
+            )
+    return results
+
+
 @transaction.atomic
 def resolve_alarm(*, alarm: Alarm, actor, resolution: str) -> Alarm:
     """Someone allowed to (``ledger:alarm:resolve``) has looked and says what was done; the

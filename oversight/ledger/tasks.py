@@ -6,7 +6,7 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import services, witnessing
+from . import services
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def ledger_checkpoint() -> None:
         log.exception("the ledger refused to sign a checkpoint")
         return
     # Every run, not only after a new signature: a witness that was down catches up.
-    witnessing.submit_latest()
+    services.submit_to_witnesses()
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))

@@ -271,11 +271,18 @@ def test_a_rewritten_log_is_refused_and_shows(self_witnessed, county, caplog, pu
         actor=None, record_type="test.publication", record_id=7, content={"title": "forged"}
     )
     services.issue_checkpoint()
+    assert services.open_alarm() is None  # the forger's log is consistent with itself ...
     with caplog.at_level(logging.ERROR, logger="oversight.ledger.witnessing"):
-        (result,) = witnessing.submit_latest()
+        (result,) = services.submit_to_witnesses()
     assert (result.outcome, result.status, result.old_size) == ("refused", 422, 6)
     assert "refused checkpoint 9" in caplog.text
     assert WitnessRefusal.objects.get().status == 422  # and the witness kept the evidence
+    # ... but not with what the witness cosigned: the alarm is raised and signing stops.
+    alarm = services.open_alarm()
+    assert alarm is not None and "refused checkpoint 9" in alarm.problem
+    grow(1, action="test.after")
+    with pytest.raises(services.LedgerInconsistent, match="alarm is open"):
+        services.issue_checkpoint()
 
     page = client_for(county.admin).get("/ledger/state/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
@@ -346,8 +353,9 @@ def test_an_unreachable_witness_is_recorded_and_retried(settings, witness_key, c
     services.issue_checkpoint()
     (result,) = witnessing.submit_latest()
     assert result.outcome == WitnessSubmission.Outcome.UNREACHABLE
-    (again,) = witnessing.submit_latest()  # still not cosigned: tried again, on the same row
+    (again,) = services.submit_to_witnesses()  # not cosigned: tried again, on the same row
     assert again.pk == result.pk and again.attempts == 2
+    assert services.open_alarm() is None  # a witness that is down says nothing about the log
     assert WitnessSubmission.objects.count() == 1
     assert witnessing.refusing() == []  # unreachable is not a refusal
     page = client_for(county.admin).get("/ledger/state/", HTTP_ACCEPT_LANGUAGE="en").content

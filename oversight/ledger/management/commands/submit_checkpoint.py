@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight.ledger import keys, services, witnessing
+from oversight.ledger import keys, services
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         except (services.LedgerInconsistent, keys.SigningKeyError) as exc:
             raise CommandError(str(exc)) from exc
         latest = services.latest_checkpoint()
-        results = witnessing.submit_latest()
+        results = services.submit_to_witnesses()
         for result in results:
             self.stdout.write(
                 f"{result.witness}: {result.outcome} checkpoint {result.checkpoint_size} "
