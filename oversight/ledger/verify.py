@@ -32,7 +32,7 @@ from django.utils.translation import gettext_noop as _
 from oversight.lib.canonical import canonical_json, digest
 
 from . import keys, leaves
-from .models import Checkpoint, Leaf, LogHead, Node
+from .models import Checkpoint, Cosignature, Leaf, LogHead, Node
 from .targets import kind_of, model_for, traced_kinds
 from .tlog import (
     CheckpointError,
@@ -47,6 +47,7 @@ from .tlog import (
     root,
     verify_consistency,
 )
+from .tlog.cosignature import CosignatureVerifier, cosignatures
 
 CHUNK = 5000
 MISSING_LEAF = _("the leaf is missing")
@@ -54,6 +55,7 @@ MISSING_NODE = _("the tree node is missing")
 EXTRA_NODE = _("a node beyond the log's leaves")
 LEAF_TABLE = Leaf._meta.db_table
 NODE_TABLE = Node._meta.db_table
+COSIGNATURE_TABLE = Cosignature._meta.db_table
 CHECKPOINT_TABLE = Checkpoint._meta.db_table
 
 
@@ -105,6 +107,8 @@ class Report:
     size: int = 0
     nodes: int = 0
     checkpoints: int = 0
+    cosignatures: int = 0
+    unchecked_cosignatures: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
 
     @property
@@ -243,6 +247,7 @@ def verify_ledger() -> Report:
     _check_fixed_records(report, latest_fixed)
     _check_traced_rows(report, traced, latest_state)
     _check_checkpoints(report, checkpoints, MemoryStore.from_nodes(captured), count)
+    _check_cosignatures(report)
     return report
 
 
@@ -502,3 +507,35 @@ def _check_checkpoints(
                     reason=str(exc),
                 )
         previous = (row_id, signed.size, signed.root)
+
+
+def _check_cosignatures(report: Report) -> None:
+    """Each kept cosignature of a configured witness must verify on its checkpoint's note (a
+    receipt serves them: an edited line would make every receipt fail the citizen's check).
+    A witness no longer in ``LEDGER_WITNESSES`` has no key here to check with; its lines are
+    counted apart."""
+    verifiers = {}
+    for entry in settings.LEDGER_WITNESSES:
+        verifier = CosignatureVerifier.from_vkey(entry["vkey"])
+        verifiers[(verifier.name, verifier.key_id.hex())] = verifier
+    rows = Cosignature.objects.order_by("id").values_list(
+        "id", "witness", "key_id", "timestamp", "line", "checkpoint__size", "checkpoint__note"
+    )
+    for row_id, witness, key_id, timestamp, line, size, note in rows.iterator(chunk_size=CHUNK):
+        verifier = verifiers.get((witness, key_id))
+        if verifier is None:
+            report.unchecked_cosignatures += 1
+            continue
+        report.cosignatures += 1
+        try:
+            found = cosignatures(note + line, [verifier]).get(witness)
+        except CheckpointError:
+            found = None
+        if found is None or found.timestamp != timestamp:
+            report.add(
+                COSIGNATURE_TABLE,
+                f"{row_id} (checkpoint {size})",
+                None,
+                _("the cosignature of witness %(witness)s does not verify on its checkpoint"),
+                witness=witness,
+            )

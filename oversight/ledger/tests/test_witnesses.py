@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from oversight.conftest import client_for
-from oversight.ledger import keys, services, witnessing
+from oversight.ledger import keys, services, verify, witnessing
 from oversight.ledger.models import (
     Checkpoint,
     Cosignature,
@@ -209,6 +209,31 @@ def test_the_platform_gets_each_checkpoint_cosigned_and_serves_it(self_witnessed
     with pytest.raises(ReceiptError) as failure:
         verify_receipt(receipt, keys.verifier(), witnesses=[stranger])
     assert failure.value.step == "witness" and "stranger.example/witness" in str(failure.value)
+
+
+@pytest.mark.django_db
+def test_verify_checks_every_kept_cosignature(self_witnessed, settings):
+    grow(3)
+    services.issue_checkpoint()
+    witnessing.submit_latest()
+    report = verify.verify_ledger()
+    assert report.ok and report.cosignatures == 1
+    # An edited line (someone swapped one base64 character of the signature) is named.
+    kept = Cosignature.objects.get()
+    body = kept.line.rstrip("\n")
+    swapped = body[:-3] + ("A" if body[-3] != "A" else "B") + body[-2:]
+    Cosignature.objects.filter(pk=kept.pk).update(line=swapped + "\n")
+    (mismatch,) = verify.verify_ledger().mismatches
+    assert mismatch.table == "ledger_cosignature" and f"{kept.pk} (checkpoint 3)" == mismatch.row
+    assert self_witnessed.name in str(mismatch)
+    # So is a timestamp column that no longer matches the signed one.
+    Cosignature.objects.filter(pk=kept.pk).update(line=kept.line, timestamp=kept.timestamp + 1)
+    assert len(verify.verify_ledger().mismatches) == 1
+    # A witness no longer configured cannot be checked here: counted apart, not a mismatch.
+    Cosignature.objects.filter(pk=kept.pk).update(timestamp=kept.timestamp)
+    settings.LEDGER_WITNESSES = []
+    report = verify.verify_ledger()
+    assert report.ok and (report.cosignatures, report.unchecked_cosignatures) == (0, 1)
 
 
 @pytest.mark.django_db

@@ -8,7 +8,8 @@ from oversight.ledger import services
 class Command(BaseCommand):
     help = (
         "Recompute every leaf from its columns (and fixed records from their rows), every tree "
-        "node, every checkpoint signature and the consistency of consecutive checkpoints. "
+        "node, every checkpoint signature, the consistency of consecutive checkpoints and every "
+        "kept cosignature of a configured witness. "
         "Prints each mismatch and exits non-zero when there is one."
     )
 
@@ -18,9 +19,14 @@ class Command(BaseCommand):
             self.stdout.write(f"MISMATCH {mismatch}")
         elapsed = (run.finished_at - run.started_at).total_seconds()
         figures = (
-            f"{report.size} leaves, {report.nodes} nodes, {report.checkpoints} checkpoints "
-            f"in {elapsed:.1f} s"
+            f"{report.size} leaves, {report.nodes} nodes, {report.checkpoints} checkpoints, "
+            f"{report.cosignatures} cosignatures in {elapsed:.1f} s"
         )
+        if report.unchecked_cosignatures:
+            figures += (
+                f"; {report.unchecked_cosignatures} cosignatures of witnesses no longer "
+                "configured not checked"
+            )
         if not report.ok:
             raise CommandError(f"{len(report.mismatches)} mismatches ({figures})")
         self.stdout.write(self.style.SUCCESS(f"ledger verified: {figures}"))
