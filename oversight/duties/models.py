@@ -74,6 +74,7 @@ class DutyItem(models.Model):
         QUARTERLY = "quarterly", _("Quarterly")
 
     class Rule(models.TextChoices):
+        POINTS = "points", _("Points given by the supervisor")
         ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
         PER_OCCURRENCE = "per_occurrence", _("Per occurrence, with a cap")
         DEDUCTION = "deduction", _("Deduction per instance")
@@ -98,7 +99,14 @@ class DutyItem(models.Model):
         help_text=_("Monthly: the day of the month; quarterly: working days after the quarter."),
     )
     rule = models.CharField(
-        _("scoring rule"), max_length=16, choices=Rule.choices, default=Rule.ALL_OR_NOTHING
+        _("scoring rule"), max_length=16, choices=Rule.choices, default=Rule.POINTS
+    )
+    params = models.JSONField(_("parameters of the rule"), default=dict, blank=True)
+    measure = models.CharField(
+        _("computed from the measure"),
+        max_length=80,
+        blank=True,
+        help_text=_("Leave empty when supervisors score the reports."),
     )
     unit_types = models.JSONField(_("unit types"), default=list, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -110,6 +118,10 @@ class DutyItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_measured(self) -> bool:
+        return bool(self.measure)
 
     def applies_to(self, node: OrgNode) -> bool:
         return not self.unit_types or node.type in self.unit_types
@@ -173,6 +185,9 @@ class DutyReport(models.Model):
         null=True,
         blank=True,
     )
+    value = models.DecimalField(
+        _("value scored"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     score_reason = models.TextField(_("reason for the score"), blank=True)
     scored_on = models.DateField(_("scored"), null=True, blank=True)
     scored_by = models.ForeignKey(
@@ -190,3 +205,27 @@ class DutyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty_item.title} ({self.key})"
+
+
+class DutyRating(models.Model):
+    """One rater's points for a report of an item scored as the average of several raters."""
+
+    report = models.ForeignKey(DutyReport, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rater"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    reason = models.TextField(_("reason for the score"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["rated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "rater"], name="duties_rating_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.rater} · {self.score}"

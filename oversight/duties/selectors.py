@@ -81,6 +81,7 @@ class Score:
     late: int = 0
     missing: int = 0
     rank: int | None = None
+    vetoed: bool = False
     items: dict = field(default_factory=dict)
 
     @property
@@ -101,25 +102,63 @@ def _counted(report: DutyReport, today: datetime.date) -> Decimal | None:
     points = report.duty_item.points
     if report.score is not None:
         return report.score / points
-    if report.reported_on is None and report.due < today and report.item.closed_at is None:
+    if _empty_past_deadline(report, today):
         return Decimal(0)
     return None
 
 
-def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -> list[Score]:
-    """Each unit's score on ``duty_list`` so far, ranked among units of the same type.
+def _empty_past_deadline(report: DutyReport, today: datetime.date) -> bool:
+    return report.reported_on is None and report.due < today and report.item.closed_at is None
 
-    An item counts its full points once any of its occurrences can be scored, and earns them
-    in proportion to the mean share its scorable occurrences earned."""
-    today = today or timing.today()
-    unit_lists = list(unit_list_list(viewer=viewer, duty_list=duty_list))
-    result = {u.pk: Score(unit_list=u) for u in unit_lists}
-    shares: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
-    points: dict[int, Decimal] = {}
-    reports = DutyReport.objects.filter(unit_list__in=unit_lists).select_related(
-        "duty_item", "item"
+
+def measured_values(
+    *, items, nodes, year: int, today: datetime.date
+) -> dict[str, dict[int, Decimal | None]]:
+    """Each measure's figure (``{measure id: {node id: value}}``) of the items computed from a
+    measure, for ``nodes`` over ``year`` up to ``today``, read from the records by the measures
+    registry (the platform's own view: the units' lists decide who sees the result)."""
+    from oversight.core.measure_registry import MEASURES, SYSTEM, Period
+    from oversight.measures import selectors as measures
+
+    wanted = sorted({i.measure for i in items if i.measure in MEASURES})
+    if not wanted or not nodes:
+        return {}
+    period = Period.containing(datetime.date(year, 1, 1), Period.YEAR)
+    figs = measures.figures(
+        viewer=SYSTEM,
+        measures=[MEASURES[m] for m in wanted],
+        nodes=list(nodes),
+        period=period,
+        on=min(today, period.end) if today >= period.start else period.start,
+        live=True,
     )
+    return {
+        m: {
+            pk: None if fig.value is None else Decimal(str(fig.value))
+            for pk, fig in figs[m].items()
+        }
+        for m in wanted
+    }
+
+
+def _all_scores(duty_list: DutyList, today: datetime.date) -> list[Score]:
+    """Every unit's score on ``duty_list`` (see ``scores``)."""
+    from . import rules
+
+    unit_lists = list(
+        UnitList.objects.filter(duty_list=duty_list).select_related(
+            "duty_list", "node", "supervising_node", "signed_by"
+        )
+    )
+    result = {u.pk: Score(unit_list=u) for u in unit_lists}
+    items = {i.pk: i for i in items_of(duty_list)}
+    shares: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    ranked_values: dict[int, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    vetoed: set[int] = set()
+    reports = DutyReport.objects.filter(unit_list__duty_list=duty_list).select_related("item")
     for report in reports:
+        item = items[report.duty_item_id]
+        report.duty_item = item
         score = result[report.unit_list_id]
         score.reports += 1
         if report.reported_on is not None:
@@ -128,26 +167,67 @@ def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -
                 score.late += 1
         elif report.due < today:
             score.missing += 1
+        if item.rule == rules.VETO:
+            if report.value is not None and report.value > 0:
+                vetoed.add(report.unit_list_id)
+            continue
+        if item.rule == rules.RANK:
+            if report.value is not None:
+                ranked_values[item.pk][report.unit_list_id].append(report.value)
+            elif _empty_past_deadline(report, today):
+                shares[(report.unit_list_id, item.pk)].append(Decimal(0))
+            continue
         share = _counted(report, today)
-        points[report.duty_item_id] = report.duty_item.points
         if share is not None:
-            shares[(report.unit_list_id, report.duty_item_id)].append(share)
-    for (unit_list_id, item_id), values in shares.items():
+            shares[(report.unit_list_id, item.pk)].append(share)
+    measured = [i for i in items.values() if i.measure]
+    values = measured_values(
+        items=measured, nodes=[u.node for u in unit_lists], year=duty_list.year, today=today
+    )
+    for item in measured:
+        for unit_list in unit_lists:
+            value = values.get(item.measure, {}).get(unit_list.node_id)
+            if value is None or not item.applies_to(unit_list.node):
+                continue
+            if item.rule == rules.VETO:
+                if value > 0:
+                    vetoed.add(unit_list.pk)
+            elif item.rule == rules.RANK:
+                ranked_values[item.pk][unit_list.pk].append(value)
+            else:
+                earned = rules.points_for(item.rule, item.params, item.points, value)
+                shares[(unit_list.pk, item.pk)].append(earned / item.points)
+    for item_id, per_unit in ranked_values.items():
+        item = items[item_id]
+        by_type: dict[str, dict[int, Decimal]] = defaultdict(dict)
+        for unit_list_id, found in per_unit.items():
+            node_type = result[unit_list_id].node.type
+            by_type[node_type][unit_list_id] = sum(found, Decimal(0)) / len(found)
+        for group in by_type.values():
+            placed = rules.ranks(group, lower_is_better=bool(item.params.get("lower_is_better")))
+            for unit_list_id, rank in placed.items():
+                earned = rules.rank_points(item.params, item.points, rank, len(group))
+                shares[(unit_list_id, item_id)].append(earned / item.points)
+    for (unit_list_id, item_id), found in shares.items():
         score = result[unit_list_id]
-        earned = points[item_id] * sum(values) / len(values)
+        points = items[item_id].points
+        earned = points * sum(found) / len(found)
         score.items[item_id] = earned
         score.earned += earned
-        score.possible += points[item_id]
+        score.possible += points
     for score in result.values():
         score.earned = score.earned.quantize(Decimal("0.01"))
+        if score.unit_list.pk in vetoed:
+            score.vetoed = True
+            score.earned = Decimal("0.00")
     ranked = sorted(
         result.values(),
         key=lambda s: (s.percent is None, -(s.percent or 0), s.node.name),
     )
-    by_type: dict[str, list[Score]] = defaultdict(list)
+    by_type_rank: dict[str, list[Score]] = defaultdict(list)
     for score in ranked:
-        by_type[score.node.type].append(score)
-    for group in by_type.values():
+        by_type_rank[score.node.type].append(score)
+    for group in by_type_rank.values():
         previous, rank = None, 0
         for n, score in enumerate(group, 1):
             if score.percent is None:
@@ -156,6 +236,34 @@ def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -
                 rank, previous = n, score.percent
             score.rank = rank
     return ranked
+
+
+def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -> list[Score]:
+    """The score so far on ``duty_list`` of each unit in the viewer's scope, ranked among all
+    the units of the same type the list was issued to (a unit sees its own rank, not the
+    others' scores).
+
+    An item counts its full points once any of its occurrences can be scored, and earns them
+    in proportion to the mean share its scorable occurrences earned; items computed from a
+    measure count once the measure has a figure for the unit; rank items are placed among
+    the units of the type; a triggered veto makes the whole score 0."""
+    today = today or timing.today()
+    visible = set(unit_list_list(viewer=viewer, duty_list=duty_list).values_list("pk", flat=True))
+    if not visible:
+        return []
+    return [s for s in _all_scores(duty_list, today) if s.unit_list.pk in visible]
+
+
+def ratings_of(*, report: DutyReport) -> tuple[Decimal | None, Decimal | None, list[Decimal]]:
+    """The raters' points on a report: their mean, their spread (highest less lowest) and the
+    points themselves, in the order given."""
+    from . import rules
+
+    given = [r.score for r in report.ratings.order_by("rated_at", "pk")]
+    if not given:
+        return None, None, []
+    mean, spread = rules.average(given)
+    return mean, spread, given
 
 
 def items_of(duty_list: DutyList) -> QuerySet[DutyItem]:

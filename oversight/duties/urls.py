@@ -17,6 +17,7 @@ urlpatterns = [
     path("units/<id:pk>/sign/", views.unit_list_sign, name="unit_list_sign"),
     path("reports/<id:pk>/", views.report_detail, name="report_detail"),
     path("reports/<id:pk>/score/", views.report_score, name="report_score"),
+    path("reports/<id:pk>/rate/", views.report_rate, name="report_rate"),
     path("reports/<id:pk>/reopen/", views.report_reopen, name="report_reopen"),
     path("ranking/", views.ranking, name="ranking"),
 ]

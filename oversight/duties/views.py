@@ -20,7 +20,7 @@ from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
 
 from . import selectors, services
-from .forms import AreaForm, IssueForm, ItemForm, ListForm, ReopenForm, ScoreForm
+from .forms import AreaForm, IssueForm, ItemForm, ListForm, RateForm, ReopenForm, ScoreForm
 from .workflows import is_locked
 
 
@@ -168,7 +168,7 @@ def unit_list_sign(request, pk: int):
 
 
 @require_perm("duties:list:view")
-def report_detail(request, pk: int, score_form=None, reopen_form=None):
+def report_detail(request, pk: int, score_form=None, reopen_form=None, rate_form=None):
     report = selectors.report_get(viewer=request.user, pk=pk)
     item = loop_selectors.item_get(viewer=request.user, pk=pk)
     context = detail_context(request, item)
@@ -184,11 +184,15 @@ def report_detail(request, pk: int, score_form=None, reopen_form=None):
             "check": selectors.report_check(viewer=request.user, report=report)
             if supervising
             else None,
-            "score_form": score_form or ScoreForm(),
+            "score_form": score_form or ScoreForm(duty_item=report.duty_item),
             "reopen_form": reopen_form or ReopenForm(),
+            "rate_form": rate_form or RateForm(),
+            "ratings": selectors.ratings_of(report=report)
+            if report.duty_item.rule == "average"
+            else None,
         }
     )
-    status = 400 if score_form is not None or reopen_form is not None else 200
+    status = 400 if (score_form or reopen_form or rate_form) is not None else 200
     return render(request, "duties/report_detail.html", context, status=status)
 
 
@@ -197,20 +201,31 @@ def report_detail(request, pk: int, score_form=None, reopen_form=None):
 def report_score(request, pk: int):
     report = selectors.report_get(viewer=request.user, pk=pk)
     request.operation_target = report.item
-    form = ScoreForm(request.POST)
+    form = ScoreForm(request.POST, duty_item=report.duty_item)
     if form.is_valid():
         done = call_service(
-            form,
-            services.report_accept,
-            actor=request.user,
-            report=report,
-            score=form.cleaned_data["score"],
-            reason=form.cleaned_data["reason"],
+            form, services.report_accept, actor=request.user, report=report, **form.cleaned_data
         )
         if done is not None:
             messages.success(request, _("The report was accepted and scored."))
             return redirect("duties:report_detail", pk=pk)
     return report_detail(request, pk, score_form=form)
+
+
+@require_perm("duties:report:score")
+@require_POST
+def report_rate(request, pk: int):
+    report = selectors.report_get(viewer=request.user, pk=pk)
+    request.operation_target = report.item
+    form = RateForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form, services.report_rate, actor=request.user, report=report, **form.cleaned_data
+        )
+        if done is not None:
+            messages.success(request, _("Your score was recorded."))
+            return redirect("duties:report_detail", pk=pk)
+    return report_detail(request, pk, rate_form=form)
 
 
 @require_perm("duties:report:score")
@@ -280,7 +295,9 @@ def items_import(request, pk: int):
                 "quarterly",
                 "",
                 "10",
-                "all_or_nothing",
+                "per_occurrence",
+                "",
+                "per=5; cap=10",
                 "",
             ],  # fmt: skip
         )

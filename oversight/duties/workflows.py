@@ -50,31 +50,61 @@ def _not_locked(*, item, event, actor) -> None:
 
 
 def _score(*, item, event, actor) -> None:
+    """Score the report by its item's rule: the points given (``points``), the value given
+    (the rules that compute points from a value; ``rank`` is settled among the units when
+    scores are read), or the mean of the raters' points (``average``)."""
+    from . import rules
+
     report = item.duty_report
-    points = report.duty_item.points
-    try:
-        score = Decimal(str((event.data or {}).get("score", "")))
-    except InvalidOperation:
-        score = None
-    if score is None or not score.is_finite():
-        raise ValidationError(
-            {"score": ValidationError(_("Give the score when accepting."), code="required")}
-        )
-    if not Decimal(0) <= score <= points:
-        raise ValidationError(
-            {
-                "score": ValidationError(
-                    _("The score lies between 0 and %(points)s.") % {"points": points},
-                    code="out_of_range",
-                )
-            }
-        )
+    duty = report.duty_item
+    points = duty.points
+    data = event.data or {}
+    value = None
+    if duty.rule == rules.POINTS:
+        try:
+            score = Decimal(str(data.get("score", "")))
+        except InvalidOperation:
+            score = None
+        if score is None or not score.is_finite():
+            raise ValidationError(
+                {"score": ValidationError(_("Give the score when accepting."), code="required")}
+            )
+        if not Decimal(0) <= score <= points:
+            raise ValidationError(
+                {
+                    "score": ValidationError(
+                        _("The score lies between 0 and %(points)s.") % {"points": points},
+                        code="out_of_range",
+                    )
+                }
+            )
+    elif duty.rule == rules.AVERAGE:
+        given = [r.score for r in report.ratings.all()]
+        wanted = int(duty.params.get("raters", 2))
+        if len(given) < wanted:
+            raise ValidationError(
+                _("%(wanted)d raters score this item; %(given)d have rated it so far.")
+                % {"wanted": wanted, "given": len(given)},
+                code="too_few_ratings",
+            )
+        score, _spread = rules.average(given)
+    else:
+        value = rules.check_value(duty.rule, data.get("value"))
+        if duty.rule in (rules.RANK, rules.VETO):
+            score = None  # a rank is settled among the units; a veto weighs on the whole
+        else:
+            score = rules.points_for(duty.rule, duty.params, points, value)
+    report.value = value
     report.score = score
-    report.score_rate = (100 * score / points).quantize(Decimal("0.1")) if points else None
+    report.score_rate = (
+        (100 * score / points).quantize(Decimal("0.1")) if points and score is not None else None
+    )
     report.score_reason = event.comment
     report.scored_on = timing.today()
     report.scored_by = actor
-    report.save(update_fields=["score", "score_rate", "score_reason", "scored_on", "scored_by"])
+    report.save(
+        update_fields=["value", "score", "score_rate", "score_reason", "scored_on", "scored_by"]
+    )
 
 
 def _report_url(item) -> str:
