@@ -6,7 +6,7 @@ from oversight.orgs.forms import NodeChoiceField, NodeMultipleChoiceField
 from oversight.orgs.models import OrgNode
 from oversight.orgs.selectors import node_list
 
-from .models import DutyItem, DutyList
+from .models import Assessment, AssessmentResult, DutyItem, DutyList
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -137,4 +137,48 @@ class RateForm(forms.Form):
 
 class ReopenForm(forms.Form):
     until = forms.DateField(label=_("reopened until"), widget=DATE)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FreezeForm(forms.Form):
+    method = forms.ChoiceField(label=_("grading rule"), choices=Assessment.Method.choices)
+    excellent = forms.DecimalField(
+        label=_("Excellent"),
+        help_text=_("Thresholds: the lowest score (%); quotas: the share of the units (%)."),
+    )
+    good = forms.DecimalField(label=_("Good"))
+    fair = forms.DecimalField(
+        label=_("Fair"), required=False, help_text=_("Thresholds only: the lowest fair score.")
+    )
+    poor = forms.DecimalField(
+        label=_("Poor"), required=False, help_text=_("Quotas only: the share graded poor.")
+    )
+    appeal_until = forms.DateField(label=_("appeals until"), widget=DATE)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        keys = ("excellent", "good", "fair") if data["method"] == "thresholds" else (
+            "excellent", "good", "poor")  # fmt: skip
+        return {
+            "method": data["method"],
+            "params": {k: "" if data.get(k) is None else str(data[k]) for k in keys},
+            "appeal_until": data["appeal_until"],
+        }
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reasons for the appeal"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecideForm(forms.Form):
+    uphold = forms.TypedChoiceField(
+        label=_("decision"),
+        choices=[("1", _("Uphold and change the grade")), ("0", _("Dismiss"))],
+        coerce=lambda v: v == "1",
+    )
+    grade = forms.ChoiceField(
+        label=_("grade"), choices=[("", "—"), *AssessmentResult.Grade.choices], required=False
+    )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))

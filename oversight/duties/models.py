@@ -229,3 +229,99 @@ class DutyRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.rater} · {self.score}"
+
+
+class Assessment(models.Model):
+    """The year-end assessment of a list (年终考核): the results frozen at the year's close,
+    graded by the rules the commission set, the result document and the circular issued."""
+
+    class Method(models.TextChoices):
+        THRESHOLDS = "thresholds", _("Thresholds (score at least)")
+        QUOTAS = "quotas", _("Quotas (share of the units of a type)")
+
+    duty_list = models.OneToOneField(
+        DutyList, verbose_name=_("duty list"), on_delete=models.PROTECT, related_name="assessment"
+    )
+    method = models.CharField(_("grading rule"), max_length=16, choices=Method.choices)
+    params = models.JSONField(_("grading parameters"), default=dict)
+    frozen_on = models.DateField(_("figures as of"))
+    frozen_at = models.DateTimeField(_("frozen"), default=timezone.now)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    appeal_until = models.DateField(_("appeals until"))
+    result_document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("result document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    circular = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("circular"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-duty_list__year", "duty_list__title"]
+        verbose_name = _("year-end assessment")
+        verbose_name_plural = _("year-end assessments")
+
+    def __str__(self) -> str:
+        return str(self.duty_list)
+
+
+class AssessmentResult(models.Model):
+    """One unit's frozen result: every figure as it stood at the freeze (a later edit of a
+    report changes nothing here), its grade, and its one appeal (a ``duties.appeal`` item)."""
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        FAIR = "fair", _("Fair")
+        POOR = "poor", _("Poor")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    unit_list = models.OneToOneField(
+        UnitList, on_delete=models.PROTECT, related_name="assessment_result"
+    )
+    node = models.ForeignKey(
+        OrgNode, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    earned = models.DecimalField(_("points earned"), max_digits=7, decimal_places=2)
+    possible = models.DecimalField(_("points that could be earned"), max_digits=7, decimal_places=2)
+    percent = models.DecimalField(
+        _("score (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    rank = models.PositiveIntegerField(_("rank among units of its type"), null=True, blank=True)
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    reports = models.PositiveIntegerField(_("reports due"), default=0)
+    documented = models.PositiveIntegerField(_("reports made"), default=0)
+    late = models.PositiveIntegerField(_("reports late"), default=0)
+    missing = models.PositiveIntegerField(_("reports missing"), default=0)
+    items = models.JSONField(_("points of each item"), default=dict)
+    grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
+    original_grade = models.CharField(
+        _("grade before the appeal"), max_length=16, choices=Grade.choices, blank=True
+    )
+    appeal = models.OneToOneField(
+        WorkItem,
+        verbose_name=_("appeal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duty_appeal",
+    )
+
+    class Meta:
+        ordering = ["assessment", "node__type", "rank", "node__name"]
+        verbose_name = _("assessment result")
+        verbose_name_plural = _("assessment results")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.node.name}"

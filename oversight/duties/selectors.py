@@ -141,8 +141,9 @@ def measured_values(
     }
 
 
-def _all_scores(duty_list: DutyList, today: datetime.date) -> list[Score]:
-    """Every unit's score on ``duty_list`` (see ``scores``)."""
+def all_scores(duty_list: DutyList, today: datetime.date) -> list[Score]:
+    """Every unit's score on ``duty_list`` (see ``scores``), unscoped: the platform's own view, for
+    ``scores`` to filter and the year-end freeze to keep."""
     from . import rules
 
     unit_lists = list(
@@ -251,7 +252,7 @@ def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -
     visible = set(unit_list_list(viewer=viewer, duty_list=duty_list).values_list("pk", flat=True))
     if not visible:
         return []
-    return [s for s in _all_scores(duty_list, today) if s.unit_list.pk in visible]
+    return [s for s in all_scores(duty_list, today) if s.unit_list.pk in visible]
 
 
 def ratings_of(*, report: DutyReport) -> tuple[Decimal | None, Decimal | None, list[Decimal]]:
@@ -351,4 +352,42 @@ def report_check(*, viewer, report: DutyReport, threshold: float = COPY_THRESHOL
         copied=similar_reports(report, text, peers, threshold),
         thin=own_length(text, boilerplate=boilerplate) < THIN_SHINGLES,
         no_evidence=not report.item.attachments.exists(),
+    )
+
+
+# --- the year-end assessment -------------------------------------------------------------------
+
+
+def assessment_of(*, viewer, duty_list: DutyList):
+    """The frozen assessment of a list the viewer sees, or None."""
+    from .models import Assessment
+
+    return (
+        Assessment.objects.filter(duty_list=duty_list)
+        .select_related("duty_list", "result_document", "circular", "frozen_by")
+        .first()
+    )
+
+
+def result_list(*, viewer, assessment) -> QuerySet:
+    """The frozen results of the units in the viewer's scope."""
+    from .models import AssessmentResult
+
+    return (
+        AssessmentResult.objects.filter(assessment=assessment)
+        .filter(scope_q(viewer, node="node"))
+        .select_related("node", "appeal", "assessment__duty_list")
+        .order_by("node__type", "rank", "node__name")
+    )
+
+
+def result_get(*, viewer, pk: int):
+    """A frozen result of a unit in the viewer's scope; else 404."""
+    from .models import AssessmentResult
+
+    return get_object_or_404(
+        AssessmentResult.objects.filter(scope_q(viewer, node="node")).select_related(
+            "node", "appeal", "assessment__duty_list__owner_node", "unit_list"
+        ),
+        pk=pk,
     )

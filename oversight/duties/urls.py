@@ -20,4 +20,10 @@ urlpatterns = [
     path("reports/<id:pk>/rate/", views.report_rate, name="report_rate"),
     path("reports/<id:pk>/reopen/", views.report_reopen, name="report_reopen"),
     path("ranking/", views.ranking, name="ranking"),
+    path("<id:pk>/assessment/", views.assessment, name="assessment"),
+    path("<id:pk>/assessment/freeze/", views.assessment_freeze, name="assessment_freeze"),
+    path("<id:pk>/assessment/publish/", views.assessment_publish, name="assessment_publish"),
+    path("results/<id:pk>/", views.result_detail, name="result_detail"),
+    path("results/<id:pk>/appeal/", views.appeal_lodge, name="appeal_lodge"),
+    path("results/<id:pk>/decide/", views.appeal_decide, name="appeal_decide"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -19,8 +20,19 @@ from oversight.loop import timing
 from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
 
-from . import selectors, services
-from .forms import AreaForm, IssueForm, ItemForm, ListForm, RateForm, ReopenForm, ScoreForm
+from . import assessments, selectors, services
+from .forms import (
+    AppealForm,
+    AreaForm,
+    DecideForm,
+    FreezeForm,
+    IssueForm,
+    ItemForm,
+    ListForm,
+    RateForm,
+    ReopenForm,
+    ScoreForm,
+)
 from .workflows import is_locked
 
 
@@ -324,3 +336,141 @@ def items_import(request, pk: int):
         {"form": form, "errors": errors, "spec": spec, "duty_list": duty_list},
         status=400 if errors or form.errors else 200,
     )
+
+
+# --- the year-end assessment -------------------------------------------------------------------
+
+RESULT_COLUMNS = [
+    Column("unit", _lazy("unit"), lambda r: r.node.name),
+    Column("type", _lazy("unit type"), lambda r: r.node.get_type_display()),
+    Column("rank", _lazy("rank among units of its type"), lambda r: r.rank),
+    Column("percent", _lazy("score (%)"), lambda r: r.percent),
+    Column("earned", _lazy("points earned"), lambda r: r.earned),
+    Column("possible", _lazy("points that could be earned"), lambda r: r.possible),
+    Column("vetoed", _lazy("vetoed"), lambda r: _("yes") if r.vetoed else ""),
+    Column("grade", _lazy("grade"), lambda r: r.get_grade_display()),
+    Column("documented", _lazy("reports made"), lambda r: r.documented),
+    Column("late", _lazy("reports late"), lambda r: r.late),
+    Column("missing", _lazy("reports missing"), lambda r: r.missing),
+    Column(
+        "appeal",
+        _lazy("appeal"),
+        lambda r: r.appeal.get_state_display() if r.appeal_id else "",
+    ),
+]
+
+
+@require_perm("duties:list:view")
+def assessment(request, pk: int, freeze_form=None):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    frozen = selectors.assessment_of(viewer=request.user, duty_list=duty_list)
+    rows = selectors.result_list(viewer=request.user, assessment=frozen) if frozen else []
+    manage = has_perm(request.user, "duties:assessment:manage")
+    return export_or(
+        request,
+        rows,
+        columns=RESULT_COLUMNS,
+        filename=f"duty-assessment-{duty_list.year}.xlsx",
+        title=_("Year-end assessment"),
+        render=lambda page: render(
+            request,
+            "duties/assessment.html",
+            {
+                "duty_list": duty_list,
+                "assessment": frozen,
+                "page": page,
+                "manage": manage,
+                "freeze_form": freeze_form or FreezeForm(),
+            },
+            status=400 if freeze_form is not None else 200,
+        ),
+    )
+
+
+@require_perm("duties:assessment:manage")
+@require_POST
+def assessment_freeze(request, pk: int):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    request.operation_target = duty_list
+    form = FreezeForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form,
+            assessments.assessment_freeze,
+            actor=request.user,
+            duty_list=duty_list,
+            **form.service_kwargs(),
+        )
+        if done is not None:
+            messages.success(request, _("The year's results were frozen and graded."))
+            return redirect("duties:assessment", pk=pk)
+    return assessment(request, pk, freeze_form=form)
+
+
+@require_perm("duties:assessment:manage")
+@require_POST
+def assessment_publish(request, pk: int):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    frozen = selectors.assessment_of(viewer=request.user, duty_list=duty_list)
+    if frozen is None:
+        raise Http404
+    request.operation_target = frozen
+    try:
+        assessments.assessment_publish(actor=request.user, assessment=frozen)
+        messages.success(request, _("The result document and the circular were issued."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("duties:assessment", pk=pk)
+
+
+@require_perm("duties:list:view")
+def result_detail(request, pk: int, appeal_form=None, decide_form=None):
+    result = selectors.result_get(viewer=request.user, pk=pk)
+    items = {i.pk: i for i in selectors.items_of(result.assessment.duty_list)}
+    points = [(items.get(int(k)), v) for k, v in result.items.items()]
+    context = {
+        "result": result,
+        "points": sorted(points, key=lambda p: (p[0] is None, p[0] and p[0].area.order)),
+        "can_appeal": request.user.org_node_id == result.node_id
+        and result.appeal_id is None
+        and timing.today() <= result.assessment.appeal_until,
+        "can_decide": result.appeal_id is not None
+        and result.appeal.state == "lodged"
+        and has_perm(request.user, "duties:assessment:manage"),
+        "appeal_form": appeal_form or AppealForm(),
+        "decide_form": decide_form or DecideForm(),
+    }
+    status = 400 if (appeal_form or decide_form) is not None else 200
+    return render(request, "duties/result_detail.html", context, status=status)
+
+
+@require_perm("duties:list:view")
+@require_POST
+def appeal_lodge(request, pk: int):
+    result = selectors.result_get(viewer=request.user, pk=pk)
+    request.operation_target = result
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form, assessments.appeal_lodge, actor=request.user, result=result, **form.cleaned_data
+        )
+        if done is not None:
+            messages.success(request, _("The appeal was lodged."))
+            return redirect("duties:result_detail", pk=pk)
+    return result_detail(request, pk, appeal_form=form)
+
+
+@require_perm("duties:assessment:manage")
+@require_POST
+def appeal_decide(request, pk: int):
+    result = selectors.result_get(viewer=request.user, pk=pk)
+    request.operation_target = result
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form, assessments.appeal_decide, actor=request.user, result=result, **form.cleaned_data
+        )
+        if done is not None:
+            messages.success(request, _("The appeal was decided."))
+            return redirect("duties:result_detail", pk=pk)
+    return result_detail(request, pk, decide_form=form)

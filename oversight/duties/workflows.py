@@ -169,3 +169,79 @@ REPORT = register(
         detail_url=_report_url,
     )
 )
+
+
+# --- the appeal against a year-end result ------------------------------------------------------
+
+APPEAL_KIND = "duties.appeal"
+
+
+def _regrade(*, item, event, actor) -> None:
+    """Upholding an appeal sets the grade it asked for (the frozen figures stay as they were);
+    the grade before it is kept beside it."""
+    from .models import AssessmentResult
+
+    result = AssessmentResult.objects.select_for_update().get(appeal=item)
+    grade = str((event.data or {}).get("grade", ""))
+    if grade not in AssessmentResult.Grade.values:
+        raise ValidationError(
+            {"grade": ValidationError(_("Choose the grade the appeal earns."), code="required")}
+        )
+    if grade == result.grade:
+        raise ValidationError(
+            {
+                "grade": ValidationError(
+                    _("That is the grade already given: dismiss the appeal instead."),
+                    code="unchanged",
+                )
+            }
+        )
+    result.original_grade = result.original_grade or result.grade
+    result.grade = grade
+    result.save(update_fields=["grade", "original_grade"])
+
+
+def _appeal_url(item) -> str:
+    return reverse("duties:result_detail", args=[item.duty_appeal.pk])
+
+
+APPEAL = register(
+    Workflow(
+        kind=APPEAL_KIND,
+        label=_("Appeal against a year-end result"),
+        initial="lodged",
+        states=[
+            State(
+                "lodged",
+                _("Appealed, awaiting the commission"),
+                waiting_on=RESPONSIBLE,
+                limit=Limit(10, working=True),
+            ),
+            State("upheld", _("Appeal upheld, grade changed"), terminal=True),
+            State("dismissed", _("Appeal dismissed"), terminal=True),
+        ],
+        transitions=[
+            Transition(
+                "uphold",
+                _("Uphold and change the grade"),
+                source=["lodged"],
+                target="upheld",
+                permission="duties:assessment:manage",
+                actor=RESPONSIBLE,
+                requires_comment=True,
+                on_enter=[_regrade],
+            ),
+            Transition(
+                "dismiss",
+                _("Dismiss"),
+                source=["lodged"],
+                target="dismissed",
+                permission="duties:assessment:manage",
+                actor=RESPONSIBLE,
+                requires_comment=True,
+                style="secondary",
+            ),
+        ],
+        detail_url=_appeal_url,
+    )
+)
