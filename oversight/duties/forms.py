@@ -87,7 +87,16 @@ class ItemForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    nodes = NodeMultipleChoiceField(label=_("units"), queryset=OrgNode.objects.none())
+    node_types = forms.MultipleChoiceField(
+        label=_("every unit of the types"),
+        choices=OrgNode.Type.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every active unit of these types in your scope not issued to yet."),
+    )
+    nodes = NodeMultipleChoiceField(
+        label=_("units"), queryset=OrgNode.objects.none(), required=False
+    )
     supervising_node = NodeChoiceField(label=_("supervising body"), queryset=OrgNode.objects.none())
 
     def __init__(self, *args, viewer, **kwargs):
@@ -182,3 +191,13 @@ class DecideForm(forms.Form):
         label=_("grade"), choices=[("", "—"), *AssessmentResult.Grade.choices], required=False
     )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SettingsForm(forms.Form):
+    copy_threshold = forms.DecimalField(
+        label=_("similarity flagged as copied"), max_digits=3, decimal_places=2
+    )
+
+
+class CopyForm(forms.Form):
+    year = forms.IntegerField(label=_("year"))

@@ -3,6 +3,7 @@ and each item's reports, every one of which is a work item of the kind ``duties.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.loop.models import WorkItem
 from oversight.orgs.models import OrgNode
+
+
+def _lineage() -> str:
+    return uuid.uuid4().hex
 
 
 class DutyList(models.Model):
@@ -33,6 +38,16 @@ class DutyList(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    copy_threshold = models.DecimalField(
+        _("similarity flagged as copied"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        help_text=_(
+            "The share of a report's own wording (the duty's requirement discounted) found in "
+            "another report for it to be flagged, from 0.30 to 1.00."
+        ),
+    )
 
     class Meta:
         ordering = ["-year", "kind", "title"]
@@ -110,6 +125,9 @@ class DutyItem(models.Model):
     )
     unit_types = models.JSONField(_("unit types"), default=list, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    # The same duty across the years' versions of a list: a copy to the next year keeps it, so
+    # a unit's report is compared with its own reports of earlier years on the duty.
+    lineage = models.CharField(max_length=32, default=_lineage, db_index=True)
 
     class Meta:
         ordering = ["area__order", "order", "id"]

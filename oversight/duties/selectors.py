@@ -273,7 +273,6 @@ def items_of(duty_list: DutyList) -> QuerySet[DutyItem]:
 
 # --- copied and thin reports ---------------------------------------------------------------------
 
-COPY_THRESHOLD = 0.6  # the share of own shingles two reports have in common to be flagged
 THIN_SHINGLES = 20  # fewer shingles of its own than this (beyond the requirement): thin
 
 
@@ -284,12 +283,13 @@ class Check:
 
     text: str = ""
     copied: list = field(default_factory=list)
+    history: list = field(default_factory=list)
     thin: bool = False
     no_evidence: bool = False
 
     @property
     def flagged(self) -> bool:
-        return bool(self.copied) or self.thin or self.no_evidence
+        return bool(self.copied) or bool(self.history) or self.thin or self.no_evidence
 
 
 def _latest_texts(item_ids) -> dict[int, str]:
@@ -307,7 +307,7 @@ def _latest_texts(item_ids) -> dict[int, str]:
 
 
 def similar_reports(
-    report: DutyReport, text: str, peers, threshold: float = COPY_THRESHOLD
+    report: DutyReport, text: str, peers, threshold: float
 ) -> list[tuple[DutyReport, int]]:
     """Which of ``peers`` (reports of other units on the same duty) ``text`` resembles, with
     the similarity in %, most alike first; the duty's requirement and evidence are discounted."""
@@ -330,16 +330,34 @@ def similar_reports(
 
 
 def peers_of(report: DutyReport, reports=None):
-    """The reports other units made on the same duty (of ``reports``: all by default)."""
+    """The reports other units made on the same duty this year (of ``reports``: all by
+    default)."""
     reports = DutyReport.objects.all() if reports is None else reports
     return reports.filter(duty_item=report.duty_item_id, reported_on__isnull=False).exclude(
         unit_list=report.unit_list_id
     )
 
 
-def report_check(*, viewer, report: DutyReport, threshold: float = COPY_THRESHOLD) -> Check:
+def own_history(report: DutyReport):
+    """The unit's own reports on the same duty in earlier years' versions of the list."""
+    return DutyReport.objects.filter(
+        unit_list__node=report.unit_list.node_id,
+        duty_item__lineage=report.duty_item.lineage,
+        unit_list__duty_list__year__lt=report.unit_list.duty_list.year,
+        reported_on__isnull=False,
+    ).select_related("unit_list__duty_list", "unit_list__node")
+
+
+def threshold_of(report: DutyReport) -> float:
+    """The similarity the list's commission set for flagging a report as copied."""
+    return float(report.unit_list.duty_list.copy_threshold)
+
+
+def report_check(*, viewer, report: DutyReport, threshold: float | None = None) -> Check:
     """Compare ``report`` with the reports other units in the viewer's scope made on the same
-    duty: near-duplicates (the duty's requirement discounted) and thin or unevidenced reports."""
+    duty this year and with the unit's own reports of earlier years: near-duplicates (above the
+    list's threshold, the duty's requirement discounted) and thin or unevidenced reports."""
+    threshold = threshold_of(report) if threshold is None else threshold
     from oversight.lib.shingles import own_length
 
     text = _latest_texts([report.item_id]).get(report.item_id)
@@ -350,6 +368,7 @@ def report_check(*, viewer, report: DutyReport, threshold: float = COPY_THRESHOL
     return Check(
         text=text,
         copied=similar_reports(report, text, peers, threshold),
+        history=similar_reports(report, text, own_history(report), threshold),
         thin=own_length(text, boilerplate=boilerplate) < THIN_SHINGLES,
         no_evidence=not report.item.attachments.exists(),
     )

@@ -231,6 +231,94 @@ def item_add(
     return item
 
 
+MIN_COPY_THRESHOLD, MAX_COPY_THRESHOLD = Decimal("0.30"), Decimal("1.00")
+
+
+@transaction.atomic
+def list_settings(*, actor: Account, duty_list: DutyList, copy_threshold: Decimal) -> DutyList:
+    """The commission sets how alike two reports are before one is flagged as copied."""
+    _require(actor, "duties:template:edit", _("Your role does not edit duty lists."))
+    if copy_threshold is None or not MIN_COPY_THRESHOLD <= copy_threshold <= MAX_COPY_THRESHOLD:
+        raise _refuse(
+            "copy_threshold",
+            _("Give a share from %(low)s to %(high)s.")
+            % {"low": MIN_COPY_THRESHOLD, "high": MAX_COPY_THRESHOLD},
+            "out_of_range",
+        )
+    duty_list = DutyList.objects.select_for_update().get(pk=duty_list.pk)
+    before = snapshot(duty_list)
+    duty_list.copy_threshold = copy_threshold
+    duty_list.save(update_fields=["copy_threshold"])
+    ledger.record(
+        actor=actor,
+        action="duties.list.settings",
+        target=duty_list,
+        before=before,
+        after=snapshot(duty_list),
+    )
+    return duty_list
+
+
+def _same_day(day: datetime.date | None, year: int) -> datetime.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return datetime.date(year, 2, 28)
+
+
+@transaction.atomic
+def list_copy(*, actor: Account, duty_list: DutyList, year: int) -> DutyList:
+    """The list's version for ``year``: the same kind, title, areas and items (their dates
+    moved to that year, each item keeping its line across the years), not yet issued."""
+    _require(actor, "duties:template:edit", _("Your role does not edit duty lists."))
+    duty_list = DutyList.objects.get(pk=duty_list.pk)  # as it stands (its threshold)
+    copy = list_create(
+        actor=actor,
+        kind=duty_list.kind,
+        title=duty_list.title,
+        year=year,
+        owner_node=duty_list.owner_node,
+    )
+    copy.copy_threshold = duty_list.copy_threshold
+    copy.save(update_fields=["copy_threshold"])
+    for area in duty_list.areas.prefetch_related("items"):
+        new_area = DutyArea.objects.create(duty_list=copy, title=area.title, order=area.order)
+        DutyItem.objects.bulk_create(
+            DutyItem(
+                area=new_area,
+                title=i.title,
+                requirement=i.requirement,
+                evidence=i.evidence,
+                points=i.points,
+                schedule=i.schedule,
+                due_on=_same_day(i.due_on, year),
+                due_day=i.due_day,
+                rule=i.rule,
+                params=i.params,
+                measure=i.measure,
+                unit_types=i.unit_types,
+                order=i.order,
+                lineage=i.lineage,
+            )
+            for i in area.items.all()
+        )
+    ledger.record(
+        actor=actor,
+        action="duties.list.copy",
+        target=copy,
+        before=None,
+        after=snapshot(copy),
+        details={
+            "from": duty_list.pk,
+            "from_year": duty_list.year,
+            "items": DutyItem.objects.filter(area__duty_list=copy).count(),
+        },
+    )
+    return copy
+
+
 # --- issuing to units --------------------------------------------------------------------------
 
 
@@ -254,12 +342,28 @@ def list_issue(
     *,
     actor: Account,
     duty_list: DutyList,
-    nodes: Sequence[OrgNode],
+    nodes: Sequence[OrgNode] = (),
     supervising_node: OrgNode,
+    node_types: Sequence[str] = (),
 ) -> list[UnitList]:
-    """Issue ``duty_list`` to each of ``nodes``: a unit list, and for each item that applies to
-    the unit's type one report (a ``duties.report`` work item) per deadline still ahead."""
+    """Issue ``duty_list`` to each of ``nodes`` and to every active unit of ``node_types`` in
+    the actor's scope not issued to yet: a unit list, and for each item that applies to the
+    unit's type one report (a ``duties.report`` work item) per deadline still ahead."""
     _require(actor, "duties:list:issue", _("Your role does not issue duty lists."))
+    nodes = list(nodes)
+    if node_types:
+        from oversight.orgs.selectors import node_list
+
+        issued_to = UnitList.objects.filter(duty_list=duty_list).values("node")
+        chosen = {n.pk for n in nodes}
+        nodes += [
+            n
+            for n in node_list(viewer=actor, include_inactive=False)
+            .filter(type__in=list(node_types))
+            .exclude(pk__in=issued_to)
+            .order_by("path")
+            if n.pk not in chosen
+        ]
     items = list(DutyItem.objects.filter(area__duty_list=duty_list))
     if not items:
         raise ValidationError(_("The list has no items yet."), code="empty")

@@ -24,6 +24,7 @@ from . import assessments, selectors, services
 from .forms import (
     AppealForm,
     AreaForm,
+    CopyForm,
     DecideForm,
     FreezeForm,
     IssueForm,
@@ -32,6 +33,7 @@ from .forms import (
     RateForm,
     ReopenForm,
     ScoreForm,
+    SettingsForm,
 )
 from .workflows import is_locked
 
@@ -75,6 +77,9 @@ def list_detail(request, pk: int, **forms):
         "area_form": forms.get("area_form") or AreaForm(),
         "item_form": forms.get("item_form") or ItemForm(duty_list=duty_list),
         "issue_form": forms.get("issue_form") or IssueForm(viewer=request.user),
+        "settings_form": forms.get("settings_form")
+        or SettingsForm(initial={"copy_threshold": duty_list.copy_threshold}),
+        "copy_form": forms.get("copy_form") or CopyForm(initial={"year": duty_list.year + 1}),
         "issued": duty_list.unit_lists.exists(),
     }
     return render(request, "duties/list_detail.html", context, status=400 if forms else 200)
@@ -116,6 +121,31 @@ def list_issue(request, pk: int):
     request.operation_target = duty_list
     form = IssueForm(request.POST, viewer=request.user)
     return _on_list(request, pk, "issue_form", form, services.list_issue, duty_list=duty_list)
+
+
+@require_perm("duties:template:edit")
+@require_POST
+def list_settings(request, pk: int):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    request.operation_target = duty_list
+    form = SettingsForm(request.POST)
+    return _on_list(request, pk, "settings_form", form, services.list_settings, duty_list=duty_list)
+
+
+@require_perm("duties:template:edit")
+@require_POST
+def list_copy(request, pk: int):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    request.operation_target = duty_list
+    form = CopyForm(request.POST)
+    if form.is_valid():
+        copy = call_service(
+            form, services.list_copy, actor=request.user, duty_list=duty_list, **form.cleaned_data
+        )
+        if copy is not None:
+            messages.success(request, _("The list was copied to %(year)d.") % {"year": copy.year})
+            return redirect("duties:list_detail", pk=copy.pk)
+    return list_detail(request, pk, copy_form=form)
 
 
 UNIT_LIST_COLUMNS = [

@@ -38,13 +38,16 @@ def _not_locked(*, item, event, actor) -> None:
             % {"due": report.due},
             code="locked",
         )
-    from .selectors import peers_of, similar_reports
+    from .selectors import own_history, peers_of, similar_reports, threshold_of
 
     if report.reported_on is None:
         report.reported_on = timing.today()
     # Flagged against every other unit's report on the duty (the reviewer's page shows those
     # of their scope): counted by the measure duties.copied.
-    alike = similar_reports(report, event.comment, peers_of(report))
+    threshold = threshold_of(report)
+    alike = similar_reports(report, event.comment, peers_of(report), threshold) or (
+        similar_reports(report, event.comment, own_history(report), threshold)
+    )
     report.copied_from = alike[0][0] if alike else None
     report.save(update_fields=["reported_on", "copied_from"])
 
