@@ -410,3 +410,41 @@ def result_get(*, viewer, pk: int):
         ),
         pk=pk,
     )
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def score_distribution(rows: list[Score]) -> dict:
+    """How many of ``rows`` score in each tenth of 100 % (the last holds 100 %)."""
+    names = [f"{10 * k}–{10 * k + 10}" for k in range(10)]
+    counts = [0] * 10
+    for score in rows:
+        if score.percent is not None:
+            counts[min(int(score.percent // 10), 9)] += 1
+    return {"names": names, "values": counts}
+
+
+def progress(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -> dict:
+    """Month by month up to today: the reports due by each month's end, how many of them had
+    been made by their deadline, and how many had been accepted, of the units in the viewer's
+    scope."""
+    import calendar
+
+    today = today or timing.today()
+    rows = list(
+        report_list(viewer=viewer)
+        .filter(unit_list__duty_list=duty_list)
+        .values_list("due", "reported_on", "scored_on")
+    )
+    months, due, on_time, scored = [], [], [], []
+    for month in range(1, 13):
+        end = datetime.date(duty_list.year, month, calendar.monthrange(duty_list.year, month)[1])
+        if end.replace(day=1) > today:
+            break
+        end = min(end, today)
+        months.append(f"{duty_list.year}-{month:02d}")
+        due.append(sum(1 for d, _r, _s in rows if d <= end))
+        on_time.append(sum(1 for d, r, _s in rows if d <= end and r is not None and r <= d))
+        scored.append(sum(1 for _d, _r, s in rows if s is not None and s <= end))
+    return {"names": months, "due": due, "on_time": on_time, "scored": scored}

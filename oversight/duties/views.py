@@ -311,7 +311,20 @@ def ranking(request):
         filename="duty-ranking.xlsx",
         title=_("Live ranking"),
         render=lambda page: render(
-            request, "duties/ranking.html", {"page": page, "lists": lists, "chosen": chosen}
+            request,
+            "duties/ranking.html",
+            {
+                "page": page,
+                "lists": lists,
+                "chosen": chosen,
+                "distribution": selectors.score_distribution(rows),
+                "progress": (
+                    selectors.progress(viewer=request.user, duty_list=chosen)
+                    | {"labels": [_("reports due"), _("made on time"), _("accepted")]}
+                )
+                if chosen
+                else None,
+            },
         ),
     )
 
