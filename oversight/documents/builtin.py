@@ -42,6 +42,8 @@ DEADLINE_SENTENCES = {
         "Please report how these suggestions were handled by %(deadline)s."
     ),
     DocType.EVALUATION_REPORT: gettext_lazy("Please send any objections by %(deadline)s."),
+    DocType.ASSESSMENT_RESULT: gettext_lazy("A unit may appeal its result once, by %(deadline)s."),
+    DocType.CIRCULAR: gettext_lazy("Please report on the lessons drawn by %(deadline)s."),
 }
 
 _CACHE: dict[tuple[str, str], bytes] = {}

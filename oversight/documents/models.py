@@ -18,6 +18,8 @@ class DocType(models.TextChoices):
     SUPERVISION_OPINION = "supervision_opinion", _("Supervision opinion")
     FEEDBACK_SUGGESTION = "feedback_suggestion", _("Feedback suggestion")
     EVALUATION_REPORT = "evaluation_report", _("Evaluation report")
+    ASSESSMENT_RESULT = "assessment_result", _("Assessment result")
+    CIRCULAR = "circular", _("Circular")
 
 
 class DocumentTemplate(models.Model):

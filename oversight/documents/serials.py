@@ -18,6 +18,8 @@ TYPE_CHARACTERS = {
     DocType.SUPERVISION_OPINION: "意",
     DocType.FEEDBACK_SUGGESTION: "反",
     DocType.EVALUATION_REPORT: "评",
+    DocType.ASSESSMENT_RESULT: "考",
+    DocType.CIRCULAR: "通",
 }
 FORBIDDEN_IN_PREFIX = "〔〕[]()（）"
 

@@ -1,4 +1,5 @@
-"""A principal-responsibility list of the demo county (10 duties in 4 areas) issued to its towns
+"""A principal-responsibility list of the demo county (12 duties in 5 areas, typed rules, a veto
+and the citizens' window ratings as a computed item) issued to its towns
 and units, each of which has signed for it; some reports are made, returned or scored, so the
 live ranking has something to rank.
 
@@ -41,8 +42,38 @@ AREAS = [
         ],
     ),
     ("加强作风建设", ["整治形式主义官僚主义", "落实中央八项规定精神"]),
-    ("强化监督执纪", ["支持纪检监察机关履行监督责任", "开展廉政警示教育", "抓好巡察反馈问题整改"]),
+    (
+        "强化监督执纪",
+        [
+            "支持纪检监察机关履行监督责任",
+            "开展廉政警示教育",
+            "抓好巡察反馈问题整改",
+            "本单位发生严重违纪违法案件",
+        ],
+    ),
+    ("群众评价", ["群众对窗口服务和工作作风的评价"]),
 ]
+# Items not scored as points given by the supervisor: (points, rule, parameters, measure).
+TYPED = {
+    "学习贯彻党的二十大精神专题研讨": (5, "all_or_nothing", {}, ""),
+    "落实意识形态工作责任制": (5, "per_occurrence", {"per": "2", "cap": "5"}, ""),
+    "落实中央八项规定精神": (10, "deduction", {"per": "2"}, ""),
+    "本单位发生严重违纪违法案件": (0, "veto", {}, ""),
+    # M16: the citizens' window ratings (1 to 5) feed the year's score: 3 earns nothing,
+    # each point above it 5, so 5 stars earn all 10.
+    "群众对窗口服务和工作作风的评价": (
+        10,
+        "threshold",
+        {"threshold": "3", "slope": "5"},
+        "public.window_rating",
+    ),
+}
+VALUES = {"all_or_nothing": [1, 1, 0], "per_occurrence": [1, 2, 3], "deduction": [0, 1, 2],
+          "veto": [0, 0, 0, 1]}  # fmt: skip
+
+
+def _measured(title: str) -> bool:
+    return bool(TYPED.get(title, (0, "", {}, ""))[3])
 
 
 def _year_and_dates(today: datetime.date, count: int) -> tuple[int, list[datetime.date]]:
@@ -72,7 +103,7 @@ def build(*, rng: random.Random, stdout=None) -> None:
     supervisor = Account.objects.get(username="supervisor")
     commission = OrgNode.objects.get(code="QH-JW")
     today = timing.today()
-    titles = [title for _area, items in AREAS for title in items]
+    titles = [title for _area, items in AREAS for title in items if not _measured(title)]
     year, dates = _year_and_dates(today, len(titles))
     duty_list = services.list_create(
         actor=supervisor,
@@ -85,17 +116,21 @@ def build(*, rng: random.Random, stdout=None) -> None:
     for area_title, items in AREAS:
         area = services.area_add(actor=supervisor, duty_list=duty_list, title=area_title)
         for title in items:
+            points, rule, params, measure = TYPED.get(title, (10, "points", {}, ""))
             services.item_add(
                 actor=supervisor,
                 area=area,
                 title=title,
-                points=Decimal(10),
+                points=Decimal(points),
                 requirement=f"按要求完成“{title}”，形成工作记录。",
                 evidence="会议记录、文件、照片等佐证材料",
                 schedule="once",
-                due_on=dates[n],
+                due_on=None if measure else dates[n],
+                rule=rule,
+                params=params,
+                measure=measure,
             )
-            n += 1
+            n += 0 if measure else 1
     units = list(
         OrgNode.objects.filter(
             type__in=[OrgNode.Type.UNIT, OrgNode.Type.TOWN], code__startswith="QH", is_active=True
@@ -137,10 +172,12 @@ def build(*, rng: random.Random, stdout=None) -> None:
                     item=item, name="return", actor=supervisor, comment="材料空泛，请补充具体做法。"
                 )
                 continue
+            rule = report.duty_item.rule
             services.report_accept(
                 actor=supervisor,
                 report=report,
-                score=Decimal(rng.choice([6, 7, 8, 9, 10])),
+                score=Decimal(rng.choice([6, 7, 8, 9, 10])) if rule == "points" else None,
+                value=Decimal(rng.choice(VALUES[rule])) if rule in VALUES else None,
                 reason="按要求完成。",
             )
     if stdout is not None:

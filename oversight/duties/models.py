@@ -3,6 +3,7 @@ and each item's reports, every one of which is a work item of the kind ``duties.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.loop.models import WorkItem
 from oversight.orgs.models import OrgNode
+
+
+def _lineage() -> str:
+    return uuid.uuid4().hex
 
 
 class DutyList(models.Model):
@@ -33,6 +38,16 @@ class DutyList(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    copy_threshold = models.DecimalField(
+        _("similarity flagged as copied"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        help_text=_(
+            "The share of a report's own wording (the duty's requirement discounted) found in "
+            "another report for it to be flagged, from 0.30 to 1.00."
+        ),
+    )
 
     class Meta:
         ordering = ["-year", "kind", "title"]
@@ -74,6 +89,7 @@ class DutyItem(models.Model):
         QUARTERLY = "quarterly", _("Quarterly")
 
     class Rule(models.TextChoices):
+        POINTS = "points", _("Points given by the supervisor")
         ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
         PER_OCCURRENCE = "per_occurrence", _("Per occurrence, with a cap")
         DEDUCTION = "deduction", _("Deduction per instance")
@@ -98,10 +114,20 @@ class DutyItem(models.Model):
         help_text=_("Monthly: the day of the month; quarterly: working days after the quarter."),
     )
     rule = models.CharField(
-        _("scoring rule"), max_length=16, choices=Rule.choices, default=Rule.ALL_OR_NOTHING
+        _("scoring rule"), max_length=16, choices=Rule.choices, default=Rule.POINTS
+    )
+    params = models.JSONField(_("parameters of the rule"), default=dict, blank=True)
+    measure = models.CharField(
+        _("computed from the measure"),
+        max_length=80,
+        blank=True,
+        help_text=_("Leave empty when supervisors score the reports."),
     )
     unit_types = models.JSONField(_("unit types"), default=list, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    # The same duty across the years' versions of a list: a copy to the next year keeps it, so
+    # a unit's report is compared with its own reports of earlier years on the duty.
+    lineage = models.CharField(max_length=32, default=_lineage, db_index=True)
 
     class Meta:
         ordering = ["area__order", "order", "id"]
@@ -110,6 +136,10 @@ class DutyItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_measured(self) -> bool:
+        return bool(self.measure)
 
     def applies_to(self, node: OrgNode) -> bool:
         return not self.unit_types or node.type in self.unit_types
@@ -173,6 +203,9 @@ class DutyReport(models.Model):
         null=True,
         blank=True,
     )
+    value = models.DecimalField(
+        _("value scored"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     score_reason = models.TextField(_("reason for the score"), blank=True)
     scored_on = models.DateField(_("scored"), null=True, blank=True)
     scored_by = models.ForeignKey(
@@ -190,3 +223,123 @@ class DutyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty_item.title} ({self.key})"
+
+
+class DutyRating(models.Model):
+    """One rater's points for a report of an item scored as the average of several raters."""
+
+    report = models.ForeignKey(DutyReport, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rater"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    reason = models.TextField(_("reason for the score"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["rated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "rater"], name="duties_rating_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.rater} · {self.score}"
+
+
+class Assessment(models.Model):
+    """The year-end assessment of a list (年终考核): the results frozen at the year's close,
+    graded by the rules the commission set, the result document and the circular issued."""
+
+    class Method(models.TextChoices):
+        THRESHOLDS = "thresholds", _("Thresholds (score at least)")
+        QUOTAS = "quotas", _("Quotas (share of the units of a type)")
+
+    duty_list = models.OneToOneField(
+        DutyList, verbose_name=_("duty list"), on_delete=models.PROTECT, related_name="assessment"
+    )
+    method = models.CharField(_("grading rule"), max_length=16, choices=Method.choices)
+    params = models.JSONField(_("grading parameters"), default=dict)
+    frozen_on = models.DateField(_("figures as of"))
+    frozen_at = models.DateTimeField(_("frozen"), default=timezone.now)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    appeal_until = models.DateField(_("appeals until"))
+    result_document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("result document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    circular = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("circular"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-duty_list__year", "duty_list__title"]
+        verbose_name = _("year-end assessment")
+        verbose_name_plural = _("year-end assessments")
+
+    def __str__(self) -> str:
+        return str(self.duty_list)
+
+
+class AssessmentResult(models.Model):
+    """One unit's frozen result: every figure as it stood at the freeze (a later edit of a
+    report changes nothing here), its grade, and its one appeal (a ``duties.appeal`` item)."""
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        FAIR = "fair", _("Fair")
+        POOR = "poor", _("Poor")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    unit_list = models.OneToOneField(
+        UnitList, on_delete=models.PROTECT, related_name="assessment_result"
+    )
+    node = models.ForeignKey(
+        OrgNode, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    earned = models.DecimalField(_("points earned"), max_digits=7, decimal_places=2)
+    possible = models.DecimalField(_("points that could be earned"), max_digits=7, decimal_places=2)
+    percent = models.DecimalField(
+        _("score (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    rank = models.PositiveIntegerField(_("rank among units of its type"), null=True, blank=True)
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    reports = models.PositiveIntegerField(_("reports due"), default=0)
+    documented = models.PositiveIntegerField(_("reports made"), default=0)
+    late = models.PositiveIntegerField(_("reports late"), default=0)
+    missing = models.PositiveIntegerField(_("reports missing"), default=0)
+    items = models.JSONField(_("points of each item"), default=dict)
+    grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
+    original_grade = models.CharField(
+        _("grade before the appeal"), max_length=16, choices=Grade.choices, blank=True
+    )
+    appeal = models.OneToOneField(
+        WorkItem,
+        verbose_name=_("appeal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duty_appeal",
+    )
+
+    class Meta:
+        ordering = ["assessment", "node__type", "rank", "node__name"]
+        verbose_name = _("assessment result")
+        verbose_name_plural = _("assessment results")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.node.name}"

@@ -81,6 +81,7 @@ class Score:
     late: int = 0
     missing: int = 0
     rank: int | None = None
+    vetoed: bool = False
     items: dict = field(default_factory=dict)
 
     @property
@@ -101,25 +102,64 @@ def _counted(report: DutyReport, today: datetime.date) -> Decimal | None:
     points = report.duty_item.points
     if report.score is not None:
         return report.score / points
-    if report.reported_on is None and report.due < today and report.item.closed_at is None:
+    if _empty_past_deadline(report, today):
         return Decimal(0)
     return None
 
 
-def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -> list[Score]:
-    """Each unit's score on ``duty_list`` so far, ranked among units of the same type.
+def _empty_past_deadline(report: DutyReport, today: datetime.date) -> bool:
+    return report.reported_on is None and report.due < today and report.item.closed_at is None
 
-    An item counts its full points once any of its occurrences can be scored, and earns them
-    in proportion to the mean share its scorable occurrences earned."""
-    today = today or timing.today()
-    unit_lists = list(unit_list_list(viewer=viewer, duty_list=duty_list))
-    result = {u.pk: Score(unit_list=u) for u in unit_lists}
-    shares: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
-    points: dict[int, Decimal] = {}
-    reports = DutyReport.objects.filter(unit_list__in=unit_lists).select_related(
-        "duty_item", "item"
+
+def measured_values(
+    *, items, nodes, year: int, today: datetime.date
+) -> dict[str, dict[int, Decimal | None]]:
+    """Each measure's figure (``{measure id: {node id: value}}``) of the items computed from a
+    measure, for ``nodes`` over ``year`` up to ``today``, read from the records by the measures
+    registry (the platform's own view: the units' lists decide who sees the result)."""
+    from oversight.core.measure_registry import MEASURES, SYSTEM, Period
+    from oversight.measures import selectors as measures
+
+    wanted = sorted({i.measure for i in items if i.measure in MEASURES})
+    if not wanted or not nodes:
+        return {}
+    period = Period.containing(datetime.date(year, 1, 1), Period.YEAR)
+    figs = measures.figures(
+        viewer=SYSTEM,
+        measures=[MEASURES[m] for m in wanted],
+        nodes=list(nodes),
+        period=period,
+        on=min(today, period.end) if today >= period.start else period.start,
+        live=True,
     )
+    return {
+        m: {
+            pk: None if fig.value is None else Decimal(str(fig.value))
+            for pk, fig in figs[m].items()
+        }
+        for m in wanted
+    }
+
+
+def all_scores(duty_list: DutyList, today: datetime.date) -> list[Score]:
+    """Every unit's score on ``duty_list`` (see ``scores``), unscoped: the platform's own view, for
+    ``scores`` to filter and the year-end freeze to keep."""
+    from . import rules
+
+    unit_lists = list(
+        UnitList.objects.filter(duty_list=duty_list).select_related(
+            "duty_list", "node", "supervising_node", "signed_by"
+        )
+    )
+    result = {u.pk: Score(unit_list=u) for u in unit_lists}
+    items = {i.pk: i for i in items_of(duty_list)}
+    shares: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    ranked_values: dict[int, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    vetoed: set[int] = set()
+    reports = DutyReport.objects.filter(unit_list__duty_list=duty_list).select_related("item")
     for report in reports:
+        item = items[report.duty_item_id]
+        report.duty_item = item
         score = result[report.unit_list_id]
         score.reports += 1
         if report.reported_on is not None:
@@ -128,26 +168,67 @@ def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -
                 score.late += 1
         elif report.due < today:
             score.missing += 1
+        if item.rule == rules.VETO:
+            if report.value is not None and report.value > 0:
+                vetoed.add(report.unit_list_id)
+            continue
+        if item.rule == rules.RANK:
+            if report.value is not None:
+                ranked_values[item.pk][report.unit_list_id].append(report.value)
+            elif _empty_past_deadline(report, today):
+                shares[(report.unit_list_id, item.pk)].append(Decimal(0))
+            continue
         share = _counted(report, today)
-        points[report.duty_item_id] = report.duty_item.points
         if share is not None:
-            shares[(report.unit_list_id, report.duty_item_id)].append(share)
-    for (unit_list_id, item_id), values in shares.items():
+            shares[(report.unit_list_id, item.pk)].append(share)
+    measured = [i for i in items.values() if i.measure]
+    values = measured_values(
+        items=measured, nodes=[u.node for u in unit_lists], year=duty_list.year, today=today
+    )
+    for item in measured:
+        for unit_list in unit_lists:
+            value = values.get(item.measure, {}).get(unit_list.node_id)
+            if value is None or not item.applies_to(unit_list.node):
+                continue
+            if item.rule == rules.VETO:
+                if value > 0:
+                    vetoed.add(unit_list.pk)
+            elif item.rule == rules.RANK:
+                ranked_values[item.pk][unit_list.pk].append(value)
+            else:
+                earned = rules.points_for(item.rule, item.params, item.points, value)
+                shares[(unit_list.pk, item.pk)].append(earned / item.points)
+    for item_id, per_unit in ranked_values.items():
+        item = items[item_id]
+        by_type: dict[str, dict[int, Decimal]] = defaultdict(dict)
+        for unit_list_id, found in per_unit.items():
+            node_type = result[unit_list_id].node.type
+            by_type[node_type][unit_list_id] = sum(found, Decimal(0)) / len(found)
+        for group in by_type.values():
+            placed = rules.ranks(group, lower_is_better=bool(item.params.get("lower_is_better")))
+            for unit_list_id, rank in placed.items():
+                earned = rules.rank_points(item.params, item.points, rank, len(group))
+                shares[(unit_list_id, item_id)].append(earned / item.points)
+    for (unit_list_id, item_id), found in shares.items():
         score = result[unit_list_id]
-        earned = points[item_id] * sum(values) / len(values)
+        points = items[item_id].points
+        earned = points * sum(found) / len(found)
         score.items[item_id] = earned
         score.earned += earned
-        score.possible += points[item_id]
+        score.possible += points
     for score in result.values():
         score.earned = score.earned.quantize(Decimal("0.01"))
+        if score.unit_list.pk in vetoed:
+            score.vetoed = True
+            score.earned = Decimal("0.00")
     ranked = sorted(
         result.values(),
         key=lambda s: (s.percent is None, -(s.percent or 0), s.node.name),
     )
-    by_type: dict[str, list[Score]] = defaultdict(list)
+    by_type_rank: dict[str, list[Score]] = defaultdict(list)
     for score in ranked:
-        by_type[score.node.type].append(score)
-    for group in by_type.values():
+        by_type_rank[score.node.type].append(score)
+    for group in by_type_rank.values():
         previous, rank = None, 0
         for n, score in enumerate(group, 1):
             if score.percent is None:
@@ -158,13 +239,40 @@ def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -
     return ranked
 
 
+def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -> list[Score]:
+    """The score so far on ``duty_list`` of each unit in the viewer's scope, ranked among all
+    the units of the same type the list was issued to (a unit sees its own rank, not the
+    others' scores).
+
+    An item counts its full points once any of its occurrences can be scored, and earns them
+    in proportion to the mean share its scorable occurrences earned; items computed from a
+    measure count once the measure has a figure for the unit; rank items are placed among
+    the units of the type; a triggered veto makes the whole score 0."""
+    today = today or timing.today()
+    visible = set(unit_list_list(viewer=viewer, duty_list=duty_list).values_list("pk", flat=True))
+    if not visible:
+        return []
+    return [s for s in all_scores(duty_list, today) if s.unit_list.pk in visible]
+
+
+def ratings_of(*, report: DutyReport) -> tuple[Decimal | None, Decimal | None, list[Decimal]]:
+    """The raters' points on a report: their mean, their spread (highest less lowest) and the
+    points themselves, in the order given."""
+    from . import rules
+
+    given = [r.score for r in report.ratings.order_by("rated_at", "pk")]
+    if not given:
+        return None, None, []
+    mean, spread = rules.average(given)
+    return mean, spread, given
+
+
 def items_of(duty_list: DutyList) -> QuerySet[DutyItem]:
     return DutyItem.objects.filter(area__duty_list=duty_list).select_related("area")
 
 
 # --- copied and thin reports ---------------------------------------------------------------------
 
-COPY_THRESHOLD = 0.6  # the share of own shingles two reports have in common to be flagged
 THIN_SHINGLES = 20  # fewer shingles of its own than this (beyond the requirement): thin
 
 
@@ -175,12 +283,13 @@ class Check:
 
     text: str = ""
     copied: list = field(default_factory=list)
+    history: list = field(default_factory=list)
     thin: bool = False
     no_evidence: bool = False
 
     @property
     def flagged(self) -> bool:
-        return bool(self.copied) or self.thin or self.no_evidence
+        return bool(self.copied) or bool(self.history) or self.thin or self.no_evidence
 
 
 def _latest_texts(item_ids) -> dict[int, str]:
@@ -198,7 +307,7 @@ def _latest_texts(item_ids) -> dict[int, str]:
 
 
 def similar_reports(
-    report: DutyReport, text: str, peers, threshold: float = COPY_THRESHOLD
+    report: DutyReport, text: str, peers, threshold: float
 ) -> list[tuple[DutyReport, int]]:
     """Which of ``peers`` (reports of other units on the same duty) ``text`` resembles, with
     the similarity in %, most alike first; the duty's requirement and evidence are discounted."""
@@ -221,16 +330,34 @@ def similar_reports(
 
 
 def peers_of(report: DutyReport, reports=None):
-    """The reports other units made on the same duty (of ``reports``: all by default)."""
+    """The reports other units made on the same duty this year (of ``reports``: all by
+    default)."""
     reports = DutyReport.objects.all() if reports is None else reports
     return reports.filter(duty_item=report.duty_item_id, reported_on__isnull=False).exclude(
         unit_list=report.unit_list_id
     )
 
 
-def report_check(*, viewer, report: DutyReport, threshold: float = COPY_THRESHOLD) -> Check:
+def own_history(report: DutyReport):
+    """The unit's own reports on the same duty in earlier years' versions of the list."""
+    return DutyReport.objects.filter(
+        unit_list__node=report.unit_list.node_id,
+        duty_item__lineage=report.duty_item.lineage,
+        unit_list__duty_list__year__lt=report.unit_list.duty_list.year,
+        reported_on__isnull=False,
+    ).select_related("unit_list__duty_list", "unit_list__node")
+
+
+def threshold_of(report: DutyReport) -> float:
+    """The similarity the list's commission set for flagging a report as copied."""
+    return float(report.unit_list.duty_list.copy_threshold)
+
+
+def report_check(*, viewer, report: DutyReport, threshold: float | None = None) -> Check:
     """Compare ``report`` with the reports other units in the viewer's scope made on the same
-    duty: near-duplicates (the duty's requirement discounted) and thin or unevidenced reports."""
+    duty this year and with the unit's own reports of earlier years: near-duplicates (above the
+    list's threshold, the duty's requirement discounted) and thin or unevidenced reports."""
+    threshold = threshold_of(report) if threshold is None else threshold
     from oversight.lib.shingles import own_length
 
     text = _latest_texts([report.item_id]).get(report.item_id)
@@ -241,6 +368,83 @@ def report_check(*, viewer, report: DutyReport, threshold: float = COPY_THRESHOL
     return Check(
         text=text,
         copied=similar_reports(report, text, peers, threshold),
+        history=similar_reports(report, text, own_history(report), threshold),
         thin=own_length(text, boilerplate=boilerplate) < THIN_SHINGLES,
         no_evidence=not report.item.attachments.exists(),
     )
+
+
+# --- the year-end assessment -------------------------------------------------------------------
+
+
+def assessment_of(*, viewer, duty_list: DutyList):
+    """The frozen assessment of a list the viewer sees, or None."""
+    from .models import Assessment
+
+    return (
+        Assessment.objects.filter(duty_list=duty_list)
+        .select_related("duty_list", "result_document", "circular", "frozen_by")
+        .first()
+    )
+
+
+def result_list(*, viewer, assessment) -> QuerySet:
+    """The frozen results of the units in the viewer's scope."""
+    from .models import AssessmentResult
+
+    return (
+        AssessmentResult.objects.filter(assessment=assessment)
+        .filter(scope_q(viewer, node="node"))
+        .select_related("node", "appeal", "assessment__duty_list")
+        .order_by("node__type", "rank", "node__name")
+    )
+
+
+def result_get(*, viewer, pk: int):
+    """A frozen result of a unit in the viewer's scope; else 404."""
+    from .models import AssessmentResult
+
+    return get_object_or_404(
+        AssessmentResult.objects.filter(scope_q(viewer, node="node")).select_related(
+            "node", "appeal", "assessment__duty_list__owner_node", "unit_list"
+        ),
+        pk=pk,
+    )
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def score_distribution(rows: list[Score]) -> dict:
+    """How many of ``rows`` score in each tenth of 100 % (the last holds 100 %)."""
+    names = [f"{10 * k}–{10 * k + 10}" for k in range(10)]
+    counts = [0] * 10
+    for score in rows:
+        if score.percent is not None:
+            counts[min(int(score.percent // 10), 9)] += 1
+    return {"names": names, "values": counts}
+
+
+def progress(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -> dict:
+    """Month by month up to today: the reports due by each month's end, how many of them had
+    been made by their deadline, and how many had been accepted, of the units in the viewer's
+    scope."""
+    import calendar
+
+    today = today or timing.today()
+    rows = list(
+        report_list(viewer=viewer)
+        .filter(unit_list__duty_list=duty_list)
+        .values_list("due", "reported_on", "scored_on")
+    )
+    months, due, on_time, scored = [], [], [], []
+    for month in range(1, 13):
+        end = datetime.date(duty_list.year, month, calendar.monthrange(duty_list.year, month)[1])
+        if end.replace(day=1) > today:
+            break
+        end = min(end, today)
+        months.append(f"{duty_list.year}-{month:02d}")
+        due.append(sum(1 for d, _r, _s in rows if d <= end))
+        on_time.append(sum(1 for d, r, _s in rows if d <= end and r is not None and r <= d))
+        scored.append(sum(1 for _d, _r, s in rows if s is not None and s <= end))
+    return {"names": months, "due": due, "on_time": on_time, "scored": scored}

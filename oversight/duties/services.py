@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from oversight.core.measure_registry import MEASURES
 from oversight.ledger import services as ledger
 from oversight.ledger.targets import snapshot
 from oversight.loop import services as loop
@@ -23,7 +24,8 @@ from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode
 from oversight.schedules.rules import Monthly, Quarterly, next_working_day
 
-from .models import DutyArea, DutyItem, DutyList, DutyReport, UnitList
+from . import rules
+from .models import DutyArea, DutyItem, DutyList, DutyRating, DutyReport, UnitList
 from .workflows import KIND, is_locked
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -125,10 +127,13 @@ def item_add(
     schedule: str = DutyItem.Schedule.ONCE,
     due_on: datetime.date | None = None,
     due_day: int | None = None,
-    rule: str = DutyItem.Rule.ALL_OR_NOTHING,
+    rule: str = DutyItem.Rule.POINTS,
+    params: dict | None = None,
+    measure: str = "",
     unit_types: Sequence[str] = (),
 ) -> DutyItem:
-    """Add a duty to ``area``, with its points, reporting schedule and scoring rule."""
+    """Add a duty to ``area``, with its points, reporting schedule and typed scoring rule (see
+    ``rules``); an item computed from a measure has no reports and no schedule."""
     _require(actor, "duties:template:edit", _("Your role does not edit duty lists."))
     duty_list = area.duty_list
     _editable(duty_list)
@@ -136,11 +141,32 @@ def item_add(
     errors = {}
     if not title:
         errors["title"] = ValidationError(_("A title is required."), code="required")
-    if points is None or points <= 0:
+    if rule == rules.VETO:
+        if points is None or points != 0:
+            errors["points"] = ValidationError(
+                _("A veto item is worth no points: enter 0."), code="veto_points"
+            )
+    elif points is None or points <= 0:
         errors["points"] = ValidationError(
             _("An item is worth more than 0 points."), code="not_positive"
         )
-    if schedule == DutyItem.Schedule.ONCE:
+    measure = (measure or "").strip()
+    if measure:
+        if measure not in MEASURES:
+            errors["measure"] = ValidationError(
+                _("There is no measure %(id)s.") % {"id": measure}, code="unknown_measure"
+            )
+        elif rule not in rules.MEASURABLE:
+            errors["rule"] = ValidationError(
+                _(
+                    "An item computed from a measure is scored per occurrence, by deduction, "
+                    "threshold plus slope, rank or veto."
+                ),
+                code="not_measurable",
+            )
+    if measure:
+        schedule = DutyItem.Schedule.ONCE  # computed over the list's year: no reports
+    elif schedule == DutyItem.Schedule.ONCE:
         if due_on is None:
             errors["due_on"] = ValidationError(
                 _("A duty reported once needs its due date."), code="required"
@@ -166,6 +192,11 @@ def item_add(
         errors["schedule"] = ValidationError(_("Choose a reporting schedule."), code="invalid")
     if rule not in DutyItem.Rule.values:
         errors["rule"] = ValidationError(_("Choose a scoring rule."), code="invalid")
+    else:
+        try:
+            params = rules.clean_params(rule, params, points)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
     unknown = set(unit_types) - set(OrgNode.Type.values)
     if unknown:
         errors["unit_types"] = ValidationError(
@@ -181,9 +212,11 @@ def item_add(
         evidence=evidence.strip(),
         points=points,
         schedule=schedule,
-        due_on=due_on if schedule == DutyItem.Schedule.ONCE else None,
+        due_on=due_on if schedule == DutyItem.Schedule.ONCE and not measure else None,
         due_day=None if schedule == DutyItem.Schedule.ONCE else due_day,
         rule=rule,
+        params=params,
+        measure=measure,
         unit_types=sorted(set(unit_types)),
         order=area.items.count() + 1,
     )
@@ -196,6 +229,94 @@ def item_add(
         details={"item": title},
     )
     return item
+
+
+MIN_COPY_THRESHOLD, MAX_COPY_THRESHOLD = Decimal("0.30"), Decimal("1.00")
+
+
+@transaction.atomic
+def list_settings(*, actor: Account, duty_list: DutyList, copy_threshold: Decimal) -> DutyList:
+    """The commission sets how alike two reports are before one is flagged as copied."""
+    _require(actor, "duties:template:edit", _("Your role does not edit duty lists."))
+    if copy_threshold is None or not MIN_COPY_THRESHOLD <= copy_threshold <= MAX_COPY_THRESHOLD:
+        raise _refuse(
+            "copy_threshold",
+            _("Give a share from %(low)s to %(high)s.")
+            % {"low": MIN_COPY_THRESHOLD, "high": MAX_COPY_THRESHOLD},
+            "out_of_range",
+        )
+    duty_list = DutyList.objects.select_for_update().get(pk=duty_list.pk)
+    before = snapshot(duty_list)
+    duty_list.copy_threshold = copy_threshold
+    duty_list.save(update_fields=["copy_threshold"])
+    ledger.record(
+        actor=actor,
+        action="duties.list.settings",
+        target=duty_list,
+        before=before,
+        after=snapshot(duty_list),
+    )
+    return duty_list
+
+
+def _same_day(day: datetime.date | None, year: int) -> datetime.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return datetime.date(year, 2, 28)
+
+
+@transaction.atomic
+def list_copy(*, actor: Account, duty_list: DutyList, year: int) -> DutyList:
+    """The list's version for ``year``: the same kind, title, areas and items (their dates
+    moved to that year, each item keeping its line across the years), not yet issued."""
+    _require(actor, "duties:template:edit", _("Your role does not edit duty lists."))
+    duty_list = DutyList.objects.get(pk=duty_list.pk)  # as it stands (its threshold)
+    copy = list_create(
+        actor=actor,
+        kind=duty_list.kind,
+        title=duty_list.title,
+        year=year,
+        owner_node=duty_list.owner_node,
+    )
+    copy.copy_threshold = duty_list.copy_threshold
+    copy.save(update_fields=["copy_threshold"])
+    for area in duty_list.areas.prefetch_related("items"):
+        new_area = DutyArea.objects.create(duty_list=copy, title=area.title, order=area.order)
+        DutyItem.objects.bulk_create(
+            DutyItem(
+                area=new_area,
+                title=i.title,
+                requirement=i.requirement,
+                evidence=i.evidence,
+                points=i.points,
+                schedule=i.schedule,
+                due_on=_same_day(i.due_on, year),
+                due_day=i.due_day,
+                rule=i.rule,
+                params=i.params,
+                measure=i.measure,
+                unit_types=i.unit_types,
+                order=i.order,
+                lineage=i.lineage,
+            )
+            for i in area.items.all()
+        )
+    ledger.record(
+        actor=actor,
+        action="duties.list.copy",
+        target=copy,
+        before=None,
+        after=snapshot(copy),
+        details={
+            "from": duty_list.pk,
+            "from_year": duty_list.year,
+            "items": DutyItem.objects.filter(area__duty_list=copy).count(),
+        },
+    )
+    return copy
 
 
 # --- issuing to units --------------------------------------------------------------------------
@@ -221,12 +342,28 @@ def list_issue(
     *,
     actor: Account,
     duty_list: DutyList,
-    nodes: Sequence[OrgNode],
+    nodes: Sequence[OrgNode] = (),
     supervising_node: OrgNode,
+    node_types: Sequence[str] = (),
 ) -> list[UnitList]:
-    """Issue ``duty_list`` to each of ``nodes``: a unit list, and for each item that applies to
-    the unit's type one report (a ``duties.report`` work item) per deadline still ahead."""
+    """Issue ``duty_list`` to each of ``nodes`` and to every active unit of ``node_types`` in
+    the actor's scope not issued to yet: a unit list, and for each item that applies to the
+    unit's type one report (a ``duties.report`` work item) per deadline still ahead."""
     _require(actor, "duties:list:issue", _("Your role does not issue duty lists."))
+    nodes = list(nodes)
+    if node_types:
+        from oversight.orgs.selectors import node_list
+
+        issued_to = UnitList.objects.filter(duty_list=duty_list).values("node")
+        chosen = {n.pk for n in nodes}
+        nodes += [
+            n
+            for n in node_list(viewer=actor, include_inactive=False)
+            .filter(type__in=list(node_types))
+            .exclude(pk__in=issued_to)
+            .order_by("path")
+            if n.pk not in chosen
+        ]
     items = list(DutyItem.objects.filter(area__duty_list=duty_list))
     if not items:
         raise ValidationError(_("The list has no items yet."), code="empty")
@@ -252,7 +389,9 @@ def list_issue(
                 "points_total",
             )
     today = timing.today()
-    schedule = {item.pk: occurrences(item, duty_list.year) for item in items}
+    schedule = {
+        item.pk: [] if item.is_measured else occurrences(item, duty_list.year) for item in items
+    }
     issued = []
     for node in nodes:
         unit_list = UnitList.objects.create(
@@ -353,14 +492,64 @@ def report_reopen(
 
 
 def report_accept(
-    *, actor: Account, report: DutyReport, score: Decimal, reason: str = ""
+    *,
+    actor: Account,
+    report: DutyReport,
+    score: Decimal | None = None,
+    value: Decimal | None = None,
+    reason: str = "",
 ) -> WorkItem:
-    """Accept a report with a score within its item's points (the loop's ``accept`` step,
-    whose hook writes the score)."""
+    """Accept a report (the loop's ``accept`` step, whose hook scores it by its item's rule):
+    with ``score`` (points within the item's) under the rule ``points``, with ``value`` under
+    the rules that compute points from a value, with neither under ``average`` (the mean of
+    the ratings given)."""
     _supervises(actor, report)
+    data = {}
+    if score is not None:
+        data["score"] = str(score)
+    if value is not None:
+        data["value"] = str(value)
     return loop.item_transition(
-        item=report.item, name="accept", actor=actor, comment=reason, data={"score": str(score)}
+        item=report.item, name="accept", actor=actor, comment=reason, data=data
     )
+
+
+@transaction.atomic
+def report_rate(
+    *, actor: Account, report: DutyReport, score: Decimal, reason: str = ""
+) -> DutyRating:
+    """One rater's points for a report of an item scored as the average of several raters;
+    a rater who rates again replaces their points (both recorded)."""
+    _supervises(actor, report)
+    report = DutyReport.objects.select_related("item", "duty_item").get(pk=report.pk)
+    item = report.duty_item
+    if item.rule != rules.AVERAGE:
+        raise ValidationError(
+            _("This item is not scored as the average of several raters."), code="not_average"
+        )
+    if report.item.state != "submitted":
+        raise ValidationError(_("Only a report awaiting review is rated."), code="not_submitted")
+    if score is None or not Decimal(0) <= score <= item.points:
+        raise _refuse(
+            "score",
+            _("The score lies between 0 and %(points)s.") % {"points": _points(item.points)},
+            "out_of_range",
+        )
+    rating = DutyRating.objects.filter(report=report, rater=actor).first()
+    before = snapshot(rating) if rating else None
+    if rating is None:
+        rating = DutyRating(report=report, rater=actor)
+    rating.score, rating.reason, rating.rated_at = score, reason.strip(), timezone.now()
+    rating.save()
+    ledger.record(
+        actor=actor,
+        action="duties.report.rate",
+        target=report.item,
+        before=before,
+        after=snapshot(rating),
+        details={"score": str(score)},
+    )
+    return rating
 
 
 # --- Excel import of a list's items --------------------------------------------------------------
@@ -376,8 +565,24 @@ IMPORT_COLUMNS = [
     ("due_day", _lazy("day of the deadline")),
     ("rule", _lazy("scoring rule")),
     ("unit_types", _lazy("unit types")),
+    ("params", _lazy("parameters of the rule")),
+    ("measure", _lazy("computed from the measure")),
 ]
 IMPORT_REQUIRED = ["area", "title", "points"]
+
+
+def parse_params(text: str) -> tuple[dict, str]:
+    """Parameters written ``per=2; cap=10`` (a rank table ``table=10,8,6``): the dict, and the
+    first part that is not ``name=value`` (empty when all are)."""
+    params = {}
+    for part in (text or "").replace("；", ";").split(";"):
+        if not part.strip():
+            continue
+        name, sep, value = part.replace("＝", "=").partition("=")
+        if not sep or not name.strip():
+            return params, part.strip()
+        params[name.strip()] = value.strip()
+    return params, ""
 
 
 def _choice(value: str, choices) -> str:
@@ -426,6 +631,12 @@ def items_import(*, actor: Account, duty_list: DutyList, rows: Sequence[dict]) -
                 due_day = int(float(row["due_day"]))
             except ValueError:
                 problems.append(_("day of the deadline: give a whole number"))
+        params, bad = parse_params(row.get("params", ""))
+        if bad:
+            problems.append(
+                _("parameters of the rule: write them as per=2; cap=10, not %(text)s")
+                % {"text": bad}
+            )
         if problems:
             errors.append(_("Row %(n)d: %(errors)s") % {"n": number, "errors": "; ".join(problems)})
             continue
@@ -447,7 +658,9 @@ def items_import(*, actor: Account, duty_list: DutyList, rows: Sequence[dict]) -
                     schedule=_choice(row.get("schedule") or "once", DutyItem.Schedule.choices),
                     due_on=due_on,
                     due_day=due_day,
-                    rule=_choice(row.get("rule") or "all_or_nothing", DutyItem.Rule.choices),
+                    rule=_choice(row.get("rule") or "points", DutyItem.Rule.choices),
+                    params=params,
+                    measure=row.get("measure", ""),
                     unit_types=[
                         _choice(t, OrgNode.Type.choices)
                         for t in row.get("unit_types", "").replace("、", ",").split(",")

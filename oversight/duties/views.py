@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -19,8 +20,21 @@ from oversight.loop import timing
 from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
 
-from . import selectors, services
-from .forms import AreaForm, IssueForm, ItemForm, ListForm, ReopenForm, ScoreForm
+from . import assessments, selectors, services
+from .forms import (
+    AppealForm,
+    AreaForm,
+    CopyForm,
+    DecideForm,
+    FreezeForm,
+    IssueForm,
+    ItemForm,
+    ListForm,
+    RateForm,
+    ReopenForm,
+    ScoreForm,
+    SettingsForm,
+)
 from .workflows import is_locked
 
 
@@ -63,6 +77,9 @@ def list_detail(request, pk: int, **forms):
         "area_form": forms.get("area_form") or AreaForm(),
         "item_form": forms.get("item_form") or ItemForm(duty_list=duty_list),
         "issue_form": forms.get("issue_form") or IssueForm(viewer=request.user),
+        "settings_form": forms.get("settings_form")
+        or SettingsForm(initial={"copy_threshold": duty_list.copy_threshold}),
+        "copy_form": forms.get("copy_form") or CopyForm(initial={"year": duty_list.year + 1}),
         "issued": duty_list.unit_lists.exists(),
     }
     return render(request, "duties/list_detail.html", context, status=400 if forms else 200)
@@ -104,6 +121,31 @@ def list_issue(request, pk: int):
     request.operation_target = duty_list
     form = IssueForm(request.POST, viewer=request.user)
     return _on_list(request, pk, "issue_form", form, services.list_issue, duty_list=duty_list)
+
+
+@require_perm("duties:template:edit")
+@require_POST
+def list_settings(request, pk: int):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    request.operation_target = duty_list
+    form = SettingsForm(request.POST)
+    return _on_list(request, pk, "settings_form", form, services.list_settings, duty_list=duty_list)
+
+
+@require_perm("duties:template:edit")
+@require_POST
+def list_copy(request, pk: int):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    request.operation_target = duty_list
+    form = CopyForm(request.POST)
+    if form.is_valid():
+        copy = call_service(
+            form, services.list_copy, actor=request.user, duty_list=duty_list, **form.cleaned_data
+        )
+        if copy is not None:
+            messages.success(request, _("The list was copied to %(year)d.") % {"year": copy.year})
+            return redirect("duties:list_detail", pk=copy.pk)
+    return list_detail(request, pk, copy_form=form)
 
 
 UNIT_LIST_COLUMNS = [
@@ -168,7 +210,7 @@ def unit_list_sign(request, pk: int):
 
 
 @require_perm("duties:list:view")
-def report_detail(request, pk: int, score_form=None, reopen_form=None):
+def report_detail(request, pk: int, score_form=None, reopen_form=None, rate_form=None):
     report = selectors.report_get(viewer=request.user, pk=pk)
     item = loop_selectors.item_get(viewer=request.user, pk=pk)
     context = detail_context(request, item)
@@ -184,11 +226,15 @@ def report_detail(request, pk: int, score_form=None, reopen_form=None):
             "check": selectors.report_check(viewer=request.user, report=report)
             if supervising
             else None,
-            "score_form": score_form or ScoreForm(),
+            "score_form": score_form or ScoreForm(duty_item=report.duty_item),
             "reopen_form": reopen_form or ReopenForm(),
+            "rate_form": rate_form or RateForm(),
+            "ratings": selectors.ratings_of(report=report)
+            if report.duty_item.rule == "average"
+            else None,
         }
     )
-    status = 400 if score_form is not None or reopen_form is not None else 200
+    status = 400 if (score_form or reopen_form or rate_form) is not None else 200
     return render(request, "duties/report_detail.html", context, status=status)
 
 
@@ -197,20 +243,31 @@ def report_detail(request, pk: int, score_form=None, reopen_form=None):
 def report_score(request, pk: int):
     report = selectors.report_get(viewer=request.user, pk=pk)
     request.operation_target = report.item
-    form = ScoreForm(request.POST)
+    form = ScoreForm(request.POST, duty_item=report.duty_item)
     if form.is_valid():
         done = call_service(
-            form,
-            services.report_accept,
-            actor=request.user,
-            report=report,
-            score=form.cleaned_data["score"],
-            reason=form.cleaned_data["reason"],
+            form, services.report_accept, actor=request.user, report=report, **form.cleaned_data
         )
         if done is not None:
             messages.success(request, _("The report was accepted and scored."))
             return redirect("duties:report_detail", pk=pk)
     return report_detail(request, pk, score_form=form)
+
+
+@require_perm("duties:report:score")
+@require_POST
+def report_rate(request, pk: int):
+    report = selectors.report_get(viewer=request.user, pk=pk)
+    request.operation_target = report.item
+    form = RateForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form, services.report_rate, actor=request.user, report=report, **form.cleaned_data
+        )
+        if done is not None:
+            messages.success(request, _("Your score was recorded."))
+            return redirect("duties:report_detail", pk=pk)
+    return report_detail(request, pk, rate_form=form)
 
 
 @require_perm("duties:report:score")
@@ -254,7 +311,20 @@ def ranking(request):
         filename="duty-ranking.xlsx",
         title=_("Live ranking"),
         render=lambda page: render(
-            request, "duties/ranking.html", {"page": page, "lists": lists, "chosen": chosen}
+            request,
+            "duties/ranking.html",
+            {
+                "page": page,
+                "lists": lists,
+                "chosen": chosen,
+                "distribution": selectors.score_distribution(rows),
+                "progress": (
+                    selectors.progress(viewer=request.user, duty_list=chosen)
+                    | {"labels": [_("reports due"), _("made on time"), _("accepted")]}
+                )
+                if chosen
+                else None,
+            },
         ),
     )
 
@@ -280,7 +350,9 @@ def items_import(request, pk: int):
                 "quarterly",
                 "",
                 "10",
-                "all_or_nothing",
+                "per_occurrence",
+                "",
+                "per=5; cap=10",
                 "",
             ],  # fmt: skip
         )
@@ -307,3 +379,141 @@ def items_import(request, pk: int):
         {"form": form, "errors": errors, "spec": spec, "duty_list": duty_list},
         status=400 if errors or form.errors else 200,
     )
+
+
+# --- the year-end assessment -------------------------------------------------------------------
+
+RESULT_COLUMNS = [
+    Column("unit", _lazy("unit"), lambda r: r.node.name),
+    Column("type", _lazy("unit type"), lambda r: r.node.get_type_display()),
+    Column("rank", _lazy("rank among units of its type"), lambda r: r.rank),
+    Column("percent", _lazy("score (%)"), lambda r: r.percent),
+    Column("earned", _lazy("points earned"), lambda r: r.earned),
+    Column("possible", _lazy("points that could be earned"), lambda r: r.possible),
+    Column("vetoed", _lazy("vetoed"), lambda r: _("yes") if r.vetoed else ""),
+    Column("grade", _lazy("grade"), lambda r: r.get_grade_display()),
+    Column("documented", _lazy("reports made"), lambda r: r.documented),
+    Column("late", _lazy("reports late"), lambda r: r.late),
+    Column("missing", _lazy("reports missing"), lambda r: r.missing),
+    Column(
+        "appeal",
+        _lazy("appeal"),
+        lambda r: r.appeal.get_state_display() if r.appeal_id else "",
+    ),
+]
+
+
+@require_perm("duties:list:view")
+def assessment(request, pk: int, freeze_form=None):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    frozen = selectors.assessment_of(viewer=request.user, duty_list=duty_list)
+    rows = selectors.result_list(viewer=request.user, assessment=frozen) if frozen else []
+    manage = has_perm(request.user, "duties:assessment:manage")
+    return export_or(
+        request,
+        rows,
+        columns=RESULT_COLUMNS,
+        filename=f"duty-assessment-{duty_list.year}.xlsx",
+        title=_("Year-end assessment"),
+        render=lambda page: render(
+            request,
+            "duties/assessment.html",
+            {
+                "duty_list": duty_list,
+                "assessment": frozen,
+                "page": page,
+                "manage": manage,
+                "freeze_form": freeze_form or FreezeForm(),
+            },
+            status=400 if freeze_form is not None else 200,
+        ),
+    )
+
+
+@require_perm("duties:assessment:manage")
+@require_POST
+def assessment_freeze(request, pk: int):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    request.operation_target = duty_list
+    form = FreezeForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form,
+            assessments.assessment_freeze,
+            actor=request.user,
+            duty_list=duty_list,
+            **form.service_kwargs(),
+        )
+        if done is not None:
+            messages.success(request, _("The year's results were frozen and graded."))
+            return redirect("duties:assessment", pk=pk)
+    return assessment(request, pk, freeze_form=form)
+
+
+@require_perm("duties:assessment:manage")
+@require_POST
+def assessment_publish(request, pk: int):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    frozen = selectors.assessment_of(viewer=request.user, duty_list=duty_list)
+    if frozen is None:
+        raise Http404
+    request.operation_target = frozen
+    try:
+        assessments.assessment_publish(actor=request.user, assessment=frozen)
+        messages.success(request, _("The result document and the circular were issued."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("duties:assessment", pk=pk)
+
+
+@require_perm("duties:list:view")
+def result_detail(request, pk: int, appeal_form=None, decide_form=None):
+    result = selectors.result_get(viewer=request.user, pk=pk)
+    items = {i.pk: i for i in selectors.items_of(result.assessment.duty_list)}
+    points = [(items.get(int(k)), v) for k, v in result.items.items()]
+    context = {
+        "result": result,
+        "points": sorted(points, key=lambda p: (p[0] is None, p[0] and p[0].area.order)),
+        "can_appeal": request.user.org_node_id == result.node_id
+        and result.appeal_id is None
+        and timing.today() <= result.assessment.appeal_until,
+        "can_decide": result.appeal_id is not None
+        and result.appeal.state == "lodged"
+        and has_perm(request.user, "duties:assessment:manage"),
+        "appeal_form": appeal_form or AppealForm(),
+        "decide_form": decide_form or DecideForm(),
+    }
+    status = 400 if (appeal_form or decide_form) is not None else 200
+    return render(request, "duties/result_detail.html", context, status=status)
+
+
+@require_perm("duties:list:view")
+@require_POST
+def appeal_lodge(request, pk: int):
+    result = selectors.result_get(viewer=request.user, pk=pk)
+    request.operation_target = result
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form, assessments.appeal_lodge, actor=request.user, result=result, **form.cleaned_data
+        )
+        if done is not None:
+            messages.success(request, _("The appeal was lodged."))
+            return redirect("duties:result_detail", pk=pk)
+    return result_detail(request, pk, appeal_form=form)
+
+
+@require_perm("duties:assessment:manage")
+@require_POST
+def appeal_decide(request, pk: int):
+    result = selectors.result_get(viewer=request.user, pk=pk)
+    request.operation_target = result
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form, assessments.appeal_decide, actor=request.user, result=result, **form.cleaned_data
+        )
+        if done is not None:
+            messages.success(request, _("The appeal was decided."))
+            return redirect("duties:result_detail", pk=pk)
+    return result_detail(request, pk, decide_form=form)

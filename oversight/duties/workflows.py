@@ -38,43 +38,76 @@ def _not_locked(*, item, event, actor) -> None:
             % {"due": report.due},
             code="locked",
         )
-    from .selectors import peers_of, similar_reports
+    from .selectors import own_history, peers_of, similar_reports, threshold_of
 
     if report.reported_on is None:
         report.reported_on = timing.today()
     # Flagged against every other unit's report on the duty (the reviewer's page shows those
     # of their scope): counted by the measure duties.copied.
-    alike = similar_reports(report, event.comment, peers_of(report))
+    threshold = threshold_of(report)
+    alike = similar_reports(report, event.comment, peers_of(report), threshold) or (
+        similar_reports(report, event.comment, own_history(report), threshold)
+    )
     report.copied_from = alike[0][0] if alike else None
     report.save(update_fields=["reported_on", "copied_from"])
 
 
 def _score(*, item, event, actor) -> None:
+    """Score the report by its item's rule: the points given (``points``), the value given
+    (the rules that compute points from a value; ``rank`` is settled among the units when
+    scores are read), or the mean of the raters' points (``average``)."""
+    from . import rules
+
     report = item.duty_report
-    points = report.duty_item.points
-    try:
-        score = Decimal(str((event.data or {}).get("score", "")))
-    except InvalidOperation:
-        score = None
-    if score is None or not score.is_finite():
-        raise ValidationError(
-            {"score": ValidationError(_("Give the score when accepting."), code="required")}
-        )
-    if not Decimal(0) <= score <= points:
-        raise ValidationError(
-            {
-                "score": ValidationError(
-                    _("The score lies between 0 and %(points)s.") % {"points": points},
-                    code="out_of_range",
-                )
-            }
-        )
+    duty = report.duty_item
+    points = duty.points
+    data = event.data or {}
+    value = None
+    if duty.rule == rules.POINTS:
+        try:
+            score = Decimal(str(data.get("score", "")))
+        except InvalidOperation:
+            score = None
+        if score is None or not score.is_finite():
+            raise ValidationError(
+                {"score": ValidationError(_("Give the score when accepting."), code="required")}
+            )
+        if not Decimal(0) <= score <= points:
+            raise ValidationError(
+                {
+                    "score": ValidationError(
+                        _("The score lies between 0 and %(points)s.") % {"points": points},
+                        code="out_of_range",
+                    )
+                }
+            )
+    elif duty.rule == rules.AVERAGE:
+        given = [r.score for r in report.ratings.all()]
+        wanted = int(duty.params.get("raters", 2))
+        if len(given) < wanted:
+            raise ValidationError(
+                _("%(wanted)d raters score this item; %(given)d have rated it so far.")
+                % {"wanted": wanted, "given": len(given)},
+                code="too_few_ratings",
+            )
+        score, _spread = rules.average(given)
+    else:
+        value = rules.check_value(duty.rule, data.get("value"))
+        if duty.rule in (rules.RANK, rules.VETO):
+            score = None  # a rank is settled among the units; a veto weighs on the whole
+        else:
+            score = rules.points_for(duty.rule, duty.params, points, value)
+    report.value = value
     report.score = score
-    report.score_rate = (100 * score / points).quantize(Decimal("0.1")) if points else None
+    report.score_rate = (
+        (100 * score / points).quantize(Decimal("0.1")) if points and score is not None else None
+    )
     report.score_reason = event.comment
     report.scored_on = timing.today()
     report.scored_by = actor
-    report.save(update_fields=["score", "score_rate", "score_reason", "scored_on", "scored_by"])
+    report.save(
+        update_fields=["value", "score", "score_rate", "score_reason", "scored_on", "scored_by"]
+    )
 
 
 def _report_url(item) -> str:
@@ -137,5 +170,81 @@ REPORT = register(
         ],
         remind_days_before=5,
         detail_url=_report_url,
+    )
+)
+
+
+# --- the appeal against a year-end result ------------------------------------------------------
+
+APPEAL_KIND = "duties.appeal"
+
+
+def _regrade(*, item, event, actor) -> None:
+    """Upholding an appeal sets the grade it asked for (the frozen figures stay as they were);
+    the grade before it is kept beside it."""
+    from .models import AssessmentResult
+
+    result = AssessmentResult.objects.select_for_update().get(appeal=item)
+    grade = str((event.data or {}).get("grade", ""))
+    if grade not in AssessmentResult.Grade.values:
+        raise ValidationError(
+            {"grade": ValidationError(_("Choose the grade the appeal earns."), code="required")}
+        )
+    if grade == result.grade:
+        raise ValidationError(
+            {
+                "grade": ValidationError(
+                    _("That is the grade already given: dismiss the appeal instead."),
+                    code="unchanged",
+                )
+            }
+        )
+    result.original_grade = result.original_grade or result.grade
+    result.grade = grade
+    result.save(update_fields=["grade", "original_grade"])
+
+
+def _appeal_url(item) -> str:
+    return reverse("duties:result_detail", args=[item.duty_appeal.pk])
+
+
+APPEAL = register(
+    Workflow(
+        kind=APPEAL_KIND,
+        label=_("Appeal against a year-end result"),
+        initial="lodged",
+        states=[
+            State(
+                "lodged",
+                _("Appealed, awaiting the commission"),
+                waiting_on=RESPONSIBLE,
+                limit=Limit(10, working=True),
+            ),
+            State("upheld", _("Appeal upheld, grade changed"), terminal=True),
+            State("dismissed", _("Appeal dismissed"), terminal=True),
+        ],
+        transitions=[
+            Transition(
+                "uphold",
+                _("Uphold and change the grade"),
+                source=["lodged"],
+                target="upheld",
+                permission="duties:assessment:manage",
+                actor=RESPONSIBLE,
+                requires_comment=True,
+                on_enter=[_regrade],
+            ),
+            Transition(
+                "dismiss",
+                _("Dismiss"),
+                source=["lodged"],
+                target="dismissed",
+                permission="duties:assessment:manage",
+                actor=RESPONSIBLE,
+                requires_comment=True,
+                style="secondary",
+            ),
+        ],
+        detail_url=_appeal_url,
     )
 )

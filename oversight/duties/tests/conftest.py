@@ -8,7 +8,13 @@ import pytest
 
 from oversight.duties import services
 
-DUTIES = ["duties:list:view", "duties:template:edit", "duties:list:issue", "duties:report:score"]
+DUTIES = [
+    "duties:list:view",
+    "duties:template:edit",
+    "duties:list:issue",
+    "duties:report:score",
+    "duties:assessment:manage",
+]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from oversight.duties import demo, selectors
-from oversight.duties.models import DutyList, DutyReport, UnitList
+from oversight.duties.models import DutyItem, DutyList, DutyReport, UnitList
 from oversight.ledger import services as ledger
 from oversight.orgs import demo as org_demo
 from oversight.orgs.models import Account
@@ -22,6 +22,11 @@ def test_it_builds_a_list_with_reports_in_every_state(today, day):
     demo.build(rng=random.Random("duties"))
     duty_list = DutyList.objects.get()
     assert duty_list.total_points == 100
+    style = DutyItem.objects.get(measure="public.window_rating")
+    assert style.rule == "threshold" and not style.reports.exists()
+    assert {"points", "all_or_nothing", "per_occurrence", "deduction", "veto"} <= set(
+        DutyItem.objects.values_list("rule", flat=True)
+    )
     assert duty_list.year == (2026 if day.month < 11 else 2027)
     assert UnitList.objects.filter(signed_at__isnull=False).exists()
     states = set(DutyReport.objects.values_list("item__state", flat=True))

@@ -9,7 +9,8 @@ from oversight.conftest import client_for
 from oversight.duties.models import DutyArea, DutyItem, DutyList
 
 HEADERS = ["area", "duty", "requirement", "evidence expected", "points", "reporting schedule",
-           "due date", "day of the deadline", "scoring rule", "unit types"]  # fmt: skip
+           "due date", "day of the deadline", "scoring rule", "unit types",
+           "parameters of the rule"]  # fmt: skip
 
 
 def _sheet(rows) -> SimpleUploadedFile:
@@ -43,6 +44,32 @@ def test_it_imports_every_row_or_none_naming_each_bad_row(duties_county):
                     ["Study", "Quarterly session", "", "", "60", "quarterly", "", "10", "", ""],
                     ["Plan", "The plan", "", "", "lots", "once", "2026-03-10", "", "", ""],
                     ["Plan", "Old plan", "", "", "40", "once", "2025-12-31", "", "", ""],
+                    [
+                        "Plan",
+                        "Cases",
+                        "",
+                        "",
+                        "40",
+                        "once",
+                        "2026-03-10",
+                        "",
+                        "deduction",
+                        "",
+                        "per 2",
+                    ],
+                    [
+                        "Plan",
+                        "Cases",
+                        "",
+                        "",
+                        "40",
+                        "once",
+                        "2026-03-10",
+                        "",
+                        "deduction",
+                        "",
+                        "cap=2",
+                    ],
                 ]
             )
         },
@@ -50,8 +77,10 @@ def test_it_imports_every_row_or_none_naming_each_bad_row(duties_county):
     )
     assert bad.status_code == 400
     errors = bad.context["errors"]
-    assert len(errors) == 2 and errors[0].startswith("Row 3") and errors[1].startswith("Row 4")
+    assert [e[:5] for e in errors] == ["Row 3", "Row 4", "Row 5", "Row 6"]
     assert "due date" in errors[1]
+    assert "per=2; cap=10" in errors[2]
+    assert "takes no parameter cap" in errors[3] and "per is required" in errors[3]
     assert not DutyItem.objects.filter(area__duty_list=duty_list).exists()
     assert not DutyArea.objects.filter(duty_list=duty_list).exists()
     good = client.post(
@@ -60,7 +89,19 @@ def test_it_imports_every_row_or_none_naming_each_bad_row(duties_county):
             "file": _sheet(
                 [
                     ["Study", "Quarterly session", "", "", "60", "Quarterly", "", "10", "", ""],
-                    ["Plan", "The plan", "", "", "40", "once", "2026-03-10", "", "veto", "town"],
+                    [
+                        "Plan",
+                        "The plan",
+                        "",
+                        "",
+                        "40",
+                        "once",
+                        "2026-03-10",
+                        "",
+                        "deduction",
+                        "town",
+                        "per=5",
+                    ],
                 ]
             )
         },
@@ -68,9 +109,9 @@ def test_it_imports_every_row_or_none_naming_each_bad_row(duties_county):
     assert good.status_code == 302
     items = DutyItem.objects.filter(area__duty_list=duty_list).order_by("pk")
     assert [(i.area.title, i.schedule, i.rule) for i in items] == [
-        ("Study", "quarterly", "all_or_nothing"),
-        ("Plan", "once", "veto"),
+        ("Study", "quarterly", "points"),
+        ("Plan", "once", "deduction"),
     ]
-    assert items[1].unit_types == ["town"]
+    assert items[1].unit_types == ["town"] and items[1].params == {"per": "5"}
     assert client.get(url + "?template=1").status_code == 200
     assert client_for(c.town1_officer).get(url).status_code == 403
