@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "integrity"
+
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("mine/", views.own_file, name="own_file"),
+    path("relatives/import/", views.relatives_import, name="relatives_import"),
+    path("people/<id:pk>/", views.file_gate, name="file_gate"),
+    path("people/<id:pk>/open/", views.file_open, name="file_open"),
+    path("files/<id:pk>/", views.file_detail, name="file_detail"),
+    path("files/<id:pk>/relatives/", views.relative_add, name="relative_add"),
+    path("files/<id:pk>/sanctions/", views.sanction_add, name="sanction_add"),
+    path("files/<id:pk>/reports/", views.report_submit, name="report_submit"),
+]
