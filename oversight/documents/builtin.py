@@ -42,6 +42,7 @@ DEADLINE_SENTENCES = {
         "Please report how these suggestions were handled by %(deadline)s."
     ),
     DocType.EVALUATION_REPORT: gettext_lazy("Please send any objections by %(deadline)s."),
+    DocType.INTEGRITY_OPINION: gettext_lazy("This opinion is valid until %(deadline)s."),
 }
 
 _CACHE: dict[tuple[str, str], bytes] = {}

@@ -18,6 +18,7 @@ class DocType(models.TextChoices):
     SUPERVISION_OPINION = "supervision_opinion", _("Supervision opinion")
     FEEDBACK_SUGGESTION = "feedback_suggestion", _("Feedback suggestion")
     EVALUATION_REPORT = "evaluation_report", _("Evaluation report")
+    INTEGRITY_OPINION = "integrity_opinion", _("Integrity opinion reply")
 
 
 class DocumentTemplate(models.Model):

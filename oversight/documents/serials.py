@@ -18,6 +18,7 @@ TYPE_CHARACTERS = {
     DocType.SUPERVISION_OPINION: "意",
     DocType.FEEDBACK_SUGGESTION: "反",
     DocType.EVALUATION_REPORT: "评",
+    DocType.INTEGRITY_OPINION: "廉",
 }
 FORBIDDEN_IN_PREFIX = "〔〕[]()（）"
 

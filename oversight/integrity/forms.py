@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MatterEntry, MatterReport, Relative, Sanction
+from .models import MatterEntry, MatterReport, Purpose, Relative, Sanction
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -59,3 +59,26 @@ class MatterReportForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class OpinionRequestForm(forms.Form):
+    requester = forms.CharField(
+        label=_("requested by"),
+        max_length=120,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("for example: county organisation department")}
+        ),
+    )
+    purpose = forms.ChoiceField(label=_("purpose"), choices=Purpose.choices)
+    resident_ids = forms.CharField(
+        label=_("resident IDs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One per line, as pasted from a list; or upload a sheet below."),
+    )
+    sheet = forms.FileField(
+        label=_("or an Excel sheet with a column “resident ID”"), required=False
+    )
+
+    def ids(self) -> list[str]:
+        return (self.cleaned_data.get("resident_ids") or "").splitlines()

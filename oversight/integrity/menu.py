@@ -9,4 +9,15 @@ MENU = [
         SECTION, _("Integrity files"), "integrity:person_list", "integrity:file:view", 10, 16
     ),
     MenuEntry(SECTION, _("My integrity file"), "integrity:own_file", "integrity:file:own", 20, 16),
+    MenuEntry(
+        SECTION,
+        _("Integrity opinions"),
+        "integrity:request_list",
+        "integrity:opinion:draft",
+        30,
+        16,
+    ),
+    MenuEntry(
+        SECTION, _("Opinion rules"), "integrity:rule_list", "integrity:opinion:draft", 40, 16
+    ),
 ]

@@ -250,3 +250,118 @@ class FileView(models.Model):
 
     def is_current(self, now=None) -> bool:
         return (now or timezone.now()) < self.at + self.OPEN_FOR
+
+
+class Purpose(models.TextChoices):
+    PROMOTION = "promotion", _("Promotion")
+    AWARD = "award", _("Award or commendation")
+    TRANSFER = "transfer", _("Transfer")
+    RETIREMENT = "retirement", _("Retirement")
+
+
+class Effect(models.TextChoices):
+    """What a fact weighs in an opinion, the strongest deciding: veto, then delay."""
+
+    REPORT = "report", _("Reported, does not block")
+    DELAY = "delay", _("Delay")
+    VETO = "veto", _("Veto")
+
+
+class OpinionRule(models.Model):
+    """One row of the opinion's rule table (a table an administrator reads and changes, not
+    code): for a kind of fact and the purposes it names (none: every purpose), the effect. A
+    fact no active rule names is still stated, as reported."""
+
+    class Condition(models.TextChoices):
+        SANCTION_IN_PERIOD = "sanction_in_period", _("A sanction within its influence period")
+        SANCTION_PAST = "sanction_past", _("A sanction whose influence period is over")
+        CLUE_PENDING = "clue_pending", _("A clue under disposal, verification or investigation")
+        CLUE_CONCLUDED = "clue_concluded", _("A clue concluded")
+        WARNING_OPEN = "warning_open", _("A comparison model's warning not yet handled")
+        WARNING_DISMISSED = "warning_dismissed", _("A warning dismissed as a false positive")
+        REPORT_MISSING = "report_missing", _("Last year's personal-matter report missing")
+
+    code = models.CharField(_("rule"), max_length=16, unique=True)
+    condition = models.CharField(_("when"), max_length=24, choices=Condition.choices)
+    purposes = models.JSONField(_("for the purposes"), default=list, blank=True)
+    effect = models.CharField(_("effect"), max_length=8, choices=Effect.choices)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("opinion rule")
+        verbose_name_plural = _("opinion rules")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def purpose_labels(self) -> list[str]:
+        return [str(Purpose(p).label) for p in self.purposes if p in Purpose.values]
+
+    def applies(self, condition: str, purpose: str) -> bool:
+        return (
+            self.active
+            and self.condition == condition
+            and (not self.purposes or purpose in self.purposes)
+        )
+
+
+class OpinionRequest(models.Model):
+    """A request for integrity opinions (廉政意见回复) on one person or a list, moved through
+    drafted → reviewed → signed as the work item ``integrity.opinion``."""
+
+    requester = models.CharField(_("requested by"), max_length=120)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    as_of = models.DateField(_("as of"))
+    node = models.ForeignKey(
+        "orgs.OrgNode", verbose_name=_("answering body"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.OneToOneField(
+        "loop.WorkItem", on_delete=models.CASCADE, related_name="integrity_opinion_request"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("opinion request")
+        verbose_name_plural = _("opinion requests")
+
+    def __str__(self) -> str:
+        return f"{self.requester} · {self.get_purpose_display()}"
+
+
+class Opinion(models.Model):
+    """The opinion on one person of a request: its verdict, its sentences (each citing the
+    record it came from) and the rules that fired; once signed, its document and its fixed
+    record in the ledger."""
+
+    request = models.ForeignKey(OpinionRequest, on_delete=models.CASCADE, related_name="opinions")
+    person = models.ForeignKey(
+        Person, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="opinions"
+    )
+    verdict = models.CharField(_("conclusion"), max_length=8, choices=Effect.choices)
+    sentences = models.JSONField(default=list)
+    rules = models.JSONField(_("rules applied"), default=list)
+    document = models.OneToOneField(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="integrity_opinion",
+    )
+
+    class Meta:
+        ordering = ["request", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "person"], name="integrity_opinion_once")
+        ]
+        verbose_name = _("integrity opinion")
+        verbose_name_plural = _("integrity opinions")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.verdict}"

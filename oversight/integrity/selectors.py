@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,7 +20,15 @@ from oversight.orgs.access import scope_q
 from oversight.orgs.models import Person, Position
 
 from . import rules
-from .models import FileView, MatterReport, Relative, Sanction
+from .models import (
+    FileView,
+    MatterReport,
+    Opinion,
+    OpinionRequest,
+    OpinionRule,
+    Relative,
+    Sanction,
+)
 
 
 def people(*, viewer, search: str = "") -> QuerySet[Person]:
@@ -164,3 +172,43 @@ def current_view(*, viewer, person: Person) -> FileView | None:
     """The viewer's latest opening of ``person``'s file that is still current, if any."""
     view = person.file_views.filter(viewer=viewer).order_by("-at", "-pk").first()
     return view if view is not None and view.is_current(timezone.now()) else None
+
+
+# --- integrity opinions ------------------------------------------------------------------------
+
+
+def request_list(*, viewer) -> QuerySet[OpinionRequest]:
+    """Opinion requests whose work item the viewer may see."""
+    return (
+        OpinionRequest.objects.filter(
+            item__in=WorkItem.objects.filter(loop_selectors.item_scope(viewer)).values("pk")
+        )
+        .select_related("item", "node", "created_by")
+        .annotate(people=Count("opinions"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def request_get(*, viewer, pk: int) -> OpinionRequest:
+    """A request by its work item's id, if the viewer may see it; else 404."""
+    return get_object_or_404(request_list(viewer=viewer), item_id=pk)
+
+
+def opinions_of(*, request: OpinionRequest) -> list[Opinion]:
+    return list(
+        request.opinions.select_related("person", "person__org_node", "document").order_by("pk")
+    )
+
+
+def opinion_get(*, viewer, pk: int) -> Opinion:
+    """An opinion of a request the viewer may see; else 404."""
+    return get_object_or_404(
+        Opinion.objects.filter(request__in=request_list(viewer=viewer).values("pk")).select_related(
+            "document", "person", "request"
+        ),
+        pk=pk,
+    )
+
+
+def rule_list() -> QuerySet[OpinionRule]:
+    return OpinionRule.objects.order_by("order", "code")

@@ -21,7 +21,17 @@ from oversight.orgs.models import Account, Person
 from oversight.orgs.services import resident_id_message
 
 from . import selectors
-from .models import FileView, MatterEntry, MatterReport, Relative, Sanction
+from .models import (
+    FileView,
+    MatterEntry,
+    MatterReport,
+    Opinion,
+    OpinionRequest,
+    OpinionRule,
+    Purpose,
+    Relative,
+    Sanction,
+)
 
 REASON_MAX = 300
 
@@ -380,3 +390,205 @@ def matter_report_submit(
         ]
     )
     return report
+
+
+# --- integrity opinions ------------------------------------------------------------------------
+
+MAX_PEOPLE = 500
+SIGNED_OPINION = "integrity.signed_opinion"
+
+
+def _people_from_ids(actor, resident_ids: Sequence[str]) -> list[Person]:
+    """The people named by ``resident_ids`` (one per line as pasted), each bad line named."""
+    errors: list[str] = []
+    found: list[Person] = []
+    seen: dict[str, int] = {}
+    visible = selectors.people(viewer=actor)
+    for number, raw in enumerate(resident_ids, start=1):
+        raw = raw.strip()
+        if not raw:
+            continue
+        try:
+            value = rid.normalize(raw)
+        except rid.InvalidResidentId as exc:
+            errors.append(
+                _("Line %(n)d (%(id)s): %(error)s")
+                % {"n": number, "id": raw, "error": resident_id_message(exc.code)}
+            )
+            continue
+        if value in seen:
+            errors.append(
+                _("Line %(n)d (%(id)s): listed already on line %(first)d")
+                % {"n": number, "id": raw, "first": seen[value]}
+            )
+            continue
+        seen[value] = number
+        person = visible.filter(resident_id=value).first()
+        if person is None:
+            errors.append(
+                _("Line %(n)d (%(id)s): no cadre in your scope has this resident ID")
+                % {"n": number, "id": raw}
+            )
+            continue
+        found.append(person)
+    if errors:
+        raise ValidationError({"resident_ids": [ValidationError(e, code="line") for e in errors]})
+    if not found:
+        raise _refuse("resident_ids", _("List at least one resident ID."), "required")
+    if len(found) > MAX_PEOPLE:
+        raise _refuse(
+            "resident_ids",
+            _("At most %(n)d people in one request.") % {"n": MAX_PEOPLE},
+            "too_many",
+        )
+    return found
+
+
+@transaction.atomic
+def opinion_request_create(
+    *, actor: Account, requester: str, purpose: str, resident_ids: Sequence[str]
+) -> OpinionRequest:
+    """A request for integrity opinions on the people ``resident_ids`` (pasted or read from a
+    sheet) for ``purpose``: one ``integrity.opinion`` work item at the actor's body, and one
+    drafted opinion per person, each sentence citing its record."""
+    from oversight.loop import services as loop
+
+    from . import opinions
+    from .workflows import KIND
+
+    if not has_perm(actor, "integrity:opinion:draft"):
+        raise PermissionDenied(_("Your role does not draft integrity opinions."))
+    errors = {}
+    requester = " ".join(requester.split())
+    if not requester:
+        errors["requester"] = ValidationError(
+            _("Name who asks (for example: the county's organisation department)."),
+            code="required",
+        )
+    if purpose not in Purpose.values:
+        errors["purpose"] = ValidationError(_("Choose the purpose."), code="invalid")
+    try:
+        people_ = _people_from_ids(actor, resident_ids)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    as_of = timing.today()
+    item = loop.item_open(
+        kind=KIND,
+        title=_("Integrity opinions for %(requester)s: %(purpose)s, %(n)d people")
+        % {"requester": requester, "purpose": Purpose(purpose).label, "n": len(people_)},
+        actor=actor,
+        responsible_node=actor.org_node,
+        supervising_node=actor.org_node,
+        assignee=actor,
+        announce=False,
+    )
+    request = OpinionRequest.objects.create(
+        requester=requester,
+        purpose=purpose,
+        as_of=as_of,
+        node=actor.org_node,
+        item=item,
+        created_by=actor,
+    )
+    table = list(OpinionRule.objects.filter(active=True))
+    rows = []
+    for person in people_:
+        drafted = opinions.draft(person=person, purpose=purpose, as_of=as_of, table=table)
+        rows.append(
+            Opinion(
+                request=request,
+                person=person,
+                verdict=drafted.verdict,
+                sentences=[s.as_json() for s in drafted.sentences],
+                rules=drafted.rules_fired,
+            )
+        )
+    rows = Opinion.objects.bulk_create(rows)
+    ledger.record_many(
+        [
+            ledger.Event(
+                actor=actor,
+                action="integrity.opinion.request",
+                target=request,
+                before=None,
+                after=snapshot(request),
+            ),
+            *(
+                ledger.Event(
+                    actor=actor,
+                    action="integrity.opinion.draft",
+                    target=row,
+                    before=None,
+                    after=snapshot(row),
+                )
+                for row in rows
+            ),
+        ]
+    )
+    return request
+
+
+def opinions_sign(*, item, actor) -> list[Opinion]:
+    """The signing step's hook: each opinion of the request issued as a Word document with
+    its serial number (by someone other than the drafter), and its content fixed in the
+    ledger, so the requester can verify it was not altered."""
+    from oversight.documents.models import DocType
+    from oversight.documents.services import issue_document
+
+    request = OpinionRequest.objects.select_related("node").get(item=item)
+    if actor is not None and actor.pk == request.created_by_id:
+        raise ValidationError(
+            _("An opinion is signed by someone other than its drafter."),
+            code="signer_is_drafter",
+        )
+    signed = []
+    for opinion in request.opinions.select_related("person").select_for_update().order_by("pk"):
+        if opinion.document_id is not None:
+            continue
+        before = snapshot(opinion)
+        opinion.document = issue_document(
+            doc_type=DocType.INTEGRITY_OPINION,
+            issuer_node=request.node,
+            actor=actor,
+            context={
+                "recipient_unit": request.requester,
+                "title": _("Integrity opinion on %(name)s") % {"name": opinion.person.name},
+                "paragraphs": [s["text"] for s in opinion.sentences],
+            },
+            target=item,
+            issued_on=timing.today(),
+            announce=False,
+        )
+        opinion.save(update_fields=["document"])
+        ledger.record(
+            actor=actor,
+            action="integrity.opinion.sign",
+            target=opinion,
+            before=before,
+            after=snapshot(opinion),
+        )
+        ledger.fix_record(
+            actor=actor,
+            record_type=SIGNED_OPINION,
+            record_id=opinion.pk,
+            content=signed_content(opinion),
+            public=False,
+        )
+        signed.append(opinion)
+    return signed
+
+
+def signed_content(opinion: Opinion) -> dict:
+    """What a signed opinion says, as fixed in the ledger: the document's serial number and
+    digest, the conclusion, the rules applied and every sentence with its citation."""
+    document = opinion.document
+    return {
+        "serial": document.serial if document else "",
+        "sha256": document.sha256 if document else "",
+        "person": opinion.person.resident_id,
+        "verdict": opinion.verdict,
+        "rules": list(opinion.rules),
+        "sentences": [{"text": s["text"], "cite": s["cite"]} for s in opinion.sentences],
+    }

@@ -14,4 +14,9 @@ urlpatterns = [
     path("files/<id:pk>/relatives/", views.relative_add, name="relative_add"),
     path("files/<id:pk>/sanctions/", views.sanction_add, name="sanction_add"),
     path("files/<id:pk>/reports/", views.report_submit, name="report_submit"),
+    path("opinions/", views.request_list, name="request_list"),
+    path("opinions/create/", views.request_create, name="request_create"),
+    path("opinions/rules/", views.rule_list, name="rule_list"),
+    path("opinions/<id:pk>/", views.request_detail, name="request_detail"),
+    path("opinions/one/<id:pk>/download/", views.opinion_download, name="opinion_download"),
 ]

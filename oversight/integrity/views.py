@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -13,10 +14,21 @@ from django.views.decorators.http import require_POST
 from oversight.core.excel import read_rows, template_response
 from oversight.core.forms_flow import call_service
 from oversight.core.paging import Column, export_or
+from oversight.ledger import selectors as ledger_selectors
+from oversight.loop import selectors as loop_selectors
+from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
 
-from . import selectors, services
-from .forms import ImportForm, MatterReportForm, OpenForm, RelativeForm, SanctionForm
+from . import rules, selectors, services
+from .forms import (
+    ImportForm,
+    MatterReportForm,
+    OpenForm,
+    OpinionRequestForm,
+    RelativeForm,
+    SanctionForm,
+)
+from .models import Sanction
 
 PEOPLE_COLUMNS = [
     Column("name", _lazy("name"), lambda p: p.name, sort="name"),
@@ -189,4 +201,112 @@ def relatives_import(request):
     spec = {"title": _("Import relatives")}
     return render(
         request, "orgs/import.html", {"form": form, "errors": errors, "spec": spec}, status=status
+    )
+
+
+# --- integrity opinions ------------------------------------------------------------------------
+
+OPINION_PERMS = ("integrity:opinion:draft", "integrity:opinion:review", "integrity:opinion:sign")
+
+
+def _opinions_allowed(user) -> None:
+    if not any(has_perm(user, code) for code in OPINION_PERMS):
+        raise PermissionDenied
+
+
+REQUEST_COLUMNS = [
+    Column("created", _lazy("requested on"), lambda r: r.created_at, sort="created_at"),
+    Column("requester", _lazy("requested by"), lambda r: r.requester, sort="requester"),
+    Column("purpose", _lazy("purpose"), lambda r: r.get_purpose_display(), sort="purpose"),
+    Column("people", _lazy("people"), lambda r: r.people, sort="people"),
+    Column("state", _lazy("state"), lambda r: r.item.state_label, sort="item__state"),
+]
+
+
+def request_list(request, form=None):
+    _opinions_allowed(request.user)
+    requests = selectors.request_list(viewer=request.user)
+    can_draft = has_perm(request.user, "integrity:opinion:draft")
+    return export_or(
+        request,
+        requests,
+        columns=REQUEST_COLUMNS,
+        filename="integrity-opinions.xlsx",
+        title=_("Integrity opinions"),
+        render=lambda page: render(
+            request,
+            "integrity/request_list.html",
+            {"page": page, "form": form or (OpinionRequestForm() if can_draft else None)},
+            status=400 if form is not None else 200,
+        ),
+    )
+
+
+ID_COLUMNS = [("resident_id", _lazy("resident ID"))]
+
+
+@require_perm("integrity:opinion:draft")
+@require_POST
+def request_create(request):
+    form = OpinionRequestForm(request.POST, request.FILES)
+    if form.is_valid():
+        ids = form.ids()
+        if form.cleaned_data.get("sheet"):
+            try:
+                rows = read_rows(form.cleaned_data["sheet"], ID_COLUMNS, ["resident_id"])
+            except ValueError as exc:
+                form.add_error("sheet", str(exc))
+                return request_list(request, form=form)
+            ids += [row.get("resident_id", "") for row in rows]
+        created = call_service(
+            form,
+            services.opinion_request_create,
+            actor=request.user,
+            requester=form.cleaned_data["requester"],
+            purpose=form.cleaned_data["purpose"],
+            resident_ids=ids,
+        )
+        if created is not None:
+            request.operation_target = created.item
+            messages.success(request, _("The opinions were drafted. Check them, then submit."))
+            return redirect("integrity:request_detail", pk=created.item_id)
+    return request_list(request, form=form)
+
+
+def request_detail(request, pk: int):
+    _opinions_allowed(request.user)
+    opinion_request = selectors.request_get(viewer=request.user, pk=pk)
+    item = loop_selectors.item_get(viewer=request.user, pk=pk)
+    context = detail_context(request, item)
+    opinions = selectors.opinions_of(request=opinion_request)
+    for opinion in opinions:
+        opinion.badge = ledger_selectors.fixed_badge(
+            record_type=services.SIGNED_OPINION, record_id=opinion.pk
+        )
+    context.update({"opinion_request": opinion_request, "opinions": opinions})
+    return render(request, "integrity/request_detail.html", context)
+
+
+def opinion_download(request, pk: int):
+    _opinions_allowed(request.user)
+    opinion = selectors.opinion_get(viewer=request.user, pk=pk)
+    if opinion.document is None:
+        raise Http404
+    return FileResponse(
+        opinion.document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{opinion.document.serial}.docx",
+    )
+
+
+def rule_list(request):
+    _opinions_allowed(request.user)
+    sanction_rules = [
+        {"label": Sanction.Kind(kind).label, "rule": rule}
+        for kind, rule in rules.SANCTION_RULES.items()
+    ]
+    return render(
+        request,
+        "integrity/rule_list.html",
+        {"rules": selectors.rule_list(), "sanction_rules": sanction_rules},
     )

@@ -16,6 +16,7 @@ from oversight.integrity import rules, services
 from oversight.integrity.models import MatterReport, Relative, Sanction
 from oversight.ledger.tests.traced import assert_every_column_edit_named
 from oversight.ledger.verify import verify_ledger
+from oversight.orgs.demo import grant_permissions
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +111,7 @@ def test_an_import_of_good_rows_adds_them_in_either_language(icounty):
 
 def test_an_import_refuses_cadres_outside_the_scope(icounty):
     c = icounty
-    c.role_town.permissions = [*c.role_town.permissions, "integrity:file:edit"]
-    c.role_town.save()
+    grant_permissions({"town": ["integrity:file:edit"]})
     c.town2_officer.__dict__.pop("_perm_codes", None)
     rows = [{"_row": 2, "cadre_id": c.p_town1.resident_id, "relation": "spouse", "name": "W"}]
     with pytest.raises(ValidationError) as exc:
