@@ -18,10 +18,16 @@ from . import services
 from .models import MatterEntry, Relative, Sanction
 
 OFFICER = ["integrity:file:view", "integrity:file:edit"]
+OPINION = ["integrity:opinion:draft", "integrity:opinion:review"]
 EXTRA_PERMISSIONS = {
     "admin": [],
-    "leader": ["integrity:file:view", "integrity:file:own"],
-    "supervisor": [*OFFICER, "integrity:file:own"],
+    "leader": [
+        "integrity:file:view",
+        "integrity:file:own",
+        "integrity:opinion:review",
+        "integrity:opinion:sign",
+    ],
+    "supervisor": [*OFFICER, *OPINION, "integrity:file:own"],
     "stationed_officer": ["integrity:file:view"],
     "town_officer": ["integrity:file:own"],
     "unit_clerk": ["integrity:file:own"],
@@ -57,6 +63,31 @@ def _relative_id(rng: random.Random, person: Person, years: int, male: bool) -> 
     return rid.make(
         area=person.resident_id[:6], born=born, sequence=rng.randrange(1, 999), male=male
     )
+
+
+def _opinions(supervisor: Account, sample: list[Person]) -> None:
+    """Two requests of the organisation department: one signed (its opinions issued as Word
+    documents), one drafted and awaiting review."""
+    from oversight.loop import services as loop
+
+    leader = Account.objects.filter(username="leader").first()
+    signed = services.opinion_request_create(
+        actor=supervisor,
+        requester="中共清河县委组织部",
+        purpose="promotion",
+        resident_ids=[p.resident_id for p in sample[:5]],
+    )
+    services.opinion_request_create(
+        actor=supervisor,
+        requester="中共清河县委组织部",
+        purpose="award",
+        resident_ids=[p.resident_id for p in sample[5:10]],
+    )
+    if leader is None:
+        return
+    item = loop.item_transition(item=signed.item, name="submit", actor=supervisor)
+    item = loop.item_transition(item=item, name="review", actor=leader)
+    loop.item_transition(item=item, name="sign", actor=leader)
 
 
 def build(*, rng: random.Random, stdout=None) -> None:
@@ -139,6 +170,7 @@ def build(*, rng: random.Random, stdout=None) -> None:
     cadre = Account.objects.filter(username="cadre").select_related("person").first()
     if cadre is not None and cadre.person is not None:
         services.file_open(actor=cadre, person=cadre.person)
+    _opinions(supervisor, sample)
     if stdout is not None:
         stdout.write(
             f"integrity files: {len(sample)}, relatives: {Relative.objects.count()}, "

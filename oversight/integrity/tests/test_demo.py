@@ -8,7 +8,14 @@ import random
 import pytest
 
 from oversight.integrity import demo, selectors
-from oversight.integrity.models import FileView, MatterReport, Relative, Sanction
+from oversight.integrity.models import (
+    FileView,
+    MatterReport,
+    Opinion,
+    OpinionRequest,
+    Relative,
+    Sanction,
+)
 from oversight.ledger.verify import verify_ledger
 from oversight.orgs import demo as org_demo
 from oversight.orgs.models import Account
@@ -16,7 +23,8 @@ from oversight.orgs.models import Account
 pytestmark = pytest.mark.django_db
 
 
-def test_it_builds_files_and_a_second_run_changes_nothing(today):
+def test_it_builds_files_and_a_second_run_changes_nothing(today, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     day = today(datetime.date(2026, 3, 2))
     org_demo.build(rng=random.Random("orgs"))
     demo.build(rng=random.Random("integrity"))
@@ -40,4 +48,7 @@ def test_it_builds_files_and_a_second_run_changes_nothing(today):
     assert counts == (Relative.objects.count(), Sanction.objects.count(), FileView.objects.count())
     cadre = Account.objects.get(username="cadre")
     assert list(selectors.people(viewer=cadre)) == [cadre.person]
+    states = sorted(OpinionRequest.objects.values_list("item__state", flat=True))
+    assert states == ["drafted", "signed"]
+    assert Opinion.objects.filter(document__isnull=False).count() == 5
     assert verify_ledger().ok
