@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "oversight.loop",
     "oversight.matters",
     "oversight.duties",
+    "oversight.integrity",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

@@ -44,6 +44,7 @@ DEADLINE_SENTENCES = {
     DocType.EVALUATION_REPORT: gettext_lazy("Please send any objections by %(deadline)s."),
     DocType.ASSESSMENT_RESULT: gettext_lazy("A unit may appeal its result once, by %(deadline)s."),
     DocType.CIRCULAR: gettext_lazy("Please report on the lessons drawn by %(deadline)s."),
+    DocType.INTEGRITY_OPINION: gettext_lazy("This opinion is valid until %(deadline)s."),
 }
 
 _CACHE: dict[tuple[str, str], bytes] = {}

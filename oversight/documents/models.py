@@ -20,6 +20,7 @@ class DocType(models.TextChoices):
     EVALUATION_REPORT = "evaluation_report", _("Evaluation report")
     ASSESSMENT_RESULT = "assessment_result", _("Assessment result")
     CIRCULAR = "circular", _("Circular")
+    INTEGRITY_OPINION = "integrity_opinion", _("Integrity opinion reply")
 
 
 class DocumentTemplate(models.Model):

@@ -20,6 +20,7 @@ TYPE_CHARACTERS = {
     DocType.EVALUATION_REPORT: "评",
     DocType.ASSESSMENT_RESULT: "考",
     DocType.CIRCULAR: "通",
+    DocType.INTEGRITY_OPINION: "廉",
 }
 FORBIDDEN_IN_PREFIX = "〔〕[]()（）"
 

@@ -1,0 +1,84 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import MatterEntry, MatterReport, Purpose, Relative, Sanction
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class OpenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for opening the file"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("for example: promotion review")}),
+    )
+
+
+class RelativeForm(forms.Form):
+    relation = forms.ChoiceField(label=_("relation"), choices=Relative.Relation.choices)
+    name = forms.CharField(label=_("name of the relative"), max_length=64)
+    resident_id = forms.CharField(label=_("resident ID"), max_length=24, required=False)
+    workplace = forms.CharField(label=_("workplace and post"), max_length=200, required=False)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class SanctionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("sanction"), choices=Sanction.Kind.choices)
+    decided_on = forms.DateField(label=_("decided on"), widget=DATE)
+    probation_months = forms.TypedChoiceField(
+        label=_("probation (months)"),
+        choices=[("", "—"), (12, "12"), (24, "24")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    authority = forms.CharField(label=_("decided by"), max_length=120)
+    document_no = forms.CharField(label=_("decision number"), max_length=64, required=False)
+    summary = forms.CharField(label=_("facts in brief"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MatterReportForm(forms.Form):
+    """A personal-matter report: one text box per item of the fourteen."""
+
+    kind = forms.ChoiceField(label=_("kind of report"), choices=MatterReport.Kind.choices)
+    year = forms.IntegerField(label=_("year"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in MatterEntry.Item.choices:
+            self.fields[f"item_{code}"] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 1})
+            )
+
+    def entries(self) -> list[tuple[str, str]]:
+        return [
+            (code, self.cleaned_data.get(f"item_{code}") or "") for code in MatterEntry.Item.values
+        ]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class OpinionRequestForm(forms.Form):
+    requester = forms.CharField(
+        label=_("requested by"),
+        max_length=120,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("for example: county organisation department")}
+        ),
+    )
+    purpose = forms.ChoiceField(label=_("purpose"), choices=Purpose.choices)
+    resident_ids = forms.CharField(
+        label=_("resident IDs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One per line, as pasted from a list; or upload a sheet below."),
+    )
+    sheet = forms.FileField(
+        label=_("or an Excel sheet with a column “resident ID”"), required=False
+    )
+
+    def ids(self) -> list[str]:
+        return (self.cleaned_data.get("resident_ids") or "").splitlines()

@@ -1,0 +1,594 @@
+"""Writes of integrity files: opening a file (with its reason), family members and social
+relations (entered or imported from Excel), sanctions and personal-matter reports. Every write
+records a ledger leaf in its own transaction; every row written is traced."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from oversight.ledger import services as ledger
+from oversight.ledger.targets import snapshot
+from oversight.lib import resident_id as rid
+from oversight.loop import timing
+from oversight.orgs.access import has_perm
+from oversight.orgs.models import Account, Person
+from oversight.orgs.services import resident_id_message
+
+from . import selectors
+from .models import (
+    FileView,
+    MatterEntry,
+    MatterReport,
+    Opinion,
+    OpinionRequest,
+    OpinionRule,
+    Purpose,
+    Relative,
+    Sanction,
+)
+
+REASON_MAX = 300
+
+
+def _refuse(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _is_own(actor, person: Person) -> bool:
+    return actor.person_id is not None and actor.person_id == person.pk
+
+
+def _require_edit(actor, person: Person) -> None:
+    """Officers holding ``integrity:file:edit`` write the files of people in their scope."""
+    if not has_perm(actor, "integrity:file:edit") or not selectors.in_scope(
+        viewer=actor, person=person
+    ):
+        raise PermissionDenied(_("Your role does not enter records in this file."))
+
+
+# --- opening a file --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_open(*, actor: Account, person: Person, reason: str = "") -> FileView:
+    """Open ``person``'s integrity file: one's own (with ``integrity:file:own``) without a
+    reason, anyone else's in one's scope (with ``integrity:file:view``) only with a stated
+    reason. Every opening is recorded, and listed on the file."""
+    own = _is_own(actor, person) and has_perm(actor, "integrity:file:own")
+    if not own and not (
+        has_perm(actor, "integrity:file:view") and selectors.in_scope(viewer=actor, person=person)
+    ):
+        raise PermissionDenied(_("You may not open this integrity file."))
+    reason = " ".join(reason.split())
+    if not own and not reason:
+        raise _refuse(
+            "reason", _("Say why you open this file (for example: promotion review)."), "required"
+        )
+    if len(reason) > REASON_MAX:
+        raise _refuse(
+            "reason",
+            _("Keep the reason within %(n)d characters.") % {"n": REASON_MAX},
+            "too_long",
+        )
+    view = FileView.objects.create(person=person, viewer=actor, reason=reason, own=own)
+    ledger.record(
+        actor=actor,
+        action="integrity.file.open",
+        target=view,
+        before=None,
+        after=snapshot(view),
+        details={"person": person.pk, "reason": reason},
+    )
+    return view
+
+
+# --- family members and social relations -----------------------------------------------------
+
+
+def _normalized_id(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return rid.normalize(value)
+    except rid.InvalidResidentId as exc:
+        raise _refuse("resident_id", resident_id_message(exc.code), "invalid") from exc
+
+
+@transaction.atomic
+def relative_add(
+    *,
+    actor: Account,
+    person: Person,
+    relation: str,
+    name: str,
+    resident_id: str = "",
+    workplace: str = "",
+    note: str = "",
+) -> Relative:
+    """Add a family member or social relation to ``person``'s file; a resident ID, when given,
+    must be valid, and links the relative to the platform's person who bears it."""
+    _require_edit(actor, person)
+    errors = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = ValidationError(_("Give the relative's name."), code="required")
+    if relation not in Relative.Relation.values:
+        errors["relation"] = ValidationError(_("Choose the relation."), code="invalid")
+    try:
+        number = _normalized_id(resident_id)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+        number = ""
+    if number and number == person.resident_id:
+        errors["resident_id"] = ValidationError(
+            _("This is the cadre's own resident ID."), code="self"
+        )
+    elif number and Relative.objects.filter(person=person, resident_id=number).exists():
+        errors["resident_id"] = ValidationError(
+            _("This relative is already in the file."), code="exists"
+        )
+    if errors:
+        raise ValidationError(errors)
+    relative = Relative.objects.create(
+        person=person,
+        relation=relation,
+        name=name,
+        resident_id=number,
+        relative_person=Person.objects.filter(resident_id=number).first() if number else None,
+        workplace=workplace.strip(),
+        note=note.strip(),
+        created_by=actor,
+    )
+    ledger.record(
+        actor=actor,
+        action="integrity.relative.add",
+        target=relative,
+        before=None,
+        after=snapshot(relative),
+    )
+    return relative
+
+
+@transaction.atomic
+def relative_remove(*, actor: Account, relative: Relative, reason: str) -> None:
+    """Remove a relative entered by mistake, for a recorded reason."""
+    _require_edit(actor, relative.person)
+    if not reason.strip():
+        raise _refuse("reason", _("Say why the relative is removed."), "required")
+    before, pk = snapshot(relative), relative.pk
+    relative.delete()
+    # After the row: a leaf with a before and no after records its removal.
+    ledger.record(
+        actor=actor,
+        action="integrity.relative.remove",
+        target=(Relative._meta.label_lower, pk),
+        before=before,
+        after=None,
+        details={"reason": reason.strip()},
+    )
+
+
+RELATIVE_COLUMNS = [
+    ("cadre_id", _lazy("cadre's resident ID")),
+    ("relation", _lazy("relation")),
+    ("name", _lazy("name of the relative")),
+    ("resident_id", _lazy("resident ID")),
+    ("workplace", _lazy("workplace and post")),
+    ("note", _lazy("note")),
+]
+RELATIVE_REQUIRED = ["cadre_id", "relation", "name"]
+RELATIVE_LABELS = dict(RELATIVE_COLUMNS)
+
+
+def _relation(value: str) -> str:
+    """A relation given by its code or its label in either language."""
+    from django.utils import translation
+
+    value = value.strip()
+    for code, label in Relative.Relation.choices:
+        if value == code:
+            return code
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                if value == str(label):
+                    return code
+    return value
+
+
+@transaction.atomic
+def relatives_import(*, actor: Account, rows: Sequence[dict]) -> int:
+    """Add the relatives of ``rows`` (read from an Excel sheet, one relative a row, the cadre by
+    resident ID): all of them, or none, with every bad row named and why."""
+    if not has_perm(actor, "integrity:file:edit"):
+        raise PermissionDenied(_("Your role does not enter records in integrity files."))
+    if not rows:
+        raise _refuse("file", _("The sheet has no rows."), "empty")
+    errors: list[str] = []
+    created = 0
+    for row in rows:
+        number = row["_row"]
+        problems: list[str] = []
+        person = None
+        try:
+            cadre_id = rid.normalize(row.get("cadre_id", ""))
+        except rid.InvalidResidentId as exc:
+            problems.append(f"{RELATIVE_LABELS['cadre_id']}: {resident_id_message(exc.code)}")
+        else:
+            person = selectors.people(viewer=actor).filter(resident_id=cadre_id).first()
+            if person is None:
+                problems.append(
+                    _("%(column)s: no cadre in your scope has this resident ID")
+                    % {"column": RELATIVE_LABELS["cadre_id"]}
+                )
+        if person is not None:
+            try:
+                with transaction.atomic():
+                    relative_add(
+                        actor=actor,
+                        person=person,
+                        relation=_relation(row.get("relation", "")),
+                        name=row.get("name", ""),
+                        resident_id=row.get("resident_id", ""),
+                        workplace=row.get("workplace", ""),
+                        note=row.get("note", ""),
+                    )
+                    created += 1
+            except ValidationError as exc:
+                problems.extend(
+                    f"{RELATIVE_LABELS.get(field, field)}: {' '.join(texts)}"
+                    for field, texts in exc.message_dict.items()
+                )
+        if problems:
+            errors.append(_("Row %(n)d: %(errors)s") % {"n": number, "errors": "; ".join(problems)})
+    if errors:
+        raise ValidationError({"file": [ValidationError(e, code="row") for e in errors]})
+    return created
+
+
+# --- sanctions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sanction_add(
+    *,
+    actor: Account,
+    person: Person,
+    kind: str,
+    decided_on: datetime.date,
+    authority: str,
+    summary: str,
+    document_no: str = "",
+    probation_months: int | None = None,
+) -> Sanction:
+    """Record a sanction of ``person`` (entered from the decision; its influence period follows
+    from ``rules.SANCTION_RULES``)."""
+    _require_edit(actor, person)
+    errors = {}
+    if kind not in Sanction.Kind.values:
+        errors["kind"] = ValidationError(_("Choose the sanction."), code="invalid")
+    if decided_on is None:
+        errors["decided_on"] = ValidationError(_("Give the decision date."), code="required")
+    elif decided_on > timing.today():
+        errors["decided_on"] = ValidationError(
+            _("The decision date cannot lie in the future."), code="future"
+        )
+    if not authority.strip():
+        errors["authority"] = ValidationError(
+            _("Name the body that decided the sanction."), code="required"
+        )
+    if not summary.strip():
+        errors["summary"] = ValidationError(_("State the facts in brief."), code="required")
+    if kind == Sanction.Kind.PARTY_PROBATION:
+        if probation_months not in (12, 24):
+            errors["probation_months"] = ValidationError(
+                _("Probation within the party lasts 12 or 24 months."), code="invalid"
+            )
+    elif probation_months:
+        errors["probation_months"] = ValidationError(
+            _("Only probation within the party has a probation period."), code="not_probation"
+        )
+    if errors:
+        raise ValidationError(errors)
+    sanction = Sanction.objects.create(
+        person=person,
+        kind=kind,
+        decided_on=decided_on,
+        probation_months=probation_months or None,
+        authority=authority.strip(),
+        document_no=document_no.strip(),
+        summary=summary.strip(),
+        created_by=actor,
+    )
+    ledger.record(
+        actor=actor,
+        action="integrity.sanction.add",
+        target=sanction,
+        before=None,
+        after=snapshot(sanction),
+    )
+    return sanction
+
+
+# --- personal-matter reports -------------------------------------------------------------------
+
+
+@transaction.atomic
+def matter_report_submit(
+    *,
+    actor: Account,
+    person: Person,
+    kind: str,
+    year: int,
+    entries: Sequence[tuple[str, str]],
+) -> MatterReport:
+    """A personal-matter report of ``person``: submitted by the cadre themself (with
+    ``integrity:file:own``) or entered by an officer from the paper form. ``entries`` are
+    (item, what is reported); a yearly report is one per year."""
+    if not (_is_own(actor, person) and has_perm(actor, "integrity:file:own")):
+        _require_edit(actor, person)
+    today = timing.today()
+    errors = {}
+    if kind not in MatterReport.Kind.values:
+        errors["kind"] = ValidationError(_("Choose the kind of report."), code="invalid")
+    if year is None or not 2000 <= year <= today.year:
+        errors["year"] = ValidationError(
+            _("The year lies between 2000 and this year."), code="out_of_range"
+        )
+    elif (
+        kind == MatterReport.Kind.YEARLY
+        and MatterReport.objects.filter(person=person, year=year, kind=kind).exists()
+    ):
+        errors["year"] = ValidationError(
+            _("The yearly report of %(year)d has been submitted already: report a change.")
+            % {"year": year},
+            code="exists",
+        )
+    cleaned = [(item, content.strip()) for item, content in entries if content.strip()]
+    if not cleaned:
+        errors["entries"] = ValidationError(
+            _("Fill in at least one item (write “none” where nothing changed)."), code="required"
+        )
+    unknown = sorted({item for item, _content in cleaned} - set(MatterEntry.Item.values))
+    if unknown:
+        errors["entries"] = ValidationError(
+            _("Unknown items: %(items)s") % {"items": ", ".join(unknown)}, code="invalid"
+        )
+    if errors:
+        raise ValidationError(errors)
+    report = MatterReport.objects.create(
+        person=person, kind=kind, year=year, submitted_on=today, submitted_by=actor
+    )
+    rows = MatterEntry.objects.bulk_create(
+        MatterEntry(report=report, item=item, content=content) for item, content in cleaned
+    )
+    ledger.record_many(
+        [
+            ledger.Event(
+                actor=actor,
+                action="integrity.report.submit",
+                target=report,
+                before=None,
+                after=snapshot(report),
+            ),
+            *(
+                ledger.Event(
+                    actor=actor,
+                    action="integrity.report.entry",
+                    target=row,
+                    before=None,
+                    after=snapshot(row),
+                )
+                for row in rows
+            ),
+        ]
+    )
+    return report
+
+
+# --- integrity opinions ------------------------------------------------------------------------
+
+MAX_PEOPLE = 500
+SIGNED_OPINION = "integrity.signed_opinion"
+
+
+def _people_from_ids(actor, resident_ids: Sequence[str]) -> list[Person]:
+    """The people named by ``resident_ids`` (one per line as pasted), each bad line named."""
+    errors: list[str] = []
+    found: list[Person] = []
+    seen: dict[str, int] = {}
+    visible = selectors.people(viewer=actor)
+    for number, raw in enumerate(resident_ids, start=1):
+        raw = raw.strip()
+        if not raw:
+            continue
+        try:
+            value = rid.normalize(raw)
+        except rid.InvalidResidentId as exc:
+            errors.append(
+                _("Line %(n)d (%(id)s): %(error)s")
+                % {"n": number, "id": raw, "error": resident_id_message(exc.code)}
+            )
+            continue
+        if value in seen:
+            errors.append(
+                _("Line %(n)d (%(id)s): listed already on line %(first)d")
+                % {"n": number, "id": raw, "first": seen[value]}
+            )
+            continue
+        seen[value] = number
+        person = visible.filter(resident_id=value).first()
+        if person is None:
+            errors.append(
+                _("Line %(n)d (%(id)s): no cadre in your scope has this resident ID")
+                % {"n": number, "id": raw}
+            )
+            continue
+        found.append(person)
+    if errors:
+        raise ValidationError({"resident_ids": [ValidationError(e, code="line") for e in errors]})
+    if not found:
+        raise _refuse("resident_ids", _("List at least one resident ID."), "required")
+    if len(found) > MAX_PEOPLE:
+        raise _refuse(
+            "resident_ids",
+            _("At most %(n)d people in one request.") % {"n": MAX_PEOPLE},
+            "too_many",
+        )
+    return found
+
+
+@transaction.atomic
+def opinion_request_create(
+    *, actor: Account, requester: str, purpose: str, resident_ids: Sequence[str]
+) -> OpinionRequest:
+    """A request for integrity opinions on the people ``resident_ids`` (pasted or read from a
+    sheet) for ``purpose``: one ``integrity.opinion`` work item at the actor's body, and one
+    drafted opinion per person, each sentence citing its record."""
+    from oversight.loop import services as loop
+
+    from . import opinions
+    from .workflows import KIND
+
+    if not has_perm(actor, "integrity:opinion:draft"):
+        raise PermissionDenied(_("Your role does not draft integrity opinions."))
+    errors = {}
+    requester = " ".join(requester.split())
+    if not requester:
+        errors["requester"] = ValidationError(
+            _("Name who asks (for example: the county's organisation department)."),
+            code="required",
+        )
+    if purpose not in Purpose.values:
+        errors["purpose"] = ValidationError(_("Choose the purpose."), code="invalid")
+    try:
+        people_ = _people_from_ids(actor, resident_ids)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    as_of = timing.today()
+    item = loop.item_open(
+        kind=KIND,
+        title=_("Integrity opinions for %(requester)s: %(purpose)s, %(n)d people")
+        % {"requester": requester, "purpose": Purpose(purpose).label, "n": len(people_)},
+        actor=actor,
+        responsible_node=actor.org_node,
+        supervising_node=actor.org_node,
+        assignee=actor,
+        announce=False,
+    )
+    request = OpinionRequest.objects.create(
+        requester=requester,
+        purpose=purpose,
+        as_of=as_of,
+        node=actor.org_node,
+        item=item,
+        created_by=actor,
+    )
+    table = list(OpinionRule.objects.filter(active=True))
+    rows = []
+    for person in people_:
+        drafted = opinions.draft(person=person, purpose=purpose, as_of=as_of, table=table)
+        rows.append(
+            Opinion(
+                request=request,
+                person=person,
+                verdict=drafted.verdict,
+                sentences=[s.as_json() for s in drafted.sentences],
+                rules=drafted.rules_fired,
+            )
+        )
+    rows = Opinion.objects.bulk_create(rows)
+    ledger.record_many(
+        [
+            ledger.Event(
+                actor=actor,
+                action="integrity.opinion.request",
+                target=request,
+                before=None,
+                after=snapshot(request),
+            ),
+            *(
+                ledger.Event(
+                    actor=actor,
+                    action="integrity.opinion.draft",
+                    target=row,
+                    before=None,
+                    after=snapshot(row),
+                )
+                for row in rows
+            ),
+        ]
+    )
+    return request
+
+
+def opinions_sign(*, item, actor) -> list[Opinion]:
+    """The signing step's hook: each opinion of the request issued as a Word document with
+    its serial number (by someone other than the drafter), and its content fixed in the
+    ledger, so the requester can verify it was not altered."""
+    from oversight.documents.models import DocType
+    from oversight.documents.services import issue_document
+
+    request = OpinionRequest.objects.select_related("node").get(item=item)
+    if actor is not None and actor.pk == request.created_by_id:
+        raise ValidationError(
+            _("An opinion is signed by someone other than its drafter."),
+            code="signer_is_drafter",
+        )
+    signed = []
+    for opinion in request.opinions.select_related("person").select_for_update().order_by("pk"):
+        if opinion.document_id is not None:
+            continue
+        before = snapshot(opinion)
+        opinion.document = issue_document(
+            doc_type=DocType.INTEGRITY_OPINION,
+            issuer_node=request.node,
+            actor=actor,
+            context={
+                "recipient_unit": request.requester,
+                "title": _("Integrity opinion on %(name)s") % {"name": opinion.person.name},
+                "paragraphs": [s["text"] for s in opinion.sentences],
+            },
+            target=item,
+            issued_on=timing.today(),
+            announce=False,
+        )
+        opinion.save(update_fields=["document"])
+        ledger.record(
+            actor=actor,
+            action="integrity.opinion.sign",
+            target=opinion,
+            before=before,
+            after=snapshot(opinion),
+        )
+        ledger.fix_record(
+            actor=actor,
+            record_type=SIGNED_OPINION,
+            record_id=opinion.pk,
+            content=signed_content(opinion),
+            public=False,
+        )
+        signed.append(opinion)
+    return signed
+
+
+def signed_content(opinion: Opinion) -> dict:
+    """What a signed opinion says, as fixed in the ledger: the document's serial number and
+    digest, the conclusion, the rules applied and every sentence with its citation."""
+    document = opinion.document
+    return {
+        "serial": document.serial if document else "",
+        "sha256": document.sha256 if document else "",
+        "person": opinion.person.resident_id,
+        "verdict": opinion.verdict,
+        "rules": list(opinion.rules),
+        "sentences": [{"text": s["text"], "cite": s["cite"]} for s in opinion.sentences],
+    }

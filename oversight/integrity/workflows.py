@@ -1,0 +1,95 @@
+"""An integrity opinion request as a kind of work item (``integrity.opinion``): drafted by the
+platform and checked by its officer (drafted), reviewed by a second officer (reviewed), signed
+by a leader (signed). Signing issues each opinion's Word document with its serial number and
+fixes its content in the ledger; the signer is never the drafter."""
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from oversight.loop.registry import register
+from oversight.loop.workflow import RESPONSIBLE, SUPERVISING, Limit, State, Transition, Workflow
+
+KIND = "integrity.opinion"
+
+
+def _sign(*, item, event, actor) -> None:
+    from .services import opinions_sign
+
+    opinions_sign(item=item, actor=actor)
+
+
+def _not_drafter(*, item, event, actor) -> None:
+    if actor is not None and actor.pk == item.created_by_id:
+        raise ValidationError(
+            _("An opinion is reviewed by someone other than its drafter."),
+            code="reviewer_is_drafter",
+        )
+
+
+def _url(item) -> str:
+    return reverse("integrity:request_detail", args=[item.pk])
+
+
+OPINION = register(
+    Workflow(
+        kind=KIND,
+        label=_("Integrity opinion"),
+        initial="drafted",
+        states=[
+            State("drafted", _("Drafted, to be checked"), waiting_on=RESPONSIBLE),
+            State(
+                "review",
+                _("Awaiting review"),
+                waiting_on=SUPERVISING,
+                limit=Limit(2, working=True),
+            ),
+            State(
+                "reviewed",
+                _("Reviewed, awaiting signature"),
+                waiting_on=SUPERVISING,
+                limit=Limit(2, working=True),
+            ),
+            State("signed", _("Signed and issued"), terminal=True),
+        ],
+        transitions=[
+            Transition(
+                "submit",
+                _("Submit for review"),
+                source=["drafted"],
+                target="review",
+                permission="integrity:opinion:draft",
+                actor=RESPONSIBLE,
+            ),
+            Transition(
+                "review",
+                _("Reviewed: pass to signature"),
+                source=["review"],
+                target="reviewed",
+                permission="integrity:opinion:review",
+                actor=SUPERVISING,
+                on_enter=[_not_drafter],
+            ),
+            Transition(
+                "return",
+                _("Return to the drafter"),
+                source=["review", "reviewed"],
+                target="drafted",
+                permission="integrity:opinion:review",
+                actor=SUPERVISING,
+                requires_comment=True,
+                style="secondary",
+            ),
+            Transition(
+                "sign",
+                _("Sign and issue"),
+                source=["reviewed"],
+                target="signed",
+                permission="integrity:opinion:sign",
+                actor=SUPERVISING,
+                on_enter=[_sign],
+            ),
+        ],
+        detail_url=_url,
+    )
+)
