@@ -42,6 +42,12 @@ DEADLINE_SENTENCES = {
         "Please report how these suggestions were handled by %(deadline)s."
     ),
     DocType.EVALUATION_REPORT: gettext_lazy("Please send any objections by %(deadline)s."),
+    DocType.INSPECTION_FEEDBACK: gettext_lazy(
+        "Please report in writing on the rectification, signed by the unit's head, by %(deadline)s."
+    ),
+    DocType.COPY_NOTICE: gettext_lazy(
+        "Please see that the rectification is completed and closed by %(deadline)s."
+    ),
 }
 
 _CACHE: dict[tuple[str, str], bytes] = {}

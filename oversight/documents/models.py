@@ -18,6 +18,8 @@ class DocType(models.TextChoices):
     SUPERVISION_OPINION = "supervision_opinion", _("Supervision opinion")
     FEEDBACK_SUGGESTION = "feedback_suggestion", _("Feedback suggestion")
     EVALUATION_REPORT = "evaluation_report", _("Evaluation report")
+    INSPECTION_FEEDBACK = "inspection_feedback", _("Inspection feedback")
+    COPY_NOTICE = "copy_notice", _("Copy notice")
 
 
 class DocumentTemplate(models.Model):

@@ -18,6 +18,8 @@ TYPE_CHARACTERS = {
     DocType.SUPERVISION_OPINION: "意",
     DocType.FEEDBACK_SUGGESTION: "反",
     DocType.EVALUATION_REPORT: "评",
+    DocType.INSPECTION_FEEDBACK: "巡",
+    DocType.COPY_NOTICE: "抄",
 }
 FORBIDDEN_IN_PREFIX = "〔〕[]()（）"
 
