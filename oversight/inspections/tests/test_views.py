@@ -88,7 +88,7 @@ def test_an_import_with_broken_rows_names_each_and_writes_nothing(
             "file": _xlsx(
                 [
                     ["Town 1", "funds", "Subsidies paid twice", "Payroll 2025-07"],
-                    ["C-T1", "Conduct and discipline", "Banquets", ""],
+                    ["C-T1", "工作纪律", "Banquets", ""],
                 ]
             )
         },
