@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "oversight.matters",
     "oversight.duties",
     "oversight.integrity",
+    "oversight.inspections",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

@@ -47,6 +47,7 @@ BUILDERS = [
     "oversight.matters.demo",
     "oversight.duties.demo",
     "oversight.integrity.demo",
+    "oversight.inspections.demo",
     "oversight.analytics.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",

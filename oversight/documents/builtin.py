@@ -45,6 +45,12 @@ DEADLINE_SENTENCES = {
     DocType.ASSESSMENT_RESULT: gettext_lazy("A unit may appeal its result once, by %(deadline)s."),
     DocType.CIRCULAR: gettext_lazy("Please report on the lessons drawn by %(deadline)s."),
     DocType.INTEGRITY_OPINION: gettext_lazy("This opinion is valid until %(deadline)s."),
+    DocType.INSPECTION_FEEDBACK: gettext_lazy(
+        "Please report in writing on the rectification, signed by the unit's head, by %(deadline)s."
+    ),
+    DocType.COPY_NOTICE: gettext_lazy(
+        "Please see that the rectification is completed and closed by %(deadline)s."
+    ),
 }
 
 _CACHE: dict[tuple[str, str], bytes] = {}

@@ -21,6 +21,8 @@ class DocType(models.TextChoices):
     ASSESSMENT_RESULT = "assessment_result", _("Assessment result")
     CIRCULAR = "circular", _("Circular")
     INTEGRITY_OPINION = "integrity_opinion", _("Integrity opinion reply")
+    INSPECTION_FEEDBACK = "inspection_feedback", _("Inspection feedback")
+    COPY_NOTICE = "copy_notice", _("Copy notice")
 
 
 class DocumentTemplate(models.Model):

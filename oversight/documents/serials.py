@@ -21,6 +21,8 @@ TYPE_CHARACTERS = {
     DocType.ASSESSMENT_RESULT: "考",
     DocType.CIRCULAR: "通",
     DocType.INTEGRITY_OPINION: "廉",
+    DocType.INSPECTION_FEEDBACK: "巡",
+    DocType.COPY_NOTICE: "抄",
 }
 FORBIDDEN_IN_PREFIX = "〔〕[]()（）"
 

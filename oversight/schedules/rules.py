@@ -5,7 +5,8 @@ Four rules cover what offices are asked to do again and again:
 - ``Monthly(day=10)``: every month by the 10th;
 - ``Quarterly(working_days=15)``: within 15 working days of the quarter's end;
 - ``Yearly(month=1, day=31)``: every year by 31 January;
-- ``AfterEvent(days=5, working=True)``: within 5 working days of an event.
+- ``AfterEvent(days=5, working=True)``: within 5 working days of an event;
+  ``AfterEvent(months=2)``: within two months of it (an inspection's rectification report).
 
 A date rule whose day is not a working day moves to the next working day (顺延), as the
 State Council's notices do for deadlines falling on holidays.
@@ -96,8 +97,15 @@ class Yearly:
 
 @dataclass(frozen=True)
 class AfterEvent:
-    days: int
+    days: int = 0
     working: bool = True
+    months: int = 0  # whole months first (the same day, or the month's last), then ``days``
 
     def due(self, cal: WorkCalendar, happened_on: datetime.date) -> datetime.date:
-        return cal.add_days(happened_on, self.days, working=self.working)
+        if not self.months:
+            return cal.add_days(happened_on, self.days, working=self.working)
+        month0 = happened_on.month - 1 + self.months
+        year, month = happened_on.year + month0 // 12, month0 % 12 + 1
+        day = min(happened_on.day, _calendar.monthrange(year, month)[1])
+        end = cal.add_days(datetime.date(year, month, day), self.days, working=self.working)
+        return next_working_day(cal, end)

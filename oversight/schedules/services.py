@@ -17,18 +17,20 @@ from .models import Obligation
 from .rules import AfterEvent
 
 
-def _open(recurring, *, node, key: str, due: datetime.date) -> WorkItem | None:
+def _open(
+    recurring, *, node, key: str, due: datetime.date, supervising_node=None, title: str = ""
+) -> WorkItem | None:
     if Obligation.objects.filter(schedule=recurring.id, key=key, node=node).exists():
         return None
     try:
         with transaction.atomic():
             item = loop_services.item_open(
                 kind=recurring.kind,
-                title=str(recurring.title).format(key=key),
+                title=title or str(recurring.title).format(key=key),
                 description=str(recurring.description),
                 actor=None,
                 responsible_node=node,
-                supervising_node=recurring.supervisor(node),
+                supervising_node=supervising_node or recurring.supervisor(node),
                 final_deadline=due,
             )
             Obligation.objects.create(schedule=recurring.id, key=key, node=node, due=due, item=item)
@@ -58,9 +60,19 @@ def schedule_run(*, on: datetime.date) -> list[WorkItem]:
     return opened
 
 
-def schedule_event(*, schedule: str, node, happened_on: datetime.date, key: str) -> WorkItem | None:
+def schedule_event(
+    *,
+    schedule: str,
+    node,
+    happened_on: datetime.date,
+    key: str,
+    supervising_node=None,
+    title: str = "",
+) -> WorkItem | None:
     """An event happened (``key`` names it, e.g. the record's id): open the obligation it
-    starts, due ``days`` after it on the calendar; once per key and unit."""
+    starts, due ``days`` (or ``months``) after it on the calendar; once per key and unit.
+    ``supervising_node`` and ``title`` replace the schedule's own where the event names them
+    (the inspection round's body supervises its units' reports)."""
     recurring = registry.SCHEDULES.get(schedule)
     if recurring is None or not isinstance(recurring.rule, AfterEvent):
         raise ValidationError(
@@ -71,7 +83,14 @@ def schedule_event(*, schedule: str, node, happened_on: datetime.date, key: str)
             }
         )
     due = recurring.rule.due(timing.calendar(), happened_on)
-    return _open(recurring, node=node, key=key[:16], due=due)
+    return _open(
+        recurring,
+        node=node,
+        key=key[:16],
+        due=due,
+        supervising_node=supervising_node,
+        title=title,
+    )
 
 
 def digest_send(*, on: datetime.date, period=None) -> int:

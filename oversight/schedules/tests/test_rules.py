@@ -82,6 +82,14 @@ def test_an_event_counts_working_or_calendar_days():
     assert AfterEvent(days=5, working=False).due(NATIONAL, D(2024, 9, 27)) == D(2024, 10, 2)
 
 
+def test_an_event_counts_whole_months_then_moves_off_holidays():
+    # Two months after the feedback (巡视工作条例 art. 27): the same day, or the month's last.
+    assert AfterEvent(months=2).due(NATIONAL, D(2024, 7, 31)) == D(2024, 9, 30)
+    assert AfterEvent(months=2).due(NATIONAL, D(2024, 11, 15)) == D(2025, 1, 15)
+    # 2024-10-01 falls in the National Day holiday: the next working day is 8 October.
+    assert AfterEvent(months=2).due(NATIONAL, D(2024, 8, 1)) == D(2024, 10, 8)
+
+
 def test_impossible_rules_are_refused():
     with pytest.raises(ValueError):
         Monthly(day=32)

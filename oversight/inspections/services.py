@@ -1,0 +1,447 @@
+"""Writes of inspection rectification: rounds, inspected units, findings (entered or imported
+from the inspection group's Excel, all rows or none), rectification tasks (each a work item of
+``inspections.rectification``), the feedback (a formal document, and the two-month report opened
+by the schedule service) and copy notices to the leader and department responsible. Every write
+records a ledger leaf for the row it changed in its own transaction; tasks and reports move only
+through the loop's services."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from oversight.documents.services import issue_document
+from oversight.ledger import services as ledger
+from oversight.ledger.targets import snapshot
+from oversight.loop import services as loop
+from oversight.loop import timing
+from oversight.orgs.access import has_perm
+from oversight.orgs.models import Account, OrgNode, Person
+from oversight.schedules.services import schedule_event
+
+from .models import Finding, InspectedUnit, Round, Task
+from .schedules import TWO_MONTH_REPORT
+from .workflows import KIND
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# An immediate task (立行立改) is due within this many calendar days of its assignment.
+IMMEDIATE_DAYS = 30
+
+
+def _require(actor, code: str) -> None:
+    if not has_perm(actor, code):
+        raise PermissionDenied(_("Your role does not do this."))
+
+
+def _refuse(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _trace(actor, action: str, row, before, **details) -> None:
+    ledger.record(
+        actor=actor,
+        action=action,
+        target=row,
+        before=before,
+        after=snapshot(row),
+        details=details or None,
+    )
+
+
+# --- rounds and units --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Account,
+    kind: str,
+    year: int,
+    number: int,
+    title: str,
+    inspecting_node: OrgNode,
+    group: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+) -> Round:
+    """A new inspection round of ``year`` (the ``number``-th of its kind that year)."""
+    _require(actor, "inspections:round:edit")
+    title, group = title.strip(), group.strip()
+    errors = {}
+    if kind not in Round.Kind.values:
+        errors["kind"] = ValidationError(_("Choose the kind of inspection."), code="invalid")
+    if not FIRST_YEAR <= (year or 0) <= LAST_YEAR:
+        errors["year"] = ValidationError(
+            _("The year lies between %(first)d and %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="out_of_range",
+        )
+    if not number or number < 1:
+        errors["number"] = ValidationError(_("Rounds are numbered from 1."), code="invalid")
+    if not title:
+        errors["title"] = ValidationError(_("A title is required."), code="required")
+    if not group:
+        errors["group"] = ValidationError(_("Name the inspection group."), code="required")
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = ValidationError(
+            _("The inspection cannot end before it starts."), code="before_start"
+        )
+    if (
+        not errors
+        and Round.objects.filter(
+            inspecting_node=inspecting_node, kind=kind, year=year, number=number
+        ).exists()
+    ):
+        errors["number"] = ValidationError(
+            _("This body already has round %(number)d of that kind in %(year)d.")
+            % {"number": number, "year": year},
+            code="exists",
+        )
+    if errors:
+        raise ValidationError(errors)
+    row = Round.objects.create(
+        kind=kind,
+        year=year,
+        number=number,
+        title=title,
+        inspecting_node=inspecting_node,
+        group=group,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
+    _trace(actor, "inspections.round.create", row, None)
+    return row
+
+
+@transaction.atomic
+def unit_add(
+    *, actor: Account, round: Round, node: OrgNode, head: Person | None = None
+) -> InspectedUnit:
+    """Add ``node`` to the units ``round`` inspects; ``head`` signs its report."""
+    _require(actor, "inspections:round:edit")
+    if InspectedUnit.objects.filter(round=round, node=node).exists():
+        raise _refuse(
+            "node",
+            _("%(unit)s is already inspected in this round.") % {"unit": node.name},
+            "exists",
+        )
+    if head is not None and not head.org_node.path.startswith(node.path):
+        raise _refuse("head", _("The head must be a person of the unit."), "outside_unit")
+    unit = InspectedUnit.objects.create(round=round, node=node, head=head)
+    _trace(actor, "inspections.unit.add", unit, None)
+    return unit
+
+
+# --- findings ----------------------------------------------------------------------------------
+
+
+def _finding_errors(category: str, description: str) -> dict:
+    errors = {}
+    if category not in Finding.Category.values:
+        errors["category"] = ValidationError(_("Choose a category."), code="invalid")
+    if not description.strip():
+        errors["description"] = ValidationError(_("Describe the problem."), code="required")
+    return errors
+
+
+def _next_number(unit: InspectedUnit) -> int:
+    return (unit.findings.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def finding_add(
+    *, actor: Account, unit: InspectedUnit, category: str, description: str, evidence: str = ""
+) -> Finding:
+    """A problem the inspection found at ``unit``, numbered after the unit's last."""
+    _require(actor, "inspections:round:edit")
+    errors = _finding_errors(category, description)
+    if errors:
+        raise ValidationError(errors)
+    InspectedUnit.objects.select_for_update().get(pk=unit.pk)  # numbers without gaps or twins
+    finding = Finding.objects.create(
+        unit=unit,
+        number=_next_number(unit),
+        category=category,
+        description=description.strip(),
+        evidence=evidence.strip(),
+        created_by=actor,
+    )
+    _trace(actor, "inspections.finding.add", finding, None)
+    return finding
+
+
+IMPORT_COLUMNS = [
+    ("unit", _lazy("inspected unit")),
+    ("category", _lazy("category")),
+    ("description", _lazy("problem")),
+    ("evidence", _lazy("inspection evidence")),
+]
+IMPORT_REQUIRED = ["unit", "category", "description"]
+
+
+def _choice(value: str, choices) -> str:
+    """A choice given by its code or its label in either language."""
+    value = value.strip()
+    for code, label in choices:
+        if value == code:
+            return code
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                if value == str(label):
+                    return code
+    return value
+
+
+@transaction.atomic
+def findings_import(*, actor: Account, round: Round, rows: Sequence[dict]) -> int:
+    """Add the findings of ``rows`` (read from the inspection group's sheet: the unit by name
+    or code, the category by code or label, the problem, the evidence) to ``round``: all of
+    them, or none, with every rejected row named and why."""
+    _require(actor, "inspections:round:edit")
+    if not rows:
+        raise _refuse("file", _("The sheet has no rows."), "empty")
+    units = list(InspectedUnit.objects.filter(round=round).select_related("node"))
+    by_key = {}
+    for unit in units:
+        by_key[unit.node.name] = unit
+        by_key[unit.node.code] = unit
+    errors: list[str] = []
+    accepted = []
+    for row in rows:
+        problems = []
+        unit = by_key.get(row.get("unit", "").strip())
+        if unit is None:
+            problems.append(
+                _("inspected unit: “%(unit)s” is not inspected in this round")
+                % {"unit": row.get("unit", "")}
+            )
+        category = _choice(row.get("category", ""), Finding.Category.choices)
+        for field, error in _finding_errors(category, row.get("description", "")).items():
+            problems.append(f"{IMPORT_LABELS[field]}: {' '.join(error.messages)}")
+        if problems:
+            errors.append(
+                _("Row %(n)d: %(errors)s") % {"n": row["_row"], "errors": "; ".join(problems)}
+            )
+            continue
+        accepted.append((unit, category, row))
+    if errors:
+        raise ValidationError({"file": [ValidationError(e, code="row") for e in errors]})
+    for unit, category, row in accepted:
+        finding_add(
+            actor=actor,
+            unit=unit,
+            category=category,
+            description=row.get("description", ""),
+            evidence=row.get("evidence", ""),
+        )
+    return len(accepted)
+
+
+IMPORT_LABELS = dict(IMPORT_COLUMNS)
+
+
+# --- rectification tasks -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_assign(
+    *,
+    actor: Account,
+    finding: Finding,
+    measure: str,
+    deadline: datetime.date,
+    leader: Person | None = None,
+    department: OrgNode | None = None,
+    immediate: bool = False,
+) -> Task:
+    """A rectification task for ``finding``: the measure, the leader in charge (a person of the
+    unit), the department responsible (the unit or one of its parts) and the deadline; a work
+    item of ``inspections.rectification`` assigned to the inspected unit, supervised by the
+    inspecting body. An immediate task (立行立改) is due within ``IMMEDIATE_DAYS``."""
+    _require(actor, "inspections:round:edit")
+    unit = finding.unit
+    node = unit.node
+    today = timing.today()
+    errors = {}
+    measure = measure.strip()
+    if not measure:
+        errors["measure"] = ValidationError(_("Say what will be done."), code="required")
+    if deadline is None:
+        errors["deadline"] = ValidationError(_("Give the deadline."), code="required")
+    elif deadline < today:
+        errors["deadline"] = ValidationError(_("The deadline cannot be in the past."), code="past")
+    elif immediate and deadline > today + datetime.timedelta(days=IMMEDIATE_DAYS):
+        errors["deadline"] = ValidationError(
+            _("An immediate rectification is due within %(days)d days.") % {"days": IMMEDIATE_DAYS},
+            code="too_late_for_immediate",
+        )
+    if leader is not None and not leader.org_node.path.startswith(node.path):
+        errors["leader"] = ValidationError(
+            _("The leader in charge must be a person of %(unit)s.") % {"unit": node.name},
+            code="outside_unit",
+        )
+    if department is not None and not department.path.startswith(node.path):
+        errors["department"] = ValidationError(
+            _("The department must be %(unit)s or one of its parts.") % {"unit": node.name},
+            code="outside_unit",
+        )
+    if errors:
+        raise ValidationError(errors)
+    round = unit.round
+    item = loop.item_open(
+        kind=KIND,
+        title=f"{node.name} {finding.number}: {measure}"[:200],
+        description=finding.description,
+        actor=actor,
+        responsible_node=node,
+        supervising_node=round.inspecting_node,
+        final_deadline=deadline,
+        priority=1 if immediate else 0,
+    )
+    task = Task.objects.create(
+        finding=finding,
+        node=node,
+        item=item,
+        measure=measure,
+        leader=leader,
+        department=department,
+        deadline=deadline,
+        immediate=immediate,
+    )
+    _trace(actor, "inspections.task.assign", task, None)
+    return task
+
+
+# --- feedback, the two-month report, copy notices ------------------------------------------------
+
+
+@transaction.atomic
+def feedback_record(
+    *, actor: Account, unit: InspectedUnit, feedback_on: datetime.date, body: str
+) -> InspectedUnit:
+    """The feedback meeting was held on ``feedback_on``: the inspecting body's feedback is
+    issued to the unit as a formal document (its serial number taken), and the rectification
+    report falls due two months later on the working-day calendar — a work item the schedule
+    service opens, reminded and escalated by the loop."""
+    _require(actor, "inspections:round:edit")
+    if not has_perm(actor, "documents:document:issue"):
+        raise PermissionDenied(_("Your role does not issue documents."))
+    unit = InspectedUnit.objects.select_for_update().select_related("round", "node").get(pk=unit.pk)
+    round = unit.round
+    today = timing.today()
+    if unit.feedback_on is not None:
+        raise ValidationError(_("The feedback was recorded already."), code="recorded")
+    errors = {}
+    if feedback_on is None:
+        errors["feedback_on"] = ValidationError(_("Give the date."), code="required")
+    elif feedback_on > today:
+        errors["feedback_on"] = ValidationError(
+            _("Record the feedback once the meeting has been held."), code="future"
+        )
+    elif feedback_on < round.starts_on:
+        errors["feedback_on"] = ValidationError(
+            _("The feedback cannot come before the inspection starts."), code="before_start"
+        )
+    if not body.strip():
+        errors["body"] = ValidationError(_("Write the feedback."), code="required")
+    if errors:
+        raise ValidationError(errors)
+    due = schedule_due(feedback_on)
+    if due < today:
+        raise _refuse(
+            "feedback_on",
+            _("The two-month report would have been due on %(due)s: record a later meeting.")
+            % {"due": due},
+            "too_late",
+        )
+    before = snapshot(unit)
+    issue_document(
+        doc_type="inspection_feedback",
+        issuer_node=round.inspecting_node,
+        actor=actor,
+        target=unit,
+        context={
+            "recipient_unit": unit.node.name,
+            "title": _("Feedback of %(round)s on %(unit)s") % {"round": round, "unit": unit.node},
+            "body": body,
+            "deadline": due,
+        },
+        recipients=[unit.node],
+        reply_by=due,
+        evidence_required=True,
+    )
+    unit.feedback_on = feedback_on
+    unit.report_item = schedule_event(
+        schedule=TWO_MONTH_REPORT,
+        node=unit.node,
+        happened_on=feedback_on,
+        key=f"unit-{unit.pk}",
+        supervising_node=round.inspecting_node,
+        title=_("Rectification report of %(unit)s on %(round)s")
+        % {"unit": unit.node.name, "round": round.title},
+    )
+    unit.save(update_fields=["feedback_on", "report_item"])
+    _trace(actor, "inspections.unit.feedback", unit, before)
+    return unit
+
+
+def schedule_due(feedback_on: datetime.date) -> datetime.date:
+    """When the rectification report falls due after a feedback on ``feedback_on``."""
+    from oversight.schedules.registry import SCHEDULES, autodiscover
+
+    autodiscover()
+    return SCHEDULES[TWO_MONTH_REPORT].rule.due(timing.calendar(), feedback_on)
+
+
+@transaction.atomic
+def copy_notice_issue(*, actor: Account, task: Task, body: str = ""):
+    """A copy notice (抄告单) of ``task`` to its department (else its unit), naming the leader
+    in charge: a formal document with its serial number, on the task's timeline."""
+    if not has_perm(actor, "inspections:task:verify"):
+        raise PermissionDenied(_("Your role does not do this."))
+    item = task.item
+    if loop.SUPERVISING not in loop.relations(item, actor):
+        raise PermissionDenied(_("Only the inspecting body sends copy notices."))
+    if not item.is_open:
+        raise ValidationError(_("The task is closed."), code="closed")
+    recipient = task.department or task.node
+    leader = f"{task.leader.name}：" if task.leader else ""
+    text = body.strip() or _(
+        "%(leader)sThe rectification task “%(measure)s” of finding %(number)d is due on "
+        "%(deadline)s and is %(state)s."
+    ) % {
+        "leader": leader,
+        "measure": task.measure,
+        "number": task.finding.number,
+        "deadline": task.deadline,
+        "state": item.state_label,
+    }
+    document = issue_document(
+        doc_type="copy_notice",
+        issuer_node=item.supervising_node,
+        actor=actor,
+        target=item,
+        context={
+            "recipient_unit": recipient.name,
+            "title": _("Copy notice on %(title)s") % {"title": item.title},
+            "body": text,
+            "deadline": task.deadline,
+        },
+        recipients=[recipient],
+    )
+    loop.item_comment(
+        item=item,
+        actor=actor,
+        comment=_("Copy notice %(serial)s sent to %(unit)s")
+        % {"serial": document.serial, "unit": recipient.name},
+        data={"document": document.pk},
+    )
+    return document
