@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "oversight.duties",
     "oversight.integrity",
     "oversight.inspections",
+    "oversight.ecology",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

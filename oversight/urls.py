@@ -17,6 +17,7 @@ urlpatterns = [
     path("duties/", include("oversight.duties.urls")),
     path("integrity/", include("oversight.integrity.urls")),
     path("inspections/", include("oversight.inspections.urls")),
+    path("ecology/", include("oversight.ecology.urls")),
     path("ledger/", include("oversight.ledger.urls")),
     path("notifications/", include("oversight.notify.urls")),
     path("documents/", include("oversight.documents.urls")),

@@ -1,0 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+
+from oversight.core.registry import MenuEntry
+
+SECTION = _("Political ecology")
+
+MENU = [
+    MenuEntry(
+        SECTION, _("Indicator systems"), "ecology:system_list", "ecology:system:view", 10, 90
+    ),
+]
