@@ -196,7 +196,7 @@ def path_for(batch_id: int) -> Path:
 
 
 def write(batch_id: int, points: Sequence[Point]) -> Path:
-    """Write the batch's points to a temporary file; ``publish`` makes it visible (on commit)."""
+    """Write the batch's points to a pending file; ``publish`` renames it once the batch commits."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -225,6 +225,23 @@ def discard(pending: Path) -> None:
     pending.unlink(missing_ok=True)
 
 
+def batch_files() -> list[str]:
+    """The files of the batches this transaction sees: a batch's row decides whether its points
+    count (a rolled-back import leaves a pending file no row names; a batch committed a moment
+    ago may still be pending its rename)."""
+    from .models import PositionBatch
+
+    files = []
+    for batch_id in PositionBatch.objects.order_by("pk").values_list("pk", flat=True):
+        final = path_for(batch_id)
+        pending = final.with_suffix(".parquet.pending")
+        for candidate in (final, pending, final):  # the rename may happen between the checks
+            if candidate.exists():
+                files.append(str(candidate))
+                break
+    return files
+
+
 def track(
     vehicle_ids: Sequence[int], start: datetime.datetime, end: datetime.datetime
 ) -> dict[int, list[Point]]:
@@ -232,7 +249,7 @@ def track(
     (vehicle, time) once however many batches carried it."""
     import duckdb
 
-    files = sorted(str(p) for p in directory().glob("batch-*.parquet"))
+    files = batch_files()
     result: dict[int, list[Point]] = {v: [] for v in vehicle_ids}
     if not files or not vehicle_ids:
         return result
