@@ -28,11 +28,12 @@ from . import positions, rules
 from .models import FleetWarning, Geofence, PositionBatch, Rule, SealingPeriod, TripOrder, Vehicle
 from .workflows import KIND
 
+# Plain strings: an enum member's hash is its name's, so it would not find its value's key.
 DEFAULT_DWELL = {
-    Rule.Kind.SEALED_USE: 0,
-    Rule.Kind.OUTSIDE_PERMITTED: 15,
-    Rule.Kind.ODD_HOURS: 10,
-    Rule.Kind.CONCERN_STAY: 30,
+    Rule.Kind.SEALED_USE.value: 0,
+    Rule.Kind.OUTSIDE_PERMITTED.value: 15,
+    Rule.Kind.ODD_HOURS.value: 10,
+    Rule.Kind.CONCERN_STAY.value: 30,
 }
 MAX_RUN_DAYS = 92
 MIN_SEALING_DAYS = 3  # a run of days off this long is a holiday to seal for (not a weekend)

@@ -277,3 +277,13 @@ def test_a_disabled_rule_does_not_run(fleet_county, push):
     )
     # Sunday 1 March is a day off: with sealing off, the use is an odd-hours use
     assert [w.rule for w in raised] == ["odd_hours"]
+
+
+def test_every_rule_runs_by_default_under_its_plain_name(fleet_county):
+    assert set(services.dwell_times()) == {
+        "sealed_use",
+        "outside_permitted",
+        "odd_hours",
+        "concern_stay",
+    }
+    assert all(type(k) is str for k in services.dwell_times())
