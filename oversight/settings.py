@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "oversight.schedules",
     "oversight.cockpit",
     "oversight.workbench",
+    "oversight.fleet",
 ]
 
 MIDDLEWARE = [

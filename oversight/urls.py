@@ -18,6 +18,7 @@ urlpatterns = [
     path("integrity/", include("oversight.integrity.urls")),
     path("inspections/", include("oversight.inspections.urls")),
     path("ecology/", include("oversight.ecology.urls")),
+    path("fleet/", include("oversight.fleet.urls")),
     path("ledger/", include("oversight.ledger.urls")),
     path("notifications/", include("oversight.notify.urls")),
     path("documents/", include("oversight.documents.urls")),

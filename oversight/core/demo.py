@@ -52,6 +52,7 @@ BUILDERS = [
     "oversight.public.demo",
     "oversight.cockpit.demo",
     "oversight.schedules.demo",
+    "oversight.fleet.demo",
 ]
 
 

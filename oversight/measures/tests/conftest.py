@@ -12,6 +12,7 @@ from django.utils import timezone
 from oversight.analytics.models import Warning
 from oversight.documents.models import DocType, Document, Receipt
 from oversight.duties.models import DutyArea, DutyItem, DutyList, DutyReport, UnitList
+from oversight.fleet.models import FleetWarning, Vehicle
 from oversight.ledger.models import VerificationRun
 from oversight.loop.models import WorkItem
 from oversight.matters.models import Milestone
@@ -30,6 +31,7 @@ VIEW_ALL = [
     "documents:document:view",
     "documents:received:view",
     "duties:list:view",
+    "fleet:vehicle:view",
 ]
 
 
@@ -120,6 +122,31 @@ def _duties(c, nodes) -> None:
                 score=score,
                 score_rate=score * 10 if score else None,
                 copied_from=previous if k == 2 and node != c.town2 else None,
+            )
+
+
+def _fleet(c, nodes) -> None:
+    """A car at each of ``nodes`` (one retired) with warnings raised in February (one explained
+    and closed) and in March (open, not yet explained)."""
+    for n, node in enumerate(nodes):
+        car = Vehicle.objects.create(
+            plate=f"T{n:05d}", unit=node, status="retired" if n == 1 else "in_service"
+        )
+        for k, (raised, rule, closed) in enumerate(
+            [
+                (D(2026, 2, 3), "sealed_use", D(2026, 2, 10)),
+                (D(2026, 2, 12), "odd_hours", None),
+                (D(2026, 3, 1), "concern_stay", None),
+            ]
+        ):
+            FleetWarning.objects.create(
+                vehicle=car,
+                rule=rule,
+                started_at=at(raised, 8 + k),
+                ended_at=at(raised, 9 + k),
+                raised_on=raised,
+                evidence={"points": 1, "track": []},
+                item=item(c, node, "fleet.warning", raised, closed=closed, on_time=True),
             )
 
 
@@ -224,6 +251,7 @@ def measured(loop_county):
             )
         _documents(node, nodes[(n + 1) % len(nodes)], n)
     _duties(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
+    _fleet(c, [c.unit_a, c.town1, c.village1a, c.town2])
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
     VerificationRun.objects.create(
