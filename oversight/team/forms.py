@@ -6,7 +6,7 @@ from oversight.orgs.forms import NodeChoiceField
 from oversight.orgs.models import OrgNode
 
 from . import selectors
-from .models import Task
+from .models import Target, Task
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -104,3 +104,21 @@ class AssignForm(forms.Form):
 
     def clean_profiles(self):
         return [self.suggested[pk] for pk in self.cleaned_data["profiles"]]
+
+
+class ChainYearForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+
+class TargetForm(forms.Form):
+    profile = forms.ModelChoiceField(label=_("officer"), queryset=None, widget=LongSelect)
+    year = forms.IntegerField(label=_("year"))
+    metric = forms.ChoiceField(label=_("target"), choices=Target.Metric.choices)
+    value = forms.IntegerField(label=_("target value"))
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].queryset = selectors.profile_list(viewer=viewer)
+        self.fields["profile"].label_from_instance = lambda p: (
+            f"{p.person.name} · {p.person.org_node.name}"
+        )

@@ -3,7 +3,7 @@ leaf recorded (a specialty added, a task's points raised, points awarded with SQ
 
 from oversight.ledger.targets import traced
 
-from .models import Claim, Profile, Task
+from .models import Claim, Profile, Target, Task
 
 
 def _tags(row) -> dict:
@@ -14,4 +14,5 @@ TARGETS = [
     traced(Profile, extra=_tags),
     traced(Task, extra=_tags),
     traced(Claim),
+    traced(Target),
 ]

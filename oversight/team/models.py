@@ -156,3 +156,187 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.profile}"
+
+
+class Target(models.Model):
+    """A target of the year for one officer on the differential assessment chain (差异考核链);
+    its completion is read from the board and the loop as it happens."""
+
+    class Metric(models.TextChoices):
+        TASKS = "tasks", _("Board tasks verified")
+        POINTS = "points", _("Board points")
+        ITEMS = "items", _("Work items closed")
+
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="targets"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    metric = models.CharField(_("target"), max_length=16, choices=Metric.choices)
+    value = models.PositiveIntegerField(_("target value"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["year", "profile", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "year", "metric"], name="team_target_once")
+        ]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.profile} {self.get_metric_display()} {self.value}"
+
+
+# --- micro-courses and online tests ------------------------------------------------------------
+
+KNOWLEDGE_DICT = "team_knowledge_point"
+
+
+class Course(models.Model):
+    """A micro-course (书记说法, 党纪法规 …) of lessons, each teaching a knowledge point."""
+
+    title = models.CharField(_("course"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner_node = models.ForeignKey(
+        OrgNode, verbose_name=_("publisher"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Lesson(models.Model):
+    """One lesson of a course: a video, a document or slides, its length and the knowledge
+    point it teaches (the one weak test answers push it back for)."""
+
+    class Kind(models.TextChoices):
+        VIDEO = "video", _("Video")
+        DOCUMENT = "document", _("Document")
+        SLIDES = "slides", _("Slides")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    title = models.CharField(_("lesson"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    knowledge_point = models.CharField(_("knowledge point"), max_length=64)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "order", "id"]
+        indexes = [models.Index(fields=["knowledge_point"], name="team_lesson_point")]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """A question of the bank, tagged by knowledge point and difficulty (1 easy … 3 hard).
+    ``options`` are the choices' texts; ``answer`` the indexes of the right choices (single,
+    multiple, true/false: 0 true, 1 false) or the accepted texts (fill-in)."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TRUE_FALSE = "true_false", _("True or false")
+        FILL = "fill", _("Fill in the blank")
+
+    text = models.TextField(_("question"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    answer = models.JSONField(_("answer"))
+    knowledge_point = models.CharField(_("knowledge point"), max_length=64)
+    difficulty = models.PositiveSmallIntegerField(_("difficulty"))
+    owner_node = models.ForeignKey(
+        OrgNode, verbose_name=_("bank of"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["knowledge_point", "difficulty", "id"]
+        indexes = [
+            models.Index(fields=["knowledge_point", "difficulty"], name="team_question_rule")
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Paper(models.Model):
+    """An online test: rules to draw each learner's paper at random (so many questions of a
+    knowledge point and difficulty), the points of a question and the time allowed."""
+
+    title = models.CharField(_("test"), max_length=200)
+    owner_node = models.ForeignKey(
+        OrgNode, verbose_name=_("publisher"), on_delete=models.PROTECT, related_name="+"
+    )
+    rules = models.JSONField(_("rules"))
+    points_each = models.PositiveSmallIntegerField(_("points per question"), default=5)
+    minutes = models.PositiveSmallIntegerField(_("time allowed (minutes)"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("test")
+        verbose_name_plural = _("tests")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attempt(models.Model):
+    """One learner's paper: the questions drawn for them, their answers, the marks and the
+    weak knowledge points found."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="attempts")
+    profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="attempts")
+    questions = models.JSONField(_("questions drawn"))
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    marks = models.JSONField(_("marks"), default=dict, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    overtime = models.BooleanField(_("submitted after the time allowed"), default=False)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=1, null=True, blank=True)
+    weak_points = models.JSONField(_("weak knowledge points"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "profile"], name="team_attempt_once")
+        ]
+        verbose_name = _("test taken")
+        verbose_name_plural = _("tests taken")
+
+    def __str__(self) -> str:
+        return f"{self.paper} · {self.profile}"
+
+
+class LessonPush(models.Model):
+    """A lesson pushed to a learner for a weak knowledge point of a test."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="pushed")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="pushed")
+    pushed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-pushed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["profile", "lesson"], name="team_push_once")]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} → {self.profile}"

@@ -5,6 +5,7 @@ suggestions of officers for a task by tags and load, and points."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -15,7 +16,17 @@ from oversight.loop.models import WorkItem
 from oversight.orgs.access import scope_q
 from oversight.orgs.models import Person
 
-from .models import SPECIALTY_DICT, Claim, Profile, Task
+from .models import (
+    SPECIALTY_DICT,
+    Attempt,
+    Claim,
+    LessonPush,
+    Paper,
+    Profile,
+    Question,
+    Target,
+    Task,
+)
 from .workflows import KIND
 
 
@@ -216,3 +227,168 @@ def open_task_items(*, profile: Profile) -> QuerySet[WorkItem]:
     return WorkItem.objects.filter(
         kind=KIND, assignee__person=profile.person_id, closed_at__isnull=True
     )
+
+
+# --- the differential assessment chain ---------------------------------------------------------
+
+
+@dataclass
+class ChainRow:
+    """One officer's year on the chain: targets, what is done, completion and rank."""
+
+    profile: Profile
+    targets: dict
+    done: dict
+    rank: int = 0
+
+    @property
+    def cells(self) -> list[tuple[int | None, int, int | None]]:
+        """(target, done, percent) per metric, in the metrics' order."""
+        out = []
+        for metric in Target.Metric.values:
+            target = self.targets.get(metric)
+            done = self.done.get(metric, 0)
+            out.append((target, done, round(100 * done / target) if target else None))
+        return out
+
+    @property
+    def completion(self) -> int | None:
+        """The mean completion of the targets set, each capped at 100%."""
+        rates = [min(p, 100) for _t, _d, p in self.cells if p is not None]
+        return round(sum(rates) / len(rates)) if rates else None
+
+
+def chain(*, viewer, year: int) -> list[ChainRow]:
+    """The year's chain for the officers in the viewer's scope (the "sunshine" ranking each
+    officer sees of their own body): targets, and completion read as it happens — board tasks
+    verified and their points (awarded in the year), work items of any module closed in the
+    year — ranked by points, then completion."""
+    profiles = list(profile_list(viewer=viewer))
+    ids = [p.pk for p in profiles]
+    targets: dict[int, dict] = {pk: {} for pk in ids}
+    for profile_id, metric, value in Target.objects.filter(
+        profile_id__in=ids, year=year
+    ).values_list("profile_id", "metric", "value"):
+        targets[profile_id][metric] = value
+    done: dict[int, dict] = {pk: {} for pk in ids}
+    for row in (
+        Claim.objects.filter(profile_id__in=ids, awarded_on__year=year)
+        .values("profile_id")
+        .annotate(n=Count("pk"), points=Sum("points_awarded"))
+        .order_by()
+    ):
+        done[row["profile_id"]].update(tasks=row["n"], points=row["points"] or 0)
+    by_person = {p.person_id: p.pk for p in profiles}
+    for person_id, n in (
+        WorkItem.objects.filter(assignee__person__in=list(by_person), closed_at__year=year)
+        .values("assignee__person")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("assignee__person", "n")
+    ):
+        done[by_person[person_id]]["items"] = n
+    rows = [ChainRow(profile=p, targets=targets[p.pk], done=done[p.pk]) for p in profiles]
+    rows.sort(key=lambda r: (-r.done.get("points", 0), -(r.completion or 0), r.profile.person.name))
+    for n, row in enumerate(rows, 1):
+        row.rank = n
+    return rows
+
+
+@dataclass
+class TeamRow:
+    """A team's (an office's or a stationed group's) year: its officers' targets and done."""
+
+    node: object
+    officers: int
+    targets: dict
+    done: dict
+
+    @property
+    def cells(self) -> list[tuple[int | None, int]]:
+        return [(self.targets.get(m), self.done.get(m, 0)) for m in Target.Metric.values]
+
+
+def chain_teams(rows: list[ChainRow]) -> list[TeamRow]:
+    """The chain summed per team (the officers' org node)."""
+    teams: dict[int, TeamRow] = {}
+    for row in rows:
+        node = row.profile.person.org_node
+        team = teams.setdefault(node.pk, TeamRow(node=node, officers=0, targets={}, done={}))
+        team.officers += 1
+        for metric in Target.Metric.values:
+            if metric in row.targets:
+                team.targets[metric] = team.targets.get(metric, 0) + row.targets[metric]
+            team.done[metric] = team.done.get(metric, 0) + row.done.get(metric, 0)
+    return sorted(teams.values(), key=lambda t: t.node.path)
+
+
+# --- micro-courses and online tests ------------------------------------------------------------
+
+
+def bank(*, owner_node) -> QuerySet[Question]:
+    """The question bank of a body."""
+    return Question.objects.filter(owner_node=owner_node)
+
+
+def papers_for(*, viewer) -> QuerySet[Paper]:
+    """Tests the viewer may take: those of their own body or one above it (their commission)."""
+    if viewer is None or not viewer.is_authenticated:
+        return Paper.objects.none()
+    node = viewer.org_node
+    return Paper.objects.filter(owner_node_id__in=[*node.ancestor_ids, node.pk])
+
+
+def attempt_get(*, viewer, pk: int) -> Attempt:
+    """One of the viewer's own papers, or 404."""
+    return get_object_or_404(
+        Attempt.objects.select_related("paper"), pk=pk, profile__person_id=viewer.person_id
+    )
+
+
+def attempt_questions(*, attempt: Attempt) -> list[Question]:
+    """The questions of a paper, in the order drawn."""
+    found = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
+    return [found[pk] for pk in attempt.questions if pk in found]
+
+
+def pushed_lessons(*, profile: Profile) -> QuerySet[LessonPush]:
+    return profile.pushed.select_related("lesson__course", "attempt__paper")
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    question: Question
+    answered: int
+    difficulty: float | None  # share of the points earned (low: hard)
+    discrimination: float | None  # top 27% minus bottom 27% of learners by score
+
+
+def question_stats(*, paper: Paper) -> list[QuestionStat]:
+    """Per question of a test: how often it was answered, its observed difficulty and its
+    discrimination (the upper group's share of the points minus the lower group's, learners
+    ranked by their score; near or under 0, the question does not tell good learners apart)."""
+    attempts = sorted(paper.attempts.filter(submitted_at__isnull=False), key=lambda a: a.score or 0)
+    group = max(1, round(len(attempts) * 0.27)) if attempts else 0
+    lower, upper = attempts[:group], attempts[-group:] if group else []
+    each = Decimal(paper.points_each)
+
+    def share(rows, pk):
+        got = [Decimal(a.marks[str(pk)]) / each for a in rows if str(pk) in a.marks]
+        return (sum(got) / len(got)) if got else None
+
+    ids = sorted({pk for a in attempts for pk in a.questions})
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
+    out = []
+    for pk in ids:
+        answered = sum(1 for a in attempts if str(pk) in a.marks)
+        overall = share(attempts, pk)
+        up, low = share(upper, pk), share(lower, pk)
+        out.append(
+            QuestionStat(
+                question=questions[pk],
+                answered=answered,
+                difficulty=float(overall) if overall is not None else None,
+                discrimination=float(up - low) if up is not None and low is not None else None,
+            )
+        )
+    return sorted(out, key=lambda s: (s.discrimination is None, s.discrimination or 0))

@@ -21,7 +21,7 @@ from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode, Person
 
 from . import selectors
-from .models import Claim, Profile, ProfileTag, Task, TaskTag
+from .models import Claim, Profile, ProfileTag, Target, Task, TaskTag
 from .workflows import KIND
 
 MAX_POINTS = 1000
@@ -327,3 +327,47 @@ def task_assign(*, actor: Account, task: Task, profiles: Sequence[Profile]) -> l
         )
         taken.append(_take(task=task, claim=claim, actor=actor, via=Claim.Via.ASSIGNED))
     return taken
+
+
+# --- the assessment chain ----------------------------------------------------------------------
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_TARGET = 10_000
+
+
+@transaction.atomic
+def target_set(*, actor: Account, profile: Profile, year: int, metric: str, value: int) -> Target:
+    """Set (or change) an officer's target of ``year`` for ``metric``."""
+    _require(actor, "team:target:set", _("Your role does not set targets."))
+    if not selectors.profile_list(viewer=actor).filter(pk=profile.pk).exists():
+        raise PermissionDenied(_("This officer is outside your scope."))
+    errors: dict = {}
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        errors["year"] = ValidationError(
+            _("The year lies between %(first)d and %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="out_of_range",
+        )
+    if metric not in Target.Metric.values:
+        errors["metric"] = ValidationError(_("Choose what the target counts."), code="invalid")
+    if value is None or not 1 <= value <= MAX_TARGET:
+        errors["value"] = ValidationError(
+            _("A target lies between 1 and %(max)d.") % {"max": MAX_TARGET}, code="out_of_range"
+        )
+    if errors:
+        raise ValidationError(errors)
+    target = (
+        Target.objects.select_for_update().filter(profile=profile, year=year, metric=metric).first()
+    )
+    before = snapshot(target) if target else None
+    if target is not None and target.value == value:
+        return target
+    target = target or Target(profile=profile, year=year, metric=metric)
+    target.value = value
+    target.set_by = actor
+    target.set_at = timezone.now()
+    target.save()
+    ledger.record(
+        actor=actor, action="team.target.set", target=target, before=before, after=snapshot(target)
+    )
+    return target

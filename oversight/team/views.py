@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from oversight.core.excel import xlsx_response
 from oversight.core.forms_flow import call_service, render_form
-from oversight.core.paging import Column, export_or, paginate
+from oversight.core.paging import Column, export_or, paginate, wants_export
 from oversight.loop import timing
 from oversight.orgs.access import has_perm, require_perm
 
@@ -19,12 +21,14 @@ from . import selectors, services
 from .forms import (
     AssignForm,
     BoardFilterForm,
+    ChainYearForm,
     PoolFilterForm,
     ProfileCreateForm,
     ProfileForm,
+    TargetForm,
     TaskForm,
 )
-from .models import Claim, Task
+from .models import Claim, Target, Task
 
 
 def _tags_text(values, labels) -> str:
@@ -251,3 +255,66 @@ def task_assign(request, pk: int):
             messages.success(request, _("The task was assigned."))
             return redirect("team:task_detail", pk=pk)
     return task_detail(request, pk, assign_form=form)
+
+
+# --- the assessment chain ----------------------------------------------------------------------
+
+
+@require_perm("team:profile:view")
+def chain(request, form=None):
+    year_form = ChainYearForm(request.GET or None)
+    year = timing.today().year
+    if year_form.is_bound:
+        if not year_form.is_valid():
+            return render(
+                request, "team/chain.html", {"year_form": year_form, "rows": []}, status=400
+            )
+        year = year_form.cleaned_data["year"]
+    rows = selectors.chain(viewer=request.user, year=year)
+    metrics = Target.Metric.choices
+    if wants_export(request):
+        headers = [_("rank"), _("officer"), _("unit")]
+        for _value, label in metrics:
+            headers += [f"{label} · {_('target')}", f"{label} · {_('done')}"]
+        headers.append(_("completion (%)"))
+        return xlsx_response(
+            filename=f"assessment-chain-{year}.xlsx",
+            title=_("Assessment chain %(year)d") % {"year": year},
+            headers=headers,
+            rows=(
+                [
+                    r.rank,
+                    r.profile.person.name,
+                    r.profile.person.org_node.name,
+                    *[v for target, done, _p in r.cells for v in (target, done)],
+                    r.completion,
+                ]
+                for r in rows
+            ),
+        )
+    can_set = has_perm(request.user, "team:target:set")
+    context = {
+        "year": year,
+        "year_form": year_form if year_form.is_bound else ChainYearForm(initial={"year": year}),
+        "rows": rows,
+        "teams": selectors.chain_teams(rows),
+        "metrics": metrics,
+        "form": form
+        or (TargetForm(viewer=request.user, initial={"year": year}) if can_set else None),
+    }
+    if form is not None:
+        return render_form(request, "team/chain.html", context, form)
+    return render(request, "team/chain.html", context)
+
+
+@require_perm("team:target:set")
+@require_POST
+def target_set(request):
+    form = TargetForm(request.POST, viewer=request.user)
+    if form.is_valid():
+        target = call_service(form, services.target_set, actor=request.user, **form.cleaned_data)
+        if target is not None:
+            request.operation_target = target
+            messages.success(request, _("The target was set."))
+            return redirect(f"{reverse('team:chain')}?year={target.year}")
+    return chain(request, form=form)

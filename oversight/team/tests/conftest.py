@@ -118,3 +118,82 @@ def publish(team):
         return services.task_publish(**values)
 
     return make
+
+
+KNOWLEDGE = [
+    ("eight_rules", "中央八项规定"),
+    ("sanctions", "纪律处分条例"),
+    ("integrity", "廉洁自律"),
+]
+
+
+@pytest.fixture
+def learning(team):
+    """The knowledge-point dictionary, a course with a lesson per point, and a bank of 12
+    questions: for each point, one of each kind at difficulty 1 (plus a second single choice
+    at difficulty 2 for eight_rules). The supervisor edits; the officers learn."""
+    from oversight.team import learning as services_learning
+    from oversight.team.models import KNOWLEDGE_DICT
+
+    c = team
+    kind = dict_type_save(dict_type=None, code=KNOWLEDGE_DICT, name="知识点")
+    for order, (value, label) in enumerate(KNOWLEDGE):
+        dict_item_save(item=None, dict_type=kind, value=value, label=label, sort=order)
+    for role in (c.role_supervisor, c.role_officer):
+        extra = {"team:course:learn"} | (
+            {"team:course:edit"} if role is c.role_supervisor else set()
+        )
+        role.permissions = sorted(set(role.permissions) | extra)
+        role.save()
+    for account in (c.supervisor, c.officer1, c.officer2, c.officer3):
+        account.__dict__.pop("_perm_codes", None)
+    c.course = services_learning.course_add(
+        actor=c.supervisor, title="Party discipline", owner_node=c.commission
+    )
+    c.lessons = {
+        point: services_learning.lesson_add(
+            actor=c.supervisor,
+            course=c.course,
+            title=f"Lesson on {point}",
+            kind="video",
+            minutes=10,
+            knowledge_point=point,
+        )  # fmt: skip
+        for point, _label in KNOWLEDGE
+    }
+    c.questions = {}
+    for point, _label in KNOWLEDGE:
+        c.questions[point] = [
+            services_learning.question_add(
+                actor=c.supervisor, owner_node=c.commission, text=f"{point} single",
+                kind="single", options=["a", "b", "c"], answer=[1], knowledge_point=point,
+                difficulty=1,
+            ),
+            services_learning.question_add(
+                actor=c.supervisor, owner_node=c.commission, text=f"{point} multiple",
+                kind="multiple", options=["a", "b", "c", "d"], answer=[0, 2],
+                knowledge_point=point, difficulty=1,
+            ),
+            services_learning.question_add(
+                actor=c.supervisor, owner_node=c.commission, text=f"{point} true",
+                kind="true_false", options=[], answer=[0], knowledge_point=point, difficulty=1,
+            ),
+            services_learning.question_add(
+                actor=c.supervisor, owner_node=c.commission, text=f"{point} fill",
+                kind="fill", options=[], answer=["Eight", "八项"], knowledge_point=point,
+                difficulty=1,
+            ),
+        ]  # fmt: skip
+    c.questions["eight_rules"].append(
+        services_learning.question_add(
+            actor=c.supervisor,
+            owner_node=c.commission,
+            text="eight_rules hard",
+            kind="single",
+            options=["a", "b"],
+            answer=[0],
+            knowledge_point="eight_rules",
+            difficulty=2,
+        )  # fmt: skip
+    )
+    return c
