@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "oversight.integrity",
     "oversight.inspections",
     "oversight.ecology",
+    "oversight.team",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

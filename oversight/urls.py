@@ -19,6 +19,7 @@ urlpatterns = [
     path("inspections/", include("oversight.inspections.urls")),
     path("ecology/", include("oversight.ecology.urls")),
     path("fleet/", include("oversight.fleet.urls")),
+    path("team/", include("oversight.team.urls")),
     path("ledger/", include("oversight.ledger.urls")),
     path("notifications/", include("oversight.notify.urls")),
     path("documents/", include("oversight.documents.urls")),

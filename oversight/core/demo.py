@@ -48,6 +48,7 @@ BUILDERS = [
     "oversight.duties.demo",
     "oversight.integrity.demo",
     "oversight.inspections.demo",
+    "oversight.team.demo",
     "oversight.analytics.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",

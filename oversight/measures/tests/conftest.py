@@ -32,6 +32,7 @@ VIEW_ALL = [
     "documents:received:view",
     "duties:list:view",
     "fleet:vehicle:view",
+    "team:profile:view",
 ]
 
 
@@ -150,6 +151,38 @@ def _fleet(c, nodes) -> None:
             )
 
 
+def _team(c, nodes) -> None:
+    """An officer at each of ``nodes`` with three places on board tasks: taken in February and
+    verified then (10 points), taken March 1 and verified March 2 (6 points), taken March 2
+    and not yet verified."""
+    from oversight.conftest import make_person
+    from oversight.team.models import Claim, Profile, Task
+
+    rows = [
+        (D(2026, 2, 10), D(2026, 2, 20), 10),
+        (D(2026, 3, 1), D(2026, 3, 2), 6),
+        (D(2026, 3, 2), None, None),
+    ]
+    tasks = [
+        Task.objects.create(
+            title=f"Task {k}",
+            points=points or 8,
+            deadline=D(2026, 12, 31),
+            places=50,
+            mode="first_come",
+            publisher_node=c.commission,
+        )  # fmt: skip
+        for k, (_taken, _awarded, points) in enumerate(rows)
+    ]
+    for node in nodes:
+        profile = Profile.objects.create(person=make_person(node, f"Officer at {node.name}"))
+        for task, (taken, awarded, points) in zip(tasks, rows, strict=True):
+            Claim.objects.create(
+                task=task, profile=profile, state="accepted", via="claimed", taken_on=taken,
+                awarded_on=awarded, points_awarded=points,
+            )  # fmt: skip
+
+
 @pytest.fixture
 def measured(loop_county):
     c = loop_county
@@ -252,6 +285,7 @@ def measured(loop_county):
         _documents(node, nodes[(n + 1) % len(nodes)], n)
     _duties(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
     _fleet(c, [c.unit_a, c.town1, c.village1a, c.town2])
+    _team(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
     VerificationRun.objects.create(

@@ -1,0 +1,264 @@
+"""The commission's officers on the board: the specialty dictionary, an account and a profile
+for six officers of the commission and the first stationed group's officer, their targets
+of the year on the assessment chain, and 20 tasks
+published over the past four months, their stories played on the demo's history — claimed
+first come, chosen from applicants or assigned by tag, reported, returned and verified (points
+awarded), some left overdue, the newest still open.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+
+from oversight.core import demo
+from oversight.core.demo import DEMO_PASSWORD, Story
+from oversight.core.models import DictType
+from oversight.loop import services as loop
+from oversight.loop import timing
+from oversight.orgs import services as orgs
+from oversight.orgs.demo import grant_permissions
+from oversight.orgs.dictionaries import dict_item_save, dict_type_save
+from oversight.orgs.models import Account, OrgNode, Person, Role
+
+from . import selectors, services
+from .models import SPECIALTY_DICT, Claim, Profile, Task
+
+OFFICER = ["team:task:claim", "team:profile:view", "loop:item:view", "loop:item:handle"]
+PUBLISHER = [
+    *OFFICER,
+    "team:task:publish",
+    "team:task:verify",
+    "team:profile:edit",
+    "team:target:set",
+]
+EXTRA_PERMISSIONS = {
+    "leader": ["team:profile:view", "team:task:claim"],
+    "supervisor": PUBLISHER,
+    "stationed_officer": OFFICER,
+}
+
+SPECIALTIES = [
+    ("finance", "财务审计", "Finance audit"),
+    ("engineering", "工程项目", "Engineering projects"),
+    ("medical_insurance", "医保基金", "Medical insurance"),
+    ("law", "法律法规", "Law"),
+    ("data", "数据分析", "Data analysis"),
+    ("case_review", "案件审理", "Case review"),
+    ("petitions", "信访举报", "Petitions and reports"),
+    ("rural_assets", "农村三资", "Rural collective assets"),
+]
+
+# Each officer's specialties (officer1 … officer6, then group1).
+TAGS = [
+    ["finance", "data"],
+    ["engineering", "finance"],
+    ["law", "case_review"],
+    ["medical_insurance", "data"],
+    ["petitions", "law"],
+    ["rural_assets", "finance"],
+    ["case_review", "petitions"],
+]
+
+TASKS = [
+    ("乡村振兴衔接资金使用情况专项检查", ["finance", "rural_assets"], "城关镇、河西乡"),
+    ("县人民医院医保基金使用情况抽查", ["medical_insurance", "data"], "县人民医院"),
+    ("城区道路改造工程招投标资料审查", ["engineering"], "县住建局"),
+    ("重复信访件梳理与回访", ["petitions"], "县信访局"),
+    ("低保数据与财政供养人员比对复核", ["data"], "县民政局"),
+    ("三资管理平台异常支出核查", ["rural_assets", "finance"], "各乡镇"),
+    ("典型案例卷宗评查", ["case_review", "law"], "案件审理室"),
+    ("公车使用违规线索核实", ["law"], "县机关事务中心"),
+    ("惠民惠农补贴发放情况抽查", ["finance"], "县农业农村局"),
+    ("政府投资项目结算审计协查", ["engineering", "finance"], "县发改局"),
+]
+
+# (days ago published, mode, places, fate): fate = what became of the places taken
+PLAN = [
+    (130, "first_come", 1, "verified"),
+    (124, "assign", 2, "verified"),
+    (118, "apply", 1, "verified"),
+    (112, "first_come", 1, "verified"),
+    (105, "assign", 1, "returned_verified"),
+    (98, "first_come", 2, "verified"),
+    (91, "apply", 1, "verified"),
+    (84, "first_come", 1, "verified"),
+    (77, "assign", 1, "verified"),
+    (70, "first_come", 1, "verified"),
+    (63, "apply", 2, "verified"),
+    (56, "first_come", 1, "overdue"),
+    (49, "assign", 1, "overdue"),
+    (42, "first_come", 1, "verified"),
+    (35, "first_come", 1, "reported"),
+    (28, "assign", 1, "returned"),
+    (21, "apply", 1, "reported"),
+    (14, "first_come", 1, "doing"),
+    (7, "apply", 1, "applied"),
+    (2, "first_come", 2, "open"),
+]
+
+
+def _dictionary() -> None:
+    kind = DictType.objects.filter(code=SPECIALTY_DICT).first() or dict_type_save(
+        dict_type=None,
+        code=SPECIALTY_DICT,
+        name="纪检监察干部专长",
+        name_en="Officers' specialties",
+        description="任务抢单台与人才库的专长标签 / specialty tags of the board and the pool",
+    )
+    existing = set(kind.items.values_list("value", flat=True))
+    for order, (value, label, label_en) in enumerate(SPECIALTIES):
+        if value not in existing:
+            dict_item_save(
+                item=None, dict_type=kind, value=value, label=label, label_en=label_en, sort=order
+            )
+
+
+def _officers() -> list[Account]:
+    """Six officers of the commission with accounts (officer1 … officer6) and group1."""
+    commission = OrgNode.objects.get(code="QH-JW")
+    role = Role.objects.filter(key="discipline_officer").first() or orgs.role_save(
+        role=None,
+        key="discipline_officer",
+        name="纪检监察干部",
+        permissions=OFFICER,
+        data_scope=Role.Scope.OWN_AND_BELOW,
+        listed_nodes=[],
+        sort=20,
+    )
+    officers = list(Account.objects.filter(username__startswith="officer").order_by("username"))
+    if not officers:
+        people = Person.objects.filter(org_node=commission, account__isnull=True).order_by("pk")
+        password_hash = make_password(DEMO_PASSWORD)
+        for n, person in enumerate(people[:6], 1):
+            officers.append(
+                orgs.account_save(
+                    account=None,
+                    username=f"officer{n}",
+                    display_name=person.name,
+                    org_node=commission,
+                    person=person,
+                    roles=[role],
+                    password_hash=password_hash,
+                )
+            )
+    group1 = Account.objects.filter(username="group1", person__isnull=False).first()
+    return officers + ([group1] if group1 else [])
+
+
+def build(*, rng: random.Random, stdout=None, history=None) -> None:
+    with demo.past(history) as past:
+        grant_permissions(EXTRA_PERMISSIONS)
+        _dictionary()
+        officers = _officers()
+        supervisor = Account.objects.get(username="supervisor")
+        for account, tags in zip(officers, TAGS, strict=False):
+            if not Profile.objects.filter(person=account.person).exists():
+                services.profile_save(
+                    actor=supervisor,
+                    person=account.person,
+                    tags=tags,
+                    certificates=rng.choice(["", "审计师", "法律职业资格证书", "注册会计师"]),
+                    summary=f"从事纪检监察工作{rng.randrange(3, 20)}年。",
+                )
+        if Task.objects.exists():
+            return
+        commission = OrgNode.objects.get(code="QH-JW")
+        for n, (ago, mode, places, fate) in enumerate(PLAN):
+            past.story(
+                past.present - timedelta(days=ago, hours=-10),
+                _task(rng, n, mode, places, fate, supervisor, commission),
+            )
+
+        def finish() -> None:
+            # The year's targets on the assessment chain, set at the present.
+            supervisor.__dict__.pop("_perm_codes", None)
+            year = timing.today().year
+            for profile in Profile.objects.order_by("pk"):
+                for metric, value in (("tasks", 3), ("points", 30), ("items", 2)):
+                    services.target_set(
+                        actor=supervisor,
+                        profile=profile,
+                        year=year,
+                        metric=metric,
+                        value=value + rng.randrange(0, 3) * (10 if metric == "points" else 1),
+                    )
+            loop.sweep()
+            if stdout is not None:
+                done = Claim.objects.filter(points_awarded__isnull=False).count()
+                stdout.write(f"board tasks: {Task.objects.count()}, verified places: {done}")
+
+        past.then(finish)
+
+
+def _task(
+    rng: random.Random,
+    n: int,
+    mode: str,
+    places: int,
+    fate: str,
+    supervisor: Account,
+    commission: OrgNode,
+) -> Story:
+    title, tags, place = TASKS[n % len(TASKS)]
+    today = timing.today()
+    task = services.task_publish(
+        actor=supervisor,
+        title=title,
+        description=f"请于期限内完成{title}，形成书面报告并附佐证材料。",
+        place=place,
+        tags=tags,
+        points=rng.choice([5, 8, 10, 15, 20]),
+        deadline=today + timedelta(days=14 if fate == "overdue" else rng.randrange(20, 40)),
+        places=places,
+        mode=mode,
+        publisher_node=commission,
+    )
+    if fate == "open":
+        return
+    fitting = [p for p in selectors.profile_list(viewer=supervisor) if selectors.fits(p, task)]
+    rng.shuffle(fitting)
+    yield timedelta(days=1, hours=rng.randrange(0, 6))
+    claims: list[Claim] = []
+    if mode == "first_come":
+        for profile in fitting[:places]:
+            claims.append(services.task_claim(actor=profile.person.account, task=task))
+    elif mode == "apply":
+        applied = [
+            services.task_claim(actor=p.person.account, task=task) for p in fitting[: places + 1]
+        ]
+        if fate == "applied":
+            return
+        yield timedelta(days=1)
+        claims = [services.claim_choose(actor=supervisor, claim=c) for c in applied[:places]]
+    else:
+        suggested = selectors.suggestions(viewer=supervisor, task=task)[:places]
+        claims = services.task_assign(actor=supervisor, task=task, profiles=suggested)
+    if fate in ("doing", "overdue"):
+        return
+    for claim in claims:
+        yield timedelta(days=rng.randrange(3, 9))
+        officer = claim.profile.person.account
+        item = loop.item_transition(
+            item=claim.item,
+            name="report",
+            actor=officer,
+            comment=f"已完成{task.title}，发现问题{rng.randrange(0, 6)}个，报告见附件。",
+        )
+        if fate == "reported":
+            continue
+        yield timedelta(days=rng.randrange(1, 4))
+        if fate in ("returned", "returned_verified"):
+            item = loop.item_transition(
+                item=item, name="return", actor=supervisor, comment="问题描述不具体，请补充佐证。"
+            )
+            if fate == "returned":
+                continue
+            yield timedelta(days=2)
+            item = loop.item_transition(
+                item=item, name="report", actor=officer, comment="已补充问题清单和佐证材料。"
+            )
+            yield timedelta(days=1)
+        loop.item_transition(item=item, name="verify", actor=supervisor)

@@ -1,0 +1,38 @@
+"""The demonstration builder: profiles with tags, 20 board tasks in every state (open,
+applied, being done, overdue, reported, returned, verified); a second run changes nothing;
+the ledger verifies."""
+
+import random
+
+import pytest
+
+from oversight.ledger import services as ledger
+from oversight.loop import timing
+from oversight.orgs import demo as org_demo
+from oversight.team import demo
+from oversight.team.models import Claim, Profile, Target, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_builds_a_board_with_tasks_in_every_state():
+    org_demo.build(rng=random.Random("orgs"))
+    demo.build(rng=random.Random("team"))
+    assert Profile.objects.count() == 7
+    assert all(p.tags.exists() for p in Profile.objects.all())
+    assert Task.objects.count() == 20
+    states = set(Claim.objects.exclude(item=None).values_list("item__state", flat=True))
+    assert states == {"doing", "reported", "returned", "verified"}
+    assert Claim.objects.filter(state=Claim.State.APPLIED).exists()
+    assert Task.objects.filter(claims__isnull=True).exists()  # the newest, still open
+    overdue = Claim.objects.filter(item__state="doing", item__final_deadline__lt=timing.today())
+    assert overdue.exists() and all(c.item.light == "red" for c in overdue)
+    verified = Claim.objects.filter(item__state="verified")
+    assert all(c.points_awarded == c.task.points for c in verified)
+    assert not Claim.objects.exclude(item__state="verified").filter(points_awarded__isnull=False)
+    assert Target.objects.filter(year=timing.today().year).count() == 7 * 3
+    count = (Task.objects.count(), Claim.objects.count(), Profile.objects.count())
+    demo.build(rng=random.Random("team"))
+    assert (Task.objects.count(), Claim.objects.count(), Profile.objects.count()) == count
+    _run, report = ledger.run_verification()
+    assert report.ok
