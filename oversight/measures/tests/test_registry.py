@@ -31,7 +31,8 @@ def test_it_collects_the_measures_of_every_app():
         "ledger.last_verification", "ledger.verification_failures",
         "documents.issued", "documents.sign_offs_overdue", "documents.replies_on_time",
         "documents.replies_late", "duties.reports_due", "duties.reports_late",
-        "duties.punctuality", "duties.score", "duties.copied",
+        "duties.punctuality", "duties.score", "duties.copied", "fleet.vehicles",
+        "fleet.warnings", "fleet.unexplained",
     } <= ids  # fmt: skip
 
 
