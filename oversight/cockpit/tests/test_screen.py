@@ -44,7 +44,14 @@ def test_the_county_cockpit_breaks_down_and_ranks(measured):
     kinds = next(b for b in data["breakdowns"] if b["id"] == "loop.open")
     labels = dict(kind_choices())
     assert {i["name"] for i in kinds["items"]} == {
-        labels[k] for k in ("matters.matter", "public.complaint", "analytics.clue", "duties.report")
+        labels[k]
+        for k in (
+            "matters.matter",
+            "public.complaint",
+            "analytics.clue",
+            "duties.report",
+            "fleet.warning",
+        )
     }
     open_tile = next(t for t in data["tiles"] if t["id"] == "loop.open")
     assert sum(i["value"] for i in kinds["items"]) == open_tile["value"]

@@ -287,3 +287,24 @@ def test_every_rule_runs_by_default_under_its_plain_name(fleet_county):
         "concern_stay",
     }
     assert all(type(k) is str for k in services.dwell_times())
+
+
+def test_the_points_of_a_rolled_back_import_never_count(fleet_county):
+    from django.db import transaction
+
+    c = fleet_county
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        services.positions_import(
+            actor=c.supervisor,
+            source="test",
+            crs="wgs84",
+            rows=[row("冀E12345", local(2026, 3, 1, 10, 0))],
+        )
+        raise Abort
+    assert list(positions.directory().glob("*.pending"))  # written, never published
+    assert positions.batch_files() == []
+    assert selectors.track_of(vehicle=c.car1, day=datetime.date(2026, 3, 1)) == []

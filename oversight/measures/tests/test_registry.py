@@ -33,6 +33,7 @@ def test_it_collects_the_measures_of_every_app():
         "documents.replies_late", "duties.reports_due", "duties.reports_late",
         "duties.punctuality", "duties.score", "duties.copied",
         "team.tasks_taken", "team.tasks_done", "team.points",
+        "fleet.vehicles", "fleet.warnings", "fleet.unexplained",
     } <= ids  # fmt: skip
 
 
