@@ -165,8 +165,12 @@ def build(*, rng: random.Random, stdout=None) -> None:
                 year=today.year - 1,
                 entries=list(REPORTED.items()),
             )
-    for person in sample[:5]:
+    views = [
         services.file_open(actor=supervisor, person=person, reason="干部提拔廉政意见征求")
+        for person in sample[:5]
+    ]
+    # one request to see family and property parts, awaiting the leaders' approval
+    services.sensitive_request(actor=supervisor, view=views[0], reason="核实其配偶从业和房产情况")
     cadre = Account.objects.filter(username="cadre").select_related("person").first()
     if cadre is not None and cadre.person is not None:
         services.file_open(actor=cadre, person=cadre.person)

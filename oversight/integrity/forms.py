@@ -82,3 +82,9 @@ class OpinionRequestForm(forms.Form):
 
     def ids(self) -> list[str]:
         return (self.cleaned_data.get("resident_ids") or "").splitlines()
+
+
+class SensitiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why you need to see family members and property matters"), max_length=300
+    )

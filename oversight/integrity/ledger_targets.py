@@ -12,6 +12,7 @@ from .models import (
     OpinionRequest,
     Relative,
     Sanction,
+    SensitiveRequest,
 )
 
 TARGETS = [
@@ -20,6 +21,7 @@ TARGETS = [
     traced(MatterReport),
     traced(MatterEntry),
     traced(FileView),
+    traced(SensitiveRequest),
 ]
 
 

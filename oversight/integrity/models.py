@@ -365,3 +365,33 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.verdict}"
+
+
+class SensitiveRequest(models.Model):
+    """A request to see the sensitive parts of someone else's file (family members, property
+    matters), approved or refused by a leader as the loop kind ``integrity.sensitive``; an
+    approval holds for ``VALID_FOR`` after it, for the requester and that file only."""
+
+    VALID_FOR = datetime.timedelta(days=7)
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="+"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    item = models.OneToOneField(
+        "loop.WorkItem", on_delete=models.CASCADE, related_name="integrity_sensitive_request"
+    )
+
+    class Meta:
+        ordering = ["-item__opened_at", "-id"]
+        verbose_name = _("request to see sensitive parts")
+        verbose_name_plural = _("requests to see sensitive parts")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ← {self.requester_id}"

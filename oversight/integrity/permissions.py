@@ -11,3 +11,9 @@ PERMISSIONS += [
     ("integrity:opinion:sign", _("Sign integrity opinions")),
     ("integrity:rule:edit", _("Change the integrity opinion's rule table")),
 ]
+PERMISSIONS += [
+    (
+        "integrity:file:approve",
+        _("Approve seeing the sensitive parts (family, property) of integrity files"),
+    ),
+]

@@ -28,6 +28,7 @@ from .models import (
     OpinionRule,
     Relative,
     Sanction,
+    SensitiveRequest,
 )
 
 
@@ -110,6 +111,8 @@ class IntegrityFile:
     clues: list[WorkItem] = field(default_factory=list)
     items: list[WorkItem] = field(default_factory=list)
     views: list[FileView] = field(default_factory=list)
+    sensitive: bool = True  # family and property shown (own file, or a leader approved)
+    request: SensitiveRequest | None = None  # the viewer's latest request to see them
 
     @property
     def family(self) -> list[Relative]:
@@ -141,6 +144,7 @@ def file_of(*, viewer, view: FileView, on: datetime.date | None = None) -> Integ
     that the viewer may see in their own modules."""
     person = view.person
     on = on or timing.today()
+    sensitive = view.own or sensitive_granted(viewer=viewer, person=person)
     warnings = list(
         analytics_selectors.warning_list(viewer=viewer).filter(subject_id=person.resident_id)
     )
@@ -149,9 +153,13 @@ def file_of(*, viewer, view: FileView, on: datetime.date | None = None) -> Integ
     return IntegrityFile(
         person=person,
         positions=list(person.positions.select_related("org_node").order_by("-start_date")),
-        relatives=list(person.relatives.select_related("relative_person").order_by("relation")),
+        relatives=[
+            r
+            for r in person.relatives.select_related("relative_person").order_by("relation")
+            if sensitive or not r.is_family
+        ],
         sanctions=sanction_lines(person, on),
-        reports=list(person.matter_reports.prefetch_related("entries")),
+        reports=_reports(person, sensitive),
         warnings=warnings,
         clues=list(visible_items.filter(pk__in=clue_ids).order_by("-opened_at")),
         items=list(
@@ -160,6 +168,44 @@ def file_of(*, viewer, view: FileView, on: datetime.date | None = None) -> Integ
             .order_by("-opened_at")[:100]
         ),
         views=list(file_views(viewer=viewer, person=person)[:50]),
+        sensitive=sensitive,
+        request=None if view.own else latest_sensitive_request(viewer=viewer, person=person),
+    )
+
+
+def _reports(person: Person, sensitive: bool) -> list[MatterReport]:
+    """The person's reports; without ``sensitive``, their property items left out."""
+    reports = list(person.matter_reports.prefetch_related("entries"))
+    for report in reports:
+        report.shown_entries = [e for e in report.entries.all() if sensitive or not e.is_property]
+    return reports
+
+
+def latest_sensitive_request(*, viewer, person: Person) -> SensitiveRequest | None:
+    return (
+        SensitiveRequest.objects.filter(person=person, requester=viewer)
+        .select_related("item")
+        .order_by("-item__opened_at", "-pk")
+        .first()
+    )
+
+
+def sensitive_granted(*, viewer, person: Person, now: datetime.datetime | None = None) -> bool:
+    """Whether a leader approved, within ``SensitiveRequest.VALID_FOR``, that ``viewer`` sees
+    the family members and property matters of ``person``'s file."""
+    since = (now or timezone.now()) - SensitiveRequest.VALID_FOR
+    return SensitiveRequest.objects.filter(
+        person=person, requester=viewer, item__state="approved", item__closed_at__gte=since
+    ).exists()
+
+
+def sensitive_get(*, viewer, pk: int) -> SensitiveRequest:
+    """A request by its work item's id, if the viewer may see its work item; else 404."""
+    return get_object_or_404(
+        SensitiveRequest.objects.filter(
+            item__in=WorkItem.objects.filter(loop_selectors.item_scope(viewer)).values("pk")
+        ).select_related("person", "requester", "item"),
+        item_id=pk,
     )
 
 

@@ -31,6 +31,7 @@ from .models import (
     Purpose,
     Relative,
     Sanction,
+    SensitiveRequest,
 )
 
 REASON_MAX = 300
@@ -592,3 +593,53 @@ def signed_content(opinion: Opinion) -> dict:
         "rules": list(opinion.rules),
         "sentences": [{"text": s["text"], "cite": s["cite"]} for s in opinion.sentences],
     }
+
+
+# --- sensitive parts ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sensitive_request(*, actor: Account, view: FileView, reason: str) -> SensitiveRequest:
+    """Ask a leader to approve seeing the family members and property matters of the file
+    opened by ``view`` (the actor's own, current opening of someone else's file)."""
+    from oversight.analytics.services import default_supervising_node
+    from oversight.loop import services as loop
+
+    from .workflows import SENSITIVE_KIND
+
+    if view.viewer_id != actor.pk or view.own or not view.is_current():
+        raise PermissionDenied(_("Open the file first."))
+    reason = " ".join(reason.split())
+    if not reason:
+        raise _refuse("reason", _("Say why you need to see these parts."), "required")
+    if len(reason) > REASON_MAX:
+        raise _refuse(
+            "reason",
+            _("Keep the reason within %(n)d characters.") % {"n": REASON_MAX},
+            "too_long",
+        )
+    pending = SensitiveRequest.objects.filter(
+        person=view.person, requester=actor, item__closed_at__isnull=True
+    )
+    if pending.exists():
+        raise _refuse("reason", _("Your request is awaiting a decision already."), "pending")
+    item = loop.item_open(
+        kind=SENSITIVE_KIND,
+        title=_("See the family and property parts of %(name)s's file")
+        % {"name": view.person.name},
+        description=reason,
+        actor=actor,
+        responsible_node=actor.org_node,
+        supervising_node=default_supervising_node(actor.org_node),
+    )
+    request = SensitiveRequest.objects.create(
+        person=view.person, requester=actor, reason=reason, item=item
+    )
+    ledger.record(
+        actor=actor,
+        action="integrity.sensitive.request",
+        target=request,
+        before=None,
+        after=snapshot(request),
+    )
+    return request

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from oversight.core.excel import read_rows, template_response
 from oversight.core.forms_flow import call_service
 from oversight.core.paging import Column, export_or
+from oversight.core.selectors import dict_labels
 from oversight.ledger import selectors as ledger_selectors
 from oversight.loop import selectors as loop_selectors
 from oversight.loop.views import detail_context
@@ -27,14 +28,18 @@ from .forms import (
     OpinionRequestForm,
     RelativeForm,
     SanctionForm,
+    SensitiveForm,
 )
 from .models import Sanction
 
-PEOPLE_COLUMNS = [
-    Column("name", _lazy("name"), lambda p: p.name, sort="name"),
-    Column("unit", _lazy("unit"), lambda p: p.org_node.name, sort="org_node__path"),
-    Column("rank", _lazy("rank"), lambda p: p.rank, sort="rank"),
-]
+
+def _people_columns() -> list[Column]:
+    ranks = dict_labels("cadre_rank")
+    return [
+        Column("name", _lazy("name"), lambda p: p.name, sort="name"),
+        Column("unit", _lazy("unit"), lambda p: p.org_node.name, sort="org_node__path"),
+        Column("rank", _lazy("rank"), lambda p: ranks.get(p.rank, p.rank), sort="rank"),
+    ]
 
 
 @require_perm("integrity:file:view")
@@ -43,7 +48,7 @@ def person_list(request):
     return export_or(
         request,
         people,
-        columns=PEOPLE_COLUMNS,
+        columns=_people_columns(),
         filename="integrity-files.xlsx",
         title=_("Integrity files"),
         export_perm="integrity:file:view",
@@ -120,6 +125,7 @@ def file_detail(request, pk: int, **forms):
         "relative_form": forms.get("relative_form") or RelativeForm(),
         "sanction_form": forms.get("sanction_form") or SanctionForm(),
         "report_form": forms.get("report_form") or MatterReportForm(),
+        "sensitive_form": forms.get("sensitive_form") or SensitiveForm(),
     }
     return render(request, "integrity/file_detail.html", context, status=400 if forms else 200)
 
@@ -310,3 +316,36 @@ def rule_list(request):
         "integrity/rule_list.html",
         {"rules": selectors.rule_list(), "sanction_rules": sanction_rules},
     )
+
+
+# --- sensitive parts ---------------------------------------------------------------------------
+
+
+@require_perm("integrity:file:view")
+@require_POST
+def sensitive_request(request, pk: int):
+    view = selectors.view_get(viewer=request.user, pk=pk)
+    request.operation_target = view.person
+    form = SensitiveForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form,
+            services.sensitive_request,
+            actor=request.user,
+            view=view,
+            reason=form.cleaned_data["reason"],
+        )
+        if done is not None:
+            messages.success(request, _("Your request was sent to the leaders for approval."))
+            return redirect("integrity:file_detail", pk=pk)
+    return file_detail(request, pk, sensitive_form=form)
+
+
+def sensitive_detail(request, pk: int):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    sensitive = selectors.sensitive_get(viewer=request.user, pk=pk)
+    item = loop_selectors.item_get(viewer=request.user, pk=pk)
+    context = detail_context(request, item)
+    context["sensitive"] = sensitive
+    return render(request, "integrity/sensitive_detail.html", context)

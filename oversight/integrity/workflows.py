@@ -93,3 +93,60 @@ OPINION = register(
         detail_url=_url,
     )
 )
+
+
+SENSITIVE_KIND = "integrity.sensitive"
+
+
+def _not_requester(*, item, event, actor) -> None:
+    if actor is not None and actor.pk == item.created_by_id:
+        raise ValidationError(
+            _("A request to see sensitive parts is decided by someone other than its requester."),
+            code="approver_is_requester",
+        )
+
+
+def _sensitive_url(item) -> str:
+    return reverse("integrity:sensitive_detail", args=[item.pk])
+
+
+SENSITIVE = register(
+    Workflow(
+        kind=SENSITIVE_KIND,
+        label=_("Request to see sensitive parts of a file"),
+        initial="requested",
+        states=[
+            State(
+                "requested",
+                _("Awaiting a leader's approval"),
+                waiting_on=SUPERVISING,
+                limit=Limit(2, working=True),
+            ),
+            State("approved", _("Approved"), terminal=True),
+            State("refused", _("Refused"), terminal=True),
+        ],
+        transitions=[
+            Transition(
+                "approve",
+                _("Approve"),
+                source=["requested"],
+                target="approved",
+                permission="integrity:file:approve",
+                actor=SUPERVISING,
+                on_enter=[_not_requester],
+            ),
+            Transition(
+                "refuse",
+                _("Refuse"),
+                source=["requested"],
+                target="refused",
+                permission="integrity:file:approve",
+                actor=SUPERVISING,
+                requires_comment=True,
+                style="danger",
+                on_enter=[_not_requester],
+            ),
+        ],
+        detail_url=_sensitive_url,
+    )
+)

@@ -102,7 +102,7 @@ def test_an_import_with_bad_rows_names_each_and_writes_nothing(icounty):
 def test_an_import_of_good_rows_adds_them_in_either_language(icounty):
     c = icounty
     rows = [
-        {"_row": 2, "cadre_id": c.p_town1.resident_id, "relation": "spouse", "name": "Wang"},
+        {"_row": 2, "cadre_id": c.p_town1.resident_id, "relation": "配偶", "name": "Wang"},
         {"_row": 3, "cadre_id": c.p_town2.resident_id, "relation": "Child", "name": "Li"},
     ]
     assert services.relatives_import(actor=c.supervisor, rows=rows) == 2
