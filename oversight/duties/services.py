@@ -251,6 +251,39 @@ def item_remove(*, actor: Account, item: DutyItem) -> None:
     )
 
 
+@transaction.atomic
+def reports_recheck(*, actor: Account, duty_list: DutyList) -> int:
+    """Compare every report of the list's year again with its peers (after the commission
+    changed the threshold, say) and set which each resembles; returns how many changed."""
+    from .selectors import recheck_year
+
+    _require(actor, "duties:report:score", _("Your role does not review duty reports."))
+    found = recheck_year(duty_list)
+    changed = [
+        DutyReport(pk=pk, copied_from_id=peer)
+        for pk, was in DutyReport.objects.filter(pk__in=list(found)).values_list(
+            "pk", "copied_from"
+        )
+        if found[pk] != was
+        for peer in [found[pk]]
+    ]
+    DutyReport.objects.bulk_update(changed, ["copied_from"], batch_size=1000)
+    ledger.record(
+        actor=actor,
+        action="duties.list.recheck",
+        target=duty_list,
+        before=None,
+        after=None,
+        details={
+            "reports": len(found),
+            "changed": len(changed),
+            "flagged": sum(1 for peer in found.values() if peer is not None),
+            "threshold": str(duty_list.copy_threshold),
+        },
+    )
+    return len(changed)
+
+
 MIN_COPY_THRESHOLD, MAX_COPY_THRESHOLD = Decimal("0.30"), Decimal("1.00")
 
 

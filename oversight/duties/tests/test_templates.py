@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from oversight.conftest import client_for, refusal_codes
 from oversight.duties import selectors, services
-from oversight.duties.models import DutyItem, DutyList, UnitList
+from oversight.duties.models import DutyItem, DutyList, DutyReport, UnitList
 from oversight.ledger.models import Leaf
 from oversight.loop import services as loop
 from oversight.orgs.models import OrgNode
@@ -197,3 +197,38 @@ def test_one_plus_x_shared_items_and_items_for_one_unit(duties_county, today):
     assert refused.value.code == "issued"
     copy = services.list_copy(actor=c.supervisor, duty_list=duty_list, year=2027)
     assert DutyItem.objects.get(area__duty_list=copy, title="Town 1's own").unit == c.town1
+
+
+def test_a_full_recheck_finds_planted_pairs_and_not_the_shared_requirement(duties_county, today):
+    c = duties_county
+    duty_list = _list(c, 2026)
+    requirement = DutyItem.objects.get(area__duty_list=duty_list).requirement
+    first, second = OWN[:44], OWN[44:]
+    texts = {
+        c.town1: OWN,
+        c.town2: second + first,  # the same paragraphs, reordered
+        c.unit_a: EDITED,  # lightly edited
+        c.unit_b: requirement + OTHER,  # only the requirement in common: a near miss
+    }
+    reports = {}
+    for node in texts:
+        (unit_list,) = services.list_issue(
+            actor=c.supervisor, duty_list=duty_list, nodes=[node], supervising_node=c.commission
+        )
+        reports[node] = unit_list.reports.get()
+    # Entered straight into the loop's record, as a migration of last year's sheets would.
+    from oversight.loop.models import Event
+
+    for node, report in reports.items():
+        Event.objects.create(
+            item=report.item, type="transition", transition="submit", comment=texts[node]
+        )
+        DutyReport.objects.filter(pk=report.pk).update(reported_on=date(2026, 3, 2))
+    found = selectors.recheck_year(duty_list)
+    assert found[reports[c.unit_b].pk] is None
+    assert found[reports[c.town1].pk] in {reports[c.town2].pk, reports[c.unit_a].pk}
+    assert found[reports[c.town2].pk] == reports[c.town1].pk
+    assert found[reports[c.unit_a].pk] == reports[c.town1].pk
+    assert services.reports_recheck(actor=c.supervisor, duty_list=duty_list) == 3
+    assert DutyReport.objects.filter(copied_from__isnull=False).count() == 3
+    assert services.reports_recheck(actor=c.supervisor, duty_list=duty_list) == 0
