@@ -70,7 +70,7 @@ def clean_grading(method: str, params: dict) -> dict:
             problems.append(_("The thresholds fall from excellent to good to fair."))
     if not problems and method == Assessment.Method.QUOTAS:
         if sum(clean.values()) > 100:
-            problems.append(_("The quotas together exceed 100% of the units."))
+            problems.append(_("The quotas add up to more than all the units."))
     if problems:
         raise ValidationError({"params": [ValidationError(p, code="invalid") for p in problems]})
     return {k: f"{v:f}" for k, v in clean.items()}

@@ -67,9 +67,17 @@ class ItemForm(forms.Form):
         help_text=_("Leave empty when the duty applies to every unit."),
     )
 
-    def __init__(self, *args, duty_list, **kwargs):
+    unit = NodeChoiceField(
+        label=_("only for the unit"),
+        queryset=OrgNode.objects.none(),
+        required=False,
+        help_text=_("An item added for one unit (the X of 1 + X)."),
+    )
+
+    def __init__(self, *args, duty_list, viewer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = duty_list.areas.all()
+        self.fields["unit"].queryset = node_list(viewer=viewer, include_inactive=False)
         self.fields["measure"].choices = [("", "—")] + [
             (m.id, f"{m.label} ({m.id})") for m in all_measures()
         ]

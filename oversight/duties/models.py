@@ -124,6 +124,15 @@ class DutyItem(models.Model):
         help_text=_("Leave empty when supervisors score the reports."),
     )
     unit_types = models.JSONField(_("unit types"), default=list, blank=True)
+    unit = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("only for the unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("An item added for one unit (the X of 1 + X)."),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     # The same duty across the years' versions of a list: a copy to the next year keeps it, so
     # a unit's report is compared with its own reports of earlier years on the duty.
@@ -142,6 +151,9 @@ class DutyItem(models.Model):
         return bool(self.measure)
 
     def applies_to(self, node: OrgNode) -> bool:
+        """The shared items of the unit's type (1) and the items added for the unit (X)."""
+        if self.unit_id is not None:
+            return self.unit_id == node.pk
         return not self.unit_types or node.type in self.unit_types
 
 

@@ -448,3 +448,47 @@ def progress(*, viewer, duty_list: DutyList, today: datetime.date | None = None)
         on_time.append(sum(1 for d, r, _s in rows if d <= end and r is not None and r <= d))
         scored.append(sum(1 for _d, _r, s in rows if s is not None and s <= end))
     return {"names": months, "due": due, "on_time": on_time, "scored": scored}
+
+
+def recheck_year(duty_list: DutyList) -> dict[int, int | None]:
+    """Every report made on ``duty_list`` compared again with the other units' reports on the
+    same duty (the duty's requirement discounted, above the list's threshold): ``{report id:
+    the id of the report it most resembles, or None}``. Each text is shingled once; pairs
+    whose sizes alone rule the threshold out are skipped."""
+    from oversight.lib.shingles import shingles
+
+    threshold = float(duty_list.copy_threshold)
+    reports = list(
+        DutyReport.objects.filter(unit_list__duty_list=duty_list, reported_on__isnull=False)
+        .select_related("duty_item")
+        .only("pk", "item_id", "unit_list_id", "duty_item__requirement", "duty_item__evidence")
+    )
+    texts = _latest_texts([r.item_id for r in reports])
+    by_item: dict[int, list] = defaultdict(list)
+    for report in reports:
+        by_item[report.duty_item_id].append(report)
+    found: dict[int, int | None] = {}
+    for group in by_item.values():
+        duty = group[0].duty_item
+        common = shingles(f"{duty.requirement}\n{duty.evidence}")
+        sets = [(r, frozenset(shingles(texts.get(r.item_id, "")) - common)) for r in group]
+        sets.sort(key=lambda pair: len(pair[1]))
+        best: dict[int, tuple[float, int]] = {}
+        for i, (a, sa) in enumerate(sets):
+            if not sa:
+                continue
+            for b, sb in sets[i + 1 :]:
+                if len(sa) < threshold * len(sb):
+                    break  # sorted by size: every later set is larger still
+                if a.unit_list_id == b.unit_list_id:
+                    continue
+                shared = len(sa & sb)
+                alike = shared / (len(sa) + len(sb) - shared)
+                if alike >= threshold:
+                    if alike > best.get(a.pk, (0, 0))[0]:
+                        best[a.pk] = (alike, b.pk)
+                    if alike > best.get(b.pk, (0, 0))[0]:
+                        best[b.pk] = (alike, a.pk)
+        for report, _set in sets:
+            found[report.pk] = best[report.pk][1] if report.pk in best else None
+    return found

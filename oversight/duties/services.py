@@ -131,6 +131,7 @@ def item_add(
     params: dict | None = None,
     measure: str = "",
     unit_types: Sequence[str] = (),
+    unit: OrgNode | None = None,
 ) -> DutyItem:
     """Add a duty to ``area``, with its points, reporting schedule and typed scoring rule (see
     ``rules``); an item computed from a measure has no reports and no schedule."""
@@ -217,7 +218,8 @@ def item_add(
         rule=rule,
         params=params,
         measure=measure,
-        unit_types=sorted(set(unit_types)),
+        unit_types=[] if unit else sorted(set(unit_types)),
+        unit=unit,
         order=area.items.count() + 1,
     )
     ledger.record(
@@ -229,6 +231,57 @@ def item_add(
         details={"item": title},
     )
     return item
+
+
+@transaction.atomic
+def item_remove(*, actor: Account, item: DutyItem) -> None:
+    """Remove a duty from a list not issued yet (to change it: remove it and add it anew)."""
+    _require(actor, "duties:template:edit", _("Your role does not edit duty lists."))
+    duty_list = item.area.duty_list
+    _editable(duty_list)
+    before = snapshot(item)
+    item.delete()
+    ledger.record(
+        actor=actor,
+        action="duties.item.remove",
+        target=duty_list,
+        before=before,
+        after=None,
+        details={"item": before["title"]},
+    )
+
+
+@transaction.atomic
+def reports_recheck(*, actor: Account, duty_list: DutyList) -> int:
+    """Compare every report of the list's year again with its peers (after the commission
+    changed the threshold, say) and set which each resembles; returns how many changed."""
+    from .selectors import recheck_year
+
+    _require(actor, "duties:report:score", _("Your role does not review duty reports."))
+    found = recheck_year(duty_list)
+    changed = [
+        DutyReport(pk=pk, copied_from_id=peer)
+        for pk, was in DutyReport.objects.filter(pk__in=list(found)).values_list(
+            "pk", "copied_from"
+        )
+        if found[pk] != was
+        for peer in [found[pk]]
+    ]
+    DutyReport.objects.bulk_update(changed, ["copied_from"], batch_size=1000)
+    ledger.record(
+        actor=actor,
+        action="duties.list.recheck",
+        target=duty_list,
+        before=None,
+        after=None,
+        details={
+            "reports": len(found),
+            "changed": len(changed),
+            "flagged": sum(1 for peer in found.values() if peer is not None),
+            "threshold": str(duty_list.copy_threshold),
+        },
+    )
+    return len(changed)
 
 
 MIN_COPY_THRESHOLD, MAX_COPY_THRESHOLD = Decimal("0.30"), Decimal("1.00")
@@ -301,6 +354,7 @@ def list_copy(*, actor: Account, duty_list: DutyList, year: int) -> DutyList:
                 unit_types=i.unit_types,
                 order=i.order,
                 lineage=i.lineage,
+                unit=i.unit,
             )
             for i in area.items.all()
         )

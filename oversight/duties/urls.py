@@ -10,6 +10,7 @@ urlpatterns = [
     path("<id:pk>/", views.list_detail, name="list_detail"),
     path("<id:pk>/areas/add/", views.area_add, name="area_add"),
     path("<id:pk>/items/add/", views.item_add, name="item_add"),
+    path("<id:pk>/items/<id:item_pk>/remove/", views.item_remove, name="item_remove"),
     path("<id:pk>/items/import/", views.items_import, name="items_import"),
     path("<id:pk>/issue/", views.list_issue, name="list_issue"),
     path("<id:pk>/settings/", views.list_settings, name="list_settings"),

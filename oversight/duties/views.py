@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -75,7 +75,7 @@ def list_detail(request, pk: int, **forms):
         "total": duty_list.total_points,
         "unit_lists": selectors.unit_list_list(viewer=request.user, duty_list=duty_list),
         "area_form": forms.get("area_form") or AreaForm(),
-        "item_form": forms.get("item_form") or ItemForm(duty_list=duty_list),
+        "item_form": forms.get("item_form") or ItemForm(duty_list=duty_list, viewer=request.user),
         "issue_form": forms.get("issue_form") or IssueForm(viewer=request.user),
         "settings_form": forms.get("settings_form")
         or SettingsForm(initial={"copy_threshold": duty_list.copy_threshold}),
@@ -110,8 +110,26 @@ def item_add(request, pk: int):
     duty_list = selectors.list_get(viewer=request.user, pk=pk)
     request.operation_target = duty_list
     return _on_list(
-        request, pk, "item_form", ItemForm(request.POST, duty_list=duty_list), services.item_add
+        request,
+        pk,
+        "item_form",
+        ItemForm(request.POST, duty_list=duty_list, viewer=request.user),
+        services.item_add,
     )
+
+
+@require_perm("duties:template:edit")
+@require_POST
+def item_remove(request, pk: int, item_pk: int):
+    duty_list = selectors.list_get(viewer=request.user, pk=pk)
+    item = get_object_or_404(selectors.items_of(duty_list), pk=item_pk)
+    request.operation_target = duty_list
+    try:
+        services.item_remove(actor=request.user, item=item)
+        messages.success(request, _("The duty was removed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("duties:list_detail", pk=pk)
 
 
 @require_perm("duties:list:issue")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from oversight.conftest import PASSWORD, client_for, refusal_codes
 from oversight.duties import rules, selectors, services
@@ -48,7 +49,7 @@ def test_rule_parameters_are_checked_with_codes(duties_county, duty_list):
     c = duties_county
     area = duty_list.areas.first()
     common = {"actor": c.supervisor, "area": area, "title": "x", "due_on": date(2026, 6, 30)}
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         services.item_add(**common, points=D(10), rule="per_occurrence", params={"cap": "11"})
     assert refusal_codes(refused.value) == {"params": ["invalid", "invalid"]}
     assert "per is required" in " ".join(refused.value.messages)

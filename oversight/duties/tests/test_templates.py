@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from oversight.conftest import client_for, refusal_codes
 from oversight.duties import selectors, services
-from oversight.duties.models import DutyItem, DutyList, UnitList
+from oversight.duties.models import DutyItem, DutyList, DutyReport, UnitList
 from oversight.ledger.models import Leaf
 from oversight.loop import services as loop
 from oversight.orgs.models import OrgNode
@@ -153,3 +153,82 @@ def test_a_list_is_issued_to_every_unit_of_a_type(duties_county, duty_list):
         )
     assert refusal_codes(refused.value) == {"nodes": ["required"]}
     assert UnitList.objects.filter(duty_list=duty_list).count() == len(towns)
+
+
+def test_one_plus_x_shared_items_and_items_for_one_unit(duties_county, today):
+    c = duties_county
+    duty_list = _list(c, 2026)  # the shared item: 100 points for every unit
+    area = duty_list.areas.get()
+    shared = area.items.get()
+    services.item_remove(actor=c.supervisor, item=shared)
+    assert Leaf.objects.filter(action="duties.item.remove").count() == 1
+    for title, points, unit in (("Shared", 80, None), ("Town 1's own", 20, c.town1),
+                                ("Town 2's own", 20, c.town2)):  # fmt: skip
+        services.item_add(
+            actor=c.supervisor,
+            area=area,
+            title=title,
+            points=Decimal(points),
+            due_on=date(2026, 6, 30),
+            unit=unit,
+        )
+    # Unit B gets only the shared 80 points: refused; the towns get 80 + 20 each.
+    with pytest.raises(ValidationError) as refused:
+        services.list_issue(
+            actor=c.supervisor, duty_list=duty_list, nodes=[c.unit_b], supervising_node=c.commission
+        )
+    assert refusal_codes(refused.value) == {"nodes": ["points_total"]}
+    town1, town2 = services.list_issue(
+        actor=c.supervisor,
+        duty_list=duty_list,
+        nodes=[c.town1, c.town2],
+        supervising_node=c.commission,
+    )
+    assert sorted(town1.reports.values_list("duty_item__title", flat=True)) == [
+        "Shared",
+        "Town 1's own",
+    ]
+    assert sorted(town2.reports.values_list("duty_item__title", flat=True)) == [
+        "Shared",
+        "Town 2's own",
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.item_remove(actor=c.supervisor, item=area.items.get(title="Shared"))
+    assert refused.value.code == "issued"
+    copy = services.list_copy(actor=c.supervisor, duty_list=duty_list, year=2027)
+    assert DutyItem.objects.get(area__duty_list=copy, title="Town 1's own").unit == c.town1
+
+
+def test_a_full_recheck_finds_planted_pairs_and_not_the_shared_requirement(duties_county, today):
+    c = duties_county
+    duty_list = _list(c, 2026)
+    requirement = DutyItem.objects.get(area__duty_list=duty_list).requirement
+    first, second = OWN[:44], OWN[44:]
+    texts = {
+        c.town1: OWN,
+        c.town2: second + first,  # the same paragraphs, reordered
+        c.unit_a: EDITED,  # lightly edited
+        c.unit_b: requirement + OTHER,  # only the requirement in common: a near miss
+    }
+    reports = {}
+    for node in texts:
+        (unit_list,) = services.list_issue(
+            actor=c.supervisor, duty_list=duty_list, nodes=[node], supervising_node=c.commission
+        )
+        reports[node] = unit_list.reports.get()
+    # Entered straight into the loop's record, as a migration of last year's sheets would.
+    from oversight.loop.models import Event
+
+    for node, report in reports.items():
+        Event.objects.create(
+            item=report.item, type="transition", transition="submit", comment=texts[node]
+        )
+        DutyReport.objects.filter(pk=report.pk).update(reported_on=date(2026, 3, 2))
+    found = selectors.recheck_year(duty_list)
+    assert found[reports[c.unit_b].pk] is None
+    assert found[reports[c.town1].pk] in {reports[c.town2].pk, reports[c.unit_a].pk}
+    assert found[reports[c.town2].pk] == reports[c.town1].pk
+    assert found[reports[c.unit_a].pk] == reports[c.town1].pk
+    assert services.reports_recheck(actor=c.supervisor, duty_list=duty_list) == 3
+    assert DutyReport.objects.filter(copied_from__isnull=False).count() == 3
+    assert services.reports_recheck(actor=c.supervisor, duty_list=duty_list) == 0
