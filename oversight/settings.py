@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "oversight.matters",
     "oversight.duties",
     "oversight.inspections",
+    "oversight.joint",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("matters/", include("oversight.matters.urls")),
     path("duties/", include("oversight.duties.urls")),
     path("inspections/", include("oversight.inspections.urls")),
+    path("joint/", include("oversight.joint.urls")),
     path("ledger/", include("oversight.ledger.urls")),
     path("notifications/", include("oversight.notify.urls")),
     path("documents/", include("oversight.documents.urls")),

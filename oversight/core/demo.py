@@ -47,6 +47,7 @@ BUILDERS = [
     "oversight.matters.demo",
     "oversight.duties.demo",
     "oversight.inspections.demo",
+    "oversight.joint.demo",
     "oversight.analytics.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",
