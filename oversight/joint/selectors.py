@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from oversight.orgs.access import sees_everything
+from oversight.orgs.access import has_perm, sees_everything
 
 from .models import Handover, JointFinding, Plan
 
@@ -56,15 +56,58 @@ def handover_list(*, viewer, plan: Plan) -> QuerySet[Handover]:
     ).select_related("item", "to_department", "finding__department", "finding__unit")
 
 
-def combined(*, viewer, plan: Plan) -> list[dict]:
-    """The combined picture: per unit of the plan, each department's findings side by side."""
+# What the other modules know of a unit, shown beside the departments' findings: read as
+# measures (never their tables), in the viewer's scope, this month.
+PICTURE_MEASURES = [
+    "inspections.open",
+    "inspections.overdue",
+    "loop.overdue",
+    "analytics.warnings",
+    "public.complaints",
+]
+
+
+def picture_measures(viewer) -> list:
+    from oversight.measures import registry
+
+    registry.autodiscover()
+    return [
+        registry.get(m)
+        for m in PICTURE_MEASURES
+        if m in registry.MEASURES and has_perm(viewer, registry.get(m).perm)
+    ]
+
+
+def combined(*, viewer, plan: Plan, on=None) -> list[dict]:
+    """The combined picture: per unit of the plan, each department's findings side by side,
+    and the unit's open and overdue rectification, overdue work, warnings and complaints of
+    this month as measures the viewer may see."""
+    from oversight.loop import timing
+    from oversight.measures.registry import Period
+    from oversight.measures.selectors import figures
+
     findings = list(finding_list(viewer=viewer, plan=plan))
     members = list(plan.members.order_by("path"))
+    units = list(plan.units.order_by("path"))
+    measures = picture_measures(viewer)
+    on = on or timing.today()
+    values = (
+        figures(
+            viewer=viewer,
+            measures=measures,
+            nodes=units,
+            period=Period.containing(on),
+            on=on,
+        )
+        if measures and units
+        else {}
+    )
     rows = []
-    for unit in plan.units.order_by("path"):
+    for unit in units:
         cells = [
             [f for f in findings if f.unit_id == unit.pk and f.department_id == d.pk]
             for d in members
         ]
-        rows.append({"unit": unit, "cells": cells})
+        shown = [(m, values[m.id][unit.pk]) for m in measures]
+        rows.append({"unit": unit, "cells": cells, "figures": shown})
     return rows

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from oversight.core.forms_flow import call_service, render_form
 from oversight.core.paging import Column, export_or, paginate
+from oversight.loop import timing
+from oversight.measures.registry import Period
 from oversight.orgs.access import has_perm, require_perm
 
 from . import selectors, services
@@ -50,6 +52,7 @@ def plan_detail(request, pk: int, **forms):
         "plan": plan,
         "members": plan.members.order_by("path"),
         "combined": selectors.combined(viewer=request.user, plan=plan),
+        "period": Period.containing(timing.today()).key,
         "handovers": selectors.handover_list(viewer=request.user, plan=plan),
         "department": department,
         "can_record": department is not None and has_perm(request.user, RECORD),

@@ -170,6 +170,32 @@ def test_bad_plans_and_findings_are_refused(county, plan):
     assert not JointFinding.objects.exists()
 
 
+def test_the_picture_shows_the_units_figures_as_measures(county, plan, findings, today):
+    c = county
+    loop.item_open(
+        kind="matters.task",
+        title="Late task",
+        actor=c.supervisor,
+        responsible_node=c.unit_b,
+        supervising_node=c.commission,
+        final_deadline=date(2026, 3, 3),
+    )
+    today(date(2026, 3, 5))
+    loop.sweep(on=date(2026, 3, 5))  # overdue: red
+    picture = {
+        row["unit"]: {m.id: f.value for m, f in row["figures"]}
+        for row in selectors.combined(viewer=c.supervisor, plan=plan, on=date(2026, 3, 5))
+    }
+    assert picture[c.unit_b]["loop.overdue"] == 1
+    assert picture[c.village2a]["loop.overdue"] == 0
+    # figures obey the viewer's scope: Unit A's clerk does not see Unit B's work
+    clerk = {
+        row["unit"]: {m.id: f.value for m, f in row["figures"]}
+        for row in selectors.combined(viewer=c.clerk, plan=plan, on=date(2026, 3, 5))
+    }
+    assert clerk[c.unit_b] == {"loop.overdue": 0}
+
+
 def test_the_pages(county, plan, findings):
     c = county
     client = client_for(c.clerk)
