@@ -20,6 +20,7 @@ class DocType(models.TextChoices):
     EVALUATION_REPORT = "evaluation_report", _("Evaluation report")
     INSPECTION_FEEDBACK = "inspection_feedback", _("Inspection feedback")
     COPY_NOTICE = "copy_notice", _("Copy notice")
+    INSPECTION_SUMMARY = "inspection_summary", _("Inspection rectification summary")
 
 
 class DocumentTemplate(models.Model):

@@ -20,6 +20,7 @@ TYPE_CHARACTERS = {
     DocType.EVALUATION_REPORT: "评",
     DocType.INSPECTION_FEEDBACK: "巡",
     DocType.COPY_NOTICE: "抄",
+    DocType.INSPECTION_SUMMARY: "结",
 }
 FORBIDDEN_IN_PREFIX = "〔〕[]()（）"
 

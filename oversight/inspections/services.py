@@ -620,3 +620,67 @@ def check_decide(
     check.save(update_fields=["outcome", "comment", "checked_on", "checked_by"])
     _trace(actor, f"inspections.lookback.{check.outcome}", check, before)
     return check
+
+
+@transaction.atomic
+def round_summary_issue(*, actor: Account, round: Round):
+    """The round's rectification summary as a Word document (its serial number taken): the
+    completion rate per unit and per category, closed on time, overdue, reopened by look-backs,
+    addressed to the body above the inspecting one."""
+    from .selectors import completion
+
+    if not has_perm(actor, "inspections:round:edit") or not has_perm(
+        actor, "documents:document:issue"
+    ):
+        raise PermissionDenied(_("Your role does not do this."))
+    by_unit = completion(viewer=actor, round=round, by="unit")
+    if not by_unit:
+        raise ValidationError(_("The round has no rectification tasks yet."), code="no_tasks")
+    by_category = completion(viewer=actor, round=round, by="category")
+    total = sum(c.tasks for c in by_unit)
+    closed = sum(c.closed for c in by_unit)
+    overdue = sum(c.overdue for c in by_unit)
+    reopened = Task.objects.filter(finding__unit__round=round, reopens__isnull=False).count()
+
+    def line(c) -> str:
+        return _(
+            "%(label)s: %(tasks)d tasks, %(closed)d closed (%(rate)s%%), %(overdue)d overdue."
+        ) % {
+            "label": c.label,
+            "tasks": c.tasks,
+            "closed": c.closed,
+            "rate": c.rate if c.rate is not None else "—",
+            "overdue": c.overdue,
+        }
+
+    paragraphs = [
+        _(
+            "%(round)s inspected %(units)d units: %(tasks)d rectification tasks, %(closed)d "
+            "verified and closed, %(overdue)d overdue, %(reopened)d reopened by look-backs."
+        )
+        % {
+            "round": round.title,
+            "units": len(by_unit),
+            "tasks": total,
+            "closed": closed,
+            "overdue": overdue,
+            "reopened": reopened,
+        },
+        _("By unit:"),
+        *[line(c) for c in by_unit],
+        _("By category:"),
+        *[line(c) for c in by_category],
+    ]
+    superior = round.inspecting_node.parent or round.inspecting_node
+    return issue_document(
+        doc_type="inspection_summary",
+        issuer_node=round.inspecting_node,
+        actor=actor,
+        target=round,
+        context={
+            "recipient_unit": superior.name,
+            "title": _("Rectification summary of %(round)s") % {"round": round.title},
+            "paragraphs": paragraphs,
+            "deadline": timing.today(),
+        },
+    )

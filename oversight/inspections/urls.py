@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/<id:pk>/findings/add/", views.finding_add, name="finding_add"),
     path("units/<id:pk>/tasks/assign/", views.task_assign, name="task_assign"),
     path("units/<id:pk>/feedback/", views.feedback_record, name="feedback_record"),
+    path("<id:pk>/summary/", views.round_summary, name="round_summary"),
     path("<id:pk>/lookbacks/draw/", views.lookback_draw, name="lookback_draw"),
     path("lookbacks/<id:pk>/", views.lookback_detail, name="lookback_detail"),
     path("lookbacks/checks/<id:pk>/", views.check_decide, name="check_decide"),

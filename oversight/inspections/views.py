@@ -348,3 +348,17 @@ def check_decide(request, pk: int):
             return redirect("inspections:lookback_detail", pk=check.lookback_id)
     form.check_pk = check.pk
     return lookback_detail(request, check.lookback_id, failed=form)
+
+
+@require_perm(EDIT)
+@require_POST
+def round_summary(request, pk: int):
+    round = selectors.round_get(viewer=request.user, pk=pk)
+    request.operation_target = round
+    try:
+        document = services.round_summary_issue(actor=request.user, round=round)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("inspections:round_detail", pk=pk)
+    messages.success(request, _("The summary %(serial)s was issued.") % {"serial": document})
+    return redirect("documents:document_detail", pk=document.pk)
