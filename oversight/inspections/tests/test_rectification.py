@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from oversight.conftest import refusal_codes
 from oversight.documents.models import Document
@@ -203,7 +204,8 @@ def test_the_round_summary_is_a_word_document_with_the_rates(inspections_county,
         item=task.item, name="report", actor=c.town1_officer, comment="Done"
     )
     loop.item_transition(item=item, name="verify", actor=c.supervisor)
-    document = services.round_summary_issue(actor=c.supervisor, round=round_)
+    with translation.override("en"):
+        document = services.round_summary_issue(actor=c.supervisor, round=round_)
     assert (document.doc_type, document.recipient_unit) == ("inspection_summary", "County")
     assert document.file.name.endswith(".docx") and document.size > 0
     body = document.content["body"]
