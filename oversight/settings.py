@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "oversight.inspections",
     "oversight.ecology",
     "oversight.team",
+    "oversight.joint",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("ecology/", include("oversight.ecology.urls")),
     path("fleet/", include("oversight.fleet.urls")),
     path("team/", include("oversight.team.urls")),
+    path("joint/", include("oversight.joint.urls")),
     path("ledger/", include("oversight.ledger.urls")),
     path("notifications/", include("oversight.notify.urls")),
     path("documents/", include("oversight.documents.urls")),

@@ -49,6 +49,7 @@ BUILDERS = [
     "oversight.integrity.demo",
     "oversight.inspections.demo",
     "oversight.team.demo",
+    "oversight.joint.demo",
     "oversight.analytics.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",

@@ -51,6 +51,7 @@ DEADLINE_SENTENCES = {
     DocType.COPY_NOTICE: gettext_lazy(
         "Please see that the rectification is completed and closed by %(deadline)s."
     ),
+    DocType.INSPECTION_SUMMARY: gettext_lazy("Figures as of %(deadline)s."),
 }
 
 _CACHE: dict[tuple[str, str], bytes] = {}

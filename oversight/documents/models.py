@@ -23,6 +23,7 @@ class DocType(models.TextChoices):
     INTEGRITY_OPINION = "integrity_opinion", _("Integrity opinion reply")
     INSPECTION_FEEDBACK = "inspection_feedback", _("Inspection feedback")
     COPY_NOTICE = "copy_notice", _("Copy notice")
+    INSPECTION_SUMMARY = "inspection_summary", _("Inspection rectification summary")
 
 
 class DocumentTemplate(models.Model):

@@ -23,6 +23,7 @@ TYPE_CHARACTERS = {
     DocType.INTEGRITY_OPINION: "廉",
     DocType.INSPECTION_FEEDBACK: "巡",
     DocType.COPY_NOTICE: "抄",
+    DocType.INSPECTION_SUMMARY: "结",
 }
 FORBIDDEN_IN_PREFIX = "〔〕[]()（）"
 

@@ -2,7 +2,8 @@
 
 - the first, about eleven months ago, finished: findings imported from the group's sheet, the
   feedback issued, tasks assigned, rectified, reported, verified or returned, some left
-  overdue, and every unit's two-month report signed by its head and accepted;
+  overdue, every unit's two-month report signed by its head and accepted, and two months ago
+  its look-back (回头看), which reopened some tasks found not really rectified;
 - the second, about three months ago, in its two-month window: its feedback issued some weeks
   ago, immediate tasks (立行立改) done or overdue, the rest under way.
 
@@ -246,6 +247,9 @@ def _round(
         if day == 50:
             for unit in InspectedUnit.objects.filter(round=round_).select_related("report_item"):
                 _report(cast, unit)
+    if finished:
+        yield timedelta(days=40)
+        _lookback(rng, cast, round_)
 
 
 def _report(cast: Cast, unit: InspectedUnit) -> None:
@@ -262,3 +266,36 @@ def _report(cast: Cast, unit: InspectedUnit) -> None:
     )
     item = loop.item_transition(item=item, name="sign", actor=head)
     loop.item_transition(item=item, name="accept", actor=cast.supervisor)
+
+
+def _lookback(rng: random.Random, cast: Cast, round_: Round) -> None:
+    """The look-back of the finished round: funds and personnel (high risk), tasks closed in the
+    last five days before their deadline, and a tenth of the rest; about one in five drawn is
+    found not really rectified and reopens, most are confirmed, a few wait."""
+    lookback = services.lookback_draw(
+        actor=cast.supervisor,
+        round=round_,
+        categories=["funds", "personnel"],
+        last_days=5,
+        random_share=10,
+    )
+    today = timing.today()
+    for check in lookback.checks.order_by("pk"):
+        fate = rng.random()
+        if fate < 0.1:
+            continue
+        if fate < 0.3:
+            services.check_decide(
+                actor=cast.supervisor,
+                check=check,
+                rectified=False,
+                comment="回头看发现问题反弹，整改不彻底。",
+                deadline=today + timedelta(days=rng.randrange(30, 90)),
+            )
+        else:
+            services.check_decide(
+                actor=cast.supervisor,
+                check=check,
+                rectified=True,
+                comment="经回头看核实，整改到位。",
+            )

@@ -98,3 +98,31 @@ class CopyNoticeForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class LookBackForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=_("high-risk categories"),
+        choices=Finding.Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every closed task of these categories is drawn."),
+    )
+    last_days = forms.IntegerField(
+        label=_("closed within this many days of the deadline"), initial=5, required=False
+    )
+    random_share = forms.IntegerField(
+        label=_("random share of the rest (%)"), initial=10, required=False
+    )
+
+
+class CheckForm(forms.Form):
+    rectified = forms.TypedChoiceField(
+        label=_("outcome"),
+        choices=[("1", _("Really rectified")), ("0", _("Not rectified: reopened"))],
+        coerce=lambda v: v == "1",
+    )
+    comment = forms.CharField(
+        label=_("finding of the re-verification"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(label=_("new deadline (when reopened)"), required=False, widget=DATE)

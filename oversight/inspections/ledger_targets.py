@@ -4,6 +4,13 @@ result changed with SQL is named). A task's state lives on its work item, traced
 
 from oversight.ledger.targets import traced
 
-from .models import Finding, InspectedUnit, Round, Task
+from .models import Finding, InspectedUnit, LookBack, LookBackCheck, Round, Task
 
-TARGETS = [traced(Round), traced(InspectedUnit), traced(Finding), traced(Task)]
+TARGETS = [
+    traced(Round),
+    traced(InspectedUnit),
+    traced(Finding),
+    traced(Task),
+    traced(LookBack),
+    traced(LookBackCheck),
+]

@@ -101,3 +101,22 @@ MEASURES = [
         order=40,
     ),
 ]
+
+MEASURES.append(
+    Measure(
+        "inspections.reopened",
+        _("Rectification reopened by look-backs"),
+        source=TASKS,
+        where=lambda w: Q(
+            reopens__isnull=False,
+            item__opened_at__gte=w.start_at,
+            item__opened_at__lt=w.end_at,
+        ),
+        definition=_(
+            "Closed rectification tasks a look-back (回头看) found not really rectified and "
+            "reopened in the period."
+        ),
+        perm="inspections:round:view",
+        order=50,
+    )
+)

@@ -161,6 +161,15 @@ class Task(models.Model):
     deadline = models.DateField(_("deadline"))
     immediate = models.BooleanField(_("immediate rectification (立行立改)"), default=False)
     result = models.TextField(_("result"), blank=True)
+    reopens = models.OneToOneField(
+        "self",
+        verbose_name=_("reopens the task"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reopened_as",
+        help_text=_("The closed task a look-back found not really rectified."),
+    )
     reported_on = models.DateField(_("last reported"), null=True, blank=True)
     verified_on = models.DateField(_("verified and closed"), null=True, blank=True)
 
@@ -175,3 +184,67 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.measure[:60]
+
+
+class LookBack(models.Model):
+    """A look-back (回头看): months after a round, a sample of its closed tasks drawn by rules
+    (high-risk categories, tasks closed just before their deadline, and a random share of the
+    rest) for re-verification."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="lookbacks")
+    drawn_on = models.DateField(_("drawn on"))
+    categories = models.JSONField(_("high-risk categories"), default=list, blank=True)
+    last_days = models.PositiveSmallIntegerField(
+        _("closed within this many days of the deadline"), default=0
+    )
+    random_share = models.PositiveSmallIntegerField(_("random share of the rest (%)"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-drawn_on", "-id"]
+        verbose_name = _("look-back")
+        verbose_name_plural = _("look-backs")
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.drawn_on}"
+
+
+class LookBackCheck(models.Model):
+    """One closed task drawn for re-verification, why it was drawn, and what was found: really
+    rectified, or not (the task reopens as a new one linked to it, its history kept)."""
+
+    class Reason(models.TextChoices):
+        HIGH_RISK = "high_risk", _("High-risk category")
+        LAST_MINUTE = "last_minute", _("Closed just before the deadline")
+        RANDOM = "random", _("Random sample")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("To re-verify")
+        CONFIRMED = "confirmed", _("Really rectified")
+        REOPENED = "reopened", _("Not rectified: reopened")
+
+    lookback = models.ForeignKey(LookBack, on_delete=models.PROTECT, related_name="checks")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="lookback_checks")
+    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("drawn because"), max_length=16, choices=Reason.choices)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    comment = models.TextField(_("finding of the re-verification"), blank=True)
+    checked_on = models.DateField(_("re-verified on"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["lookback", "node__path", "task__finding__number", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lookback", "task"], name="inspections_check_once")
+        ]
+        verbose_name = _("look-back check")
+        verbose_name_plural = _("look-back checks")
+
+    def __str__(self) -> str:
+        return f"{self.lookback} · {self.task}"

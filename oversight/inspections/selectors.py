@@ -163,3 +163,40 @@ def signs_for(account, unit: InspectedUnit) -> bool:
     return Position.objects.filter(
         person_id=person_id, org_node_id=unit.node_id, is_leader=True, end_date__isnull=True
     ).exists()
+
+
+# --- look-backs -------------------------------------------------------------------------------
+
+
+def lookback_list(*, viewer, round: Round):
+    """The look-backs of a round the viewer sees (its checks are scoped on their own)."""
+    from .models import LookBack
+
+    return LookBack.objects.filter(round=round).annotate(
+        drawn=Count("checks"),
+        reopened=Count("checks", filter=Q(checks__outcome="reopened")),
+    )
+
+
+def lookback_get(*, viewer, pk: int):
+    from .models import LookBack
+
+    lookback = get_object_or_404(LookBack.objects.select_related("round"), pk=pk)
+    round_get(viewer=viewer, pk=lookback.round_id)  # 404 outside the round's scope
+    return lookback
+
+
+def check_list(*, viewer, lookback=None):
+    """Look-back checks whose unit is in the viewer's scope."""
+    from .models import LookBackCheck
+
+    qs = LookBackCheck.objects.filter(scope_q(viewer, node="node")).select_related(
+        "node", "task", "task__item", "task__finding", "task__reopened_as", "checked_by"
+    )
+    if lookback is not None:
+        qs = qs.filter(lookback=lookback)
+    return qs
+
+
+def check_get(*, viewer, pk: int):
+    return get_object_or_404(check_list(viewer=viewer), pk=pk)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -26,7 +26,7 @@ from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode, Person
 from oversight.schedules.services import schedule_event
 
-from .models import Finding, InspectedUnit, Round, Task
+from .models import Finding, InspectedUnit, LookBack, LookBackCheck, Round, Task
 from .schedules import TWO_MONTH_REPORT
 from .workflows import KIND
 
@@ -261,12 +261,15 @@ def task_assign(
     leader: Person | None = None,
     department: OrgNode | None = None,
     immediate: bool = False,
+    reopens: Task | None = None,
 ) -> Task:
     """A rectification task for ``finding``: the measure, the leader in charge (a person of the
     unit), the department responsible (the unit or one of its parts) and the deadline; a work
     item of ``inspections.rectification`` assigned to the inspected unit, supervised by the
-    inspecting body. An immediate task (立行立改) is due within ``IMMEDIATE_DAYS``."""
-    _require(actor, "inspections:round:edit")
+    inspecting body. An immediate task (立行立改) is due within ``IMMEDIATE_DAYS``.
+    ``reopens`` names the closed task a look-back found not rectified (see ``check_decide``)."""
+    if reopens is None:
+        _require(actor, "inspections:round:edit")
     unit = finding.unit
     node = unit.node
     today = timing.today()
@@ -315,6 +318,7 @@ def task_assign(
         department=department,
         deadline=deadline,
         immediate=immediate,
+        reopens=reopens,
     )
     _trace(actor, "inspections.task.assign", task, None)
     return task
@@ -445,3 +449,238 @@ def copy_notice_issue(*, actor: Account, task: Task, body: str = ""):
         data={"document": document.pk},
     )
     return document
+
+
+# --- look-backs (回头看) ----------------------------------------------------------------------
+
+
+def lookback_sample(
+    *, round: Round, categories: Sequence[str], last_days: int, random_share: int, seed: str
+) -> list[tuple[Task, str]]:
+    """The closed tasks of ``round`` a look-back draws, each with the first rule that drew it:
+    a high-risk category, closed within ``last_days`` of its deadline, or ``random_share`` %
+    of the rest (a random draw repeatable from ``seed``). Tasks reopened before are left out:
+    their successors are drawn instead once closed."""
+    import random
+
+    closed = list(
+        Task.objects.filter(
+            finding__unit__round=round, item__closed_at__isnull=False, reopened_as__isnull=True
+        )
+        .select_related("item", "finding")
+        .order_by("pk")
+    )
+    drawn, rest = [], []
+    for task in closed:
+        closed_on = task.verified_on or timezone.localdate(task.item.closed_at)
+        if task.finding.category in categories:
+            drawn.append((task, LookBackCheck.Reason.HIGH_RISK))
+        elif last_days and (task.deadline - closed_on).days <= last_days:
+            drawn.append((task, LookBackCheck.Reason.LAST_MINUTE))
+        else:
+            rest.append(task)
+    count = round_half_up(len(rest) * random_share / 100)
+    for task in sorted(random.Random(seed).sample(rest, count), key=lambda t: t.pk):
+        drawn.append((task, LookBackCheck.Reason.RANDOM))
+    return drawn
+
+
+def round_half_up(value: float) -> int:
+    return int(value + 0.5)
+
+
+@transaction.atomic
+def lookback_draw(
+    *,
+    actor: Account,
+    round: Round,
+    categories: Sequence[str] = (),
+    last_days: int = 0,
+    random_share: int = 0,
+) -> LookBack:
+    """Draw a look-back of ``round``'s closed tasks by the rules of ``lookback_sample``; one
+    check per task drawn, to re-verify."""
+    _require(actor, "inspections:task:verify")
+    errors = {}
+    unknown = set(categories) - set(Finding.Category.values)
+    if unknown:
+        errors["categories"] = ValidationError(
+            _("Unknown categories: %(list)s") % {"list": ", ".join(sorted(unknown))},
+            code="invalid",
+        )
+    if not 0 <= (last_days or 0) <= 365:
+        errors["last_days"] = ValidationError(_("Between 0 and 365 days."), code="out_of_range")
+    if not 0 <= (random_share or 0) <= 100:
+        errors["random_share"] = ValidationError(
+            _("A share between 0 and 100."), code="out_of_range"
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not categories and not last_days and not random_share:
+        raise ValidationError(
+            _("Choose at least one rule: a category, the days before the deadline or a share."),
+            code="no_rule",
+        )
+    lookback = LookBack.objects.create(
+        round=round,
+        drawn_on=timing.today(),
+        categories=sorted(set(categories)),
+        last_days=last_days or 0,
+        random_share=random_share or 0,
+        created_by=actor,
+    )
+    sample = lookback_sample(
+        round=round,
+        categories=lookback.categories,
+        last_days=lookback.last_days,
+        random_share=lookback.random_share,
+        seed=f"lookback-{lookback.pk}",
+    )
+    if not sample:
+        raise ValidationError(
+            _("These rules draw no closed task of the round."), code="empty_sample"
+        )
+    _trace(actor, "inspections.lookback.draw", lookback, None, drawn=len(sample))
+    checks = LookBackCheck.objects.bulk_create(
+        [
+            LookBackCheck(lookback=lookback, task=task, node_id=task.node_id, reason=reason)
+            for task, reason in sample
+        ]
+    )
+    ledger.record_many(
+        [
+            ledger.Event(
+                actor=actor,
+                action="inspections.lookback.check",
+                target=check,
+                before=None,
+                after=snapshot(check),
+            )
+            for check in checks
+        ]
+    )
+    return lookback
+
+
+@transaction.atomic
+def check_decide(
+    *,
+    actor: Account,
+    check: LookBackCheck,
+    rectified: bool,
+    comment: str,
+    deadline: datetime.date | None = None,
+) -> LookBackCheck:
+    """Record the re-verification of a drawn task: really rectified, or not — then the task
+    reopens as a new rectification task (same finding, measure, leader and department, a new
+    deadline) linked to the closed one, whose timeline and file stay as they were and are told
+    of the reopening."""
+    _require(actor, "inspections:task:verify")
+    check = LookBackCheck.objects.select_for_update().select_related("task__item").get(pk=check.pk)
+    if check.outcome != LookBackCheck.Outcome.PENDING:
+        raise ValidationError(_("This task was re-verified already."), code="decided")
+    task = check.task
+    if loop.SUPERVISING not in loop.relations(task.item, actor):
+        raise PermissionDenied(_("Only the inspecting body re-verifies."))
+    errors = {}
+    if not comment.strip():
+        errors["comment"] = ValidationError(
+            _("Say what the re-verification found."), code="required"
+        )
+    if not rectified and deadline is None:
+        errors["deadline"] = ValidationError(
+            _("Give the new deadline of the reopened task."), code="required"
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(check)
+    check.comment = comment.strip()
+    check.checked_on = timing.today()
+    check.checked_by = actor
+    if rectified:
+        check.outcome = LookBackCheck.Outcome.CONFIRMED
+    else:
+        check.outcome = LookBackCheck.Outcome.REOPENED
+        successor = task_assign(
+            actor=actor,
+            finding=task.finding,
+            measure=task.measure,
+            deadline=deadline,
+            leader=task.leader,
+            department=task.department,
+            reopens=task,
+        )
+        loop.item_comment(
+            item=task.item,
+            actor=actor,
+            comment=_("Look-back: not really rectified (%(why)s). Reopened as task %(id)d.")
+            % {"why": check.comment, "id": successor.item_id},
+            data={"reopened_as": successor.item_id},
+        )
+    check.save(update_fields=["outcome", "comment", "checked_on", "checked_by"])
+    _trace(actor, f"inspections.lookback.{check.outcome}", check, before)
+    return check
+
+
+@transaction.atomic
+def round_summary_issue(*, actor: Account, round: Round):
+    """The round's rectification summary as a Word document (its serial number taken): the
+    completion rate per unit and per category, closed on time, overdue, reopened by look-backs,
+    addressed to the body above the inspecting one."""
+    from .selectors import completion
+
+    if not has_perm(actor, "inspections:round:edit") or not has_perm(
+        actor, "documents:document:issue"
+    ):
+        raise PermissionDenied(_("Your role does not do this."))
+    by_unit = completion(viewer=actor, round=round, by="unit")
+    if not by_unit:
+        raise ValidationError(_("The round has no rectification tasks yet."), code="no_tasks")
+    by_category = completion(viewer=actor, round=round, by="category")
+    total = sum(c.tasks for c in by_unit)
+    closed = sum(c.closed for c in by_unit)
+    overdue = sum(c.overdue for c in by_unit)
+    reopened = Task.objects.filter(finding__unit__round=round, reopens__isnull=False).count()
+
+    def line(c) -> str:
+        return _(
+            "%(label)s: %(tasks)d tasks, %(closed)d closed (%(rate)s%%), %(overdue)d overdue."
+        ) % {
+            "label": c.label,
+            "tasks": c.tasks,
+            "closed": c.closed,
+            "rate": c.rate if c.rate is not None else "—",
+            "overdue": c.overdue,
+        }
+
+    paragraphs = [
+        _(
+            "%(round)s inspected %(units)d units: %(tasks)d rectification tasks, %(closed)d "
+            "verified and closed, %(overdue)d overdue, %(reopened)d reopened by look-backs."
+        )
+        % {
+            "round": round.title,
+            "units": len(by_unit),
+            "tasks": total,
+            "closed": closed,
+            "overdue": overdue,
+            "reopened": reopened,
+        },
+        _("By unit:"),
+        *[line(c) for c in by_unit],
+        _("By category:"),
+        *[line(c) for c in by_category],
+    ]
+    superior = round.inspecting_node.parent or round.inspecting_node
+    return issue_document(
+        doc_type="inspection_summary",
+        issuer_node=round.inspecting_node,
+        actor=actor,
+        target=round,
+        context={
+            "recipient_unit": superior.name,
+            "title": _("Rectification summary of %(round)s") % {"round": round.title},
+            "paragraphs": paragraphs,
+            "deadline": timing.today(),
+        },
+    )

@@ -20,10 +20,12 @@ from oversight.orgs.access import has_perm, require_perm
 
 from . import selectors, services
 from .forms import (
+    CheckForm,
     CopyNoticeForm,
     FeedbackForm,
     FindingForm,
     ImportForm,
+    LookBackForm,
     RoundForm,
     TaskForm,
     UnitForm,
@@ -60,7 +62,7 @@ def round_create(request):
 
 
 @require_perm(VIEW)
-def round_detail(request, pk: int, unit_form=None):
+def round_detail(request, pk: int, unit_form=None, lookback_form=None):
     round = selectors.round_get(viewer=request.user, pk=pk)
     context = {
         "round": round,
@@ -69,10 +71,12 @@ def round_detail(request, pk: int, unit_form=None):
         "by_category": selectors.completion(viewer=request.user, round=round, by="category"),
         "can_edit": has_perm(request.user, EDIT),
         "unit_form": unit_form or UnitForm(viewer=request.user),
+        "lookbacks": selectors.lookback_list(viewer=request.user, round=round),
+        "can_verify": has_perm(request.user, "inspections:task:verify"),
+        "lookback_form": lookback_form or LookBackForm(),
     }
-    return render(
-        request, "inspections/round_detail.html", context, status=400 if unit_form else 200
-    )
+    failed = unit_form is not None or lookback_form is not None
+    return render(request, "inspections/round_detail.html", context, status=400 if failed else 200)
 
 
 @require_perm(EDIT)
@@ -287,3 +291,74 @@ def copy_notice(request, pk: int):
             messages.success(request, _("The copy notice %(serial)s was sent.") % {"serial": done})
             return redirect("inspections:task_detail", pk=pk)
     return task_detail(request, pk, notice_form=form)
+
+
+@require_perm("inspections:task:verify")
+@require_POST
+def lookback_draw(request, pk: int):
+    round = selectors.round_get(viewer=request.user, pk=pk)
+    request.operation_target = round
+    form = LookBackForm(request.POST)
+    if form.is_valid():
+        data = {k: v or 0 for k, v in form.cleaned_data.items() if k != "categories"}
+        done = call_service(
+            form,
+            services.lookback_draw,
+            actor=request.user,
+            round=round,
+            categories=form.cleaned_data["categories"],
+            **data,
+        )
+        if done is not None:
+            messages.success(request, _("The look-back was drawn."))
+            return redirect("inspections:lookback_detail", pk=done.pk)
+    return round_detail(request, pk, lookback_form=form)
+
+
+@require_perm(VIEW)
+def lookback_detail(request, pk: int, failed=None):
+    lookback = selectors.lookback_get(viewer=request.user, pk=pk)
+    checks = selectors.check_list(viewer=request.user, lookback=lookback)
+    return render(
+        request,
+        "inspections/lookback_detail.html",
+        {
+            "lookback": lookback,
+            "checks": checks,
+            "can_verify": has_perm(request.user, "inspections:task:verify"),
+            "check_form": CheckForm(),
+            "failed": failed,
+        },
+        status=400 if failed else 200,
+    )
+
+
+@require_perm("inspections:task:verify")
+@require_POST
+def check_decide(request, pk: int):
+    check = selectors.check_get(viewer=request.user, pk=pk)
+    request.operation_target = check.task.item
+    form = CheckForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form, services.check_decide, actor=request.user, check=check, **form.cleaned_data
+        )
+        if done is not None:
+            messages.success(request, _("Saved."))
+            return redirect("inspections:lookback_detail", pk=check.lookback_id)
+    form.check_pk = check.pk
+    return lookback_detail(request, check.lookback_id, failed=form)
+
+
+@require_perm(EDIT)
+@require_POST
+def round_summary(request, pk: int):
+    round = selectors.round_get(viewer=request.user, pk=pk)
+    request.operation_target = round
+    try:
+        document = services.round_summary_issue(actor=request.user, round=round)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("inspections:round_detail", pk=pk)
+    messages.success(request, _("The summary %(serial)s was issued.") % {"serial": document})
+    return redirect("documents:document_detail", pk=document.pk)

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from oversight.inspections import demo
-from oversight.inspections.models import Finding, InspectedUnit, Round, Task
+from oversight.inspections.models import Finding, InspectedUnit, LookBackCheck, Round, Task
 from oversight.ledger import services as ledger
 from oversight.orgs import demo as org_demo
 
@@ -31,6 +31,10 @@ def test_it_builds_two_rounds_with_tasks_in_every_state():
     assert Task.objects.filter(item__closed_at__isnull=True, item__light="red").exists()
     assert Task.objects.filter(item__closed_on_time=False).exists()
     assert Task.objects.filter(item__events__transition="return").exists()
+    outcomes = set(LookBackCheck.objects.values_list("outcome", flat=True))
+    assert outcomes == {"pending", "confirmed", "reopened"}
+    reopened = LookBackCheck.objects.filter(outcome="reopened").count()
+    assert Task.objects.filter(reopens__isnull=False).count() == reopened
     count = Task.objects.count()
     demo.build(rng=random.Random("inspections"))
     assert Task.objects.count() == count

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from oversight.conftest import refusal_codes
 from oversight.documents.models import Document
@@ -193,3 +194,26 @@ def test_completion_per_unit_and_category(inspections_county, round_, task):
     assert [r.label for r in selectors.completion(viewer=c.town1_officer, round=round_)] == [
         "Town 1"
     ]
+
+
+def test_the_round_summary_is_a_word_document_with_the_rates(inspections_county, round_, task):
+    c = inspections_county
+    with pytest.raises(PermissionDenied):
+        services.round_summary_issue(actor=c.town1_officer, round=round_)
+    item = loop.item_transition(
+        item=task.item, name="report", actor=c.town1_officer, comment="Done"
+    )
+    loop.item_transition(item=item, name="verify", actor=c.supervisor)
+    with translation.override("en"):
+        document = services.round_summary_issue(actor=c.supervisor, round=round_)
+    assert (document.doc_type, document.recipient_unit) == ("inspection_summary", "County")
+    assert document.file.name.endswith(".docx") and document.size > 0
+    body = document.content["body"]
+    assert "1 rectification tasks, 1 verified and closed, 0 overdue" in body
+    assert "Town 1: 1 tasks, 1 closed (100.0%), 0 overdue." in body
+
+
+def test_a_round_without_tasks_has_no_summary(inspections_county, round_):
+    with pytest.raises(ValidationError) as refused:
+        services.round_summary_issue(actor=inspections_county.supervisor, round=round_)
+    assert refusal_codes(refused.value) == ["no_tasks"]

@@ -182,3 +182,16 @@ def test_measures_count_for_the_unit_and_hide_from_outsiders(inspections_county,
         on=date(2026, 3, 2),
     )
     assert outsider["inspections.open"][c.town2.pk].value == 0
+
+
+def test_the_summary_button_issues_the_document(inspections_county, round_, task):
+    c = inspections_county
+    client = client_for(c.supervisor)
+    response = client.post(reverse("inspections:round_summary", args=[round_.pk]))
+    assert response.status_code == 302 and "/documents/" in response.url
+    assert (
+        client_for(c.town1_officer)
+        .post(reverse("inspections:round_summary", args=[round_.pk]))
+        .status_code
+        == 403
+    )
