@@ -24,15 +24,22 @@ from oversight.orgs.dictionaries import dict_item_save, dict_type_save
 from oversight.orgs.models import Account, OrgNode, Person, Role
 
 from . import selectors, services
-from .models import SPECIALTY_DICT, Claim, Profile, Task
+from .models import SPECIALTY_DICT, Claim, Profile, Question, Task
 
-OFFICER = ["team:task:claim", "team:profile:view", "loop:item:view", "loop:item:handle"]
+OFFICER = [
+    "team:task:claim",
+    "team:profile:view",
+    "team:course:learn",
+    "loop:item:view",
+    "loop:item:handle",
+]
 PUBLISHER = [
     *OFFICER,
     "team:task:publish",
     "team:task:verify",
     "team:profile:edit",
     "team:target:set",
+    "team:course:edit",
 ]
 EXTRA_PERMISSIONS = {
     "leader": ["team:profile:view", "team:task:claim"],
@@ -119,7 +126,11 @@ def _dictionary() -> None:
 def _officers() -> list[Account]:
     """Six officers of the commission with accounts (officer1 … officer6) and group1."""
     commission = OrgNode.objects.get(code="QH-JW")
-    role = Role.objects.filter(key="discipline_officer").first() or orgs.role_save(
+    role = Role.objects.filter(key="discipline_officer").first()
+    if role is not None and not set(OFFICER) <= set(role.permissions):
+        grant_permissions({"discipline_officer": OFFICER})
+        role.refresh_from_db()
+    role = role or orgs.role_save(
         role=None,
         key="discipline_officer",
         name="纪检监察干部",
@@ -185,6 +196,7 @@ def build(*, rng: random.Random, stdout=None, history=None) -> None:
                         metric=metric,
                         value=value + rng.randrange(0, 3) * (10 if metric == "points" else 1),
                     )
+            _learning(rng, supervisor, commission)
             loop.sweep()
             if stdout is not None:
                 done = Claim.objects.filter(points_awarded__isnull=False).count()
@@ -262,3 +274,94 @@ def _task(
             )
             yield timedelta(days=1)
         loop.item_transition(item=item, name="verify", actor=supervisor)
+
+
+KNOWLEDGE = [
+    ("eight_rules", "中央八项规定精神", "The eight-point rules"),
+    ("sanctions", "纪律处分条例", "Disciplinary sanctions"),
+    ("integrity", "廉洁自律准则", "Integrity and self-discipline"),
+    ("supervision_law", "监察法", "The supervision law"),
+    ("petitions", "信访工作条例", "Petition rules"),
+    ("inspection", "巡视工作条例", "Inspection rules"),
+    ("rural_assets", "农村集体三资管理", "Rural collective assets"),
+    ("two_duties", "两个责任", "The two responsibilities"),
+]
+COURSES = [
+    ("书记说法", ["eight_rules", "two_duties", "integrity"]),
+    ("党纪法规", ["sanctions", "supervision_law", "petitions", "inspection"]),
+    ("案例警示", ["rural_assets", "eight_rules", "sanctions"]),
+]
+
+
+def _learning(rng: random.Random, supervisor: Account, commission: OrgNode) -> None:
+    """The knowledge points, three micro-courses, a bank of 200 questions on party discipline,
+    and two tests taken by the commission's officers (their weak points push lessons)."""
+    from oversight.team import learning
+    from oversight.team.models import KNOWLEDGE_DICT, Course
+
+    if Course.objects.exists():
+        return
+    kind = DictType.objects.filter(code=KNOWLEDGE_DICT).first() or dict_type_save(
+        dict_type=None, code=KNOWLEDGE_DICT, name="知识点", name_en="Knowledge points"
+    )
+    for order, (value, label, label_en) in enumerate(KNOWLEDGE):
+        dict_item_save(
+            item=None, dict_type=kind, value=value, label=label, label_en=label_en, sort=order
+        )
+    supervisor.__dict__.pop("_perm_codes", None)
+    labels = {value: label for value, label, _en in KNOWLEDGE}
+    kinds = ["video", "document", "slides"]
+    for title, points in COURSES:
+        course = learning.course_add(actor=supervisor, title=title, owner_node=commission)
+        for n, point in enumerate(points):
+            learning.lesson_add(
+                actor=supervisor,
+                course=course,
+                title=f"{title}：{labels[point]}解读",
+                kind=kinds[n % 3],
+                minutes=rng.choice([8, 12, 15, 20]),
+                knowledge_point=point,
+            )
+    rows = []
+    for n in range(200):
+        point, label, _en = KNOWLEDGE[n % len(KNOWLEDGE)]
+        kind_code = ["单选题", "多选题", "判断题", "填空题"][n % 4]
+        text = f"根据《{label}》的有关规定，下列说法是否符合要求？（第{n + 1}题）"
+        options, answer = "符合|不符合|视情况而定|需请示报告", "B"
+        if kind_code == "多选题":
+            options, answer = "应当如实报告|可以不报告|接受组织监督|自行处理", "AC"
+        elif kind_code == "判断题":
+            options, answer = "", rng.choice(["对", "错"])
+        elif kind_code == "填空题":
+            text = f"《{label}》规定的主要内容可以概括为“____”。（第{n + 1}题）"
+            options, answer = "", label
+        rows.append(
+            {"_row": n + 2, "text": text, "kind": kind_code, "options": options,
+             "answer": answer, "knowledge_point": point, "difficulty": str(1 + n % 3)}
+        )  # fmt: skip
+    learning.questions_import(actor=supervisor, owner_node=commission, rows=rows)
+    papers = [
+        learning.paper_create(
+            actor=supervisor,
+            title=title,
+            owner_node=commission,
+            minutes=30,
+            rules=[{"point": p, "count": 4} for p in points],
+        )  # fmt: skip
+        for title, points in (
+            ("党纪法规知识测试（一）", ["eight_rules", "sanctions", "integrity"]),
+            ("党纪法规知识测试（二）", ["supervision_law", "petitions", "two_duties"]),
+        )
+    ]
+    for paper in papers:
+        for profile in Profile.objects.order_by("pk"):
+            officer = profile.person.account
+            officer.__dict__.pop("_perm_codes", None)
+            attempt = learning.attempt_start(actor=officer, paper=paper, rng=rng)
+            answers = {}
+            for question in Question.objects.filter(pk__in=attempt.questions):
+                if rng.random() < 0.7:
+                    answers[str(question.pk)] = (
+                        question.answer[0] if question.kind == "fill" else list(question.answer)
+                    )
+            learning.attempt_submit(actor=officer, attempt=attempt, answers=answers)

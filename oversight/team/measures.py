@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.core.measure_registry import MEAN, Measure, Source
 from oversight.orgs.access import scope_q
 
-from .models import Claim
+from .models import Attempt, Claim
 
 CLAIMS = Source(
     id="team.claims",
@@ -21,6 +21,18 @@ CLAIMS = Source(
     record_url=lambda claim: reverse("team:task_detail", args=[claim.task_id]),
     record_label=lambda claim: f"{claim.profile.person.name} · {claim.task.title}",
     select_related=("profile__person", "task"),
+)
+
+
+ATTEMPTS = Source(
+    id="team.attempts",
+    label=_("Online tests taken"),
+    model=Attempt,
+    scope=lambda viewer: scope_q(viewer, node="profile__person__org_node"),
+    node="profile__person__org_node",
+    record_url=lambda attempt: reverse("team:paper_stats", args=[attempt.paper_id]),
+    record_label=lambda attempt: f"{attempt.profile.person.name} · {attempt.paper.title}",
+    select_related=("profile__person", "paper"),
 )
 
 
@@ -67,5 +79,20 @@ MEASURES = [
         perm="team:profile:view",
         higher_is_better=True,
         order=30,
+    ),
+    Measure(
+        "team.test_score",
+        _("Average online test score"),
+        source=ATTEMPTS,
+        where=lambda w: Q(submitted_at__gte=w.start_at, submitted_at__lt=w.end_at),
+        kind=MEAN,
+        field="score",
+        definition=_(
+            "Average score of the online tests handed in during the period, for the learner's "
+            "unit (a team: an office or a stationed group)."
+        ),
+        perm="team:profile:view",
+        higher_is_better=True,
+        order=40,
     ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import learning_views, views
 
 app_name = "team"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("claims/<id:pk>/choose/", views.claim_choose, name="claim_choose"),
     path("chain/", views.chain, name="chain"),
     path("chain/targets/", views.target_set, name="target_set"),
+    path("learning/", learning_views.learning_home, name="learning"),
+    path("learning/tests/<id:pk>/start/", learning_views.attempt_start, name="attempt_start"),
+    path("learning/tests/<id:pk>/stats/", learning_views.paper_stats, name="paper_stats"),
+    path("learning/papers/<id:pk>/", learning_views.attempt_detail, name="attempt"),
+    path("learning/bank/import/", learning_views.bank_import, name="bank_import"),
     path("profiles/", views.profile_list, name="profile_list"),
     path("profiles/new/", views.profile_create, name="profile_create"),
     path("profiles/<id:pk>/", views.profile_detail, name="profile_detail"),

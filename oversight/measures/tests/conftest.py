@@ -174,8 +174,19 @@ def _team(c, nodes) -> None:
         )  # fmt: skip
         for k, (_taken, _awarded, points) in enumerate(rows)
     ]
-    for node in nodes:
+    from oversight.team.models import Attempt, Paper
+
+    papers = [
+        Paper.objects.create(title=f"Test {k}", owner_node=c.commission, rules=[], minutes=30)
+        for k in range(2)
+    ]
+    for n, node in enumerate(nodes):
         profile = Profile.objects.create(person=make_person(node, f"Officer at {node.name}"))
+        for paper, day in zip(papers, (D(2026, 2, 12), D(2026, 3, 2)), strict=True):
+            Attempt.objects.create(
+                paper=paper, profile=profile, questions=[], started_at=at(day, 9),
+                submitted_at=at(day), score=60 + 5 * n,
+            )  # fmt: skip
         for task, (taken, awarded, points) in zip(tasks, rows, strict=True):
             Claim.objects.create(
                 task=task, profile=profile, state="accepted", via="claimed", taken_on=taken,

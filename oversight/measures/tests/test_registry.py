@@ -32,7 +32,7 @@ def test_it_collects_the_measures_of_every_app():
         "documents.issued", "documents.sign_offs_overdue", "documents.replies_on_time",
         "documents.replies_late", "duties.reports_due", "duties.reports_late",
         "duties.punctuality", "duties.score", "duties.copied",
-        "team.tasks_taken", "team.tasks_done", "team.points",
+        "team.tasks_taken", "team.tasks_done", "team.points", "team.test_score",
         "fleet.vehicles", "fleet.warnings", "fleet.unexplained",
     } <= ids  # fmt: skip
 

@@ -10,7 +10,16 @@ from oversight.ledger import services as ledger
 from oversight.loop import timing
 from oversight.orgs import demo as org_demo
 from oversight.team import demo
-from oversight.team.models import Claim, Profile, Target, Task
+from oversight.team.models import (
+    Attempt,
+    Claim,
+    Course,
+    LessonPush,
+    Profile,
+    Question,
+    Target,
+    Task,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +40,9 @@ def test_it_builds_a_board_with_tasks_in_every_state():
     assert all(c.points_awarded == c.task.points for c in verified)
     assert not Claim.objects.exclude(item__state="verified").filter(points_awarded__isnull=False)
     assert Target.objects.filter(year=timing.today().year).count() == 7 * 3
+    assert Course.objects.count() == 3 and Question.objects.count() == 200
+    assert Attempt.objects.filter(submitted_at__isnull=False).count() == 2 * 7
+    assert LessonPush.objects.exists()
     count = (Task.objects.count(), Claim.objects.count(), Profile.objects.count())
     demo.build(rng=random.Random("team"))
     assert (Task.objects.count(), Claim.objects.count(), Profile.objects.count()) == count
