@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "oversight.loop",
     "oversight.matters",
     "oversight.duties",
+    "oversight.disclosure",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

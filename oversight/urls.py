@@ -15,6 +15,7 @@ urlpatterns = [
     path("work/", include("oversight.loop.urls")),
     path("matters/", include("oversight.matters.urls")),
     path("duties/", include("oversight.duties.urls")),
+    path("disclosure/", include("oversight.disclosure.urls")),
     path("ledger/", include("oversight.ledger.urls")),
     path("notifications/", include("oversight.notify.urls")),
     path("documents/", include("oversight.documents.urls")),

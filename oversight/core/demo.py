@@ -46,6 +46,7 @@ BUILDERS = [
     "oversight.documents.demo",
     "oversight.matters.demo",
     "oversight.duties.demo",
+    "oversight.disclosure.demo",
     "oversight.analytics.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",
