@@ -22,6 +22,7 @@ urlpatterns = [
     path("analytics/", include("oversight.analytics.urls")),
     path("measures/", include("oversight.measures.urls")),
     path("cockpit/", include("oversight.cockpit.urls")),
+    path("p/disclosure/", include("oversight.disclosure.public_urls")),
     path("p/", include("oversight.public.urls")),
     path("public-channel/", include("oversight.public.staff_urls")),
     path("open311/v2/", include("oversight.public.open311_urls")),

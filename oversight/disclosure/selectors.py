@@ -59,3 +59,38 @@ def lapse_list(*, viewer, node=None, kind: str = "", open_only: bool = False) ->
 def lapse_get(*, viewer, pk: int) -> Lapse:
     """A lapse by its work item's id, if its unit is in the viewer's scope; else 404."""
     return get_object_or_404(lapse_list(viewer=viewer), item_id=pk)
+
+
+# --- the public side (sunshine disclosure): only what units published ---------------------------
+
+
+def public_units():
+    """The active units of the kinds the catalogue covers, with their parents, for the index."""
+    from oversight.orgs.models import OrgNode
+
+    kinds = CatalogueItem.objects.filter(active=True).values("unit_type")
+    return (
+        OrgNode.objects.filter(is_active=True, type__in=kinds)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def public_unit(*, code: str):
+    return get_object_or_404(public_units(), code=code)
+
+
+def public_notices(*, node, limit: int = 60) -> list[tuple[CatalogueItem, list[Publication]]]:
+    """The notices ``node`` published, classified, by catalogue item (newest first); notices
+    waiting to be classified are not shown until a person has placed them."""
+    notices = list(
+        Publication.objects.filter(node=node, catalogue_item__isnull=False)
+        .exclude(key="")
+        .select_related("catalogue_item")
+        .order_by("-published_on", "-pk")[:limit]
+    )
+    grouped: dict[int, list[Publication]] = {}
+    for notice in notices:
+        grouped.setdefault(notice.catalogue_item_id, []).append(notice)
+    items = CatalogueItem.objects.filter(active=True, unit_type=node.type)
+    return [(item, grouped.get(item.pk, [])) for item in items]
