@@ -37,7 +37,7 @@ class CatalogueItem(models.Model):
         EDUCATION = "education", _("Education")
         ELDERLY = "elderly", _("Elderly care")
         AGRICULTURE = "agriculture", _("Agricultural subsidies")
-        ENVIRONMENT = "environment", _("Environment")
+        ENVIRONMENT = "environment", _("Ecology and environment")
         PUBLIC_RESOURCES = "public_resources", _("Public resource transactions")
 
     class Frequency(models.TextChoices):
