@@ -51,8 +51,8 @@ def test_it_opens_the_quarter_for_every_village_on_the_working_day_calendar(
     assert item.final_deadline == Q1_DUE
     # the monthly finance notice due 10 April is within its 10 days too
     assert (
-        sorted(i.title for i in opened)
-        == ["Monthly disclosures 2026-04"] * 3 + ["Quarterly disclosures 2026-Q1"] * 3
+        sorted((i.obligation.schedule, i.obligation.key) for i in opened)
+        == [("disclosure.monthly", "2026-04")] * 3 + [("disclosure.quarterly", "2026-Q1")] * 3
     )
     assert Obligation.objects.get(schedule="disclosure.monthly", node=c.village2a).due == date(
         2026, 4, 10
