@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "oversight.ecology",
     "oversight.team",
     "oversight.joint",
+    "oversight.disclosure",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

@@ -50,6 +50,7 @@ BUILDERS = [
     "oversight.inspections.demo",
     "oversight.team.demo",
     "oversight.joint.demo",
+    "oversight.disclosure.demo",
     "oversight.analytics.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",

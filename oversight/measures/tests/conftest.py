@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from oversight.analytics.models import Warning
+from oversight.disclosure.models import CatalogueItem, Expectation, Lapse
 from oversight.documents.models import DocType, Document, Receipt
 from oversight.duties.models import DutyArea, DutyItem, DutyList, DutyReport, UnitList
 from oversight.fleet.models import FleetWarning, Vehicle
@@ -33,6 +34,7 @@ VIEW_ALL = [
     "duties:list:view",
     "fleet:vehicle:view",
     "team:profile:view",
+    "disclosure:view",
 ]
 
 
@@ -194,6 +196,36 @@ def _team(c, nodes) -> None:
             )  # fmt: skip
 
 
+def _disclosure(c, nodes) -> None:
+    """At each of ``nodes``: a disclosure due in February published on time, one due in
+    February missing (its lapse found in February, a suggestion sent in March), one due 1 March
+    published late (its lapse returned with a notice), and one due later in March (not yet
+    counted). Their work items stay open and green, so the loop's rates do not move."""
+    catalogue = CatalogueItem.objects.create(
+        title="Village affairs", category="village", unit_type="village", frequency="quarterly"
+    )
+    rows = [
+        (D(2026, 2, 10), "on_time", None),
+        (D(2026, 2, 15), "missing", ("missing", D(2026, 2, 16), D(2026, 3, 1), 0)),
+        (D(2026, 3, 1), "late", ("late", D(2026, 3, 1), None, 1)),
+        (D(2026, 3, 25), "on_time", None),
+    ]
+    for node in nodes:
+        for k, (due, status, lapse) in enumerate(rows):
+            expectation = Expectation.objects.create(
+                node=node, catalogue_item=catalogue, key=f"k{k}", due=due, status=status,
+                checked_on=due,
+            )  # fmt: skip
+            if lapse is None:
+                continue
+            kind, found, suggested, notices = lapse
+            Lapse.objects.create(
+                expectation=expectation, node=node, catalogue_item=catalogue, key=f"k{k}",
+                kind=kind, found_on=found, suggested_on=suggested, notices=notices,
+                item=item(c, node, "disclosure.lapse", D(2026, 1, 5), deadline=D(2026, 12, 31)),
+            )  # fmt: skip
+
+
 @pytest.fixture
 def measured(loop_county):
     c = loop_county
@@ -297,6 +329,7 @@ def measured(loop_county):
     _duties(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
     _fleet(c, [c.unit_a, c.town1, c.village1a, c.town2])
     _team(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
+    _disclosure(c, [c.village1a, c.village1b, c.village2a, c.unit_b])
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
     VerificationRun.objects.create(

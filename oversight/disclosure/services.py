@@ -1,0 +1,593 @@
+"""Writes of disclosure supervision: the catalogue, events that must be disclosed, captured
+notices (entered, imported, classified), and the check that lights lapses. Every write records
+a ledger leaf in its own transaction; periods and lapses move only through the loop's services,
+and the expected disclosures are opened by the schedule service."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from oversight.ledger import services as ledger
+from oversight.ledger.targets import snapshot
+from oversight.lib.cndates import parse_date, parse_period
+from oversight.loop import services as loop
+from oversight.loop import timing
+from oversight.orgs.access import has_perm
+from oversight.orgs.models import Account, OrgNode
+from oversight.orgs.selectors import node_list
+from oversight.schedules import services as schedules
+from oversight.schedules.models import Obligation
+
+from . import schedules as declared
+from .models import CatalogueItem, DisclosureEvent, Expectation, Lapse, Publication
+from .workflows import LAPSE, PLATFORM
+
+MONTH_KEY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+QUARTER_KEY = re.compile(r"^\d{4}-Q[1-4]$")
+MAX_FIELDS = 40
+
+
+def _require(actor, code: str, message: str) -> None:
+    if not has_perm(actor, code):
+        raise PermissionDenied(message)
+
+
+def _refuse(field_name: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field_name: ValidationError(message, code=code)})
+
+
+def _in_scope(actor, node: OrgNode) -> None:
+    if not node_list(viewer=actor, include_inactive=False).filter(pk=node.pk).exists():
+        raise PermissionDenied(_("This unit is outside your scope."))
+
+
+def _words(values: Sequence[str] | str) -> list[str]:
+    """A list typed as one text (commas, 、, ；, new lines) or given as a list, cleaned."""
+    if isinstance(values, str):
+        values = re.split(r"[,，、;；\n]+", values)
+    seen: list[str] = []
+    for value in values:
+        value = str(value).strip()
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+# --- the catalogue -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_item_save(
+    *,
+    actor: Account,
+    item: CatalogueItem | None = None,
+    title: str,
+    category: str,
+    area: str = CatalogueItem.Area.GENERAL,
+    unit_type: str,
+    frequency: str,
+    required_fields: Sequence[str] | str = (),
+    photo_required: bool = False,
+    keywords: Sequence[str] | str = (),
+    active: bool = True,
+) -> CatalogueItem:
+    """Add a catalogue item, or change ``item``: what a kind of unit must disclose, when, and
+    what a complete notice shows."""
+    _require(actor, "disclosure:catalogue:edit", _("Your role does not edit the catalogue."))
+    title = title.strip()
+    fields_ = _words(required_fields)
+    words = _words(keywords)
+    errors = {}
+    if not title:
+        errors["title"] = ValidationError(_("A title is required."), code="required")
+    elif (
+        CatalogueItem.objects.filter(unit_type=unit_type, title=title)
+        .exclude(pk=getattr(item, "pk", None))
+        .exists()
+    ):
+        errors["title"] = ValidationError(
+            _("This kind of unit already has a disclosure of that title."), code="exists"
+        )
+    if category not in CatalogueItem.Category.values:
+        errors["category"] = ValidationError(_("Choose a category."), code="invalid")
+    if area not in CatalogueItem.Area.values:
+        errors["area"] = ValidationError(_("Choose a key area."), code="invalid")
+    if unit_type not in OrgNode.Type.values:
+        errors["unit_type"] = ValidationError(_("Choose a kind of unit."), code="invalid")
+    if frequency not in CatalogueItem.Frequency.values:
+        errors["frequency"] = ValidationError(_("Choose a schedule."), code="invalid")
+    if len(fields_) > MAX_FIELDS:
+        errors["required_fields"] = ValidationError(
+            _("At most %(count)d fields.") % {"count": MAX_FIELDS}, code="too_many"
+        )
+    if not words:
+        errors["keywords"] = ValidationError(
+            _("Give at least one title keyword, so captured notices can be classified."),
+            code="required",
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(item) if item is not None else None
+    if item is None:
+        item = CatalogueItem()
+    item.title, item.category, item.area = title, category, area
+    item.unit_type, item.frequency = unit_type, frequency
+    item.required_fields, item.photo_required = fields_, bool(photo_required)
+    item.keywords, item.active = words, bool(active)
+    item.save()
+    ledger.record(
+        actor=actor,
+        action="disclosure.catalogue.save",
+        target=item,
+        before=before,
+        after=snapshot(item),
+    )
+    return item
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_record(
+    *,
+    actor: Account,
+    node: OrgNode,
+    catalogue_item: CatalogueItem,
+    title: str,
+    happened_on: datetime.date,
+) -> DisclosureEvent:
+    """Record an event the unit must disclose within days (a major project approved): the
+    schedule service opens its obligation, due on the working-day calendar."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not record events."))
+    _in_scope(actor, node)
+    title = title.strip()
+    errors = {}
+    if not title:
+        errors["title"] = ValidationError(_("A title is required."), code="required")
+    if catalogue_item.frequency != CatalogueItem.Frequency.EVENT:
+        errors["catalogue_item"] = ValidationError(
+            _("Choose a disclosure that is due on an event."), code="not_event"
+        )
+    elif catalogue_item.unit_type != node.type or not catalogue_item.active:
+        errors["catalogue_item"] = ValidationError(
+            _("This disclosure does not apply to this unit."), code="not_applicable"
+        )
+    if happened_on is None or happened_on > timing.today():
+        errors["happened_on"] = ValidationError(
+            _("The event happened today or earlier."), code="future"
+        )
+    if errors:
+        raise ValidationError(errors)
+    event = DisclosureEvent.objects.create(
+        node=node,
+        catalogue_item=catalogue_item,
+        title=title,
+        happened_on=happened_on,
+        key=f"pending-{timing.today():%Y%m%d}",
+        recorded_by=actor,
+    )
+    event.key = f"E{event.pk}"
+    event.save(update_fields=["key"])
+    schedules.schedule_event(
+        schedule=declared.EVENT, node=node, happened_on=happened_on, key=event.key
+    )
+    ledger.record(
+        actor=actor,
+        action="disclosure.event.record",
+        target=event,
+        before=None,
+        after=snapshot(event),
+    )
+    return event
+
+
+# --- captured notices --------------------------------------------------------------------------
+
+
+def content_digest(body: str) -> str:
+    """The digest of a notice's content with its white space ignored ('' for no content), so
+    that last period's notice republished is recognised."""
+    text = "".join((body or "").split())
+    return hashlib.sha256(text.encode()).hexdigest() if text else ""
+
+
+def classify(*, node: OrgNode, title: str) -> CatalogueItem | None:
+    """The active catalogue item for the unit's kind whose keyword the title holds (the longest
+    keyword wins); None when no keyword matches or two items tie."""
+    best: list[tuple[int, CatalogueItem]] = []
+    for item in CatalogueItem.objects.filter(active=True, unit_type=node.type):
+        length = max((len(w) for w in item.keywords if w and w in title), default=0)
+        if length:
+            best.append((length, item))
+    best.sort(key=lambda pair: -pair[0])
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        return None
+    return best[0][1]
+
+
+def _key_error(item: CatalogueItem, node: OrgNode, key: str) -> str | None:
+    if item.frequency == CatalogueItem.Frequency.MONTHLY and not MONTH_KEY.match(key):
+        return _("A monthly disclosure's period is written 2026-03.")
+    if item.frequency == CatalogueItem.Frequency.QUARTERLY and not QUARTER_KEY.match(key):
+        return _("A quarterly disclosure's period is written 2026-Q1.")
+    if (
+        item.frequency == CatalogueItem.Frequency.EVENT
+        and not DisclosureEvent.objects.filter(key=key, node=node, catalogue_item=item).exists()
+    ):
+        return _("Name one of the unit's recorded events of this disclosure (such as E12).")
+    return None
+
+
+def _event_key(item: CatalogueItem, node: OrgNode, published_on: datetime.date) -> str:
+    """The latest event of ``item`` at ``node`` that happened by ``published_on``."""
+    event = (
+        DisclosureEvent.objects.filter(
+            node=node, catalogue_item=item, happened_on__lte=published_on
+        )
+        .order_by("-happened_on", "-pk")
+        .first()
+    )
+    return event.key if event else ""
+
+
+def _validate_publication(
+    *,
+    node: OrgNode,
+    title: str,
+    published_on: datetime.date | None,
+    catalogue_item: CatalogueItem | None,
+    key: str,
+) -> dict:
+    errors = {}
+    if not title:
+        errors["title"] = ValidationError(_("A title is required."), code="required")
+    if published_on is None:
+        errors["published_on"] = ValidationError(
+            _("Give the date the notice was published (such as 2026年3月5日)."), code="required"
+        )
+    elif published_on > timing.today():
+        errors["published_on"] = ValidationError(
+            _("A notice cannot be published after today."), code="future"
+        )
+    if catalogue_item is not None:
+        if catalogue_item.unit_type != node.type:
+            errors["catalogue_item"] = ValidationError(
+                _("This disclosure is not one this kind of unit makes."), code="not_applicable"
+            )
+        elif key:
+            problem = _key_error(catalogue_item, node, key)
+            if problem:
+                errors["key"] = ValidationError(problem, code="invalid")
+    return errors
+
+
+@transaction.atomic
+def publication_capture(
+    *,
+    actor: Account,
+    node: OrgNode,
+    title: str,
+    published_on: datetime.date | None,
+    url: str = "",
+    body: str = "",
+    fields: Sequence[str] | str = (),
+    has_photo: bool = False,
+    catalogue_item: CatalogueItem | None = None,
+    key: str = "",
+    source: str = Publication.Source.ENTERED,
+) -> Publication:
+    """Capture a notice the unit published. Without a catalogue item it is classified by its
+    title's keywords, and without a period the period is read from its title (2026年第一季度);
+    what cannot be placed waits for a person (``publication_classify``)."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not capture notices."))
+    _in_scope(actor, node)
+    title = title.strip()
+    key = key.strip().upper()
+    if catalogue_item is None and title:
+        catalogue_item = classify(node=node, title=title)
+    if catalogue_item is not None and not key and published_on is not None:
+        key = (
+            _event_key(catalogue_item, node, published_on)
+            if catalogue_item.frequency == CatalogueItem.Frequency.EVENT
+            else (parse_period(title) or "")
+        )
+        if key and _key_error(catalogue_item, node, key):
+            key = ""  # a period of the wrong form for this item: a person places it
+    errors = _validate_publication(
+        node=node, title=title, published_on=published_on, catalogue_item=catalogue_item, key=key
+    )
+    if errors:
+        raise ValidationError(errors)
+    publication = Publication.objects.create(
+        node=node,
+        catalogue_item=catalogue_item,
+        key=key if catalogue_item is not None else "",
+        title=title,
+        published_on=published_on,
+        url=url.strip(),
+        body=body.strip(),
+        fields=_words(fields),
+        has_photo=bool(has_photo),
+        digest=content_digest(body),
+        source=source,
+        captured_by=actor,
+    )
+    ledger.record(
+        actor=actor,
+        action="disclosure.publication.capture",
+        target=publication,
+        before=None,
+        after=snapshot(publication),
+    )
+    return publication
+
+
+@transaction.atomic
+def publication_classify(
+    *, actor: Account, publication: Publication, catalogue_item: CatalogueItem, key: str
+) -> Publication:
+    """A person places a notice the rules could not: its catalogue item and period."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not capture notices."))
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    _in_scope(actor, publication.node)
+    key = key.strip().upper()
+    errors = _validate_publication(
+        node=publication.node,
+        title=publication.title,
+        published_on=publication.published_on,
+        catalogue_item=catalogue_item,
+        key=key,
+    )
+    if not key and "key" not in errors:
+        errors["key"] = ValidationError(_("Give the period the notice covers."), code="required")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(publication)
+    publication.catalogue_item, publication.key = catalogue_item, key
+    publication.save(update_fields=["catalogue_item", "key"])
+    ledger.record(
+        actor=actor,
+        action="disclosure.publication.classify",
+        target=publication,
+        before=before,
+        after=snapshot(publication),
+    )
+    return publication
+
+
+IMPORT_COLUMNS = [
+    ("unit", _lazy("unit")),
+    ("title", _lazy("title")),
+    ("published_on", _lazy("published on")),
+    ("url", _lazy("link")),
+    ("key", _lazy("period")),
+    ("fields", _lazy("fields shown")),
+    ("has_photo", _lazy("notice board photo")),
+    ("body", _lazy("content")),
+]
+IMPORT_REQUIRED = ["unit", "title", "published_on"]
+YES = {"1", "y", "yes", "true", "是", "有", "√"}
+
+
+@transaction.atomic
+def publications_import(*, actor: Account, rows: Sequence[dict]) -> int:
+    """Capture the notices of ``rows`` (an Excel sheet: the unit by code or name, dates as
+    notices write them): all of them, or none, with every row's problems named."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not capture notices."))
+    if not rows:
+        raise _refuse("file", _("The sheet has no rows."), "empty")
+    units = {}
+    for node in node_list(viewer=actor, include_inactive=False):
+        units[node.code] = node
+        units.setdefault(node.name, node)
+    labels = dict(IMPORT_COLUMNS)
+    errors: list[str] = []
+    created = 0
+    for row in rows:
+        number = row["_row"]
+        node = units.get(row.get("unit", "").strip())
+        published_on = parse_date(row.get("published_on", ""))
+        problems = []
+        if node is None:
+            problems.append(_("unit: no unit of that code or name in your scope"))
+        if published_on is None:
+            problems.append(_("published on: write a date such as 2026年3月5日 or 2026-03-05"))
+        if problems:
+            errors.append(_("Row %(n)d: %(errors)s") % {"n": number, "errors": "; ".join(problems)})
+            continue
+        try:
+            with transaction.atomic():
+                publication_capture(
+                    actor=actor,
+                    node=node,
+                    title=row.get("title", ""),
+                    published_on=published_on,
+                    url=row.get("url", ""),
+                    body=row.get("body", ""),
+                    fields=row.get("fields", ""),
+                    has_photo=row.get("has_photo", "").strip().lower() in YES,
+                    key=row.get("key", ""),
+                    source=Publication.Source.IMPORTED,
+                )
+                created += 1
+        except ValidationError as exc:
+            messages = [
+                f"{labels.get(name, name)}: {' '.join(texts)}"
+                for name, texts in exc.message_dict.items()
+            ]
+            errors.append(_("Row %(n)d: %(errors)s") % {"n": number, "errors": "; ".join(messages)})
+    if errors:
+        raise ValidationError({"file": [ValidationError(e, code="row") for e in errors]})
+    return created
+
+
+# --- the check ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckReport:
+    periods: int = 0
+    expected: int = 0
+    lapses: list[Lapse] = field(default_factory=list)
+
+
+def _expected_items(obligation: Obligation) -> list[CatalogueItem]:
+    if obligation.schedule == declared.EVENT:
+        event = DisclosureEvent.objects.filter(key=obligation.key, node=obligation.node).first()
+        return [event.catalogue_item] if event else []
+    frequency = {declared.MONTHLY: "monthly", declared.QUARTERLY: "quarterly"}[obligation.schedule]
+    return list(
+        CatalogueItem.objects.filter(
+            active=True, frequency=frequency, unit_type=obligation.node.type
+        )
+    )
+
+
+def find_lapses(
+    item: CatalogueItem, publications: list[Publication], due: datetime.date, earlier: set[str]
+) -> list[tuple[str, str, Publication | None]]:
+    """The lapses of one unit's disclosure for one period: ``publications`` are its notices in
+    the order published, ``earlier`` the content digests of its notices of earlier periods.
+    Each lapse is (kind, detail, the notice it is about)."""
+    if not publications:
+        return [(Lapse.Kind.MISSING, _("Nothing was published by %(due)s.") % {"due": due}, None)]
+    found = []
+    first, latest = publications[0], publications[-1]
+    if first.published_on > due:
+        found.append(
+            (
+                Lapse.Kind.LATE,
+                _("Published on %(on)s, due by %(due)s.") % {"on": first.published_on, "due": due},
+                first,
+            )
+        )
+    missing = [f for f in item.required_fields if f not in latest.fields]
+    if missing:
+        found.append(
+            (
+                Lapse.Kind.INCOMPLETE,
+                _("The notice does not show: %(fields)s") % {"fields": "、".join(missing)},
+                latest,
+            )
+        )
+    if item.photo_required and not any(p.has_photo for p in publications):
+        found.append((Lapse.Kind.NO_PHOTO, _("No photo of the notice board was captured."), latest))
+    repeated = next((p for p in publications if p.digest and p.digest in earlier), None)
+    if repeated is not None:
+        found.append(
+            (
+                Lapse.Kind.REPUBLISHED,
+                _("The content is the same as a notice of an earlier period."),
+                repeated,
+            )
+        )
+    return found
+
+
+def _check_obligation(obligation: Obligation, on: datetime.date, report: CheckReport) -> None:
+    node, key, due = obligation.node, obligation.key, obligation.due
+    for item in _expected_items(obligation):
+        publications = list(
+            Publication.objects.filter(node=node, catalogue_item=item, key=key).order_by(
+                "published_on", "pk"
+            )
+        )
+        earlier = set(
+            Publication.objects.filter(node=node, catalogue_item=item)
+            .exclude(key=key)
+            .exclude(digest="")
+            .filter(published_on__lte=publications[-1].published_on if publications else on)
+            .values_list("digest", flat=True)
+        )
+        first = publications[0].published_on if publications else None
+        status = (
+            Expectation.Status.MISSING
+            if first is None
+            else Expectation.Status.ON_TIME
+            if first <= due
+            else Expectation.Status.LATE
+        )
+        expectation, created = Expectation.objects.get_or_create(
+            node=node,
+            catalogue_item=item,
+            key=key,
+            defaults={
+                "due": due,
+                "obligation_item": obligation.item,
+                "status": status,
+                "published_on": first,
+                "checked_on": on,
+            },
+        )
+        if not created:
+            continue
+        ledger.record(
+            actor=None,
+            action="disclosure.expectation.check",
+            target=expectation,
+            before=None,
+            after=snapshot(expectation),
+        )
+        report.expected += 1
+        for kind, detail, publication in find_lapses(item, publications, due, earlier):
+            work = loop.item_open(
+                kind=LAPSE,
+                title=f"{node.name} · {item.title} ({key}): {Lapse.Kind(kind).label}",
+                description=detail,
+                actor=None,
+                responsible_node=node,
+                supervising_node=obligation.item.supervising_node,
+                announce=False,
+            )
+            lapse = Lapse.objects.create(
+                expectation=expectation,
+                node=node,
+                catalogue_item=item,
+                key=key,
+                kind=kind,
+                detail=detail,
+                publication=publication,
+                found_on=on,
+                item=work,
+            )
+            ledger.record(
+                actor=None,
+                action="disclosure.lapse.light",
+                target=lapse,
+                before=None,
+                after=snapshot(lapse),
+            )
+            report.lapses.append(lapse)
+
+
+def check_run(*, on: datetime.date) -> CheckReport:
+    """Check every disclosure period whose due date has passed by ``on`` and is not checked
+    yet: what each unit owed is compared with the notices captured, the lapses are lit as
+    ``disclosure.lapse`` work items, and the period's item is closed. One transaction per
+    period, so a failure leaves the others done."""
+    report = CheckReport()
+    pending = (
+        Obligation.objects.filter(
+            schedule__in=[declared.MONTHLY, declared.QUARTERLY, declared.EVENT],
+            due__lt=on,
+            item__closed_at__isnull=True,
+        )
+        .select_related("node", "item", "item__supervising_node")
+        .order_by("due", "pk")
+    )
+    for obligation in pending:
+        with transaction.atomic():
+            _check_obligation(obligation, on, report)
+            loop.item_public_transition(item=obligation.item, name="check", actor_name=PLATFORM)
+            report.periods += 1
+    return report
