@@ -35,6 +35,7 @@ VIEW_ALL = [
     "fleet:vehicle:view",
     "team:profile:view",
     "disclosure:view",
+    "inspections:round:view",
 ]
 
 
@@ -196,6 +197,53 @@ def _team(c, nodes) -> None:
             )  # fmt: skip
 
 
+def _inspections(c, nodes) -> None:
+    """A round with, at each of ``nodes``: a task due in February closed on time, one due in
+    February still open (overdue), one due in March closed late, and in March the first task
+    reopened by a look-back (a linked successor, open, due in April)."""
+    from oversight.inspections.models import Finding, InspectedUnit, Round, Task
+
+    rnd = Round.objects.create(
+        kind="patrol", year=2026, number=1, title="Round 1", inspecting_node=c.commission,
+        group="Group 1", starts_on=D(2026, 1, 5), ends_on=D(2026, 1, 20),
+    )  # fmt: skip
+    for node in nodes:
+        unit = InspectedUnit.objects.create(round=rnd, node=node, feedback_on=D(2026, 1, 25))
+        finding = Finding.objects.create(
+            unit=unit, number=1, category="funds", description=f"Problem at {node.name}"
+        )
+        rows = [
+            (D(2026, 2, 20), D(2026, 2, 15), True),
+            (D(2026, 2, 25), None, None),
+            (D(2026, 3, 10), D(2026, 3, 20), False),
+        ]
+        tasks = [
+            Task.objects.create(
+                finding=finding,
+                node=node,
+                measure=f"Measure {k}",
+                deadline=deadline,
+                item=item(
+                    c,
+                    node,
+                    "inspections.rectification",
+                    D(2026, 1, 26),
+                    closed=closed,
+                    on_time=on_time,
+                    deadline=deadline,
+                    light="red" if closed is None else "green",
+                ),
+            )  # fmt: skip
+            for k, (deadline, closed, on_time) in enumerate(rows)
+        ]
+        Task.objects.create(
+            finding=finding, node=node, measure="Measure 0 again", deadline=D(2026, 4, 20),
+            reopens=tasks[0],
+            item=item(c, node, "inspections.rectification", D(2026, 3, 5),
+                      deadline=D(2026, 4, 20)),
+        )  # fmt: skip
+
+
 def _disclosure(c, nodes) -> None:
     """At each of ``nodes``: a disclosure due in February published on time, one due in
     February missing (its lapse found in February, a suggestion sent in March), one due 1 March
@@ -330,6 +378,7 @@ def measured(loop_county):
     _fleet(c, [c.unit_a, c.town1, c.village1a, c.town2])
     _team(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
     _disclosure(c, [c.village1a, c.village1b, c.village2a, c.unit_b])
+    _inspections(c, [c.unit_a, c.town1, c.village1b])
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
     VerificationRun.objects.create(
