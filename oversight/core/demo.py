@@ -50,6 +50,7 @@ BUILDERS = [
     "oversight.public.demo",
     "oversight.cockpit.demo",
     "oversight.schedules.demo",
+    "oversight.ecology.demo",
 ]
 
 

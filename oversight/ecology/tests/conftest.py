@@ -8,7 +8,12 @@ from django.utils import translation
 
 from oversight.ecology import services
 
-ECOLOGY = ["ecology:system:view", "ecology:system:edit", "ecology:round:run"]
+ECOLOGY = [
+    "ecology:system:view",
+    "ecology:system:edit",
+    "ecology:round:run",
+    "ecology:rating:enter",
+]
 
 
 def grant(role, codes):
@@ -51,10 +56,10 @@ def system(eco_county):
         actor=c.supervisor,
         system=system,
         parent=duty,
-        title="Work on time",
+        title="Work opened",
         weight=Decimal(40),
         source="measure",
-        measure_id="loop.overdue",
+        measure_id="loop.opened",
         rule="deduction",
         params={"per": Decimal(10)},
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from oversight.analytics.models import Warning
 from oversight.documents.models import DocType, Document, Receipt
 from oversight.duties.models import DutyArea, DutyItem, DutyList, DutyReport, UnitList
+from oversight.ecology.models import EvaluationRound, IndicatorSystem, Portrait
 from oversight.ledger.models import VerificationRun
 from oversight.loop.models import WorkItem
 from oversight.matters.models import Milestone
@@ -30,6 +31,7 @@ VIEW_ALL = [
     "documents:document:view",
     "documents:received:view",
     "duties:list:view",
+    "ecology:system:view",
 ]
 
 
@@ -120,6 +122,31 @@ def _duties(c, nodes) -> None:
                 score=score,
                 score_rate=score * 10 if score else None,
                 copied_from=previous if k == 2 and node != c.town2 else None,
+            )
+
+
+def _ecology(c, nodes) -> None:
+    """A published political-ecology round frozen on 2026-02-20 with a portrait of each of
+    ``nodes`` (scores 50, 55, 60, …: the first two below the warning line of 60), and one of an
+    open round (never counted)."""
+    system = IndicatorSystem.objects.create(
+        subject="unit", year=2025, title="Portraits", owner_node=c.commission
+    )
+    frozen = EvaluationRound.objects.create(
+        system=system, title="2025", state="frozen", published=True, frozen_at=at(D(2026, 2, 20))
+    )
+    still_open = EvaluationRound.objects.create(system=system, title="2025 again")
+    for k, node in enumerate(nodes):
+        for round_ in (frozen, still_open):
+            Portrait.objects.create(
+                round=round_,
+                node=node,
+                subject=f"n{node.pk}",
+                unit_type=node.type,
+                score=50 + 5 * k,
+                rank=k + 1,
+                peers=len(nodes),
+                evaluated_on=D(2025, 12, 31),
             )
 
 
@@ -224,6 +251,7 @@ def measured(loop_county):
             )
         _documents(node, nodes[(n + 1) % len(nodes)], n)
     _duties(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
+    _ecology(c, [c.unit_a, c.unit_b, c.town1, c.village1a, c.town2])
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
     VerificationRun.objects.create(
