@@ -3,7 +3,14 @@ the state its latest leaf recorded, so a weight or rule changed behind the servi
 
 from oversight.ledger.targets import traced
 
-from .models import EvaluationRound, Indicator, IndicatorSystem, Portrait, Rating
+from .models import (
+    EvaluationRound,
+    Indicator,
+    IndicatorSystem,
+    Portrait,
+    PortraitDocument,
+    Rating,
+)
 
 TARGETS = [
     traced(IndicatorSystem),
@@ -11,4 +18,5 @@ TARGETS = [
     traced(EvaluationRound, many=("units",)),
     traced(Rating),
     traced(Portrait),
+    traced(PortraitDocument),
 ]

@@ -287,3 +287,21 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} · {self.pk}"
+
+
+class PortraitDocument(models.Model):
+    """A document drafted from a portrait (one of each type), through the documents app."""
+
+    portrait = models.ForeignKey(Portrait, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("document type"), max_length=32)
+    draft = models.OneToOneField(
+        "documents.Draft", on_delete=models.PROTECT, related_name="ecology_portrait"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["portrait", "doc_type"], name="ecology_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.portrait} · {self.doc_type}"

@@ -21,4 +21,5 @@ urlpatterns = [
     path("rounds/<id:pk>/surveys/", views.survey_open, name="survey_open"),
     path("vote/", views.vote, name="vote"),
     path("portraits/<id:pk>/", views.portrait_detail, name="portrait_detail"),
+    path("portraits/<id:pk>/documents/", views.portrait_documents, name="portrait_documents"),
 ]

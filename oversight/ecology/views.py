@@ -9,6 +9,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from oversight.core.forms_flow import call_service, render_form
 from oversight.core.paging import paginate
 from oversight.orgs.access import has_perm, require_perm
 
-from . import rounds, selectors, services, surveys
+from . import letters, rounds, selectors, services, surveys
 from .forms import (
     CopyForm,
     IndicatorForm,
@@ -228,7 +229,8 @@ def portrait_detail(request, pk: int):
         "trend": selectors.trend(portrait=portrait),
         "period": portrait.round.system.year,
         "whole_round": selectors.sees_round(viewer=request.user, round_=portrait.round),
-        "below_line": portrait.score < portrait.round.warning_below,
+        "below_line": letters.below_line(portrait),
+        "documents": portrait.documents.select_related("draft__item", "draft__document"),
     }
     return render(request, "ecology/portrait_detail.html", context)
 
@@ -298,3 +300,22 @@ def vote(request):
         return render(request, "ecology/vote.html", {"refused": True}, status=404)
     form = VoteForm(initial={"token": token}, aspects=surveys.aspects(survey.round))
     return render(request, "ecology/vote.html", {"form": form, "survey": survey})
+
+
+@require_perm("ecology:round:run")
+@require_POST
+def portrait_documents(request, pk: int):
+    portrait = selectors.portrait_get(viewer=request.user, pk=pk)
+    if not selectors.sees_round(viewer=request.user, round_=portrait.round):
+        raise Http404
+    request.operation_target = portrait
+    try:
+        made = letters.portrait_documents(actor=request.user, portrait=portrait)
+        messages.success(
+            request,
+            _("%(count)d drafts were made: edit them, then have them reviewed and signed.")
+            % {"count": len(made)},
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("ecology:portrait_detail", pk=pk)

@@ -31,7 +31,7 @@ def english():
 @pytest.fixture
 def eco_county(loop_county):
     c = loop_county
-    grant(c.role_supervisor, ECOLOGY)
+    grant(c.role_supervisor, [*ECOLOGY, "documents:document:draft", "documents:document:view"])
     grant(c.role_town, ["ecology:system:view"])
     grant(c.role_clerk, ["ecology:system:view"])
     for account in (c.supervisor, c.town1_officer, c.town2_officer, c.clerk):
