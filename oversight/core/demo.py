@@ -56,6 +56,7 @@ BUILDERS = [
     "oversight.cockpit.demo",
     "oversight.schedules.demo",
     "oversight.fleet.demo",
+    "oversight.ecology.demo",
 ]
 
 

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core import measure_registry
-from oversight.orgs.forms import NodeChoiceField
-from oversight.orgs.models import OrgNode
+from oversight.orgs.forms import NodeChoiceField, NodeMultipleChoiceField
+from oversight.orgs.models import OrgNode, Person
 from oversight.orgs.selectors import node_list
 
 from .models import Indicator, IndicatorSystem
@@ -115,3 +115,86 @@ class IndicatorForm(forms.Form):
             params.pop("at_most")
         data["params"] = params
         return data
+
+
+class RoundForm(forms.Form):
+    system = forms.ModelChoiceField(label=_("indicator system"), queryset=None)
+    title = forms.CharField(label=_("title"), max_length=200)
+    units = NodeMultipleChoiceField(label=_("units evaluated"), queryset=OrgNode.objects.none())
+    warning_below = forms.DecimalField(
+        label=_("warning below (points)"),
+        max_digits=5,
+        decimal_places=2,
+        initial=60,
+        help_text=_("A warning notice is proposed when a score or an aspect's share falls below."),
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        from . import selectors
+
+        super().__init__(*args, **kwargs)
+        self.fields["system"].queryset = selectors.system_list(viewer=viewer).exclude(
+            subject=IndicatorSystem.Subject.SURVEY
+        )
+        self.fields["units"].queryset = node_list(viewer=viewer, include_inactive=False)
+
+
+class RatingForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("indicator"), queryset=None)
+    node = NodeChoiceField(label=_("unit"), queryset=OrgNode.objects.none())
+    person = forms.ModelChoiceField(
+        label=_("leader"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("For a leaders' system: the leader rated."),
+    )
+    score = forms.DecimalField(
+        label=_("rating (0–100)"), max_digits=5, decimal_places=2, min_value=0, max_value=100
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, round_, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = round_.system.indicators.filter(
+            source=Indicator.Source.MANUAL
+        ).order_by("code")
+        units = round_.units.order_by("path")
+        self.fields["node"].queryset = units
+        self.fields["person"].queryset = Person.objects.filter(
+            positions__org_node__in=units, positions__is_leader=True
+        ).distinct()
+        if round_.system.subject != IndicatorSystem.Subject.LEADER:
+            del self.fields["person"]
+
+
+class SurveyOpenForm(forms.Form):
+    node = NodeChoiceField(label=_("unit"), queryset=OrgNode.objects.none())
+    tokens = forms.IntegerField(
+        label=_("tokens to hand out"),
+        min_value=1,
+        max_value=2000,
+        help_text=_("One per member of staff: each votes once; the tokens are shown only now."),
+    )
+
+    def __init__(self, *args, round_, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = round_.units.order_by("path")
+
+
+class VoteForm(forms.Form):
+    """One question per aspect of the democratic evaluation; the token travels hidden."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args, aspects, **kwargs):
+        from .surveys import ANSWERS
+
+        super().__init__(*args, **kwargs)
+        self.aspects = aspects
+        for number, aspect in enumerate(aspects):
+            self.fields[f"aspect_{number}"] = forms.TypedChoiceField(
+                label=aspect, choices=ANSWERS, coerce=int, widget=forms.RadioSelect
+            )
+
+    def answers(self) -> dict:
+        return {a: self.cleaned_data.get(f"aspect_{n}") for n, a in enumerate(self.aspects)}

@@ -1,8 +1,22 @@
-"""Indicator systems and their indicators as traced rows: ``verify_ledger`` compares each with
+"""Indicator systems, indicators, rounds, ratings and portraits as traced rows: ``verify_ledger`` compares each with
 the state its latest leaf recorded, so a weight or rule changed behind the services shows."""
 
 from oversight.ledger.targets import traced
 
-from .models import Indicator, IndicatorSystem
+from .models import (
+    EvaluationRound,
+    Indicator,
+    IndicatorSystem,
+    Portrait,
+    PortraitDocument,
+    Rating,
+)
 
-TARGETS = [traced(IndicatorSystem), traced(Indicator)]
+TARGETS = [
+    traced(IndicatorSystem),
+    traced(Indicator),
+    traced(EvaluationRound, many=("units",)),
+    traced(Rating),
+    traced(Portrait),
+    traced(PortraitDocument),
+]

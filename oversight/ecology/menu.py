@@ -8,4 +8,12 @@ MENU = [
     MenuEntry(
         SECTION, _("Indicator systems"), "ecology:system_list", "ecology:system:view", 10, 90
     ),
+    MenuEntry(
+        SECTION,
+        _("Evaluation rounds and portraits"),
+        "ecology:round_list",
+        "ecology:system:view",
+        20,
+        90,
+    ),
 ]

@@ -8,7 +8,12 @@ from django.utils import translation
 
 from oversight.ecology import services
 
-ECOLOGY = ["ecology:system:view", "ecology:system:edit", "ecology:round:run"]
+ECOLOGY = [
+    "ecology:system:view",
+    "ecology:system:edit",
+    "ecology:round:run",
+    "ecology:rating:enter",
+]
 
 
 def grant(role, codes):
@@ -26,7 +31,7 @@ def english():
 @pytest.fixture
 def eco_county(loop_county):
     c = loop_county
-    grant(c.role_supervisor, ECOLOGY)
+    grant(c.role_supervisor, [*ECOLOGY, "documents:document:draft", "documents:document:view"])
     grant(c.role_town, ["ecology:system:view"])
     grant(c.role_clerk, ["ecology:system:view"])
     for account in (c.supervisor, c.town1_officer, c.town2_officer, c.clerk):
@@ -51,10 +56,10 @@ def system(eco_county):
         actor=c.supervisor,
         system=system,
         parent=duty,
-        title="Work on time",
+        title="Work opened",
         weight=Decimal(40),
         source="measure",
-        measure_id="loop.overdue",
+        measure_id="loop.opened",
         rule="deduction",
         params={"per": Decimal(10)},
     )

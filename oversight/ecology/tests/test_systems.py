@@ -97,13 +97,13 @@ def test_a_leaf_takes_no_indicators_under_it(system, eco_county):
             {"measure_id": ["unknown_measure"]},
         ),
         (
-            {"source": "measure", "measure_id": "loop.overdue", "rule": "deduction", "params": {}},
+            {"source": "measure", "measure_id": "loop.opened", "rule": "deduction", "params": {}},
             {"per": ["param_required"]},
         ),
         (
             {
                 "source": "measure",
-                "measure_id": "loop.overdue",
+                "measure_id": "loop.opened",
                 "rule": "linear",
                 "params": {"zero": 5, "full": 5},
             },
@@ -218,7 +218,7 @@ def test_the_pages_create_a_system_and_add_indicators(eco_county):
             "title": "Overdue work",
             "weight": "100",
             "source": "measure",
-            "measure_id": "loop.overdue",
+            "measure_id": "loop.opened",
             "rule": "threshold",
             "threshold": "2",
         },
@@ -232,7 +232,7 @@ def test_the_pages_create_a_system_and_add_indicators(eco_county):
             "title": "Overdue work",
             "weight": "100",
             "source": "measure",
-            "measure_id": "loop.overdue",
+            "measure_id": "loop.opened",
             "rule": "threshold",
             "threshold": "2",
             "slope": "5",

@@ -13,6 +13,7 @@ from oversight.analytics.models import Warning
 from oversight.disclosure.models import CatalogueItem, Expectation, Lapse
 from oversight.documents.models import DocType, Document, Receipt
 from oversight.duties.models import DutyArea, DutyItem, DutyList, DutyReport, UnitList
+from oversight.ecology.models import EvaluationRound, IndicatorSystem, Portrait
 from oversight.fleet.models import FleetWarning, Vehicle
 from oversight.ledger.models import VerificationRun
 from oversight.loop.models import WorkItem
@@ -36,6 +37,7 @@ VIEW_ALL = [
     "team:profile:view",
     "disclosure:view",
     "inspections:round:view",
+    "ecology:system:view",
 ]
 
 
@@ -274,6 +276,31 @@ def _disclosure(c, nodes) -> None:
             )  # fmt: skip
 
 
+def _ecology(c, nodes) -> None:
+    """A published political-ecology round frozen on 2026-02-20 with a portrait of each of
+    ``nodes`` (scores 50, 55, 60, …: the first two below the warning line of 60), and one of an
+    open round (never counted)."""
+    system = IndicatorSystem.objects.create(
+        subject="unit", year=2025, title="Portraits", owner_node=c.commission
+    )
+    frozen = EvaluationRound.objects.create(
+        system=system, title="2025", state="frozen", published=True, frozen_at=at(D(2026, 2, 20))
+    )
+    still_open = EvaluationRound.objects.create(system=system, title="2025 again")
+    for k, node in enumerate(nodes):
+        for round_ in (frozen, still_open):
+            Portrait.objects.create(
+                round=round_,
+                node=node,
+                subject=f"n{node.pk}",
+                unit_type=node.type,
+                score=50 + 5 * k,
+                rank=k + 1,
+                peers=len(nodes),
+                evaluated_on=D(2025, 12, 31),
+            )
+
+
 @pytest.fixture
 def measured(loop_county):
     c = loop_county
@@ -379,6 +406,7 @@ def measured(loop_county):
     _team(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
     _disclosure(c, [c.village1a, c.village1b, c.village2a, c.unit_b])
     _inspections(c, [c.unit_a, c.town1, c.village1b])
+    _ecology(c, [c.unit_a, c.unit_b, c.town1, c.village1a, c.town2])
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
     VerificationRun.objects.create(
