@@ -51,6 +51,8 @@ def test_the_county_cockpit_breaks_down_and_ranks(measured):
             "analytics.clue",
             "duties.report",
             "fleet.warning",
+            "disclosure.lapse",
+            "inspections.rectification",
         )
     }
     open_tile = next(t for t in data["tiles"] if t["id"] == "loop.open")

@@ -202,7 +202,9 @@ def _team(c, nodes) -> None:
 def _inspections(c, nodes) -> None:
     """A round with, at each of ``nodes``: a task due in February closed on time, one due in
     February still open (overdue), one due in March closed late, and in March the first task
-    reopened by a look-back (a linked successor, open, due in April)."""
+    reopened by a look-back (a linked successor, open, due in April). Their work items stay
+    green, so the loop's own overdue figures do not move; the closed period counts the overdue
+    task by its deadline."""
     from oversight.inspections.models import Finding, InspectedUnit, Round, Task
 
     rnd = Round.objects.create(
@@ -233,7 +235,6 @@ def _inspections(c, nodes) -> None:
                     closed=closed,
                     on_time=on_time,
                     deadline=deadline,
-                    light="red" if closed is None else "green",
                 ),
             )  # fmt: skip
             for k, (deadline, closed, on_time) in enumerate(rows)
