@@ -53,6 +53,8 @@ def test_the_county_cockpit_breaks_down_and_ranks(measured):
             "fleet.warning",
             "disclosure.lapse",
             "inspections.rectification",
+            "integrity.opinion",
+            "joint.handover",
         )
     }
     open_tile = next(t for t in data["tiles"] if t["id"] == "loop.open")

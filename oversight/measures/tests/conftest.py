@@ -37,6 +37,8 @@ VIEW_ALL = [
     "team:profile:view",
     "disclosure:view",
     "inspections:round:view",
+    "integrity:opinion:draft",
+    "joint:plan:view",
     "ecology:system:view",
 ]
 
@@ -247,6 +249,34 @@ def _inspections(c, nodes) -> None:
         )  # fmt: skip
 
 
+def _integrity_and_joint(c, nodes) -> None:
+    """At each of ``nodes``: two integrity opinion requests received in February (one signed
+    then, one still open), and a clue handed over to it in February, due back on 02-20 and
+    still open. The open items stay green, so the loop's overdue figures do not move."""
+    from oversight.integrity.models import OpinionRequest
+    from oversight.joint.models import Handover, JointFinding, Plan
+
+    plan = Plan.objects.create(
+        title="Joint plan", lead=c.commission, starts_on=D(2026, 1, 1), ends_on=D(2026, 6, 30)
+    )
+    plan.members.set([c.commission, *nodes])
+    for node in nodes:
+        for closed in (D(2026, 2, 12), None):
+            OpinionRequest.objects.create(
+                requester="Organisation department", purpose="promotion", as_of=D(2026, 2, 5),
+                node=node, created_at=at(D(2026, 2, 5)),
+                item=item(c, node, "integrity.opinion", D(2026, 2, 5), closed=closed,
+                          on_time=True),
+            )  # fmt: skip
+        finding = JointFinding.objects.create(
+            plan=plan, unit=node, department=c.commission, description=f"Finding at {node.name}"
+        )
+        Handover.objects.create(
+            finding=finding, to_department=node, feedback_by=D(2026, 2, 20),
+            item=item(c, node, "joint.handover", D(2026, 2, 3)),
+        )  # fmt: skip
+
+
 def _disclosure(c, nodes) -> None:
     """At each of ``nodes``: a disclosure due in February published on time, one due in
     February missing (its lapse found in February, a suggestion sent in March), one due 1 March
@@ -407,6 +437,7 @@ def measured(loop_county):
     _team(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
     _disclosure(c, [c.village1a, c.village1b, c.village2a, c.unit_b])
     _inspections(c, [c.unit_a, c.town1, c.village1b])
+    _integrity_and_joint(c, [c.unit_b, c.town1, c.village2a])
     _ecology(c, [c.unit_a, c.unit_b, c.town1, c.village1a, c.town2])
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
