@@ -131,6 +131,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The test database is in memory, also when the suite runs in several processes (each has its
+    # own; pytest-xdist would otherwise name a file after the path of the real one).
+    _db["TEST"] = {"NAME": ":memory:"}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {})
     _db["CONN_HEALTH_CHECKS"] = True
