@@ -22,11 +22,13 @@ from .models import Assignment, Level, Reminder, RiskPoint, RiskRule, Talk
 
 
 def commission_over(node: OrgNode) -> OrgNode:
-    """The discipline commission nearest above ``node`` (the root where there is none)."""
+    """The discipline commission of the nearest tree above ``node`` (a commission beside one
+    of its ancestors, as the county's commission sits under the county); the root where there
+    is none."""
+    chain = [*node.ancestor_ids, node.pk]
     commission = (
-        OrgNode.objects.filter(
-            type=OrgNode.Type.COMMISSION, is_active=True, pk__in=[*node.ancestor_ids, node.pk]
-        )
+        OrgNode.objects.filter(type=OrgNode.Type.COMMISSION, is_active=True)
+        .filter(Q(pk__in=chain) | Q(parent_id__in=node.ancestor_ids))
         .order_by("-depth")
         .first()
     )
