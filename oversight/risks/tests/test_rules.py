@@ -129,3 +129,48 @@ def test_the_default_rules_are_valid(db):
     assert defaults.count() == 6
     for r in defaults:
         rules.clean_params(r.kind, r.params)
+
+
+def _warning(unit, subject_id, n):
+    from oversight.analytics.models import Warning
+
+    return Warning.objects.create(
+        model_id="vendor_employee_link",
+        fingerprint=f"fp{n}",
+        subject_id=subject_id,
+        subject_name=f"subject {n}",
+        unit=unit,
+        severity="red",
+        match_method="exact",
+    )
+
+
+def test_model_hit_on_a_relative_of_a_cadre_of_the_unit(rcounty):
+    from oversight.integrity.models import Relative
+
+    leader = rcounty.town1_leader.person
+    Relative.objects.create(
+        person=leader, relation="spouse", name="Spouse", resident_id="110101199003070011"
+    )
+    rule("H1", K.MODEL_HIT, {"models": ["vendor_employee_link"]}, level="high")
+    _warning(rcounty.town2, "110101199003070011", 1)  # near miss: another unit's vendor
+    assert services.rules_run().fired == []
+    _warning(rcounty.town1, "110101199003070011", 2)
+    fired = services.rules_run().fired
+    assert [(r.person, r.node) for r in fired] == [(leader, rcounty.town1)]
+    assert "Spouse" in fired[0].facts
+    assert services.rules_run().fired == []
+
+
+def test_model_hit_on_the_cadre_and_not_on_a_dismissed_warning(rcounty):
+    from oversight.analytics.models import Warning
+
+    cadre = rcounty.p_cadre
+    rule("H2", K.MODEL_HIT, {})
+    dismissed = _warning(rcounty.unit_a, cadre.resident_id, 3)
+    Warning.objects.filter(pk=dismissed.pk).update(
+        status="dismissed", dismissal_reason="a namesake"
+    )
+    assert services.rules_run().fired == []
+    _warning(rcounty.unit_a, cadre.resident_id, 4)
+    assert [r.person for r in services.rules_run().fired] == [cadre]
