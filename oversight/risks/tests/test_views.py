@@ -164,3 +164,12 @@ def test_yearly_review_opened_by_the_schedule_service(rcounty, point):
         i.kind != "risks.review"
         for i in schedule_services.schedule_run(on=datetime.date(2026, 3, 3))
     )
+
+
+def test_risk_map_refuses_a_unit_outside_the_scope(rcounty, reminder):
+    client = client_for(rcounty.town2_officer)
+    page = client.get(reverse("risks:risk_map"), {"parent": rcounty.county.pk, "kind": "month"})
+    assert page.status_code == 400
+    assert f'data-node="{rcounty.town1.pk}"' not in page.content.decode()
+    mine = client_for(rcounty.supervisor).get(reverse("risks:risk_map"), {"kind": "month"})
+    assert f'data-node="{rcounty.town1.pk}"' in mine.content.decode()
