@@ -129,6 +129,11 @@ def _units(types) -> list[OrgNode]:
     return list(OrgNode.objects.filter(is_active=True, type__in=types).order_by("path"))
 
 
+# The registry's grouped query names each node's subtree in one OR: SQLite refuses an
+# expression deeper than 1,000 terms, so a county's units are asked in batches.
+NODES_PER_QUERY = 200
+
+
 # --- the kinds ---------------------------------------------------------------------------------
 
 
@@ -142,9 +147,17 @@ def measure_hits(rule: RiskRule, on: datetime.date) -> list[Hit]:
     units = _units(p["unit_types"])
     if not units:
         return []
-    figs = measure_selectors.figures(
-        viewer=SYSTEM, measures=[measure], nodes=units, period=period, on=on
-    )[measure.id]
+    figs = {}
+    for start in range(0, len(units), NODES_PER_QUERY):
+        figs.update(
+            measure_selectors.figures(
+                viewer=SYSTEM,
+                measures=[measure],
+                nodes=units[start : start + NODES_PER_QUERY],
+                period=period,
+                on=on,
+            )[measure.id]
+        )
     hits = []
     for unit in units:
         value = figs[unit.pk].value
