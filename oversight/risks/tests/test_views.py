@@ -173,3 +173,43 @@ def test_risk_map_refuses_a_unit_outside_the_scope(rcounty, reminder):
     assert f'data-node="{rcounty.town1.pk}"' not in page.content.decode()
     mine = client_for(rcounty.supervisor).get(reverse("risks:risk_map"), {"kind": "month"})
     assert f'data-node="{rcounty.town1.pk}"' in mine.content.decode()
+
+
+def _sheet(rows):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["category", "name", "description", "prevention", "indicator", "level"])
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("points.xlsx", buffer.getvalue())
+
+
+def test_the_import_page_names_bad_rows_and_imports_good_sheets(rcounty):
+    client = client_for(rcounty.supervisor)
+    url = reverse("risks:points_import")
+    assert client.get(url + "?template=1").status_code == 200
+    bad = client.post(
+        url,
+        {"file": _sheet([["finance", "A", "d", "p", "", "high"], ["x", "B", "", "p", "", "x"]])},
+    )
+    assert bad.status_code == 400 and RiskPoint.objects.count() == 0
+    assert "3" in bad.content.decode()
+    good = client.post(url, {"file": _sheet([["finance", "A", "d", "p", "", "high"]])})
+    assert good.status_code == 302 and RiskPoint.objects.count() == 1
+    assert client_for(rcounty.town1_officer).get(url).status_code == 403
+
+
+def test_the_loop_reminds_and_escalates_an_unanswered_reminder(rcounty, reminder, today):
+    assert reminder.item.deadline == datetime.date(2026, 3, 9)  # 5 working days
+    today(datetime.date(2026, 3, 11))
+    report = loop.sweep()
+    reminder.item.refresh_from_db()
+    assert reminder.item.light == "red"
+    assert report.escalations >= 1
