@@ -57,6 +57,7 @@ BUILDERS = [
     "oversight.schedules.demo",
     "oversight.fleet.demo",
     "oversight.ecology.demo",
+    "oversight.risks.demo",
 ]
 
 
