@@ -225,7 +225,7 @@ def ensure_fresh(duty_list: DutyList, today: datetime.date) -> int:
     return refresh(duty_list, today, stale)
 
 
-def _score(row: UnitScore, rank):
+def _score(row: UnitScore, rank, with_items: bool = True):
     from .selectors import Score
 
     return Score(
@@ -238,16 +238,17 @@ def _score(row: UnitScore, rank):
         missing=row.missing,
         rank=rank if row.percent is not None else None,
         vetoed=row.vetoed,
-        items={int(k): Decimal(v) for k, v in row.items.items()},
+        items={int(k): Decimal(v) for k, v in row.items.items()} if with_items else {},
     )
 
 
 FEW = 40  # up to this many rows: each row's rank counted apart; beyond, one window
 
 
-def read(duty_list: DutyList, today: datetime.date, visible=None) -> list:
+def read(duty_list: DutyList, today: datetime.date, visible=None, with_items: bool = True) -> list:
     """The scores of the list's units (of ``visible`` unit list ids only, when given), ranked
-    as ``selectors.all_scores`` ranks them: by score, then name, rank among units of a type."""
+    as ``selectors.all_scores`` ranks them: by score, then name, rank among units of a type
+    (without the points of each item unless ``with_items``: the ranking does not show them)."""
     ensure_fresh(duty_list, today)
     rows = (
         UnitScore.objects.filter(duty_list=duty_list)
@@ -257,7 +258,7 @@ def read(duty_list: DutyList, today: datetime.date, visible=None) -> list:
             "unit_list__supervising_node",
             "unit_list__signed_by",
         )
-        .defer("parts")
+        .defer("parts", *([] if with_items else ["items"]))
     )
     if visible is not None and len(visible) <= FEW:
         better = (
@@ -280,7 +281,9 @@ def read(duty_list: DutyList, today: datetime.date, visible=None) -> list:
                 Rank(), partition_by=[F("node_type")], order_by=F("percent").desc(nulls_last=True)
             )
         )
-    found = [_score(r, r.place) for r in rows if visible is None or r.unit_list_id in visible]
+    found = [
+        _score(r, r.place, with_items) for r in rows if visible is None or r.unit_list_id in visible
+    ]
     found.sort(key=lambda s: (s.percent is None, -(s.percent or 0), s.node.name, s.node.path))
     return found
 

@@ -239,7 +239,13 @@ def all_scores(duty_list: DutyList, today: datetime.date) -> list[Score]:
     return ranked
 
 
-def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -> list[Score]:
+def scores(
+    *,
+    viewer,
+    duty_list: DutyList,
+    today: datetime.date | None = None,
+    with_items: bool = True,
+) -> list[Score]:
     """The score so far on ``duty_list`` of each unit in the viewer's scope, ranked among all
     the units of the same type the list was issued to (a unit sees its own rank, not the
     others' scores).
@@ -254,7 +260,7 @@ def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -
     visible = set(unit_list_list(viewer=viewer, duty_list=duty_list).values_list("pk", flat=True))
     if not visible:
         return []
-    return scoring.read(duty_list, today, visible)
+    return scoring.read(duty_list, today, visible, with_items)
 
 
 def score_of(*, unit_list: UnitList, today: datetime.date | None = None) -> Score:

@@ -314,7 +314,9 @@ def ranking(request):
     lists = list(selectors.list_list(viewer=request.user).filter(units__gt=0))
     chosen = next((d for d in lists if str(d.pk) == request.GET.get("list", "")), None)
     chosen = chosen or (lists[0] if lists else None)
-    rows = selectors.scores(viewer=request.user, duty_list=chosen) if chosen else []
+    rows = (
+        selectors.scores(viewer=request.user, duty_list=chosen, with_items=False) if chosen else []
+    )
     return export_or(
         request,
         rows,
