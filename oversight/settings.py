@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "oversight.matters",
     "oversight.duties",
     "oversight.integrity",
+    "oversight.traces",
     "oversight.inspections",
     "oversight.ecology",
     "oversight.team",

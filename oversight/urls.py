@@ -16,6 +16,7 @@ urlpatterns = [
     path("matters/", include("oversight.matters.urls")),
     path("duties/", include("oversight.duties.urls")),
     path("integrity/", include("oversight.integrity.urls")),
+    path("traces/", include("oversight.traces.urls")),
     path("inspections/", include("oversight.inspections.urls")),
     path("ecology/", include("oversight.ecology.urls")),
     path("fleet/", include("oversight.fleet.urls")),
