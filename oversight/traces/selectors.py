@@ -20,6 +20,15 @@ class Finding:
     pattern: rules.Pattern
     path: list[dict]  # hops: {"node": ..., "edge": ...}
 
+    def text(self) -> str:
+        """The path hop by hop, each edge with the record it came from."""
+        parts = []
+        for hop in self.path:
+            if hop["edge"]:
+                parts.append(f"→ {hop['edge']['label']} [{hop['edge']['origin']}] →")
+            parts.append(hop["node"]["name"])
+        return " ".join(parts)
+
 
 def findings(*, graph: Graph) -> list[Finding]:
     """Every flagged path of every pattern, explained hop by hop."""

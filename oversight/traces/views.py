@@ -1,7 +1,10 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from oversight.core.paging import Column, export_or
 from oversight.orgs.access import require_perm
@@ -48,3 +51,15 @@ def graph_detail(request, pk: int):
 def graph_json(request, pk: int):
     _person, graph, _findings = selectors.person_graph(viewer=request.user, pk=pk)
     return JsonResponse(graph.as_echarts())
+
+
+@require_POST
+@require_perm("traces:finding:handle")
+def finding_take_up(request, pk: int, number: int):
+    try:
+        item = services.finding_take_up(actor=request.user, person_pk=pk, number=number)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("traces:graph_detail", pk)
+    messages.success(request, _("The flagged path was taken up as a work item."))
+    return redirect("loop:item_detail", item.pk)

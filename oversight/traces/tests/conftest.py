@@ -11,8 +11,13 @@ def tcounty(loop_county):
     c = loop_county
     grant_permissions(
         {
-            "supervisor": ["traces:graph:view", "integrity:file:edit", "integrity:file:view"],
-            "town": ["traces:graph:view"],
+            "supervisor": [
+                "traces:graph:view",
+                "traces:finding:handle",
+                "integrity:file:edit",
+                "integrity:file:view",
+            ],
+            "town": ["traces:graph:view", "traces:finding:explain"],
         }
     )
     for role in (c.role_supervisor, c.role_town):

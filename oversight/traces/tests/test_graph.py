@@ -113,3 +113,35 @@ def test_the_page_draws_the_graph_and_traces_the_opening(planted):
 def test_without_the_permission_the_pages_are_refused(tcounty):
     client = client_for(tcounty.cadre)
     assert client.get(reverse("traces:person_list")).status_code == 403
+
+
+def test_a_flagged_path_becomes_a_work_item_moved_by_the_loop(planted):
+    from oversight.loop import services as loop
+    from oversight.loop.models import WorkItem
+
+    c = planted
+    client = client_for(c.supervisor)
+    answer = client.post(reverse("traces:finding_take_up", args=[c.p_town1.pk, 0]))
+    item = WorkItem.objects.get(kind="traces.finding")
+    assert answer.status_code == 302 and answer["Location"].endswith(f"/{item.pk}/")
+    assert item.state == "checking" and item.responsible_node == c.p_town1.org_node
+    assert "analytics.warning:" in item.description and "Brother-in-law" in item.description
+    loop.item_transition(
+        item=item, name="explain", actor=c.town1_officer, comment="a tender by the county"
+    )
+    item.refresh_from_db()
+    assert item.state == "explained"
+
+
+def test_taking_up_a_path_that_does_not_exist_is_refused(planted):
+    c = planted
+    client = client_for(c.supervisor)
+    answer = client.post(reverse("traces:finding_take_up", args=[c.p_town1.pk, 9]), follow=True)
+    assert "No such flagged path." in answer.content.decode()
+    from oversight.loop.models import WorkItem
+
+    assert not WorkItem.objects.filter(kind="traces.finding").exists()
+    outsider = client_for(c.town2_officer)
+    assert (
+        outsider.post(reverse("traces:finding_take_up", args=[c.p_town1.pk, 0])).status_code == 403
+    )
