@@ -137,7 +137,8 @@ def test_taking_up_a_path_that_does_not_exist_is_refused(planted):
     c = planted
     client = client_for(c.supervisor)
     answer = client.post(reverse("traces:finding_take_up", args=[c.p_town1.pk, 9]), follow=True)
-    assert "No such flagged path." in answer.content.decode()
+    body = answer.content.decode()
+    assert "No such flagged path." in body or "没有该可疑路径。" in body
     from oversight.loop.models import WorkItem
 
     assert not WorkItem.objects.filter(kind="traces.finding").exists()
