@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "oversight.duties",
     "oversight.integrity",
     "oversight.risks",
+    "oversight.traces",
     "oversight.inspections",
     "oversight.ecology",
     "oversight.team",

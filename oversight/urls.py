@@ -17,6 +17,7 @@ urlpatterns = [
     path("duties/", include("oversight.duties.urls")),
     path("integrity/", include("oversight.integrity.urls")),
     path("risks/", include("oversight.risks.urls")),
+    path("traces/", include("oversight.traces.urls")),
     path("inspections/", include("oversight.inspections.urls")),
     path("ecology/", include("oversight.ecology.urls")),
     path("fleet/", include("oversight.fleet.urls")),

@@ -52,6 +52,7 @@ BUILDERS = [
     "oversight.joint.demo",
     "oversight.disclosure.demo",
     "oversight.analytics.demo",
+    "oversight.traces.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",
     "oversight.schedules.demo",
