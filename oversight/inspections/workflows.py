@@ -59,6 +59,21 @@ def _verified(*, item, event, actor) -> None:
     _trace(actor, "inspections.task.verify", task, before)
 
 
+def _follow_milestone(*, item, event, actor) -> None:
+    """A long-term task's step deadline is its current milestone's, whatever state it enters."""
+    from .models import Milestone
+
+    current = (
+        Milestone.objects.filter(task__item=item, reached_on__isnull=True)
+        .order_by("number")
+        .first()
+    )
+    if current is not None:
+        from oversight.loop.services import item_adjust
+
+        item_adjust(item=item, step_deadline=current.deadline)
+
+
 def _signed_by_head(*, item, event, actor) -> None:
     """Only the unit's head signs: its named head, else anyone holding a leading post there."""
     from .selectors import signs_for
@@ -132,6 +147,7 @@ RECTIFICATION = register(
                 target="rectifying",
                 permission="loop:item:handle",
                 actor=RESPONSIBLE,
+                on_enter=[_follow_milestone],
             ),
             Transition(
                 "report",
@@ -153,7 +169,7 @@ RECTIFICATION = register(
                 actor=SUPERVISING,
                 requires_comment=True,
                 style="secondary",
-                on_enter=[issue_on_entry("rectification_notice")],
+                on_enter=[issue_on_entry("rectification_notice"), _follow_milestone],
             ),
             Transition(
                 "verify",
