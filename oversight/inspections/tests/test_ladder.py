@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from oversight.conftest import PASSWORD
 from oversight.loop import services as loop
@@ -15,6 +16,15 @@ from oversight.notify.models import Notification
 from oversight.orgs import services as orgs
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Messages compared in English, on pages and from services alike."""
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield
+
 
 KIND = "inspections.rectification"
 

@@ -5,12 +5,21 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from oversight.inspections import services
 from oversight.ledger.verify import verify_ledger
 from oversight.loop import services as loop
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Messages compared in English, on pages and from services alike."""
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield
 
 
 def test_the_light_follows_the_current_milestone(inspections_county, task, today):
