@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/orgs/", include("oversight.orgs.api_urls")),
     path("api/work/", include("oversight.loop.api_urls")),
     path("api/duties/", include("oversight.duties.api_urls")),
+    path("api/inspections/", include("oversight.inspections.api_urls")),
     path("django-admin/login/", admin_login, name="admin-login"),
     path("django-admin/", admin.site.urls),
 ]
