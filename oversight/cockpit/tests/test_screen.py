@@ -55,6 +55,7 @@ def test_the_county_cockpit_breaks_down_and_ranks(measured):
             "inspections.rectification",
             "integrity.opinion",
             "joint.handover",
+            "risks.reminder",
         )
     }
     open_tile = next(t for t in data["tiles"] if t["id"] == "loop.open")
