@@ -9,7 +9,7 @@ urlpatterns = [
     path("people/<id:pk>/", views.graph_detail, name="graph_detail"),
     path("people/<id:pk>/graph.json", views.graph_json, name="graph_json"),
     path(
-        "people/<id:pk>/findings/<int:number>/",
+        "people/<id:pk>/findings/<id:number>/",
         views.finding_take_up,
         name="finding_take_up",
     ),
