@@ -112,7 +112,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         """The round's completion per unit or per category, over the caller's tasks."""
         by = request.query_params.get("by", "unit")
         if by not in ("unit", "category"):
-            raise ValidationError({"by": [_("Choose unit or category.")]})
+            raise ValidationError({"by": ValidationError(_("Choose unit or category."), code="by")})
         round_ = self.get_object()
         rows = selectors.completion(viewer=request.user, round=round_, by=by)
         return Response(CompletionSerializer(rows, many=True).data)
@@ -135,7 +135,13 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         value = self.request.query_params.get("round")
         if value is not None:
             if not value.isdigit() or len(value) > 18:
-                raise ValidationError({"round": [_("A round is given by its number id.")]})
+                raise ValidationError(
+                    {
+                        "round": ValidationError(
+                            _("A round is given by its number id."), code="round"
+                        )
+                    }
+                )
             filters = selectors.TaskFilters(
                 round=selectors.round_get(viewer=self.request.user, pk=int(value))
             )
