@@ -4,11 +4,11 @@ named by ``verify_ledger``."""
 
 from oversight.ledger.targets import traced
 
-from .models import CatalogueItem, DisclosureEvent, Expectation, Lapse, Publication
+from .models import CatalogueItem, Expectation, Lapse, Occurrence, Publication
 
 TARGETS = [
     traced(CatalogueItem),
-    traced(DisclosureEvent),
+    traced(Occurrence),
     traced(Publication),
     traced(Expectation),
     traced(Lapse),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from oversight.orgs.access import scope_q
 
-from .models import CatalogueItem, DisclosureEvent, Lapse, Publication
+from .models import CatalogueItem, Lapse, Occurrence, Publication
 
 
 def catalogue_list(*, viewer) -> QuerySet[CatalogueItem]:
@@ -36,8 +36,8 @@ def publication_get(*, viewer, pk: int) -> Publication:
     return get_object_or_404(publication_list(viewer=viewer), pk=pk)
 
 
-def event_list(*, viewer) -> QuerySet[DisclosureEvent]:
-    return DisclosureEvent.objects.filter(scope_q(viewer, node="node")).select_related(
+def event_list(*, viewer) -> QuerySet[Occurrence]:
+    return Occurrence.objects.filter(scope_q(viewer, node="node")).select_related(
         "node", "catalogue_item"
     )
 

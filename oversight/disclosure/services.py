@@ -28,7 +28,7 @@ from oversight.schedules import services as schedules
 from oversight.schedules.models import Obligation
 
 from . import schedules as declared
-from .models import CatalogueItem, DisclosureEvent, Expectation, Lapse, Publication
+from .models import CatalogueItem, Expectation, Lapse, Occurrence, Publication
 from .workflows import LAPSE, PLATFORM
 
 MONTH_KEY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -145,7 +145,7 @@ def event_record(
     catalogue_item: CatalogueItem,
     title: str,
     happened_on: datetime.date,
-) -> DisclosureEvent:
+) -> Occurrence:
     """Record an event the unit must disclose within days (a major project approved): the
     schedule service opens its obligation, due on the working-day calendar."""
     _require(actor, "disclosure:publication:capture", _("Your role does not record events."))
@@ -168,7 +168,7 @@ def event_record(
         )
     if errors:
         raise ValidationError(errors)
-    event = DisclosureEvent.objects.create(
+    event = Occurrence.objects.create(
         node=node,
         catalogue_item=catalogue_item,
         title=title,
@@ -222,7 +222,7 @@ def _key_error(item: CatalogueItem, node: OrgNode, key: str) -> str | None:
         return _("A quarterly disclosure's period is written 2026-Q1.")
     if (
         item.frequency == CatalogueItem.Frequency.EVENT
-        and not DisclosureEvent.objects.filter(key=key, node=node, catalogue_item=item).exists()
+        and not Occurrence.objects.filter(key=key, node=node, catalogue_item=item).exists()
     ):
         return _("Name one of the unit's recorded events of this disclosure (such as E12).")
     return None
@@ -231,9 +231,7 @@ def _key_error(item: CatalogueItem, node: OrgNode, key: str) -> str | None:
 def _event_key(item: CatalogueItem, node: OrgNode, published_on: datetime.date) -> str:
     """The latest event of ``item`` at ``node`` that happened by ``published_on``."""
     event = (
-        DisclosureEvent.objects.filter(
-            node=node, catalogue_item=item, happened_on__lte=published_on
-        )
+        Occurrence.objects.filter(node=node, catalogue_item=item, happened_on__lte=published_on)
         .order_by("-happened_on", "-pk")
         .first()
     )
@@ -443,7 +441,7 @@ class CheckReport:
 
 def _expected_items(obligation: Obligation) -> list[CatalogueItem]:
     if obligation.schedule == declared.EVENT:
-        event = DisclosureEvent.objects.filter(key=obligation.key, node=obligation.node).first()
+        event = Occurrence.objects.filter(key=obligation.key, node=obligation.node).first()
         return [event.catalogue_item] if event else []
     frequency = {declared.MONTHLY: "monthly", declared.QUARTERLY: "quarterly"}[obligation.schedule]
     return list(

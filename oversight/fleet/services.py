@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from oversight.ledger import services as ledger
-from oversight.ledger.targets import kind_of
+from oversight.ledger.targets import kind_of, type_of
 from oversight.loop import services as loop
 from oversight.loop import timing
 from oversight.loop.models import CalendarDay
@@ -49,7 +49,7 @@ def _refuse(field: str, message: str, code: str):
 
 
 def _state(row) -> dict:
-    return kind_of(row._meta.label_lower).state(row)
+    return kind_of(type_of(row)).state(row)
 
 
 def _in_scope(actor, node: OrgNode) -> None:

@@ -38,7 +38,7 @@ from oversight.lib.canonical import canonical_json, digest
 
 from . import keys, leaves, store, verify, witnessing
 from .models import Alarm, Checkpoint, Leaf, LogHead, Node, VerificationRun
-from .targets import Target, kind_of, model_for, resolve
+from .targets import Target, kind_of, model_for, resolve, type_of
 from .tlog import Checkpoint as SignedCheckpoint
 from .tlog import (
     CheckpointError,
@@ -264,7 +264,7 @@ def _traced_states(events: list[Event]) -> dict[tuple[str, Any], dict]:
     for event in events:
         target = event.target
         if isinstance(target, models.Model) and target.pk is not None:
-            kind = kind_of(target._meta.label_lower)
+            kind = kind_of(type_of(target))
             if kind is not None and kind.traced:
                 wanted.setdefault(kind.type, set()).add(target.pk)
     states: dict[tuple[str, Any], dict] = {}

@@ -185,7 +185,7 @@ def traced(
             result[row.pk] = value
         return result
 
-    return TargetKind(type=model._meta.label_lower, state=state, states=states, **options)
+    return TargetKind(type=type_of(model), state=state, states=states, **options)
 
 
 def autodiscover() -> None:
@@ -198,8 +198,18 @@ def autodiscover() -> None:
         register(kind)
 
 
+def type_of(model: type[models.Model] | models.Model) -> str:
+    """The ledger's name for a model's rows: its label ("orgs.orgnode"), or for a model renamed
+    after its rows were first recorded the label it had then (its ``ledger_type``): a leaf's
+    type is part of what it hashes, so the name may never change."""
+    return getattr(model, "ledger_type", "") or model._meta.label_lower
+
+
 def model_for(target_type: str) -> type[models.Model] | None:
-    """The model whose label is ``target_type`` ("orgs.orgnode"), if any."""
+    """The model whose rows the ledger calls ``target_type`` ("orgs.orgnode"), if any."""
+    for model in apps.get_models():
+        if getattr(model, "ledger_type", "") == target_type:
+            return model
     try:
         return apps.get_model(target_type)
     except (LookupError, ValueError):
@@ -211,7 +221,7 @@ def resolve(target: models.Model | Target | tuple[str, Any]) -> tuple[str, str]:
     if isinstance(target, models.Model):
         if target.pk is None:
             raise ValueError("a ledger target must be saved before it is recorded")
-        return target._meta.label_lower, str(target.pk)
+        return type_of(target), str(target.pk)
     if isinstance(target, Target):
         return target.type, str(target.id)
     if isinstance(target, tuple) and len(target) == 2:
