@@ -221,6 +221,12 @@ def main() -> None:
     from oversight.orgs.models import Account
 
     build(args.units, args.items, args.years, random.Random(18))
+    from django.core.management import call_command
+
+    from oversight.duties.models import UnitScore
+
+    if not UnitScore.objects.exists():
+        timed("backfill (scores, prints)", lambda: call_command("duties_backfill", verbosity=0))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"machine: {describe()}")

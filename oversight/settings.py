@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "oversight.matters",
     "oversight.duties",
     "oversight.integrity",
+    "oversight.risks",
+    "oversight.traces",
     "oversight.inspections",
     "oversight.ecology",
     "oversight.team",
@@ -131,6 +133,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The test database is in memory, also when the suite runs in several processes (each has its
+    # own; pytest-xdist would otherwise name a file after the path of the real one).
+    _db["TEST"] = {"NAME": ":memory:"}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {})
     _db["CONN_HEALTH_CHECKS"] = True

@@ -16,6 +16,8 @@ urlpatterns = [
     path("matters/", include("oversight.matters.urls")),
     path("duties/", include("oversight.duties.urls")),
     path("integrity/", include("oversight.integrity.urls")),
+    path("risks/", include("oversight.risks.urls")),
+    path("traces/", include("oversight.traces.urls")),
     path("inspections/", include("oversight.inspections.urls")),
     path("ecology/", include("oversight.ecology.urls")),
     path("fleet/", include("oversight.fleet.urls")),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("api/orgs/", include("oversight.orgs.api_urls")),
     path("api/work/", include("oversight.loop.api_urls")),
     path("api/duties/", include("oversight.duties.api_urls")),
+    path("api/inspections/", include("oversight.inspections.api_urls")),
     path("django-admin/login/", admin_login, name="admin-login"),
     path("django-admin/", admin.site.urls),
 ]

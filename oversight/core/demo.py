@@ -52,11 +52,13 @@ BUILDERS = [
     "oversight.joint.demo",
     "oversight.disclosure.demo",
     "oversight.analytics.demo",
+    "oversight.traces.demo",
     "oversight.public.demo",
     "oversight.cockpit.demo",
     "oversight.schedules.demo",
     "oversight.fleet.demo",
     "oversight.ecology.demo",
+    "oversight.risks.demo",
 ]
 
 

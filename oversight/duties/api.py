@@ -92,7 +92,7 @@ class DutyListViewSet(viewsets.ReadOnlyModelViewSet):
         """Each unit's score so far, ranked among all units of its type; the caller's units
         only."""
         duty_list = self.get_object()
-        rows = selectors.scores(viewer=request.user, duty_list=duty_list)
+        rows = selectors.scores(viewer=request.user, duty_list=duty_list, with_items=False)
         return Response(ScoreSerializer(rows, many=True).data)
 
     @extend_schema(responses=ResultSerializer(many=True))

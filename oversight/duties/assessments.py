@@ -33,7 +33,7 @@ from oversight.loop import services as loop
 from oversight.loop import timing
 from oversight.orgs.access import has_perm
 
-from . import selectors
+from . import scoring
 from .models import Assessment, AssessmentResult, DutyList
 from .workflows import APPEAL_KIND
 
@@ -138,7 +138,7 @@ def assessment_freeze(
         )
     if errors:
         raise ValidationError(errors)
-    rows = selectors.all_scores(duty_list, today)
+    rows = scoring.read(duty_list, today)
     grades = grade(
         method, params, [(s.unit_list.pk, s.node.type, s.percent, s.vetoed) for s in rows]
     )

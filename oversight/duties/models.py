@@ -355,3 +355,73 @@ class AssessmentResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.node.name}"
+
+
+class UnitScore(models.Model):
+    """A unit's live score on its list, kept by ``scoring.refresh`` in the transaction of every
+    step that changes the unit's reports: the figures the pages read (its rank among the units
+    of its type is read with a query), and the parts they were made of (``parts``: each item's
+    shares and, for rank items, the values the units are placed on) so that a change of one
+    unit re-ranks the others without re-reading their reports.
+
+    A row is right for the day it was computed (``computed_on``) and, when no item of the list
+    is computed from a measure, up to ``valid_until`` (the earliest deadline of a report not
+    made yet: from the day after it, an empty report counts 0). Rows past it are recomputed at
+    the first read, or by the nightly job."""
+
+    unit_list = models.OneToOneField(
+        UnitList, primary_key=True, on_delete=models.CASCADE, related_name="score_row"
+    )
+    duty_list = models.ForeignKey(DutyList, on_delete=models.CASCADE, related_name="+")
+    node_type = models.CharField(max_length=32)
+    earned = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal(0))
+    possible = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal(0))
+    percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    vetoed = models.BooleanField(default=False)
+    reports = models.PositiveIntegerField(default=0)
+    documented = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    items = models.JSONField(default=dict)
+    parts = models.JSONField(default=dict)
+    computed_on = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["duty_list", "node_type", "percent"], name="duties_score_rank")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_list_id}: {self.percent}"
+
+
+class ReportPrint(models.Model):
+    """The fingerprint of a report's latest text, made when it is reported: its own shingles
+    (the duty's requirement and evidence discounted), hashed, for the exact similarity, and
+    their MinHash signature, whose bands (``ReportBucket``) find the candidates."""
+
+    report = models.OneToOneField(
+        DutyReport, primary_key=True, on_delete=models.CASCADE, related_name="print"
+    )
+    shingles = models.BinaryField()
+    signature = models.BinaryField()
+    size = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.size}"
+
+
+class ReportBucket(models.Model):
+    """One LSH band of a report's MinHash signature: reports of the same duty (across the years'
+    versions, by ``lineage``) sharing any bucket are the candidates of the copy check."""
+
+    report = models.ForeignKey(DutyReport, on_delete=models.CASCADE, related_name="+")
+    lineage = models.CharField(max_length=32)
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["lineage", "key"], name="duties_bucket_key")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.key}"

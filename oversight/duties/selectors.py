@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from oversight.loop import timing
@@ -142,8 +142,8 @@ def measured_values(
 
 
 def all_scores(duty_list: DutyList, today: datetime.date) -> list[Score]:
-    """Every unit's score on ``duty_list`` (see ``scores``), unscoped: the platform's own view, for
-    ``scores`` to filter and the year-end freeze to keep."""
+    """Every unit's score on ``duty_list`` (see ``scores``), unscoped, computed from scratch from
+    all its reports: the reference the stored rows (``scoring``) are held to by the tests."""
     from . import rules
 
     unit_lists = list(
@@ -239,7 +239,13 @@ def all_scores(duty_list: DutyList, today: datetime.date) -> list[Score]:
     return ranked
 
 
-def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -> list[Score]:
+def scores(
+    *,
+    viewer,
+    duty_list: DutyList,
+    today: datetime.date | None = None,
+    with_items: bool = True,
+) -> list[Score]:
     """The score so far on ``duty_list`` of each unit in the viewer's scope, ranked among all
     the units of the same type the list was issued to (a unit sees its own rank, not the
     others' scores).
@@ -248,11 +254,20 @@ def scores(*, viewer, duty_list: DutyList, today: datetime.date | None = None) -
     in proportion to the mean share its scorable occurrences earned; items computed from a
     measure count once the measure has a figure for the unit; rank items are placed among
     the units of the type; a triggered veto makes the whole score 0."""
+    from . import scoring
+
     today = today or timing.today()
     visible = set(unit_list_list(viewer=viewer, duty_list=duty_list).values_list("pk", flat=True))
     if not visible:
         return []
-    return [s for s in all_scores(duty_list, today) if s.unit_list.pk in visible]
+    return scoring.read(duty_list, today, visible, with_items)
+
+
+def score_of(*, unit_list: UnitList, today: datetime.date | None = None) -> Score:
+    """The score and rank of one unit's list (the caller has read ``unit_list`` in its scope)."""
+    from . import scoring
+
+    return scoring.score_of(unit_list, today or timing.today())
 
 
 def ratings_of(*, report: DutyReport) -> tuple[Decimal | None, Decimal | None, list[Decimal]]:
@@ -307,24 +322,31 @@ def _latest_texts(item_ids) -> dict[int, str]:
 
 
 def similar_reports(
-    report: DutyReport, text: str, peers, threshold: float
+    report: DutyReport, text: str, peers, threshold: float, own: frozenset | None = None
 ) -> list[tuple[DutyReport, int]]:
     """Which of ``peers`` (reports of other units on the same duty) ``text`` resembles, with
-    the similarity in %, most alike first; the duty's requirement and evidence are discounted."""
-    from oversight.lib.shingles import similarity
+    the similarity in %, most alike first; the duty's requirement and evidence are discounted.
+    Compared from the reports' stored prints: only the peers sharing an LSH bucket with the
+    text (above ``prints.LSH_FLOOR``; every peer below it), and the texts read of those found."""
+    from . import prints
 
-    boilerplate = f"{report.duty_item.requirement}\n{report.duty_item.evidence}"
+    if own is None:
+        own = frozenset(prints.own_hashes(text, prints.boilerplate_of(report.duty_item)))
+    if not own:
+        return []
+    if threshold >= prints.LSH_FLOOR:
+        near = prints.candidates(report, own)
+        peers = peers.filter(Q(pk__in=near) | Q(print__isnull=True))
     peers = list(peers)
-    texts = _latest_texts([p.item_id for p in peers])
+    sets = prints.sets_of(peers)
     found = []
     for peer in peers:
-        other = texts.get(peer.item_id)
-        if other is None:
-            continue
-        alike = similarity(text, other, boilerplate=boilerplate)
+        alike = prints.jaccard(own, sets[peer.pk])
         if alike >= threshold:
-            peer.text = other
             found.append((peer, round(100 * alike)))
+    texts = _latest_texts([peer.item_id for peer, _alike in found])
+    for peer, _alike in found:
+        peer.text = texts.get(peer.item_id, "")
     found.sort(key=lambda pair: -pair[1])
     return found
 
@@ -358,18 +380,18 @@ def report_check(*, viewer, report: DutyReport, threshold: float | None = None) 
     duty this year and with the unit's own reports of earlier years: near-duplicates (above the
     list's threshold, the duty's requirement discounted) and thin or unevidenced reports."""
     threshold = threshold_of(report) if threshold is None else threshold
-    from oversight.lib.shingles import own_length
+    from . import prints
 
     text = _latest_texts([report.item_id]).get(report.item_id)
     if text is None:
         return Check()
-    boilerplate = f"{report.duty_item.requirement}\n{report.duty_item.evidence}"
+    own = prints.sets_of([report])[report.pk]
     peers = peers_of(report, report_list(viewer=viewer)).select_related("unit_list__node")
     return Check(
         text=text,
-        copied=similar_reports(report, text, peers, threshold),
-        history=similar_reports(report, text, own_history(report), threshold),
-        thin=own_length(text, boilerplate=boilerplate) < THIN_SHINGLES,
+        copied=similar_reports(report, text, peers, threshold, own),
+        history=similar_reports(report, text, own_history(report), threshold, own),
+        thin=len(own) < THIN_SHINGLES,
         no_evidence=not report.item.attachments.exists(),
     )
 
@@ -432,10 +454,14 @@ def progress(*, viewer, duty_list: DutyList, today: datetime.date | None = None)
     import calendar
 
     today = today or timing.today()
-    rows = list(
-        report_list(viewer=viewer)
-        .filter(unit_list__duty_list=duty_list)
-        .values_list("due", "reported_on", "scored_on")
+    mine = report_list(viewer=viewer).filter(unit_list__duty_list=duty_list).order_by()
+    by_due = list(
+        mine.values("due").annotate(
+            n=Count("pk"), on_time=Count("pk", filter=Q(reported_on__lte=F("due")))
+        )
+    )
+    by_scored = list(
+        mine.filter(scored_on__isnull=False).values("scored_on").annotate(n=Count("pk"))
     )
     months, due, on_time, scored = [], [], [], []
     for month in range(1, 13):
@@ -444,51 +470,75 @@ def progress(*, viewer, duty_list: DutyList, today: datetime.date | None = None)
             break
         end = min(end, today)
         months.append(f"{duty_list.year}-{month:02d}")
-        due.append(sum(1 for d, _r, _s in rows if d <= end))
-        on_time.append(sum(1 for d, r, _s in rows if d <= end and r is not None and r <= d))
-        scored.append(sum(1 for _d, _r, s in rows if s is not None and s <= end))
+        due.append(sum(r["n"] for r in by_due if r["due"] <= end))
+        on_time.append(sum(r["on_time"] for r in by_due if r["due"] <= end))
+        scored.append(sum(r["n"] for r in by_scored if r["scored_on"] <= end))
     return {"names": months, "due": due, "on_time": on_time, "scored": scored}
 
 
 def recheck_year(duty_list: DutyList) -> dict[int, int | None]:
     """Every report made on ``duty_list`` compared again with the other units' reports on the
     same duty (the duty's requirement discounted, above the list's threshold): ``{report id:
-    the id of the report it most resembles, or None}``. Each text is shingled once; pairs
-    whose sizes alone rule the threshold out are skipped."""
-    from oversight.lib.shingles import shingles
+    the id of the report it most resembles, or None}``. Worked from the stored prints: the
+    pairs sharing an LSH bucket (every pair below ``prints.LSH_FLOOR``), in the order of the
+    sets' sizes, those whose sizes alone rule the threshold out skipped."""
+    from itertools import combinations
+
+    from . import prints
+    from .models import ReportPrint
 
     threshold = float(duty_list.copy_threshold)
     reports = list(
         DutyReport.objects.filter(unit_list__duty_list=duty_list, reported_on__isnull=False)
         .select_related("duty_item")
-        .only("pk", "item_id", "unit_list_id", "duty_item__requirement", "duty_item__evidence")
+        .only(
+            "pk",
+            "item_id",
+            "unit_list_id",
+            "duty_item__requirement",
+            "duty_item__evidence",
+            "duty_item__lineage",
+        )
     )
-    texts = _latest_texts([r.item_id for r in reports])
+    sets = prints.sets_of(reports)
+    signatures = dict(
+        ReportPrint.objects.filter(report__unit_list__duty_list=duty_list).values_list(
+            "report_id", "signature"
+        )
+    )
     by_item: dict[int, list] = defaultdict(list)
     for report in reports:
         by_item[report.duty_item_id].append(report)
     found: dict[int, int | None] = {}
     for group in by_item.values():
-        duty = group[0].duty_item
-        common = shingles(f"{duty.requirement}\n{duty.evidence}")
-        sets = [(r, frozenset(shingles(texts.get(r.item_id, "")) - common)) for r in group]
-        sets.sort(key=lambda pair: len(pair[1]))
+        entries = sorted(((r, sets[r.pk]) for r in group), key=lambda pair: len(pair[1]))
+        if threshold >= prints.LSH_FLOOR:
+            buckets: dict[int, list[int]] = defaultdict(list)
+            for i, (report, own) in enumerate(entries):
+                if own:
+                    for key in prints.band_keys(signatures.get(report.pk) or b""):
+                        buckets[key].append(i)
+            pairs = sorted(
+                {
+                    pair
+                    for held in buckets.values()
+                    if len(held) > 1
+                    for pair in combinations(held, 2)
+                }
+            )
+        else:
+            pairs = combinations(range(len(entries)), 2)
         best: dict[int, tuple[float, int]] = {}
-        for i, (a, sa) in enumerate(sets):
-            if not sa:
+        for i, j in pairs:
+            (a, sa), (b, sb) = entries[i], entries[j]
+            if not sa or len(sa) < threshold * len(sb) or a.unit_list_id == b.unit_list_id:
                 continue
-            for b, sb in sets[i + 1 :]:
-                if len(sa) < threshold * len(sb):
-                    break  # sorted by size: every later set is larger still
-                if a.unit_list_id == b.unit_list_id:
-                    continue
-                shared = len(sa & sb)
-                alike = shared / (len(sa) + len(sb) - shared)
-                if alike >= threshold:
-                    if alike > best.get(a.pk, (0, 0))[0]:
-                        best[a.pk] = (alike, b.pk)
-                    if alike > best.get(b.pk, (0, 0))[0]:
-                        best[b.pk] = (alike, a.pk)
-        for report, _set in sets:
+            alike = prints.jaccard(sa, sb)
+            if alike >= threshold:
+                if alike > best.get(a.pk, (0, 0))[0]:
+                    best[a.pk] = (alike, b.pk)
+                if alike > best.get(b.pk, (0, 0))[0]:
+                    best[b.pk] = (alike, a.pk)
+        for report, _set in entries:
             found[report.pk] = best[report.pk][1] if report.pk in best else None
     return found

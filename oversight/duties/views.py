@@ -193,14 +193,7 @@ def unit_list_detail(request, pk: int):
     reports = unit_list.reports.select_related("item", "duty_item", "duty_item__area").order_by(
         "duty_item__area__order", "duty_item__order", "due"
     )
-    score = next(
-        (
-            s
-            for s in selectors.scores(viewer=request.user, duty_list=unit_list.duty_list)
-            if s.unit_list.pk == unit_list.pk
-        ),
-        None,
-    )
+    score = selectors.score_of(unit_list=unit_list)
     return render(
         request,
         "duties/unit_list_detail.html",
@@ -321,7 +314,9 @@ def ranking(request):
     lists = list(selectors.list_list(viewer=request.user).filter(units__gt=0))
     chosen = next((d for d in lists if str(d.pk) == request.GET.get("list", "")), None)
     chosen = chosen or (lists[0] if lists else None)
-    rows = selectors.scores(viewer=request.user, duty_list=chosen) if chosen else []
+    rows = (
+        selectors.scores(viewer=request.user, duty_list=chosen, with_items=False) if chosen else []
+    )
     return export_or(
         request,
         rows,

@@ -38,18 +38,22 @@ def _not_locked(*, item, event, actor) -> None:
             % {"due": report.due},
             code="locked",
         )
+    from . import prints, scoring
     from .selectors import own_history, peers_of, similar_reports, threshold_of
 
     if report.reported_on is None:
         report.reported_on = timing.today()
-    # Flagged against every other unit's report on the duty (the reviewer's page shows those
-    # of their scope): counted by the measure duties.copied.
+    # The report's print is kept for the copy checks to come; it is flagged against every other
+    # unit's report on the duty (the reviewer's page shows those of their scope): counted by
+    # the measure duties.copied.
+    own = prints.store(report, event.comment)
     threshold = threshold_of(report)
-    alike = similar_reports(report, event.comment, peers_of(report), threshold) or (
-        similar_reports(report, event.comment, own_history(report), threshold)
+    alike = similar_reports(report, event.comment, peers_of(report), threshold, own) or (
+        similar_reports(report, event.comment, own_history(report), threshold, own)
     )
     report.copied_from = alike[0][0] if alike else None
     report.save(update_fields=["reported_on", "copied_from"])
+    scoring.refresh_unit(report.unit_list_id)
 
 
 def _score(*, item, event, actor) -> None:
@@ -108,6 +112,9 @@ def _score(*, item, event, actor) -> None:
     report.save(
         update_fields=["value", "score", "score_rate", "score_reason", "scored_on", "scored_by"]
     )
+    from . import scoring
+
+    scoring.refresh_unit(report.unit_list_id)
 
 
 def _report_url(item) -> str:

@@ -4,7 +4,7 @@ result changed with SQL is named). A task's state lives on its work item, traced
 
 from oversight.ledger.targets import traced
 
-from .models import Finding, InspectedUnit, LookBack, LookBackCheck, Round, Task
+from .models import Finding, InspectedUnit, LookBack, LookBackCheck, Milestone, Round, Task
 
 TARGETS = [
     traced(Round),
@@ -13,4 +13,5 @@ TARGETS = [
     traced(Task),
     traced(LookBack),
     traced(LookBackCheck),
+    traced(Milestone),
 ]

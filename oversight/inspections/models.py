@@ -248,3 +248,27 @@ class LookBackCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lookback} · {self.task}"
+
+
+class Milestone(models.Model):
+    """A stage of a long-term task (长期整改), with its own deadline: the task's light follows the
+    first milestone not yet reached, and progress is reported per milestone."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="milestones")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("milestone"), max_length=200)
+    deadline = models.DateField(_("deadline"))
+    report = models.TextField(_("progress reported"), blank=True)
+    reported_on = models.DateField(_("last reported"), null=True, blank=True)
+    reached_on = models.DateField(_("reached on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "number"], name="inspections_milestone_once")
+        ]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"

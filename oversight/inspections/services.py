@@ -26,7 +26,7 @@ from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode, Person
 from oversight.schedules.services import schedule_event
 
-from .models import Finding, InspectedUnit, LookBack, LookBackCheck, Round, Task
+from .models import Finding, InspectedUnit, LookBack, LookBackCheck, Milestone, Round, Task
 from .schedules import TWO_MONTH_REPORT
 from .workflows import KIND
 
@@ -684,3 +684,124 @@ def round_summary_issue(*, actor: Account, round: Round):
             "deadline": timing.today(),
         },
     )
+
+
+# --- long-term tasks: milestones ---------------------------------------------------------------
+
+
+def current_milestone(task: Task) -> Milestone | None:
+    """The first milestone not yet reached, whose deadline the task's light follows."""
+    return task.milestones.filter(reached_on__isnull=True).order_by("number").first()
+
+
+def follow_milestone(task: Task) -> None:
+    """Point the task's work item at its current milestone's deadline (inside a transaction)."""
+    current = current_milestone(task)
+    item = task.item
+    if item.closed_at is None:
+        loop.item_adjust(item=item, step_deadline=current.deadline if current else None)
+
+
+@transaction.atomic
+def milestones_set(*, actor, task: Task, milestones: Sequence[tuple[str, datetime.date]]) -> list:
+    """Stage a long-term task: its milestones in order, each with its deadline, the last by the
+    task's own; replaces milestones not yet reached or reported."""
+    _require(actor, "inspections:round:edit")
+    task = Task.objects.select_for_update().select_related("item").get(pk=task.pk)
+    if task.item.closed_at is not None:
+        raise _refuse("milestones", _("The task is closed."), "closed")
+    if task.milestones.filter(reported_on__isnull=False).exists():
+        raise _refuse(
+            "milestones", _("Progress was reported on a milestone: they stay."), "reported"
+        )
+    errors, previous = [], None
+    for number, (title, deadline) in enumerate(milestones, start=1):
+        if not (title or "").strip():
+            errors.append(_("Milestone %(n)d: give its title.") % {"n": number})
+        elif deadline is None:
+            errors.append(_("Milestone %(n)d: give its deadline.") % {"n": number})
+        elif deadline > task.deadline:
+            errors.append(
+                _("Milestone %(n)d: its deadline falls after the task's.") % {"n": number}
+            )
+        elif previous is not None and deadline <= previous:
+            errors.append(
+                _("Milestone %(n)d: its deadline comes after the one before.") % {"n": number}
+            )
+        if deadline is not None:
+            previous = deadline
+    if errors:
+        raise ValidationError({"milestones": [ValidationError(e, code="invalid") for e in errors]})
+    for old in task.milestones.all():
+        ledger.record(
+            actor=actor,
+            action="inspections.milestone.remove",
+            target=old,
+            before=snapshot(old),
+            after=None,
+        )
+        old.delete()
+    rows = []
+    for number, (title, deadline) in enumerate(milestones, start=1):
+        row = Milestone.objects.create(
+            task=task, number=number, title=title.strip(), deadline=deadline
+        )
+        _trace(actor, "inspections.milestone.add", row, None)
+        rows.append(row)
+    before = snapshot(task.item)
+    follow_milestone(task)
+    loop_trace = snapshot(task.item)
+    if loop_trace != before:
+        ledger.record(
+            actor=actor,
+            action="loop.item.adjust",
+            target=task.item,
+            before=before,
+            after=loop_trace,
+        )
+    return rows
+
+
+@transaction.atomic
+def milestone_report(
+    *, actor, milestone: Milestone, comment: str, reached: bool, files: Sequence = ()
+) -> Milestone:
+    """The unit reports progress on a milestone (reached or not): the task's progress is the
+    share of milestones reached, and once reached its light follows the next one."""
+    milestone = (
+        Milestone.objects.select_for_update().select_related("task__item").get(pk=milestone.pk)
+    )
+    task = milestone.task
+    if milestone.reached_on is not None:
+        raise _refuse("comment", _("This milestone was reached already."), "reached")
+    current = current_milestone(task)
+    if reached and current is not None and current.pk != milestone.pk:
+        raise _refuse("comment", _("Reach the milestones in order."), "out_of_order")
+    total = task.milestones.count()
+    done = task.milestones.filter(reached_on__isnull=False).count() + (1 if reached else 0)
+    loop.item_report_progress(
+        item=task.item,
+        actor=actor,
+        percent=round(100 * done / total),
+        comment=_("Milestone %(n)d, %(title)s: %(comment)s")
+        % {"n": milestone.number, "title": milestone.title, "comment": (comment or "").strip()}
+        if (comment or "").strip()
+        else "",
+        files=files,
+    )
+    before = snapshot(milestone)
+    milestone.report = comment.strip()
+    milestone.reported_on = timing.today()
+    if reached:
+        milestone.reached_on = timing.today()
+    milestone.save(update_fields=["report", "reported_on", "reached_on"])
+    _trace(actor, "inspections.milestone.report", milestone, before)
+    task.item.refresh_from_db()
+    before = snapshot(task.item)
+    follow_milestone(task)
+    after = snapshot(task.item)
+    if after != before:
+        ledger.record(
+            actor=actor, action="loop.item.adjust", target=task.item, before=before, after=after
+        )
+    return milestone

@@ -20,7 +20,19 @@ from oversight.ledger.targets import snapshot
 from oversight.loop import timing
 from oversight.loop.registry import register
 from oversight.loop.services import issue_on_entry
-from oversight.loop.workflow import RESPONSIBLE, SUPERVISING, Limit, State, Transition, Workflow
+from oversight.loop.workflow import (
+    AUDIENCE_RESPONSIBLE,
+    AUDIENCE_RESPONSIBLE_LEADERS,
+    AUDIENCE_SUPERVISING,
+    RESPONSIBLE,
+    SUPERVISING,
+    Audience,
+    Limit,
+    Rung,
+    State,
+    Transition,
+    Workflow,
+)
 
 KIND = "inspections.rectification"
 REPORT_KIND = "inspections.report"
@@ -47,6 +59,21 @@ def _verified(*, item, event, actor) -> None:
     _trace(actor, "inspections.task.verify", task, before)
 
 
+def _follow_milestone(*, item, event, actor) -> None:
+    """A long-term task's step deadline is its current milestone's, whatever state it enters."""
+    from .models import Milestone
+
+    current = (
+        Milestone.objects.filter(task__item=item, reached_on__isnull=True)
+        .order_by("number")
+        .first()
+    )
+    if current is not None:
+        from oversight.loop.services import item_adjust
+
+        item_adjust(item=item, step_deadline=current.deadline)
+
+
 def _signed_by_head(*, item, event, actor) -> None:
     """Only the unit's head signs: its named head, else anyone holding a leading post there."""
     from .selectors import signs_for
@@ -55,6 +82,37 @@ def _signed_by_head(*, item, event, actor) -> None:
         raise ValidationError(
             _("Only the unit's head signs its rectification report."), code="not_head"
         )
+
+
+def _leader_in_charge(item) -> list:
+    """The accounts of the task's leader in charge (分管领导), if the task names one."""
+    from oversight.orgs.models import Account
+
+    task = getattr(item, "rectification", None)
+    if task is None or task.leader_id is None:
+        return []
+    return list(Account.objects.filter(person_id=task.leader_id, is_active=True))
+
+
+LEADER_IN_CHARGE = "leader_in_charge"
+
+# Jiangjin's practice, the commission's to change (``loop.KindSetting.ladder``, on the loop's
+# calendar and lights page): green to the officer in charge 20 days before, yellow adding the
+# leader in charge at 10 days, red to the unit and its party secretary once overdue.
+LADDER = (
+    Rung("green", 20, (AUDIENCE_RESPONSIBLE,)),
+    Rung("yellow", 10, (AUDIENCE_RESPONSIBLE, LEADER_IN_CHARGE)),
+    Rung(
+        "red",
+        0,
+        (
+            AUDIENCE_RESPONSIBLE,
+            LEADER_IN_CHARGE,
+            AUDIENCE_RESPONSIBLE_LEADERS,
+            AUDIENCE_SUPERVISING,
+        ),
+    ),
+)
 
 
 def _task_url(item) -> str:
@@ -89,6 +147,7 @@ RECTIFICATION = register(
                 target="rectifying",
                 permission="loop:item:handle",
                 actor=RESPONSIBLE,
+                on_enter=[_follow_milestone],
             ),
             Transition(
                 "report",
@@ -110,7 +169,7 @@ RECTIFICATION = register(
                 actor=SUPERVISING,
                 requires_comment=True,
                 style="secondary",
-                on_enter=[issue_on_entry("rectification_notice")],
+                on_enter=[issue_on_entry("rectification_notice"), _follow_milestone],
             ),
             Transition(
                 "verify",
@@ -126,6 +185,10 @@ RECTIFICATION = register(
         remind_days_before=20,
         escalate_every_days=5,
         detail_url=_task_url,
+        ladder=LADDER,
+        audiences=(
+            Audience(LEADER_IN_CHARGE, _("the task's leader in charge"), _leader_in_charge),
+        ),
     )
 )
 

@@ -258,3 +258,15 @@ def opinion_get(*, viewer, pk: int) -> Opinion:
 
 def rule_list() -> QuerySet[OpinionRule]:
     return OpinionRule.objects.order_by("order", "code")
+
+
+def yearly_reporters(*, viewer, year: int, person_ids) -> set[int]:
+    """Of ``person_ids`` in the viewer's scope, those who filed their yearly personal-matter
+    report for ``year`` (the risk rules ask who has not)."""
+    return set(
+        MatterReport.objects.filter(
+            kind=MatterReport.Kind.YEARLY,
+            year=year,
+            person__in=people(viewer=viewer).filter(pk__in=list(person_ids)).values("pk"),
+        ).values_list("person_id", flat=True)
+    )

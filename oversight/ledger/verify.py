@@ -531,7 +531,9 @@ def _check_cosignatures(report: Report) -> None:
             found = cosignatures(note + line, [verifier]).get(witness)
         except CheckpointError:
             found = None
-        if found is None or found.timestamp != timestamp:
+        # The line kept must be the one the witness gave, byte for byte: base64 that decodes to
+        # the same signature but is spelt otherwise (padding bits set) is an edit as well.
+        if found is None or found.timestamp != timestamp or found.line != line:
             report.add(
                 COSIGNATURE_TABLE,
                 f"{row_id} (checkpoint {size})",

@@ -149,6 +149,67 @@ class KindSettingForm(forms.Form):
         self.fields["kind"].choices = kind_choices()
 
 
+class LadderForm(forms.Form):
+    """A kind's warning ladder: up to ``RUNGS`` rungs, each a light, its day and who is warned;
+    a rung without a light is left out."""
+
+    RUNGS = 5
+
+    def __init__(self, *args, kind: str, initial_ladder=(), **kwargs):
+        from .services import ladder_audiences
+
+        super().__init__(*args, **kwargs)
+        lights = [
+            ("", "—"),
+            ("green", _("green: days before the deadline")),
+            ("yellow", _("yellow: days before the deadline")),
+            ("red", _("red: days after the deadline")),
+        ]
+        audiences = ladder_audiences(kind)
+        for n in range(1, self.RUNGS + 1):
+            rung = initial_ladder[n - 1] if n <= len(initial_ladder) else None
+            self.fields[f"light_{n}"] = forms.ChoiceField(
+                label=_("rung %(n)d: light") % {"n": n},
+                choices=lights,
+                required=False,
+                initial=rung.light if rung else "",
+            )
+            self.fields[f"days_{n}"] = forms.IntegerField(
+                label=_("rung %(n)d: days") % {"n": n},
+                min_value=0,
+                max_value=365,
+                required=False,
+                initial=rung.days if rung else None,
+            )
+            self.fields[f"audiences_{n}"] = forms.MultipleChoiceField(
+                label=_("rung %(n)d: who is warned") % {"n": n},
+                choices=audiences,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=list(rung.audiences) if rung else [],
+            )
+
+    def clean(self):
+        data = super().clean()
+        ladder = []
+        for n in range(1, self.RUNGS + 1):
+            light = data.get(f"light_{n}")
+            if not light:
+                continue
+            if data.get(f"days_{n}") is None:
+                self.add_error(f"days_{n}", _("Give the days of this rung."))
+                continue
+            ladder.append(
+                {
+                    "light": light,
+                    "days": data[f"days_{n}"],
+                    "audiences": data.get(f"audiences_{n}") or [],
+                }
+            )
+        data["ladder"] = ladder
+        return data
+
+
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("document"))
     body = forms.CharField(

@@ -388,6 +388,9 @@ class KindSetting(models.Model):
     behind_margin = models.PositiveSmallIntegerField(_("yellow when behind by (points)"))
     remind_days_before = models.PositiveSmallIntegerField(_("remind before (days)"))
     escalate_every_days = models.PositiveSmallIntegerField(_("escalate every (days)"))
+    # The warning ladder (``loop.workflow.Rung`` as dicts: light, days, audiences); empty keeps
+    # the kind's declared ladder, if any.
+    ladder = models.JSONField(_("warning ladder"), default=list, blank=True)
 
     def __str__(self) -> str:
         return self.kind

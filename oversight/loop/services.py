@@ -29,7 +29,19 @@ from . import registry, timing
 from .efile import FILE_RECORD, fixed_content
 from .models import Attachment, CoOwner, Event, ExtensionRequest, KindSetting, Reminder, WorkItem
 from .uploads import check_uploads
-from .workflow import ANYONE, PUBLIC, RESPONSIBLE, SUPERVISING, Transition
+from .workflow import (
+    ANYONE,
+    AUDIENCE_RESPONSIBLE,
+    AUDIENCE_RESPONSIBLE_LEADERS,
+    AUDIENCE_SUPERVISING,
+    AUDIENCE_SUPERVISING_LEADERS,
+    LADDER_LIGHTS,
+    PUBLIC,
+    RESPONSIBLE,
+    SUPERVISING,
+    Rung,
+    Transition,
+)
 
 
 class TransitionRefused(PermissionDenied):
@@ -976,6 +988,7 @@ def sweep(*, on: date | None = None, chunk: int = 2000) -> SweepReport:
     timings = {kind: timing.kind_timing(w, rows) for kind, w in registry.WORKFLOWS.items()}
     changes: dict[str, list[int]] = {}
     due: list[tuple[int, str, date, int]] = []
+    rungs: dict[tuple, Rung] = {}  # a ladder's reminder -> the rung naming its audiences
     open_items = (
         WorkItem.objects.filter(closed_at__isnull=True)
         .exclude(step_deadline__isnull=True, final_deadline__isnull=True)
@@ -1017,7 +1030,12 @@ def sweep(*, on: date | None = None, chunk: int = 2000) -> SweepReport:
         if new_light != light:
             changes.setdefault(new_light, []).append(pk)
         days_left = (deadline - on).days
-        if 0 <= days_left <= kind_timing.remind_days_before:
+        if kind_timing.ladder:
+            key, rung = _ladder_due(pk, deadline, days_left, kind_timing)
+            if key is not None:
+                due.append(key)
+                rungs[key] = rung
+        elif 0 <= days_left <= kind_timing.remind_days_before:
             due.append((pk, Reminder.Type.BEFORE, deadline, 0))
         elif days_left < 0:
             level = (-days_left - 1) // kind_timing.escalate_every_days
@@ -1037,10 +1055,105 @@ def sweep(*, on: date | None = None, chunk: int = 2000) -> SweepReport:
         report.deferred = max(0, len(pending) - cap)
         pending = pending[:cap]
         for start in range(0, len(pending), chunk):
-            reminders, escalations = _send_reminders(pending[start : start + chunk])
+            reminders, escalations = _send_reminders(pending[start : start + chunk], rungs)
             report.reminders += reminders
             report.escalations += escalations
     return report
+
+
+def _ladder_due(pk: int, deadline: date, days_left: int, kind_timing) -> tuple:
+    """The reminder a ladder owes an item today and the rung it follows, or (None, None).
+
+    Before the deadline, the deepest green or yellow rung reached (one reminder each, its index
+    the level); once overdue, an escalation every ``escalate_every_days`` to the deepest red
+    rung reached (none before the first red rung's day)."""
+    if days_left >= 0:
+        reached = [(i, r) for i, r in enumerate(kind_timing.before_rungs()) if days_left <= r.days]
+        if not reached:
+            return None, None
+        level, rung = reached[-1]
+        return (pk, Reminder.Type.BEFORE, deadline, level), rung
+    overdue = -days_left - 1
+    reached = [r for r in kind_timing.red_rungs() if overdue >= r.days]
+    if not reached:
+        return None, None
+    level = overdue // kind_timing.escalate_every_days
+    return (pk, Reminder.Type.ESCALATION, deadline, level), reached[-1]
+
+
+def ladder_audiences(kind: str) -> list[tuple[str, str]]:
+    """The audiences a kind's ladder may name: the loop's, then the kind's own."""
+    workflow = registry.WORKFLOWS[kind]
+    return [
+        (AUDIENCE_RESPONSIBLE, str(_("the officer in charge (the responsible side)"))),
+        (AUDIENCE_RESPONSIBLE_LEADERS, str(_("the responsible unit's leaders"))),
+        (AUDIENCE_SUPERVISING, str(_("the supervising body"))),
+        (AUDIENCE_SUPERVISING_LEADERS, str(_("the supervising body's leaders"))),
+        *((a.code, str(a.label)) for a in workflow.audiences),
+    ]
+
+
+def _clean_ladder(kind: str, ladder: Sequence[dict]) -> list[dict]:
+    """A ladder as stored, or a ValidationError naming the rung and what is wrong with it."""
+    known = {code for code, _label in ladder_audiences(kind)}
+    cleaned, seen, errors = [], set(), []
+    for number, rung in enumerate(ladder, start=1):
+        light, days = rung.get("light"), rung.get("days")
+        audiences = list(dict.fromkeys(rung.get("audiences") or ()))
+        if light not in LADDER_LIGHTS:
+            errors.append(_("Rung %(n)d: choose green, yellow or red.") % {"n": number})
+            continue
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365:
+            errors.append(_("Rung %(n)d: the days are a number from 0 to 365.") % {"n": number})
+            continue
+        if not audiences:
+            errors.append(_("Rung %(n)d: name who is warned.") % {"n": number})
+            continue
+        unknown = [a for a in audiences if a not in known]
+        if unknown:
+            errors.append(
+                _("Rung %(n)d: unknown audience %(codes)s.")
+                % {"n": number, "codes": ", ".join(map(str, unknown))}
+            )
+            continue
+        if (light, days) in seen:
+            errors.append(_("Rung %(n)d: the same light and day twice.") % {"n": number})
+            continue
+        seen.add((light, days))
+        cleaned.append({"light": light, "days": days, "audiences": audiences})
+    if errors:
+        raise ValidationError({"ladder": [ValidationError(e, code="invalid") for e in errors]})
+    return cleaned
+
+
+@transaction.atomic
+def kind_ladder_save(*, kind: str, ladder: Sequence[dict], actor=None) -> KindSetting:
+    """Set a kind's warning ladder (empty: back to the kind's declared one); its other settings
+    are kept as they are (the declaration's when the kind had no row)."""
+    if kind not in registry.WORKFLOWS:
+        raise ValidationError({"kind": ValidationError(_("Unknown kind."), code="unknown")})
+    cleaned = _clean_ladder(kind, ladder)
+    workflow = registry.WORKFLOWS[kind]
+    existing = KindSetting.objects.select_for_update().filter(kind=kind).first()
+    before = snapshot(existing) if existing is not None else None
+    if existing is None:
+        existing = KindSetting(
+            kind=kind,
+            yellow_days=workflow.yellow_days,
+            behind_margin=workflow.behind_margin,
+            remind_days_before=workflow.remind_days_before,
+            escalate_every_days=workflow.escalate_every_days,
+        )
+    existing.ladder = cleaned
+    existing.save()
+    ledger.record(
+        actor=actor,
+        action="loop.kind_setting.ladder",
+        target=existing,
+        before=before,
+        after=snapshot(existing),
+    )
+    return existing
 
 
 def _sent_keys(item_ids: set[int]) -> set[tuple]:
@@ -1069,6 +1182,21 @@ class _Recipients:
             )
         return self.at_node[node_id]
 
+    def audience(self, item: WorkItem, code: str) -> list[Account]:
+        """The accounts a ladder's audience names for ``item``."""
+        if code == AUDIENCE_RESPONSIBLE:
+            return self.responsible(item)
+        if code == AUDIENCE_RESPONSIBLE_LEADERS:
+            return self.superiors(item.responsible_node)
+        if code == AUDIENCE_SUPERVISING:
+            return self.accounts_at(item.supervising_node_id)
+        if code == AUDIENCE_SUPERVISING_LEADERS:
+            return self.superiors(item.supervising_node)
+        for audience in item.workflow.audiences:
+            if audience.code == code:
+                return [a for a in audience.accounts(item) if a.is_active]
+        return []
+
     def responsible(self, item: WorkItem) -> list[Account]:
         if item.assignee_id:
             return [item.assignee] if item.assignee.is_active else []
@@ -1092,16 +1220,19 @@ class _Recipients:
         return []
 
 
-def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
+def _send_reminders(
+    keys: list[tuple[int, str, date, int]], rungs: dict[tuple, Rung] | None = None
+) -> tuple[int, int]:
     """Claim and send a batch of reminders and escalations; returns how many of each were sent.
 
     The claim is a bulk insert that skips keys another run holds; only rows carrying this run's
     token are sent, so two sweeps at once never send the same reminder twice.
     """
     token = uuid.uuid4().hex
-    items = WorkItem.objects.select_related("responsible_node", "assignee").in_bulk(
-        [k[0] for k in keys]
-    )
+    rungs = rungs or {}
+    items = WorkItem.objects.select_related(
+        "responsible_node", "supervising_node", "assignee"
+    ).in_bulk([k[0] for k in keys])
     people = _Recipients()
     planned: dict[tuple, tuple[list[Account], str, str, str]] = {}
     for key in keys:
@@ -1109,16 +1240,21 @@ def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
         if item is None or item.closed_at is not None:
             continue
         _item_id, type, deadline, level = key
+        rung = rungs.get(key)
+        if rung is not None:
+            recipients = [a for code in rung.audiences for a in people.audience(item, code)]
         if type == Reminder.Type.BEFORE:
-            recipients = people.responsible(item)
+            if rung is None:
+                recipients = people.responsible(item)
             title = _("Due on %(date)s: %(title)s") % {"date": deadline, "title": item.title}
             kind, event_type = "loop.reminder", Event.Type.REMINDER
         else:
-            recipients = [
-                *people.responsible(item),
-                *people.superiors(item.responsible_node),
-                *people.accounts_at(item.supervising_node_id),
-            ]
+            if rung is None:
+                recipients = [
+                    *people.responsible(item),
+                    *people.superiors(item.responsible_node),
+                    *people.accounts_at(item.supervising_node_id),
+                ]
             title = _("Overdue since %(date)s: %(title)s") % {"date": deadline, "title": item.title}
             kind, event_type = "loop.escalation", Event.Type.ESCALATION
         unique = list({account.pk: account for account in recipients}.values())
@@ -1157,6 +1293,7 @@ def _send_reminders(keys: list[tuple[int, str, date, int]]) -> tuple[int, int]:
                         "deadline": str(key[2]),
                         "level": key[3],
                         "recipients": sorted(a.pk for a in recipients),
+                        **({"light": rungs[key].light} if key in rungs else {}),
                     },
                 )
             )

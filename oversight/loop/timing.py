@@ -13,7 +13,7 @@ from oversight.core.prepared import Prepared
 from oversight.lib.workdays import WorkCalendar
 
 from .models import CalendarDay, KindSetting, WorkItem
-from .workflow import Limit, Workflow
+from .workflow import Limit, Rung, Workflow
 
 _CALENDAR_KEY = "loop:calendar-version"
 
@@ -57,9 +57,42 @@ class KindTiming:
     behind_margin: int
     remind_days_before: int
     escalate_every_days: int
+    ladder: tuple[Rung, ...] = ()
+
+    def before_rungs(self) -> list[Rung]:
+        """The green and yellow rungs, earliest first (their index is the reminder's level)."""
+        rungs = [r for r in self.ladder if r.light != "red"]
+        return sorted(rungs, key=lambda r: -r.days)
+
+    def red_rungs(self) -> list[Rung]:
+        return sorted((r for r in self.ladder if r.light == "red"), key=lambda r: r.days)
 
 
-_TIMING_COLUMNS = ("yellow_days", "behind_margin", "remind_days_before", "escalate_every_days")
+def rungs_from(rows) -> tuple[Rung, ...]:
+    return tuple(Rung(r["light"], int(r["days"]), tuple(r["audiences"])) for r in rows or ())
+
+
+def _with_ladder(timing: KindTiming, ladder: tuple[Rung, ...]) -> KindTiming:
+    """A ladder's yellow rung decides when the light turns yellow."""
+    if not ladder:
+        return timing
+    yellow = [r.days for r in ladder if r.light == "yellow"]
+    return KindTiming(
+        max(yellow) if yellow else timing.yellow_days,
+        timing.behind_margin,
+        timing.remind_days_before,
+        timing.escalate_every_days,
+        ladder,
+    )
+
+
+_TIMING_COLUMNS = (
+    "yellow_days",
+    "behind_margin",
+    "remind_days_before",
+    "escalate_every_days",
+    "ladder",
+)
 _KIND_SETTING = Prepared(
     lambda kind: (
         KindSetting.objects.filter(kind=kind).order_by("pk").values_list(*_TIMING_COLUMNS)[:1]
@@ -75,19 +108,26 @@ def kind_timing(workflow: Workflow, rows: dict[str, KindSetting] | None = None) 
     if rows is None:
         found = _KIND_SETTING.rows(workflow.kind)
         if found:
-            return KindTiming(*found[0])
+            *numbers, ladder = found[0]
+            return _with_ladder(KindTiming(*numbers), rungs_from(ladder) or tuple(workflow.ladder))
         row = None
     else:
         row = rows.get(workflow.kind)
     if row is not None:
-        return KindTiming(
-            row.yellow_days, row.behind_margin, row.remind_days_before, row.escalate_every_days
+        return _with_ladder(
+            KindTiming(
+                row.yellow_days, row.behind_margin, row.remind_days_before, row.escalate_every_days
+            ),
+            rungs_from(row.ladder) or tuple(workflow.ladder),
         )
-    return KindTiming(
-        workflow.yellow_days,
-        workflow.behind_margin,
-        workflow.remind_days_before,
-        workflow.escalate_every_days,
+    return _with_ladder(
+        KindTiming(
+            workflow.yellow_days,
+            workflow.behind_margin,
+            workflow.remind_days_before,
+            workflow.escalate_every_days,
+        ),
+        tuple(workflow.ladder),
     )
 
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("attachments/<id:pk>/", views.attachment_download, name="attachment_download"),
     path("statistics/", views.statistics, name="statistics"),
     path("calendar/", views.calendar, name="calendar"),
+    path("calendar/ladder/<str:kind>/", views.kind_ladder, name="kind_ladder"),
 ]

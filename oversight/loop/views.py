@@ -34,6 +34,7 @@ from .forms import (
     InstructionForm,
     ItemFilterForm,
     KindSettingForm,
+    LadderForm,
     ProgressForm,
     StatisticsForm,
     TransitionForm,
@@ -485,6 +486,60 @@ def calendar(request):
         "kinds": kinds,
     }
     return render_form(request, "loop/calendar.html", context, bound)
+
+
+@require_perm("loop:calendar:edit")
+def kind_ladder(request, kind: str):
+    """A kind's warning ladder: when each light comes and who each warns (the commission's)."""
+    workflow = registry.WORKFLOWS.get(kind)
+    if workflow is None:
+        raise Http404
+    current = kind_timing(workflow).ladder
+    labels = dict(services.ladder_audiences(kind))
+    form = LadderForm(
+        request.POST if request.method == "POST" else None,
+        kind=kind,
+        initial_ladder=sorted(current, key=_rung_order),
+    )
+    if request.method == "POST" and form.is_valid():
+        if call_service(
+            form,
+            services.kind_ladder_save,
+            kind=kind,
+            ladder=form.cleaned_data["ladder"],
+            actor=request.user,
+        ):
+            messages.success(request, _("The warning ladder was saved."))
+            return redirect("loop:kind_ladder", kind=kind)
+    return render_form(
+        request,
+        "loop/kind_ladder.html",
+        {
+            "form": form,
+            "workflow": workflow,
+            "ladder": [
+                (
+                    rung,
+                    LIGHT_LABELS.get(rung.light, rung.light),
+                    [labels.get(c, c) for c in rung.audiences],
+                )
+                for rung in sorted(current, key=_rung_order)
+            ],
+        },
+        form,
+    )
+
+
+LIGHT_LABELS = {
+    "green": _lazy("green: days before the deadline"),
+    "yellow": _lazy("yellow: days before the deadline"),
+    "red": _lazy("red: days after the deadline"),
+}
+
+
+def _rung_order(rung) -> tuple:
+    """Green and yellow rungs by days before the deadline, then red ones by days after it."""
+    return (rung.light == "red", -rung.days if rung.light != "red" else rung.days)
 
 
 @require_POST

@@ -42,6 +42,42 @@ class State:
     terminal: bool = False
 
 
+# The audiences a warning ladder's rung may name; a kind may declare more (``Workflow.audiences``).
+AUDIENCE_RESPONSIBLE = "responsible"  # the officer in charge: the assignee, else the unit's staff
+AUDIENCE_RESPONSIBLE_LEADERS = "responsible_leaders"  # the unit's leaders (its party secretary)
+AUDIENCE_SUPERVISING = "supervising"  # the supervising node's staff
+AUDIENCE_SUPERVISING_LEADERS = "supervising_leaders"  # the supervising node's leaders
+LADDER_LIGHTS = ("green", "yellow", "red")
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One rung of a warning ladder: from ``days`` before the deadline (green, yellow) or
+    ``days`` after it (red; 0 is the first overdue day) the item is told to ``audiences``.
+
+    A kind's ladder replaces its single reminder and its escalations' fixed recipients: each
+    green or yellow rung reached sends one reminder, overdue items are escalated every
+    ``escalate_every_days`` to the audiences of the deepest red rung reached, and a yellow rung
+    sets when the light turns yellow."""
+
+    light: str
+    days: int
+    audiences: Sequence[str]
+
+    def as_dict(self) -> dict:
+        return {"light": self.light, "days": self.days, "audiences": list(self.audiences)}
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Someone a kind's ladder may warn beyond the loop's own audiences, such as the leader in
+    charge of a rectification task: ``accounts(item)`` gives their active accounts."""
+
+    code: str
+    label: Promise | str
+    accounts: Callable
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -72,6 +108,10 @@ class Workflow:
     remind_days_before: int = 2
     escalate_every_days: int = 3
     detail_url: Callable | None = None  # item -> URL of the module's own page, if any
+    # The warning ladder by default (an administrator's ``KindSetting.ladder`` replaces it) and
+    # the kind's own audiences its rungs may name besides the loop's.
+    ladder: Sequence[Rung] = ()
+    audiences: Sequence[Audience] = ()
     _states: dict = field(init=False, repr=False, compare=False)
     _transitions: dict = field(init=False, repr=False, compare=False)
 

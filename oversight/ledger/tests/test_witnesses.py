@@ -218,14 +218,22 @@ def test_verify_checks_every_kept_cosignature(self_witnessed, settings):
     witnessing.submit_latest()
     report = verify.verify_ledger()
     assert report.ok and report.cosignatures == 1
-    # An edited line (someone swapped one base64 character of the signature) is named.
+    # An edited line (someone swapped one base64 character of the signature) is named; so is
+    # one spelt otherwise that decodes to the same bytes (the last character before the "=="
+    # padding carries 4 padding bits: "A" and "B" there are the same signature).
     kept = Cosignature.objects.get()
     body = kept.line.rstrip("\n")
-    swapped = body[:-3] + ("A" if body[-3] != "A" else "B") + body[-2:]
-    Cosignature.objects.filter(pk=kept.pk).update(line=swapped + "\n")
-    (mismatch,) = verify.verify_ledger().mismatches
-    assert mismatch.table == "ledger_cosignature" and f"{kept.pk} (checkpoint 3)" == mismatch.row
-    assert self_witnessed.name in str(mismatch)
+    assert body.endswith("==")
+    middle = len(body) - 20
+    swapped = body[:middle] + ("A" if body[middle] != "A" else "B") + body[middle + 1 :]
+    last = body[-3]
+    respelt = body[:-3] + chr(ord(last) + 1) + body[-2:]  # A/Q/g/w -> B/R/h/x: padding bits
+    for edited in (swapped, respelt):
+        Cosignature.objects.filter(pk=kept.pk).update(line=edited + "\n")
+        (mismatch,) = verify.verify_ledger().mismatches
+        assert mismatch.table == "ledger_cosignature"
+        assert f"{kept.pk} (checkpoint 3)" == mismatch.row
+        assert self_witnessed.name in str(mismatch)
     # So is a timestamp column that no longer matches the signed one.
     Cosignature.objects.filter(pk=kept.pk).update(line=kept.line, timestamp=kept.timestamp + 1)
     assert len(verify.verify_ledger().mismatches) == 1

@@ -19,6 +19,7 @@ from oversight.ledger.models import VerificationRun
 from oversight.loop.models import WorkItem
 from oversight.matters.models import Milestone
 from oversight.public.models import Complaint, Dissatisfaction, PowerCategory, PowerItem, Rating
+from oversight.risks.tests import measures_data as risks_data
 
 D = datetime.date
 _serial = count(1)
@@ -40,6 +41,7 @@ VIEW_ALL = [
     "integrity:opinion:draft",
     "joint:plan:view",
     "ecology:system:view",
+    "risks:view",
 ]
 
 
@@ -439,6 +441,7 @@ def measured(loop_county):
     _inspections(c, [c.unit_a, c.town1, c.village1b])
     _integrity_and_joint(c, [c.unit_b, c.town1, c.village2a])
     _ecology(c, [c.unit_a, c.unit_b, c.town1, c.village1a, c.town2])
+    risks_data.feed(c)
     # An item Town 1 supervises for Unit B: Town 1 sees it, it counts under Unit B.
     item(c, c.unit_b, "matters.matter", D(2026, 2, 11), supervising=c.town1, progress=70)
     VerificationRun.objects.create(
