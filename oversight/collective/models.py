@@ -41,26 +41,19 @@ class Entry(models.Model):
         EXPENSE = "expense", _("Spending")
 
     class Category(models.TextChoices):
-        # The accounting categories the financial disclosure rules publish.
+        # The 8 accounting categories the financial disclosure rules publish (four of income,
+        # four of spending); subsidies and pensions paid out are public welfare spending.
         OPERATING_INCOME = "operating_income", _("Operating income")
         CONTRACT_INCOME = "contract_income", _("Contracting and lease income")
-        INVESTMENT_INCOME = "investment_income", _("Investment income")
         SUBSIDY_INCOME = "subsidy_income", _("Subsidies received")
         OTHER_INCOME = "other_income", _("Other income")
         OPERATING_COST = "operating_cost", _("Operating costs")
         ADMIN_COST = "admin_cost", _("Administration costs")
-        PUBLIC_WELFARE = "public_welfare", _("Public welfare spending")
-        PAYOUT = "payout", _("Subsidies and pensions paid out")
+        PUBLIC_WELFARE = "public_welfare", _("Public welfare spending and payouts")
         OTHER_COST = "other_cost", _("Other spending")
 
     INCOME_CATEGORIES = frozenset(
-        {
-            "operating_income",
-            "contract_income",
-            "investment_income",
-            "subsidy_income",
-            "other_income",
-        }
+        {"operating_income", "contract_income", "subsidy_income", "other_income"}
     )
 
     class Payment(models.TextChoices):
@@ -72,7 +65,6 @@ class Entry(models.Model):
     )
     month = models.CharField(_("month"), max_length=7)  # 2026-03
     booked_on = models.DateField(_("booked on"))
-    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     summary = models.CharField(_("summary"), max_length=200)
@@ -102,6 +94,14 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booked_on} {self.summary} {self.amount}"
+
+    @property
+    def direction(self) -> str:
+        return (
+            self.Direction.INCOME
+            if self.category in self.INCOME_CATEGORIES
+            else self.Direction.EXPENSE
+        )
 
 
 class Statement(models.Model):
@@ -259,6 +259,8 @@ class Anomaly(models.Model):
 
     class Kind(models.TextChoices):
         UNDERPRICED = "underpriced", _("Rent far below comparable contracts")
+        EXPIRING = "expiring", _("Contract expiring soon")
+        EXPIRED = "expired", _("Contract expired, asset still leased")
         EXPIRED_PAID = "expired_paid", _("Money moving on an expired contract")
         LARGE_CASH = "large_cash", _("Large cash spending")
         UNAPPROVED = "unapproved", _("Spending without approval")
@@ -301,3 +303,50 @@ class Anomaly(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node.name}: {self.get_kind_display()}"
+
+
+class Member(models.Model):
+    """A member on the collective's roster: who may prove who they are on the public page
+    (name, resident ID and a one-time code sent to the phone on record)."""
+
+    collective = models.ForeignKey(
+        Collective, verbose_name=_("collective"), on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    resident_id = models.CharField(_("resident ID"), max_length=18)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["collective__node__path", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collective", "resident_id"], name="collective_member_once"
+            )
+        ]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Objection(models.Model):
+    """A question or objection a member raised about the collective's published records."""
+
+    collective = models.ForeignKey(
+        Collective,
+        verbose_name=_("collective"),
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    node = models.ForeignKey(OrgNode, verbose_name=_("village"), on_delete=models.PROTECT)
+    text = models.TextField(_("objection"))
+    raised_on = models.DateField(_("raised on"))
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.node.name} {self.raised_on}"
