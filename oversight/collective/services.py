@@ -197,16 +197,23 @@ def statement_content(statement: Statement) -> dict:
     totals: dict[str, str] = {}
     lines = []
     for entry in entries:
-        totals[entry.category] = str(Decimal(totals.get(entry.category, "0")) + entry.amount)
+        total = Decimal(totals.get(entry.category, "0")) + entry.amount
+        totals[entry.category] = str(total.quantize(Decimal("0.01")))
         lines.append(
-            [str(entry.booked_on), entry.category, str(entry.amount), entry.summary, entry.payment]
+            [
+                str(entry.booked_on),
+                entry.category,
+                str(Decimal(entry.amount).quantize(Decimal("0.01"))),
+                entry.summary,
+                entry.payment,
+            ]
         )
     return {
         "collective": statement.collective.name,
         "village": statement.collective.node.code,
         "month": statement.month,
-        "income": str(statement.income),
-        "spending": str(statement.expense),
+        "income": str(Decimal(statement.income).quantize(Decimal("0.01"))),
+        "spending": str(Decimal(statement.expense).quantize(Decimal("0.01"))),
         "totals": totals,
         "entries": lines,
     }
@@ -240,8 +247,8 @@ def statement_publish(
         month=month,
         due=statement_due(month),
         published_on=on,
-        income=income,
-        expense=expense,
+        income=income.quantize(Decimal("0.01")),
+        expense=expense.quantize(Decimal("0.01")),
         published_by=actor,
     )
     _created(actor, "collective.statement.publish", statement)
