@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -783,3 +784,81 @@ def assets_import(*, actor: Account, rows: Sequence[dict]) -> int:
         )
 
     return _import(rows, dict(ASSET_COLUMNS), make)
+
+
+# --- member verification (the public page) ----------------------------------------------
+
+MAX_TRIES = 5
+CODE_MINUTES = 10
+
+
+def _code_digest(member_id: int, code: str) -> str:
+    import hashlib
+
+    from django.conf import settings
+
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{member_id}:{code}".encode()).hexdigest()
+
+
+def member_check_start(*, collective: Collective, name: str, resident_id: str, state: dict) -> str:
+    """First step: name and resident ID on the roster; a one-time code is sent by SMS to the
+    phone on record. ``state`` is the visitor's session record of the check (tries counted);
+    nothing else about them is kept."""
+    import secrets
+
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    state["tries"] = state.get("tries", 0) + 1
+    if state["tries"] > MAX_TRIES:
+        raise _refuse("resident_id", _("Too many tries. Try again later."), "tries")
+    member = Member.objects.filter(
+        collective=collective,
+        name=(name or "").strip(),
+        resident_id=(resident_id or "").strip().upper(),
+    ).first()
+    if member is None or not member.phone:
+        raise _refuse(
+            "resident_id", _("This name and resident ID are not on the roster."), "roster"
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    import_string(settings.NOTIFY_SMS_BACKEND)().send(
+        address=member.phone,
+        title=_("Verification code"),
+        text=_("Your verification code is %(code)s, valid for 10 minutes.") % {"code": code},
+        url="",
+    )
+    state.update(
+        member=member.pk,
+        digest=_code_digest(member.pk, code),
+        expires=(timezone.now() + datetime.timedelta(minutes=CODE_MINUTES)).isoformat(),
+        verified=False,
+    )
+    return code
+
+
+def member_check_code(*, collective: Collective, code: str, state: dict) -> Member:
+    """Second step: the one-time code; wrong codes count towards the tries."""
+    state["tries"] = state.get("tries", 0) + 1
+    if state["tries"] > MAX_TRIES:
+        raise _refuse("code", _("Too many tries. Try again later."), "tries")
+    member = Member.objects.filter(collective=collective, pk=state.get("member")).first()
+    expired = (
+        not state.get("expires")
+        or datetime.datetime.fromisoformat(state["expires"]) < timezone.now()
+    )
+    if (
+        member is None
+        or expired
+        or state.get("digest") != _code_digest(member.pk, (code or "").strip())
+    ):
+        raise _refuse("code", _("The code is wrong or has expired."), "code")
+    state.update(verified=True, tries=0, digest="")
+    ledger.record(
+        actor=None,
+        action="collective.member.verify",
+        target=member,
+        before=snapshot(member),
+        after=snapshot(member),
+    )
+    return member
