@@ -55,3 +55,14 @@ def test_wrong_id_wrong_code_and_too_many_tries_refused(member, collective_count
     with pytest.raises(ValidationError) as exc:  # the sixth try, even with the right code
         services.member_check_code(collective=member.collective, code=code, state=state)
     assert "code" in exc.value.message_dict and not state.get("verified")
+
+
+def test_member_page_refuses_a_wrong_id(member, client):
+    url = f"/p/collective/{member.collective.node.code}/member/"
+    assert client.get(url).status_code == 200
+    page = client.post(
+        url, {"step": "start", "name": "王建国", "resident_id": "41018419600101001X"}
+    )
+    assert page.status_code == 400 and 'data-testid="code"' not in page.content.decode()
+    page = client.post(url, {"step": "start", "name": "王建国", "resident_id": ID})
+    assert page.status_code == 200 and 'data-testid="code"' in page.content.decode()
