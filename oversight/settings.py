@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "oversight.team",
     "oversight.joint",
     "oversight.disclosure",
+    "oversight.collective",
     "oversight.ledger",
     "oversight.notify",
     "oversight.documents",

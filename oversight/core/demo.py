@@ -51,6 +51,7 @@ BUILDERS = [
     "oversight.team.demo",
     "oversight.joint.demo",
     "oversight.disclosure.demo",
+    "oversight.collective.demo",
     "oversight.analytics.demo",
     "oversight.traces.demo",
     "oversight.public.demo",

@@ -10,6 +10,10 @@ import pytest
 from django.utils import timezone
 
 from oversight.analytics.models import Warning
+from oversight.collective.models import Anomaly as CollectiveAnomaly
+from oversight.collective.models import Asset as CollectiveAsset
+from oversight.collective.models import Collective, Objection, Statement
+from oversight.collective.models import Contract as CollectiveContract
 from oversight.disclosure.models import CatalogueItem, Expectation, Lapse
 from oversight.documents.models import DocType, Document, Receipt
 from oversight.duties.models import DutyArea, DutyItem, DutyList, DutyReport, UnitList
@@ -37,6 +41,7 @@ VIEW_ALL = [
     "fleet:vehicle:view",
     "team:profile:view",
     "disclosure:view",
+    "collective:view",
     "inspections:round:view",
     "integrity:opinion:draft",
     "joint:plan:view",
@@ -309,6 +314,38 @@ def _disclosure(c, nodes) -> None:
             )  # fmt: skip
 
 
+def _collective(c, nodes) -> None:
+    """At each of ``nodes`` (villages): January's accounts published on time (due 02-10),
+    February's late (due 03-10, published 03-12), an underpriced contract found in February
+    and an objection raised in March."""
+    for node in nodes:
+        collective = Collective.objects.create(node=node, name=f"{node.name} collective")
+        Statement.objects.create(
+            collective=collective, month="2026-01", due=D(2026, 2, 10),
+            published_on=D(2026, 2, 9), income=1, expense=1,
+        )  # fmt: skip
+        Statement.objects.create(
+            collective=collective, month="2026-02", due=D(2026, 3, 10),
+            published_on=D(2026, 3, 12), income=1, expense=1,
+        )  # fmt: skip
+        asset = CollectiveAsset.objects.create(
+            collective=collective, code="A1", name="land", kind="land", area=10, unit="mu",
+            registered_on=D(2025, 1, 1), status="leased",
+        )  # fmt: skip
+        contract = CollectiveContract.objects.create(
+            collective=collective, asset=asset, number="C1", counterparty="x",
+            starts_on=D(2025, 1, 1), ends_on=D(2027, 1, 1), area=10, yearly_rent=100,
+        )  # fmt: skip
+        CollectiveAnomaly.objects.create(
+            collective=collective, node=node, kind="underpriced", detail="low",
+            contract=contract, found_on=D(2026, 2, 12),
+            item=item(c, node, "collective.anomaly", D(2026, 2, 12), deadline=D(2026, 12, 31)),
+        )  # fmt: skip
+        Objection.objects.create(
+            collective=collective, node=node, text="why", raised_on=D(2026, 3, 5)
+        )
+
+
 def _ecology(c, nodes) -> None:
     """A published political-ecology round frozen on 2026-02-20 with a portrait of each of
     ``nodes`` (scores 50, 55, 60, …: the first two below the warning line of 60), and one of an
@@ -438,6 +475,7 @@ def measured(loop_county):
     _fleet(c, [c.unit_a, c.town1, c.village1a, c.town2])
     _team(c, [c.county, c.unit_b, c.town1, c.village1b, c.town2, c.village2a])
     _disclosure(c, [c.village1a, c.village1b, c.village2a, c.unit_b])
+    _collective(c, [c.village1a, c.village2a])
     _inspections(c, [c.unit_a, c.town1, c.village1b])
     _integrity_and_joint(c, [c.unit_b, c.town1, c.village2a])
     _ecology(c, [c.unit_a, c.unit_b, c.town1, c.village1a, c.town2])

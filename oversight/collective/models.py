@@ -1,0 +1,352 @@
+"""Rural collective funds, assets and resources (三资, M13): a village's collective economic
+organisation, its accounts (income and spending entries by month and category, each month's
+statement published and fixed in the ledger), its assets and resources with their contracts
+(counterparty, term, rent, area), the subsidies and pensions it paid out, and the anomalies
+the rules found, each supervised as a ``collective.anomaly`` work item."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from oversight.loop.models import WorkItem
+from oversight.orgs.models import OrgNode
+
+
+class Collective(models.Model):
+    """A village's (or group's) collective economic organisation."""
+
+    node = models.OneToOneField(
+        OrgNode, verbose_name=_("village"), on_delete=models.PROTECT, related_name="collective"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["node__path"]
+        verbose_name = _("collective economic organisation")
+        verbose_name_plural = _("collective economic organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Entry(models.Model):
+    """One income or spending entry of a collective's accounts."""
+
+    class Direction(models.TextChoices):
+        INCOME = "income", _("Income")
+        EXPENSE = "expense", _("Spending")
+
+    class Category(models.TextChoices):
+        # The 8 accounting categories the financial disclosure rules publish (four of income,
+        # four of spending); subsidies and pensions paid out are public welfare spending.
+        OPERATING_INCOME = "operating_income", _("Operating income")
+        CONTRACT_INCOME = "contract_income", _("Contracting and lease income")
+        SUBSIDY_INCOME = "subsidy_income", _("Subsidies received")
+        OTHER_INCOME = "other_income", _("Other income")
+        OPERATING_COST = "operating_cost", _("Operating costs")
+        ADMIN_COST = "admin_cost", _("Administration costs")
+        PUBLIC_WELFARE = "public_welfare", _("Public welfare spending and payouts")
+        OTHER_COST = "other_cost", _("Other spending")
+
+    INCOME_CATEGORIES = frozenset(
+        {"operating_income", "contract_income", "subsidy_income", "other_income"}
+    )
+
+    class Payment(models.TextChoices):
+        TRANSFER = "transfer", _("Bank transfer")
+        CASH = "cash", _("Cash")
+
+    collective = models.ForeignKey(
+        Collective, verbose_name=_("collective"), on_delete=models.PROTECT, related_name="entries"
+    )
+    month = models.CharField(_("month"), max_length=7)  # 2026-03
+    booked_on = models.DateField(_("booked on"))
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    summary = models.CharField(_("summary"), max_length=200)
+    counterparty = models.CharField(_("counterparty"), max_length=200, blank=True)
+    payment = models.CharField(
+        _("paid by"), max_length=8, choices=Payment.choices, default=Payment.TRANSFER
+    )
+    approved_by = models.CharField(_("approved by"), max_length=100, blank=True)
+    voucher = models.CharField(_("voucher"), max_length=40, blank=True)
+    contract = models.ForeignKey(
+        "Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-booked_on", "-id"]
+        indexes = [models.Index(fields=["collective", "month"], name="collective_entry_month")]
+        verbose_name = _("account entry")
+        verbose_name_plural = _("account entries")
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.summary} {self.amount}"
+
+    @property
+    def direction(self) -> str:
+        return (
+            self.Direction.INCOME
+            if self.category in self.INCOME_CATEGORIES
+            else self.Direction.EXPENSE
+        )
+
+
+class Statement(models.Model):
+    """A month of a collective's accounts, published: its totals fixed in the ledger (the
+    receipt on the public page), so a later change of any of its entries shows."""
+
+    collective = models.ForeignKey(
+        Collective,
+        verbose_name=_("collective"),
+        on_delete=models.PROTECT,
+        related_name="statements",
+    )
+    month = models.CharField(_("month"), max_length=7)
+    due = models.DateField(_("due"))
+    published_on = models.DateField(_("published on"))
+    income = models.DecimalField(_("income"), max_digits=14, decimal_places=2)
+    expense = models.DecimalField(_("spending"), max_digits=14, decimal_places=2)
+    ledger_index = models.BigIntegerField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "collective__node__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collective", "month"], name="collective_statement_once"
+            )
+        ]
+        verbose_name = _("published statement")
+        verbose_name_plural = _("published statements")
+
+    def __str__(self) -> str:
+        return f"{self.collective} {self.month}"
+
+    @property
+    def on_time(self) -> bool:
+        return self.published_on <= self.due
+
+
+class Asset(models.Model):
+    """An asset or resource of the collective, through its lifecycle."""
+
+    class Kind(models.TextChoices):
+        LAND = "land", _("Farmland")
+        FOREST = "forest", _("Forest land")
+        WATER = "water", _("Ponds and water")
+        BUILDING = "building", _("Buildings")
+        EQUIPMENT = "equipment", _("Equipment and facilities")
+        OTHER = "other", _("Other")
+
+    class Unit(models.TextChoices):
+        MU = "mu", _("mu")
+        SQUARE_METRE = "m2", _("square metres")
+        PIECE = "piece", _("pieces")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        LEASED = "leased", _("Leased or contracted")
+        DISPOSED = "disposed", _("Disposed of")
+
+    collective = models.ForeignKey(
+        Collective, verbose_name=_("collective"), on_delete=models.PROTECT, related_name="assets"
+    )
+    code = models.CharField(_("asset number"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    area = models.DecimalField(_("size"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit of size"), max_length=8, choices=Unit.choices)
+    value = models.DecimalField(_("book value (yuan)"), max_digits=14, decimal_places=2, default=0)
+    registered_on = models.DateField(_("registered on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED
+    )
+    approved_by = models.CharField(_("approved by"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["collective__node__path", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "code"], name="collective_asset_once")
+        ]
+        verbose_name = _("asset or resource")
+        verbose_name_plural = _("assets and resources")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Contract(models.Model):
+    """A lease or contract of an asset: counterparty, term, yearly rent and area."""
+
+    collective = models.ForeignKey(
+        Collective, verbose_name=_("collective"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    asset = models.ForeignKey(
+        Asset, verbose_name=_("asset"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    number = models.CharField(_("contract number"), max_length=40)
+    counterparty = models.CharField(_("counterparty"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    area = models.DecimalField(_("size"), max_digits=12, decimal_places=2)
+    yearly_rent = models.DecimalField(_("yearly rent (yuan)"), max_digits=14, decimal_places=2)
+    approved_by = models.CharField(_("approved by"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["collective__node__path", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collective", "number"], name="collective_contract_once"
+            )
+        ]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.counterparty}"
+
+    @property
+    def rent_per_unit(self):
+        return self.yearly_rent / self.area if self.area else None
+
+
+class Payout(models.Model):
+    """A subsidy or pension paid to a villager: shown publicly with the name masked, and no
+    identity number is kept at all."""
+
+    class Kind(models.TextChoices):
+        PENSION = "pension", _("Pension")
+        FARM_SUBSIDY = "farm_subsidy", _("Farmland subsidy")
+        ASSISTANCE = "assistance", _("Minimum living allowance")
+        DIVIDEND = "dividend", _("Members' dividend")
+        OTHER = "other", _("Other")
+
+    collective = models.ForeignKey(
+        Collective, verbose_name=_("collective"), on_delete=models.PROTECT, related_name="payouts"
+    )
+    month = models.CharField(_("month"), max_length=7)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    beneficiary = models.CharField(_("beneficiary"), max_length=50)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["-month", "kind", "id"]
+        verbose_name = _("subsidy or pension paid")
+        verbose_name_plural = _("subsidies and pensions paid")
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.get_kind_display()} {self.amount}"
+
+
+class Anomaly(models.Model):
+    """What a rule found in a collective's accounts or contracts, supervised as a
+    ``collective.anomaly`` work item (the town asks, the village explains, the town verifies)."""
+
+    class Kind(models.TextChoices):
+        UNDERPRICED = "underpriced", _("Rent far below comparable contracts")
+        EXPIRING = "expiring", _("Contract expiring soon")
+        EXPIRED = "expired", _("Contract expired, asset still leased")
+        EXPIRED_PAID = "expired_paid", _("Money moving on an expired contract")
+        LARGE_CASH = "large_cash", _("Large cash spending")
+        UNAPPROVED = "unapproved", _("Spending without approval")
+
+    collective = models.ForeignKey(
+        Collective, verbose_name=_("collective"), on_delete=models.PROTECT, related_name="anomalies"
+    )
+    node = models.ForeignKey(OrgNode, verbose_name=_("village"), on_delete=models.PROTECT)
+    kind = models.CharField(_("anomaly"), max_length=16, choices=Kind.choices)
+    detail = models.TextField(_("detail"))
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, default=0)
+    found_on = models.DateField(_("found on"))
+    item = models.OneToOneField(
+        WorkItem, on_delete=models.PROTECT, related_name="collective_anomaly"
+    )
+
+    class Meta:
+        ordering = ["-found_on", "node__path", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "entry"],
+                condition=models.Q(entry__isnull=False),
+                name="collective_anomaly_entry_once",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "contract"],
+                condition=models.Q(entry__isnull=True),
+                name="collective_anomaly_contract_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["found_on"], name="collective_anomaly_found")]
+        verbose_name = _("collective anomaly")
+        verbose_name_plural = _("collective anomalies")
+
+    def __str__(self) -> str:
+        return f"{self.node.name}: {self.get_kind_display()}"
+
+
+class Member(models.Model):
+    """A member on the collective's roster: who may prove who they are on the public page
+    (name, resident ID and a one-time code sent to the phone on record)."""
+
+    collective = models.ForeignKey(
+        Collective, verbose_name=_("collective"), on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    resident_id = models.CharField(_("resident ID"), max_length=18)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["collective__node__path", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collective", "resident_id"], name="collective_member_once"
+            )
+        ]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Objection(models.Model):
+    """A question or objection a member raised about the collective's published records."""
+
+    collective = models.ForeignKey(
+        Collective,
+        verbose_name=_("collective"),
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    node = models.ForeignKey(OrgNode, verbose_name=_("village"), on_delete=models.PROTECT)
+    text = models.TextField(_("objection"))
+    raised_on = models.DateField(_("raised on"))
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.node.name} {self.raised_on}"

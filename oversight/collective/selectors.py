@@ -1,0 +1,109 @@
+"""Reads of the collectives' books, scoped by the org tree: a town sees its villages', the
+commission those of its whole tree, a sibling town nothing of another's (a detail outside the
+scope is a 404). The public side reads only what was published."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from oversight.orgs.access import scope_q
+
+from .models import Anomaly, Asset, Collective, Contract, Entry, Payout, Statement
+
+
+def collective_list(*, viewer) -> QuerySet[Collective]:
+    return Collective.objects.filter(scope_q(viewer, node="node")).select_related("node")
+
+
+def collective_get(*, viewer, pk: int) -> Collective:
+    return get_object_or_404(collective_list(viewer=viewer), pk=pk)
+
+
+def _under(qs, node, field="collective__node"):
+    return qs.filter(**{f"{field}__path__startswith": node.path}) if node is not None else qs
+
+
+def entry_list(*, viewer, node=None, month: str = "", category: str = "") -> QuerySet[Entry]:
+    qs = Entry.objects.filter(scope_q(viewer, node="collective__node")).select_related(
+        "collective__node"
+    )
+    qs = _under(qs, node)
+    if month:
+        qs = qs.filter(month=month)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("-booked_on", "-pk")
+
+
+def statement_list(*, viewer, node=None) -> QuerySet[Statement]:
+    qs = Statement.objects.filter(scope_q(viewer, node="collective__node")).select_related(
+        "collective__node"
+    )
+    return _under(qs, node).order_by("-month", "collective__node__path")
+
+
+def asset_list(*, viewer, node=None, status: str = "") -> QuerySet[Asset]:
+    qs = Asset.objects.filter(scope_q(viewer, node="collective__node")).select_related(
+        "collective__node"
+    )
+    qs = _under(qs, node)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("collective__node__path", "code")
+
+
+def asset_get(*, viewer, pk: int) -> Asset:
+    return get_object_or_404(asset_list(viewer=viewer), pk=pk)
+
+
+def contract_list(*, viewer, node=None) -> QuerySet[Contract]:
+    qs = Contract.objects.filter(scope_q(viewer, node="collective__node")).select_related(
+        "collective__node", "asset"
+    )
+    return _under(qs, node).order_by("ends_on", "pk")
+
+
+def anomaly_list(*, viewer, node=None, kind: str = "", open_only: bool = False):
+    qs = Anomaly.objects.filter(scope_q(viewer, node="node")).select_related(
+        "node", "contract", "item"
+    )
+    qs = _under(qs, node, field="node")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if open_only:
+        qs = qs.filter(item__closed_at__isnull=True)
+    return qs.order_by("-found_on", "node__path", "pk")
+
+
+def anomaly_get(*, viewer, pk: int) -> Anomaly:
+    """An anomaly by its work item's id, if its village is in the viewer's scope; else 404."""
+    return get_object_or_404(anomaly_list(viewer=viewer), item_id=pk)
+
+
+# --- the public side: only what was published ---------------------------------------------
+
+
+def public_collectives() -> QuerySet[Collective]:
+    return Collective.objects.filter(node__is_active=True).select_related("node", "node__parent")
+
+
+def public_collective(*, code: str) -> Collective:
+    return get_object_or_404(public_collectives(), node__code=code)
+
+
+def public_statements(collective: Collective, limit: int = 12) -> list[Statement]:
+    return list(collective.statements.order_by("-month")[:limit])
+
+
+def public_leases(collective: Collective, on) -> list[Contract]:
+    """Assets on lease now, with their terms."""
+    return list(
+        collective.contracts.filter(starts_on__lte=on, ends_on__gte=on)
+        .select_related("asset")
+        .order_by("asset__code")
+    )
+
+
+def public_payouts(collective: Collective, limit: int = 100) -> list[Payout]:
+    return list(collective.payouts.order_by("-month", "kind", "pk")[:limit])
