@@ -22,7 +22,10 @@ from oversight.orgs.services import resident_id_message
 
 from . import selectors
 from .models import (
+    FileRecord,
     FileView,
+    MatterCheck,
+    MatterCheckEntry,
     MatterEntry,
     MatterReport,
     Opinion,
@@ -643,3 +646,435 @@ def sensitive_request(*, actor: Account, view: FileView, reason: str) -> Sensiti
         after=snapshot(request),
     )
     return request
+
+
+def _choice(value, choices) -> str:
+    """A choice given by its code or its label in either language ("" if none matches)."""
+    from django.utils import translation
+
+    value = str(value or "").strip()
+    for code, label in choices:
+        if value == code:
+            return code
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                if value == str(label):
+                    return code
+    return ""
+
+
+# --- other records of the file: gifts, talks, accountability, commendations, audits ----------
+
+
+@transaction.atomic
+def record_add(
+    *,
+    actor: Account,
+    person: Person,
+    kind: str,
+    on: datetime.date,
+    summary: str,
+    authority: str = "",
+    amount=None,
+) -> FileRecord:
+    """Enter a record of ``person``'s file that comes from outside the platform (a gift handed
+    in, an integrity talk, accountability, a commendation, a departure audit)."""
+    _require_edit(actor, person)
+    errors = {}
+    if kind not in FileRecord.Kind.values:
+        errors["kind"] = ValidationError(_("Choose the kind of record."), code="invalid")
+    if on is None:
+        errors["on"] = ValidationError(_("Give the date."), code="required")
+    elif on > timing.today():
+        errors["on"] = ValidationError(_("The date cannot lie in the future."), code="future")
+    summary = " ".join((summary or "").split())
+    if not summary:
+        errors["summary"] = ValidationError(_("Say what happened."), code="required")
+    elif len(summary) > 500:
+        errors["summary"] = ValidationError(
+            _("Keep it within %(n)d characters.") % {"n": 500}, code="too_long"
+        )
+    if amount is not None and amount < 0:
+        errors["amount"] = ValidationError(_("The amount cannot be negative."), code="negative")
+    if kind == FileRecord.Kind.GIFT and amount is None:
+        errors["amount"] = ValidationError(
+            _("Give the value of the gift or money handed in."), code="required"
+        )
+    if errors:
+        raise ValidationError(errors)
+    record = FileRecord.objects.create(
+        person=person,
+        kind=kind,
+        on=on,
+        summary=summary,
+        authority=" ".join((authority or "").split())[:120],
+        amount=amount,
+        created_by=actor,
+    )
+    ledger.record(
+        actor=actor,
+        action="integrity.record.add",
+        target=record,
+        before=None,
+        after=snapshot(record),
+    )
+    return record
+
+
+RECORD_COLUMNS = [
+    ("cadre_id", _lazy("cadre's resident ID")),
+    ("kind", _lazy("kind of record")),
+    ("on", _lazy("date")),
+    ("summary", _lazy("what happened")),
+    ("authority", _lazy("by whom")),
+    ("amount", _lazy("amount (yuan)")),
+]
+RECORD_REQUIRED = ["cadre_id", "kind", "on", "summary"]
+RECORD_LABELS = dict(RECORD_COLUMNS)
+
+
+def _date_cell(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace(".", "-")
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("not a date (write it as 2025-03-10)")) from None
+
+
+def _amount_cell(value):
+    from decimal import Decimal, InvalidOperation
+
+    text = str(value if value is not None else "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("not a number")) from None
+
+
+@transaction.atomic
+def records_import(*, actor: Account, rows: Sequence[dict]) -> int:
+    """Add the records of ``rows`` (an Excel sheet, one record a row, the cadre by resident
+    ID): all of them, or none, with every bad row named by its number and field."""
+    if not has_perm(actor, "integrity:file:edit"):
+        raise PermissionDenied(_("Your role does not enter records in integrity files."))
+    if not rows:
+        raise _refuse("file", _("The sheet has no rows."), "empty")
+    errors: list[str] = []
+    created = 0
+    visible = selectors.people(viewer=actor)
+    for row in rows:
+        problems: list[str] = []
+        person = None
+        try:
+            cadre_id = rid.normalize(str(row.get("cadre_id") or ""))
+        except rid.InvalidResidentId as exc:
+            problems.append(f"{RECORD_LABELS['cadre_id']}: {resident_id_message(exc.code)}")
+        else:
+            person = visible.filter(resident_id=cadre_id).first()
+            if person is None:
+                problems.append(
+                    _("%(column)s: no cadre in your scope has this resident ID")
+                    % {"column": RECORD_LABELS["cadre_id"]}
+                )
+        values = {}
+        for key, parse in (("on", _date_cell), ("amount", _amount_cell)):
+            try:
+                values[key] = parse(row.get(key))
+            except ValueError as exc:
+                problems.append(f"{RECORD_LABELS[key]}: {exc}")
+        kind = _choice(row.get("kind"), FileRecord.Kind.choices)
+        if not kind:
+            problems.append(f"{RECORD_LABELS['kind']}: {_('Choose the kind of record.')}")
+        if person is not None and not problems:
+            try:
+                with transaction.atomic():
+                    record_add(
+                        actor=actor,
+                        person=person,
+                        kind=kind,
+                        on=values["on"],
+                        summary=str(row.get("summary") or ""),
+                        authority=str(row.get("authority") or ""),
+                        amount=values["amount"],
+                    )
+                    created += 1
+            except ValidationError as exc:
+                problems.extend(
+                    f"{RECORD_LABELS.get(field, field)}: {' '.join(texts)}"
+                    for field, texts in exc.message_dict.items()
+                )
+        if problems:
+            errors.append(
+                _("Row %(n)d: %(errors)s") % {"n": row["_row"], "errors": "; ".join(problems)}
+            )
+    if errors:
+        raise ValidationError({"file": [ValidationError(e, code="row") for e in errors]})
+    return created
+
+
+# --- random checks of personal-matter reports (抽查核实) -----------------------------------------
+
+CHECK_LIST_COLUMNS = [
+    ("resident_id", _lazy("resident ID")),
+    ("item", _lazy("item")),
+    ("content", _lazy("what the list records")),
+    ("source", _lazy("from which register")),
+]
+CHECK_LIST_REQUIRED = ["resident_id", "item", "content"]
+CHECK_LIST_LABELS = dict(CHECK_LIST_COLUMNS)
+MAX_SAMPLE = 500
+
+
+def check_list_rows(rows: Sequence[dict]) -> list[dict]:
+    """The rows of an officer's property or payroll list (one fact a row: whose, which item of
+    the report, what the list records), cleaned; all or none, every bad row named."""
+    errors: list[str] = []
+    cleaned: list[dict] = []
+    for row in rows:
+        problems: list[str] = []
+        try:
+            number = rid.normalize(str(row.get("resident_id") or ""))
+        except rid.InvalidResidentId as exc:
+            problems.append(f"{CHECK_LIST_LABELS['resident_id']}: {resident_id_message(exc.code)}")
+            number = ""
+        item = _choice(row.get("item"), MatterEntry.Item.choices)
+        if not item:
+            problems.append(
+                f"{CHECK_LIST_LABELS['item']}: {_('not one of the fourteen items of the report')}"
+            )
+        content = " ".join(str(row.get("content") or "").split())
+        if not content:
+            problems.append(f"{CHECK_LIST_LABELS['content']}: {_('empty')}")
+        if problems:
+            errors.append(
+                _("Row %(n)d: %(errors)s") % {"n": row["_row"], "errors": "; ".join(problems)}
+            )
+            continue
+        cleaned.append(
+            {
+                "row": row["_row"],
+                "resident_id": number,
+                "item": item,
+                "content": content,
+                "source": " ".join(str(row.get("source") or "").split())[:120],
+            }
+        )
+    if errors:
+        raise ValidationError({"sheet": [ValidationError(e, code="row") for e in errors]})
+    return cleaned
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+def _discrepancies(
+    report: MatterReport, roles: Sequence, facts: Sequence[dict], list_name: str
+) -> list[dict]:
+    """What the data knows about the report's cadre and their family that the report does not
+    say: each with its text, the item concerned and where the fact comes from."""
+    person = report.person
+    said: dict[str, str] = {}
+    for entry in report.entries.all():
+        said[entry.item] = said.get(entry.item, "") + _squeeze(entry.content)
+    family = {r.resident_id: r for r in person.relatives.all() if r.resident_id and r.is_family}
+    who = {person.resident_id: person.name, **{k: f"{r.name} ({r.get_relation_display()})"
+                                                 for k, r in family.items()}}  # fmt: skip
+    found = []
+    for role in roles:
+        if role.resident_id not in who:
+            continue
+        item = MatterEntry.Item.FAMILY_BUSINESS
+        if role.role == "shareholder" and role.resident_id == person.resident_id:
+            item = MatterEntry.Item.SECURITIES
+        text_said = said.get(item, "")
+        if _squeeze(role.vendor) in text_said or _squeeze(role.uscc) in text_said:
+            continue
+        found.append(
+            {
+                "text": (
+                    _(
+                        "The vendor data shows %(who)s as the legal representative of "
+                        "%(vendor)s (%(uscc)s); the item “%(item)s” does not mention it."
+                    )
+                    if role.role == "legal_rep"
+                    else _(
+                        "The vendor shareholders data shows %(who)s holding %(ratio)s of "
+                        "%(vendor)s (%(uscc)s); the item “%(item)s” does not mention it."
+                    )
+                )
+                % {
+                    "who": who[role.resident_id],
+                    "vendor": role.vendor or "—",
+                    "uscc": role.uscc,
+                    "ratio": role.share_ratio or "—",
+                    "item": MatterEntry.Item(item).label,
+                },
+                "item": str(item),
+                "source": "analytics."
+                + ("vendors" if role.role == "legal_rep" else "vendor_shareholders"),  # fmt: skip
+                "key": role.uscc,
+            }
+        )
+    for fact in facts:
+        if fact["resident_id"] not in who:
+            continue
+        if _squeeze(fact["content"]) in said.get(fact["item"], ""):
+            continue
+        found.append(
+            {
+                "text": _(
+                    "%(list)s, row %(row)d (%(source)s), records for %(who)s under “%(item)s”: "
+                    "%(content)s; the report does not mention it."
+                )
+                % {
+                    "list": list_name or _("The uploaded list"),
+                    "row": fact["row"],
+                    "source": fact["source"] or "—",
+                    "who": who[fact["resident_id"]],
+                    "item": MatterEntry.Item(fact["item"]).label,
+                    "content": fact["content"],
+                },
+                "item": fact["item"],
+                "source": "list",
+                "key": str(fact["row"]),
+            }
+        )
+    return found
+
+
+def draw(pool: Sequence[int], size: int, seed: int) -> list[int]:
+    """The reports drawn from ``pool`` (report ids) with ``seed``: the same seed over the same
+    pool draws the same sample, whoever draws it, in the order of the pool's ids."""
+    import random
+
+    ordered = sorted(pool)
+    return sorted(random.Random(seed).sample(ordered, min(size, len(ordered))))
+
+
+@transaction.atomic
+def check_draw(
+    *,
+    actor: Account,
+    year: int,
+    size: int,
+    seed: int | None = None,
+    list_rows: Sequence[dict] = (),
+    list_name: str = "",
+) -> MatterCheck:
+    """Draw a random sample of ``size`` yearly personal-matter reports of ``year`` among the
+    cadres in the actor's scope (``seed`` recorded; one is chosen when none is given), compare
+    each with the vendors and shareholders data and the officer's list ``list_rows``, and list
+    the discrepancies for a talk: one ``integrity.check`` work item at the actor's body."""
+    import secrets
+
+    from oversight.analytics import selectors as analytics_selectors
+    from oversight.loop import services as loop
+
+    from .workflows import CHECK_KIND
+
+    if not has_perm(actor, "integrity:check"):
+        raise PermissionDenied(_("Your role does not draw random checks."))
+    errors = {}
+    if year is None or not 2000 <= year <= timing.today().year:
+        errors["year"] = ValidationError(
+            _("The year lies between 2000 and this year."), code="out_of_range"
+        )
+    if size is None or not 1 <= size <= MAX_SAMPLE:
+        errors["size"] = ValidationError(
+            _("Draw between 1 and %(n)d reports.") % {"n": MAX_SAMPLE}, code="out_of_range"
+        )
+    if seed is not None and not 0 <= seed < 2**62:
+        errors["seed"] = ValidationError(_("The seed is a whole number ≥ 0."), code="invalid")
+    facts = []
+    if list_rows:
+        try:
+            facts = check_list_rows(list_rows)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    pool = list(
+        MatterReport.objects.filter(
+            kind=MatterReport.Kind.YEARLY,
+            year=year,
+            person__in=selectors.people(viewer=actor).values("pk"),
+        ).values_list("pk", flat=True)
+    )
+    if not pool:
+        raise _refuse(
+            "year",
+            _("No yearly report of %(year)d by a cadre in your scope is on record.")
+            % {"year": year},
+            "empty",
+        )
+    seed = secrets.randbits(32) if seed is None else seed
+    drawn = draw(pool, size, seed)
+    reports = list(
+        MatterReport.objects.filter(pk__in=drawn)
+        .select_related("person")
+        .prefetch_related("entries", "person__relatives")
+        .order_by("pk")
+    )
+    ids = set()
+    for report in reports:
+        ids.add(report.person.resident_id)
+        ids.update(r.resident_id for r in report.person.relatives.all() if r.resident_id)
+    roles = analytics_selectors.vendor_roles(sorted(ids))
+    item = loop.item_open(
+        kind=CHECK_KIND,
+        title=_("Random check of the %(year)d personal-matter reports: %(n)d of %(pool)d drawn")
+        % {"year": year, "n": len(reports), "pool": len(pool)},
+        actor=actor,
+        responsible_node=actor.org_node,
+        supervising_node=actor.org_node,
+        assignee=actor,
+        announce=False,
+    )
+    check = MatterCheck.objects.create(
+        year=year,
+        seed=seed,
+        pool=len(pool),
+        size=len(reports),
+        node=actor.org_node,
+        item=item,
+        list_name=list_name[:200],
+        created_by=actor,
+    )
+    entries = MatterCheckEntry.objects.bulk_create(
+        MatterCheckEntry(
+            check_round=check,
+            report=report,
+            discrepancies=_discrepancies(report, roles, facts, list_name),
+        )
+        for report in reports
+    )
+    ledger.record_many(
+        [
+            ledger.Event(
+                actor=actor,
+                action="integrity.check.draw",
+                target=check,
+                before=None,
+                after=snapshot(check),
+                details={"seed": seed, "pool": sorted(pool), "drawn": drawn},
+            ),
+            *(
+                ledger.Event(
+                    actor=actor,
+                    action="integrity.check.compare",
+                    target=entry,
+                    before=None,
+                    after=snapshot(entry),
+                )
+                for entry in entries
+            ),
+        ]
+    )
+    return check
