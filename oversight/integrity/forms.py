@@ -1,7 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import FileRecord, MatterEntry, MatterReport, Purpose, Relative, Sanction
+from .models import (
+    Effect,
+    FileRecord,
+    MatterEntry,
+    MatterReport,
+    OpinionRule,
+    Purpose,
+    Relative,
+    Sanction,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -119,3 +128,31 @@ class RecordForm(forms.Form):
     amount = forms.DecimalField(
         label=_("amount (yuan)"), max_digits=12, decimal_places=2, required=False
     )
+
+
+class RuleForm(forms.Form):
+    code = forms.CharField(label=_("rule"), max_length=16)
+    condition = forms.ChoiceField(label=_("when"), choices=OpinionRule.Condition.choices)
+    purposes = forms.MultipleChoiceField(
+        label=_("for the purposes"),
+        choices=Purpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every purpose."),
+    )
+    effect = forms.ChoiceField(label=_("effect"), choices=Effect.choices)
+    active = forms.BooleanField(label=_("active"), required=False, initial=True)
+    order = forms.IntegerField(label=_("order"), initial=100)
+
+    @classmethod
+    def of(cls, rule):
+        return cls(
+            initial={
+                "code": rule.code,
+                "condition": rule.condition,
+                "purposes": rule.purposes,
+                "effect": rule.effect,
+                "active": rule.active,
+                "order": rule.order,
+            }
+        )

@@ -321,6 +321,14 @@ class OpinionRequest(models.Model):
     item = models.OneToOneField(
         "loop.WorkItem", on_delete=models.CASCADE, related_name="integrity_opinion_request"
     )
+    letter = models.OneToOneField(
+        "documents.Document",
+        verbose_name=_("covering letter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="integrity_opinion_letter",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -300,6 +300,10 @@ def rule_list() -> QuerySet[OpinionRule]:
     return OpinionRule.objects.order_by("order", "code")
 
 
+def rule_get(*, pk: int) -> OpinionRule:
+    return get_object_or_404(OpinionRule, pk=pk)
+
+
 def yearly_reporters(*, viewer, year: int, person_ids) -> set[int]:
     """Of ``person_ids`` in the viewer's scope, those who filed their yearly personal-matter
     report for ``year`` (the risk rules ask who has not)."""

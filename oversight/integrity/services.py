@@ -22,6 +22,7 @@ from oversight.orgs.services import resident_id_message
 
 from . import selectors
 from .models import (
+    Effect,
     FileRecord,
     FileView,
     MatterCheck,
@@ -581,7 +582,72 @@ def opinions_sign(*, item, actor) -> list[Opinion]:
             public=False,
         )
         signed.append(opinion)
+    if request.letter_id is None and request.opinions.count() > 1:
+        _covering_letter(request, actor)
     return signed
+
+
+def _covering_letter(request: OpinionRequest, actor) -> None:
+    """One covering letter for a list: its table names each person, their unit, the
+    conclusion and the serial number of their own opinion (issued through ``documents`` as
+    the per-person ones; the built-in template sets the table as numbered lines, a custom
+    template reads ``extra.columns`` and ``extra.rows``)."""
+    from oversight.documents.models import DocType
+    from oversight.documents.services import issue_document
+
+    from .opinions import VERDICTS
+
+    opinions_ = list(
+        request.opinions.select_related("person", "person__org_node", "document").order_by("pk")
+    )
+    columns = [_("No."), _("name"), _("unit"), _("resident ID"), _("conclusion"), _("serial")]
+    rows = [
+        [
+            str(n),
+            o.person.name,
+            o.person.org_node.name,
+            o.person.resident_id,
+            str(VERDICTS[o.verdict]),
+            o.document.serial if o.document else "",
+        ]
+        for n, o in enumerate(opinions_, start=1)
+    ]
+    paragraphs = [
+        _(
+            "In answer to your request for integrity opinions on %(n)d people (%(purpose)s), "
+            "the conclusions are listed below; each person's opinion, with the records it cites, "
+            "is issued under its own serial number."
+        )
+        % {"n": len(rows), "purpose": request.get_purpose_display()},
+        *(
+            _("%(no)s. %(name)s, %(unit)s (%(id)s): %(verdict)s. See %(serial)s.")
+            % dict(zip(["no", "name", "unit", "id", "verdict", "serial"], row, strict=True))
+            for row in rows
+        ),
+    ]
+    before = snapshot(request)
+    request.letter = issue_document(
+        doc_type=DocType.INTEGRITY_OPINION,
+        issuer_node=request.node,
+        actor=actor,
+        context={
+            "recipient_unit": request.requester,
+            "title": _("Integrity opinions on %(n)d people") % {"n": len(rows)},
+            "paragraphs": paragraphs,
+            "extra": {"columns": columns, "rows": rows},
+        },
+        target=request.item,
+        issued_on=timing.today(),
+        announce=False,
+    )
+    request.save(update_fields=["letter"])
+    ledger.record(
+        actor=actor,
+        action="integrity.opinion.letter",
+        target=request,
+        before=before,
+        after=snapshot(request),
+    )
 
 
 def signed_content(opinion: Opinion) -> dict:
@@ -1078,3 +1144,142 @@ def check_draw(
         ]
     )
     return check
+
+
+# --- the opinion's rule table ------------------------------------------------------------------
+
+RULE_CODE = __import__("re").compile(r"^[A-Z][A-Z0-9_-]{0,15}$")
+
+
+@transaction.atomic
+def rule_save(
+    *,
+    actor: Account,
+    rule: OpinionRule | None,
+    code: str,
+    condition: str,
+    purposes: Sequence[str],
+    effect: str,
+    active: bool,
+    order: int,
+) -> OpinionRule:
+    """Add a rule to the opinion's rule table (``rule`` None) or change one, by an
+    administrator holding ``integrity:rule:edit``: every bad value named, and no two active
+    rules deciding the same fact for the same purpose (which of them weighs would depend on
+    their order). Each change records a leaf; opinions drafted before keep their rules."""
+    if not has_perm(actor, "integrity:rule:edit"):
+        raise PermissionDenied(_("Your role does not change the opinion's rules."))
+    errors = {}
+    code = (code or "").strip().upper()
+    if not RULE_CODE.match(code):
+        errors["code"] = ValidationError(
+            _("A rule's code starts with a letter: capitals, digits, - and _, at most 16."),
+            code="invalid",
+        )
+    elif OpinionRule.objects.filter(code=code).exclude(pk=rule.pk if rule else None).exists():
+        errors["code"] = ValidationError(_("Another rule has this code."), code="exists")
+    if condition not in OpinionRule.Condition.values:
+        errors["condition"] = ValidationError(_("Choose when the rule applies."), code="invalid")
+    purposes = sorted(set(purposes or ()))
+    unknown = [p for p in purposes if p not in Purpose.values]
+    if unknown:
+        errors["purposes"] = ValidationError(
+            _("Unknown purposes: %(p)s") % {"p": ", ".join(unknown)}, code="invalid"
+        )
+    if effect not in Effect.values:
+        errors["effect"] = ValidationError(_("Choose the effect."), code="invalid")
+    if order is None or not 0 <= order <= 9999:
+        errors["order"] = ValidationError(_("The order lies between 0 and 9999."), code="invalid")
+    if active and "condition" not in errors and "purposes" not in errors:
+        others = OpinionRule.objects.filter(active=True, condition=condition)
+        if rule is not None:
+            others = others.exclude(pk=rule.pk)
+        for other in others:
+            if not purposes or not other.purposes or set(purposes) & set(other.purposes):
+                errors["purposes"] = ValidationError(
+                    _(
+                        "Rule %(code)s decides this fact already for these purposes: narrow "
+                        "the purposes or deactivate one of the two."
+                    )
+                    % {"code": other.code},
+                    code="twin",
+                )
+                break
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(rule) if rule is not None else None
+    rule = rule or OpinionRule()
+    rule.code, rule.condition, rule.purposes = code, condition, purposes
+    rule.effect, rule.active, rule.order = effect, bool(active), order
+    rule.save()
+    ledger.record(
+        actor=actor,
+        action="integrity.rule.save",
+        target=rule,
+        before=before,
+        after=snapshot(rule),
+    )
+    return rule
+
+
+# --- re-drafting after a return ----------------------------------------------------------------
+
+
+@transaction.atomic
+def opinions_redraft(*, actor: Account, request: OpinionRequest) -> list[Opinion]:
+    """Draft the opinions of ``request`` again (after the review returned them, once the file
+    was corrected): each weighed anew by today's records and rule table, each change recorded.
+    Only while the request waits with its drafter, and never once signed."""
+    from . import opinions
+
+    if not has_perm(actor, "integrity:opinion:draft"):
+        raise PermissionDenied(_("Your role does not draft integrity opinions."))
+    from oversight.loop.models import WorkItem
+
+    item = WorkItem.objects.select_for_update().get(pk=request.item_id)
+    if item.state != "drafted" or item.closed_at is not None:
+        raise ValidationError(
+            _("Opinions are drafted again only while they wait with their drafter."),
+            code="not_drafted",
+        )
+    as_of = timing.today()
+    table = list(OpinionRule.objects.filter(active=True))
+    changed = []
+    events = []
+    rows = list(request.opinions.select_related("person").select_for_update().order_by("pk"))
+    if any(row.document_id for row in rows):
+        raise ValidationError(_("A signed opinion is not drafted again."), code="signed")
+    for row in rows:
+        drafted = opinions.draft(
+            person=row.person, purpose=request.purpose, as_of=as_of, table=table
+        )
+        before = snapshot(row)
+        row.verdict = drafted.verdict
+        row.sentences = [s.as_json() for s in drafted.sentences]
+        row.rules = drafted.rules_fired
+        row.save(update_fields=["verdict", "sentences", "rules"])
+        events.append(
+            ledger.Event(
+                actor=actor,
+                action="integrity.opinion.redraft",
+                target=row,
+                before=before,
+                after=snapshot(row),
+            )
+        )
+        changed.append(row)
+    before = snapshot(request)
+    request.as_of = as_of
+    request.save(update_fields=["as_of"])
+    events.insert(
+        0,
+        ledger.Event(
+            actor=actor,
+            action="integrity.opinion.redraft_request",
+            target=request,
+            before=before,
+            after=snapshot(request),
+        ),
+    )
+    ledger.record_many(events)
+    return changed

@@ -24,6 +24,10 @@ urlpatterns = [
     path("opinions/", views.request_list, name="request_list"),
     path("opinions/create/", views.request_create, name="request_create"),
     path("opinions/rules/", views.rule_list, name="rule_list"),
+    path("opinions/rules/add/", views.rule_add, name="rule_add"),
+    path("opinions/rules/<id:pk>/", views.rule_edit, name="rule_edit"),
+    path("opinions/<id:pk>/redraft/", views.request_redraft, name="request_redraft"),
+    path("opinions/<id:pk>/letter/", views.letter_download, name="letter_download"),
     path("opinions/<id:pk>/", views.request_detail, name="request_detail"),
     path("opinions/one/<id:pk>/download/", views.opinion_download, name="opinion_download"),
 ]

@@ -29,6 +29,7 @@ from .forms import (
     OpinionRequestForm,
     RecordForm,
     RelativeForm,
+    RuleForm,
     SanctionForm,
     SensitiveForm,
 )
@@ -292,7 +293,14 @@ def request_detail(request, pk: int):
         opinion.badge = ledger_selectors.fixed_badge(
             record_type=services.SIGNED_OPINION, record_id=opinion.pk
         )
-    context.update({"opinion_request": opinion_request, "opinions": opinions})
+    context.update(
+        {
+            "opinion_request": opinion_request,
+            "opinions": opinions,
+            "can_redraft": item.state == "drafted"
+            and has_perm(request.user, "integrity:opinion:draft"),
+        }
+    )
     return render(request, "integrity/request_detail.html", context)
 
 
@@ -308,8 +316,10 @@ def opinion_download(request, pk: int):
     )
 
 
-def rule_list(request):
-    _opinions_allowed(request.user)
+def rule_list(request, form=None):
+    can_edit = has_perm(request.user, "integrity:rule:edit")
+    if not can_edit:
+        _opinions_allowed(request.user)
     sanction_rules = [
         {"label": Sanction.Kind(kind).label, "rule": rule}
         for kind, rule in rules.SANCTION_RULES.items()
@@ -317,7 +327,70 @@ def rule_list(request):
     return render(
         request,
         "integrity/rule_list.html",
-        {"rules": selectors.rule_list(), "sanction_rules": sanction_rules},
+        {
+            "rules": selectors.rule_list(),
+            "sanction_rules": sanction_rules,
+            "can_edit": can_edit,
+            "form": form or (RuleForm() if can_edit else None),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@require_perm("integrity:rule:edit")
+@require_POST
+def rule_add(request):
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        saved = call_service(
+            form, services.rule_save, actor=request.user, rule=None, **form.cleaned_data
+        )
+        if saved is not None:
+            request.operation_target = saved
+            messages.success(request, _("Rule %(code)s added.") % {"code": saved.code})
+            return redirect("integrity:rule_list")
+    return rule_list(request, form=form)
+
+
+@require_perm("integrity:rule:edit")
+def rule_edit(request, pk: int):
+    rule = selectors.rule_get(pk=pk)
+    form = RuleForm(request.POST) if request.method == "POST" else RuleForm.of(rule)
+    if request.method == "POST" and form.is_valid():
+        request.operation_target = rule
+        saved = call_service(
+            form, services.rule_save, actor=request.user, rule=rule, **form.cleaned_data
+        )
+        if saved is not None:
+            messages.success(request, _("Rule %(code)s saved.") % {"code": saved.code})
+            return redirect("integrity:rule_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "integrity/rule_edit.html", {"rule": rule, "form": form}, status=status)
+
+
+@require_perm("integrity:opinion:draft")
+@require_POST
+def request_redraft(request, pk: int):
+    opinion_request = selectors.request_get(viewer=request.user, pk=pk)
+    request.operation_target = opinion_request.item
+    try:
+        services.opinions_redraft(actor=request.user, request=opinion_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The opinions were drafted again from today's records."))
+    return redirect("integrity:request_detail", pk=pk)
+
+
+def letter_download(request, pk: int):
+    _opinions_allowed(request.user)
+    opinion_request = selectors.request_get(viewer=request.user, pk=pk)
+    if opinion_request.letter is None:
+        raise Http404
+    return FileResponse(
+        opinion_request.letter.file.open("rb"),
+        as_attachment=True,
+        filename=f"{opinion_request.letter.serial}.docx",
     )
 
 
