@@ -480,3 +480,57 @@ def clue_get(*, viewer, pk: int) -> tuple[WorkItem, Warning]:
 def clue_list(*, viewer) -> QuerySet[WorkItem]:
     """Clues the viewer may see, newest first."""
     return WorkItem.objects.filter(loop_selectors.item_scope(viewer), kind=CLUE_KIND)
+
+
+# --- people in the comparison data -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VendorRole:
+    """A person found in the current vendor data: the legal representative or a shareholder
+    of a vendor (the integrity files' random checks compare it with what was reported)."""
+
+    resident_id: str
+    role: str  # "legal_rep" or "shareholder"
+    uscc: str
+    vendor: str
+    share_ratio: str = ""
+
+
+def vendor_roles(resident_ids: Sequence[str]) -> list[VendorRole]:
+    """Where the people ``resident_ids`` appear in the current vendors and vendor shareholders
+    data of the workspace (none when no such data was accepted), ordered by person and
+    vendor. The caller decides who may ask (the answer names only the people it asked for)."""
+    ids = sorted({i for i in resident_ids if i})
+    if not ids:
+        return []
+    ws = bridge.workspace()
+    vendors = ws.dataset_files("vendors")
+    holders = ws.dataset_files("vendor_shareholders")
+    found: list[VendorRole] = []
+    con = duckdb.connect(config={"memory_limit": settings.ANALYTICS_MEMORY_LIMIT, "threads": 1})
+    try:
+        names: dict[str, str] = {}
+        if vendors:
+            rows = con.execute(
+                f"SELECT DISTINCT uscc, name, legal_rep_id FROM read_parquet("
+                f"{_sql_list(vendors)}, union_by_name = true)"
+            ).fetchall()
+            for uscc, name, legal in rows:
+                names[uscc] = name or ""
+                if legal in ids:
+                    found.append(VendorRole(legal, "legal_rep", uscc, name or ""))
+        if holders:
+            rows = con.execute(
+                f"SELECT DISTINCT uscc, shareholder_id, share_ratio FROM read_parquet("
+                f"{_sql_list(holders)}, union_by_name = true) "
+                "WHERE shareholder_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+                [ids],
+            ).fetchall()
+            for uscc, holder, ratio in rows:
+                found.append(
+                    VendorRole(holder, "shareholder", uscc, names.get(uscc, ""), _display(ratio))
+                )
+    finally:
+        con.close()
+    return sorted(found, key=lambda r: (r.resident_id, r.uscc, r.role))

@@ -27,7 +27,7 @@ EXTRA_PERMISSIONS = {
         "integrity:opinion:review",
         "integrity:opinion:sign",
     ],
-    "supervisor": [*OFFICER, *OPINION, "integrity:file:own"],
+    "supervisor": [*OFFICER, *OPINION, "integrity:file:own", "integrity:check"],
     "stationed_officer": ["integrity:file:view"],
     "town_officer": ["integrity:file:own"],
     "unit_clerk": ["integrity:file:own"],

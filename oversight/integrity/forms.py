@@ -1,7 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MatterEntry, MatterReport, Purpose, Relative, Sanction
+from .models import (
+    Effect,
+    FileRecord,
+    MatterEntry,
+    MatterReport,
+    OpinionRule,
+    Purpose,
+    Relative,
+    Sanction,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -88,3 +97,62 @@ class SensitiveForm(forms.Form):
     reason = forms.CharField(
         label=_("why you need to see family members and property matters"), max_length=300
     )
+
+
+class CheckForm(forms.Form):
+    year = forms.IntegerField(label=_("year of the reports"))
+    size = forms.IntegerField(label=_("reports to draw"), min_value=1)
+    seed = forms.IntegerField(
+        label=_("seed of the draw"),
+        required=False,
+        min_value=0,
+        help_text=_("Leave empty to have one chosen; give a recorded seed to draw again the same."),
+    )
+    sheet = forms.FileField(
+        label=_("property or payroll list (Excel, optional)"),
+        required=False,
+        help_text=_(
+            "Columns: resident ID, item, what the list records, from which register; one fact "
+            "a row."
+        ),
+    )
+
+
+class RecordForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind of record"), choices=FileRecord.Kind.choices)
+    on = forms.DateField(label=_("date"), widget=DATE)
+    summary = forms.CharField(
+        label=_("what happened"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    authority = forms.CharField(label=_("by whom"), max_length=120, required=False)
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"), max_digits=12, decimal_places=2, required=False
+    )
+
+
+class RuleForm(forms.Form):
+    code = forms.CharField(label=_("rule"), max_length=16)
+    condition = forms.ChoiceField(label=_("when"), choices=OpinionRule.Condition.choices)
+    purposes = forms.MultipleChoiceField(
+        label=_("for the purposes"),
+        choices=Purpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every purpose."),
+    )
+    effect = forms.ChoiceField(label=_("effect"), choices=Effect.choices)
+    active = forms.BooleanField(label=_("active"), required=False, initial=True)
+    order = forms.IntegerField(label=_("order"), initial=100)
+
+    @classmethod
+    def of(cls, rule):
+        return cls(
+            initial={
+                "code": rule.code,
+                "condition": rule.condition,
+                "purposes": rule.purposes,
+                "effect": rule.effect,
+                "active": rule.active,
+                "order": rule.order,
+            }
+        )

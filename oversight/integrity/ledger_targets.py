@@ -5,7 +5,10 @@ reason rewritten with SQL are named)."""
 from oversight.ledger.targets import TargetKind, traced
 
 from .models import (
+    FileRecord,
     FileView,
+    MatterCheck,
+    MatterCheckEntry,
     MatterEntry,
     MatterReport,
     Opinion,
@@ -44,3 +47,5 @@ TARGETS += [
         type="integrity.signed_opinion", snapshot=_signed_opinion, table="integrity_opinion"
     ),
 ]
+
+TARGETS += [traced(FileRecord), traced(MatterCheck), traced(MatterCheckEntry)]

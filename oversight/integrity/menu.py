@@ -20,4 +20,7 @@ MENU = [
     MenuEntry(
         SECTION, _("Opinion rules"), "integrity:rule_list", "integrity:opinion:draft", 40, 16
     ),
+    MenuEntry(
+        SECTION, _("Random checks of reports"), "integrity:check_list", "integrity:check", 50, 16
+    ),
 ]

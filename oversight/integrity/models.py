@@ -321,6 +321,14 @@ class OpinionRequest(models.Model):
     item = models.OneToOneField(
         "loop.WorkItem", on_delete=models.CASCADE, related_name="integrity_opinion_request"
     )
+    letter = models.OneToOneField(
+        "documents.Document",
+        verbose_name=_("covering letter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="integrity_opinion_letter",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -395,3 +403,93 @@ class SensitiveRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} ← {self.requester_id}"
+
+
+class MatterCheck(models.Model):
+    """A random check of personal-matter reports (抽查核实): a sample of the yearly reports of
+    ``year`` drawn with the recorded ``seed`` (the same seed over the same reports draws the
+    same sample), each drawn report compared with what the platform's data knows, the
+    discrepancies listed for a talk; moved as the work item ``integrity.check``."""
+
+    year = models.PositiveIntegerField(_("year of the reports"))
+    seed = models.BigIntegerField(_("seed of the draw"))
+    pool = models.PositiveIntegerField(_("reports to draw from"))
+    size = models.PositiveIntegerField(_("reports drawn"))
+    node = models.ForeignKey(
+        "orgs.OrgNode", verbose_name=_("checking body"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.OneToOneField(
+        "loop.WorkItem", on_delete=models.CASCADE, related_name="integrity_check"
+    )
+    list_name = models.CharField(_("uploaded list"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("random check of personal-matter reports")
+        verbose_name_plural = _("random checks of personal-matter reports")
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.seed}"
+
+
+class MatterCheckEntry(models.Model):
+    """One drawn report of a random check and the discrepancies found (each naming what the
+    data says, where it comes from, and which item of the report it concerns)."""
+
+    check_round = models.ForeignKey(MatterCheck, on_delete=models.CASCADE, related_name="entries")
+    report = models.ForeignKey(MatterReport, on_delete=models.PROTECT, related_name="+")
+    discrepancies = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["check_round", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_round", "report"], name="integrity_check_entry_once"
+            )
+        ]
+        verbose_name = _("drawn report")
+        verbose_name_plural = _("drawn reports")
+
+    def __str__(self) -> str:
+        return f"{self.check_round_id}: {self.report_id}"
+
+
+class FileRecord(models.Model):
+    """A record of the file that comes from outside the platform, entered or imported from
+    Excel: gifts and money handed in, integrity talks, accountability, commendations and
+    departure audits. (Reminder talks come from ``risks``, sanctions have their own table.)"""
+
+    class Kind(models.TextChoices):
+        GIFT = "gift", _("Gift or money handed in")
+        TALK = "talk", _("Integrity talk")
+        ACCOUNTABILITY = "accountability", _("Accountability")
+        COMMENDATION = "commendation", _("Commendation")
+        DEPARTURE_AUDIT = "departure_audit", _("Departure audit")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="file_records"
+    )
+    kind = models.CharField(_("kind of record"), max_length=16, choices=Kind.choices)
+    on = models.DateField(_("date"))
+    summary = models.CharField(_("what happened"), max_length=500)
+    authority = models.CharField(_("by whom"), max_length=120, blank=True)
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["person", "kind"], name="integrity_record_person")]
+        verbose_name = _("record of the file")
+        verbose_name_plural = _("records of the file")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.on})"

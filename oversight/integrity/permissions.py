@@ -17,3 +17,6 @@ PERMISSIONS += [
         _("Approve seeing the sensitive parts (family, property) of integrity files"),
     ),
 ]
+PERMISSIONS += [
+    ("integrity:check", _("Draw and work random checks of personal-matter reports")),
+]

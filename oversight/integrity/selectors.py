@@ -21,7 +21,9 @@ from oversight.orgs.models import Person, Position
 
 from . import rules
 from .models import (
+    FileRecord,
     FileView,
+    MatterCheck,
     MatterReport,
     Opinion,
     OpinionRequest,
@@ -113,6 +115,31 @@ class IntegrityFile:
     views: list[FileView] = field(default_factory=list)
     sensitive: bool = True  # family and property shown (own file, or a leader approved)
     request: SensitiveRequest | None = None  # the viewer's latest request to see them
+    records: list[FileRecord] = field(default_factory=list)
+    talks: list = field(default_factory=list)  # reminder talks, from ``risks``
+
+    def records_of(self, kind: str) -> list[FileRecord]:
+        return [r for r in self.records if r.kind == kind]
+
+    @property
+    def gifts(self) -> list[FileRecord]:
+        return self.records_of(FileRecord.Kind.GIFT)
+
+    @property
+    def integrity_talks(self) -> list[FileRecord]:
+        return self.records_of(FileRecord.Kind.TALK)
+
+    @property
+    def accountability(self) -> list[FileRecord]:
+        return self.records_of(FileRecord.Kind.ACCOUNTABILITY)
+
+    @property
+    def commendations(self) -> list[FileRecord]:
+        return self.records_of(FileRecord.Kind.COMMENDATION)
+
+    @property
+    def departure_audits(self) -> list[FileRecord]:
+        return self.records_of(FileRecord.Kind.DEPARTURE_AUDIT)
 
     @property
     def family(self) -> list[Relative]:
@@ -170,7 +197,20 @@ def file_of(*, viewer, view: FileView, on: datetime.date | None = None) -> Integ
         views=list(file_views(viewer=viewer, person=person)[:50]),
         sensitive=sensitive,
         request=None if view.own else latest_sensitive_request(viewer=viewer, person=person),
+        records=list(person.file_records.order_by("-on", "-pk")),
+        talks=_talks(viewer=viewer, view=view),
     )
+
+
+def _talks(*, viewer, view: FileView) -> list:
+    """The reminder talks held with the person (kept by ``risks``): all of them on one's own
+    file, else those of units in the viewer's scope."""
+    from oversight.risks import selectors as risk_selectors
+    from oversight.risks.models import Talk
+
+    if view.own:
+        return list(Talk.objects.filter(person=view.person).order_by("-held_on", "-pk"))
+    return list(risk_selectors.talk_list(viewer=viewer, person=view.person))
 
 
 def _reports(person: Person, sensitive: bool) -> list[MatterReport]:
@@ -260,6 +300,10 @@ def rule_list() -> QuerySet[OpinionRule]:
     return OpinionRule.objects.order_by("order", "code")
 
 
+def rule_get(*, pk: int) -> OpinionRule:
+    return get_object_or_404(OpinionRule, pk=pk)
+
+
 def yearly_reporters(*, viewer, year: int, person_ids) -> set[int]:
     """Of ``person_ids`` in the viewer's scope, those who filed their yearly personal-matter
     report for ``year`` (the risk rules ask who has not)."""
@@ -269,4 +313,31 @@ def yearly_reporters(*, viewer, year: int, person_ids) -> set[int]:
             year=year,
             person__in=people(viewer=viewer).filter(pk__in=list(person_ids)).values("pk"),
         ).values_list("person_id", flat=True)
+    )
+
+
+# --- random checks of personal-matter reports ------------------------------------------------
+
+
+def check_list(*, viewer) -> QuerySet[MatterCheck]:
+    """Random checks whose work item the viewer may see."""
+    return (
+        MatterCheck.objects.filter(
+            item__in=WorkItem.objects.filter(loop_selectors.item_scope(viewer)).values("pk")
+        )
+        .select_related("item", "node", "created_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def check_get(*, viewer, pk: int) -> MatterCheck:
+    """A check by its work item's id, if the viewer may see it; else 404."""
+    return get_object_or_404(check_list(viewer=viewer), item_id=pk)
+
+
+def check_entries(*, check: MatterCheck) -> list:
+    return list(
+        check.entries.select_related(
+            "report", "report__person", "report__person__org_node"
+        ).order_by("report__person__name", "pk")
     )

@@ -22,7 +22,11 @@ from oversight.orgs.services import resident_id_message
 
 from . import selectors
 from .models import (
+    Effect,
+    FileRecord,
     FileView,
+    MatterCheck,
+    MatterCheckEntry,
     MatterEntry,
     MatterReport,
     Opinion,
@@ -578,7 +582,72 @@ def opinions_sign(*, item, actor) -> list[Opinion]:
             public=False,
         )
         signed.append(opinion)
+    if request.letter_id is None and request.opinions.count() > 1:
+        _covering_letter(request, actor)
     return signed
+
+
+def _covering_letter(request: OpinionRequest, actor) -> None:
+    """One covering letter for a list: its table names each person, their unit, the
+    conclusion and the serial number of their own opinion (issued through ``documents`` as
+    the per-person ones; the built-in template sets the table as numbered lines, a custom
+    template reads ``extra.columns`` and ``extra.rows``)."""
+    from oversight.documents.models import DocType
+    from oversight.documents.services import issue_document
+
+    from .opinions import VERDICTS
+
+    opinions_ = list(
+        request.opinions.select_related("person", "person__org_node", "document").order_by("pk")
+    )
+    columns = [_("No."), _("name"), _("unit"), _("resident ID"), _("conclusion"), _("serial")]
+    rows = [
+        [
+            str(n),
+            o.person.name,
+            o.person.org_node.name,
+            o.person.resident_id,
+            str(VERDICTS[o.verdict]),
+            o.document.serial if o.document else "",
+        ]
+        for n, o in enumerate(opinions_, start=1)
+    ]
+    paragraphs = [
+        _(
+            "In answer to your request for integrity opinions on %(n)d people (%(purpose)s), "
+            "the conclusions are listed below; each person's opinion, with the records it cites, "
+            "is issued under its own serial number."
+        )
+        % {"n": len(rows), "purpose": request.get_purpose_display()},
+        *(
+            _("%(no)s. %(name)s, %(unit)s (%(id)s): %(verdict)s. See %(serial)s.")
+            % dict(zip(["no", "name", "unit", "id", "verdict", "serial"], row, strict=True))
+            for row in rows
+        ),
+    ]
+    before = snapshot(request)
+    request.letter = issue_document(
+        doc_type=DocType.INTEGRITY_OPINION,
+        issuer_node=request.node,
+        actor=actor,
+        context={
+            "recipient_unit": request.requester,
+            "title": _("Integrity opinions on %(n)d people") % {"n": len(rows)},
+            "paragraphs": paragraphs,
+            "extra": {"columns": columns, "rows": rows},
+        },
+        target=request.item,
+        issued_on=timing.today(),
+        announce=False,
+    )
+    request.save(update_fields=["letter"])
+    ledger.record(
+        actor=actor,
+        action="integrity.opinion.letter",
+        target=request,
+        before=before,
+        after=snapshot(request),
+    )
 
 
 def signed_content(opinion: Opinion) -> dict:
@@ -643,3 +712,574 @@ def sensitive_request(*, actor: Account, view: FileView, reason: str) -> Sensiti
         after=snapshot(request),
     )
     return request
+
+
+def _choice(value, choices) -> str:
+    """A choice given by its code or its label in either language ("" if none matches)."""
+    from django.utils import translation
+
+    value = str(value or "").strip()
+    for code, label in choices:
+        if value == code:
+            return code
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                if value == str(label):
+                    return code
+    return ""
+
+
+# --- other records of the file: gifts, talks, accountability, commendations, audits ----------
+
+
+@transaction.atomic
+def record_add(
+    *,
+    actor: Account,
+    person: Person,
+    kind: str,
+    on: datetime.date,
+    summary: str,
+    authority: str = "",
+    amount=None,
+) -> FileRecord:
+    """Enter a record of ``person``'s file that comes from outside the platform (a gift handed
+    in, an integrity talk, accountability, a commendation, a departure audit)."""
+    _require_edit(actor, person)
+    errors = {}
+    if kind not in FileRecord.Kind.values:
+        errors["kind"] = ValidationError(_("Choose the kind of record."), code="invalid")
+    if on is None:
+        errors["on"] = ValidationError(_("Give the date."), code="required")
+    elif on > timing.today():
+        errors["on"] = ValidationError(_("The date cannot lie in the future."), code="future")
+    summary = " ".join((summary or "").split())
+    if not summary:
+        errors["summary"] = ValidationError(_("Say what happened."), code="required")
+    elif len(summary) > 500:
+        errors["summary"] = ValidationError(
+            _("Keep it within %(n)d characters.") % {"n": 500}, code="too_long"
+        )
+    if amount is not None and amount < 0:
+        errors["amount"] = ValidationError(_("The amount cannot be negative."), code="negative")
+    if kind == FileRecord.Kind.GIFT and amount is None:
+        errors["amount"] = ValidationError(
+            _("Give the value of the gift or money handed in."), code="required"
+        )
+    if errors:
+        raise ValidationError(errors)
+    record = FileRecord.objects.create(
+        person=person,
+        kind=kind,
+        on=on,
+        summary=summary,
+        authority=" ".join((authority or "").split())[:120],
+        amount=amount,
+        created_by=actor,
+    )
+    ledger.record(
+        actor=actor,
+        action="integrity.record.add",
+        target=record,
+        before=None,
+        after=snapshot(record),
+    )
+    return record
+
+
+RECORD_COLUMNS = [
+    ("cadre_id", _lazy("cadre's resident ID")),
+    ("kind", _lazy("kind of record")),
+    ("on", _lazy("date")),
+    ("summary", _lazy("what happened")),
+    ("authority", _lazy("by whom")),
+    ("amount", _lazy("amount (yuan)")),
+]
+RECORD_REQUIRED = ["cadre_id", "kind", "on", "summary"]
+RECORD_LABELS = dict(RECORD_COLUMNS)
+
+
+def _date_cell(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace(".", "-")
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("not a date (write it as 2025-03-10)")) from None
+
+
+def _amount_cell(value):
+    from decimal import Decimal, InvalidOperation
+
+    text = str(value if value is not None else "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("not a number")) from None
+
+
+@transaction.atomic
+def records_import(*, actor: Account, rows: Sequence[dict]) -> int:
+    """Add the records of ``rows`` (an Excel sheet, one record a row, the cadre by resident
+    ID): all of them, or none, with every bad row named by its number and field."""
+    if not has_perm(actor, "integrity:file:edit"):
+        raise PermissionDenied(_("Your role does not enter records in integrity files."))
+    if not rows:
+        raise _refuse("file", _("The sheet has no rows."), "empty")
+    errors: list[str] = []
+    created = 0
+    visible = selectors.people(viewer=actor)
+    for row in rows:
+        problems: list[str] = []
+        person = None
+        try:
+            cadre_id = rid.normalize(str(row.get("cadre_id") or ""))
+        except rid.InvalidResidentId as exc:
+            problems.append(f"{RECORD_LABELS['cadre_id']}: {resident_id_message(exc.code)}")
+        else:
+            person = visible.filter(resident_id=cadre_id).first()
+            if person is None:
+                problems.append(
+                    _("%(column)s: no cadre in your scope has this resident ID")
+                    % {"column": RECORD_LABELS["cadre_id"]}
+                )
+        values = {}
+        for key, parse in (("on", _date_cell), ("amount", _amount_cell)):
+            try:
+                values[key] = parse(row.get(key))
+            except ValueError as exc:
+                problems.append(f"{RECORD_LABELS[key]}: {exc}")
+        kind = _choice(row.get("kind"), FileRecord.Kind.choices)
+        if not kind:
+            problems.append(f"{RECORD_LABELS['kind']}: {_('Choose the kind of record.')}")
+        if person is not None and not problems:
+            try:
+                with transaction.atomic():
+                    record_add(
+                        actor=actor,
+                        person=person,
+                        kind=kind,
+                        on=values["on"],
+                        summary=str(row.get("summary") or ""),
+                        authority=str(row.get("authority") or ""),
+                        amount=values["amount"],
+                    )
+                    created += 1
+            except ValidationError as exc:
+                problems.extend(
+                    f"{RECORD_LABELS.get(field, field)}: {' '.join(texts)}"
+                    for field, texts in exc.message_dict.items()
+                )
+        if problems:
+            errors.append(
+                _("Row %(n)d: %(errors)s") % {"n": row["_row"], "errors": "; ".join(problems)}
+            )
+    if errors:
+        raise ValidationError({"file": [ValidationError(e, code="row") for e in errors]})
+    return created
+
+
+# --- random checks of personal-matter reports (抽查核实) -----------------------------------------
+
+CHECK_LIST_COLUMNS = [
+    ("resident_id", _lazy("resident ID")),
+    ("item", _lazy("item")),
+    ("content", _lazy("what the list records")),
+    ("source", _lazy("from which register")),
+]
+CHECK_LIST_REQUIRED = ["resident_id", "item", "content"]
+CHECK_LIST_LABELS = dict(CHECK_LIST_COLUMNS)
+MAX_SAMPLE = 500
+
+
+def check_list_rows(rows: Sequence[dict]) -> list[dict]:
+    """The rows of an officer's property or payroll list (one fact a row: whose, which item of
+    the report, what the list records), cleaned; all or none, every bad row named."""
+    errors: list[str] = []
+    cleaned: list[dict] = []
+    for row in rows:
+        problems: list[str] = []
+        try:
+            number = rid.normalize(str(row.get("resident_id") or ""))
+        except rid.InvalidResidentId as exc:
+            problems.append(f"{CHECK_LIST_LABELS['resident_id']}: {resident_id_message(exc.code)}")
+            number = ""
+        item = _choice(row.get("item"), MatterEntry.Item.choices)
+        if not item:
+            problems.append(
+                f"{CHECK_LIST_LABELS['item']}: {_('not one of the fourteen items of the report')}"
+            )
+        content = " ".join(str(row.get("content") or "").split())
+        if not content:
+            problems.append(f"{CHECK_LIST_LABELS['content']}: {_('empty')}")
+        if problems:
+            errors.append(
+                _("Row %(n)d: %(errors)s") % {"n": row["_row"], "errors": "; ".join(problems)}
+            )
+            continue
+        cleaned.append(
+            {
+                "row": row["_row"],
+                "resident_id": number,
+                "item": item,
+                "content": content,
+                "source": " ".join(str(row.get("source") or "").split())[:120],
+            }
+        )
+    if errors:
+        raise ValidationError({"sheet": [ValidationError(e, code="row") for e in errors]})
+    return cleaned
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+def _discrepancies(
+    report: MatterReport, roles: Sequence, facts: Sequence[dict], list_name: str
+) -> list[dict]:
+    """What the data knows about the report's cadre and their family that the report does not
+    say: each with its text, the item concerned and where the fact comes from."""
+    person = report.person
+    said: dict[str, str] = {}
+    for entry in report.entries.all():
+        said[entry.item] = said.get(entry.item, "") + _squeeze(entry.content)
+    family = {r.resident_id: r for r in person.relatives.all() if r.resident_id and r.is_family}
+    who = {person.resident_id: person.name, **{k: f"{r.name} ({r.get_relation_display()})"
+                                                 for k, r in family.items()}}  # fmt: skip
+    found = []
+    for role in roles:
+        if role.resident_id not in who:
+            continue
+        item = MatterEntry.Item.FAMILY_BUSINESS
+        if role.role == "shareholder" and role.resident_id == person.resident_id:
+            item = MatterEntry.Item.SECURITIES
+        text_said = said.get(item, "")
+        if _squeeze(role.vendor) in text_said or _squeeze(role.uscc) in text_said:
+            continue
+        found.append(
+            {
+                "text": (
+                    _(
+                        "The vendor data shows %(who)s as the legal representative of "
+                        "%(vendor)s (%(uscc)s); the item “%(item)s” does not mention it."
+                    )
+                    if role.role == "legal_rep"
+                    else _(
+                        "The vendor shareholders data shows %(who)s holding %(ratio)s of "
+                        "%(vendor)s (%(uscc)s); the item “%(item)s” does not mention it."
+                    )
+                )
+                % {
+                    "who": who[role.resident_id],
+                    "vendor": role.vendor or "—",
+                    "uscc": role.uscc,
+                    "ratio": role.share_ratio or "—",
+                    "item": MatterEntry.Item(item).label,
+                },
+                "item": str(item),
+                "source": "analytics."
+                + ("vendors" if role.role == "legal_rep" else "vendor_shareholders"),  # fmt: skip
+                "key": role.uscc,
+            }
+        )
+    for fact in facts:
+        if fact["resident_id"] not in who:
+            continue
+        if _squeeze(fact["content"]) in said.get(fact["item"], ""):
+            continue
+        found.append(
+            {
+                "text": _(
+                    "%(list)s, row %(row)d (%(source)s), records for %(who)s under “%(item)s”: "
+                    "%(content)s; the report does not mention it."
+                )
+                % {
+                    "list": list_name or _("The uploaded list"),
+                    "row": fact["row"],
+                    "source": fact["source"] or "—",
+                    "who": who[fact["resident_id"]],
+                    "item": MatterEntry.Item(fact["item"]).label,
+                    "content": fact["content"],
+                },
+                "item": fact["item"],
+                "source": "list",
+                "key": str(fact["row"]),
+            }
+        )
+    return found
+
+
+def draw(pool: Sequence[int], size: int, seed: int) -> list[int]:
+    """The reports drawn from ``pool`` (report ids) with ``seed``: the same seed over the same
+    pool draws the same sample, whoever draws it, in the order of the pool's ids."""
+    import random
+
+    ordered = sorted(pool)
+    return sorted(random.Random(seed).sample(ordered, min(size, len(ordered))))
+
+
+@transaction.atomic
+def check_draw(
+    *,
+    actor: Account,
+    year: int,
+    size: int,
+    seed: int | None = None,
+    list_rows: Sequence[dict] = (),
+    list_name: str = "",
+) -> MatterCheck:
+    """Draw a random sample of ``size`` yearly personal-matter reports of ``year`` among the
+    cadres in the actor's scope (``seed`` recorded; one is chosen when none is given), compare
+    each with the vendors and shareholders data and the officer's list ``list_rows``, and list
+    the discrepancies for a talk: one ``integrity.check`` work item at the actor's body."""
+    import secrets
+
+    from oversight.analytics import selectors as analytics_selectors
+    from oversight.loop import services as loop
+
+    from .workflows import CHECK_KIND
+
+    if not has_perm(actor, "integrity:check"):
+        raise PermissionDenied(_("Your role does not draw random checks."))
+    errors = {}
+    if year is None or not 2000 <= year <= timing.today().year:
+        errors["year"] = ValidationError(
+            _("The year lies between 2000 and this year."), code="out_of_range"
+        )
+    if size is None or not 1 <= size <= MAX_SAMPLE:
+        errors["size"] = ValidationError(
+            _("Draw between 1 and %(n)d reports.") % {"n": MAX_SAMPLE}, code="out_of_range"
+        )
+    if seed is not None and not 0 <= seed < 2**62:
+        errors["seed"] = ValidationError(_("The seed is a whole number ≥ 0."), code="invalid")
+    facts = []
+    if list_rows:
+        try:
+            facts = check_list_rows(list_rows)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    pool = list(
+        MatterReport.objects.filter(
+            kind=MatterReport.Kind.YEARLY,
+            year=year,
+            person__in=selectors.people(viewer=actor).values("pk"),
+        ).values_list("pk", flat=True)
+    )
+    if not pool:
+        raise _refuse(
+            "year",
+            _("No yearly report of %(year)d by a cadre in your scope is on record.")
+            % {"year": year},
+            "empty",
+        )
+    seed = secrets.randbits(32) if seed is None else seed
+    drawn = draw(pool, size, seed)
+    reports = list(
+        MatterReport.objects.filter(pk__in=drawn)
+        .select_related("person")
+        .prefetch_related("entries", "person__relatives")
+        .order_by("pk")
+    )
+    ids = set()
+    for report in reports:
+        ids.add(report.person.resident_id)
+        ids.update(r.resident_id for r in report.person.relatives.all() if r.resident_id)
+    roles = analytics_selectors.vendor_roles(sorted(ids))
+    item = loop.item_open(
+        kind=CHECK_KIND,
+        title=_("Random check of the %(year)d personal-matter reports: %(n)d of %(pool)d drawn")
+        % {"year": year, "n": len(reports), "pool": len(pool)},
+        actor=actor,
+        responsible_node=actor.org_node,
+        supervising_node=actor.org_node,
+        assignee=actor,
+        announce=False,
+    )
+    check = MatterCheck.objects.create(
+        year=year,
+        seed=seed,
+        pool=len(pool),
+        size=len(reports),
+        node=actor.org_node,
+        item=item,
+        list_name=list_name[:200],
+        created_by=actor,
+    )
+    entries = MatterCheckEntry.objects.bulk_create(
+        MatterCheckEntry(
+            check_round=check,
+            report=report,
+            discrepancies=_discrepancies(report, roles, facts, list_name),
+        )
+        for report in reports
+    )
+    ledger.record_many(
+        [
+            ledger.Event(
+                actor=actor,
+                action="integrity.check.draw",
+                target=check,
+                before=None,
+                after=snapshot(check),
+                details={"seed": seed, "pool": sorted(pool), "drawn": drawn},
+            ),
+            *(
+                ledger.Event(
+                    actor=actor,
+                    action="integrity.check.compare",
+                    target=entry,
+                    before=None,
+                    after=snapshot(entry),
+                )
+                for entry in entries
+            ),
+        ]
+    )
+    return check
+
+
+# --- the opinion's rule table ------------------------------------------------------------------
+
+RULE_CODE = __import__("re").compile(r"^[A-Z][A-Z0-9_-]{0,15}$")
+
+
+@transaction.atomic
+def rule_save(
+    *,
+    actor: Account,
+    rule: OpinionRule | None,
+    code: str,
+    condition: str,
+    purposes: Sequence[str],
+    effect: str,
+    active: bool,
+    order: int,
+) -> OpinionRule:
+    """Add a rule to the opinion's rule table (``rule`` None) or change one, by an
+    administrator holding ``integrity:rule:edit``: every bad value named, and no two active
+    rules deciding the same fact for the same purpose (which of them weighs would depend on
+    their order). Each change records a leaf; opinions drafted before keep their rules."""
+    if not has_perm(actor, "integrity:rule:edit"):
+        raise PermissionDenied(_("Your role does not change the opinion's rules."))
+    errors = {}
+    code = (code or "").strip().upper()
+    if not RULE_CODE.match(code):
+        errors["code"] = ValidationError(
+            _("A rule's code starts with a letter: capitals, digits, - and _, at most 16."),
+            code="invalid",
+        )
+    elif OpinionRule.objects.filter(code=code).exclude(pk=rule.pk if rule else None).exists():
+        errors["code"] = ValidationError(_("Another rule has this code."), code="exists")
+    if condition not in OpinionRule.Condition.values:
+        errors["condition"] = ValidationError(_("Choose when the rule applies."), code="invalid")
+    purposes = sorted(set(purposes or ()))
+    unknown = [p for p in purposes if p not in Purpose.values]
+    if unknown:
+        errors["purposes"] = ValidationError(
+            _("Unknown purposes: %(p)s") % {"p": ", ".join(unknown)}, code="invalid"
+        )
+    if effect not in Effect.values:
+        errors["effect"] = ValidationError(_("Choose the effect."), code="invalid")
+    if order is None or not 0 <= order <= 9999:
+        errors["order"] = ValidationError(_("The order lies between 0 and 9999."), code="invalid")
+    if active and "condition" not in errors and "purposes" not in errors:
+        others = OpinionRule.objects.filter(active=True, condition=condition)
+        if rule is not None:
+            others = others.exclude(pk=rule.pk)
+        for other in others:
+            if not purposes or not other.purposes or set(purposes) & set(other.purposes):
+                errors["purposes"] = ValidationError(
+                    _(
+                        "Rule %(code)s decides this fact already for these purposes: narrow "
+                        "the purposes or deactivate one of the two."
+                    )
+                    % {"code": other.code},
+                    code="twin",
+                )
+                break
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(rule) if rule is not None else None
+    rule = rule or OpinionRule()
+    rule.code, rule.condition, rule.purposes = code, condition, purposes
+    rule.effect, rule.active, rule.order = effect, bool(active), order
+    rule.save()
+    ledger.record(
+        actor=actor,
+        action="integrity.rule.save",
+        target=rule,
+        before=before,
+        after=snapshot(rule),
+    )
+    return rule
+
+
+# --- re-drafting after a return ----------------------------------------------------------------
+
+
+@transaction.atomic
+def opinions_redraft(*, actor: Account, request: OpinionRequest) -> list[Opinion]:
+    """Draft the opinions of ``request`` again (after the review returned them, once the file
+    was corrected): each weighed anew by today's records and rule table, each change recorded.
+    Only while the request waits with its drafter, and never once signed."""
+    from . import opinions
+
+    if not has_perm(actor, "integrity:opinion:draft"):
+        raise PermissionDenied(_("Your role does not draft integrity opinions."))
+    from oversight.loop.models import WorkItem
+
+    item = WorkItem.objects.select_for_update().get(pk=request.item_id)
+    if item.state != "drafted" or item.closed_at is not None:
+        raise ValidationError(
+            _("Opinions are drafted again only while they wait with their drafter."),
+            code="not_drafted",
+        )
+    as_of = timing.today()
+    table = list(OpinionRule.objects.filter(active=True))
+    changed = []
+    events = []
+    rows = list(request.opinions.select_related("person").select_for_update().order_by("pk"))
+    if any(row.document_id for row in rows):
+        raise ValidationError(_("A signed opinion is not drafted again."), code="signed")
+    for row in rows:
+        drafted = opinions.draft(
+            person=row.person, purpose=request.purpose, as_of=as_of, table=table
+        )
+        before = snapshot(row)
+        row.verdict = drafted.verdict
+        row.sentences = [s.as_json() for s in drafted.sentences]
+        row.rules = drafted.rules_fired
+        row.save(update_fields=["verdict", "sentences", "rules"])
+        events.append(
+            ledger.Event(
+                actor=actor,
+                action="integrity.opinion.redraft",
+                target=row,
+                before=before,
+                after=snapshot(row),
+            )
+        )
+        changed.append(row)
+    before = snapshot(request)
+    request.as_of = as_of
+    request.save(update_fields=["as_of"])
+    events.insert(
+        0,
+        ledger.Event(
+            actor=actor,
+            action="integrity.opinion.redraft_request",
+            target=request,
+            before=before,
+            after=snapshot(request),
+        ),
+    )
+    ledger.record_many(events)
+    return changed

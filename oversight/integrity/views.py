@@ -22,11 +22,14 @@ from oversight.orgs.access import has_perm, require_perm
 
 from . import rules, selectors, services
 from .forms import (
+    CheckForm,
     ImportForm,
     MatterReportForm,
     OpenForm,
     OpinionRequestForm,
+    RecordForm,
     RelativeForm,
+    RuleForm,
     SanctionForm,
     SensitiveForm,
 )
@@ -126,6 +129,7 @@ def file_detail(request, pk: int, **forms):
         "sanction_form": forms.get("sanction_form") or SanctionForm(),
         "report_form": forms.get("report_form") or MatterReportForm(),
         "sensitive_form": forms.get("sensitive_form") or SensitiveForm(),
+        "record_form": forms.get("record_form") or RecordForm(),
     }
     return render(request, "integrity/file_detail.html", context, status=400 if forms else 200)
 
@@ -289,7 +293,14 @@ def request_detail(request, pk: int):
         opinion.badge = ledger_selectors.fixed_badge(
             record_type=services.SIGNED_OPINION, record_id=opinion.pk
         )
-    context.update({"opinion_request": opinion_request, "opinions": opinions})
+    context.update(
+        {
+            "opinion_request": opinion_request,
+            "opinions": opinions,
+            "can_redraft": item.state == "drafted"
+            and has_perm(request.user, "integrity:opinion:draft"),
+        }
+    )
     return render(request, "integrity/request_detail.html", context)
 
 
@@ -305,8 +316,10 @@ def opinion_download(request, pk: int):
     )
 
 
-def rule_list(request):
-    _opinions_allowed(request.user)
+def rule_list(request, form=None):
+    can_edit = has_perm(request.user, "integrity:rule:edit")
+    if not can_edit:
+        _opinions_allowed(request.user)
     sanction_rules = [
         {"label": Sanction.Kind(kind).label, "rule": rule}
         for kind, rule in rules.SANCTION_RULES.items()
@@ -314,7 +327,70 @@ def rule_list(request):
     return render(
         request,
         "integrity/rule_list.html",
-        {"rules": selectors.rule_list(), "sanction_rules": sanction_rules},
+        {
+            "rules": selectors.rule_list(),
+            "sanction_rules": sanction_rules,
+            "can_edit": can_edit,
+            "form": form or (RuleForm() if can_edit else None),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@require_perm("integrity:rule:edit")
+@require_POST
+def rule_add(request):
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        saved = call_service(
+            form, services.rule_save, actor=request.user, rule=None, **form.cleaned_data
+        )
+        if saved is not None:
+            request.operation_target = saved
+            messages.success(request, _("Rule %(code)s added.") % {"code": saved.code})
+            return redirect("integrity:rule_list")
+    return rule_list(request, form=form)
+
+
+@require_perm("integrity:rule:edit")
+def rule_edit(request, pk: int):
+    rule = selectors.rule_get(pk=pk)
+    form = RuleForm(request.POST) if request.method == "POST" else RuleForm.of(rule)
+    if request.method == "POST" and form.is_valid():
+        request.operation_target = rule
+        saved = call_service(
+            form, services.rule_save, actor=request.user, rule=rule, **form.cleaned_data
+        )
+        if saved is not None:
+            messages.success(request, _("Rule %(code)s saved.") % {"code": saved.code})
+            return redirect("integrity:rule_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "integrity/rule_edit.html", {"rule": rule, "form": form}, status=status)
+
+
+@require_perm("integrity:opinion:draft")
+@require_POST
+def request_redraft(request, pk: int):
+    opinion_request = selectors.request_get(viewer=request.user, pk=pk)
+    request.operation_target = opinion_request.item
+    try:
+        services.opinions_redraft(actor=request.user, request=opinion_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The opinions were drafted again from today's records."))
+    return redirect("integrity:request_detail", pk=pk)
+
+
+def letter_download(request, pk: int):
+    _opinions_allowed(request.user)
+    opinion_request = selectors.request_get(viewer=request.user, pk=pk)
+    if opinion_request.letter is None:
+        raise Http404
+    return FileResponse(
+        opinion_request.letter.file.open("rb"),
+        as_attachment=True,
+        filename=f"{opinion_request.letter.serial}.docx",
     )
 
 
@@ -349,3 +425,121 @@ def sensitive_detail(request, pk: int):
     context = detail_context(request, item)
     context["sensitive"] = sensitive
     return render(request, "integrity/sensitive_detail.html", context)
+
+
+# --- other records of the file ---------------------------------------------------------------
+
+
+@require_perm("integrity:file:edit")
+@require_POST
+def record_add(request, pk: int):
+    return _on_file(request, pk, "record_form", RecordForm(request.POST), services.record_add)
+
+
+@require_perm("integrity:file:edit")
+def records_import(request):
+    if request.GET.get("template"):
+        return template_response(
+            filename="integrity-records.xlsx",
+            title=_("Records of integrity files"),
+            headers=[label for _key, label in services.RECORD_COLUMNS],
+            example=["130534198005170011", _("Gift or money handed in"), "2025-03-10",
+                     _("A gift card handed in"), _("Discipline office"), "500"],
+        )  # fmt: skip
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_rows(
+                form.cleaned_data["file"], services.RECORD_COLUMNS, services.RECORD_REQUIRED
+            )
+            created = services.records_import(actor=request.user, rows=rows)
+        except ValueError as exc:
+            errors = [str(exc)]
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("%(n)d records imported.") % {"n": created})
+            return redirect("integrity:person_list")
+    status = 400 if errors or form.errors else 200
+    spec = {
+        "title": _(
+            "Import records: gifts handed in, integrity talks, accountability, commendations, "
+            "departure audits"
+        )
+    }
+    return render(
+        request, "orgs/import.html", {"form": form, "errors": errors, "spec": spec}, status=status
+    )
+
+
+# --- random checks of personal-matter reports --------------------------------------------------
+
+CHECK_COLUMNS = [
+    Column("created", _lazy("drawn on"), lambda c: c.created_at, sort="created_at"),
+    Column("year", _lazy("year of the reports"), lambda c: c.year, sort="year"),
+    Column("size", _lazy("reports drawn"), lambda c: c.size, sort="size"),
+    Column("pool", _lazy("reports to draw from"), lambda c: c.pool, sort="pool"),
+    Column("seed", _lazy("seed of the draw"), lambda c: c.seed, sort="seed"),
+    Column("state", _lazy("state"), lambda c: c.item.state_label, sort="item__state"),
+]
+
+
+@require_perm("integrity:check")
+def check_list(request, form=None):
+    checks = selectors.check_list(viewer=request.user)
+    return export_or(
+        request,
+        checks,
+        columns=CHECK_COLUMNS,
+        filename="integrity-checks.xlsx",
+        title=_("Random checks of personal-matter reports"),
+        export_perm="integrity:check",
+        render=lambda page: render(
+            request,
+            "integrity/check_list.html",
+            {"page": page, "form": form or CheckForm()},
+            status=400 if form is not None else 200,
+        ),
+    )
+
+
+@require_perm("integrity:check")
+@require_POST
+def check_create(request):
+    form = CheckForm(request.POST, request.FILES)
+    if form.is_valid():
+        rows, name = [], ""
+        upload = form.cleaned_data.get("sheet")
+        if upload:
+            try:
+                rows = read_rows(upload, services.CHECK_LIST_COLUMNS, services.CHECK_LIST_REQUIRED)
+            except ValueError as exc:
+                form.add_error("sheet", str(exc))
+                return check_list(request, form=form)
+            name = upload.name
+        created = call_service(
+            form,
+            services.check_draw,
+            actor=request.user,
+            year=form.cleaned_data["year"],
+            size=form.cleaned_data["size"],
+            seed=form.cleaned_data["seed"],
+            list_rows=rows,
+            list_name=name,
+        )
+        if created is not None:
+            request.operation_target = created.item
+            messages.success(request, _("The reports were drawn and compared."))
+            return redirect("integrity:check_detail", pk=created.item_id)
+    return check_list(request, form=form)
+
+
+def check_detail(request, pk: int):
+    if not has_perm(request.user, "integrity:check"):
+        raise PermissionDenied
+    check = selectors.check_get(viewer=request.user, pk=pk)
+    item = loop_selectors.item_get(viewer=request.user, pk=pk)
+    context = detail_context(request, item)
+    context.update({"check": check, "entries": selectors.check_entries(check=check)})
+    return render(request, "integrity/check_detail.html", context)

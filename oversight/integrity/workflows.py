@@ -150,3 +150,54 @@ SENSITIVE = register(
         detail_url=_sensitive_url,
     )
 )
+
+
+CHECK_KIND = "integrity.check"
+
+
+def _check_url(item) -> str:
+    return reverse("integrity:check_detail", args=[item.pk])
+
+
+CHECK = register(
+    Workflow(
+        kind=CHECK_KIND,
+        label=_("Random check of personal-matter reports"),
+        initial="compared",
+        states=[
+            State(
+                "compared",
+                _("Drawn and compared, discrepancies to examine"),
+                waiting_on=RESPONSIBLE,
+                limit=Limit(10, working=True),
+            ),
+            State(
+                "talks",
+                _("Talks to hold on the discrepancies"),
+                waiting_on=RESPONSIBLE,
+                limit=Limit(20, working=True),
+            ),
+            State("closed", _("Closed"), terminal=True),
+        ],
+        transitions=[
+            Transition(
+                "to_talks",
+                _("Discrepancies confirmed: hold talks"),
+                source=["compared"],
+                target="talks",
+                permission="integrity:check",
+                actor=RESPONSIBLE,
+            ),
+            Transition(
+                "close",
+                _("Close the check"),
+                source=["compared", "talks"],
+                target="closed",
+                permission="integrity:check",
+                actor=RESPONSIBLE,
+                requires_comment=True,
+            ),
+        ],
+        detail_url=_check_url,
+    )
+)

@@ -44,6 +44,8 @@ VIEW_ALL = [
     "collective:view",
     "inspections:round:view",
     "integrity:opinion:draft",
+    "integrity:file:view",
+    "integrity:check",
     "joint:plan:view",
     "ecology:system:view",
     "risks:view",
@@ -260,8 +262,9 @@ def _integrity_and_joint(c, nodes) -> None:
     """At each of ``nodes``: two integrity opinion requests received in February (one signed
     then, one still open), and a clue handed over to it in February, due back on 02-20 and
     still open. The open items stay green, so the loop's overdue figures do not move."""
-    from oversight.integrity.models import OpinionRequest
+    from oversight.integrity.models import FileView, MatterCheck, OpinionRequest
     from oversight.joint.models import Handover, JointFinding, Plan
+    from oversight.orgs.models import Person
 
     plan = Plan.objects.create(
         title="Joint plan", lead=c.commission, starts_on=D(2026, 1, 1), ends_on=D(2026, 6, 30)
@@ -275,6 +278,14 @@ def _integrity_and_joint(c, nodes) -> None:
                 item=item(c, node, "integrity.opinion", D(2026, 2, 5), closed=closed,
                           on_time=True),
             )  # fmt: skip
+        MatterCheck.objects.create(
+            year=2025, seed=1, pool=1, size=0, node=node, created_at=at(D(2026, 2, 6)),
+            item=item(c, node, "integrity.check", D(2026, 2, 6)),
+        )  # fmt: skip
+        person = Person.objects.filter(org_node=node).order_by("pk").first()
+        FileView.objects.create(
+            person=person, viewer=c.admin, reason="promotion review", at=at(D(2026, 2, 6))
+        )
         finding = JointFinding.objects.create(
             plan=plan, unit=node, department=c.commission, description=f"Finding at {node.name}"
         )
