@@ -56,6 +56,8 @@ def test_the_county_cockpit_breaks_down_and_ranks(measured):
             "integrity.opinion",
             "joint.handover",
             "risks.reminder",
+            "integrity.check",
+            "collective.anomaly",
         )
     }
     open_tile = next(t for t in data["tiles"] if t["id"] == "loop.open")

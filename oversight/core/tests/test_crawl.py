@@ -20,7 +20,7 @@ TECHNICAL = re.compile(
     r"^/(system/|orgs/roles/|orgs/accounts/|analytics/models/|analytics/sources/|ledger/)"
 )
 SKIP = re.compile(
-    r"(/logout|/i18n/|export|\.xlsx|\.zip|\.docx|\.png|\.svg|/download|/file|/evidence|"
+    r"(/logout|/i18n/|export|\.xlsx|\.zip|\.docx|\.png|\.svg|/download|/file|/evidence|/receipt/|"
     r"/print/|template=|/media/|/static/|/api/|/p/|/open311/)"
 )
 PER_PAGE = 12
