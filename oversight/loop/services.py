@@ -222,11 +222,14 @@ def item_open(
     state: str | None = None,
     actor_name: str = "",
     announce: bool = True,
+    checked_files: Sequence = (),
 ) -> WorkItem:
     """Open a work item of ``kind`` in its initial state (or ``state``), with its deadlines;
     ``actor_name`` names an opener who has no account (a citizen). The responsible side is
     notified unless ``announce`` is False (the caller tells them otherwise, as the public
-    channel does with its digests of new complaints)."""
+    channel does with its digests of new complaints). ``checked_files`` (see
+    ``attachments_store``) are stored on the opening event before the item's first ledger
+    entry, so that entry fixes them."""
     workflow = registry.get(kind)
     title = title.strip()
     if not title:
@@ -283,7 +286,11 @@ def item_open(
     item.save(update_fields=["tree_path"])
     for node, role in co_owners:
         CoOwner.objects.get_or_create(item=item, node=node, defaults={"role": role})
-    _event(item, type=Event.Type.CREATED, actor=actor, actor_name=actor_name, to_state=item.state)
+    created = _event(
+        item, type=Event.Type.CREATED, actor=actor, actor_name=actor_name, to_state=item.state
+    )
+    if checked_files:
+        attachments_store(item=item, event=created, actor=actor, checked=checked_files)
     _record(actor, "loop.item.open", item, None)
     if announce:
         _notify(

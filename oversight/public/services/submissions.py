@@ -16,7 +16,6 @@ from oversight.ledger.targets import snapshot
 from oversight.lib.crypto import random_token
 from oversight.loop import services as loop
 from oversight.loop import timing
-from oversight.loop.models import Event
 from oversight.loop.workflow import Limit
 from oversight.notify.services import notify
 from oversight.orgs.models import Account, OrgNode
@@ -203,6 +202,7 @@ def complaint_submit(
             supervising_node=intake,
             description=content,
             announce=False,  # the intake officers hear of it in the next digest
+            checked_files=checked,
         )
         complaint.item = item
         complaint.reference = f"{today:%Y%m%d}-{item.pk}"
@@ -213,13 +213,6 @@ def complaint_submit(
             raise DuplicateSubmission(
                 _("This complaint was already received."), code="duplicate"
             ) from None
-        if checked:
-            loop.attachments_store(
-                item=item,
-                event=item.events.get(type=Event.Type.CREATED),
-                actor=None,
-                checked=checked,
-            )
         ledger.record(
             actor=None,
             action="public.complaint.submit",

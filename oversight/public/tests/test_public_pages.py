@@ -83,6 +83,9 @@ def test_it_files_a_complaint_with_a_photo_and_shows_the_code_once(pc):
     attachment = complaint.item.attachments.get()
     stored = attachment.file.read()
     assert stored.startswith(b"\xff\xd8\xff") and b"GPS-SECRET-PLACE" not in stored  # EXIF removed
+    from oversight.ledger.verify import verify_ledger
+
+    assert verify_ledger().ok  # the photo is in the item's traced state, not an edit behind it
 
 
 def test_it_refuses_a_second_sending_of_the_same_form(pc):
