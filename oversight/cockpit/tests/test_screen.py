@@ -58,6 +58,7 @@ def test_the_county_cockpit_breaks_down_and_ranks(measured):
             "risks.reminder",
             "integrity.check",
             "collective.anomaly",
+            "traces.finding",
         )
     }
     open_tile = next(t for t in data["tiles"] if t["id"] == "loop.open")
