@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -221,6 +222,15 @@ def item_detail(request, pk: int):
     return render(request, "loop/item_detail.html", detail_context(request, item))
 
 
+def _back(request, item):
+    """Where an action on an item returns: the page it was taken on (a module's page of the item,
+    such as a rectification task's, posts its own address as ``next``), else the item's page."""
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return redirect(back)
+    return redirect("loop:item_detail", pk=item.pk)
+
+
 def _post_action(request, pk: int, form_class, form_name: str, service, success: str, **fixed):
     """Validate the action's form and call its service; errors re-render the item page."""
     item = selectors.item_get(viewer=request.user, pk=pk)
@@ -230,7 +240,7 @@ def _post_action(request, pk: int, form_class, form_name: str, service, success:
         if call_service(form, service, item=item, actor=request.user, **data) is not None:
             request.operation_target = item
             messages.success(request, success)
-            return redirect("loop:item_detail", pk=item.pk)
+            return _back(request, item)
     return render_form(
         request, "loop/item_detail.html", detail_context(request, item, **{form_name: form}), form
     )
@@ -321,7 +331,7 @@ def extension_decide(request, pk: int):
     ):
         request.operation_target = item
         messages.success(request, _("Decision recorded."))
-        return redirect("loop:item_detail", pk=item.pk)
+        return _back(request, item)
     return render_form(
         request, "loop/item_detail.html", detail_context(request, item, decision_form=form), form
     )
@@ -361,7 +371,7 @@ def items_files(request):
     chosen item outside the viewer's scope answers 404, as its own file would."""
     ids = {int(v) for v in request.POST.getlist("items") if v.isdigit() and len(v) <= 18}
     back = request.POST.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = reverse("loop:item_list")
     if not ids:
         messages.error(request, _("Choose the items whose electronic files to export."))

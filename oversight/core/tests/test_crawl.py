@@ -55,6 +55,13 @@ def _raw_codes(html: str, codes: set[str], path: str = "") -> set[str]:
     return {w for w in words if w in codes}
 
 
+def _bad_title(html: str) -> str:
+    """A page's title with markup in it (a template block left open) or none at all."""
+    found = re.search(r"<title>(.*?)</title>", html, re.S)
+    title = found.group(1).strip() if found else ""
+    return title[:80] if "<" in title or title.startswith("·") or not title else ""
+
+
 def _links(html: str, scope: str) -> list[str]:
     part = html
     if scope == "nav":
@@ -91,6 +98,8 @@ def test_every_role_reaches_every_page_without_errors_or_raw_codes(demo):
                 html = page.content.decode()
                 if raw := _raw_codes(html, codes, entry):
                     problems.append((username, entry, sorted(raw)))
+                if title := _bad_title(html):
+                    problems.append((username, entry, f"title: {title}"))
                 for link in _links(html, "main")[:PER_PAGE]:
                     if link in seen:
                         continue
@@ -101,6 +110,8 @@ def test_every_role_reaches_every_page_without_errors_or_raw_codes(demo):
                     elif "text/html" in below.get("Content-Type", ""):
                         if raw := _raw_codes(below.content.decode(), codes, link):
                             problems.append((username, link, sorted(raw)))
+                        if title := _bad_title(below.content.decode()):
+                            problems.append((username, link, f"title: {title}"))
     assert problems == [], "\n".join(map(str, problems))
 
 

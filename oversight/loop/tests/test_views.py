@@ -55,6 +55,23 @@ def test_it_shows_the_error_on_the_form_and_changes_nothing(loop_county, open_ta
     assert task.state == "assigned"
 
 
+def test_a_step_returns_to_the_page_it_was_taken_on_and_never_off_site(loop_county, open_task):
+    task = open_task()
+    client = client_for(loop_county.town1_officer)
+    module_page = f"/matters/list/?from={task.pk}"
+    response = client.post(f"/work/items/{task.pk}/comment/", {"comment": "a", "next": module_page})
+    assert (response.status_code, response.url) == (302, module_page)
+    for foreign in ("https://evil.example/", "//evil.example/", "/\\evil.example/", ""):
+        response = client.post(f"/work/items/{task.pk}/comment/", {"comment": "b", "next": foreign})
+        assert (response.status_code, response.url) == (302, f"/work/items/{task.pk}/"), foreign
+    # a refused step re-renders the form; the page it came from is kept for the next try
+    response = client.post(
+        f"/work/items/{task.pk}/do/submit/", {"comment": "", "next": module_page}
+    )
+    assert response.status_code == 400
+    assert f'name="next" value="{module_page.replace("&", "&amp;")}"' in response.content.decode()
+
+
 def test_it_refuses_a_step_the_person_may_not_take(loop_county, open_task):
     task = open_task()
     response = client_for(loop_county.town1_officer).post(f"/work/items/{task.pk}/do/verify/", {})
