@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/work/", include("oversight.loop.api_urls")),
     path("api/duties/", include("oversight.duties.api_urls")),
     path("api/inspections/", include("oversight.inspections.api_urls")),
+    path("api/joint/", include("oversight.joint.api_urls")),
     path("django-admin/login/", admin_login, name="admin-login"),
     path("django-admin/", admin.site.urls),
 ]

@@ -52,6 +52,7 @@ DEADLINE_SENTENCES = {
         "Please see that the rectification is completed and closed by %(deadline)s."
     ),
     DocType.INSPECTION_SUMMARY: gettext_lazy("Figures as of %(deadline)s."),
+    DocType.JOINT_REPORT: gettext_lazy("Figures as of %(deadline)s."),
 }
 
 _CACHE: dict[tuple[str, str], bytes] = {}

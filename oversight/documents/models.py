@@ -24,6 +24,7 @@ class DocType(models.TextChoices):
     INSPECTION_FEEDBACK = "inspection_feedback", _("Inspection feedback")
     COPY_NOTICE = "copy_notice", _("Copy notice")
     INSPECTION_SUMMARY = "inspection_summary", _("Inspection rectification summary")
+    JOINT_REPORT = "joint_report", _("Joint supervision report")
 
 
 class DocumentTemplate(models.Model):

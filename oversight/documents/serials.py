@@ -24,6 +24,7 @@ TYPE_CHARACTERS = {
     DocType.INSPECTION_FEEDBACK: "巡",
     DocType.COPY_NOTICE: "抄",
     DocType.INSPECTION_SUMMARY: "结",
+    DocType.JOINT_REPORT: "联",
 }
 FORBIDDEN_IN_PREFIX = "〔〕[]()（）"
 

@@ -19,7 +19,12 @@ MEMBER = ["joint:plan:view", "joint:finding:record"]
 EXTRA_PERMISSIONS = {
     "admin": [],
     "leader": ["joint:plan:view"],
-    "supervisor": [*MEMBER, "joint:plan:edit"],
+    "supervisor": [
+        *MEMBER,
+        "joint:plan:edit",
+        "documents:document:issue",
+        "documents:document:view",
+    ],
     "unit_clerk": MEMBER,
 }
 DEPARTMENTS = ["县审计局", "县财政局", "县司法局"]
@@ -94,8 +99,10 @@ def build(*, rng: random.Random, stdout=None) -> None:
             )
         if n % 4 == 3:
             loop.item_transition(item=item, name="confirm", actor=officer)
+    # the lead's interim joint report, as of today, drawn from what the plan shares
+    report = services.report_issue(actor=supervisor, plan=plan)
     if stdout is not None:
         stdout.write(
             f"joint plans: 1, findings: {JointFinding.objects.count()}, "
-            f"hand-overs: {Handover.objects.count()}"
+            f"hand-overs: {Handover.objects.count()}, joint report: {report.serial}"
         )

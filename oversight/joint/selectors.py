@@ -4,7 +4,7 @@ handed over to it; nothing more. Whoever sees every node (the commission's leade
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from oversight.orgs.access import has_perm, sees_everything
@@ -31,14 +31,15 @@ def plan_get(*, viewer, pk: int) -> Plan:
     return get_object_or_404(plan_list(viewer=viewer), pk=pk)
 
 
-def finding_list(*, viewer, plan: Plan | None = None) -> QuerySet[JointFinding]:
+def finding_list(*, viewer, plan: Plan | None = None, department=None) -> QuerySet[JointFinding]:
     """Findings of visible plans: shared ones, the viewer's department's own, and those handed
-    over to it."""
+    over to it. With ``department`` (the lead's joint report), what that department sees,
+    whoever reads: the viewer's own wider scope does not widen a department's document."""
     qs = JointFinding.objects.filter(plan__in=plan_list(viewer=viewer)).select_related(
         "plan", "unit", "department"
     )
-    if not sees_everything(viewer):
-        mine = departments_of(viewer)
+    if department is not None or not sees_everything(viewer):
+        mine = [department.pk] if department is not None else departments_of(viewer)
         handed = Handover.objects.filter(to_department__in=mine).values("finding")
         qs = qs.filter(Q(shared=True) | Q(department__in=mine) | Q(pk__in=handed))
     if plan is not None:
@@ -50,10 +51,21 @@ def finding_get(*, viewer, pk: int) -> JointFinding:
     return get_object_or_404(finding_list(viewer=viewer), pk=pk)
 
 
-def handover_list(*, viewer, plan: Plan) -> QuerySet[Handover]:
-    return Handover.objects.filter(
-        finding__in=finding_list(viewer=viewer, plan=plan)
-    ).select_related("item", "to_department", "finding__department", "finding__unit")
+def handover_list(*, viewer, plan: Plan | None = None, department=None) -> QuerySet[Handover]:
+    """The plan's hand-overs the viewer may see, each with ``outcome``: the comment of the
+    latest outcome reported back (one query for the whole list)."""
+    from oversight.loop.models import Event
+
+    latest_report = Event.objects.filter(item=OuterRef("item"), transition="report").order_by(
+        "-at", "-pk"
+    )
+    return (
+        Handover.objects.filter(
+            finding__in=finding_list(viewer=viewer, plan=plan, department=department)
+        )
+        .select_related("item", "to_department", "finding__department", "finding__unit")
+        .annotate(outcome=Subquery(latest_report.values("comment")[:1]))
+    )
 
 
 # What the other modules know of a unit, shown beside the departments' findings: read as
@@ -78,7 +90,7 @@ def picture_measures(viewer) -> list:
     ]
 
 
-def combined(*, viewer, plan: Plan, on=None) -> list[dict]:
+def combined(*, viewer, plan: Plan, on=None, department=None) -> list[dict]:
     """The combined picture: per unit of the plan, each department's findings side by side,
     and the unit's open and overdue rectification, overdue work, warnings and complaints of
     this month as measures the viewer may see."""
@@ -86,7 +98,7 @@ def combined(*, viewer, plan: Plan, on=None) -> list[dict]:
     from oversight.measures.registry import Period
     from oversight.measures.selectors import figures
 
-    findings = list(finding_list(viewer=viewer, plan=plan))
+    findings = list(finding_list(viewer=viewer, plan=plan, department=department))
     members = list(plan.members.order_by("path"))
     units = list(plan.units.order_by("path"))
     measures = picture_measures(viewer)

@@ -166,3 +166,102 @@ def handover(
     )
     _trace(actor, "joint.handover.create", row, None)
     return row
+
+
+@transaction.atomic
+def report_issue(*, actor: Account, plan: Plan):
+    """The joint report (Word, through ``documents``): the plan, then per unit each department's
+    findings the lead department sees (shared with the plan, its own, handed to it) side by side with the unit's figures from the other
+    modules, then the hand-overs and the outcomes reported back. Drafted by the lead department
+    at the end of the plan (or before it, as an interim report as of today); addressed to the
+    body above the lead."""
+    from oversight.documents.services import issue_document
+
+    from .selectors import combined, handover_list
+
+    _require(actor, "documents:document:issue")
+    if not has_perm(actor, "joint:plan:view") or plan.lead_id not in departments_of(actor):
+        raise PermissionDenied(_("Only the plan's lead department drafts its joint report."))
+    rows = combined(viewer=actor, plan=plan, department=plan.lead)
+    handovers = list(handover_list(viewer=actor, plan=plan, department=plan.lead))
+    if not any(any(cell) for row in rows for cell in row["cells"]) and not handovers:
+        raise ValidationError(_("The plan has no findings yet."), code="no_findings")
+    today = timing.today()
+    members = list(plan.members.order_by("path"))
+    findings = sum(len(cell) for row in rows for cell in row["cells"])
+    paragraphs = [
+        _(
+            "%(plan)s: %(lead)s led %(count)d departments (%(members)s) in supervising "
+            "%(units)d units from %(start)s to %(end)s; %(findings)d findings were recorded "
+            "and %(handovers)d handed over to the department they belong to."
+        )
+        % {
+            "plan": plan.title,
+            "lead": plan.lead.name,
+            "count": len(members),
+            "members": "、".join(m.name for m in members),
+            "units": len(rows),
+            "start": plan.starts_on,
+            "end": plan.ends_on,
+            "findings": findings,
+            "handovers": len(handovers),
+        }
+    ]
+    if plan.themes.strip():
+        paragraphs.append(_("Themes: %(themes)s") % {"themes": " ".join(plan.themes.split())})
+    if today < plan.ends_on:
+        paragraphs.append(
+            _("This is an interim report as of %(today)s; the plan runs until %(end)s.")
+            % {"today": today, "end": plan.ends_on}
+        )
+    paragraphs.append(_("Findings by unit:"))
+    for row in rows:
+        parts = [
+            _("%(department)s: %(findings)s")
+            % {
+                "department": member.name,
+                "findings": "；".join(f.description.strip() for f in cell),
+            }
+            for member, cell in zip(members, row["cells"], strict=True)
+            if cell
+        ]
+        figures = [
+            f"{measure.label} {figure.value}"
+            for measure, figure in row["figures"]
+            if figure.value is not None
+        ]
+        line = f"{row['unit'].name} — {'　'.join(parts) if parts else _('no findings')}"
+        if figures:
+            line += _(" (this month: %(figures)s)") % {"figures": "，".join(figures)}
+        paragraphs.append(line)
+    if handovers:
+        paragraphs.append(_("Clue hand-overs:"))
+        for h in handovers:
+            paragraphs.append(
+                _("%(finding)s — from %(source)s to %(target)s, feedback due %(due)s: %(state)s.")
+                % {
+                    "finding": h.finding.description.strip()[:120],
+                    "source": h.finding.department.name,
+                    "target": h.to_department.name,
+                    "due": h.feedback_by,
+                    "state": h.item.state_label,
+                }
+                + (
+                    " " + _("Outcome: %(outcome)s") % {"outcome": h.outcome.strip()}
+                    if h.outcome
+                    else ""
+                )
+            )
+    superior = plan.lead.parent or plan.lead
+    return issue_document(
+        doc_type="joint_report",
+        issuer_node=plan.lead,
+        actor=actor,
+        target=plan,
+        context={
+            "recipient_unit": superior.name,
+            "title": _("Joint supervision report: %(plan)s") % {"plan": plan.title},
+            "paragraphs": paragraphs,
+            "deadline": today,
+        },
+    )

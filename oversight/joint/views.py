@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -59,8 +60,31 @@ def plan_detail(request, pk: int, **forms):
         "finding_form": forms.get("finding_form") or FindingForm(plan=plan),
         "handover_form": forms.get("handover_form") or HandoverForm(plan=plan),
         "failed_finding": forms.get("failed_finding"),
+        "can_report": plan.lead_id in selectors.departments_of(request.user)
+        and has_perm(request.user, "documents:document:issue"),
+        "documents": _documents_about(request.user, plan),
     }
     return render(request, "joint/plan_detail.html", context, status=400 if forms else 200)
+
+
+def _documents_about(viewer, plan):
+    from oversight.documents.selectors import documents_about
+
+    return documents_about(viewer=viewer, target=plan)
+
+
+@require_perm(VIEW)
+@require_POST
+def report_issue(request, pk: int):
+    plan = selectors.plan_get(viewer=request.user, pk=pk)
+    request.operation_target = plan
+    try:
+        document = services.report_issue(actor=request.user, plan=plan)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("joint:plan_detail", pk=pk)
+    messages.success(request, _("The joint report %(serial)s was issued.") % {"serial": document})
+    return redirect("documents:document_detail", pk=document.pk)
 
 
 @require_perm(RECORD)

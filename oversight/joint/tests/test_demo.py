@@ -1,10 +1,11 @@
 """The demonstration plan: four departments, findings shared and kept, hand-overs in every
-state; a second run changes nothing; the ledger verifies."""
+state, the lead's interim joint report; a second run changes nothing; the ledger verifies."""
 
 import random
 
 import pytest
 
+from oversight.documents.models import Document
 from oversight.joint import demo
 from oversight.joint.models import Handover, Plan
 from oversight.ledger import services as ledger
@@ -23,6 +24,8 @@ def test_it_builds_a_plan_of_four_departments_with_hand_overs():
     )
     states = set(Handover.objects.values_list("item__state", flat=True))
     assert states == {"handed_over", "handling", "reported", "closed"}
+    report = Document.objects.get(doc_type="joint_report")
+    assert (report.target_type, report.target_id) == ("joint.plan", str(plan.pk))
     demo.build(rng=random.Random("joint"))
     assert Plan.objects.count() == 1
     _run, report = ledger.run_verification()
