@@ -111,6 +111,9 @@ class LookBackForm(forms.Form):
     last_days = forms.IntegerField(
         label=_("closed within this many days of the deadline"), initial=5, required=False
     )
+    complaints = forms.BooleanField(
+        label=_("tasks whose unit drew public complaints after they closed"), required=False
+    )
     random_share = forms.IntegerField(
         label=_("random share of the rest (%)"), initial=10, required=False
     )

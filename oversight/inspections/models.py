@@ -188,14 +188,17 @@ class Task(models.Model):
 
 class LookBack(models.Model):
     """A look-back (回头看): months after a round, a sample of its closed tasks drawn by rules
-    (high-risk categories, tasks closed just before their deadline, and a random share of the
-    rest) for re-verification."""
+    (high-risk categories, tasks closed just before their deadline, tasks whose unit the public
+    complained about after they closed, and a random share of the rest) for re-verification."""
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="lookbacks")
     drawn_on = models.DateField(_("drawn on"))
     categories = models.JSONField(_("high-risk categories"), default=list, blank=True)
     last_days = models.PositiveSmallIntegerField(
         _("closed within this many days of the deadline"), default=0
+    )
+    complaints = models.BooleanField(
+        _("tasks whose unit drew public complaints after they closed"), default=False
     )
     random_share = models.PositiveSmallIntegerField(_("random share of the rest (%)"), default=0)
     created_by = models.ForeignKey(
@@ -218,6 +221,7 @@ class LookBackCheck(models.Model):
     class Reason(models.TextChoices):
         HIGH_RISK = "high_risk", _("High-risk category")
         LAST_MINUTE = "last_minute", _("Closed just before the deadline")
+        COMPLAINTS = "complaints", _("Complaints about the unit since it closed")
         RANDOM = "random", _("Random sample")
 
     class Outcome(models.TextChoices):

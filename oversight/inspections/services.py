@@ -22,6 +22,7 @@ from oversight.ledger import services as ledger
 from oversight.ledger.targets import snapshot
 from oversight.loop import services as loop
 from oversight.loop import timing
+from oversight.loop.models import WorkItem
 from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode, Person
 from oversight.schedules.services import schedule_event
@@ -455,34 +456,66 @@ def copy_notice_issue(*, actor: Account, task: Task, body: str = ""):
 
 
 def lookback_sample(
-    *, round: Round, categories: Sequence[str], last_days: int, random_share: int, seed: str
+    *,
+    round: Round,
+    categories: Sequence[str],
+    last_days: int,
+    random_share: int,
+    seed: str,
+    complaints: bool = False,
 ) -> list[tuple[Task, str]]:
     """The closed tasks of ``round`` a look-back draws, each with the first rule that drew it:
-    a high-risk category, closed within ``last_days`` of its deadline, or ``random_share`` %
-    of the rest (a random draw repeatable from ``seed``). Tasks reopened before are left out:
-    their successors are drawn instead once closed."""
+    a high-risk category, closed within ``last_days`` of its deadline, with ``complaints`` a
+    task whose unit (or a unit below it) the public complained about after the task closed, or
+    ``random_share`` % of the rest (a random draw repeatable from ``seed``). Tasks reopened
+    before are left out: their successors are drawn instead once closed."""
     import random
 
     closed = list(
         Task.objects.filter(
             finding__unit__round=round, item__closed_at__isnull=False, reopened_as__isnull=True
         )
-        .select_related("item", "finding")
+        .select_related("item", "finding", "node")
         .order_by("pk")
     )
+    closed_days = {t.pk: t.verified_on or timezone.localdate(t.item.closed_at) for t in closed}
+    latest = _latest_complaints(min(closed_days.values())) if complaints and closed else {}
     drawn, rest = [], []
     for task in closed:
-        closed_on = task.verified_on or timezone.localdate(task.item.closed_at)
+        closed_on = closed_days[task.pk]
         if task.finding.category in categories:
             drawn.append((task, LookBackCheck.Reason.HIGH_RISK))
         elif last_days and (task.deadline - closed_on).days <= last_days:
             drawn.append((task, LookBackCheck.Reason.LAST_MINUTE))
+        elif latest.get(task.node.path, closed_on) > closed_on:
+            drawn.append((task, LookBackCheck.Reason.COMPLAINTS))
         else:
             rest.append(task)
     count = round_half_up(len(rest) * random_share / 100)
     for task in sorted(random.Random(seed).sample(rest, count), key=lambda t: t.pk):
         drawn.append((task, LookBackCheck.Reason.RANDOM))
     return drawn
+
+
+def _latest_complaints(since: datetime.date) -> dict[str, datetime.date]:
+    """For every org path, the latest day a public complaint was received about it or a unit
+    below it, after ``since`` (one query: complaints are work items of the public channel's
+    kind, held by the unit concerned)."""
+    latest: dict[str, datetime.date] = {}
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.max))
+    rows = (
+        WorkItem.objects.filter(kind="public.complaint", opened_at__gt=start)
+        .values_list("responsible_node__path", "opened_at")
+        .order_by()
+    )
+    for path, opened_at in rows:
+        day = timezone.localdate(opened_at)
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            key = "/" + "/".join(parts[:depth]) + "/"
+            if key not in latest or latest[key] < day:
+                latest[key] = day
+    return latest
 
 
 def round_half_up(value: float) -> int:
@@ -497,6 +530,7 @@ def lookback_draw(
     categories: Sequence[str] = (),
     last_days: int = 0,
     random_share: int = 0,
+    complaints: bool = False,
 ) -> LookBack:
     """Draw a look-back of ``round``'s closed tasks by the rules of ``lookback_sample``; one
     check per task drawn, to re-verify."""
@@ -516,9 +550,12 @@ def lookback_draw(
         )
     if errors:
         raise ValidationError(errors)
-    if not categories and not last_days and not random_share:
+    if not categories and not last_days and not random_share and not complaints:
         raise ValidationError(
-            _("Choose at least one rule: a category, the days before the deadline or a share."),
+            _(
+                "Choose at least one rule: a category, the days before the deadline, "
+                "complaints since, or a share."
+            ),
             code="no_rule",
         )
     lookback = LookBack.objects.create(
@@ -527,6 +564,7 @@ def lookback_draw(
         categories=sorted(set(categories)),
         last_days=last_days or 0,
         random_share=random_share or 0,
+        complaints=bool(complaints),
         created_by=actor,
     )
     sample = lookback_sample(
@@ -535,6 +573,7 @@ def lookback_draw(
         last_days=lookback.last_days,
         random_share=lookback.random_share,
         seed=f"lookback-{lookback.pk}",
+        complaints=lookback.complaints,
     )
     if not sample:
         raise ValidationError(

@@ -2,17 +2,19 @@
 a random share of the rest), re-verification, and a task found not rectified reopening as a new
 task linked to the closed one, whose history stays."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.conftest import client_for, refusal_codes
 from oversight.inspections import services
 from oversight.inspections.models import LookBackCheck, Task
 from oversight.ledger.verify import verify_ledger
 from oversight.loop import services as loop
+from oversight.loop.models import WorkItem
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +67,53 @@ def test_the_rules_draw_high_risk_and_last_minute_tasks(inspections_county, roun
         (last_minute.pk, "random"),
         (early.pk, "random"),
     }
+
+
+def _complaint(c, node, on, today):
+    """A citizen's complaint about ``node``, received on ``on``: the public channel's item."""
+    today(on)
+    item = loop.item_open(
+        kind="public.complaint",
+        title="Complaint",
+        actor=None,
+        actor_name="citizen",
+        responsible_node=node,
+        supervising_node=c.commission,
+        final_deadline=date(on.year, 12, 31),
+        announce=False,
+    )
+    WorkItem.objects.filter(pk=item.pk).update(
+        opened_at=timezone.make_aware(datetime.combine(on, time(10)))
+    )
+    return item
+
+
+def test_a_unit_complained_about_after_closing_draws_its_tasks(
+    inspections_county, round_, closed_tasks, today
+):
+    c = inspections_county
+    early_funds, last_minute, early, _open = closed_tasks  # Town 1's, closed in March and April
+    # near-misses: a complaint about Town 1 before these tasks closed, one about Town 2 after
+    _complaint(c, c.town1, date(2026, 3, 5), today)
+    _complaint(c, c.town2, date(2026, 6, 1), today)
+    today(date(2026, 10, 12))
+    with pytest.raises(ValidationError) as refused:
+        services.lookback_draw(actor=c.supervisor, round=round_, complaints=True)
+    assert refusal_codes(refused.value) == ["empty_sample"]
+    # a complaint about a village of Town 1 after the tasks closed draws every one of them
+    _complaint(c, c.village1a, date(2026, 6, 1), today)
+    today(date(2026, 10, 12))
+    lookback = services.lookback_draw(actor=c.supervisor, round=round_, complaints=True)
+    assert _drawn(lookback) == {
+        (early_funds.pk, "complaints"), (last_minute.pk, "complaints"), (early.pk, "complaints"),
+    }  # fmt: skip
+    assert lookback.complaints is True
+    # a complaint between two closures draws only the task closed before it
+    _complaint(c, c.village1b, date(2026, 3, 11), today)
+    WorkItem.objects.filter(kind="public.complaint", responsible_node=c.village1a).delete()
+    today(date(2026, 10, 12))
+    lookback = services.lookback_draw(actor=c.supervisor, round=round_, complaints=True)
+    assert _drawn(lookback) == {(early_funds.pk, "complaints")}
 
 
 def test_a_task_found_not_rectified_reopens_with_its_history(
