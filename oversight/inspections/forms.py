@@ -55,6 +55,23 @@ class FindingForm(forms.Form):
     evidence = forms.CharField(
         label=_("inspection evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    warning = forms.IntegerField(
+        label=_("comparison-model warning number"),
+        required=False,
+        min_value=1,
+        help_text=_("When the finding came from the data: its look-back reruns the model."),
+    )
+
+    def clean_warning(self):
+        from oversight.analytics.models import Warning
+
+        number = self.cleaned_data.get("warning")
+        if number is None:
+            return None
+        warning = Warning.objects.filter(pk=number).first()
+        if warning is None:
+            raise forms.ValidationError(_("No warning with this number in your scope."))
+        return warning
 
 
 class TaskForm(forms.Form):

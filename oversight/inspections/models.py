@@ -114,6 +114,15 @@ class Finding(models.Model):
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     description = models.TextField(_("problem"))
     evidence = models.TextField(_("inspection evidence"), blank=True)
+    warning = models.ForeignKey(
+        "analytics.Warning",
+        verbose_name=_("comparison-model warning"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("A finding that came from the data: its look-back reruns the model."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -191,7 +191,13 @@ def check_list(*, viewer, lookback=None):
     from .models import LookBackCheck
 
     qs = LookBackCheck.objects.filter(scope_q(viewer, node="node")).select_related(
-        "node", "task", "task__item", "task__finding", "task__reopened_as", "checked_by"
+        "node",
+        "task",
+        "task__item",
+        "task__finding",
+        "task__finding__warning",
+        "task__reopened_as",
+        "checked_by",
     )
     if lookback is not None:
         qs = qs.filter(lookback=lookback)
@@ -200,3 +206,33 @@ def check_list(*, viewer, lookback=None):
 
 def check_get(*, viewer, pk: int):
     return get_object_or_404(check_list(viewer=viewer), pk=pk)
+
+
+@dataclass(frozen=True)
+class DataRecheck:
+    """Whether the pattern a data-derived finding came from is still in the data: ``state``
+    is ``gone`` (the model, run again, no longer finds it), ``found`` (still found by a run
+    after the task closed) or ``not_rerun`` (no run of the model since the task closed)."""
+
+    warning: object
+    state: str
+    run: object | None
+
+
+def data_recheck(task: Task) -> DataRecheck | None:
+    """What the comparison model says now about the warning ``task``'s finding came from."""
+    from oversight.analytics.models import AnalysisRun
+
+    warning = task.finding.warning
+    if warning is None:
+        return None
+    if warning.gone_run_id is not None:
+        return DataRecheck(warning, "gone", warning.gone_run)
+    closed_at = task.item.closed_at
+    runs = AnalysisRun.objects.filter(status=AnalysisRun.Status.DONE).order_by("-finished_at")
+    if closed_at is not None:
+        runs = runs.filter(finished_at__gt=closed_at)
+    latest = next((r for r in runs[:50] if warning.model_id in r.model_ids), None)
+    if latest is None:
+        return DataRecheck(warning, "not_rerun", None)
+    return DataRecheck(warning, "found", latest)

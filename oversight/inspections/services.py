@@ -159,11 +159,28 @@ def _next_number(unit: InspectedUnit) -> int:
 
 @transaction.atomic
 def finding_add(
-    *, actor: Account, unit: InspectedUnit, category: str, description: str, evidence: str = ""
+    *,
+    actor: Account,
+    unit: InspectedUnit,
+    category: str,
+    description: str,
+    evidence: str = "",
+    warning=None,
 ) -> Finding:
-    """A problem the inspection found at ``unit``, numbered after the unit's last."""
+    """A problem the inspection found at ``unit``, numbered after the unit's last; ``warning``
+    (a comparison-model warning the actor may read) when the finding came from the data."""
     _require(actor, "inspections:round:edit")
     errors = _finding_errors(category, description)
+    if warning is not None:
+        from oversight.analytics.selectors import warning_list
+
+        if (
+            not has_perm(actor, "analytics:warning:view")
+            or not warning_list(viewer=actor).filter(pk=warning.pk).exists()
+        ):
+            errors["warning"] = ValidationError(
+                _("No warning with this number in your scope."), code="unknown_warning"
+            )
     if errors:
         raise ValidationError(errors)
     InspectedUnit.objects.select_for_update().get(pk=unit.pk)  # numbers without gaps or twins
@@ -173,6 +190,7 @@ def finding_add(
         category=category,
         description=description.strip(),
         evidence=evidence.strip(),
+        warning=warning,
         created_by=actor,
     )
     _trace(actor, "inspections.finding.add", finding, None)
@@ -516,6 +534,23 @@ def _latest_complaints(since: datetime.date) -> dict[str, datetime.date]:
             if key not in latest or latest[key] < day:
                 latest[key] = day
     return latest
+
+
+def check_rerun(*, actor: Account, check: LookBackCheck):
+    """Rerun, over the newest data, the comparison model whose warning the checked task's
+    finding came from (a run of that model alone, in the worker); the check then shows
+    whether the pattern is still found (``selectors.data_recheck``)."""
+    from oversight.analytics.services import run_start
+
+    _require(actor, "inspections:task:verify")
+    warning = check.task.finding.warning
+    if warning is None:
+        raise ValidationError(
+            _("This task's finding did not come from a comparison model."), code="no_warning"
+        )
+    run = run_start(actor=actor, model_ids=[warning.model_id])
+    _trace(actor, "inspections.lookback.rerun", check, snapshot(check), run=run.pk)
+    return run
 
 
 def round_half_up(value: float) -> int:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<id:pk>/lookbacks/draw/", views.lookback_draw, name="lookback_draw"),
     path("lookbacks/<id:pk>/", views.lookback_detail, name="lookback_detail"),
     path("lookbacks/checks/<id:pk>/", views.check_decide, name="check_decide"),
+    path("lookbacks/checks/<id:pk>/rerun/", views.check_rerun, name="check_rerun"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<id:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<id:pk>/copy-notice/", views.copy_notice, name="copy_notice"),

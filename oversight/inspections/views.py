@@ -318,7 +318,9 @@ def lookback_draw(request, pk: int):
 @require_perm(VIEW)
 def lookback_detail(request, pk: int, failed=None):
     lookback = selectors.lookback_get(viewer=request.user, pk=pk)
-    checks = selectors.check_list(viewer=request.user, lookback=lookback)
+    checks = list(selectors.check_list(viewer=request.user, lookback=lookback))
+    for check in checks:
+        check.recheck = selectors.data_recheck(check.task)
     return render(
         request,
         "inspections/lookback_detail.html",
@@ -326,6 +328,8 @@ def lookback_detail(request, pk: int, failed=None):
             "lookback": lookback,
             "checks": checks,
             "can_verify": has_perm(request.user, "inspections:task:verify"),
+            "can_rerun": has_perm(request.user, "inspections:task:verify")
+            and has_perm(request.user, "analytics:run:start"),
             "check_form": CheckForm(),
             "failed": failed,
         },
@@ -348,6 +352,26 @@ def check_decide(request, pk: int):
             return redirect("inspections:lookback_detail", pk=check.lookback_id)
     form.check_pk = check.pk
     return lookback_detail(request, check.lookback_id, failed=form)
+
+
+@require_perm("inspections:task:verify")
+@require_POST
+def check_rerun(request, pk: int):
+    check = selectors.check_get(viewer=request.user, pk=pk)
+    request.operation_target = check.task.item
+    try:
+        run = services.check_rerun(actor=request.user, check=check)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Run #%(n)d of the model was queued over the newest data; come back when it has finished."
+            )
+            % {"n": run.pk},
+        )
+    return redirect("inspections:lookback_detail", pk=check.lookback_id)
 
 
 @require_perm(EDIT)

@@ -197,3 +197,79 @@ def test_the_look_back_pages_and_an_outsider(inspections_county, round_, closed_
     assert outsider.post(
         reverse("inspections:check_decide", args=[check.pk]), {"rectified": "1"}
     ).status_code in (403, 404)
+
+
+def test_a_finding_from_the_data_is_rechecked_by_rerunning_its_model(
+    inspections_county, round_, town1_unit, today
+):
+    from oversight.analytics.models import AnalysisRun, Warning
+    from oversight.inspections import selectors
+
+    c = inspections_county
+    c.role_supervisor.permissions = sorted(
+        {*c.role_supervisor.permissions, "analytics:warning:view", "analytics:run:start"}
+    )
+    c.role_supervisor.save()
+    c.supervisor.__dict__.pop("_perm_codes", None)
+    warning = Warning.objects.create(
+        model_id="deceased_paid", fingerprint="fp-1", subject_name="Wang", severity="red",
+        reason_zh="已故仍领取", reason_en="paid after death", match_method="id", unit=c.town1,
+    )  # fmt: skip
+    finding = services.finding_add(
+        actor=c.supervisor,
+        unit=town1_unit,
+        category="funds",
+        description="Pensions paid after death",
+        warning=warning,
+    )
+    task = _closed(c, finding, date(2026, 4, 30), date(2026, 4, 28), today)
+    today(date(2026, 10, 12))
+    lookback = services.lookback_draw(actor=c.supervisor, round=round_, last_days=5)
+    check = lookback.checks.get()
+    assert selectors.data_recheck(check.task).state == "not_rerun"
+    run = services.check_rerun(actor=c.supervisor, check=check)
+    assert run.model_ids == ["deceased_paid"]
+    # the worker finished the run and still found the pattern
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=AnalysisRun.Status.DONE, finished_at=timezone.now()
+    )
+    task.refresh_from_db()
+    assert selectors.data_recheck(task).state == "found"
+    client = client_for(c.supervisor)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("inspections:lookback_detail", args=[lookback.pk])).content.decode()
+    assert f"still found by run #{run.pk}" in page
+    # a later run no longer finds it: the pattern is gone
+    Warning.objects.filter(pk=warning.pk).update(gone_run=run)
+    task.finding.warning.refresh_from_db()
+    assert selectors.data_recheck(task).state == "gone"
+    # a task whose finding did not come from the data has nothing to rerun
+    plain = services.finding_add(
+        actor=c.supervisor, unit=town1_unit, category="funds", description="Plain"
+    )
+    other = _closed(c, plain, date(2026, 4, 30), date(2026, 4, 29), today)
+    today(date(2026, 10, 12))
+    again = services.lookback_draw(actor=c.supervisor, round=round_, last_days=5)
+    plain_check = again.checks.get(task=other)
+    with pytest.raises(ValidationError) as refused:
+        services.check_rerun(actor=c.supervisor, check=plain_check)
+    assert refusal_codes(refused.value) == ["no_warning"]
+    with pytest.raises(PermissionDenied):
+        services.check_rerun(actor=c.town1_officer, check=check)
+
+
+def test_a_finding_cannot_name_a_warning_outside_the_actors_scope(inspections_county, town1_unit):
+    from oversight.analytics.models import Warning
+
+    c = inspections_county
+    warning = Warning.objects.create(
+        model_id="deceased_paid", fingerprint="fp-2", severity="red", match_method="id",
+        unit=c.town1,
+    )  # fmt: skip
+    # the supervisor here has no right to read warnings: the number is refused, nothing written
+    with pytest.raises(ValidationError) as refused:
+        services.finding_add(
+            actor=c.supervisor, unit=town1_unit, category="funds", description="X", warning=warning
+        )
+    assert refusal_codes(refused.value) == {"warning": ["unknown_warning"]}
+    assert not town1_unit.findings.exists()
