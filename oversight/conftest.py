@@ -141,6 +141,18 @@ def county(db):
     return n
 
 
+def sign_in(page, base: str, username: str) -> None:
+    """In a browser test: sign out whoever was signed in, then sign in as ``username``."""
+    from playwright.sync_api import expect
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/orgs/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=login]")
+    expect(page.locator("h1")).to_be_visible()
+
+
 def pick_unit(page, name: str, *, search: str, value, within: str = "") -> None:
     """In a browser test: type ``search`` into the unit picker of field ``name`` and tick the
     match ``value`` (a node's pk)."""

@@ -10,21 +10,12 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from oversight.conftest import PASSWORD
+from oversight.conftest import sign_in
 from oversight.inspections.models import Finding, Task
 
 pytestmark = pytest.mark.browser
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def sign_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/orgs/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login]")
-    expect(page.locator("h1")).to_be_visible()
 
 
 def findings_workbook(path):
