@@ -19,6 +19,7 @@ document.addEventListener("DOMContentLoaded", () => {
         links: data.links,
       }],
     });
+    el.dataset.drawn = "1";
     window.addEventListener("resize", () => chart.resize());
   });
 });
