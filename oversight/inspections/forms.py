@@ -70,7 +70,9 @@ class FindingForm(forms.Form):
             return None
         warning = Warning.objects.filter(pk=number).first()
         if warning is None:
-            raise forms.ValidationError(_("No warning with this number in your scope."))
+            raise forms.ValidationError(
+                _("No warning with this number in your scope."), code="unknown_warning"
+            )
         return warning
 
 
