@@ -192,11 +192,23 @@ class Lapse(models.Model):
         INCOMPLETE = "incomplete", _("Fields missing")
         NO_PHOTO = "no_photo", _("No notice board photo")
         REPUBLISHED = "republished", _("Last period's content republished")
+        SILENT = "silent", _("Source silent for longer than its cadence")
 
-    expectation = models.ForeignKey(Expectation, on_delete=models.PROTECT, related_name="lapses")
+    # A silent source's lapse has no expectation or catalogue item: it names the source.
+    expectation = models.ForeignKey(
+        Expectation, null=True, blank=True, on_delete=models.PROTECT, related_name="lapses"
+    )
     node = models.ForeignKey(OrgNode, verbose_name=_("unit"), on_delete=models.PROTECT)
     catalogue_item = models.ForeignKey(
-        CatalogueItem, verbose_name=_("disclosure"), on_delete=models.PROTECT
+        CatalogueItem, verbose_name=_("disclosure"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    source = models.ForeignKey(
+        "Source",
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lapses",
     )
     key = models.CharField(_("period"), max_length=16)
     kind = models.CharField(_("lapse"), max_length=16, choices=Kind.choices)
@@ -224,7 +236,7 @@ class Lapse(models.Model):
         verbose_name_plural = _("disclosure lapses")
 
     def __str__(self) -> str:
-        return f"{self.catalogue_item} ({self.key}): {self.get_kind_display()}"
+        return f"{self.catalogue_item or self.source} ({self.key}): {self.get_kind_display()}"
 
 
 class Source(models.Model):

@@ -623,7 +623,63 @@ def check_run(*, on: datetime.date) -> CheckReport:
             _check_obligation(obligation, on, report)
             loop.item_public_transition(item=obligation.item, name="check", actor_name=PLATFORM)
             report.periods += 1
+    for source in Source.objects.filter(enabled=True).select_related("node"):
+        with transaction.atomic():
+            lapse = silent_check(source=source, on=on)
+            if lapse is not None:
+                report.lapses.append(lapse)
     return report
+
+
+def silent_since(source: Source) -> datetime.date:
+    """The date of the source's latest notice (or of its configuration, before any)."""
+    latest = (
+        Collected.objects.filter(source=source, published_on__isnull=False)
+        .order_by("-published_on")
+        .values_list("published_on", flat=True)
+        .first()
+    )
+    return latest or timezone.localdate(source.created_at)
+
+
+def silent_check(*, source: Source, on: datetime.date) -> Lapse | None:
+    """Light a "silent" lapse when ``source`` has published nothing for longer than its cadence
+    allows (``cadence_days`` working days after its latest notice, on the working-day
+    calendar); once per silence (keyed by the date the silence began)."""
+    since = silent_since(source)
+    allowed_until = timing.calendar().add_days(since, source.cadence_days, working=True)
+    if on <= allowed_until:
+        return None
+    key = f"S{since:%Y%m%d}"
+    if Lapse.objects.filter(source=source, kind=Lapse.Kind.SILENT, key=key).exists():
+        return None
+    detail = _(
+        "Nothing new since %(since)s; the source is expected to publish within %(days)d "
+        "working days (by %(until)s)."
+    ) % {"since": since, "days": source.cadence_days, "until": allowed_until}
+    work = loop.item_open(
+        kind=LAPSE,
+        title=f"{source.node.name} · {source.name}: {Lapse.Kind.SILENT.label}",
+        description=detail,
+        actor=None,
+        responsible_node=source.node,
+        supervising_node=declared.supervisor(source.node),
+        announce=False,
+    )
+    lapse = Lapse.objects.create(
+        node=source.node,
+        source=source,
+        key=key,
+        kind=Lapse.Kind.SILENT,
+        detail=detail,
+        found_on=on,
+        item=work,
+    )
+    ledger.record(
+        actor=None, action="disclosure.lapse.light", target=lapse, before=None,
+        after=snapshot(lapse),
+    )  # fmt: skip
+    return lapse
 
 
 # --- collection by adapters ----------------------------------------------------------------------

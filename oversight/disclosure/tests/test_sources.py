@@ -252,3 +252,28 @@ def test_an_outsider_cannot_configure_another_units_source(disclosure_county):
             actor=c.town2_officer, node=c.village1a, name="x", kind="rss",
             url="http://x.invalid/feed",
         )  # fmt: skip
+
+
+def test_a_silent_source_is_a_lapse_on_the_working_day_calendar(disclosure_county):
+    """The last notice is of Tuesday 2026-01-06; a cadence of 10 working days allows up to
+    Tuesday 2026-01-20 (no holiday between): the 20th is the near-miss, the 21st lights the
+    lapse, once."""
+    from datetime import date
+
+    from oversight.disclosure.adapters import Notice
+    from oversight.disclosure.models import Lapse
+
+    c = disclosure_county
+    source = _source(c, "http://x.invalid/feed", "rss", cadence_days=10)
+    services.collect_notices(
+        source=source,
+        notices=[Notice(guid="1", title="某村2026年1月财务公开", published_on=date(2026, 1, 6))],
+    )
+    assert services.silent_check(source=source, on=date(2026, 1, 20)) is None
+    lapse = services.silent_check(source=source, on=date(2026, 1, 21))
+    assert (lapse.kind, lapse.source, lapse.node, lapse.key) == (
+        Lapse.Kind.SILENT, source, c.village1a, "S20260106",
+    )  # fmt: skip
+    assert lapse.item.kind == "disclosure.lapse"
+    assert services.silent_check(source=source, on=date(2026, 1, 22)) is None
+    assert Lapse.objects.filter(kind="silent").count() == 1
