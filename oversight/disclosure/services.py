@@ -749,7 +749,8 @@ def source_save(
         )
     if errors:
         raise ValidationError(errors)
-    before = snapshot(source) if source is not None else None
+    kept = ("etag", "last_modified")  # the fetcher's, not a change of the configuration
+    before = snapshot(source, exclude=kept) if source is not None else None
     if source is None:
         source = Source()
     source.node, source.name, source.kind, source.url = node, name, kind, url
@@ -761,7 +762,7 @@ def source_save(
         action="disclosure.source.save",
         target=source,
         before=before,
-        after=snapshot(source),
+        after=snapshot(source, exclude=kept),
     )
     return source
 

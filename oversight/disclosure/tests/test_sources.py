@@ -277,3 +277,12 @@ def test_a_silent_source_is_a_lapse_on_the_working_day_calendar(disclosure_count
     assert lapse.item.kind == "disclosure.lapse"
     assert services.silent_check(source=source, on=date(2026, 1, 22)) is None
     assert Lapse.objects.filter(kind="silent").count() == 1
+
+
+def test_fetching_is_not_an_edit_behind_the_ledger(disclosure_county, server):
+    from oversight.ledger.verify import verify_ledger
+
+    c = disclosure_county
+    url = server("/feed.rss", sample="feed.rss", headers={"ETag": '"v2"'})
+    _fetch(_source(c, url, "rss"))
+    assert verify_ledger().ok
