@@ -203,3 +203,84 @@ ADAPTERS = {"rss": RssAdapter, "atom": AtomAdapter, "html": HtmlAdapter, "json":
 
 def adapter_for(kind: str):
     return ADAPTERS[kind]()
+
+
+UPLOAD_HEADERS = {
+    "title": ("title", "标题"),
+    "date": ("date", "published on", "日期", "发布日期", "发布时间"),
+    "link": ("link", "url", "链接"),
+    "body": ("body", "content", "内容", "正文"),
+}
+
+
+def _rows_from_table(rows: list[list[str]]) -> tuple[list, list[str]]:
+    """Notices from a table whose first row names the columns; every bad row named."""
+    if not rows:
+        raise Broken(_("The file has no rows."))
+    header = [str(h or "").strip().lower() for h in rows[0]]
+    where = {}
+    for name, labels in UPLOAD_HEADERS.items():
+        for index, heading in enumerate(header):
+            if heading in labels:
+                where[name] = index
+    if "title" not in where or "date" not in where:
+        raise LayoutChanged(_("The first row must name the columns title and date (标题、日期)."))
+    notices, errors = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [str(v).strip() if v is not None else "" for v in row]
+        if not any(cells):
+            continue
+
+        def cell(name, cells=cells):
+            index = where.get(name)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        title, date_text = cell("title"), cell("date")
+        problems = []
+        if not title:
+            problems.append(_("title: required"))
+        published_on = _date(date_text[:10] if date_text[:4].isdigit() else date_text)
+        if published_on is None:
+            problems.append(_("date: write a date such as 2026年3月5日 or 2026-03-05"))
+        if problems:
+            errors.append(_("Row %(n)d: %(errors)s") % {"n": number, "errors": "; ".join(problems)})
+            continue
+        link = cell("link")
+        notices.append(
+            Notice(
+                guid=link or f"{title}|{published_on}",
+                title=title,
+                published_on=published_on,
+                body=cell("body"),
+                link=link,
+            )
+        )
+    return notices, errors
+
+
+def read_excel(data: bytes) -> tuple[list, list[str]]:
+    import io
+
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+    except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
+        raise Broken(_("The file is not an Excel workbook.")) from exc
+    return _rows_from_table([list(r) for r in sheet.iter_rows(values_only=True)])
+
+
+def read_word(data: bytes) -> tuple[list, list[str]]:
+    """A Word file's first table, its first row naming the columns."""
+    import io
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on a file that is not a document
+        raise Broken(_("The file is not a Word document.")) from exc
+    if not document.tables:
+        raise LayoutChanged(_("The Word file has no table of notices."))
+    table = document.tables[0]
+    return _rows_from_table([[c.text for c in r.cells] for r in table.rows])

@@ -31,7 +31,7 @@ from oversight.schedules.models import Obligation
 
 from . import fetcher
 from . import schedules as declared
-from .adapters import Broken, LayoutChanged, adapter_for
+from .adapters import Broken, LayoutChanged, adapter_for, read_excel, read_word
 from .models import (
     CatalogueItem,
     Collected,
@@ -867,3 +867,26 @@ def sources_fetch(*, interval: float = fetcher.MIN_INTERVAL) -> list[Fetch]:
         .exclude(kind=Source.Kind.UPLOAD)
         .select_related("node")
     ]
+
+
+@transaction.atomic
+def source_upload(*, actor: Account, source: Source, name: str, data: bytes) -> int:
+    """Collect the notices of a file a unit uploads (an Excel sheet or a Word table: title,
+    date, link, content): all rows, or none with every bad row named."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not capture notices."))
+    _in_scope(actor, source.node)
+    lower = name.lower()
+    try:
+        if lower.endswith(".xlsx"):
+            notices, errors = read_excel(data)
+        elif lower.endswith(".docx"):
+            notices, errors = read_word(data)
+        else:
+            raise _refuse("file", _("Upload an Excel (.xlsx) or Word (.docx) file."), "type")
+    except (Broken, LayoutChanged) as exc:
+        raise _refuse("file", str(exc), "unreadable") from exc
+    if errors:
+        raise ValidationError({"file": [ValidationError(e, code="row") for e in errors]})
+    new = collect_notices(source=source, notices=notices, actor=actor)
+    Fetch.objects.create(source=source, outcome=Fetch.Outcome.OK, found=len(notices), new=new)
+    return new

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from oversight.disclosure import services
 from oversight.disclosure.models import Collected, Fetch, Publication
@@ -18,6 +19,13 @@ from oversight.disclosure.models import Collected, Fetch, Publication
 pytestmark = pytest.mark.django_db
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Errors are stored in the words of the language active when fetched: read them in English."""
+    with translation.override("en"):
+        yield
 
 
 class Routes(BaseHTTPRequestHandler):
@@ -286,3 +294,69 @@ def test_fetching_is_not_an_edit_behind_the_ledger(disclosure_county, server):
     url = server("/feed.rss", sample="feed.rss", headers={"ETag": '"v2"'})
     _fetch(_source(c, url, "rss"))
     assert verify_ledger().ok
+
+
+def _xlsx(rows):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _docx(rows):
+    from io import BytesIO
+
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = value
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_uploaded_excel_sheet_is_collected_and_bad_rows_named(disclosure_county):
+    c = disclosure_county
+    source = _source(c, "", "upload")
+    bad = _xlsx([["标题", "日期"], ["某村2026年1月财务公开", "2026年2月5日"], ["", "2026-02-06"],
+                 ["某村通知", "下周"]])  # fmt: skip
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        services.source_upload(actor=c.town1_officer, source=source, name="a.xlsx", data=bad)
+    messages = caught.value.message_dict["file"]
+    assert messages[0].startswith("Row 3: title") and messages[1].startswith("Row 4: date")
+    assert not Collected.objects.exists()
+    good = _xlsx([["标题", "日期", "内容"], ["某村2026年1月财务公开", "2026年2月5日", "收入"]])
+    assert (
+        services.source_upload(actor=c.town1_officer, source=source, name="a.xlsx", data=good) == 1
+    )
+    assert Publication.objects.get().catalogue_item == c.monthly
+
+
+def test_an_uploaded_word_table_is_collected_and_bad_rows_named(disclosure_county):
+    c = disclosure_county
+    source = _source(c, "", "upload")
+    bad = _docx([["标题", "日期"], ["某村2026年第一季度村务公开", "2026-02-26"], ["x", "?"]])
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        services.source_upload(actor=c.town1_officer, source=source, name="b.docx", data=bad)
+    assert caught.value.message_dict["file"] == [
+        "Row 3: date: write a date such as 2026年3月5日 or 2026-03-05"
+    ]
+    good = _docx([["标题", "日期"], ["某村2026年第一季度村务公开", "2026-02-26"]])
+    assert (
+        services.source_upload(actor=c.town1_officer, source=source, name="b.docx", data=good) == 1
+    )
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        services.source_upload(actor=c.town1_officer, source=source, name="c.docx", data=b"nope")
+    assert "Word" in caught.value.message_dict["file"][0]
+    with pytest.raises(PermissionDenied):
+        services.source_upload(actor=c.town2_officer, source=source, name="b.docx", data=good)
