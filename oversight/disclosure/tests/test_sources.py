@@ -360,3 +360,20 @@ def test_an_uploaded_word_table_is_collected_and_bad_rows_named(disclosure_count
     assert "Word" in caught.value.message_dict["file"][0]
     with pytest.raises(PermissionDenied):
         services.source_upload(actor=c.town2_officer, source=source, name="b.docx", data=good)
+
+
+def test_sources_and_their_health_are_read_in_scope(disclosure_county, server):
+    from django.http import Http404
+
+    from oversight.disclosure import selectors
+
+    c = disclosure_county
+    source = _source(c, server("/broken.rss", sample="broken.rss"), "rss")
+    _fetch(source)
+    mine = selectors.source_list(viewer=c.town1_officer).get()
+    assert (mine, mine.last_outcome) == (source, "broken")
+    assert not selectors.source_list(viewer=c.town2_officer).exists()
+    with pytest.raises(Http404):
+        selectors.source_get(viewer=c.town2_officer, pk=source.pk)
+    with pytest.raises(Http404):
+        selectors.fetch_list(viewer=c.town2_officer, source=source)
