@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from oversight.loop import timing
+from oversight.public import ratelimit
 from oversight.public.web import public_page
 
 from . import selectors
@@ -54,6 +55,7 @@ def member(request, code: str):
     collective = selectors.public_collective(code=code)
     key = f"collective-member-{collective.pk}"
     state = dict(request.session.get(key, {}))
+    client = ratelimit.session_key(request)
     errors: list[str] = []
     sent = False
     status = 200
@@ -66,11 +68,15 @@ def member(request, code: str):
                     name=request.POST.get("name", "")[:50],
                     resident_id=request.POST.get("resident_id", "")[:18],
                     state=state,
+                    client=client,
                 )
                 sent = True
             elif step == "code":
                 services.member_check_code(
-                    collective=collective, code=request.POST.get("code", "")[:6], state=state
+                    collective=collective,
+                    code=request.POST.get("code", "")[:6],
+                    state=state,
+                    client=client,
                 )
             elif step == "object" and state.get("verified"):
                 member_row = collective.members.get(pk=state["member"])

@@ -790,6 +790,53 @@ def assets_import(*, actor: Account, rows: Sequence[dict]) -> int:
 
 MAX_TRIES = 5
 CODE_MINUTES = 10
+LOCK_MINUTES = 30
+
+
+def _tries_keys(collective: Collective, resident_id: str, client: str | None) -> list[str]:
+    """Server-side counters of wrong tries: one per collective and resident ID (kept as a
+    keyed digest, never the ID itself) and one per client (the public channel's random
+    session cookie, tied to no one). They live in the cache and expire with the lock."""
+    import hashlib
+
+    from django.conf import settings
+
+    digest = hashlib.sha256(
+        f"{settings.SECRET_KEY}:member:{(resident_id or '').strip().upper()}".encode()
+    ).hexdigest()[:32]
+    keys = [f"collective:tries:{collective.pk}:{digest}"]
+    if client:
+        keys.append(f"collective:tries:client:{client}")
+    return keys
+
+
+def _locked(keys: list[str]) -> bool:
+    from django.core.cache import cache
+
+    return any((cache.get(key) or 0) >= MAX_TRIES for key in keys)
+
+
+def _count_wrong(keys: list[str]) -> None:
+    from django.core.cache import cache
+
+    for key in keys:
+        cache.add(key, 0, LOCK_MINUTES * 60)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, LOCK_MINUTES * 60)
+
+
+def _lock_error(field_name: str) -> ValidationError:
+    return _refuse(
+        field_name,
+        _(
+            "Too many wrong tries: verification for this member is locked for %(minutes)s "
+            "minutes. Try again later, or ask the village committee."
+        )
+        % {"minutes": LOCK_MINUTES},
+        "locked",
+    )
 
 
 def _code_digest(member_id: int, code: str) -> str:
@@ -800,10 +847,19 @@ def _code_digest(member_id: int, code: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{member_id}:{code}".encode()).hexdigest()
 
 
-def member_check_start(*, collective: Collective, name: str, resident_id: str, state: dict) -> str:
+def member_check_start(
+    *,
+    collective: Collective,
+    name: str,
+    resident_id: str,
+    state: dict,
+    client: str | None = None,
+) -> str:
     """First step: name and resident ID on the roster; a one-time code is sent by SMS to the
     phone on record. ``state`` is the visitor's session record of the check (tries counted);
-    nothing else about them is kept."""
+    wrong tries are also counted on the server per collective and resident ID and per
+    ``client`` (``MAX_TRIES`` lock them for ``LOCK_MINUTES``), so a fresh session does not
+    start over. Nothing else about the visitor is kept."""
     import secrets
 
     from django.conf import settings
@@ -812,12 +868,16 @@ def member_check_start(*, collective: Collective, name: str, resident_id: str, s
     state["tries"] = state.get("tries", 0) + 1
     if state["tries"] > MAX_TRIES:
         raise _refuse("resident_id", _("Too many tries. Try again later."), "tries")
+    keys = _tries_keys(collective, resident_id, client)
+    if _locked(keys):
+        raise _lock_error("resident_id")
     member = Member.objects.filter(
         collective=collective,
         name=(name or "").strip(),
         resident_id=(resident_id or "").strip().upper(),
     ).first()
     if member is None or not member.phone:
+        _count_wrong(keys)
         raise _refuse(
             "resident_id", _("This name and resident ID are not on the roster."), "roster"
         )
@@ -837,12 +897,19 @@ def member_check_start(*, collective: Collective, name: str, resident_id: str, s
     return code
 
 
-def member_check_code(*, collective: Collective, code: str, state: dict) -> Member:
-    """Second step: the one-time code; wrong codes count towards the tries."""
+def member_check_code(
+    *, collective: Collective, code: str, state: dict, client: str | None = None
+) -> Member:
+    """Second step: the one-time code; wrong codes count towards the tries, in the session
+    and on the server (per member and per client)."""
     state["tries"] = state.get("tries", 0) + 1
     if state["tries"] > MAX_TRIES:
         raise _refuse("code", _("Too many tries. Try again later."), "tries")
     member = Member.objects.filter(collective=collective, pk=state.get("member")).first()
+    keys = _tries_keys(collective, member.resident_id if member else "", client)
+    if member is not None and _locked(keys):
+        state.update(digest="")
+        raise _lock_error("code")
     expired = (
         not state.get("expires")
         or datetime.datetime.fromisoformat(state["expires"]) < timezone.now()
@@ -852,7 +919,12 @@ def member_check_code(*, collective: Collective, code: str, state: dict) -> Memb
         or expired
         or state.get("digest") != _code_digest(member.pk, (code or "").strip())
     ):
+        if member is not None:
+            _count_wrong(keys)
         raise _refuse("code", _("The code is wrong or has expired."), "code")
+    from django.core.cache import cache
+
+    cache.delete(keys[0])  # the member's own counter starts over once they are verified
     state.update(verified=True, tries=0, digest="")
     ledger.record(
         actor=None,

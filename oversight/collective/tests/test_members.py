@@ -66,3 +66,106 @@ def test_member_page_refuses_a_wrong_id(member, client):
     assert page.status_code == 400 and 'data-testid="code"' not in page.content.decode()
     page = client.post(url, {"step": "start", "name": "王建国", "resident_id": ID})
     assert page.status_code == 200 and 'data-testid="code"' in page.content.decode()
+
+
+# --- tries limited on the server, not only in the session -----------------------------------
+
+
+def test_five_wrong_codes_lock_the_member_across_fresh_sessions(member):
+    coll = member.collective
+    for _ in range(services.MAX_TRIES):  # each wrong code from a fresh session
+        state = {}
+        code = services.member_check_start(
+            collective=coll, name="王建国", resident_id=ID, state=state
+        )
+        wrong = "000000" if code != "000000" else "111111"
+        with pytest.raises(ValidationError) as exc:
+            services.member_check_code(collective=coll, code=wrong, state=state)
+        assert exc.value.error_dict["code"][0].code == "code"
+    state = {}  # a new session: still locked, and no code is sent
+    with pytest.raises(ValidationError) as exc:
+        services.member_check_start(collective=coll, name="王建国", resident_id=ID, state=state)
+    error = exc.value.error_dict["resident_id"][0]
+    assert error.code == "locked" and "locked for 30 minutes" in error.messages[0]
+    assert "digest" not in state
+
+
+def test_lock_blocks_even_the_right_code_and_expires(member):
+    import datetime
+
+    from django.core.cache import cache
+
+    coll = member.collective
+    state = {}
+    code = services.member_check_start(collective=coll, name="王建国", resident_id=ID, state=state)
+    for key in services._tries_keys(coll, ID, None):
+        cache.set(key, services.MAX_TRIES, 60)
+    with pytest.raises(ValidationError) as exc:
+        services.member_check_code(collective=coll, code=code, state=state)
+    assert exc.value.error_dict["code"][0].code == "locked" and not state.get("verified")
+    cache.clear()  # the lock's period is over (its counters expired)
+    state = {}
+    code = services.member_check_start(collective=coll, name="王建国", resident_id=ID, state=state)
+    assert services.member_check_code(collective=coll, code=code, state=state) == member
+    assert datetime.timedelta(minutes=services.LOCK_MINUTES)  # the period is configured
+
+
+def test_wrong_ids_lock_the_client_and_that_id(member):
+    coll = member.collective
+    for i in range(services.MAX_TRIES):  # a client guessing different IDs
+        with pytest.raises(ValidationError) as exc:
+            services.member_check_start(
+                collective=coll,
+                name="王建国",
+                resident_id=f"41018419600101{i:04d}",
+                state={},
+                client="c1",
+            )
+        assert exc.value.error_dict["resident_id"][0].code == "roster"
+    with pytest.raises(ValidationError) as exc:  # now even the right ID from that client
+        services.member_check_start(
+            collective=coll, name="王建国", resident_id=ID, state={}, client="c1"
+        )
+    assert exc.value.error_dict["resident_id"][0].code == "locked"
+    # another client with the right ID is not locked by someone else's guesses
+    assert services.member_check_start(
+        collective=coll, name="王建国", resident_id=ID, state={}, client="c2"
+    )
+
+
+def test_nothing_about_the_person_is_kept_in_the_counters(member):
+    from django.core.cache import cache
+
+    coll = member.collective
+    with pytest.raises(ValidationError):
+        services.member_check_start(
+            collective=coll, name="王建国", resident_id="410184196001019999", state={}
+        )
+    keys = services._tries_keys(coll, "410184196001019999", None)
+    assert cache.get(keys[0]) == 1 and "410184196001019999" not in keys[0]
+
+
+def test_member_page_locks_after_five_wrong_codes_in_fresh_sessions(member, client, caplog):
+    import logging
+    import re
+
+    url = f"/p/collective/{member.collective.node.code}/member/"
+    caplog.set_level(logging.INFO)
+    for _ in range(services.MAX_TRIES):
+        client.cookies.pop("sessionid", None)  # a fresh session each time
+        client.get(url)
+        page = client.post(url, {"step": "start", "name": "王建国", "resident_id": ID})
+        assert page.status_code == 200
+        sent = re.findall(r"SMS to \S+: \D*(\d{6})", caplog.text)[-1]
+        wrong = "000000" if sent != "000000" else "111111"
+        page = client.post(url, {"step": "code", "code": wrong})
+        assert page.status_code == 400
+    client.cookies.pop("sessionid", None)
+    page = client.post(url, {"step": "start", "name": "王建国", "resident_id": ID})
+    body = page.content.decode()
+    from django.utils import translation
+
+    with translation.override(page.headers.get("Content-Language", "en")):
+        message = services._lock_error("code").messages[0]
+    assert page.status_code == 400 and message in body
+    assert 'data-testid="code"' not in body
