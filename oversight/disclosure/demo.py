@@ -12,6 +12,7 @@ import datetime
 import random
 from collections import defaultdict
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
@@ -126,6 +127,7 @@ def _story(rng: random.Random, stdout, last_day: datetime.date):
         ).order_by("code")
     )
     in_demo = {v.pk for v in villages}
+    _sources(villages[:3], supervisor)
     liaisons = _liaisons(villages)
     officers = {
         a.org_node_id: a
@@ -241,3 +243,34 @@ def _supervise(rng, action, lapse, officers, liaisons, steps, today) -> None:
             steps[today + timedelta(days=rng.randrange(2, 6))].append(("feedback", lapse.pk))
         else:
             loop.item_transition(item=item, name="verify", actor=officer)
+
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+DEMO_SOURCES = [
+    # kind, address (never fetched: the demo reads the sample through the same adapter), sample,
+    # configuration
+    ("rss", "https://zwgk.qinghe.example/feed.rss", "feed.rss", {}),
+    (
+        "html",
+        "https://zwgk.qinghe.example/gk/index.html",
+        "list.html",
+        {"item": "ul.notices li.row", "title": "a", "date": ".date", "body": ".summary"},
+    ),
+    (
+        "json",
+        "https://wx.qinghe.example/api/list",
+        "notices.json",
+        {"items": "data.list", "date": "publishTime", "body": "content"},
+    ),
+]
+
+
+def _sources(villages: list[OrgNode], supervisor: Account) -> None:
+    """Three villages publish through sources read from local sample files (no network): their
+    last notices are old, so the check finds each source silent."""
+    for node, (kind, url, sample, config) in zip(villages, DEMO_SOURCES, strict=False):
+        source = services.source_save(
+            actor=supervisor, node=node, name=f"{node.name} {kind}", kind=kind, url=url,
+            config=config, cadence_days=20,
+        )  # fmt: skip
+        services.source_fetch(source=source, data=(SAMPLES / sample).read_bytes())

@@ -4,7 +4,7 @@ named by ``verify_ledger``."""
 
 from oversight.ledger.targets import traced
 
-from .models import CatalogueItem, Expectation, Lapse, Occurrence, Publication
+from .models import CatalogueItem, Expectation, Lapse, Occurrence, Publication, Source
 
 TARGETS = [
     traced(CatalogueItem),
@@ -12,4 +12,5 @@ TARGETS = [
     traced(Publication),
     traced(Expectation),
     traced(Lapse),
+    traced(Source, exclude=("etag", "last_modified")),
 ]

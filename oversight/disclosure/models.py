@@ -109,6 +109,7 @@ class Publication(models.Model):
     class Source(models.TextChoices):
         ENTERED = "entered", _("Entered")
         IMPORTED = "imported", _("Imported")
+        COLLECTED = "collected", _("Collected from a source")
 
     node = models.ForeignKey(OrgNode, verbose_name=_("unit"), on_delete=models.PROTECT)
     catalogue_item = models.ForeignKey(
@@ -191,11 +192,23 @@ class Lapse(models.Model):
         INCOMPLETE = "incomplete", _("Fields missing")
         NO_PHOTO = "no_photo", _("No notice board photo")
         REPUBLISHED = "republished", _("Last period's content republished")
+        SILENT = "silent", _("Source silent for longer than its cadence")
 
-    expectation = models.ForeignKey(Expectation, on_delete=models.PROTECT, related_name="lapses")
+    # A silent source's lapse has no expectation or catalogue item: it names the source.
+    expectation = models.ForeignKey(
+        Expectation, null=True, blank=True, on_delete=models.PROTECT, related_name="lapses"
+    )
     node = models.ForeignKey(OrgNode, verbose_name=_("unit"), on_delete=models.PROTECT)
     catalogue_item = models.ForeignKey(
-        CatalogueItem, verbose_name=_("disclosure"), on_delete=models.PROTECT
+        CatalogueItem, verbose_name=_("disclosure"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    source = models.ForeignKey(
+        "Source",
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lapses",
     )
     key = models.CharField(_("period"), max_length=16)
     kind = models.CharField(_("lapse"), max_length=16, choices=Kind.choices)
@@ -223,4 +236,96 @@ class Lapse(models.Model):
         verbose_name_plural = _("disclosure lapses")
 
     def __str__(self) -> str:
-        return f"{self.catalogue_item} ({self.key}): {self.get_kind_display()}"
+        return f"{self.catalogue_item or self.source} ({self.key}): {self.get_kind_display()}"
+
+
+class Source(models.Model):
+    """Where a unit publishes (a feed, a list page, a JSON endpoint, or files it uploads): the
+    adapter that reads it and that adapter's configuration, kept as data."""
+
+    class Kind(models.TextChoices):
+        RSS = "rss", _("RSS feed")
+        ATOM = "atom", _("Atom feed")
+        HTML = "html", _("HTML list page")
+        JSON = "json", _("JSON endpoint")
+        UPLOAD = "upload", _("Files the unit uploads")
+
+    node = models.ForeignKey(OrgNode, verbose_name=_("unit"), on_delete=models.PROTECT)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    host = models.CharField(_("host"), max_length=255, blank=True, editable=False)
+    config = models.JSONField(
+        _("adapter configuration"),
+        default=dict,
+        blank=True,
+        help_text=_("CSS selectors (item, title, date, link, body) or JSON field paths."),
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        _("publishes at least every (working days)"), default=30
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    etag = models.CharField(max_length=255, blank=True, editable=False)
+    last_modified = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["node__path", "name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fetch(models.Model):
+    """One attempt at reading a source, and what came of it."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Read")
+        NOT_MODIFIED = "not_modified", _("Nothing new (not modified)")
+        EMPTY = "empty", _("Nothing found (has the layout changed?)")
+        BROKEN = "broken", _("Could not be read")
+        TIMEOUT = "timeout", _("Timed out")
+        REFUSED = "refused", _("Refused (host not configured)")
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="fetches")
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    found = models.PositiveIntegerField(_("notices found"), default=0)
+    new = models.PositiveIntegerField(_("new notices"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["source", "-at"], name="disclosure_fetch_last")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class Collected(models.Model):
+    """A notice an adapter read from a source, kept once (by its link or guid), and the
+    captured notice it became."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="collected")
+    guid = models.CharField(_("link or identifier"), max_length=500)
+    title = models.CharField(_("title"), max_length=300)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    body = models.TextField(_("content"), blank=True)
+    digest = models.CharField(max_length=64)
+    attachment = models.FileField(upload_to="disclosure/collected/", blank=True)
+    publication = models.ForeignKey(
+        Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    collected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-collected_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid"], name="disclosure_collected_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -3,12 +3,12 @@ and lapses, the commission those of its whole tree, a sibling town nothing of an
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from oversight.orgs.access import scope_q
 
-from .models import CatalogueItem, Lapse, Occurrence, Publication
+from .models import CatalogueItem, Fetch, Lapse, Occurrence, Publication, Source
 
 
 def catalogue_list(*, viewer) -> QuerySet[CatalogueItem]:
@@ -94,3 +94,29 @@ def public_notices(*, node, limit: int = 60) -> list[tuple[CatalogueItem, list[P
         grouped.setdefault(notice.catalogue_item_id, []).append(notice)
     items = CatalogueItem.objects.filter(active=True, unit_type=node.type)
     return [(item, grouped.get(item.pk, [])) for item in items]
+
+
+def source_list(*, viewer) -> QuerySet[Source]:
+    """Sources of units in the viewer's scope, each with its latest fetch's outcome and time
+    (``last_outcome``, ``last_at``) for the health light."""
+    latest = Fetch.objects.filter(source=OuterRef("pk")).order_by("-at", "-pk")
+    return (
+        Source.objects.filter(scope_q(viewer, node="node"))
+        .select_related("node")
+        .annotate(
+            last_outcome=Subquery(latest.values("outcome")[:1]),
+            last_at=Subquery(latest.values("at")[:1]),
+        )
+        .order_by("node__path", "name")
+    )
+
+
+def source_get(*, viewer, pk: int) -> Source:
+    return get_object_or_404(source_list(viewer=viewer), pk=pk)
+
+
+def fetch_list(*, viewer, source: Source) -> QuerySet[Fetch]:
+    """A source's fetch history (the source read through ``source_get`` first)."""
+    return Fetch.objects.filter(source=source_get(viewer=viewer, pk=source.pk)).order_by(
+        "-at", "-pk"
+    )

@@ -11,8 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from cssselect import GenericTranslator, SelectorError
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -27,8 +29,19 @@ from oversight.orgs.selectors import node_list
 from oversight.schedules import services as schedules
 from oversight.schedules.models import Obligation
 
+from . import fetcher
 from . import schedules as declared
-from .models import CatalogueItem, Expectation, Lapse, Occurrence, Publication
+from .adapters import Broken, LayoutChanged, adapter_for, read_excel, read_word
+from .models import (
+    CatalogueItem,
+    Collected,
+    Expectation,
+    Fetch,
+    Lapse,
+    Occurrence,
+    Publication,
+    Source,
+)
 from .workflows import LAPSE, PLATFORM
 
 MONTH_KEY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -289,6 +302,28 @@ def publication_capture(
     what cannot be placed waits for a person (``publication_classify``)."""
     _require(actor, "disclosure:publication:capture", _("Your role does not capture notices."))
     _in_scope(actor, node)
+    return _capture(
+        actor=actor, node=node, title=title, published_on=published_on, url=url, body=body,
+        fields=fields, has_photo=has_photo, catalogue_item=catalogue_item, key=key, source=source,
+    )  # fmt: skip
+
+
+def _capture(
+    *,
+    actor: Account | None,
+    node: OrgNode,
+    title: str,
+    published_on: datetime.date | None,
+    url: str = "",
+    body: str = "",
+    fields: Sequence[str] | str = (),
+    has_photo: bool = False,
+    catalogue_item: CatalogueItem | None = None,
+    key: str = "",
+    source: str = Publication.Source.ENTERED,
+) -> Publication:
+    """``publication_capture`` once the actor is known to be allowed (or is the platform's
+    collection, ``actor=None``)."""
     title = title.strip()
     key = key.strip().upper()
     if catalogue_item is None and title:
@@ -588,4 +623,270 @@ def check_run(*, on: datetime.date) -> CheckReport:
             _check_obligation(obligation, on, report)
             loop.item_public_transition(item=obligation.item, name="check", actor_name=PLATFORM)
             report.periods += 1
+    for source in Source.objects.filter(enabled=True).select_related("node"):
+        with transaction.atomic():
+            lapse = silent_check(source=source, on=on)
+            if lapse is not None:
+                report.lapses.append(lapse)
     return report
+
+
+def silent_since(source: Source) -> datetime.date:
+    """The date of the source's latest notice (or of its configuration, before any)."""
+    latest = (
+        Collected.objects.filter(source=source, published_on__isnull=False)
+        .order_by("-published_on")
+        .values_list("published_on", flat=True)
+        .first()
+    )
+    return latest or timezone.localdate(source.created_at)
+
+
+def silent_check(*, source: Source, on: datetime.date) -> Lapse | None:
+    """Light a "silent" lapse when ``source`` has published nothing for longer than its cadence
+    allows (``cadence_days`` working days after its latest notice, on the working-day
+    calendar); once per silence (keyed by the date the silence began)."""
+    since = silent_since(source)
+    allowed_until = timing.calendar().add_days(since, source.cadence_days, working=True)
+    if on <= allowed_until:
+        return None
+    key = f"S{since:%Y%m%d}"
+    if Lapse.objects.filter(source=source, kind=Lapse.Kind.SILENT, key=key).exists():
+        return None
+    detail = _(
+        "Nothing new since %(since)s; the source is expected to publish within %(days)d "
+        "working days (by %(until)s)."
+    ) % {"since": since, "days": source.cadence_days, "until": allowed_until}
+    work = loop.item_open(
+        kind=LAPSE,
+        title=f"{source.node.name} · {source.name}: {Lapse.Kind.SILENT.label}",
+        description=detail,
+        actor=None,
+        responsible_node=source.node,
+        supervising_node=declared.supervisor(source.node),
+        announce=False,
+    )
+    lapse = Lapse.objects.create(
+        node=source.node,
+        source=source,
+        key=key,
+        kind=Lapse.Kind.SILENT,
+        detail=detail,
+        found_on=on,
+        item=work,
+    )
+    ledger.record(
+        actor=None, action="disclosure.lapse.light", target=lapse, before=None,
+        after=snapshot(lapse),
+    )  # fmt: skip
+    return lapse
+
+
+# --- collection by adapters ----------------------------------------------------------------------
+
+CONFIG_KEYS = {
+    Source.Kind.HTML: ("item", "title", "date", "link", "body"),
+    Source.Kind.JSON: ("items", "id", "title", "date", "link", "body"),
+    Source.Kind.RSS: (),
+    Source.Kind.ATOM: (),
+    Source.Kind.UPLOAD: (),
+}
+
+
+@transaction.atomic
+def source_save(
+    *,
+    actor: Account,
+    source: Source | None = None,
+    node: OrgNode,
+    name: str,
+    kind: str,
+    url: str = "",
+    config: dict | None = None,
+    cadence_days: int = 30,
+    enabled: bool = True,
+) -> Source:
+    """Add a source a unit publishes through, or change ``source``: its adapter and that
+    adapter's configuration (selectors, field paths), its address and expected cadence."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not configure sources."))
+    _in_scope(actor, node)
+    name, url = name.strip(), (url or "").strip()
+    config = {k: str(v).strip() for k, v in (config or {}).items() if str(v).strip()}
+    errors = {}
+    if not name:
+        errors["name"] = ValidationError(_("A name is required."), code="required")
+    if kind not in Source.Kind.values:
+        errors["kind"] = ValidationError(_("Choose a kind of source."), code="invalid")
+    elif kind != Source.Kind.UPLOAD:
+        if not fetcher.host_of(url) or not url.lower().startswith(("http://", "https://")):
+            errors["url"] = ValidationError(
+                _("Give the address (http:// or https://) the source is read from."),
+                code="required",
+            )
+        unknown = sorted(set(config) - set(CONFIG_KEYS[kind]))
+        if unknown:
+            errors["config"] = ValidationError(
+                _("Not a setting of this kind of source: %(keys)s") % {"keys": ", ".join(unknown)},
+                code="invalid",
+            )
+        if kind == Source.Kind.HTML and "item" not in config:
+            errors["config"] = ValidationError(
+                _("An HTML list page needs the CSS selector of one notice (item)."),
+                code="required",
+            )
+        for selector in config.values() if kind == Source.Kind.HTML else ():
+            try:
+                GenericTranslator().css_to_xpath(selector)
+            except SelectorError:
+                errors["config"] = ValidationError(
+                    _("“%(selector)s” is not a CSS selector.") % {"selector": selector},
+                    code="invalid",
+                )
+                break
+    if not 1 <= int(cadence_days or 0) <= 400:
+        errors["cadence_days"] = ValidationError(
+            _("Give between 1 and 400 working days."), code="invalid"
+        )
+    if errors:
+        raise ValidationError(errors)
+    kept = ("etag", "last_modified")  # the fetcher's, not a change of the configuration
+    before = snapshot(source, exclude=kept) if source is not None else None
+    if source is None:
+        source = Source()
+    source.node, source.name, source.kind, source.url = node, name, kind, url
+    source.host = fetcher.host_of(url) if kind != Source.Kind.UPLOAD else ""
+    source.config, source.cadence_days, source.enabled = config, int(cadence_days), bool(enabled)
+    source.save()
+    ledger.record(
+        actor=actor,
+        action="disclosure.source.save",
+        target=source,
+        before=before,
+        after=snapshot(source, exclude=kept),
+    )
+    return source
+
+
+def allowed_hosts() -> set[str]:
+    """The hosts configured on enabled sources: nothing else is ever fetched."""
+    return set(Source.objects.filter(enabled=True).exclude(host="").values_list("host", flat=True))
+
+
+def collect_notices(*, source: Source, notices, actor: Account | None = None) -> int:
+    """Keep the notices of ``source`` not collected before (by link or guid) and capture each as
+    a notice of the source's unit, classified by the rules; one that cannot be placed (no
+    date, say) is kept and waits for a person. Returns how many were new."""
+    new = 0
+    known = set(Collected.objects.filter(source=source).values_list("guid", flat=True))
+    for notice in notices:
+        guid = (notice.guid or notice.link or notice.title)[:500]
+        if not guid or guid in known:
+            continue
+        known.add(guid)
+        with transaction.atomic():
+            collected = Collected.objects.create(
+                source=source,
+                guid=guid,
+                title=notice.title[:300],
+                published_on=notice.published_on,
+                body=notice.body,
+                digest=content_digest(notice.body),
+            )
+            try:
+                with transaction.atomic():
+                    collected.publication = _capture(
+                        actor=actor,
+                        node=source.node,
+                        title=notice.title[:300],
+                        published_on=notice.published_on,
+                        url=notice.link[:500],
+                        body=notice.body,
+                        source=Publication.Source.COLLECTED,
+                    )
+                collected.save(update_fields=["publication"])
+            except ValidationError:
+                pass  # kept as collected, waiting for a person
+            new += 1
+    return new
+
+
+def source_fetch(
+    *,
+    source: Source,
+    data: bytes | None = None,
+    timeout: float = fetcher.TIMEOUT,
+    interval: float = fetcher.MIN_INTERVAL,
+) -> Fetch:
+    """Read ``source`` once (from its address, or from ``data`` when given, as the demo does),
+    collect what is new and record the attempt. A broken feed, a timeout, a refused host or a
+    changed layout is the fetch's outcome, never an exception."""
+    fetch = Fetch(source=source, at=timezone.now())
+    try:
+        if data is None:
+            answer = fetcher.get(
+                source.url,
+                allowed_hosts=allowed_hosts(),
+                etag=source.etag,
+                last_modified=source.last_modified,
+                timeout=timeout,
+                interval=interval,
+            )
+            fetch.status = answer.status
+            if answer.not_modified:
+                fetch.outcome = Fetch.Outcome.NOT_MODIFIED
+                fetch.save()
+                return fetch
+            data = answer.data
+            source.etag, source.last_modified = answer.etag[:255], answer.last_modified[:64]
+            Source.objects.filter(pk=source.pk).update(
+                etag=source.etag, last_modified=source.last_modified
+            )
+        notices = adapter_for(source.kind).parse(data, source)
+        fetch.found = len(notices)
+        fetch.new = collect_notices(source=source, notices=notices)
+        fetch.outcome = Fetch.Outcome.OK if notices else Fetch.Outcome.EMPTY
+    except fetcher.Refused as exc:
+        fetch.outcome, fetch.error = Fetch.Outcome.REFUSED, str(exc)
+    except fetcher.Failed as exc:
+        fetch.status = exc.status
+        fetch.outcome = Fetch.Outcome.TIMEOUT if exc.timeout else Fetch.Outcome.BROKEN
+        fetch.error = str(exc)
+    except LayoutChanged as exc:
+        fetch.outcome, fetch.error = Fetch.Outcome.EMPTY, str(exc)
+    except Broken as exc:
+        fetch.outcome, fetch.error = Fetch.Outcome.BROKEN, str(exc)
+    fetch.save()
+    return fetch
+
+
+def sources_fetch(*, interval: float = fetcher.MIN_INTERVAL) -> list[Fetch]:
+    """Read every enabled source with an address (the worker's recurring run)."""
+    return [
+        source_fetch(source=source, interval=interval)
+        for source in Source.objects.filter(enabled=True)
+        .exclude(kind=Source.Kind.UPLOAD)
+        .select_related("node")
+    ]
+
+
+@transaction.atomic
+def source_upload(*, actor: Account, source: Source, name: str, data: bytes) -> int:
+    """Collect the notices of a file a unit uploads (an Excel sheet or a Word table: title,
+    date, link, content): all rows, or none with every bad row named."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not capture notices."))
+    _in_scope(actor, source.node)
+    lower = name.lower()
+    try:
+        if lower.endswith(".xlsx"):
+            notices, errors = read_excel(data)
+        elif lower.endswith(".docx"):
+            notices, errors = read_word(data)
+        else:
+            raise _refuse("file", _("Upload an Excel (.xlsx) or Word (.docx) file."), "type")
+    except (Broken, LayoutChanged) as exc:
+        raise _refuse("file", str(exc), "unreadable") from exc
+    if errors:
+        raise ValidationError({"file": [ValidationError(e, code="row") for e in errors]})
+    new = collect_notices(source=source, notices=notices, actor=actor)
+    Fetch.objects.create(source=source, outcome=Fetch.Outcome.OK, found=len(notices), new=new)
+    return new

@@ -203,7 +203,7 @@ LAPSE_COLUMNS = [
     Column(
         "disclosure",
         _lazy("disclosure"),
-        lambda x: x.catalogue_item.title,
+        lambda x: x.catalogue_item.title if x.catalogue_item_id else str(x.source or ""),
         sort="catalogue_item__title",
     ),
     Column("key", _lazy("period"), lambda x: x.key, sort="key"),
