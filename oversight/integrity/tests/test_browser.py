@@ -5,6 +5,7 @@ signer signs, and the signed opinions and the covering letter are downloaded as 
 import datetime
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
@@ -52,7 +53,8 @@ def test_hr_list_of_five_is_drafted_reviewed_signed_and_downloaded(
         actor=c.supervisor,
         person=c.p_town2,
         kind="admin_warning",
-        decided_on=datetime.date(2026, 1, 5),
+        # within the warning's six-month influence period whatever today is
+        decided_on=timezone.localdate() - datetime.timedelta(days=30),
         authority="County commission",
         summary="facts of the warning",
     )
