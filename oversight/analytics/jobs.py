@@ -26,6 +26,7 @@ from oversight.notify.services import notify
 from oversight.orgs.models import Person
 
 from . import bridge
+from .disclosed import disclosed_subsidy_rows
 from .engine import DATASET_KINDS, ImportFailed, ModelRun, RunResult, WorkspaceError
 from .models import AnalysisRun, ImportRun, Warning, record_warning_changes
 
@@ -77,7 +78,12 @@ def import_stage(*, run_id: int) -> ImportRun:
             source.name, kind=source.kind, label=source.label, mapping=source.mapping
         )
         if run.from_platform:
-            report = ws.stage_rows(source.name, org_cadre_rows(), **bridge.engine_options())
+            rows = (
+                disclosed_subsidy_rows()
+                if source.kind == "disclosed_subsidies"
+                else org_cadre_rows()
+            )
+            report = ws.stage_rows(source.name, rows, **bridge.engine_options())
         else:
             report = ws.stage(
                 source.name, run.upload_path, mapping=run.mapping or source.mapping,

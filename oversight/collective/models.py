@@ -342,6 +342,14 @@ class Objection(models.Model):
     node = models.ForeignKey(OrgNode, verbose_name=_("village"), on_delete=models.PROTECT)
     text = models.TextField(_("objection"))
     raised_on = models.DateField(_("raised on"))
+    complaint = models.OneToOneField(
+        "public.Complaint",
+        verbose_name=_("complaint in the public channel"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collective_objection",
+    )
 
     class Meta:
         ordering = ["-raised_on", "-id"]

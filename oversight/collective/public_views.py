@@ -57,6 +57,7 @@ def member(request, code: str):
     state = dict(request.session.get(key, {}))
     client = ratelimit.session_key(request)
     errors: list[str] = []
+    filed = None
     sent = False
     status = 200
     if request.method == "POST":
@@ -80,7 +81,9 @@ def member(request, code: str):
                 )
             elif step == "object" and state.get("verified"):
                 member_row = collective.members.get(pk=state["member"])
-                services.objection_raise(member=member_row, text=request.POST.get("text", ""))
+                filed = services.objection_raise(
+                    member=member_row, text=request.POST.get("text", "")
+                )
         except ValidationError as exc:
             errors = exc.messages
             status = 400
@@ -101,6 +104,10 @@ def member(request, code: str):
             "sent": sent or bool(state.get("digest")),
             "errors": errors,
             "entries": entries,
+            "assets": selectors.member_assets(collective, timing.today())
+            if state.get("verified")
+            else [],
+            "filed": filed,
         },
         status=status,
     )

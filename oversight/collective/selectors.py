@@ -105,5 +105,20 @@ def public_leases(collective: Collective, on) -> list[Contract]:
     )
 
 
+def member_assets(collective: Collective, on) -> list[Asset]:
+    """Every asset and resource of the collective with the contract in force on ``on`` (or
+    None): what a verified member sees beyond the public page's leases."""
+    assets = list(collective.assets.order_by("code"))
+    current = {
+        c.asset_id: c
+        for c in collective.contracts.filter(starts_on__lte=on, ends_on__gte=on).order_by(
+            "starts_on", "pk"
+        )
+    }
+    for asset in assets:
+        asset.current_contract = current.get(asset.pk)
+    return assets
+
+
 def public_payouts(collective: Collective, limit: int = 100) -> list[Payout]:
     return list(collective.payouts.order_by("-month", "kind", "pk")[:limit])

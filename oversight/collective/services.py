@@ -470,24 +470,38 @@ def member_add(
 
 
 def objection_raise(*, member: Member, text: str, on: datetime.date | None = None) -> Objection:
-    """A verified member's question or objection (no account: the platform records it)."""
+    """A verified member's question or objection. It is filed as a complaint in the public
+    channel about the village (anonymous: nothing about the member is kept beyond the record
+    of their check), handled and answered there like any other; the objection names it, and
+    carries its tracking code (``tracking_code``, shown once to the member)."""
+    from oversight.public.services import complaint_submit
+
     text = (text or "").strip()
     if not text:
         raise _refuse("text", _("Write your question or objection."), "required")
     collective = member.collective
-    objection = Objection.objects.create(
-        collective=collective,
-        node=collective.node,
-        text=text[:2000],
-        raised_on=on or timing.today(),
-    )
-    ledger.record(
-        actor=None,
-        action="collective.objection.raise",
-        target=objection,
-        before=None,
-        after=snapshot(objection),
-    )
+    with transaction.atomic():
+        complaint, code = complaint_submit(
+            content=text[:2000],
+            subject_node=collective.node,
+            subject_text=_("Collective funds, assets and resources of %(village)s")
+            % {"village": collective.node.name},
+        )
+        objection = Objection.objects.create(
+            collective=collective,
+            node=collective.node,
+            text=text[:2000],
+            raised_on=on or timing.today(),
+            complaint=complaint,
+        )
+        ledger.record(
+            actor=None,
+            action="collective.objection.raise",
+            target=objection,
+            before=None,
+            after=snapshot(objection),
+        )
+    objection.tracking_code = code
     return objection
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/publish/", views.statement_publish, name="statement_publish"),
     path("assets/", views.asset_list, name="asset_list"),
     path("assets/import/", views.assets_import, name="assets_import"),
+    path("<id:pk>/poster.svg", views.poster, name="poster"),
 ]

@@ -144,6 +144,7 @@ def asset_list(request):
         "filters": filters,
         "can_record": has_perm(request.user, "collective:record"),
         "contracts": selectors.contract_list(viewer=request.user, node=cleaned.get("node"))[:50],
+        "collectives": selectors.collective_list(viewer=request.user).order_by("node__path")[:200],
     }
     return export_or(
         request,
@@ -212,3 +213,29 @@ def assets_import(request):
         filename="collective-assets-template.xlsx",
         done_url="collective:asset_list",
     )
+
+
+@require_perm("collective:view")
+def poster(request, pk: int):
+    """The QR poster for a village's notice board (SVG, to print): it opens the village's
+    public page of collective funds, assets and resources, from which members verify."""
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.urls import reverse
+
+    from oversight.public import posters
+
+    collective = selectors.collective_get(viewer=request.user, pk=pk)
+    url = settings.PUBLIC_SITE_URL.rstrip("/") + reverse(
+        "collective_public:village", args=[collective.node.code]
+    )
+    content = posters.svg(
+        collective.node,
+        request.GET.get("size") if request.GET.get("size") in posters.SIZES else "a4",
+        url=url,
+        instructions=_("Scan to see the village's accounts, assets and contracts"),
+        note=_("Members of the collective may see every entry and ask or object."),
+    )
+    response = HttpResponse(content, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="{collective.node.code}-board.svg"'
+    return response

@@ -66,6 +66,10 @@ def _open(data: bytes) -> DocxTemplate:
 def render(data: bytes, context: dict) -> bytes:
     """The .docx made from template ``data`` and ``context``; TemplateProblem if it fails."""
     template = _open(data)
+    extra = context.get("extra") or {}
+    wants_table = bool(
+        isinstance(extra, dict) and extra.get("columns") and extra.get("rows")
+    ) and "extra" not in placeholders(data)
     try:
         template.render(context, jinja_env=_environment(), autoescape=True)
     except TemplateError as exc:
@@ -74,9 +78,39 @@ def render(data: bytes, context: dict) -> bytes:
         raise TemplateProblem(
             _("The template could not be filled in: %(error)s") % {"error": exc}
         ) from exc
+    if wants_table:
+        _add_table(template.docx, extra, context.get("paragraphs") or [])
     out = BytesIO()
     template.save(out)
     return out.getvalue()
+
+
+def _add_table(document, extra: dict, paragraphs: list) -> None:
+    """Set ``extra.columns`` and ``extra.rows`` as a real Word table (a heading row, then one
+    row per entry) right after the last body paragraph, for a template that does not place
+    them itself; at the end of the document if that paragraph is not found."""
+    columns = [str(c) for c in extra["columns"]]
+    table = document.add_table(rows=1, cols=len(columns))
+    try:
+        table.style = "Table Grid"
+    except (KeyError, ValueError):
+        pass  # a custom template without the style: a plain table
+    for cell, text in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.font.bold = True
+    for row in extra["rows"]:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, list(row)[: len(columns)], strict=False):
+            cell.text = str(text)
+    last = str(paragraphs[-1]).strip() if paragraphs else ""
+    anchor = None
+    if last:
+        for paragraph in document.paragraphs:
+            if paragraph.text.strip() == last:
+                anchor = paragraph
+    if anchor is not None:
+        anchor._p.addnext(table._tbl)
 
 
 def placeholders(data: bytes) -> set[str]:

@@ -117,6 +117,7 @@ class IntegrityFile:
     request: SensitiveRequest | None = None  # the viewer's latest request to see them
     records: list[FileRecord] = field(default_factory=list)
     talks: list = field(default_factory=list)  # reminder talks, from ``risks``
+    duty_results: list = field(default_factory=list)  # year-end results, from ``duties``
 
     def records_of(self, kind: str) -> list[FileRecord]:
         return [r for r in self.records if r.kind == kind]
@@ -199,6 +200,28 @@ def file_of(*, viewer, view: FileView, on: datetime.date | None = None) -> Integ
         request=None if view.own else latest_sensitive_request(viewer=viewer, person=person),
         records=list(person.file_records.order_by("-on", "-pk")),
         talks=_talks(viewer=viewer, view=view),
+        duty_results=_duty_results(viewer=viewer, person=person, on=on),
+    )
+
+
+def _duty_results(*, viewer, person: Person, on: datetime.date) -> list:
+    """The year-end duty assessments (from ``duties``, linked, not copied) of the units the
+    person belongs to or holds a post in on ``on``, as far as the viewer's scope reaches."""
+    from django.db.models import Q
+
+    from oversight.duties.models import AssessmentResult
+    from oversight.orgs.access import scope_q
+
+    nodes = {person.org_node_id} | set(
+        person.positions.filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list("org_node_id", flat=True)
+    )
+    return list(
+        AssessmentResult.objects.filter(node_id__in=nodes)
+        .filter(scope_q(viewer, node="node"))
+        .select_related("node", "assessment__duty_list")
+        .order_by("-assessment__duty_list__year", "node__name")
     )
 
 

@@ -587,11 +587,27 @@ def opinions_sign(*, item, actor) -> list[Opinion]:
     return signed
 
 
+def _current_titles(person_ids: list[int], as_of) -> dict[int, str]:
+    """Each person's posts held on ``as_of`` (from orgs), joined by a semicolon."""
+    from django.db.models import Q
+
+    from oversight.orgs.models import Position
+
+    titles: dict[int, list[str]] = {}
+    held = Position.objects.filter(person_id__in=person_ids, start_date__lte=as_of).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=as_of)
+    )
+    for person_id, title in held.order_by("-start_date").values_list("person_id", "title"):
+        titles.setdefault(person_id, []).append(title)
+    return {k: "; ".join(v) for k, v in titles.items()}
+
+
 def _covering_letter(request: OpinionRequest, actor) -> None:
     """One covering letter for a list: its table names each person, their unit, the
     conclusion and the serial number of their own opinion (issued through ``documents`` as
-    the per-person ones; the built-in template sets the table as numbered lines, a custom
-    template reads ``extra.columns`` and ``extra.rows``)."""
+    the per-person ones). The rows go in ``extra.columns`` and ``extra.rows``: the built-in
+    template sets them as a real Word table, a custom template may place them itself; each
+    finding names the record it came from."""
     from oversight.documents.models import DocType
     from oversight.documents.services import issue_document
 
@@ -600,13 +616,23 @@ def _covering_letter(request: OpinionRequest, actor) -> None:
     opinions_ = list(
         request.opinions.select_related("person", "person__org_node", "document").order_by("pk")
     )
-    columns = [_("No."), _("name"), _("unit"), _("resident ID"), _("conclusion"), _("serial")]
+    titles = _current_titles([o.person_id for o in opinions_], request.as_of)
+    columns = [
+        _("No."),
+        _("name"),
+        _("unit"),
+        _("position"),
+        _("findings (each with its record)"),
+        _("conclusion"),
+        _("serial"),
+    ]
     rows = [
         [
             str(n),
             o.person.name,
             o.person.org_node.name,
-            o.person.resident_id,
+            titles.get(o.person_id, ""),
+            "\n".join(f"{s['text']} [{s['cite']['type']} #{s['cite']['id']}]" for s in o.sentences),
             str(VERDICTS[o.verdict]),
             o.document.serial if o.document else "",
         ]
@@ -615,15 +641,10 @@ def _covering_letter(request: OpinionRequest, actor) -> None:
     paragraphs = [
         _(
             "In answer to your request for integrity opinions on %(n)d people (%(purpose)s), "
-            "the conclusions are listed below; each person's opinion, with the records it cites, "
-            "is issued under its own serial number."
+            "the conclusions are listed in the table below; each person's opinion, with the "
+            "records it cites, is issued under its own serial number."
         )
         % {"n": len(rows), "purpose": request.get_purpose_display()},
-        *(
-            _("%(no)s. %(name)s, %(unit)s (%(id)s): %(verdict)s. See %(serial)s.")
-            % dict(zip(["no", "name", "unit", "id", "verdict", "serial"], row, strict=True))
-            for row in rows
-        ),
     ]
     before = snapshot(request)
     request.letter = issue_document(

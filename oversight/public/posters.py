@@ -54,10 +54,12 @@ def _modules(url: str):
     return segno.make_qr(url, error="m").matrix
 
 
-def svg(node, size: str = "a4") -> bytes:
-    """An SVG poster: header, the window's name, the QR code, instructions and the address."""
+def svg(node, size: str = "a4", *, url: str = "", instructions: str = "", note: str = "") -> bytes:
+    """An SVG poster: header, the window's name, the QR code, instructions and the address.
+    Another module's board (a village's collective accounts) passes its own page's ``url``
+    and words."""
     width, height = SIZES[size]
-    url = point_url(node)
+    url = url or point_url(node)
     matrix = _modules(url)
     count = len(matrix)
     side = width * (0.62 if size == "a4" else 0.7)
@@ -80,8 +82,10 @@ def svg(node, size: str = "a4") -> bytes:
                 x += 1
     scale = width / 210
     title = escape(_("Supervision at your fingertips"))
-    instructions = escape(_("Scan to rate our service, report a style problem or file a complaint"))
-    note = escape(_("Anonymous reports are welcome; your identity is protected."))
+    instructions = escape(
+        instructions or _("Scan to rate our service, report a style problem or file a complaint")
+    )
+    note = escape(note or _("Anonymous reports are welcome; your identity is protected."))
     name = escape(node.name)
     font = "font-family='Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif'"
     parts = [

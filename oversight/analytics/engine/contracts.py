@@ -249,6 +249,25 @@ DATASET_KINDS: dict[str, DatasetKind] = {
             ),
         ),
         DatasetKind(
+            code="disclosed_subsidies",
+            name_zh="村级公示补贴名单",
+            name_en="Subsidies disclosed by villages",
+            key=("row_id",),
+            description="Per-beneficiary amounts a village published in a subsidy notice "
+            "(names often masked, such as 张*); compared with the department's payments.",
+            columns=(
+                _c("row_id", "text", "公示行号", required=True, synthetic=True),
+                _c("notice", "text", "公示公告", required=True),
+                _c("program_code", "text", "项目编码", required=True),
+                _c("resident_id", "resident_id", "公民身份号码", personal=True),
+                _c("name", "text", "姓名", required=True, personal=True),
+                _c("period", "period", "所属期", required=True),
+                _c("amount", "amount", "金额", required=True),
+                _c("town", "text", "乡镇（街道）"),
+                _c("village", "text", "村（社区）", required=True),
+            ),
+        ),
+        DatasetKind(
             code="party_members",
             name_zh="党员名册",
             name_en="Party members",

@@ -299,14 +299,21 @@ def import_map(
 def import_from_platform(
     *, source: DataSource, actor: Account, background: bool = True
 ) -> ImportRun:
-    """Queue an import of the platform's own cadres (people and their current posts)."""
+    """Queue an import of the platform's own data: the cadres (people and their current posts)
+    for a source of cadres, the subsidy lists villages disclosed (the captured notices of
+    ``disclosure``) for a source of disclosed subsidies."""
     require(actor, "analytics:source:edit")
-    if source.kind != "cadres":
+    if source.kind not in ("cadres", "disclosed_subsidies"):
         raise ValidationError(
             _("Only a source of cadres can be taken from the org data."), code="not_cadres"
         )
+    file_name = (
+        _("Subsidy lists of the captured notices")
+        if source.kind == "disclosed_subsidies"
+        else _("Cadres of the org data")
+    )
     run = ImportRun.objects.create(
-        source=source, file_name=_("Cadres of the org data"), from_platform=True, created_by=actor
+        source=source, file_name=file_name, from_platform=True, created_by=actor
     )
     if background:
         _queue_stage(run)

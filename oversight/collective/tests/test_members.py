@@ -169,3 +169,43 @@ def test_member_page_locks_after_five_wrong_codes_in_fresh_sessions(member, clie
         message = services._lock_error("code").messages[0]
     assert page.status_code == 400 and message in body
     assert 'data-testid="code"' not in body
+
+
+def test_an_objection_becomes_an_anonymous_complaint_in_the_public_channel(member):
+    from oversight.ledger.verify import verify_ledger
+    from oversight.public.models import Complaint
+
+    objection = services.objection_raise(member=member, text="  The pond's rent is too low.  ")
+    complaint = objection.complaint
+    assert isinstance(complaint, Complaint) and objection.tracking_code
+    assert (
+        complaint.item.kind == "public.complaint"
+        and complaint.subject_node == member.collective.node
+    )
+    assert complaint.content == "The pond's rent is too low." and not complaint.named
+    assert "王建国" not in complaint.content and ID not in str(complaint.__dict__)
+    with pytest.raises(ValidationError) as refused:
+        services.objection_raise(member=member, text="   ")
+    assert refused.value.error_dict["text"][0].code == "required"
+    assert Complaint.objects.count() == 1
+    assert [m for m in verify_ledger().mismatches if "collective" in m.table] == []
+
+
+def test_the_notice_board_poster_opens_the_villages_page_and_stays_in_scope(collective_county):
+    from oversight.conftest import client_for
+
+    c = collective_county
+    c.role_supervisor.permissions = sorted({*c.role_supervisor.permissions, "collective:view"})
+    c.role_supervisor.save()
+    c.supervisor.__dict__.pop("_perm_codes", None)
+    page = client_for(c.supervisor).get("/collective/assets/").content.decode()
+    assert f'data-testid="poster-{c.coll1.pk}"' in page
+    poster = client_for(c.supervisor).get(f"/collective/{c.coll1.pk}/poster.svg")
+    assert poster.status_code == 200 and poster["Content-Type"] == "image/svg+xml"
+    assert f"/p/collective/{c.village1a.code}/" in poster.content.decode()
+    c.role_town.permissions = sorted({*c.role_town.permissions, "collective:view"})
+    c.role_town.save()
+    c.town2_officer.__dict__.pop("_perm_codes", None)
+    outsider = client_for(c.town2_officer)
+    assert outsider.get(f"/collective/{c.coll1.pk}/poster.svg").status_code == 404
+    assert outsider.get(f"/collective/{c.coll2.pk}/poster.svg").status_code == 200

@@ -280,3 +280,25 @@ def test_copied_and_thin_reports_are_flagged_for_the_supervisor(duties_county, d
     )
     thin = selectors.report_check(viewer=c.supervisor, report=study)
     assert thin.thin and not thin.copied
+
+
+def test_a_units_ranking_and_list_exports_hold_its_own_row_only(duties_county, duty_list):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    c = duties_county
+    _issue(c, duty_list)
+    town2 = client_for(c.town2_officer)
+    for url in (f"/duties/ranking/?list={duty_list.pk}&export=xlsx", "/duties/units/?export=xlsx"):
+        export = town2.get(url)
+        if export.status_code == 403 and "ranking" not in url:
+            continue  # the unit list's export may be refused outright
+        assert export.status_code == 200, url
+        sheet = load_workbook(BytesIO(export.content)).active
+        cells = {str(v) for row in sheet.iter_rows(min_row=2, values_only=True) for v in row}
+        assert "Town 2" in cells and "Town 1" not in cells, url
+    commission = client_for(c.supervisor).get(f"/duties/ranking/?list={duty_list.pk}&export=xlsx")
+    sheet = load_workbook(BytesIO(commission.content)).active
+    cells = {str(v) for row in sheet.iter_rows(min_row=2, values_only=True) for v in row}
+    assert {"Town 1", "Town 2"} <= cells

@@ -2,11 +2,13 @@
 twin rules), opinions drafted again after a return, and one covering letter for a list."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
+from docx import Document
 
 from oversight.conftest import client_for
 from oversight.integrity import services
@@ -14,6 +16,7 @@ from oversight.integrity.models import Effect, OpinionRule
 from oversight.ledger.models import Leaf
 from oversight.ledger.verify import verify_ledger
 from oversight.loop import services as loop
+from oversight.orgs.models import Position
 
 from .test_opinions import _report, _sanction, ocounty  # noqa: F401
 
@@ -165,14 +168,61 @@ def test_a_list_gets_one_covering_letter_with_its_table(ocounty, settings, tmp_p
     assert letter.serial not in serials
     rows = letter.content["extra"]["rows"]
     assert [r[1] for r in rows] == [c.p_town1.name, c.p_town2.name]
-    assert {r[5] for r in rows} == serials
-    assert all(any(s in p for p in letter.content["paragraphs"]) for s in serials)
+    assert {r[6] for r in rows} == serials
     client = client_for(c.supervisor)
     assert client.get(reverse("integrity:letter_download", args=[item.pk])).status_code == 200
     assert client_for(c.town2_officer).get(
         reverse("integrity:letter_download", args=[item.pk])
     ).status_code in (403, 404)
     assert verify_ledger().ok
+
+
+def test_the_covering_letter_is_a_word_table_each_finding_citing_its_record(
+    ocounty,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
+    c = ocounty
+    Position.objects.create(
+        person=c.p_town2, org_node=c.town2, title="Deputy head", start_date=D(2020, 1, 1)
+    )
+    Position.objects.create(
+        person=c.p_town2,
+        org_node=c.town2,
+        title="Former clerk",
+        start_date=D(2015, 1, 1),
+        end_date=D(2019, 12, 31),
+    )
+    _report(c, c.p_town1)
+    _report(c, c.p_town2)
+    sanction = _sanction(c, c.p_town2, "admin_warning", D(2026, 1, 5))
+    request = services.opinion_request_create(
+        actor=c.supervisor,
+        requester="Organisation dept",
+        purpose="promotion",
+        resident_ids=[c.p_town1.resident_id, c.p_town2.resident_id],
+    )
+    item = loop.item_transition(item=request.item, name="submit", actor=c.supervisor)
+    item = loop.item_transition(item=item, name="review", actor=c.reviewer)
+    loop.item_transition(item=item, name="sign", actor=c.signer)
+    request.refresh_from_db()
+    with request.letter.file.open("rb") as handle:
+        document = Document(io.BytesIO(handle.read()))
+    assert len(document.tables) == 1
+    table = document.tables[0]
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert len(cells) == 3 and len(cells[0]) == 7
+    header, first, second = cells
+    assert [first[1], second[1]] == [c.p_town1.name, c.p_town2.name]
+    assert second[2] == c.town2.name and second[3] == "Deputy head"
+    assert "Former clerk" not in second[3]
+    assert f"#{sanction.pk}]" in second[4] and "sanction" in second[4]
+    serials = dict(request.opinions.values_list("person__name", "document__serial"))
+    assert first[6] == serials[c.p_town1.name] and second[6] == serials[c.p_town2.name]
+    # the rows are a table, not paragraphs: no person's name is left in the body text
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert c.p_town2.name not in body
 
 
 def test_one_person_gets_no_covering_letter(ocounty, settings, tmp_path):  # noqa: F811
