@@ -981,8 +981,9 @@ class _Builder:
 
         def rows(where: str, tag: str, n: int = 4 * k) -> list[tuple]:
             found = self.q(
-                "SELECT row_id, village, program_code, period, payee_id, payee_name, listed FROM ("
-                "  SELECT *, count(*) OVER (PARTITION BY village, program_code, period) AS listed"
+                "SELECT row_id, village, program_code, period, payee_id, payee_name, town, listed"
+                " FROM (SELECT *, count(*) OVER (PARTITION BY town, village, program_code, period)"
+                " AS listed"
                 f"  FROM disclosed) WHERE {where} ORDER BY rnd(row_id, '{tag}') LIMIT {n}"
             ).fetchall()
             out = []
@@ -1000,7 +1001,7 @@ class _Builder:
         # near-miss, 0.50 apart: within the tolerance of 1 yuan.
         for method, where in (("resident_id", "resident_id IS NOT NULL"),
                               ("masked name (candidate)", "resident_id IS NULL")):  # fmt: skip
-            for row_id, village, program, period, payee, _, _ in rows(where, "differs"):
+            for row_id, village, program, period, payee, *_ in rows(where, "differs"):
                 self.q("UPDATE disclosed SET amount = amount + 200 WHERE row_id = ?", row_id)
                 self.plant(
                     "subsidy_disclosure_mismatch",
@@ -1010,7 +1011,7 @@ class _Builder:
             for row_id, *_ in rows(where, "within"):
                 self.q("UPDATE disclosed SET amount = amount + 0.50 WHERE row_id = ?", row_id)
         # The same ID published under another person's name.
-        for row_id, village, program, period, payee, name, _ in rows(
+        for row_id, village, program, period, payee, name, *_ in rows(
             "resident_id IS NOT NULL", "renamed"
         ):
             other = ("李" if name[0] != "李" else "王") + PUBLISHING[village] * (len(name) - 2)
@@ -1020,9 +1021,13 @@ class _Builder:
                 "subsidy_disclosure_mismatch",
                 key(village, program, period, payee, "name_mismatch"),
             )
-        # Paid but left off a list the village did publish (the list keeps other names).
-        for row_id, village, program, period, payee, _, listed in rows("listed >= 2", "left-off"):
-            group = (village, program, period)
+        # Paid but left off a list the village did publish: the list keeps other names of the
+        # same town's village (so it is a published list whether villages are told apart by
+        # their name alone or by their town too).
+        for row_id, village, program, period, payee, _, town, listed in rows(
+            "listed >= 2", "left-off"
+        ):
+            group = (town, village, program, period)
             if listed - removed.get(group, 0) < 2:
                 continue
             removed[group] = removed.get(group, 0) + 1
