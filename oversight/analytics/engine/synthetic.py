@@ -2,7 +2,8 @@
 
 Scale 1.0 is the issue's county: 1 million residents, 30,000 cadres with 150,000 relatives,
 20,000 deaths, 60,000 payroll people, 3 million benefit payments over 13 programs, 2.5 million
-medical claims, 300,000 expense lines, 50,000 contracts. Scale 0.002 is a village-sized sample
+medical claims, 300,000 expense lines, 50,000 contracts, and the subsidy lists a third of the
+villages published for half a year (≈ 500,000 rows, names masked as 张*明). Scale 0.002 is a village-sized sample
 for tests. Resident IDs and credit codes are valid, names are common Chinese names, and the
 background data is built *clean* for the exact-key models (nobody dead is paid, no recipient is
 on the payroll…), so that every hit of those models must be one of the planted cases written to
@@ -68,6 +69,12 @@ PROGRAMS = (
     ("P13", "脱贫户产业发展直补", "县乡村振兴局", "产业直补", None, True, True, 250),
 )
 PERIODS = tuple(f"2024-{m:02d}" for m in range(1, 13))
+# The villages (by name, in every town) that publish their subsidy lists, each program's every
+# month of the first half-year, and how: some mask the names only (and leave the ID out where the
+# masked name is unambiguous), the others give the ID beside the masked name; one writes ＊.
+PUBLISHING = {"第2村": "*", "第5村": "*", "第8村": "＊", "第11村": "*"}
+PUBLISHED_PERIODS = PERIODS[:6]
+NAMES_ONLY = ("第2村", "第8村")
 INPATIENT_DIAGNOSES = (
     ("K80.2", "胆囊结石"), ("I63.9", "脑梗死"), ("J18.9", "肺炎"), ("S72.0", "股骨颈骨折"),
     ("N18.5", "慢性肾病5期"), ("C34.9", "肺恶性肿瘤"), ("I25.1", "冠心病"), ("K35.8", "急性阑尾炎"),
@@ -195,6 +202,9 @@ class _Builder:
         self._plant_procurement()
         self._plant_expenses()
         self._plant_medical()
+        # Last: the villages publish what was paid (the other models' cases included).
+        self._disclosures()
+        self._plant_disclosures()
 
     def _with_check_digits(self, table: str, first17_column: str, id_column: str) -> None:
         rows = self.q(f"SELECT rowid, {first17_column} FROM {table}").fetchall()
@@ -922,6 +932,143 @@ class _Builder:
             )
             self.plant("claims_after_death", rid)
 
+    def _disclosures(self) -> None:
+        """The subsidy lists the publishing villages put on their notice boards: every payment
+        of the program and month, the name masked (张*明), and the ID beside it, except where a
+        village publishes names only and the masked name points to one payee of the list."""
+        self.q(
+            "CREATE TABLE publishing AS SELECT * FROM (VALUES "
+            + ", ".join(f"('{v}', '{star}', {v in NAMES_ONLY})" for v, star in PUBLISHING.items())
+            + ") t(village, star, names_only)"
+        )
+        self.q(
+            f"""
+            CREATE TABLE disclosed AS
+            WITH paid AS (
+                SELECT b.*, v.names_only,
+                       CASE WHEN length(b.name) <= 2 THEN left(b.name, 1) || v.star
+                            ELSE left(b.name, 1) || repeat(v.star, length(b.name) - 2) || right(b.name, 1)
+                       END AS masked
+                FROM benefit_payments b JOIN publishing v USING (village)
+                WHERE b.period IN (SELECT unnest({_list_sql(PUBLISHED_PERIODS)}))
+            ),
+            sharing AS (
+                SELECT village, program_code, period, masked, count(DISTINCT resident_id) AS payees
+                FROM paid GROUP BY ALL
+            )
+            SELECT 'DS' || lpad(CAST(row_number() OVER (ORDER BY p.village, p.program_code, p.period, p.payment_id) AS VARCHAR), 9, '0') AS row_id,
+                   p.town || p.village || substr(p.period, 1, 4) || '年' || CAST(CAST(substr(p.period, 6, 2) AS INTEGER) AS VARCHAR)
+                       || '月' || g.name || '发放名单公示' AS notice,
+                   p.program_code,
+                   CASE WHEN p.names_only AND s.payees = 1 THEN NULL ELSE p.resident_id END AS resident_id,
+                   p.masked AS name, p.period, p.amount, p.town, p.village,
+                   p.resident_id AS payee_id, p.name AS payee_name
+            FROM paid p
+            JOIN sharing s USING (village, program_code, period, masked)
+            JOIN benefit_programs g USING (program_code)
+            ORDER BY row_id
+            """
+        )
+
+    def _plant_disclosures(self) -> None:
+        """Each kind of difference the money trail reports, in lists the villages published;
+        near-misses beside them (an amount within the tolerance). Only the lists are changed,
+        so no other model sees anything new. The other near-misses are in every list: masked
+        names that match their payee, and the months the villages published nothing."""
+        k = self.k()
+        used: set[tuple] = set()
+        removed: dict[tuple, int] = {}
+
+        def rows(where: str, tag: str, n: int = 4 * k) -> list[tuple]:
+            found = self.q(
+                "SELECT row_id, village, program_code, period, payee_id, payee_name, town, listed"
+                " FROM (SELECT *, count(*) OVER (PARTITION BY town, village, program_code, period)"
+                " AS listed"
+                f"  FROM disclosed) WHERE {where} ORDER BY rnd(row_id, '{tag}') LIMIT {n}"
+            ).fetchall()
+            out = []
+            for row in found:
+                person = row[1:5]
+                if person not in used and len(out) < k:
+                    used.add(person)
+                    out.append(row)
+            return out
+
+        def key(village, program, period, who, kind) -> str:
+            return f"{program}|{period}|{village}|{who}|{kind}"
+
+        # Amounts beyond the tolerance, matched by ID or by the masked name alone; and the
+        # near-miss, 0.50 apart: within the tolerance of 1 yuan.
+        for method, where in (("resident_id", "resident_id IS NOT NULL"),
+                              ("masked name (candidate)", "resident_id IS NULL")):  # fmt: skip
+            for row_id, village, program, period, payee, *_ in rows(where, "differs"):
+                self.q("UPDATE disclosed SET amount = amount + 200 WHERE row_id = ?", row_id)
+                self.plant(
+                    "subsidy_disclosure_mismatch",
+                    key(village, program, period, payee, "amount_differs"),
+                    method,
+                )
+            for row_id, *_ in rows(where, "within"):
+                self.q("UPDATE disclosed SET amount = amount + 0.50 WHERE row_id = ?", row_id)
+        # The same ID published under another person's name.
+        for row_id, village, program, period, payee, name, *_ in rows(
+            "resident_id IS NOT NULL", "renamed"
+        ):
+            other = ("李" if name[0] != "李" else "王") + PUBLISHING[village] * (len(name) - 2)
+            other += name[-1] if len(name) > 2 else PUBLISHING[village]
+            self.q("UPDATE disclosed SET name = ? WHERE row_id = ?", other, row_id)
+            self.plant(
+                "subsidy_disclosure_mismatch",
+                key(village, program, period, payee, "name_mismatch"),
+            )
+        # Paid but left off a list the village did publish: the list keeps other names of the
+        # same town's village (so it is a published list whether villages are told apart by
+        # their name alone or by their town too).
+        for row_id, village, program, period, payee, _, town, listed in rows(
+            "listed >= 2", "left-off"
+        ):
+            group = (town, village, program, period)
+            if listed - removed.get(group, 0) < 2:
+                continue
+            removed[group] = removed.get(group, 0) + 1
+            self.q("DELETE FROM disclosed WHERE row_id = ?", row_id)
+            self.plant(
+                "subsidy_disclosure_mismatch",
+                key(village, program, period, payee, "paid_not_disclosed"),
+            )
+        # Published but never paid: residents paid nothing at all, by ID or by masked name.
+        nobody = self.q(
+            "SELECT resident_id, name, town FROM residents "
+            "WHERE resident_id NOT IN (SELECT resident_id FROM benefit_payments WHERE resident_id IS NOT NULL) "
+            f"ORDER BY rnd(i, 'unpaid') LIMIT {4 * k}"
+        ).fetchall()
+        lists = self.q(
+            "SELECT village, program_code, period, min(notice), min(amount) FROM disclosed "
+            f"GROUP BY village, program_code, period ORDER BY rnd(village || program_code || period, 'unpaid') LIMIT {2 * k}"
+        ).fetchall()
+        for index, ((rid, name, town), (village, program, period, notice, amount)) in enumerate(
+            zip(nobody, lists, strict=False)
+        ):
+            star = PUBLISHING[village]
+            masked = name[0] + star * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")
+            pattern = masked.replace(star, "_")
+            matches = self.q(
+                "SELECT count(*) FROM benefit_payments "
+                "WHERE village = ? AND program_code = ? AND period = ? AND name LIKE ?",
+                village, program, period, pattern,
+            ).fetchone()[0]  # fmt: skip
+            by_name = index % 2 == 1 and matches == 0
+            self.q(
+                "INSERT INTO disclosed VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                f"DSP{index:08d}", notice, program, None if by_name else rid, masked, period,
+                amount, town, village,
+            )  # fmt: skip
+            self.plant(
+                "subsidy_disclosure_mismatch",
+                key(village, program, period, masked if by_name else rid, "disclosed_not_paid"),
+                "masked name" if by_name else "resident_id",
+            )
+
     # -- output ------------------------------------------------------------------------------
 
     def write(self, directory: Path, format: str) -> tuple[dict[str, Path], dict[str, int]]:
@@ -940,6 +1087,7 @@ class _Builder:
             "contract_payments": "SELECT * FROM contract_payments",
             "expenses": "SELECT * FROM expenses",
             "medical_claims": "SELECT * FROM medical_claims",
+            "disclosed_subsidies": "SELECT * EXCLUDE (payee_id, payee_name) FROM disclosed ORDER BY row_id",
         }  # fmt: skip
         files, rows = {}, {}
         for name, sql in selects.items():

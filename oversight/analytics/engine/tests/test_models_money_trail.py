@@ -3,7 +3,12 @@ hand-made case with each kind of difference and its near-misses."""
 
 from __future__ import annotations
 
-from .conftest import PROGRAMS, load, pid, run
+import duckdb
+
+from oversight.analytics.engine import Workspace
+from oversight.analytics.engine.synthetic import check_planted, generate
+
+from .conftest import LIBRARY, PROGRAMS, load, pid, run
 
 
 def disclosed(n, name, amount, *, person=None, village="东村", program="P05", period="2024-03"):
@@ -82,3 +87,44 @@ def test_payments_over_several_rows_add_up_to_the_disclosed_amount(workspace):
     ])  # fmt: skip
 
     assert run(workspace, "subsidy_disclosure_mismatch") == []
+
+
+def test_the_synthetic_county_has_each_kind_planted_and_no_near_miss_is_a_hit(tmp_path):
+    county = generate(tmp_path / "data", scale=0.002, seed=5)
+    workspace = Workspace(tmp_path / "ws")
+    for kind in ("benefit_programs", "benefit_payments", "disclosed_subsidies"):
+        workspace.register_source(kind.replace("_", "-"), kind=kind)
+        report = workspace.stage(kind.replace("_", "-"), county.files[kind])
+        assert report.rejected_rows == 0, report.rejections(limit=5)
+        report.accept()
+    model = LIBRARY["subsidy_disclosure_mismatch"]
+
+    hits = run(workspace, model.id)
+
+    planted = [p for p in county.planted if p.model_id == model.id]
+    assert {p.key.split("|")[-1] for p in planted} == {
+        "amount_differs", "disclosed_not_paid", "name_mismatch", "paid_not_disclosed"
+    }  # fmt: skip
+    assert {p.note for p in planted if p.key.endswith("amount_differs")} == {
+        "resident_id", "masked name (candidate)"
+    }  # fmt: skip
+    # every planted difference is found, and nothing else: not the near-misses below
+    assert check_planted(county, hits, [model])[model.id] == {"missed": [], "extra": []}
+    con = duckdb.connect()
+    disclosed = f"read_csv('{county.files['disclosed_subsidies']}', all_varchar = true)"
+    paid = f"read_csv('{county.files['benefit_payments']}', all_varchar = true)"
+    near_misses = con.execute(f"""
+        SELECT
+            -- a masked name and no ID, matched to its payee by the name alone
+            (SELECT count(*) FROM {disclosed} WHERE resident_id IS NULL AND name LIKE '%*%'),
+            (SELECT count(*) FROM {disclosed} WHERE resident_id IS NULL AND name LIKE '%＊%'),
+            -- a masked name beside the ID: the same person
+            (SELECT count(*) FROM {disclosed} WHERE resident_id IS NOT NULL AND name LIKE '%*%'),
+            -- 0.50 apart, within the tolerance
+            (SELECT count(*) FROM {disclosed} d JOIN {paid} p USING (resident_id, program_code, period)
+             WHERE abs(CAST(d.amount AS DECIMAL(18, 2)) - CAST(p.amount AS DECIMAL(18, 2))) = 0.5),
+            -- paid in a publishing village in a month it published nothing
+            (SELECT count(*) FROM {paid} WHERE village IN (SELECT village FROM {disclosed})
+             AND period NOT IN (SELECT period FROM {disclosed}))
+    """).fetchone()  # fmt: skip
+    assert all(near_misses), near_misses
