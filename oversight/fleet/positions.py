@@ -55,12 +55,51 @@ class UnsupportedCrs(Exception):
     pass
 
 
+CRS = ("wgs84", "gcj02", "bd09")
+
+
+def in_china(lon: float, lat: float) -> bool:
+    """Whether GCJ-02 shifts this point: the converter's box around China (outside it GCJ-02
+    is WGS-84 unchanged)."""
+    import prcoords
+
+    return prcoords.sanity_in_china_p(prcoords.Coords(lat, lon))
+
+
 def to_wgs84(crs: str, lon: float, lat: float) -> tuple[float, float]:
-    """Coordinates in WGS-84. GCJ-02 and BD-09 need a maintained converter the platform does
-    not ship yet: they are refused rather than converted by a home-made formula."""
+    """Coordinates in WGS-84 from the source's declared system. The obfuscations are prcoords'
+    (CC0, a single pure-Python module implementing the published GCJ-02 and BD-09 formulas);
+    GCJ-02 is reversed by its iterative inverse (residual well under 0.5 m), BD-09 by the
+    iterative inverse of its rotation and then GCJ-02's. Outside China GCJ-02 equals WGS-84."""
     if crs == "wgs84":
         return lon, lat
-    raise UnsupportedCrs(crs)
+    if crs not in CRS:
+        raise UnsupportedCrs(crs)
+    import prcoords
+
+    gcj = prcoords.Coords(lat, lon)
+    if crs == "bd09":
+        gcj = prcoords.bd_gcj_bored(gcj)
+    if not in_china(gcj.lon, gcj.lat):
+        return gcj.lon, gcj.lat
+    # The inverse's own check is skipped: prcoords would apply the shift even outside China.
+    wgs = prcoords.gcj_wgs_bored(gcj)
+    return wgs.lon, wgs.lat
+
+
+def from_wgs84(crs: str, lon: float, lat: float) -> tuple[float, float]:
+    """WGS-84 coordinates in ``crs`` (the demo's GCJ-02 fleet system; tests' round trips)."""
+    if crs == "wgs84":
+        return lon, lat
+    if crs not in CRS:
+        raise UnsupportedCrs(crs)
+    import prcoords
+
+    wgs = prcoords.Coords(lat, lon)
+    gcj = prcoords.wgs_gcj(wgs, False) if in_china(lon, lat) else wgs
+    if crs == "bd09":
+        gcj = prcoords.gcj_bd(gcj)
+    return gcj.lon, gcj.lat
 
 
 def local_zone() -> ZoneInfo:

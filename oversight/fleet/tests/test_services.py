@@ -76,11 +76,20 @@ def test_a_file_with_bad_rows_names_each_and_keeps_nothing(fleet_county, push):
     assert not list(positions.directory().glob("*")) if positions.directory().exists() else True
 
 
-def test_gcj02_is_refused_until_a_converter_is_installed(fleet_county, push):
+def test_an_undeclared_coordinate_system_is_refused(fleet_county, push):
     c = fleet_county
     with pytest.raises(ValidationError) as error:
-        push(c.supervisor, [row("冀E12345", local(2026, 3, 1, 10, 0))], crs="gcj02")
-    assert "crs" in error.value.message_dict["file"][0]
+        push(c.supervisor, [row("冀E12345", local(2026, 3, 1, 10, 0))], crs="gk")
+    assert error.value.error_dict["crs"][0].code == "invalid"
+
+
+def test_bd09_positions_are_kept_in_wgs84(fleet_county, push):
+    c = fleet_county
+    lon, lat = positions.from_wgs84("bd09", 115.0, 37.0)
+    batch = push(c.supervisor, [row("冀E12345", local(2026, 3, 1, 10, 0), lon, lat)], crs="bd09")
+    assert batch.crs == "bd09"
+    (point,) = selectors.track_of(vehicle=c.car1, day=datetime.date(2026, 3, 1))
+    assert abs(point.lon - 115.0) < 1e-6 and abs(point.lat - 37.0) < 1e-6
 
 
 def test_a_town_officer_cannot_import_another_towns_car(fleet_county, push):
