@@ -369,6 +369,8 @@ def rule_list(request):
             "enabled": rule.enabled if rule else True,
             "dwell_minutes": rule.dwell_minutes if rule else services.DEFAULT_DWELL[kind],
         }
+        if kind == Rule.Kind.LONG_TRIP:
+            initial["distance_km"] = services.long_trip_km()
         bound = form if form is not None and form.data.get("kind") == kind else None
         rows.append({"label": label, "form": bound or RuleForm(initial=initial)})
     return render(request, "fleet/rules.html", {"rows": rows}, status=400 if form else 200)

@@ -294,6 +294,7 @@ def test_every_rule_runs_by_default_under_its_plain_name(fleet_county):
         "outside_permitted",
         "odd_hours",
         "concern_stay",
+        "long_trip",
     }
     assert all(type(k) is str for k in services.dwell_times())
 
@@ -317,3 +318,93 @@ def test_the_points_of_a_rolled_back_import_never_count(fleet_county):
     assert list(positions.directory().glob("*.pending"))  # written, never published
     assert positions.batch_files() == []
     assert selectors.track_of(vehicle=c.car1, day=datetime.date(2026, 3, 1)) == []
+
+
+GARAGE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[115.04, 37.04], [115.05, 37.04], [115.05, 37.05], [115.04, 37.05], [115.04, 37.04]]
+    ],
+}
+
+
+def _home_and_trips(c, push):
+    """Town 1's garage, the county area drawn for every car of the county; both cars spend five
+    hours of a working Monday some 35 km east of the county, car 2 with a trip order."""
+    services.fences_upload(
+        actor=c.supervisor,
+        unit=c.town1,
+        kind="garage",
+        content=_collection(
+            {"type": "Feature", "properties": {"name": "Town 1 garage"}, "geometry": GARAGE}
+        ),
+    )
+    services.fences_upload(
+        actor=c.supervisor,
+        unit=c.county,
+        kind="permitted",
+        content=_collection(
+            {"type": "Feature", "properties": {"name": "County"}, "geometry": SQUARE}
+        ),
+    )
+    order = services.trip_order_add(
+        actor=c.supervisor,
+        vehicle=c.car2,
+        start=local(2026, 3, 2, 8, 30),
+        end=local(2026, 3, 2, 15, 0),
+        purpose="Provincial meeting",
+        destination="Shijiazhuang",
+    )
+    assert order.destination == "Shijiazhuang"
+    push(
+        c.supervisor,
+        [
+            row(plate, local(2026, 3, 2, 9, 0) + datetime.timedelta(minutes=m), lon=115.5)
+            for plate in ("冀E12345", "冀E67890")
+            for m in range(0, 301, 5)
+        ],
+    )
+
+
+def _run_monday(c):
+    return services.rules_run(
+        actor=c.supervisor,
+        start=datetime.date(2026, 3, 2),
+        end=datetime.date(2026, 3, 2),
+        supervising_node=c.commission,
+    )
+
+
+def test_a_long_trip_without_a_trip_order_is_raised_and_one_with_an_order_is_not(
+    fleet_county, push
+):
+    c = fleet_county
+    _home_and_trips(c, push)
+    long_trips = [w for w in _run_monday(c) if w.rule == "long_trip"]
+    assert [w.vehicle for w in long_trips] == [c.car1]
+    evidence = long_trips[0].evidence
+    assert evidence["home"] == ["Town 1 garage", "County"] and evidence["beyond_km"] == 10
+    assert 34 < evidence["farthest_km"] < 37 and evidence["minutes"] == 300
+    assert len(evidence["track"]) == 61
+    assert long_trips[0].item.responsible_node == c.town1
+    _run, report = ledger.run_verification()
+    assert report.ok, report
+
+
+def test_the_long_trip_distance_is_configured_and_checked(fleet_county, push):
+    c = fleet_county
+    _home_and_trips(c, push)
+    with pytest.raises(ValidationError) as error:
+        services.rule_save(
+            actor=c.supervisor, kind="long_trip", enabled=True, dwell_minutes=240, distance_km=5000
+        )
+    assert error.value.error_dict["distance_km"][0].code == "out_of_range"
+    rule = services.rule_save(
+        actor=c.supervisor, kind="long_trip", enabled=True, dwell_minutes=240, distance_km=40
+    )
+    assert services.long_trip_km() == 40
+    assert not [w for w in _run_monday(c) if w.rule == "long_trip"]  # 35 km is within 40
+    other = services.rule_save(
+        actor=c.supervisor, kind="odd_hours", enabled=True, dwell_minutes=10, distance_km=40
+    )
+    assert other.distance_km is None and rule.distance_km == 40
