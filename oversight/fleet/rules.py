@@ -2,7 +2,8 @@
 not), not on fence crossings: a car parked all evening inside a place of concern crosses
 nothing. Each rule marks the points where its condition holds; a run of such points lasting at
 least the rule's dwell time is one episode, and each episode is a warning with its track
-excerpt as evidence. Geometry is shapely's (``covers``: a point on a fence's edge is inside).
+excerpt as evidence. Geometry is shapely's (``covers``: a point on a fence's edge is inside);
+distances from home (long trips) are measured in a local equirectangular frame (``Reach``).
 
 Nothing here touches the database: ``services.rules_run`` gathers the inputs."""
 
