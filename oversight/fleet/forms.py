@@ -48,6 +48,13 @@ class TripForm(forms.Form):
     destination = forms.CharField(label=_("destination"), max_length=200, required=False)
 
 
+class TripsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("trip orders file"),
+        help_text=_("CSV or JSON with plate, start, end, purpose, destination."),
+    )
+
+
 class PositionsForm(forms.Form):
     file = forms.FileField(
         label=_("positions file"),

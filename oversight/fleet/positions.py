@@ -106,9 +106,12 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def rows_from_file(name: str, content: bytes) -> list[Mapping]:
-    """The rows of an uploaded CSV or JSON file, as dicts; ValueError names what is wrong with
-    the file itself."""
+def rows_from_file(
+    name: str, content: bytes, *, fields: Sequence[str] = FIELDS, key: str = "positions"
+) -> list[Mapping]:
+    """The rows of an uploaded CSV (with the columns ``fields``) or JSON file (a list, or an
+    object holding it under ``key``), as dicts; ValueError names what is wrong with the file
+    itself."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -121,14 +124,21 @@ def rows_from_file(name: str, content: bytes) -> list[Mapping]:
                 _("The file is not valid JSON (line %(line)d).") % {"line": error.lineno}
             ) from error
         if isinstance(data, dict):
-            data = data.get("positions")
+            data = data.get(key)
         if not isinstance(data, list):
-            raise ValueError(_('The JSON holds no list of positions (or {"positions": [...]}).'))
+            if key == "positions":
+                raise ValueError(
+                    _('The JSON holds no list of positions (or {"positions": [...]}).')
+                )
+            raise ValueError(
+                _("The JSON holds no list of rows (or an object with the list under %(key)s).")
+                % {"key": key}
+            )
         return data
     if not name.lower().endswith(".csv"):
         raise ValueError(_("Upload a .csv or .json file."))
     reader = csv.DictReader(io.StringIO(text))
-    missing = [f for f in FIELDS if f not in (reader.fieldnames or [])]
+    missing = [f for f in fields if f not in (reader.fieldnames or [])]
     if missing:
         raise ValueError(
             _("The file lacks the columns: %(columns)s") % {"columns": ", ".join(missing)}
@@ -136,7 +146,7 @@ def rows_from_file(name: str, content: bytes) -> list[Mapping]:
     return list(reader)
 
 
-def _time(value, zone: ZoneInfo) -> datetime.datetime:
+def parse_time(value, zone: ZoneInfo) -> datetime.datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return datetime.datetime.fromtimestamp(value, tz=datetime.UTC)
     text = str(value or "").strip()
@@ -194,7 +204,7 @@ def parse(
             )
         values = {}
         for field, read in (
-            ("time", lambda v: _time(v, zone)),
+            ("time", lambda v: parse_time(v, zone)),
             ("longitude", lambda v: _number(v, -180, 180)),
             ("latitude", lambda v: _number(v, -90, 90)),
             ("speed", lambda v: _number(v if v not in (None, "") else 0, 0, 400)),

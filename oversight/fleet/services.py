@@ -129,6 +129,92 @@ def trip_order_add(
     return order
 
 
+TRIP_FIELDS = ("plate", "start", "end", "purpose", "destination")
+
+
+@transaction.atomic
+def trip_orders_import(
+    *, actor: Account, rows: Iterable[Mapping], file_name: str = ""
+) -> tuple[list[TripOrder], int]:
+    """Trip orders from the dispatch system's export (plate, start, end, purpose, destination),
+    of vehicles the actor sees. Every bad row is named (code ``bad_rows``) and nothing is kept;
+    an order already recorded (same car, start and end) is skipped. Returns the orders made and
+    how many were skipped."""
+    _require(actor, "fleet:vehicle:edit", _("Your role does not record trip orders."))
+    plates = dict(
+        Vehicle.objects.filter(unit__in=node_list(viewer=actor)).values_list("plate", "pk")
+    )
+    zone = positions.local_zone()
+    found, errors = [], []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            errors.append(positions.RowError(number, "row", _("not an object of fields")))
+            continue
+        bad = len(errors)
+        plate = "".join(str(row.get("plate") or "").split()).upper()
+        if plate not in plates:
+            errors.append(
+                positions.RowError(
+                    number, "plate", _("no vehicle with plate %(plate)s") % {"plate": plate or "—"}
+                )
+            )
+        moments = {}
+        for field in ("start", "end"):
+            try:
+                moments[field] = positions.parse_time(row.get(field), zone)
+            except ValueError as error:
+                errors.append(positions.RowError(number, field, str(error)))
+        if len(moments) == 2 and moments["end"] <= moments["start"]:
+            errors.append(positions.RowError(number, "end", _("The trip ends after it starts.")))
+        purpose = str(row.get("purpose") or "").strip()
+        destination = str(row.get("destination") or "").strip()
+        if not purpose:
+            errors.append(positions.RowError(number, "purpose", _("Say what the trip is for.")))
+        for field, value in (("purpose", purpose), ("destination", destination)):
+            if len(value) > 200:
+                errors.append(
+                    positions.RowError(
+                        number, field, _("longer than %(n)d characters") % {"n": 200}
+                    )
+                )
+        if len(errors) == bad:
+            found.append((plates[plate], moments["start"], moments["end"], purpose, destination))
+    if errors:
+        named = [ValidationError(str(e), code="bad_rows") for e in errors[: positions.MAX_NAMED]]
+        if len(errors) > positions.MAX_NAMED:
+            named.append(
+                ValidationError(
+                    _("… and %(n)d more bad rows.") % {"n": len(errors) - positions.MAX_NAMED},
+                    code="bad_rows",
+                )
+            )
+        raise ValidationError({"file": named})
+    if not found:
+        raise _refuse("file", _("The file holds no trip orders."), "empty")
+    made, skipped = [], 0
+    for vehicle_id, start, end, purpose, destination in found:
+        if TripOrder.objects.filter(vehicle_id=vehicle_id, start=start, end=end).exists():
+            skipped += 1
+            continue
+        order = TripOrder.objects.create(
+            vehicle_id=vehicle_id,
+            start=start,
+            end=end,
+            purpose=purpose,
+            destination=destination,
+            created_by=actor,
+        )
+        ledger.record(
+            actor=actor,
+            action="fleet.trip.import",
+            target=order,
+            before=None,
+            after=_state(order),
+        )
+        made.append(order)
+    return made, skipped
+
+
 # --- geofences ---------------------------------------------------------------------------------
 
 

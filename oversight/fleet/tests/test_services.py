@@ -408,3 +408,62 @@ def test_the_long_trip_distance_is_configured_and_checked(fleet_county, push):
         actor=c.supervisor, kind="odd_hours", enabled=True, dwell_minutes=10, distance_km=40
     )
     assert other.distance_km is None and rule.distance_km == 40
+
+
+def test_trip_orders_import_names_each_bad_row_and_keeps_nothing(fleet_county):
+    from oversight.fleet.models import TripOrder
+
+    c = fleet_county
+    good = {
+        "plate": "冀E 12345",
+        "start": "2026-03-02 08:00",
+        "end": "2026-03-02 18:00",
+        "purpose": "Flood inspection",
+        "destination": "Reservoir dam",
+    }
+    rows = [
+        good,
+        {**good, "plate": "冀X00000"},
+        {**good, "end": "2026-03-02 07:59"},
+        {**good, "start": "tomorrow"},
+        {**good, "purpose": " "},
+        "not a row",
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.trip_orders_import(actor=c.supervisor, rows=rows)
+    assert [m.split(":")[0] for m in error.value.message_dict["file"]] == [
+        "Row 2, plate",
+        "Row 3, end",
+        "Row 4, start",
+        "Row 5, purpose",
+        "Row 6, row",
+    ]
+    assert not TripOrder.objects.exists()
+    made, skipped = services.trip_orders_import(actor=c.supervisor, rows=[good], file_name="a.csv")
+    assert (len(made), skipped) == (1, 0)
+    assert (made[0].vehicle, made[0].destination) == (c.car1, "Reservoir dam")
+    assert made[0].start == local(2026, 3, 2, 8, 0)
+    assert services.trip_orders_import(actor=c.supervisor, rows=[good]) == ([], 1)
+    with pytest.raises(PermissionDenied):
+        services.trip_orders_import(actor=c.town1_officer, rows=[good])
+    _run, report = ledger.run_verification()
+    assert report.ok, report
+
+
+def test_an_imported_trip_order_covers_a_long_trip(fleet_county, push):
+    c = fleet_county
+    _home_and_trips(c, push)
+    services.trip_orders_import(
+        actor=c.supervisor,
+        rows=[
+            {
+                "plate": "冀E12345",
+                "start": "2026-03-02T08:45:00+08:00",
+                "end": "2026-03-02T13:10:00+08:00",
+                "purpose": "Provincial meeting",
+                "destination": "Shijiazhuang",
+            }
+        ],
+    )
+    # the order ends at 13:10: the 50 minutes away after it are short of four hours
+    assert not [w for w in _run_monday(c) if w.rule == "long_trip"]

@@ -238,3 +238,30 @@ def test_a_long_trip_warning_shows_how_far_the_car_went(fleet_county, push):
     page = client_en(c.supervisor).get(f"/fleet/warnings/{warning.item_id}/").content.decode()
     assert "Town 1 garage, County" in page
     assert f"{warning.evidence['farthest_km']} km (the rule counts from 10 km)" in page
+
+
+def test_trip_orders_are_imported_from_a_csv_file_and_a_bad_file_is_named(fleet_county):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = fleet_county
+    client = client_en(c.supervisor)
+    assert 'data-testid="import-trips"' in client.get("/fleet/").content.decode()
+    content = (
+        "plate,start,end,purpose,destination\n"
+        "冀E12345,2026-03-02 08:00,2026-03-02 18:00,Flood inspection,Reservoir dam\n"
+    ).encode()
+    response = client.post(
+        "/fleet/trips/import/", {"file": SimpleUploadedFile("trips.csv", content)}
+    )
+    assert response.status_code == 302
+    assert c.car1.trip_orders.get().destination == "Reservoir dam"
+    response = client.post(
+        "/fleet/trips/import/",
+        {"file": SimpleUploadedFile("trips.csv", b"plate,start,end\n")},
+    )
+    assert response.status_code == 400
+    assert "The file lacks the columns: purpose, destination" in response.content.decode()
+    assert (
+        'data-testid="import-trips"'
+        not in client_en(c.town1_officer).get("/fleet/").content.decode()
+    )
