@@ -3,8 +3,10 @@ as their permitted area, two places of concern, the year's holiday sealing perio
 working-day calendar, positions from two days before the holiday to two days after it
 (30-second points while a car moves, one every 10 minutes while it stands), and planted
 violations of every rule — cars used while sealed, one driven out of the county, night drives
-(one of them with a trip order: no warning), evenings at a resort. The rules then run as an
-officer would run them; a few units explain, the supervisor accepts one and confirms one.
+(one of them with a trip order: no warning), evenings at a resort, two day trips to the city
+far beyond the county (one with its trip order: no long-trip warning; their points come from a
+second source, the dispatch system, in GCJ-02). The rules then run as an officer would run
+them; a few units explain, the supervisor accepts one and confirms one.
 
 Everything is written through the services at the present (the run is today's); the points go
 to the analytics workspace like any import."""
@@ -86,6 +88,15 @@ def _drive(rows, plate, start, minutes, origin, target, rng):
         rows.append((plate, at, lon, lat, rng.uniform(25, 60), True))
 
 
+def _go(rows, plate, start, minutes, origin, target, rng):
+    """30-second points from ``origin`` to ``target`` over ``minutes``, one way."""
+    steps = minutes * 2
+    for k in range(steps + 1):
+        lon = origin[0] + (target[0] - origin[0]) * k / steps + rng.uniform(-0.0004, 0.0004)
+        lat = origin[1] + (target[1] - origin[1]) * k / steps + rng.uniform(-0.0004, 0.0004)
+        rows.append((plate, start + datetime.timedelta(seconds=30 * k), lon, lat, 55.0, True))
+
+
 def _stand(rows, plate, start, end, place, ignition=False):
     at = start
     while at < end:
@@ -165,6 +176,8 @@ def build(*, rng: random.Random, stdout=None) -> None:
     calendar = timing.calendar()
     sealed_cars = cars[:8]  # planted: used over the holiday
     outside_car, night_cars, resort_cars = cars[10], cars[12:14], cars[15:17]
+    city_cars = cars[18:20]  # a day in the city, some 65 km east: the second with its order
+    city = (CENTRE[0] + 0.75, CENTRE[1] + 0.02)
     working = [d for d in _days(first, last) if calendar.is_working_day(d)]
     rows: list[tuple] = []
     for car in cars:
@@ -191,6 +204,7 @@ def build(*, rng: random.Random, stdout=None) -> None:
     plants = [(outside_car, working[0], 13, 0, 14, 1)]
     plants += [(car, working[1], 23, 0, 23, 31) for car in night_cars]
     plants += [(car, working[-1], 19, 0, 21, 30) for car in resort_cars]
+    plants += [(car, working[0], 8, 30, 15, 31) for car in city_cars]
     cleared = [
         (car.plate, _moment(day, h1, m1), _moment(day, h2, m2))
         for car, day, h1, m1, h2, m2 in plants
@@ -216,6 +230,19 @@ def build(*, rng: random.Random, stdout=None) -> None:
     )
     for car in resort_cars:
         _stand(rows, car.plate, _moment(working[-1], 19), _moment(working[-1], 21, 30), resort)
+    dispatch: list[tuple] = []
+    for car in city_cars:
+        _go(dispatch, car.plate, _moment(working[0], 8, 30), 60, homes[car.pk], city, rng)
+        _stand(dispatch, car.plate, _moment(working[0], 9, 31), _moment(working[0], 14, 30), city)
+        _go(dispatch, car.plate, _moment(working[0], 14, 30), 60, city, homes[car.pk], rng)
+    services.trip_order_add(
+        actor=supervisor,
+        vehicle=city_cars[1],
+        start=_moment(working[0], 8),
+        end=_moment(working[0], 16),
+        purpose="参加市委党校专题培训",
+        destination="市委党校",
+    )
     rows.sort(key=lambda r: (r[0], r[1]))
     services.positions_import(
         actor=supervisor,
@@ -232,6 +259,24 @@ def build(*, rng: random.Random, stdout=None) -> None:
                 "ignition": ignition,
             }
             for p, at, lon, lat, speed, ignition in _deduplicated(rows)
+        ],
+    )
+    services.positions_import(  # the dispatch system reports GCJ-02, as most Chinese maps do
+        actor=supervisor,
+        source="派车管理系统",
+        crs="gcj02",
+        file_name="demo-dispatch.json",
+        rows=[
+            {
+                "plate": p,
+                "time": at.isoformat(),
+                "longitude": gcj[0],
+                "latitude": gcj[1],
+                "speed": speed,
+                "ignition": ignition,
+            }
+            for p, at, lon, lat, speed, ignition in _deduplicated(dispatch)
+            for gcj in [positions.from_wgs84("gcj02", lon, lat)]
         ],
     )
     raised = services.rules_run(

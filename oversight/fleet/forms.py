@@ -45,6 +45,14 @@ class TripForm(forms.Form):
     start = forms.DateTimeField(label=_("from"), widget=MOMENT)
     end = forms.DateTimeField(label=_("until"), widget=MOMENT)
     purpose = forms.CharField(label=_("purpose"), max_length=200)
+    destination = forms.CharField(label=_("destination"), max_length=200, required=False)
+
+
+class TripsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("trip orders file"),
+        help_text=_("CSV or JSON with plate, start, end, purpose, destination."),
+    )
 
 
 class PositionsForm(forms.Form):
@@ -97,3 +105,16 @@ class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("rule"), choices=Rule.Kind.choices, widget=forms.HiddenInput)
     enabled = forms.BooleanField(label=_("enabled"), required=False)
     dwell_minutes = forms.IntegerField(label=_("dwell time (minutes)"), min_value=0, max_value=1440)
+    distance_km = forms.IntegerField(
+        label=_("distance from home (km)"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text=_("How far beyond its garages and permitted areas a car must be."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.data.get("kind") if self.is_bound else self.initial.get("kind")
+        if kind != Rule.Kind.LONG_TRIP:
+            del self.fields["distance_km"]  # only long trips are measured by distance

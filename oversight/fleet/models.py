@@ -124,6 +124,7 @@ class TripOrder(models.Model):
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
     purpose = models.CharField(_("purpose"), max_length=200)
+    destination = models.CharField(_("destination"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -166,18 +167,25 @@ class PositionBatch(models.Model):
 
 
 class Rule(models.Model):
-    """A rule's settings (one row per kind): whether it runs and how long the state must last
-    before it fires."""
+    """A rule's settings (one row per kind): whether it runs, how long the state must last
+    before it fires and, for long trips, how far from home the car must be."""
 
     class Kind(models.TextChoices):
         SEALED_USE = "sealed_use", _("Used while sealed")
         OUTSIDE_PERMITTED = "outside_permitted", _("Outside its permitted area")
         ODD_HOURS = "odd_hours", _("Used at odd hours without a trip order")
         CONCERN_STAY = "concern_stay", _("Stay at a place of concern")
+        LONG_TRIP = "long_trip", _("Long trip without a trip order")
 
     kind = models.CharField(_("rule"), max_length=24, choices=Kind.choices, unique=True)
     enabled = models.BooleanField(_("enabled"), default=True)
     dwell_minutes = models.PositiveIntegerField(_("dwell time (minutes)"))
+    distance_km = models.PositiveIntegerField(
+        _("distance from home (km)"),
+        null=True,
+        blank=True,
+        help_text=_("Long trips: how far beyond its garages and permitted areas a car must be."),
+    )
 
     class Meta:
         ordering = ["kind"]

@@ -2,18 +2,22 @@
 not), not on fence crossings: a car parked all evening inside a place of concern crosses
 nothing. Each rule marks the points where its condition holds; a run of such points lasting at
 least the rule's dwell time is one episode, and each episode is a warning with its track
-excerpt as evidence. Geometry is shapely's (``covers``: a point on a fence's edge is inside).
+excerpt as evidence. Geometry is shapely's (``covers``: a point on a fence's edge is inside);
+distances from home (long trips) are measured in a local equirectangular frame (``Reach``).
 
 Nothing here touches the database: ``services.rules_run`` gathers the inputs."""
 
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from shapely import Point as ShapelyPoint
 from shapely import prepare
+from shapely.affinity import scale
 from shapely.geometry import shape
 
 from .positions import Point
@@ -22,6 +26,8 @@ MOVING_KMH = 3.0  # below this a car with its engine off is parked (GPS jitter)
 BREAK = datetime.timedelta(minutes=10)  # a gap in the track longer than this ends an episode
 NIGHT = (22, 6)  # local hours: from 22:00 to 06:00
 EXCERPT = 120  # points kept as evidence, evenly sampled
+LONG_BREAK = datetime.timedelta(hours=1)  # a car parked away may report rarely: a long trip's gap
+KM_PER_DEGREE = 111.195  # of latitude (and of longitude at the equator), on a 6,371 km sphere
 
 
 def geometry(geojson: dict):
@@ -48,10 +54,41 @@ class Area:
         return self.geometry.covers(ShapelyPoint(point.lon, point.lat))
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Home areas grown by ``km``: shapely measures in a local equirectangular frame (longitude
+    scaled by the cosine of the areas' middle latitude, so a degree is the same length both
+    ways), close enough over a county or a province."""
+
+    areas: tuple[Area, ...]
+    km: float
+
+    @cached_property
+    def _frame(self):
+        from shapely import union_all
+
+        home = union_all([a.geometry for a in self.areas])
+        factor = math.cos(math.radians((home.bounds[1] + home.bounds[3]) / 2))
+        flat = scale(home, xfact=factor, yfact=1.0, origin=(0, 0))
+        grown = flat.buffer(self.km / KM_PER_DEGREE) if self.km > 0 else flat
+        prepare(grown)
+        return factor, flat, grown
+
+    def _flat(self, point: Point) -> ShapelyPoint:
+        return ShapelyPoint(point.lon * self._frame[0], point.lat)
+
+    def covers(self, point: Point) -> bool:
+        return self._frame[2].covers(self._flat(point))
+
+    def km_from_home(self, point: Point) -> float:
+        return self._frame[1].distance(self._flat(point)) * KM_PER_DEGREE
+
+
 @dataclass
 class Context:
-    """What the rules know of one vehicle: its areas, sealing periods (local dates), trip
-    orders (UTC spans), the local time zone and the working-day calendar."""
+    """What the rules know of one vehicle: its areas (home: its garages and permitted areas),
+    sealing periods (local dates), trip orders (UTC spans), the local time zone and the
+    working-day calendar."""
 
     zone: datetime.tzinfo
     is_working_day: Callable[[datetime.date], bool]
@@ -59,6 +96,7 @@ class Context:
     permitted: list[Area] = field(default_factory=list)
     concern: list[Area] = field(default_factory=list)
     trips: list[tuple[datetime.datetime, datetime.datetime]] = field(default_factory=list)
+    home: Reach | None = None
 
     def local(self, point: Point) -> datetime.datetime:
         return point.at.astimezone(self.zone)
@@ -112,9 +150,10 @@ def episodes(
     points: Sequence[Point],
     holds: Callable[[Point], object],
     dwell: datetime.timedelta,
+    gap: datetime.timedelta = BREAK,
 ) -> list[Episode]:
     """Runs of consecutive points where ``holds`` is truthy (its value, the same along the
-    run, is the episode's detail), no gap longer than ``BREAK``, lasting at least ``dwell``."""
+    run, is the episode's detail), no gap longer than ``gap``, lasting at least ``dwell``."""
     found: list[Episode] = []
     run: list[Point] = []
     run_value = None
@@ -125,7 +164,7 @@ def episodes(
 
     for point in points:
         value = holds(point)
-        if value and run and value == run_value and point.at - run[-1].at <= BREAK:
+        if value and run and value == run_value and point.at - run[-1].at <= gap:
             run.append(point)
             continue
         close()
@@ -172,4 +211,21 @@ def evaluate(
             return None
 
         found += episodes("concern_stay", points, concern, dwell["concern_stay"])
+    if "long_trip" in dwell and ctx.home is not None and ctx.home.areas:
+        reach = ctx.home
+        beyond = {"home": [a.name for a in reach.areas], "beyond_km": reach.km}
+
+        def away(p: Point):
+            return None if ctx.on_trip(p) or reach.covers(p) else beyond
+
+        # Far from home, however slowly or parked, with no trip order covering the moment.
+        for episode in episodes("long_trip", points, away, dwell["long_trip"], gap=LONG_BREAK):
+            farthest = max(reach.km_from_home(p) for p in episode.points)
+            found.append(
+                Episode(
+                    episode.rule,
+                    episode.points,
+                    {**episode.detail, "farthest_km": round(farthest, 1)},
+                )
+            )
     return found

@@ -34,7 +34,10 @@ DEFAULT_DWELL = {
     Rule.Kind.OUTSIDE_PERMITTED.value: 15,
     Rule.Kind.ODD_HOURS.value: 10,
     Rule.Kind.CONCERN_STAY.value: 30,
+    Rule.Kind.LONG_TRIP.value: 240,
 }
+DEFAULT_DISTANCE_KM = 10  # long trips: this far beyond the car's garages and permitted areas
+MAX_DISTANCE_KM = 1000
 MAX_RUN_DAYS = 92
 MIN_SEALING_DAYS = 3  # a run of days off this long is a holiday to seal for (not a weekend)
 
@@ -101,8 +104,10 @@ def trip_order_add(
     start: datetime.datetime,
     end: datetime.datetime,
     purpose: str,
+    destination: str = "",
 ) -> TripOrder:
-    """Record a trip order: use of the car from ``start`` to ``end`` is authorised."""
+    """Record a trip order: use of the car from ``start`` to ``end`` (to ``destination``) is
+    authorised."""
     _require(actor, "fleet:vehicle:edit", _("Your role does not record trip orders."))
     _in_scope(actor, vehicle.unit)
     purpose = purpose.strip()
@@ -111,12 +116,103 @@ def trip_order_add(
     if end <= start:
         raise _refuse("end", _("The trip ends after it starts."), "order")
     order = TripOrder.objects.create(
-        vehicle=vehicle, start=start, end=end, purpose=purpose, created_by=actor
+        vehicle=vehicle,
+        start=start,
+        end=end,
+        purpose=purpose,
+        destination=destination.strip()[:200],
+        created_by=actor,
     )
     ledger.record(
         actor=actor, action="fleet.trip.add", target=order, before=None, after=_state(order)
     )
     return order
+
+
+TRIP_FIELDS = ("plate", "start", "end", "purpose", "destination")
+
+
+@transaction.atomic
+def trip_orders_import(
+    *, actor: Account, rows: Iterable[Mapping], file_name: str = ""
+) -> tuple[list[TripOrder], int]:
+    """Trip orders from the dispatch system's export (plate, start, end, purpose, destination),
+    of vehicles the actor sees. Every bad row is named (code ``bad_rows``) and nothing is kept;
+    an order already recorded (same car, start and end) is skipped. Returns the orders made and
+    how many were skipped."""
+    _require(actor, "fleet:vehicle:edit", _("Your role does not record trip orders."))
+    plates = dict(
+        Vehicle.objects.filter(unit__in=node_list(viewer=actor)).values_list("plate", "pk")
+    )
+    zone = positions.local_zone()
+    found, errors = [], []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            errors.append(positions.RowError(number, "row", _("not an object of fields")))
+            continue
+        bad = len(errors)
+        plate = "".join(str(row.get("plate") or "").split()).upper()
+        if plate not in plates:
+            errors.append(
+                positions.RowError(
+                    number, "plate", _("no vehicle with plate %(plate)s") % {"plate": plate or "—"}
+                )
+            )
+        moments = {}
+        for field in ("start", "end"):
+            try:
+                moments[field] = positions.parse_time(row.get(field), zone)
+            except ValueError as error:
+                errors.append(positions.RowError(number, field, str(error)))
+        if len(moments) == 2 and moments["end"] <= moments["start"]:
+            errors.append(positions.RowError(number, "end", _("The trip ends after it starts.")))
+        purpose = str(row.get("purpose") or "").strip()
+        destination = str(row.get("destination") or "").strip()
+        if not purpose:
+            errors.append(positions.RowError(number, "purpose", _("Say what the trip is for.")))
+        for field, value in (("purpose", purpose), ("destination", destination)):
+            if len(value) > 200:
+                errors.append(
+                    positions.RowError(
+                        number, field, _("longer than %(n)d characters") % {"n": 200}
+                    )
+                )
+        if len(errors) == bad:
+            found.append((plates[plate], moments["start"], moments["end"], purpose, destination))
+    if errors:
+        named = [ValidationError(str(e), code="bad_rows") for e in errors[: positions.MAX_NAMED]]
+        if len(errors) > positions.MAX_NAMED:
+            named.append(
+                ValidationError(
+                    _("… and %(n)d more bad rows.") % {"n": len(errors) - positions.MAX_NAMED},
+                    code="bad_rows",
+                )
+            )
+        raise ValidationError({"file": named})
+    if not found:
+        raise _refuse("file", _("The file holds no trip orders."), "empty")
+    made, skipped = [], 0
+    for vehicle_id, start, end, purpose, destination in found:
+        if TripOrder.objects.filter(vehicle_id=vehicle_id, start=start, end=end).exists():
+            skipped += 1
+            continue
+        order = TripOrder.objects.create(
+            vehicle_id=vehicle_id,
+            start=start,
+            end=end,
+            purpose=purpose,
+            destination=destination,
+            created_by=actor,
+        )
+        ledger.record(
+            actor=actor,
+            action="fleet.trip.import",
+            target=order,
+            before=None,
+            after=_state(order),
+        )
+        made.append(order)
+    return made, skipped
 
 
 # --- geofences ---------------------------------------------------------------------------------
@@ -360,8 +456,11 @@ def positions_import(
 
 
 @transaction.atomic
-def rule_save(*, actor: Account, kind: str, enabled: bool, dwell_minutes: int) -> Rule:
-    """Set a rule's dwell time and whether it runs."""
+def rule_save(
+    *, actor: Account, kind: str, enabled: bool, dwell_minutes: int, distance_km: int | None = None
+) -> Rule:
+    """Set a rule's dwell time and whether it runs; for long trips also how far from home the
+    car must be (its default when not given). Other rules keep no distance."""
     _require(actor, "fleet:rule:run", _("Your role does not set the vehicle rules."))
     if kind not in Rule.Kind.values:
         raise _refuse("kind", _("Choose a rule."), "invalid")
@@ -369,15 +468,32 @@ def rule_save(*, actor: Account, kind: str, enabled: bool, dwell_minutes: int) -
         raise _refuse(
             "dwell_minutes", _("The dwell time lies between 0 and 1440 minutes."), "out_of_range"
         )
+    if kind != Rule.Kind.LONG_TRIP:
+        distance_km = None
+    elif distance_km is None:
+        distance_km = DEFAULT_DISTANCE_KM
+    elif not 0 <= distance_km <= MAX_DISTANCE_KM:
+        raise _refuse(
+            "distance_km",
+            _("The distance lies between 0 and %(max)d km.") % {"max": MAX_DISTANCE_KM},
+            "out_of_range",
+        )
     rule = Rule.objects.filter(kind=kind).first()
     before = _state(rule) if rule else None
     if rule is None:
-        rule = Rule.objects.create(kind=kind, enabled=enabled, dwell_minutes=dwell_minutes)
-    elif (rule.enabled, rule.dwell_minutes) == (enabled, dwell_minutes):
+        rule = Rule.objects.create(
+            kind=kind, enabled=enabled, dwell_minutes=dwell_minutes, distance_km=distance_km
+        )
+    elif (rule.enabled, rule.dwell_minutes, rule.distance_km) == (
+        enabled,
+        dwell_minutes,
+        distance_km,
+    ):
         return rule
     else:
         rule.enabled, rule.dwell_minutes = enabled, dwell_minutes
-        rule.save(update_fields=["enabled", "dwell_minutes"])
+        rule.distance_km = distance_km
+        rule.save(update_fields=["enabled", "dwell_minutes", "distance_km"])
     ledger.record(
         actor=actor, action="fleet.rule.save", target=rule, before=before, after=_state(rule)
     )
@@ -396,8 +512,30 @@ def dwell_times() -> dict[str, datetime.timedelta]:
     return result
 
 
+def long_trip_km() -> int:
+    """How far beyond home a car must be for the long-trip rule (its default until saved)."""
+    saved = Rule.objects.filter(kind=Rule.Kind.LONG_TRIP).values_list("distance_km", flat=True)
+    distance = saved.first()
+    return DEFAULT_DISTANCE_KM if distance is None else distance
+
+
 def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=positions.local_zone())
+
+
+def _areas_of(vehicle: Vehicle, ancestors: set[int], fences: list, areas: dict, kind: str):
+    """The vehicle's own fences of ``kind``, or else those its unit or a unit above it drew for
+    all its cars."""
+    own = [
+        areas[f.pk]
+        for f in fences
+        if f.kind == kind and any(v.pk == vehicle.pk for v in f.vehicles.all())
+    ]
+    return own or [
+        areas[f.pk]
+        for f in fences
+        if f.kind == kind and not f.vehicles.all() and f.unit_id in ancestors
+    ]
 
 
 def _contexts(vehicles: list[Vehicle], start: datetime.date, end: datetime.date) -> dict:
@@ -408,9 +546,8 @@ def _contexts(vehicles: list[Vehicle], start: datetime.date, end: datetime.date)
         while day <= period.end:
             sealed.add(day)
             day += datetime.timedelta(days=1)
-    fences = list(
-        Geofence.objects.filter(kind__in=["permitted", "concern"]).prefetch_related("vehicles")
-    )
+    fences = list(Geofence.objects.prefetch_related("vehicles"))
+    reach_km = long_trip_km()
     areas = {f.pk: rules.Area(f.name, rules.geometry(f.geometry)) for f in fences}
     concern = [areas[f.pk] for f in fences if f.kind == "concern"]
     trips: dict[int, list] = {}
@@ -420,28 +557,23 @@ def _contexts(vehicles: list[Vehicle], start: datetime.date, end: datetime.date)
         end__gte=_day_start(start),
     ):
         trips.setdefault(order.vehicle_id, []).append((order.start, order.end))
-    result = {}
+    result, reaches = {}, {}
     for vehicle in vehicles:
         ancestors = {int(x) for x in vehicle.unit.path.strip("/").split("/") if x.isdigit()} | {
             vehicle.unit_id
         }
-        own = [
-            areas[f.pk]
-            for f in fences
-            if f.kind == "permitted" and any(v.pk == vehicle.pk for v in f.vehicles.all())
-        ]
-        unit_wide = [
-            areas[f.pk]
-            for f in fences
-            if f.kind == "permitted" and not f.vehicles.all() and f.unit_id in ancestors
-        ]
+        permitted = _areas_of(vehicle, ancestors, fences, areas, "permitted")
+        home = tuple(_areas_of(vehicle, ancestors, fences, areas, "garage") + permitted)
+        if home not in reaches:  # cars of one unit share their home and its grown shape
+            reaches[home] = rules.Reach(home, reach_km)
         result[vehicle.pk] = rules.Context(
             zone=positions.local_zone(),
             is_working_day=calendar.is_working_day,
             sealed_days=sealed,
-            permitted=own or unit_wide,
+            permitted=permitted,
             concern=concern,
             trips=trips.get(vehicle.pk, []),
+            home=reaches[home],
         )
     return result
 

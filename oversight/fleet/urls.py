@@ -9,6 +9,7 @@ urlpatterns = [
     path("add/", views.vehicle_create, name="vehicle_create"),
     path("<id:pk>/", views.vehicle_detail, name="vehicle_detail"),
     path("<id:pk>/trips/add/", views.trip_add, name="trip_add"),
+    path("trips/import/", views.trips_import, name="trips_import"),
     path("warnings/", views.warning_list, name="warning_list"),
     path("warnings/<id:pk>/", views.warning_detail, name="warning_detail"),
     path("warnings/run/", views.rules_run, name="rules_run"),

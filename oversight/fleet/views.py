@@ -27,6 +27,7 @@ from .forms import (
     SealingCalendarForm,
     SealingForm,
     TripForm,
+    TripsImportForm,
     VehicleForm,
 )
 from .models import Rule
@@ -57,10 +58,12 @@ def _day(request) -> datetime.date | None:
 
 
 @require_perm("fleet:vehicle:view")
-def vehicle_list(request, form=None):
+def vehicle_list(request, form=None, trips_form=None):
     vehicles = selectors.vehicle_list(viewer=request.user, search=request.GET.get("q", "").strip())
     can_edit = has_perm(request.user, "fleet:vehicle:edit")
     form = form or (VehicleForm(viewer=request.user) if can_edit else None)
+    trips_form = trips_form or (TripsImportForm() if can_edit else None)
+    refused = any(f is not None and f.is_bound for f in (form, trips_form))
     return export_or(
         request,
         vehicles,
@@ -70,10 +73,41 @@ def vehicle_list(request, form=None):
         render=lambda page: render(
             request,
             "fleet/vehicle_list.html",
-            {"page": page, "form": form},
-            status=400 if form is not None and form.is_bound else 200,
+            {"page": page, "form": form, "trips_form": trips_form},
+            status=400 if refused else 200,
         ),
     )
+
+
+@require_perm("fleet:vehicle:edit")
+@require_POST
+def trips_import(request):
+    form = TripsImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = positions.rows_from_file(
+                upload.name, upload.read(), fields=services.TRIP_FIELDS, key="trip_orders"
+            )
+        except ValueError as error:
+            form.add_error("file", str(error))
+        else:
+            result = call_service(
+                form,
+                services.trip_orders_import,
+                actor=request.user,
+                rows=rows,
+                file_name=upload.name,
+            )
+            if result:
+                made, skipped = result
+                messages.success(
+                    request,
+                    _("%(n)d trip orders were recorded (%(skipped)d already known).")
+                    % {"n": len(made), "skipped": skipped},
+                )
+                return redirect("fleet:vehicle_list")
+    return vehicle_list(request, trips_form=form)
 
 
 @require_perm("fleet:vehicle:edit")
@@ -369,6 +403,8 @@ def rule_list(request):
             "enabled": rule.enabled if rule else True,
             "dwell_minutes": rule.dwell_minutes if rule else services.DEFAULT_DWELL[kind],
         }
+        if kind == Rule.Kind.LONG_TRIP:
+            initial["distance_km"] = services.long_trip_km()
         bound = form if form is not None and form.data.get("kind") == kind else None
         rows.append({"label": label, "form": bound or RuleForm(initial=initial)})
     return render(request, "fleet/rules.html", {"rows": rows}, status=400 if form else 200)

@@ -1,5 +1,6 @@
 """The demonstration builder: 60 cars over the last National Day with a warning of every rule
-(a night drive with its trip order raises none); a second run changes nothing; the ledger
+(a night drive and a day in the city with their trip orders raise none; the dispatch system's
+positions come in GCJ-02); a second run changes nothing; the ledger
 verifies."""
 
 import datetime
@@ -9,7 +10,7 @@ import pytest
 
 from oversight.cockpit import demo as cockpit_demo
 from oversight.fleet import demo
-from oversight.fleet.models import FleetWarning, Vehicle
+from oversight.fleet.models import FleetWarning, PositionBatch, Vehicle
 from oversight.ledger import services as ledger
 from oversight.orgs import demo as org_demo
 
@@ -26,7 +27,15 @@ def test_it_plants_a_warning_of_every_rule(today, settings, tmp_path):
     rules = {}
     for warning in FleetWarning.objects.all():
         rules.setdefault(warning.rule, set()).add(warning.vehicle.plate)
-    assert set(rules) == {"sealed_use", "outside_permitted", "odd_hours", "concern_stay"}
+    assert set(rules) == {
+        "sealed_use",
+        "outside_permitted",
+        "odd_hours",
+        "concern_stay",
+        "long_trip",
+    }
+    assert len(rules["long_trip"]) == 1  # the other day in the city had its trip order
+    assert PositionBatch.objects.filter(crs="gcj02").count() == 1
     assert len(rules["sealed_use"]) == 8
     assert len(rules["odd_hours"]) == 1  # the other night drive had its trip order
     assert len(rules["concern_stay"]) == 2

@@ -121,3 +121,74 @@ def test_the_evidence_excerpt_is_sampled_and_keeps_the_last_point():
     excerpt = found[0].evidence()["track"]
     assert len(excerpt) <= rules.EXCERPT + 1
     assert excerpt[-1][0] == points[-1].at.isoformat()
+
+
+# --- long trips without a trip order --------------------------------------------------------
+
+KM_EAST = 111.195 * 0.7978  # km in a degree of longitude at 37.05°N (cos 37.05° ≈ 0.7978)
+
+
+def home(km=10):
+    return rules.Reach((rules.Area("county", rules.geometry(SQUARE)),), km)
+
+
+def east_of_home(km: float) -> float:
+    """The longitude ``km`` east of the square's eastern edge, on its middle latitude."""
+    return 115.1 + km / KM_EAST
+
+
+def test_a_long_trip_far_from_home_without_an_order_is_flagged_with_its_track():
+    far = track(local(2026, 3, 2, 9, 0), 300, lon=east_of_home(30), step=2)
+    found = rules.evaluate(far, ctx(home=home()), dwell(long_trip=240))
+    assert kinds(found) == ["long_trip"]
+    evidence = found[0].evidence()
+    assert evidence["home"] == ["county"] and evidence["beyond_km"] == 10
+    assert 29.5 < evidence["farthest_km"] < 30.5
+    assert evidence["minutes"] == 300 and evidence["track"][0][1] == round(east_of_home(30), 6)
+
+
+def test_a_long_trip_one_minute_short_of_its_dwell_time_is_not_flagged():
+    far = track(local(2026, 3, 2, 9, 0), 239, lon=east_of_home(30))
+    assert rules.evaluate(far, ctx(home=home()), dwell(long_trip=240)) == []
+
+
+def test_a_car_just_inside_its_reach_is_not_far_and_just_beyond_it_is():
+    near = track(local(2026, 3, 2, 9, 0), 300, lon=east_of_home(9.8), step=5)
+    assert rules.evaluate(near, ctx(home=home(10)), dwell(long_trip=240)) == []
+    beyond = track(local(2026, 3, 2, 9, 0), 300, lon=east_of_home(10.2), step=5)
+    assert kinds(rules.evaluate(beyond, ctx(home=home(10)), dwell(long_trip=240))) == ["long_trip"]
+
+
+def test_a_trip_order_covering_the_trip_silences_it_and_one_covering_part_of_it_does_not():
+    far = track(local(2026, 3, 2, 9, 0), 300, lon=east_of_home(30), step=5)
+
+    def order(start, end):
+        return (local(*start).astimezone(datetime.UTC), local(*end).astimezone(datetime.UTC))
+
+    whole = order((2026, 3, 2, 8, 30), (2026, 3, 2, 14, 30))
+    assert rules.evaluate(far, ctx(home=home(), trips=[whole]), dwell(long_trip=240)) == []
+    # an order for the first two hours leaves three uncovered: short of four
+    morning = order((2026, 3, 2, 8, 30), (2026, 3, 2, 11, 0))
+    assert rules.evaluate(far, ctx(home=home(), trips=[morning]), dwell(long_trip=240)) == []
+    # an order for the first half hour leaves four and a half: flagged from where it ended
+    brief = order((2026, 3, 2, 8, 30), (2026, 3, 2, 9, 30))
+    (episode,) = rules.evaluate(far, ctx(home=home(), trips=[brief]), dwell(long_trip=240))
+    assert episode.started_at == local(2026, 3, 2, 9, 35)
+
+
+def test_a_car_parked_away_reporting_rarely_stays_on_one_trip_but_a_long_silence_ends_it():
+    start = local(2026, 3, 2, 18, 0)
+    parked = dict(lon=east_of_home(30), speed=0, ignition=False)
+    rare = track(start, 300, step=50, **parked)  # a report every 50 minutes
+    assert kinds(rules.evaluate(rare, ctx(home=home()), dwell(long_trip=240))) == ["long_trip"]
+    silent = track(start, 150, step=30, **parked) + track(
+        start + datetime.timedelta(minutes=300), 150, step=30, **parked
+    )  # two hours of silence between two stretches of 2.5 hours
+    assert rules.evaluate(silent, ctx(home=home()), dwell(long_trip=240)) == []
+
+
+def test_a_car_with_no_home_drawn_is_not_judged_far():
+    far = track(local(2026, 3, 2, 9, 0), 300, lon=east_of_home(30), step=5)
+    assert rules.evaluate(far, ctx(), dwell(long_trip=240)) == []
+    empty = rules.Reach((), 10)
+    assert rules.evaluate(far, ctx(home=empty), dwell(long_trip=240)) == []

@@ -76,11 +76,20 @@ def test_a_file_with_bad_rows_names_each_and_keeps_nothing(fleet_county, push):
     assert not list(positions.directory().glob("*")) if positions.directory().exists() else True
 
 
-def test_gcj02_is_refused_until_a_converter_is_installed(fleet_county, push):
+def test_an_undeclared_coordinate_system_is_refused(fleet_county, push):
     c = fleet_county
     with pytest.raises(ValidationError) as error:
-        push(c.supervisor, [row("冀E12345", local(2026, 3, 1, 10, 0))], crs="gcj02")
-    assert "crs" in error.value.message_dict["file"][0]
+        push(c.supervisor, [row("冀E12345", local(2026, 3, 1, 10, 0))], crs="gk")
+    assert error.value.error_dict["crs"][0].code == "invalid"
+
+
+def test_bd09_positions_are_kept_in_wgs84(fleet_county, push):
+    c = fleet_county
+    lon, lat = positions.from_wgs84("bd09", 115.0, 37.0)
+    batch = push(c.supervisor, [row("冀E12345", local(2026, 3, 1, 10, 0), lon, lat)], crs="bd09")
+    assert batch.crs == "bd09"
+    (point,) = selectors.track_of(vehicle=c.car1, day=datetime.date(2026, 3, 1))
+    assert abs(point.lon - 115.0) < 1e-6 and abs(point.lat - 37.0) < 1e-6
 
 
 def test_a_town_officer_cannot_import_another_towns_car(fleet_county, push):
@@ -285,6 +294,7 @@ def test_every_rule_runs_by_default_under_its_plain_name(fleet_county):
         "outside_permitted",
         "odd_hours",
         "concern_stay",
+        "long_trip",
     }
     assert all(type(k) is str for k in services.dwell_times())
 
@@ -308,3 +318,152 @@ def test_the_points_of_a_rolled_back_import_never_count(fleet_county):
     assert list(positions.directory().glob("*.pending"))  # written, never published
     assert positions.batch_files() == []
     assert selectors.track_of(vehicle=c.car1, day=datetime.date(2026, 3, 1)) == []
+
+
+GARAGE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[115.04, 37.04], [115.05, 37.04], [115.05, 37.05], [115.04, 37.05], [115.04, 37.04]]
+    ],
+}
+
+
+def _home_and_trips(c, push):
+    """Town 1's garage, the county area drawn for every car of the county; both cars spend five
+    hours of a working Monday some 35 km east of the county, car 2 with a trip order."""
+    services.fences_upload(
+        actor=c.supervisor,
+        unit=c.town1,
+        kind="garage",
+        content=_collection(
+            {"type": "Feature", "properties": {"name": "Town 1 garage"}, "geometry": GARAGE}
+        ),
+    )
+    services.fences_upload(
+        actor=c.supervisor,
+        unit=c.county,
+        kind="permitted",
+        content=_collection(
+            {"type": "Feature", "properties": {"name": "County"}, "geometry": SQUARE}
+        ),
+    )
+    order = services.trip_order_add(
+        actor=c.supervisor,
+        vehicle=c.car2,
+        start=local(2026, 3, 2, 8, 30),
+        end=local(2026, 3, 2, 15, 0),
+        purpose="Provincial meeting",
+        destination="Shijiazhuang",
+    )
+    assert order.destination == "Shijiazhuang"
+    push(
+        c.supervisor,
+        [
+            row(plate, local(2026, 3, 2, 9, 0) + datetime.timedelta(minutes=m), lon=115.5)
+            for plate in ("冀E12345", "冀E67890")
+            for m in range(0, 301, 5)
+        ],
+    )
+
+
+def _run_monday(c):
+    return services.rules_run(
+        actor=c.supervisor,
+        start=datetime.date(2026, 3, 2),
+        end=datetime.date(2026, 3, 2),
+        supervising_node=c.commission,
+    )
+
+
+def test_a_long_trip_without_a_trip_order_is_raised_and_one_with_an_order_is_not(
+    fleet_county, push
+):
+    c = fleet_county
+    _home_and_trips(c, push)
+    long_trips = [w for w in _run_monday(c) if w.rule == "long_trip"]
+    assert [w.vehicle for w in long_trips] == [c.car1]
+    evidence = long_trips[0].evidence
+    assert evidence["home"] == ["Town 1 garage", "County"] and evidence["beyond_km"] == 10
+    assert 34 < evidence["farthest_km"] < 37 and evidence["minutes"] == 300
+    assert len(evidence["track"]) == 61
+    assert long_trips[0].item.responsible_node == c.town1
+    _run, report = ledger.run_verification()
+    assert report.ok, report
+
+
+def test_the_long_trip_distance_is_configured_and_checked(fleet_county, push):
+    c = fleet_county
+    _home_and_trips(c, push)
+    with pytest.raises(ValidationError) as error:
+        services.rule_save(
+            actor=c.supervisor, kind="long_trip", enabled=True, dwell_minutes=240, distance_km=5000
+        )
+    assert error.value.error_dict["distance_km"][0].code == "out_of_range"
+    rule = services.rule_save(
+        actor=c.supervisor, kind="long_trip", enabled=True, dwell_minutes=240, distance_km=40
+    )
+    assert services.long_trip_km() == 40
+    assert not [w for w in _run_monday(c) if w.rule == "long_trip"]  # 35 km is within 40
+    other = services.rule_save(
+        actor=c.supervisor, kind="odd_hours", enabled=True, dwell_minutes=10, distance_km=40
+    )
+    assert other.distance_km is None and rule.distance_km == 40
+
+
+def test_trip_orders_import_names_each_bad_row_and_keeps_nothing(fleet_county):
+    from oversight.fleet.models import TripOrder
+
+    c = fleet_county
+    good = {
+        "plate": "冀E 12345",
+        "start": "2026-03-02 08:00",
+        "end": "2026-03-02 18:00",
+        "purpose": "Flood inspection",
+        "destination": "Reservoir dam",
+    }
+    rows = [
+        good,
+        {**good, "plate": "冀X00000"},
+        {**good, "end": "2026-03-02 07:59"},
+        {**good, "start": "tomorrow"},
+        {**good, "purpose": " "},
+        "not a row",
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.trip_orders_import(actor=c.supervisor, rows=rows)
+    assert [m.split(":")[0] for m in error.value.message_dict["file"]] == [
+        "Row 2, plate",
+        "Row 3, end",
+        "Row 4, start",
+        "Row 5, purpose",
+        "Row 6, row",
+    ]
+    assert not TripOrder.objects.exists()
+    made, skipped = services.trip_orders_import(actor=c.supervisor, rows=[good], file_name="a.csv")
+    assert (len(made), skipped) == (1, 0)
+    assert (made[0].vehicle, made[0].destination) == (c.car1, "Reservoir dam")
+    assert made[0].start == local(2026, 3, 2, 8, 0)
+    assert services.trip_orders_import(actor=c.supervisor, rows=[good]) == ([], 1)
+    with pytest.raises(PermissionDenied):
+        services.trip_orders_import(actor=c.town1_officer, rows=[good])
+    _run, report = ledger.run_verification()
+    assert report.ok, report
+
+
+def test_an_imported_trip_order_covers_a_long_trip(fleet_county, push):
+    c = fleet_county
+    _home_and_trips(c, push)
+    services.trip_orders_import(
+        actor=c.supervisor,
+        rows=[
+            {
+                "plate": "冀E12345",
+                "start": "2026-03-02T08:45:00+08:00",
+                "end": "2026-03-02T13:10:00+08:00",
+                "purpose": "Provincial meeting",
+                "destination": "Shijiazhuang",
+            }
+        ],
+    )
+    # the order ends at 13:10: the 50 minutes away after it are short of four hours
+    assert not [w for w in _run_monday(c) if w.rule == "long_trip"]

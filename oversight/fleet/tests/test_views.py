@@ -187,3 +187,81 @@ def test_a_run_with_days_reversed_is_refused_on_the_form(fleet_county):
     )
     assert response.status_code == 400
     assert "The last day cannot come before the first." in response.content.decode()
+
+
+def test_the_rules_page_sets_the_long_trip_distance_and_only_there(fleet_county):
+    from oversight.fleet.models import Rule
+
+    c = fleet_county
+    client = client_en(c.supervisor)
+    page = client.get("/fleet/rules/").content.decode()
+    assert page.count('name="distance_km"') == 1
+    assert "Long trip without a trip order" in page
+    response = client.post(
+        "/fleet/rules/",
+        {"kind": "long_trip", "enabled": "on", "dwell_minutes": "180", "distance_km": "2000"},
+    )
+    assert response.status_code == 400
+    assert not Rule.objects.filter(kind="long_trip").exists()
+    response = client.post(
+        "/fleet/rules/",
+        {"kind": "long_trip", "enabled": "on", "dwell_minutes": "180", "distance_km": "25"},
+    )
+    assert response.status_code == 302
+    rule = Rule.objects.get(kind="long_trip")
+    assert (rule.dwell_minutes, rule.distance_km) == (180, 25)
+
+
+def test_a_trip_order_is_recorded_with_its_destination(fleet_county):
+    c = fleet_county
+    client = client_en(c.supervisor)
+    response = client.post(
+        f"/fleet/{c.car1.pk}/trips/add/",
+        {
+            "start": "2026-03-02T08:00",
+            "end": "2026-03-02T18:00",
+            "purpose": "Flood inspection",
+            "destination": "Reservoir dam",
+        },
+    )
+    assert response.status_code == 302
+    assert c.car1.trip_orders.get().destination == "Reservoir dam"
+    assert "Reservoir dam" in client.get(f"/fleet/{c.car1.pk}/").content.decode()
+
+
+def test_a_long_trip_warning_shows_how_far_the_car_went(fleet_county, push):
+    from .test_services import _home_and_trips, _run_monday
+
+    c = fleet_county
+    _home_and_trips(c, push)
+    (warning,) = [w for w in _run_monday(c) if w.rule == "long_trip"]
+    page = client_en(c.supervisor).get(f"/fleet/warnings/{warning.item_id}/").content.decode()
+    assert "Town 1 garage, County" in page
+    assert f"{warning.evidence['farthest_km']} km (the rule counts from 10 km)" in page
+
+
+def test_trip_orders_are_imported_from_a_csv_file_and_a_bad_file_is_named(fleet_county):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = fleet_county
+    client = client_en(c.supervisor)
+    assert 'data-testid="import-trips"' in client.get("/fleet/").content.decode()
+    content = (
+        "plate,start,end,purpose,destination\n"
+        "冀E12345,2026-03-02 08:00,2026-03-02 18:00,Flood inspection,Reservoir dam\n"
+    ).encode()
+    response = client.post(
+        "/fleet/trips/import/", {"file": SimpleUploadedFile("trips.csv", content)}
+    )
+    assert response.status_code == 302
+    assert c.car1.trip_orders.get().destination == "Reservoir dam"
+    response = client.post(
+        "/fleet/trips/import/",
+        {"file": SimpleUploadedFile("trips.csv", b"plate,start,end\n")},
+    )
+    assert response.status_code == 400
+    assert "The file lacks the columns: purpose, destination" in response.content.decode()
+    assert (
+        'data-testid="import-trips"'
+        not in client_en(c.town1_officer).get("/fleet/").content.decode()
+    )
