@@ -160,6 +160,12 @@ class SourceForm(ScopedUnitForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
+        if kind and kind != Source.Kind.UPLOAD:
+            from .services import url_error
+
+            problem = url_error((cleaned.get("url") or "").strip())
+            if problem is not None:
+                self.add_error("url", problem)
         if kind == Source.Kind.HTML:
             if not cleaned.get("html_item"):
                 self.add_error(

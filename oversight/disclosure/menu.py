@@ -12,7 +12,9 @@ MENU = [
     MenuEntry(
         SECTION, _("Disclosure catalogue"), "disclosure:catalogue", "disclosure:view", 30, 16
     ),
-    MenuEntry(SECTION, _("Disclosure sources"), "disclosure:source_list", "disclosure:view", 40, 16),
+    MenuEntry(
+        SECTION, _("Disclosure sources"), "disclosure:source_list", "disclosure:view", 40, 16
+    ),
     MenuEntry(
         SECTION,
         _("Notices waiting to be classified"),

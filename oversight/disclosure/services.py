@@ -706,6 +706,25 @@ def host_allowed(url: str) -> bool:
     return False
 
 
+def url_error(url: str) -> ValidationError | None:
+    """What is wrong with a source's address: not http(s), or a host off the configured list."""
+    if not fetcher.host_of(url) or not url.lower().startswith(("http://", "https://")):
+        return ValidationError(
+            _("Give the address (http:// or https://) the source is read from."),
+            code="required",
+        )
+    if not host_allowed(url):
+        return ValidationError(
+            _(
+                "%(host)s is not on the list of hosts sources may be read from; ask the "
+                "administrator to add it (DISCLOSURE_SOURCE_HOSTS)."
+            )
+            % {"host": urlsplit(url).hostname},
+            code="host_not_allowed",
+        )
+    return None
+
+
 def _source_clean(*, name: str, kind: str, url: str, config: dict | None):
     """A source's settings cleaned, and the errors of its kind, address and configuration."""
     name, url = (name or "").strip(), (url or "").strip()
@@ -714,20 +733,9 @@ def _source_clean(*, name: str, kind: str, url: str, config: dict | None):
     if kind not in Source.Kind.values:
         errors["kind"] = ValidationError(_("Choose a kind of source."), code="invalid")
     elif kind != Source.Kind.UPLOAD:
-        if not fetcher.host_of(url) or not url.lower().startswith(("http://", "https://")):
-            errors["url"] = ValidationError(
-                _("Give the address (http:// or https://) the source is read from."),
-                code="required",
-            )
-        elif not host_allowed(url):
-            errors["url"] = ValidationError(
-                _(
-                    "%(host)s is not on the list of hosts sources may be read from; ask the "
-                    "administrator to add it (DISCLOSURE_SOURCE_HOSTS)."
-                )
-                % {"host": urlsplit(url).hostname},
-                code="host_not_allowed",
-            )
+        problem = url_error(url)
+        if problem is not None:
+            errors["url"] = problem
         unknown = sorted(set(config) - set(CONFIG_KEYS[kind]))
         if unknown:
             errors["config"] = ValidationError(
@@ -1039,6 +1047,10 @@ class Preview:
     status: int | None = None
     error: str = ""
     rows: list = field(default_factory=list)  # (Notice, catalogue item or None, period)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Fetch.Outcome(self.outcome).label)
 
 
 def source_preview(
