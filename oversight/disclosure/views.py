@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from oversight.core.excel import read_rows, template_response
@@ -417,7 +418,13 @@ def source_upload(request):
         )
         if new is not None:
             request.operation_target = form.cleaned_data["source"]
-            messages.success(request, _("%(count)d notices were collected.") % {"count": new})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d notice was collected.", "%(count)d notices were collected.", new
+                )
+                % {"count": new},
+            )
             return redirect("disclosure:source_upload")
     return render_form(request, "disclosure/source_upload.html", {"form": form}, form)
 

@@ -415,7 +415,7 @@ def test_the_upload_page(clerk):
          "published_on": "2026-02-05"},
         follow=True,
     )  # fmt: skip
-    assert "1 notices were collected." in good.content.decode()
+    assert "1 notice was collected." in good.content.decode()
     assert Collected.objects.get().source == c.upload
     assert _client(c.town2_officer).get("/disclosure/sources/upload/").status_code == 200
 
