@@ -213,6 +213,14 @@ class SourceForm(ScopedUnitForm):
         }
 
 
+class UnitFilterForm(forms.Form):
+    node = NodeChoiceField(label=_("unit"), queryset=OrgNode.objects.none(), required=False)
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = node_list(viewer=viewer, include_inactive=False)
+
+
 class SourceFilterForm(forms.Form):
     node = NodeChoiceField(label=_("unit"), queryset=OrgNode.objects.none(), required=False)
     kind = forms.ChoiceField(

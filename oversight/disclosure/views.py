@@ -31,6 +31,7 @@ from .forms import (
     PublicationForm,
     SourceFilterForm,
     SourceForm,
+    UnitFilterForm,
     UploadForm,
 )
 
@@ -431,9 +432,8 @@ def source_upload(request):
 
 @require_perm("disclosure:view")
 def unclassified_list(request):
-    filters = LapseFilterForm(request.GET or None, viewer=request.user)
+    filters = UnitFilterForm(request.GET or None, viewer=request.user)
     node = filters.cleaned_data.get("node") if filters.is_valid() else None
-    filters.fields.pop("kind"), filters.fields.pop("open_only")
     context = {
         "filters": filters,
         "page": paginate(request, selectors.unclassified_list(viewer=request.user, node=node)),
