@@ -1,5 +1,6 @@
 from cssselect import GenericTranslator, SelectorError
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from oversight.orgs.forms import NodeChoiceField
@@ -170,7 +171,10 @@ class SourceForm(ScopedUnitForm):
             if not cleaned.get("html_item"):
                 self.add_error(
                     "html_item",
-                    _("An HTML list page needs the CSS selector of one notice (item)."),
+                    ValidationError(
+                        _("An HTML list page needs the CSS selector of one notice (item)."),
+                        code="required",
+                    ),
                 )
             for key, _label, _example in HTML_SETTINGS:
                 selector = cleaned.get("html_" + key)
@@ -180,7 +184,10 @@ class SourceForm(ScopedUnitForm):
                     except SelectorError:
                         self.add_error(
                             "html_" + key,
-                            _("“%(selector)s” is not a CSS selector.") % {"selector": selector},
+                            ValidationError(
+                                _("“%(selector)s” is not a CSS selector.") % {"selector": selector},
+                                code="invalid",
+                            ),
                         )
         if kind == Source.Kind.JSON and not cleaned.get("json_items"):
             self.add_error(
