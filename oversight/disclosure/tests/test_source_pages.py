@@ -444,3 +444,22 @@ def test_the_unclassified_page_in_scope(waiting):
     assert done.status_code == 302
     c.undated.refresh_from_db()
     assert c.undated.publication.key == "2026-01"
+
+
+def test_the_edit_page_shows_the_settings_and_saves_them(disclosure_county):
+    c = disclosure_county
+    source = _source(c, "http://x.invalid/gk/", "html", {"item": "ul li", "date": "span.d"})
+    officer = _client(c.town1_officer)
+    page = officer.get(f"/disclosure/sources/{source.pk}/edit/").content.decode()
+    assert 'name="html_item" value="ul li"' in page and 'name="html_date" value="span.d"' in page
+    saved = officer.post(
+        f"/disclosure/sources/{source.pk}/edit/",
+        {"node": c.village1a.pk, "name": "list page", "kind": "json", "cadence_days": 15,
+         "url": "http://x.invalid/api", "json_items": "data.rows", "json_date": "time",
+         "html_item": "ignored", "save": "1"},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    source.refresh_from_db()
+    assert (source.kind, source.config, source.enabled) == (
+        "json", {"items": "data.rows", "date": "time"}, False,
+    )  # fmt: skip
