@@ -387,6 +387,10 @@ DOCUMENTS_TEMPLATE_MAX_BYTES = env_int("DOCUMENTS_TEMPLATE_MAX_BYTES", 5 * 1024 
 # A unit that has not signed for a document this many days after its issue is reminded once.
 DOCUMENTS_SIGN_DAYS = env_int("DOCUMENTS_SIGN_DAYS", 3)
 
+# Disclosure collection: the hosts a source may be read from (a name allows its subdomains; the
+# reserved "example" names the demo county's sample sources, which are never fetched).
+DISCLOSURE_SOURCE_HOSTS = env_list("DISCLOSURE_SOURCE_HOSTS", ["gov.cn", "example"])
+
 # The public channel (码上监督 / 监督一点通). A reporter's name, phone and contact text are
 # encrypted with AES-256-GCM under PUBLIC_IDENTITY_KEYS ("id:key,id:key…", 32-byte keys in hex
 # or base64; the first encrypts, all decrypt) and tracking codes are stored as keyed hashes under

@@ -12,4 +12,18 @@ MENU = [
     MenuEntry(
         SECTION, _("Disclosure catalogue"), "disclosure:catalogue", "disclosure:view", 30, 16
     ),
+    MenuEntry(
+        SECTION, _("Disclosure sources"), "disclosure:source_list", "disclosure:view", 40, 16
+    ),
+    MenuEntry(
+        SECTION,
+        _("Notices waiting to be classified"),
+        "disclosure:unclassified_list",
+        "disclosure:view",
+        50,
+        16,
+    ),
+    MenuEntry(
+        SECTION, _("Upload notices"), "disclosure:source_upload", "disclosure:source:upload", 60, 16
+    ),
 ]

@@ -3,12 +3,12 @@ and lapses, the commission those of its whole tree, a sibling town nothing of an
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from oversight.orgs.access import scope_q
 
-from .models import CatalogueItem, Fetch, Lapse, Occurrence, Publication, Source
+from .models import CatalogueItem, Collected, Fetch, Lapse, Occurrence, Publication, Source
 
 
 def catalogue_list(*, viewer) -> QuerySet[CatalogueItem]:
@@ -96,19 +96,84 @@ def public_notices(*, node, limit: int = 60) -> list[tuple[CatalogueItem, list[P
     return [(item, grouped.get(item.pk, [])) for item in items]
 
 
-def source_list(*, viewer) -> QuerySet[Source]:
-    """Sources of units in the viewer's scope, each with its latest fetch's outcome and time
-    (``last_outcome``, ``last_at``) for the health light."""
+FAILING = (
+    Fetch.Outcome.BROKEN,
+    Fetch.Outcome.TIMEOUT,
+    Fetch.Outcome.REFUSED,
+    Fetch.Outcome.EMPTY,
+)
+HEALTH = ("ok", "failing", "silent", "unread")
+
+
+def source_list(*, viewer, node=None, kind: str = "") -> QuerySet[Source]:
+    """Sources of units in the viewer's scope (of ``node`` and below when given), each with its
+    latest fetch (``last_outcome``, ``last_at``, ``last_status``, ``last_error``), when a new
+    notice last came (``last_new_at``) and the date of its latest notice (``last_published``)."""
     latest = Fetch.objects.filter(source=OuterRef("pk")).order_by("-at", "-pk")
-    return (
+    newest = Collected.objects.filter(source=OuterRef("pk"))
+    qs = (
         Source.objects.filter(scope_q(viewer, node="node"))
         .select_related("node")
         .annotate(
             last_outcome=Subquery(latest.values("outcome")[:1]),
             last_at=Subquery(latest.values("at")[:1]),
+            last_status=Subquery(latest.values("status")[:1]),
+            last_error=Subquery(latest.values("error")[:1]),
+            last_new_at=Subquery(newest.order_by("-collected_at").values("collected_at")[:1]),
+            last_published=Subquery(
+                newest.filter(published_on__isnull=False)
+                .order_by("-published_on")
+                .values("published_on")[:1]
+            ),
         )
-        .order_by("node__path", "name")
     )
+    if node is not None:
+        qs = qs.filter(node__path__startswith=node.path)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("node__path", "name")
+
+
+def source_health(source: Source, *, on) -> tuple[str, str]:
+    """The health of a source read through ``source_list``: ``failing`` (its latest fetch
+    failed; the error), ``silent`` (nothing new for longer than its cadence allows on the
+    working-day calendar), ``unread`` (never fetched) or ``ok``; with a detail to show."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from oversight.loop import timing
+
+    if source.kind != Source.Kind.UPLOAD and source.last_outcome in FAILING:
+        return "failing", source.last_error or Fetch.Outcome(source.last_outcome).label
+    since = source.last_published or timezone.localdate(source.created_at)
+    until = timing.calendar().add_days(since, source.cadence_days, working=True)
+    if on > until:
+        return "silent", _("Nothing new since %(since)s (expected by %(until)s).") % {
+            "since": since,
+            "until": until,
+        }
+    if source.kind != Source.Kind.UPLOAD and source.last_outcome is None:
+        return "unread", ""
+    return "ok", ""
+
+
+def with_health(sources, *, on) -> list[Source]:
+    """``sources`` as a list, each with ``health`` and ``health_detail`` set."""
+    sources = list(sources)
+    for source in sources:
+        source.health, source.health_detail = source_health(source, on=on)
+    return sources
+
+
+def source_health_list(
+    *, viewer, on, node=None, kind: str = "", health: str = ""
+) -> QuerySet[Source]:
+    """``source_list`` filtered to one health (computed for the viewer's sources)."""
+    qs = source_list(viewer=viewer, node=node, kind=kind)
+    if health in HEALTH:
+        keep = [s.pk for s in with_health(qs, on=on) if s.health == health]
+        qs = qs.filter(pk__in=keep)
+    return qs
 
 
 def source_get(*, viewer, pk: int) -> Source:
@@ -119,4 +184,48 @@ def fetch_list(*, viewer, source: Source) -> QuerySet[Fetch]:
     """A source's fetch history (the source read through ``source_get`` first)."""
     return Fetch.objects.filter(source=source_get(viewer=viewer, pk=source.pk)).order_by(
         "-at", "-pk"
+    )
+
+
+def collected_list(*, viewer, source: Source) -> QuerySet[Collected]:
+    """What was collected from a source (read through ``source_get`` first), newest first."""
+    return (
+        Collected.objects.filter(source=source_get(viewer=viewer, pk=source.pk))
+        .select_related("publication", "publication__catalogue_item")
+        .order_by("-collected_at", "-pk")
+    )
+
+
+def unclassified_list(*, viewer, node=None) -> QuerySet[Collected]:
+    """Collected notices of sources in the viewer's scope that the rules did not place: no
+    captured notice (no date, say), or one without a catalogue item or period."""
+    qs = (
+        Collected.objects.filter(scope_q(viewer, node="source__node"))
+        .filter(
+            Q(publication__isnull=True)
+            | Q(publication__catalogue_item__isnull=True)
+            | Q(publication__key="")
+        )
+        .select_related("source", "source__node", "publication")
+    )
+    if node is not None:
+        qs = qs.filter(source__node__path__startswith=node.path)
+    return qs.order_by("-collected_at", "-pk")
+
+
+def collected_get(*, viewer, pk: int) -> Collected:
+    return get_object_or_404(
+        Collected.objects.filter(scope_q(viewer, node="source__node")).select_related(
+            "source", "source__node", "publication"
+        ),
+        pk=pk,
+    )
+
+
+def upload_sources(*, viewer) -> QuerySet[Source]:
+    """The enabled upload sources of units in the viewer's scope."""
+    return (
+        Source.objects.filter(scope_q(viewer, node="node"), kind=Source.Kind.UPLOAD, enabled=True)
+        .select_related("node")
+        .order_by("node__path", "name")
     )

@@ -10,8 +10,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -693,36 +695,47 @@ CONFIG_KEYS = {
 }
 
 
-@transaction.atomic
-def source_save(
-    *,
-    actor: Account,
-    source: Source | None = None,
-    node: OrgNode,
-    name: str,
-    kind: str,
-    url: str = "",
-    config: dict | None = None,
-    cadence_days: int = 30,
-    enabled: bool = True,
-) -> Source:
-    """Add a source a unit publishes through, or change ``source``: its adapter and that
-    adapter's configuration (selectors, field paths), its address and expected cadence."""
-    _require(actor, "disclosure:publication:capture", _("Your role does not configure sources."))
-    _in_scope(actor, node)
-    name, url = name.strip(), (url or "").strip()
+def host_allowed(url: str) -> bool:
+    """Whether ``url``'s host is on the configured list of hosts sources may be read from
+    (``DISCLOSURE_SOURCE_HOSTS``; a name there allows its subdomains)."""
+    name = (urlsplit(url or "").hostname or "").lower().rstrip(".")
+    for entry in settings.DISCLOSURE_SOURCE_HOSTS:
+        entry = entry.strip().lower().strip(".")
+        if name and entry and (name == entry or name.endswith("." + entry)):
+            return True
+    return False
+
+
+def url_error(url: str) -> ValidationError | None:
+    """What is wrong with a source's address: not http(s), or a host off the configured list."""
+    if not fetcher.host_of(url) or not url.lower().startswith(("http://", "https://")):
+        return ValidationError(
+            _("Give the address (http:// or https://) the source is read from."),
+            code="required",
+        )
+    if not host_allowed(url):
+        return ValidationError(
+            _(
+                "%(host)s is not on the list of hosts sources may be read from; ask the "
+                "administrator to add it (DISCLOSURE_SOURCE_HOSTS)."
+            )
+            % {"host": urlsplit(url).hostname},
+            code="host_not_allowed",
+        )
+    return None
+
+
+def _source_clean(*, name: str, kind: str, url: str, config: dict | None):
+    """A source's settings cleaned, and the errors of its kind, address and configuration."""
+    name, url = (name or "").strip(), (url or "").strip()
     config = {k: str(v).strip() for k, v in (config or {}).items() if str(v).strip()}
     errors = {}
-    if not name:
-        errors["name"] = ValidationError(_("A name is required."), code="required")
     if kind not in Source.Kind.values:
         errors["kind"] = ValidationError(_("Choose a kind of source."), code="invalid")
     elif kind != Source.Kind.UPLOAD:
-        if not fetcher.host_of(url) or not url.lower().startswith(("http://", "https://")):
-            errors["url"] = ValidationError(
-                _("Give the address (http:// or https://) the source is read from."),
-                code="required",
-            )
+        problem = url_error(url)
+        if problem is not None:
+            errors["url"] = problem
         unknown = sorted(set(config) - set(CONFIG_KEYS[kind]))
         if unknown:
             errors["config"] = ValidationError(
@@ -743,6 +756,31 @@ def source_save(
                     code="invalid",
                 )
                 break
+    return name, url, config, errors
+
+
+@transaction.atomic
+def source_save(
+    *,
+    actor: Account,
+    source: Source | None = None,
+    node: OrgNode,
+    name: str,
+    kind: str,
+    url: str = "",
+    config: dict | None = None,
+    cadence_days: int = 30,
+    enabled: bool = True,
+) -> Source:
+    """Add a source a unit publishes through, or change ``source``: its adapter and that
+    adapter's configuration (selectors, field paths), its address and expected cadence."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not configure sources."))
+    _in_scope(actor, node)
+    if source is not None:
+        _in_scope(actor, source.node)
+    name, url, config, errors = _source_clean(name=name, kind=kind, url=url, config=config)
+    if not name:
+        errors["name"] = ValidationError(_("A name is required."), code="required")
     if not 1 <= int(cadence_days or 0) <= 400:
         errors["cadence_days"] = ValidationError(
             _("Give between 1 and 400 working days."), code="invalid"
@@ -753,6 +791,8 @@ def source_save(
     before = snapshot(source, exclude=kept) if source is not None else None
     if source is None:
         source = Source()
+    elif source.url != url:
+        source.etag = source.last_modified = ""  # a new address: read it whole
     source.node, source.name, source.kind, source.url = node, name, kind, url
     source.host = fetcher.host_of(url) if kind != Source.Kind.UPLOAD else ""
     source.config, source.cadence_days, source.enabled = config, int(cadence_days), bool(enabled)
@@ -768,8 +808,10 @@ def source_save(
 
 
 def allowed_hosts() -> set[str]:
-    """The hosts configured on enabled sources: nothing else is ever fetched."""
-    return set(Source.objects.filter(enabled=True).exclude(host="").values_list("host", flat=True))
+    """The hosts configured on enabled sources and on the configured list: nothing else is ever
+    fetched."""
+    hosts = Source.objects.filter(enabled=True).exclude(host="").values_list("host", "url")
+    return {host for host, url in hosts if host_allowed(url)}
 
 
 def collect_notices(*, source: Source, notices, actor: Account | None = None) -> int:
@@ -869,20 +911,69 @@ def sources_fetch(*, interval: float = fetcher.MIN_INTERVAL) -> list[Fetch]:
     ]
 
 
+UPLOAD_TYPES = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def _upload_allowed(actor: Account) -> None:
+    if not (
+        has_perm(actor, "disclosure:publication:capture")
+        or has_perm(actor, "disclosure:source:upload")
+    ):
+        raise PermissionDenied(_("Your role does not upload notices."))
+
+
 @transaction.atomic
-def source_upload(*, actor: Account, source: Source, name: str, data: bytes) -> int:
-    """Collect the notices of a file a unit uploads (an Excel sheet or a Word table: title,
-    date, link, content): all rows, or none with every bad row named."""
-    _require(actor, "disclosure:publication:capture", _("Your role does not capture notices."))
+def source_upload(
+    *,
+    actor: Account,
+    source: Source,
+    name: str,
+    data: bytes,
+    title: str = "",
+    published_on: datetime.date | None = None,
+    body: str = "",
+) -> int:
+    """Collect the notices of a file a unit uploads: an Excel sheet or a Word table (title,
+    date, link, content: all rows, or none with every bad row named), or one notice as a PDF
+    or a photo (its title and date given with it; a photo shows the notice board). Returns how
+    many notices were new."""
+    _upload_allowed(actor)
     _in_scope(actor, source.node)
+    if source.kind != Source.Kind.UPLOAD:
+        raise _refuse("source", _("This source is read from its address, not uploaded."), "kind")
+    if not data:
+        raise _refuse("file", _("The file is empty."), "empty")
+    if len(data) > settings.EVIDENCE_MAX_BYTES:
+        raise _refuse(
+            "file",
+            _("The file is larger than %(mb)d MB.")
+            % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+            "too_large",
+        )
     lower = name.lower()
+    suffix = "." + lower.rsplit(".", 1)[-1] if "." in lower else ""
+    if suffix in UPLOAD_TYPES:
+        return _upload_single(
+            actor=actor, source=source, name=name, data=data, suffix=suffix, title=title,
+            published_on=published_on, body=body,
+        )  # fmt: skip
     try:
-        if lower.endswith(".xlsx"):
+        if suffix == ".xlsx":
             notices, errors = read_excel(data)
-        elif lower.endswith(".docx"):
+        elif suffix == ".docx":
             notices, errors = read_word(data)
         else:
-            raise _refuse("file", _("Upload an Excel (.xlsx) or Word (.docx) file."), "type")
+            raise _refuse(
+                "file",
+                _("Upload an Excel (.xlsx), Word (.docx), PDF (.pdf) or image (.jpg, .png) file."),
+                "type",
+            )
     except (Broken, LayoutChanged) as exc:
         raise _refuse("file", str(exc), "unreadable") from exc
     if errors:
@@ -890,3 +981,178 @@ def source_upload(*, actor: Account, source: Source, name: str, data: bytes) -> 
     new = collect_notices(source=source, notices=notices, actor=actor)
     Fetch.objects.create(source=source, outcome=Fetch.Outcome.OK, found=len(notices), new=new)
     return new
+
+
+def _upload_single(
+    *, actor, source: Source, name: str, data: bytes, suffix: str, title: str,
+    published_on: datetime.date | None, body: str,
+) -> int:  # fmt: skip
+    """One notice kept as the uploaded PDF or photo, captured for the source's unit."""
+    if not data.startswith(UPLOAD_TYPES[suffix]):
+        raise _refuse(
+            "file",
+            _("The file is not the %(kind)s its name says.") % {"kind": suffix[1:].upper()},
+            "unreadable",
+        )
+    title = (title or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = ValidationError(
+            _("Give the title of the notice the file shows."), code="required"
+        )
+    if published_on is None:
+        errors["published_on"] = ValidationError(
+            _("Give the date the notice was published (such as 2026年3月5日)."), code="required"
+        )
+    elif published_on > timing.today():
+        errors["published_on"] = ValidationError(
+            _("A notice cannot be published after today."), code="future"
+        )
+    guid = "upload:" + hashlib.sha256(data).hexdigest()
+    if Collected.objects.filter(source=source, guid=guid).exists():
+        errors["file"] = ValidationError(_("This file was uploaded before."), code="duplicate")
+    if errors:
+        raise ValidationError(errors)
+    from django.core.files.base import ContentFile
+
+    collected = Collected(
+        source=source,
+        guid=guid,
+        title=title[:300],
+        published_on=published_on,
+        body=(body or "").strip(),
+        digest=content_digest(body),
+    )
+    collected.attachment.save(f"{guid[7:23]}{suffix}", ContentFile(data), save=False)
+    collected.save()
+    try:
+        with transaction.atomic():
+            collected.publication = _capture(
+                actor=actor, node=source.node, title=title[:300], published_on=published_on,
+                body=body or "", has_photo=suffix in IMAGE_SUFFIXES,
+                source=Publication.Source.COLLECTED,
+            )  # fmt: skip
+        collected.save(update_fields=["publication"])
+    except ValidationError:
+        pass  # kept as collected, waiting for a person
+    Fetch.objects.create(source=source, outcome=Fetch.Outcome.OK, found=1, new=1)
+    return 1
+
+
+@dataclass
+class Preview:
+    """What a fetch of a source's settings would collect, nothing saved."""
+
+    outcome: str
+    status: int | None = None
+    error: str = ""
+    rows: list = field(default_factory=list)  # (Notice, catalogue item or None, period)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Fetch.Outcome(self.outcome).label)
+
+
+def source_preview(
+    *,
+    actor: Account,
+    node: OrgNode,
+    kind: str,
+    url: str,
+    config: dict | None = None,
+    timeout: float = fetcher.TIMEOUT,
+    interval: float = fetcher.MIN_INTERVAL,
+) -> Preview:
+    """Read the address once with these settings and show what would be collected and how
+    each notice would be classified; nothing is saved (no source, fetch or notice)."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not configure sources."))
+    _in_scope(actor, node)
+    _name, url, config, errors = _source_clean(name="", kind=kind, url=url, config=config)
+    if not errors and kind == Source.Kind.UPLOAD:
+        errors["kind"] = ValidationError(
+            _("Files a unit uploads cannot be tested; upload one instead."), code="upload"
+        )
+    if errors:
+        raise ValidationError(errors)
+    draft = Source(node=node, kind=kind, url=url, config=config)
+    try:
+        answer = fetcher.get(
+            url, allowed_hosts={fetcher.host_of(url)}, timeout=timeout, interval=interval
+        )
+        notices = adapter_for(kind).parse(answer.data, draft)
+    except fetcher.Refused as exc:
+        return Preview(Fetch.Outcome.REFUSED, error=str(exc))
+    except fetcher.Failed as exc:
+        outcome = Fetch.Outcome.TIMEOUT if exc.timeout else Fetch.Outcome.BROKEN
+        return Preview(outcome, status=exc.status, error=str(exc))
+    except LayoutChanged as exc:
+        return Preview(Fetch.Outcome.EMPTY, status=answer.status, error=str(exc))
+    except Broken as exc:
+        return Preview(Fetch.Outcome.BROKEN, status=answer.status, error=str(exc))
+    rows = []
+    for notice in notices:
+        item = classify(node=node, title=notice.title)
+        key = ""
+        if item is not None and item.frequency != CatalogueItem.Frequency.EVENT:
+            key = parse_period(notice.title) or ""
+            if key and _key_error(item, node, key):
+                key = ""
+        rows.append((notice, item, key))
+    outcome = Fetch.Outcome.OK if notices else Fetch.Outcome.EMPTY
+    return Preview(outcome, status=answer.status, rows=rows)
+
+
+def source_fetch_now(
+    *,
+    actor: Account,
+    source: Source,
+    timeout: float = fetcher.TIMEOUT,
+    interval: float = fetcher.MIN_INTERVAL,
+) -> Fetch:
+    """An officer reads ``source`` now rather than at the worker's next hourly run."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not configure sources."))
+    _in_scope(actor, source.node)
+    if source.kind == Source.Kind.UPLOAD:
+        raise _refuse("source", _("Files a unit uploads are not fetched."), "upload")
+    if not source.enabled:
+        raise _refuse("source", _("The source is disabled; enable it first."), "disabled")
+    return source_fetch(source=source, timeout=timeout, interval=interval)
+
+
+@transaction.atomic
+def collected_classify(
+    *,
+    actor: Account,
+    collected: Collected,
+    catalogue_item: CatalogueItem,
+    key: str,
+    published_on: datetime.date | None = None,
+) -> Publication:
+    """A person places a collected notice the rules could not: its catalogue item and period
+    (and its date, when the source gave none)."""
+    _require(actor, "disclosure:publication:capture", _("Your role does not capture notices."))
+    collected = (
+        Collected.objects.select_for_update().select_related("source__node").get(pk=collected.pk)
+    )
+    _in_scope(actor, collected.source.node)
+    if collected.publication_id is not None:
+        return publication_classify(
+            actor=actor, publication=collected.publication, catalogue_item=catalogue_item, key=key
+        )
+    published_on = collected.published_on or published_on
+    if not (key or "").strip():
+        raise _refuse("key", _("Give the period the notice covers."), "required")
+    publication = _capture(
+        actor=actor,
+        node=collected.source.node,
+        title=collected.title,
+        published_on=published_on,
+        url=collected.guid if collected.guid.startswith(("http://", "https://")) else "",
+        body=collected.body,
+        catalogue_item=catalogue_item,
+        key=key,
+        source=Publication.Source.COLLECTED,
+    )
+    collected.publication, collected.published_on = publication, published_on
+    collected.save(update_fields=["publication", "published_on"])
+    return publication

@@ -14,4 +14,12 @@ urlpatterns = [
     path("notices/import/", views.publications_import, name="publications_import"),
     path("notices/<id:pk>/classify/", views.publication_classify, name="publication_classify"),
     path("events/record/", views.event_record, name="event_record"),
+    path("sources/", views.source_list, name="source_list"),
+    path("sources/add/", views.source_add, name="source_add"),
+    path("sources/upload/", views.source_upload, name="source_upload"),
+    path("sources/<id:pk>/", views.source_detail, name="source_detail"),
+    path("sources/<id:pk>/edit/", views.source_edit, name="source_edit"),
+    path("sources/<id:pk>/fetch/", views.source_fetch_now, name="source_fetch_now"),
+    path("collected/unclassified/", views.unclassified_list, name="unclassified_list"),
+    path("collected/<id:pk>/classify/", views.collected_classify, name="collected_classify"),
 ]

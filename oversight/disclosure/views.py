@@ -4,17 +4,19 @@ loop's (the lapse page extends the item page)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from oversight.core.excel import read_rows, template_response
-from oversight.core.forms_flow import call_service
-from oversight.core.paging import Column, export_or
+from oversight.core.forms_flow import call_service, render_form
+from oversight.core.paging import Column, export_or, paginate
 from oversight.loop import selectors as loop_selectors
+from oversight.loop import timing
 from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
 
@@ -22,10 +24,15 @@ from . import selectors, services
 from .forms import (
     CatalogueItemForm,
     ClassifyForm,
+    CollectedClassifyForm,
     EventForm,
     ImportForm,
     LapseFilterForm,
     PublicationForm,
+    SourceFilterForm,
+    SourceForm,
+    UnitFilterForm,
+    UploadForm,
 )
 
 
@@ -242,3 +249,222 @@ def lapse_detail(request, pk: int):
     context = detail_context(request, item)
     context["lapse"] = lapse
     return render(request, "disclosure/lapse_detail.html", context)
+
+
+# --- collection: sources, their health, uploads and the unclassified queue ----------------------
+
+
+def _health_label(source) -> str:
+    health, detail = selectors.source_health(source, on=timing.today())
+    return f"{HEALTH_LABELS[health]}: {detail}" if detail else str(HEALTH_LABELS[health])
+
+
+HEALTH_LABELS = {
+    "ok": _lazy("Healthy"),
+    "failing": _lazy("Failing"),
+    "silent": _lazy("Silent beyond its cadence"),
+    "unread": _lazy("Not read yet"),
+}
+
+SOURCE_COLUMNS = [
+    Column("unit", _lazy("unit"), lambda s: s.node.name, sort="node__path"),
+    Column("name", _lazy("name"), lambda s: s.name, sort="name"),
+    Column("kind", _lazy("kind"), lambda s: s.get_kind_display(), sort="kind"),
+    Column(
+        "cadence", _lazy("cadence (working days)"), lambda s: s.cadence_days, sort="cadence_days"
+    ),
+    Column("last_at", _lazy("last fetch"), lambda s: s.last_at, sort="last_at"),
+    Column("last_new_at", _lazy("last new notice"), lambda s: s.last_new_at, sort="last_new_at"),
+    Column("health", _lazy("health"), _health_label),
+]
+
+
+@require_perm("disclosure:view")
+def source_list(request):
+    filters = SourceFilterForm(request.GET or None, viewer=request.user)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    on = timing.today()
+    sources = selectors.source_health_list(
+        viewer=request.user,
+        on=on,
+        node=cleaned.get("node"),
+        kind=cleaned.get("kind") or "",
+        health=cleaned.get("health") or "",
+    )
+
+    def page_of(page):
+        page.object_list = selectors.with_health(page.object_list, on=on)
+        context = {
+            "page": page,
+            "filters": filters,
+            "labels": HEALTH_LABELS,
+            "can_edit": has_perm(request.user, "disclosure:publication:capture"),
+        }
+        return render(request, "disclosure/source_list.html", context)
+
+    return export_or(
+        request,
+        sources,
+        columns=SOURCE_COLUMNS,
+        filename="disclosure-sources.xlsx",
+        title=_("Disclosure sources"),
+        render=page_of,
+    )
+
+
+def _source_form(request, source=None):
+    form = (
+        SourceForm(request.POST, viewer=request.user, source=source)
+        if request.method == "POST"
+        else SourceForm(viewer=request.user, source=source)
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if "preview" in request.POST:
+            preview = call_service(
+                form,
+                services.source_preview,
+                actor=request.user,
+                node=kwargs["node"],
+                kind=kwargs["kind"],
+                url=kwargs["url"],
+                config=kwargs["config"],
+            )
+        else:
+            saved = call_service(
+                form, services.source_save, actor=request.user, source=source, **kwargs
+            )
+            if saved is not None:
+                request.operation_target = saved
+                messages.success(request, _("Saved."))
+                return redirect("disclosure:source_detail", pk=saved.pk)
+    context = {"form": form, "source": source, "preview": preview}
+    return render_form(request, "disclosure/source_form.html", context, form)
+
+
+@require_perm("disclosure:publication:capture")
+def source_add(request):
+    return _source_form(request)
+
+
+@require_perm("disclosure:publication:capture")
+def source_edit(request, pk: int):
+    return _source_form(request, selectors.source_get(viewer=request.user, pk=pk))
+
+
+@require_perm("disclosure:view")
+def source_detail(request, pk: int):
+    source = selectors.source_get(viewer=request.user, pk=pk)
+    source.health, source.health_detail = selectors.source_health(source, on=timing.today())
+    context = {
+        "source": source,
+        "labels": HEALTH_LABELS,
+        "fetches": selectors.fetch_list(viewer=request.user, source=source)[:50],
+        "page": paginate(request, selectors.collected_list(viewer=request.user, source=source)),
+        "can_edit": has_perm(request.user, "disclosure:publication:capture"),
+    }
+    return render(request, "disclosure/source_detail.html", context)
+
+
+@require_perm("disclosure:publication:capture")
+@require_POST
+def source_fetch_now(request, pk: int):
+    source = selectors.source_get(viewer=request.user, pk=pk)
+    request.operation_target = source
+    try:
+        fetch = services.source_fetch_now(actor=request.user, source=source)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if fetch.outcome in selectors.FAILING:
+            messages.error(
+                request,
+                _("Read: %(outcome)s. %(error)s")
+                % {"outcome": fetch.get_outcome_display(), "error": fetch.error},
+            )
+        else:
+            messages.success(
+                request,
+                _("Read: %(found)d notices found, %(new)d new.")
+                % {"found": fetch.found, "new": fetch.new},
+            )
+    return redirect("disclosure:source_detail", pk=source.pk)
+
+
+def source_upload(request):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not (
+        has_perm(request.user, "disclosure:publication:capture")
+        or has_perm(request.user, "disclosure:source:upload")
+    ):
+        raise PermissionDenied("disclosure:source:upload")
+    form = UploadForm(request.POST or None, request.FILES or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        new = call_service(
+            form,
+            services.source_upload,
+            actor=request.user,
+            source=form.cleaned_data["source"],
+            name=upload.name,
+            data=upload.read(),
+            title=form.cleaned_data.get("title") or "",
+            published_on=form.cleaned_data.get("published_on"),
+            body=form.cleaned_data.get("body") or "",
+        )
+        if new is not None:
+            request.operation_target = form.cleaned_data["source"]
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d notice was collected.", "%(count)d notices were collected.", new
+                )
+                % {"count": new},
+            )
+            return redirect("disclosure:source_upload")
+    return render_form(request, "disclosure/source_upload.html", {"form": form}, form)
+
+
+@require_perm("disclosure:view")
+def unclassified_list(request):
+    filters = UnitFilterForm(request.GET or None, viewer=request.user)
+    node = filters.cleaned_data.get("node") if filters.is_valid() else None
+    context = {
+        "filters": filters,
+        "page": paginate(request, selectors.unclassified_list(viewer=request.user, node=node)),
+        "classify_form": (
+            CollectedClassifyForm()
+            if has_perm(request.user, "disclosure:publication:capture")
+            else None
+        ),
+    }
+    return render(request, "disclosure/unclassified_list.html", context)
+
+
+@require_perm("disclosure:publication:capture")
+@require_POST
+def collected_classify(request, pk: int):
+    collected = selectors.collected_get(viewer=request.user, pk=pk)
+    request.operation_target = collected.source
+    form = CollectedClassifyForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form,
+            services.collected_classify,
+            actor=request.user,
+            collected=collected,
+            **form.cleaned_data,
+        )
+        if done is not None:
+            messages.success(request, _("Saved."))
+            return redirect("disclosure:unclassified_list")
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(errors)
+        messages.error(request, f"{label}: {text}" if label else text)
+    return redirect("disclosure:unclassified_list")

@@ -9,6 +9,8 @@ from oversight.orgs import services as org_services
 from oversight.orgs.demo import grant_permissions
 from oversight.orgs.models import Role
 
+from .test_sources import server  # noqa: F401 (the loopback server, shared)
+
 ALL = [
     "disclosure:view",
     "disclosure:catalogue:edit",
