@@ -359,6 +359,9 @@ def source_detail(request, pk: int):
     source.health, source.health_detail = selectors.source_health(source, on=timing.today())
     context = {
         "source": source,
+        # a list of pairs: a config key named like a dict method ("items" of a JSON source)
+        # would shadow the method in the template
+        "config": sorted((source.config or {}).items()),
         "labels": HEALTH_LABELS,
         "fetches": selectors.fetch_list(viewer=request.user, source=source)[:50],
         "page": paginate(request, selectors.collected_list(viewer=request.user, source=source)),

@@ -463,3 +463,12 @@ def test_the_edit_page_shows_the_settings_and_saves_them(disclosure_county):
     assert (source.kind, source.config, source.enabled) == (
         "json", {"items": "data.rows", "date": "time"}, False,
     )  # fmt: skip
+
+
+def test_a_json_sources_page_shows_its_settings_named_like_dict_methods(disclosure_county):
+    """A JSON source's "items" path once shadowed the dict's method in the template (a 500)."""
+    c = disclosure_county
+    source = _source(c, "http://x.invalid/api", kind="json", config={"items": "data.rows"})
+    page = _client(c.town1_officer).get(f"/disclosure/sources/{source.pk}/")
+    assert page.status_code == 200
+    assert "<code>items</code> data.rows" in page.content.decode()
