@@ -637,3 +637,60 @@ def lesson_confirm(*, actor: Account, lesson: Lesson):
     if progress.completed_at is None:
         _complete(progress, actor=actor, seconds=lesson.duration, now=timezone.now())
     return progress
+
+
+# --- required courses --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_require(*, actor: Account, course: Course, role, deadline) -> list:
+    """Require ``course`` of the holders of ``role`` by ``deadline`` (a new deadline applies to
+    the units reminded from then on):
+    each unit where holders work under the course's publisher gets a reminder through the
+    schedule service (a ``team.training`` work item due on the deadline, once per unit).
+    Returns the work items opened now."""
+    import datetime
+
+    from oversight.loop import timing
+    from oversight.schedules import services as schedules
+
+    from .models import RequiredCourse
+    from .schedules import REQUIRED_COURSE
+
+    _require(actor, "team:course:edit", _("Your role does not edit courses."))
+    today = timing.today()
+    if not isinstance(deadline, datetime.date) or deadline <= today:
+        raise ValidationError(
+            {"deadline": ValidationError(_("The deadline is a day after today."), code="past")}
+        )
+    requirement = RequiredCourse.objects.select_for_update().filter(course=course, role=role)
+    requirement = requirement.first()
+    before = snapshot(requirement) if requirement else None
+    if requirement is None:
+        requirement = RequiredCourse(course=course, role=role, set_by=actor)
+    requirement.deadline = deadline
+    requirement.set_at = timezone.now()
+    requirement.save()
+    ledger.record(
+        actor=actor,
+        action="team.course.require",
+        target=requirement,
+        before=before,
+        after=snapshot(requirement),
+    )
+    units = {a.org_node_id: a.org_node for a in selectors.required_holders(requirement=requirement)}
+    opened = []
+    for node in units.values():
+        item = schedules.schedule_event(
+            schedule=REQUIRED_COURSE,
+            node=node,
+            happened_on=today,
+            key=f"rc{requirement.pk}",
+            supervising_node=course.owner_node,
+            title=_("Required course: %(course)s (by %(deadline)s)")
+            % {"course": course.title, "deadline": deadline.isoformat()},
+            due=deadline,
+        )
+        if item is not None:
+            opened.append(item)
+    return opened

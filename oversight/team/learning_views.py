@@ -10,23 +10,42 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from oversight.core.excel import read_rows, template_response
+from oversight.core.forms_flow import call_service, render_form
 from oversight.core.ranged import ranged_file_response
 from oversight.core.selectors import dict_labels
 from oversight.orgs.access import has_perm, require_perm
 
 from . import learning, selectors
-from .models import KNOWLEDGE_DICT, Attempt, Question
+from .models import KNOWLEDGE_DICT, Attempt, Question, RequiredCourse
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
 
+class RequireForm(forms.Form):
+    """Require a course of a role by a deadline."""
+
+    course = forms.ModelChoiceField(label=_lazy("course"), queryset=None)
+    role = forms.ModelChoiceField(label=_lazy("role"), queryset=None)
+    deadline = forms.DateField(
+        label=_lazy("deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        from oversight.orgs.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = selectors.courses_for(viewer=viewer)
+        self.fields["role"].queryset = Role.objects.order_by("name")
+
+
 @require_perm("team:course:learn")
-def learning_home(request):
+def learning_home(request, require_form=None):
     profile = selectors.profile_of(request.user)
     papers = list(selectors.papers_for(viewer=request.user))
     mine = {}
@@ -40,7 +59,33 @@ def learning_home(request):
         "hours": selectors.training_hours(profile=profile),
         "can_edit": has_perm(request.user, "team:course:edit"),
     }
+    if context["can_edit"]:
+        context["require_form"] = require_form or RequireForm(viewer=request.user)
+        context["required"] = RequiredCourse.objects.filter(
+            course__in=selectors.courses_for(viewer=request.user)
+        ).select_related("course", "role")
+    if require_form is not None:
+        return render_form(request, "team/learning.html", context, require_form)
     return render(request, "team/learning.html", context)
+
+
+@require_perm("team:course:edit")
+@require_POST
+def course_require(request):
+    form = RequireForm(request.POST, viewer=request.user)
+    if form.is_valid():
+        opened = call_service(
+            form, learning.course_require, actor=request.user, **form.cleaned_data
+        )
+        if opened is not None:
+            request.operation_target = form.cleaned_data["course"]
+            messages.success(
+                request,
+                _("The course is required; %(count)d units were sent a reminder.")
+                % {"count": len(opened)},
+            )
+            return redirect("team:learning")
+    return learning_home(request, require_form=form)
 
 
 @require_perm("team:course:learn")

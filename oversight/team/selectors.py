@@ -503,3 +503,47 @@ def training_hours(*, profile, year: int | None = None) -> Decimal:
     if year is not None:
         qs = qs.filter(completed_at__year=year)
     return qs.aggregate(h=Sum("hours"))["h"] or Decimal(0)
+
+
+# --- required courses --------------------------------------------------------------------------
+
+
+def required_holders(*, requirement, node=None) -> QuerySet:
+    """Active accounts holding the requirement's role in the course publisher's subtree (in
+    ``node`` only, when given)."""
+    from oversight.orgs.models import Account
+
+    qs = Account.objects.filter(
+        roles=requirement.role,
+        is_active=True,
+        org_node__path__startswith=requirement.course.owner_node.path,
+    )
+    if node is not None:
+        qs = qs.filter(org_node=node)
+    return qs.select_related("person", "org_node").order_by("org_node__path", "username")
+
+
+def required_missing(*, item) -> list[str]:
+    """The holders in a required-course reminder's unit who have not completed every lesson of
+    the course (by name)."""
+    from .models import LessonProgress, RequiredCourse
+
+    obligation = getattr(item, "obligation", None)
+    if obligation is None or not obligation.key.startswith("rc"):
+        return []
+    requirement = RequiredCourse.objects.select_related("course__owner_node", "role").get(
+        pk=int(obligation.key[2:])
+    )
+    lessons = set(requirement.course.lessons.values_list("pk", flat=True))
+    missing = []
+    for account in required_holders(requirement=requirement, node=item.responsible_node):
+        done = set(
+            LessonProgress.objects.filter(
+                profile__person_id=account.person_id,
+                lesson__in=lessons,
+                completed_at__isnull=False,
+            ).values_list("lesson_id", flat=True)
+        )
+        if account.person_id is None or done != lessons:
+            missing.append(account.person.name if account.person_id else account.username)
+    return missing

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("learning/lessons/<id:pk>/confirm/", learning_views.lesson_confirm, name="lesson_confirm"),
     path("learning/lessons/<id:pk>/media/", learning_views.lesson_media, name="lesson_media"),
+    path("learning/required/", learning_views.course_require, name="course_require"),
     path("learning/bank/import/", learning_views.bank_import, name="bank_import"),
     path("profiles/", views.profile_list, name="profile_list"),
     path("profiles/new/", views.profile_create, name="profile_create"),
