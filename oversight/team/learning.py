@@ -70,9 +70,12 @@ def course_add(*, actor: Account, title: str, owner_node: OrgNode, description: 
 
 @transaction.atomic
 def lesson_add(
-    *, actor: Account, course: Course, title: str, kind: str, minutes: int, knowledge_point: str
-) -> Lesson:
-    """Add a lesson (video, document or slides) teaching ``knowledge_point`` to ``course``."""
+    *, actor: Account, course: Course, title: str, kind: str, minutes: int, knowledge_point: str,
+    media=None, seconds: int | None = None,
+) -> Lesson:  # fmt: skip
+    """Add a lesson (video, document or slides) teaching ``knowledge_point`` to ``course``,
+    with its file (``media``: a Django ``File``, stored before the ledger records the lesson)
+    and, for a video, its exact length in ``seconds``."""
     _require(actor, "team:course:edit", _("Your role does not edit courses."))
     errors: dict = {}
     title = title.strip()
@@ -84,17 +87,25 @@ def lesson_add(
         errors["minutes"] = ValidationError(
             _("A lesson lasts 1 to 600 minutes."), code="out_of_range"
         )
+    if seconds is not None and not 1 <= seconds <= 36000:
+        errors["seconds"] = ValidationError(
+            _("A video lasts 1 to 36,000 seconds."), code="out_of_range"
+        )
     point = _point_checked(knowledge_point, errors)
     if errors:
         raise ValidationError(errors)
-    lesson = Lesson.objects.create(
+    lesson = Lesson(
         course=course,
         title=title,
         kind=kind,
         minutes=minutes,
+        seconds=seconds,
         knowledge_point=point,
         order=course.lessons.count() + 1,
     )
+    if media is not None:
+        lesson.media.save(media.name.rsplit("/", 1)[-1], media, save=False)
+    lesson.save()
     ledger.record(
         actor=actor, action="team.lesson.add", target=lesson, before=None, after=snapshot(lesson)
     )
@@ -508,7 +519,7 @@ def _learner(actor: Account):
 
 
 def _hours(seconds: float) -> Decimal:
-    return (Decimal(str(seconds)) / 3600).quantize(Decimal("0.01"))
+    return (Decimal(str(seconds)) / 3600).quantize(Decimal("0.001"))
 
 
 def _complete(progress, *, actor: Account, seconds: float, now) -> None:

@@ -376,7 +376,7 @@ class LessonProgress(models.Model):
     reported_at = models.DateTimeField(_("last report"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     hours = models.DecimalField(
-        _("training hours"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("training hours"), max_digits=7, decimal_places=3, null=True, blank=True
     )
 
     class Meta:

@@ -82,8 +82,8 @@ class Migration(migrations.Migration):
                     "hours",
                     models.DecimalField(
                         blank=True,
-                        decimal_places=2,
-                        max_digits=6,
+                        decimal_places=3,
+                        max_digits=7,
                         null=True,
                         verbose_name="training hours",
                     ),
