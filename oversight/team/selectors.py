@@ -126,7 +126,8 @@ def profileless_officers(*, viewer) -> QuerySet[Person]:
 
 def profile_record(*, profile: Profile) -> dict:
     """What the loop knows of an officer: work items closed and open, board tasks done, and
-    points (read, never copied)."""
+    points; and their lessons completed with the training hours they credited (read, never
+    copied)."""
     items = WorkItem.objects.filter(assignee__person=profile.person_id)
     claims = profile.claims.filter(state=Claim.State.ACCEPTED)
     return {
@@ -135,6 +136,8 @@ def profile_record(*, profile: Profile) -> dict:
         "tasks_taken": claims.count(),
         "tasks_done": claims.filter(points_awarded__isnull=False).count(),
         "points": claims.aggregate(p=Sum("points_awarded"))["p"] or 0,
+        "lessons_completed": profile.progress.filter(completed_at__isnull=False).count(),
+        "training_hours": training_hours(profile=profile),
     }
 
 

@@ -5,6 +5,7 @@ completed by confirming it, training hours on the learner's page, the chain and 
 the progress endpoint's bad input named, CSRF, someone else's progress out of reach, another
 commission's lessons a 404, and the lesson's file served with range requests."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -168,6 +169,9 @@ def test_course_progress_and_the_chain_count_the_hours_completed(learning, docum
     assert rows[c.profile1.pk].cells[-1] == (2, Decimal("0.5"), 25)
     assert "training" not in rows[c.profile2.pk].done
     assert "training" not in selectors.chain(viewer=c.supervisor, year=2025)[0].done
+    profile_page = client_for(c.supervisor).get(f"/team/profiles/{c.profile1.pk}/").content
+    assert re.search(rb"training-hours\">0\.50*<", profile_page)
+    assert b'data-testid="lessons-completed">1<' in profile_page
 
 
 def test_the_training_hours_measure_sums_the_hours_of_completed_lessons(
