@@ -37,6 +37,19 @@
   video.addEventListener("pause", function () { close(); send(); });
   video.addEventListener("ended", function () { close(); send(); });
 
+  // Leaving the page: what was played since the last report goes in a beacon (its CSRF token
+  // as a form field, as beacons carry no headers).
+  window.addEventListener("pagehide", function () {
+    close();
+    if (!pending.length || !navigator.sendBeacon) return;
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", video.dataset.csrf);
+    body.append("position", video.currentTime.toFixed(2));
+    body.append("start", pending[0][0].toFixed(2));
+    body.append("end", pending[0][1].toFixed(2));
+    navigator.sendBeacon(video.dataset.report, body);
+  });
+
   function send() {
     if (sending) return;
     close();
