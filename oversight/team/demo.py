@@ -406,7 +406,7 @@ def _progress(rng: random.Random, supervisor: Account, moved) -> None:
             played, length = 0.0, lesson.duration * (1.0 if rng.random() < 0.7 else 0.5)
             while played < length:
                 step = min(10.0, length - played)
-                moved.set(timezone.now() + timedelta(seconds=step / 2 + 1))
+                moved.set(timezone.now() + timedelta(seconds=max(2.5, step / 2 + 1)))
                 learning.progress_report(
                     actor=officer, lesson=lesson, position=played + step, start=played,
                     end=played + step,

@@ -609,7 +609,7 @@ def progress_report(*, actor: Account, lesson: Lesson, position, start=None, end
     progress = progress.first() or LessonProgress.objects.create(profile=profile, lesson=lesson)
     now = timezone.now()
     elapsed = (now - progress.reported_at).total_seconds()
-    if progress.played and elapsed < REPORT_GAP.total_seconds():
+    if elapsed < REPORT_GAP.total_seconds():
         raise TooSoon
     stretches = list(progress.played)
     if start is not None and end is not None and end > start:

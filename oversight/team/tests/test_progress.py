@@ -112,6 +112,13 @@ def test_reports_too_close_together_are_refused(learning, video):
             actor=c.officer1, lesson=video, position=11, start=10, end=11
         )
     assert LessonProgress.objects.get(profile=c.profile1).watched == pytest.approx(10, abs=0.1)
+    with _at(11.5), pytest.raises(learning_services.TooSoon):  # position alone, too
+        learning_services.progress_report(actor=c.officer1, lesson=video, position=11)
+    with _at(13):
+        progress = learning_services.progress_report(
+            actor=c.officer1, lesson=video, position=13, start=10, end=13
+        )
+    assert progress.watched == pytest.approx(13, abs=0.1)
 
 
 def test_bad_reports_name_their_fields_and_change_nothing(learning, video):
@@ -245,7 +252,8 @@ def test_the_progress_report_needs_the_csrf_token(learning, video):
     strict.force_login(c.officer1)
     url = f"/team/learning/lessons/{video.pk}/progress/"
     assert strict.post(url, {"position": "1"}).status_code == 403
-    page = strict.get(f"/team/learning/lessons/{video.pk}/")
+    with _at(0):
+        page = strict.get(f"/team/learning/lessons/{video.pk}/")
     token = page.context["csrf_token"]
     with _at(5):
         ok = strict.post(url, {"position": "1"}, headers={"X-CSRFToken": str(token)})
