@@ -11,7 +11,7 @@
   var last = null; // the last position seen while playing
   var pending = []; // stretches played, not yet accepted
   var sending = false;
-  var lastSent = 0;
+  var lastSent = Date.now(); // the first report comes a period after the page opens
 
   video.addEventListener("loadedmetadata", function () {
     if (resume > 0 && resume < video.duration - 1) video.currentTime = resume;
@@ -34,8 +34,13 @@
     if (Date.now() - lastSent >= every) send();
   });
   video.addEventListener("seeking", close);
-  video.addEventListener("pause", function () { close(); send(); });
-  video.addEventListener("ended", function () { close(); send(); });
+  video.addEventListener("pause", function () { close(); sendSoon(); });
+  video.addEventListener("ended", function () { close(); sendSoon(); });
+
+  function sendSoon() { // at once, or when the platform's 2 s between reports have passed
+    var wait = 2100 - (Date.now() - lastSent);
+    if (wait > 0) setTimeout(send, wait); else send();
+  }
 
   // Leaving the page: what was played since the last report goes in a beacon (its CSRF token
   // as a form field, as beacons carry no headers).
@@ -83,7 +88,7 @@
         });
       }
       if (response.status === 400 && stretch) pending.shift(); // refused: not sent again
-      if (response.status === 429) setTimeout(send, 2500); // throttled: once more, later
+      if (response.status === 429) setTimeout(send, 2100); // throttled: once more, later
     }).catch(function () {}).then(function () { sending = false; });
   }
 })();
