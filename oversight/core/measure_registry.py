@@ -19,8 +19,9 @@ source is answered for many nodes and one period by one grouped query (``selecto
 a node's figure covers its whole subtree (the roll-up), computed from the per-unit rows.
 
 Kinds of figure: ``COUNT`` (the number of records), ``RATE`` (the share, in %, of the records
-that are ``good``), ``MEAN`` (the average of ``field`` over the records) and ``AGE`` (days from
-the latest ``field`` to the period's reference day). All roll up by summing their counts and
+that are ``good``), ``MEAN`` (the average of ``field`` over the records), ``TOTAL`` (the sum of
+``field`` over the records: hours, amounts) and ``AGE`` (days from the latest ``field`` to the
+period's reference day). All roll up by summing their counts and
 numerators, so a mean is weighted by its count; ``rollup=NONE`` marks a figure that has no
 per-node meaning (it is the same for every node).
 """
@@ -41,13 +42,14 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.core.discovery import declarations
 
-COUNT, RATE, MEAN, AGE = "count", "rate", "mean", "age"
+COUNT, RATE, MEAN, AGE, TOTAL = "count", "rate", "mean", "age", "total"
 SUM, WEIGHTED, NONE = "sum", "weighted", "none"
 
 UNITS = {
     COUNT: _("records"),
     RATE: "%",
     MEAN: "",
+    TOTAL: "",
     AGE: _("days"),
 }
 
@@ -224,7 +226,7 @@ class Measure:
     higher_is_better: bool | None = False
     rollup: str = SUM
     good: Q | None = None  # RATE: the records counted in the numerator
-    field: str = ""  # MEAN: the averaged column; AGE: the date column
+    field: str = ""  # MEAN: the averaged column; TOTAL: the summed one; AGE: the date column
     unit: Promise | str = ""
     list_url: Callable[[object, Window, str], str] | None = None  # the module's own list
     order: int = 100
@@ -243,6 +245,8 @@ class Measure:
             if numerator is None:
                 return None
             return (as_of - datetime.date.fromordinal(int(numerator))).days
+        if self.kind == TOTAL:
+            return round(numerator or 0, self.precision)
         if not count or numerator is None:
             return None
         if self.kind == RATE:
@@ -260,7 +264,7 @@ def register(measure: Measure) -> Measure:
         raise ValueError(f"measure {measure.id} declared twice")
     if measure.kind == RATE and measure.good is None:
         raise ValueError(f"rate {measure.id} needs the records it counts as good")
-    if measure.kind in (MEAN, AGE) and not measure.field:
+    if measure.kind in (MEAN, AGE, TOTAL) and not measure.field:
         raise ValueError(f"{measure.kind} {measure.id} needs a field")
     MEASURES[measure.id] = measure
     return measure

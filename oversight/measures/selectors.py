@@ -22,7 +22,7 @@ from oversight.orgs.models import OrgNode
 
 from . import registry
 from .models import Snapshot, SnapshotRun
-from .registry import AGE, MEAN, NONE, RATE, SYSTEM, Measure, Period, Window
+from .registry import AGE, MEAN, NONE, RATE, SYSTEM, TOTAL, Measure, Period, Window
 
 
 def today() -> datetime.date:
@@ -89,7 +89,7 @@ def _aggregates(measures: list[Measure], win: Window) -> dict:
         aggregates[f"c{i}"] = Count("pk", filter=where)
         if m.kind == RATE:
             aggregates[f"n{i}"] = Count("pk", filter=where & m.good)
-        elif m.kind == MEAN:
+        elif m.kind in (MEAN, TOTAL):
             aggregates[f"n{i}"] = Sum(m.field, filter=where)
         elif m.kind == AGE:
             aggregates[f"n{i}"] = Max(m.field, filter=where)

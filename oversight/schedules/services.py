@@ -68,11 +68,13 @@ def schedule_event(
     key: str,
     supervising_node=None,
     title: str = "",
+    due: datetime.date | None = None,
 ) -> WorkItem | None:
     """An event happened (``key`` names it, e.g. the record's id): open the obligation it
     starts, due ``days`` (or ``months``) after it on the calendar; once per key and unit.
     ``supervising_node`` and ``title`` replace the schedule's own where the event names them
-    (the inspection round's body supervises its units' reports)."""
+    (the inspection round's body supervises its units' reports); ``due`` where the event sets
+    its own deadline (a required course's)."""
     recurring = registry.SCHEDULES.get(schedule)
     if recurring is None or not isinstance(recurring.rule, AfterEvent):
         raise ValidationError(
@@ -82,7 +84,7 @@ def schedule_event(
                 )
             }
         )
-    due = recurring.rule.due(timing.calendar(), happened_on)
+    due = due or recurring.rule.due(timing.calendar(), happened_on)
     return _open(
         recurring,
         node=node,

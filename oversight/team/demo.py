@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
+from django.core.files import File
+from django.utils import timezone
 
 from oversight.core import demo
 from oversight.core.demo import DEMO_PASSWORD, Story
@@ -188,7 +191,7 @@ def build(*, rng: random.Random, stdout=None, history=None) -> None:
             supervisor.__dict__.pop("_perm_codes", None)
             year = timing.today().year
             for profile in Profile.objects.order_by("pk"):
-                for metric, value in (("tasks", 3), ("points", 30), ("items", 2)):
+                for metric, value in (("tasks", 3), ("points", 30), ("items", 2), ("training", 1)):
                     services.target_set(
                         actor=supervisor,
                         profile=profile,
@@ -196,7 +199,7 @@ def build(*, rng: random.Random, stdout=None, history=None) -> None:
                         metric=metric,
                         value=value + rng.randrange(0, 3) * (10 if metric == "points" else 1),
                     )
-            _learning(rng, supervisor, commission)
+            _learning(rng, supervisor, commission, past.clock)
             loop.sweep()
             if stdout is not None:
                 done = Claim.objects.filter(points_awarded__isnull=False).count()
@@ -286,6 +289,9 @@ KNOWLEDGE = [
     ("rural_assets", "农村集体三资管理", "Rural collective assets"),
     ("two_duties", "两个责任", "The two responsibilities"),
 ]
+MEDIA_DIR = Path(__file__).resolve().parent / "demo_media"
+VIDEOS = [("lesson-video-1.webm", 12), ("lesson-video-2.webm", 15)]  # tools/make_lesson_video.py
+
 COURSES = [
     ("书记说法", ["eight_rules", "two_duties", "integrity"]),
     ("党纪法规", ["sanctions", "supervision_law", "petitions", "inspection"]),
@@ -293,7 +299,7 @@ COURSES = [
 ]
 
 
-def _learning(rng: random.Random, supervisor: Account, commission: OrgNode) -> None:
+def _learning(rng: random.Random, supervisor: Account, commission: OrgNode, moved) -> None:
     """The knowledge points, three micro-courses, a bank of 200 questions on party discipline,
     and two tests taken by the commission's officers (their weak points push lessons)."""
     from oversight.team import learning
@@ -311,17 +317,28 @@ def _learning(rng: random.Random, supervisor: Account, commission: OrgNode) -> N
     supervisor.__dict__.pop("_perm_codes", None)
     labels = {value: label for value, label, _en in KNOWLEDGE}
     kinds = ["video", "document", "slides"]
-    for title, points in COURSES:
+    for c, (title, points) in enumerate(COURSES):
         course = learning.course_add(actor=supervisor, title=title, owner_node=commission)
         for n, point in enumerate(points):
+            kind = kinds[n % 3]
+            if kind == "video":  # a small generated video that ships with the code
+                name, seconds = VIDEOS[(c + n) % len(VIDEOS)]
+                with (MEDIA_DIR / name).open("rb") as handle:
+                    learning.lesson_add(
+                        actor=supervisor, course=course, title=f"{title}：{labels[point]}解读",
+                        kind=kind, minutes=1, seconds=seconds, knowledge_point=point,
+                        media=File(handle, name=name),
+                    )  # fmt: skip
+                continue
             learning.lesson_add(
                 actor=supervisor,
                 course=course,
                 title=f"{title}：{labels[point]}解读",
-                kind=kinds[n % 3],
+                kind=kind,
                 minutes=rng.choice([8, 12, 15, 20]),
                 knowledge_point=point,
             )
+    _progress(rng, supervisor, moved)
     rows = []
     for n in range(200):
         point, label, _en = KNOWLEDGE[n % len(KNOWLEDGE)]
@@ -365,3 +382,39 @@ def _learning(rng: random.Random, supervisor: Account, commission: OrgNode) -> N
                         question.answer[0] if question.kind == "fill" else list(question.answer)
                     )
             learning.attempt_submit(actor=officer, attempt=attempt, answers=answers)
+
+
+def _progress(rng: random.Random, supervisor: Account, moved) -> None:
+    """The officers' progress in the lessons, written by the services: most have read some
+    documents and slides (confirmed) and watched videos, some only half of one (the clock is
+    moved on as the videos play, a few seconds each); the first course is required of the
+    discipline officers by a month from now."""
+    from oversight.team import learning
+    from oversight.team.models import Course, Lesson
+
+    lessons = list(Lesson.objects.order_by("course_id", "order"))
+    for profile in Profile.objects.order_by("pk"):
+        officer = profile.person.account
+        officer.__dict__.pop("_perm_codes", None)
+        for lesson in lessons:
+            if rng.random() < 0.4:
+                continue
+            learning.lesson_open(actor=officer, lesson=lesson)
+            if lesson.kind != Lesson.Kind.VIDEO:
+                learning.lesson_confirm(actor=officer, lesson=lesson)
+                continue
+            played, length = 0.0, lesson.duration * (1.0 if rng.random() < 0.7 else 0.5)
+            while played < length:
+                step = min(10.0, length - played)
+                moved.set(timezone.now() + timedelta(seconds=max(2.5, step / 2 + 1)))
+                learning.progress_report(
+                    actor=officer, lesson=lesson, position=played + step, start=played,
+                    end=played + step,
+                )  # fmt: skip
+                played += step
+    role = Role.objects.filter(key="discipline_officer").first()
+    course = Course.objects.order_by("pk").first()
+    if role is not None and course is not None:
+        learning.course_require(
+            actor=supervisor, course=course, role=role, deadline=timing.today() + timedelta(days=30)
+        )

@@ -70,9 +70,12 @@ def course_add(*, actor: Account, title: str, owner_node: OrgNode, description: 
 
 @transaction.atomic
 def lesson_add(
-    *, actor: Account, course: Course, title: str, kind: str, minutes: int, knowledge_point: str
-) -> Lesson:
-    """Add a lesson (video, document or slides) teaching ``knowledge_point`` to ``course``."""
+    *, actor: Account, course: Course, title: str, kind: str, minutes: int, knowledge_point: str,
+    media=None, seconds: int | None = None,
+) -> Lesson:  # fmt: skip
+    """Add a lesson (video, document or slides) teaching ``knowledge_point`` to ``course``,
+    with its file (``media``: a Django ``File``, stored before the ledger records the lesson)
+    and, for a video, its exact length in ``seconds``."""
     _require(actor, "team:course:edit", _("Your role does not edit courses."))
     errors: dict = {}
     title = title.strip()
@@ -84,17 +87,25 @@ def lesson_add(
         errors["minutes"] = ValidationError(
             _("A lesson lasts 1 to 600 minutes."), code="out_of_range"
         )
+    if seconds is not None and not 1 <= seconds <= 36000:
+        errors["seconds"] = ValidationError(
+            _("A video lasts 1 to 36,000 seconds."), code="out_of_range"
+        )
     point = _point_checked(knowledge_point, errors)
     if errors:
         raise ValidationError(errors)
-    lesson = Lesson.objects.create(
+    lesson = Lesson(
         course=course,
         title=title,
         kind=kind,
         minutes=minutes,
+        seconds=seconds,
         knowledge_point=point,
         order=course.lessons.count() + 1,
     )
+    if media is not None:
+        lesson.media.save(media.name.rsplit("/", 1)[-1], media, save=False)
+    lesson.save()
     ledger.record(
         actor=actor, action="team.lesson.add", target=lesson, before=None, after=snapshot(lesson)
     )
@@ -464,3 +475,233 @@ def attempt_submit(*, actor: Account, attempt: Attempt, answers: dict) -> Attemp
         [LessonPush(profile=attempt.profile, lesson=lesson, attempt=attempt) for lesson in lessons]
     )
     return attempt
+
+
+# --- a learner's progress in lessons -----------------------------------------------------------
+
+REPORT_GAP = timedelta(seconds=2)  # reports closer than this are refused (the page sends ~10 s)
+FASTEST = 2.0  # the fastest playback rate the player offers
+SLACK = 3.0  # seconds of play a report may claim beyond its wall-clock time (timers drift)
+
+
+class TooSoon(Exception):
+    """A progress report that came too soon after the last one (the page is throttled)."""
+
+
+def complete_share() -> float:
+    """The share of a video to watch for the lesson to count as completed (settings
+    ``TEAM_VIDEO_COMPLETE_SHARE``, 0.9 unless set)."""
+    from django.conf import settings
+
+    return float(getattr(settings, "TEAM_VIDEO_COMPLETE_SHARE", 0.9))
+
+
+def merged(stretches: Sequence[Sequence[float]]) -> list[list[float]]:
+    """Stretches ``[start, end]`` merged where they overlap or touch, in order."""
+    out: list[list[float]] = []
+    for start, end in sorted((float(a), float(b)) for a, b in stretches if b > a):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return out
+
+
+def _learner(actor: Account):
+    _require(actor, "team:course:learn", _("Your role does not take courses."))
+    profile = selectors.profile_of(actor)
+    if profile is None:
+        raise ValidationError(
+            _("You have no officer profile yet: ask your administrator to make one."),
+            code="no_profile",
+        )
+    return profile
+
+
+def _hours(seconds: float) -> Decimal:
+    return (Decimal(str(seconds)) / 3600).quantize(Decimal("0.001"))
+
+
+def _complete(progress, *, actor: Account, seconds: float, now) -> None:
+    before = snapshot(progress)
+    progress.completed_at = now
+    progress.hours = _hours(seconds)
+    progress.save()
+    ledger.record(
+        actor=actor,
+        action="team.lesson.complete",
+        target=progress,
+        before=before,
+        after=snapshot(progress),
+        details={"lesson": progress.lesson_id, "hours": str(progress.hours)},
+    )
+
+
+@transaction.atomic
+def lesson_open(*, actor: Account, lesson: Lesson):
+    """The learner opens a lesson: their progress (made the first time), its clock set to
+    now so the next report is measured from here."""
+    from .models import LessonProgress
+
+    profile = _learner(actor)
+    progress, made = LessonProgress.objects.select_for_update().get_or_create(
+        profile=profile, lesson=lesson
+    )
+    if not made:
+        progress.reported_at = timezone.now()
+        progress.save(update_fields=["reported_at"])
+    return progress
+
+
+def _seconds(value, field: str, errors: dict, *, required: bool = True) -> float | None:
+    import math
+
+    if value in (None, ""):
+        if required:
+            errors[field] = ValidationError(_("A number of seconds is required."), code="required")
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        errors[field] = ValidationError(
+            _("Not a number of seconds: %(value)s") % {"value": str(value)[:20]}, code="invalid"
+        )
+        return None
+    return number
+
+
+@transaction.atomic
+def progress_report(*, actor: Account, lesson: Lesson, position, start=None, end=None):
+    """The video's page reports where it is (``position``, where to resume) and the stretch
+    ``start``–``end`` it played without a jump since its last report. Only stretches played
+    count, capped by the time that passed since the last report (at the fastest playback rate)
+    and by the lesson's length, and each second once however often it is played: seeking to
+    the end moves the resume point, never the seconds watched. Watching ``complete_share()``
+    of the video completes the lesson and credits the seconds watched as training hours."""
+    from .models import LessonProgress
+
+    profile = _learner(actor)
+    if lesson.kind != Lesson.Kind.VIDEO:
+        raise ValidationError(
+            {"position": ValidationError(_("Only a video reports its position."), code="kind")}
+        )
+    errors: dict = {}
+    length = float(lesson.duration)
+    position = _seconds(position, "position", errors)
+    start = _seconds(start, "start", errors, required=end not in (None, ""))
+    end = _seconds(end, "end", errors, required=start is not None)
+    if position is not None and position > length + 1:
+        errors["position"] = ValidationError(
+            _("Past the end of the lesson (%(length)d seconds).") % {"length": length},
+            code="out_of_range",
+        )
+    if start is not None and end is not None and not start <= end <= length + 1:
+        errors["end"] = ValidationError(
+            _("A stretch played runs forwards within the lesson (0 to %(length)d seconds).")
+            % {"length": length},
+            code="out_of_range",
+        )
+    if errors:
+        raise ValidationError(errors)
+    progress = LessonProgress.objects.select_for_update().filter(profile=profile, lesson=lesson)
+    progress = progress.first() or LessonProgress.objects.create(profile=profile, lesson=lesson)
+    now = timezone.now()
+    elapsed = (now - progress.reported_at).total_seconds()
+    if elapsed < REPORT_GAP.total_seconds():
+        raise TooSoon
+    stretches = list(progress.played)
+    if start is not None and end is not None and end > start:
+        end = min(end, length, start + max(elapsed, 0) * FASTEST + SLACK)
+        if end > start:
+            stretches.append([start, end])
+    progress.played = merged(stretches)
+    progress.watched = min(length, sum(b - a for a, b in progress.played))
+    progress.position = min(position, length)
+    progress.reported_at = now
+    if progress.completed_at is None and progress.watched >= complete_share() * length:
+        _complete(progress, actor=actor, seconds=progress.watched, now=now)
+    else:
+        if progress.completed_at is not None:
+            progress.hours = _hours(progress.watched)
+        progress.save()
+    return progress
+
+
+@transaction.atomic
+def lesson_confirm(*, actor: Account, lesson: Lesson):
+    """The learner confirms they read a document or slides they opened: the lesson is
+    completed and its length credited as training hours (once)."""
+    from .models import LessonProgress
+
+    profile = _learner(actor)
+    if lesson.kind == Lesson.Kind.VIDEO:
+        raise ValidationError(
+            _("A video is completed by watching it, not by confirming it."), code="kind"
+        )
+    progress = (
+        LessonProgress.objects.select_for_update().filter(profile=profile, lesson=lesson).first()
+    )
+    if progress is None:
+        raise ValidationError(_("Open the lesson before confirming it."), code="not_opened")
+    if progress.completed_at is None:
+        _complete(progress, actor=actor, seconds=lesson.duration, now=timezone.now())
+    return progress
+
+
+# --- required courses --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_require(*, actor: Account, course: Course, role, deadline) -> list:
+    """Require ``course`` of the holders of ``role`` by ``deadline`` (a new deadline applies to
+    the units reminded from then on):
+    each unit where holders work under the course's publisher gets a reminder through the
+    schedule service (a ``team.training`` work item due on the deadline, once per unit).
+    Returns the work items opened now."""
+    import datetime
+
+    from oversight.loop import timing
+    from oversight.schedules import services as schedules
+
+    from .models import RequiredCourse
+    from .schedules import REQUIRED_COURSE
+
+    _require(actor, "team:course:edit", _("Your role does not edit courses."))
+    today = timing.today()
+    if not isinstance(deadline, datetime.date) or deadline <= today:
+        raise ValidationError(
+            {"deadline": ValidationError(_("The deadline is a day after today."), code="past")}
+        )
+    requirement = RequiredCourse.objects.select_for_update().filter(course=course, role=role)
+    requirement = requirement.first()
+    before = snapshot(requirement) if requirement else None
+    if requirement is None:
+        requirement = RequiredCourse(course=course, role=role, set_by=actor)
+    requirement.deadline = deadline
+    requirement.set_at = timezone.now()
+    requirement.save()
+    ledger.record(
+        actor=actor,
+        action="team.course.require",
+        target=requirement,
+        before=before,
+        after=snapshot(requirement),
+    )
+    units = {a.org_node_id: a.org_node for a in selectors.required_holders(requirement=requirement)}
+    opened = []
+    for node in units.values():
+        item = schedules.schedule_event(
+            schedule=REQUIRED_COURSE,
+            node=node,
+            happened_on=today,
+            key=f"rc{requirement.pk}",
+            supervising_node=course.owner_node,
+            title=_("Required course: %(course)s (by %(deadline)s)")
+            % {"course": course.title, "deadline": deadline.isoformat()},
+            due=deadline,
+        )
+        if item is not None:
+            opened.append(item)
+    return opened

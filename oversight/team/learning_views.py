@@ -6,25 +6,46 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from oversight.core.excel import read_rows, template_response
+from oversight.core.forms_flow import call_service, render_form
+from oversight.core.ranged import ranged_file_response
 from oversight.core.selectors import dict_labels
 from oversight.orgs.access import has_perm, require_perm
 
 from . import learning, selectors
-from .models import KNOWLEDGE_DICT, Attempt, Course, Question
+from .models import KNOWLEDGE_DICT, Attempt, Question, RequiredCourse
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
 
+class RequireForm(forms.Form):
+    """Require a course of a role by a deadline."""
+
+    course = forms.ModelChoiceField(label=_lazy("course"), queryset=None)
+    role = forms.ModelChoiceField(label=_lazy("role"), queryset=None)
+    deadline = forms.DateField(
+        label=_lazy("deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        from oversight.orgs.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = selectors.courses_for(viewer=viewer)
+        self.fields["role"].queryset = Role.objects.order_by("name")
+
+
 @require_perm("team:course:learn")
-def learning_home(request):
+def learning_home(request, require_form=None):
     profile = selectors.profile_of(request.user)
     papers = list(selectors.papers_for(viewer=request.user))
     mine = {}
@@ -34,12 +55,37 @@ def learning_home(request):
         "profile": profile,
         "papers": [(p, mine.get(p.pk)) for p in papers],
         "pushed": selectors.pushed_lessons(profile=profile) if profile else [],
-        "courses": Course.objects.filter(
-            owner_node__in=[p.owner_node_id for p in papers] or [request.user.org_node_id]
-        ).prefetch_related("lessons"),
+        "courses": selectors.course_progress(viewer=request.user, profile=profile),
+        "hours": selectors.training_hours(profile=profile),
         "can_edit": has_perm(request.user, "team:course:edit"),
     }
+    if context["can_edit"]:
+        context["require_form"] = require_form or RequireForm(viewer=request.user)
+        context["required"] = RequiredCourse.objects.filter(
+            course__in=selectors.courses_for(viewer=request.user)
+        ).select_related("course", "role")
+    if require_form is not None:
+        return render_form(request, "team/learning.html", context, require_form)
     return render(request, "team/learning.html", context)
+
+
+@require_perm("team:course:edit")
+@require_POST
+def course_require(request):
+    form = RequireForm(request.POST, viewer=request.user)
+    if form.is_valid():
+        opened = call_service(
+            form, learning.course_require, actor=request.user, **form.cleaned_data
+        )
+        if opened is not None:
+            request.operation_target = form.cleaned_data["course"]
+            messages.success(
+                request,
+                _("The course is required; %(count)d units were sent a reminder.")
+                % {"count": len(opened)},
+            )
+            return redirect("team:learning")
+    return learning_home(request, require_form=form)
 
 
 @require_perm("team:course:learn")
@@ -145,3 +191,94 @@ def paper_stats(request, pk: int):
         "team/paper_stats.html",
         {"paper": paper, "stats": selectors.question_stats(paper=paper)},
     )
+
+
+# --- lessons -----------------------------------------------------------------------------------
+
+MEDIA_TYPES = {".webm": "video/webm", ".mp4": "video/mp4", ".pdf": "application/pdf"}
+
+
+@require_perm("team:course:learn")
+def lesson_detail(request, pk: int):
+    """A lesson's page: the video resuming where the learner left off (its player reports the
+    stretches played), or the document or slides with their confirmation."""
+    lesson = selectors.lesson_get(viewer=request.user, pk=pk)
+    try:
+        progress = learning.lesson_open(actor=request.user, lesson=lesson)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("team:learning")
+    return render(
+        request,
+        "team/lesson.html",
+        {
+            "lesson": lesson,
+            "progress": progress,
+            "share": round(100 * learning.complete_share()),
+            "report_every": 10,
+        },
+    )
+
+
+def _field_errors(exc: ValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+    return {"__all__": exc.messages}
+
+
+@require_perm("team:course:learn")
+@require_POST
+def lesson_progress(request, pk: int):
+    """The video player's report (``position``, and ``start``/``end`` of the stretch played
+    since the last report): JSON back, with the fields a bad report got wrong."""
+    lesson = selectors.lesson_get(viewer=request.user, pk=pk)
+    try:
+        progress = learning.progress_report(
+            actor=request.user,
+            lesson=lesson,
+            position=request.POST.get("position"),
+            start=request.POST.get("start"),
+            end=request.POST.get("end"),
+        )
+    except learning.TooSoon:
+        return JsonResponse({"errors": {"__all__": [_("Too many reports: wait.")]}}, status=429)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        return JsonResponse({"errors": _field_errors(exc)}, status=400)
+    return JsonResponse(
+        {
+            "position": progress.position,
+            "watched": round(progress.watched, 1),
+            "percent": progress.percent,
+            "completed": progress.completed_at is not None,
+        }
+    )
+
+
+@require_perm("team:course:learn")
+@require_POST
+def lesson_confirm(request, pk: int):
+    lesson = selectors.lesson_get(viewer=request.user, pk=pk)
+    request.operation_target = lesson
+    try:
+        learning.lesson_confirm(actor=request.user, lesson=lesson)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The lesson is completed."))
+    return redirect("team:lesson", pk=pk)
+
+
+@require_perm("team:course:learn")
+def lesson_media(request, pk: int):
+    """The lesson's file, served by the platform to those who may take the lesson, with range
+    requests (a video seeks without loading the whole file)."""
+    lesson = selectors.lesson_get(viewer=request.user, pk=pk)
+    if not lesson.media:
+        raise Http404
+    import os
+
+    extension = os.path.splitext(lesson.media.name)[1].lower()
+    content_type = MEDIA_TYPES.get(extension, "application/octet-stream")
+    return ranged_file_response(request, lesson.media, content_type=content_type)

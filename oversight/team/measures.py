@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.measure_registry import MEAN, Measure, Source
+from oversight.core.measure_registry import MEAN, TOTAL, Measure, Source
 from oversight.orgs.access import scope_q
 
-from .models import Attempt, Claim
+from .models import Attempt, Claim, LessonProgress
 
 CLAIMS = Source(
     id="team.claims",
@@ -33,6 +33,18 @@ ATTEMPTS = Source(
     record_url=lambda attempt: reverse("team:paper_stats", args=[attempt.paper_id]),
     record_label=lambda attempt: f"{attempt.profile.person.name} · {attempt.paper.title}",
     select_related=("profile__person", "paper"),
+)
+
+
+LESSONS = Source(
+    id="team.lessons",
+    label=_("Lessons completed"),
+    model=LessonProgress,
+    scope=lambda viewer: scope_q(viewer, node="profile__person__org_node"),
+    node="profile__person__org_node",
+    record_url=lambda progress: reverse("team:lesson", args=[progress.lesson_id]),
+    record_label=lambda progress: f"{progress.profile.person.name} · {progress.lesson.title}",
+    select_related=("profile__person", "lesson"),
 )
 
 
@@ -94,5 +106,22 @@ MEASURES = [
         perm="team:profile:view",
         higher_is_better=True,
         order=40,
+    ),
+    Measure(
+        "team.training_hours",
+        _("Training hours"),
+        source=LESSONS,
+        where=lambda w: Q(completed_at__gte=w.start_at, completed_at__lt=w.end_at),
+        kind=TOTAL,
+        field="hours",
+        unit=_("hours"),
+        definition=_(
+            "Training hours credited by the lessons completed in the period (a video: the "
+            "seconds actually played, each once; a document or slides: its length, once "
+            "confirmed read), for the learner's unit."
+        ),
+        perm="team:profile:view",
+        higher_is_better=True,
+        order=50,
     ),
 ]

@@ -166,6 +166,7 @@ class Target(models.Model):
         TASKS = "tasks", _("Board tasks verified")
         POINTS = "points", _("Board points")
         ITEMS = "items", _("Work items closed")
+        TRAINING = "training", _("Training hours")
 
     profile = models.ForeignKey(
         Profile, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="targets"
@@ -229,6 +230,14 @@ class Lesson(models.Model):
     minutes = models.PositiveSmallIntegerField(_("minutes"))
     knowledge_point = models.CharField(_("knowledge point"), max_length=64)
     order = models.PositiveSmallIntegerField(default=0)
+    media = models.FileField(
+        _("file"), upload_to="team/lessons/%Y/", max_length=255, blank=True,
+        help_text=_("The video (WebM or MP4), or the document or slides (PDF)."),
+    )  # fmt: skip
+    seconds = models.PositiveIntegerField(
+        _("length (seconds)"), null=True, blank=True,
+        help_text=_("The video's exact length; otherwise the minutes are its length."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["course", "order", "id"]
@@ -238,6 +247,11 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def duration(self) -> int:
+        """The lesson's length in seconds: the video's own, else its minutes."""
+        return self.seconds or self.minutes * 60
 
 
 class Question(models.Model):
@@ -340,3 +354,71 @@ class LessonPush(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson} → {self.profile}"
+
+
+class LessonProgress(models.Model):
+    """A learner's progress in one lesson: where to resume a video, the stretches of it
+    actually played (merged ``[start, end]`` seconds; seeking plays nothing, so it counts
+    nothing), the seconds they cover (capped by the lesson's length), and the completion with
+    the training hours it credits (the watched seconds of a video, the length of a document
+    or slides confirmed read)."""
+
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="progress"
+    )
+    lesson = models.ForeignKey(
+        Lesson, verbose_name=_("lesson"), on_delete=models.CASCADE, related_name="progress"
+    )
+    position = models.FloatField(_("resume at (seconds)"), default=0)
+    played = models.JSONField(_("stretches played"), default=list, blank=True)
+    watched = models.FloatField(_("seconds watched"), default=0)
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    reported_at = models.DateTimeField(_("last report"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    hours = models.DecimalField(
+        _("training hours"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["profile", "lesson"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "lesson"], name="team_progress_once")
+        ]
+        indexes = [models.Index(fields=["completed_at"], name="team_progress_completed")]
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+
+    def __str__(self) -> str:
+        return f"{self.profile} · {self.lesson}"
+
+    @property
+    def percent(self) -> int:
+        if self.completed_at is not None:
+            return 100
+        return min(99, int(100 * self.watched / max(self.lesson.duration, 1)))
+
+
+class RequiredCourse(models.Model):
+    """A course the holders of a role must complete by a deadline; each unit where they work
+    gets a reminder through the schedule service (a ``team.training`` work item)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="required")
+    role = models.ForeignKey(
+        "orgs.Role", verbose_name=_("role"), on_delete=models.CASCADE, related_name="+"
+    )
+    deadline = models.DateField(_("deadline"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "role"], name="team_required_once")
+        ]
+        verbose_name = _("required course")
+        verbose_name_plural = _("required courses")
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.role} · {self.deadline}"

@@ -126,7 +126,8 @@ def profileless_officers(*, viewer) -> QuerySet[Person]:
 
 def profile_record(*, profile: Profile) -> dict:
     """What the loop knows of an officer: work items closed and open, board tasks done, and
-    points (read, never copied)."""
+    points; and their lessons completed with the training hours they credited (read, never
+    copied)."""
     items = WorkItem.objects.filter(assignee__person=profile.person_id)
     claims = profile.claims.filter(state=Claim.State.ACCEPTED)
     return {
@@ -135,6 +136,8 @@ def profile_record(*, profile: Profile) -> dict:
         "tasks_taken": claims.count(),
         "tasks_done": claims.filter(points_awarded__isnull=False).count(),
         "points": claims.aggregate(p=Sum("points_awarded"))["p"] or 0,
+        "lessons_completed": profile.progress.filter(completed_at__isnull=False).count(),
+        "training_hours": training_hours(profile=profile),
     }
 
 
@@ -262,7 +265,8 @@ def chain(*, viewer, year: int) -> list[ChainRow]:
     """The year's chain for the officers in the viewer's scope (the "sunshine" ranking each
     officer sees of their own body): targets, and completion read as it happens — board tasks
     verified and their points (awarded in the year), work items of any module closed in the
-    year — ranked by points, then completion."""
+    year, training hours credited by the lessons completed in the year — ranked by points,
+    then completion."""
     profiles = list(profile_list(viewer=viewer))
     ids = [p.pk for p in profiles]
     targets: dict[int, dict] = {pk: {} for pk in ids}
@@ -287,6 +291,16 @@ def chain(*, viewer, year: int) -> list[ChainRow]:
         .values_list("assignee__person", "n")
     ):
         done[by_person[person_id]]["items"] = n
+    from .models import LessonProgress
+
+    for profile_id, hours in (
+        LessonProgress.objects.filter(profile_id__in=ids, completed_at__year=year)
+        .values("profile_id")
+        .annotate(h=Sum("hours"))
+        .order_by()
+        .values_list("profile_id", "h")
+    ):
+        done[profile_id]["training"] = Decimal(hours or 0).quantize(Decimal("0.1"))
     rows = [ChainRow(profile=p, targets=targets[p.pk], done=done[p.pk]) for p in profiles]
     rows.sort(key=lambda r: (-r.done.get("points", 0), -(r.completion or 0), r.profile.person.name))
     for n, row in enumerate(rows, 1):
@@ -392,3 +406,147 @@ def question_stats(*, paper: Paper) -> list[QuestionStat]:
             )
         )
     return sorted(out, key=lambda s: (s.discrimination is None, s.discrimination or 0))
+
+
+# --- lessons and a learner's progress ----------------------------------------------------------
+
+
+def courses_for(*, viewer) -> QuerySet:
+    """Courses the viewer may take: those of their own body or one above it."""
+    from .models import Course
+
+    if viewer is None or not viewer.is_authenticated:
+        return Course.objects.none()
+    node = viewer.org_node
+    return Course.objects.filter(owner_node_id__in=[*node.ancestor_ids, node.pk])
+
+
+def lesson_get(*, viewer, pk: int):
+    """A lesson of a course the viewer may take, or 404."""
+    from .models import Lesson
+
+    return get_object_or_404(
+        Lesson.objects.select_related("course").filter(course__in=courses_for(viewer=viewer)),
+        pk=pk,
+    )
+
+
+def progress_of(*, profile, lessons) -> dict:
+    """The learner's own progress by lesson id (never anyone else's)."""
+    from .models import LessonProgress
+
+    if profile is None:
+        return {}
+    return {
+        p.lesson_id: p
+        for p in LessonProgress.objects.filter(profile=profile, lesson__in=lessons).select_related(
+            "lesson"
+        )
+    }
+
+
+@dataclass
+class CourseProgress:
+    course: object
+    lessons: list  # (lesson, progress or None)
+    required_by: object = None  # the earliest deadline of a requirement on the learner's roles
+
+    @property
+    def done(self) -> int:
+        return sum(1 for _l, p in self.lessons if p is not None and p.completed_at is not None)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((p.hours or 0 for _l, p in self.lessons if p is not None), Decimal(0))
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+
+def course_progress(*, viewer, profile) -> list[CourseProgress]:
+    """Each course the viewer may take, its lessons with the viewer's progress, and the
+    deadline if a role of theirs requires it."""
+    from .models import RequiredCourse
+
+    courses = list(courses_for(viewer=viewer).prefetch_related("lessons"))
+    lessons = [lesson for c in courses for lesson in c.lessons.all()]
+    mine = progress_of(profile=profile, lessons=lessons)
+    deadlines: dict[int, object] = {}
+    roles = list(viewer.roles.values_list("pk", flat=True)) if viewer.is_authenticated else []
+    for course_id, deadline in RequiredCourse.objects.filter(
+        role__in=roles, course__in=courses
+    ).values_list("course_id", "deadline"):
+        deadlines[course_id] = min(deadline, deadlines.get(course_id, deadline))
+    out = [
+        CourseProgress(
+            course=c,
+            lessons=[(lesson, mine.get(lesson.pk)) for lesson in c.lessons.all()],
+            required_by=deadlines.get(c.pk),
+        )
+        for c in courses
+    ]
+    return sorted(
+        out, key=lambda cp: (cp.required_by is None, cp.required_by or 0, cp.course.title)
+    )
+
+
+def training_hours(*, profile, year: int | None = None) -> Decimal:
+    """The learner's training hours: those credited by the lessons they completed (in
+    ``year``, when given)."""
+    from .models import LessonProgress
+
+    if profile is None:
+        return Decimal(0)
+    qs = LessonProgress.objects.filter(profile=profile, completed_at__isnull=False)
+    if year is not None:
+        qs = qs.filter(completed_at__year=year)
+    return qs.aggregate(h=Sum("hours"))["h"] or Decimal(0)
+
+
+# --- required courses --------------------------------------------------------------------------
+
+
+def required_holders(*, requirement, node=None) -> QuerySet:
+    """Active accounts holding the requirement's role in the course publisher's subtree (in
+    ``node`` only, when given)."""
+    from oversight.orgs.models import Account
+
+    qs = Account.objects.filter(
+        roles=requirement.role,
+        is_active=True,
+        org_node__path__startswith=requirement.course.owner_node.path,
+    )
+    if node is not None:
+        qs = qs.filter(org_node=node)
+    return qs.select_related("person", "org_node").order_by("org_node__path", "username")
+
+
+def required_missing(*, item) -> list[str]:
+    """The holders in a required-course reminder's unit who have not completed every lesson of
+    the course (by name)."""
+    from .models import LessonProgress, RequiredCourse
+
+    obligation = getattr(item, "obligation", None)
+    if obligation is None or not obligation.key.startswith("rc"):
+        return []
+    requirement = RequiredCourse.objects.select_related("course__owner_node", "role").get(
+        pk=int(obligation.key[2:])
+    )
+    lessons = set(requirement.course.lessons.values_list("pk", flat=True))
+    missing = []
+    for account in required_holders(requirement=requirement, node=item.responsible_node):
+        done = set(
+            LessonProgress.objects.filter(
+                profile__person_id=account.person_id,
+                lesson__in=lessons,
+                completed_at__isnull=False,
+            ).values_list("lesson_id", flat=True)
+        )
+        if account.person_id is None or done != lessons:
+            missing.append(account.person.name if account.person_id else account.username)
+    return missing

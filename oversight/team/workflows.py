@@ -105,3 +105,43 @@ TASK = register(
         detail_url=_claim_url,
     )
 )
+
+
+TRAINING_KIND = "team.training"
+
+
+def _all_completed(*, item, event, actor) -> None:
+    from .selectors import required_missing
+
+    missing = required_missing(item=item)
+    if missing:
+        raise TransitionRefused(
+            _("Not everyone has completed the course yet: %(names)s")
+            % {"names": ", ".join(missing)},
+            code="not_completed",
+        )
+
+
+TRAINING = register(
+    Workflow(
+        kind=TRAINING_KIND,
+        label=_("Required course"),
+        initial="learning",
+        states=[
+            State("learning", _("Being learnt"), waiting_on=RESPONSIBLE),
+            State("completed", _("Completed by everyone"), terminal=True),
+        ],
+        transitions=[
+            Transition(
+                "complete",
+                _("Report that everyone has completed it"),
+                source=["learning"],
+                target="completed",
+                permission="team:course:learn",
+                actor=RESPONSIBLE,
+                on_enter=[_all_completed],
+            ),
+        ],
+        remind_days_before=5,
+    )
+)

@@ -171,7 +171,8 @@ def _fleet(c, nodes) -> None:
 def _team(c, nodes) -> None:
     """An officer at each of ``nodes`` with three places on board tasks: taken in February and
     verified then (10 points), taken March 1 and verified March 2 (6 points), taken March 2
-    and not yet verified."""
+    and not yet verified; two tests taken; lessons completed in February and in March (a
+    quarter of an hour each) and one begun."""
     from oversight.conftest import make_person
     from oversight.team.models import Claim, Profile, Task
 
@@ -197,12 +198,28 @@ def _team(c, nodes) -> None:
         Paper.objects.create(title=f"Test {k}", owner_node=c.commission, rules=[], minutes=30)
         for k in range(2)
     ]
+    from decimal import Decimal
+
+    from oversight.team.models import Course, Lesson, LessonProgress
+
+    course = Course.objects.create(title="Course", owner_node=c.commission)
+    lessons = [
+        Lesson.objects.create(
+            course=course, title=f"Lesson {k}", kind="video", minutes=10, knowledge_point="x"
+        )
+        for k in range(3)
+    ]
     for n, node in enumerate(nodes):
         profile = Profile.objects.create(person=make_person(node, f"Officer at {node.name}"))
         for paper, day in zip(papers, (D(2026, 2, 12), D(2026, 3, 2)), strict=True):
             Attempt.objects.create(
                 paper=paper, profile=profile, questions=[], started_at=at(day, 9),
                 submitted_at=at(day), score=60 + 5 * n,
+            )  # fmt: skip
+        for lesson, day in zip(lessons, (D(2026, 2, 12), D(2026, 3, 2), None), strict=True):
+            LessonProgress.objects.create(
+                profile=profile, lesson=lesson, watched=600, position=600,
+                completed_at=at(day) if day else None, hours=Decimal("0.25") if day else None,
             )  # fmt: skip
         for task, (taken, awarded, points) in zip(tasks, rows, strict=True):
             Claim.objects.create(

@@ -11,7 +11,7 @@ import pytest
 from oversight.loop.models import WorkItem
 from oversight.measures import registry, selectors, services
 from oversight.measures.models import Snapshot
-from oversight.measures.registry import COUNT, NONE, RATE, SYSTEM, Period
+from oversight.measures.registry import COUNT, NONE, RATE, SYSTEM, TOTAL, Period
 from oversight.orgs.models import OrgNode
 
 MARCH = Period.parse("2026-03")  # live: today is 2026-03-02
@@ -33,6 +33,7 @@ def test_it_collects_the_measures_of_every_app():
         "documents.replies_late", "duties.reports_due", "duties.reports_late",
         "duties.punctuality", "duties.score", "duties.copied",
         "team.tasks_taken", "team.tasks_done", "team.points", "team.test_score",
+        "team.training_hours",
         "fleet.vehicles", "fleet.warnings", "fleet.unexplained",
     } <= ids  # fmt: skip
 
@@ -60,6 +61,9 @@ def _check_against_records(viewer, measure, node, period, fig):
     assert fig.count == qs.count(), (measure.id, str(viewer), node.name, period.key)
     if measure.kind == COUNT:
         assert fig.value == fig.count
+    if measure.kind == TOTAL:
+        total = sum((getattr(r, measure.field) or 0 for r in qs), 0)
+        assert fig.value == round(float(total), measure.precision), (measure.id, node.name)
     if measure.kind == RATE:
         good = selectors.good_records(viewer=viewer, measure=measure, node=node, period=period)
         assert (fig.numerator or 0) == good.count(), (measure.id, node.name)
