@@ -211,3 +211,26 @@ def test_asset_step_refusals(review_county):
     assert m.item.state == "approved"
     with pytest.raises(PermissionDenied):
         step(c, asset, "inventory", actor=c.clerk2a)
+
+
+def test_undecided_measure_counts_open_beyond_ten_days(review_county):
+    from datetime import datetime as dt
+    from datetime import timezone as tz
+
+    from oversight.collective.measures import undecided
+    from oversight.core.measure_registry import Period, window
+    from oversight.loop.models import WorkItem
+
+    c = review_county
+    r = propose(c)
+    WorkItem.objects.filter(pk=r.item_id).update(opened_at=dt(2026, 3, 2, 8, tzinfo=tz.utc))
+
+    def counted(day):
+        w = window(Period.containing(day), day)
+        return Reimbursement.objects.filter(undecided(w)).count()
+
+    assert counted(date(2026, 3, 11)) == 0  # nine days: not yet
+    assert counted(date(2026, 3, 13)) == 1
+    loop.item_transition(item=r.item, name="approve", actor=c.town1_officer)
+    WorkItem.objects.filter(pk=r.item_id).update(closed_at=dt(2026, 3, 14, 9, tzinfo=tz.utc))
+    assert counted(date(2026, 3, 13)) == 1 and counted(date(2026, 3, 20)) == 0
