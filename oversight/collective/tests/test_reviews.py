@@ -3,7 +3,7 @@ loop's steps), the approved ones are booked and fixed in the ledger."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -215,7 +215,6 @@ def test_asset_step_refusals(review_county):
 
 def test_undecided_measure_counts_open_beyond_ten_days(review_county):
     from datetime import datetime as dt
-    from datetime import timezone as tz
 
     from oversight.collective.measures import undecided
     from oversight.core.measure_registry import Period, window
@@ -223,7 +222,7 @@ def test_undecided_measure_counts_open_beyond_ten_days(review_county):
 
     c = review_county
     r = propose(c)
-    WorkItem.objects.filter(pk=r.item_id).update(opened_at=dt(2026, 3, 2, 8, tzinfo=tz.utc))
+    WorkItem.objects.filter(pk=r.item_id).update(opened_at=dt(2026, 3, 2, 8, tzinfo=UTC))
 
     def counted(day):
         w = window(Period.containing(day), day)
@@ -232,5 +231,5 @@ def test_undecided_measure_counts_open_beyond_ten_days(review_county):
     assert counted(date(2026, 3, 11)) == 0  # nine days: not yet
     assert counted(date(2026, 3, 13)) == 1
     loop.item_transition(item=r.item, name="approve", actor=c.town1_officer)
-    WorkItem.objects.filter(pk=r.item_id).update(closed_at=dt(2026, 3, 14, 9, tzinfo=tz.utc))
+    WorkItem.objects.filter(pk=r.item_id).update(closed_at=dt(2026, 3, 14, 9, tzinfo=UTC))
     assert counted(date(2026, 3, 13)) == 1 and counted(date(2026, 3, 20)) == 0
