@@ -70,6 +70,9 @@ def test_proposed_reviewed_by_town_and_scope(review_county):
     town1 = client_for(c.town1_officer)
     queue = town1.get(LIST + "?state=awaiting")
     assert "修水渠材料" in queue.content.decode()
+    assert "修水渠材料" not in town1.get(LIST + "?state=approved").content.decode()
+    export = town1.get(LIST + "?state=awaiting&export=xlsx")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd")
     page = town1.get(detail)
     assert page.status_code == 200 and b'data-testid="do-approve"' in page.content
     # outside the scope: another town, another village's clerk, a village of another town
