@@ -686,6 +686,25 @@ def _not_self_approved(item, actor) -> None:
         )
 
 
+def _tell_town(item) -> None:
+    """The proposal waits on the town from its opening: those who review there are told (the
+    village that proposed it is not told of its own proposal)."""
+    from oversight.notify.services import notify
+
+    takers, copies = loop.split_takers(loop.supervising_accounts(item), {"collective:review"})
+    if takers or copies:
+        notify(
+            recipients=takers,
+            kind="loop.awaiting",
+            title=_("To review: %(title)s") % {"title": item.title},
+            body=item.description,
+            url=loop.item_url(item),
+            target=item,
+            dedupe_key=f"loop.awaiting:open:{item.pk}",
+            copies=copies,
+        )
+
+
 def _money(value) -> str:
     return str(Decimal(value).quantize(Decimal("0.01"))) if value is not None else ""
 
@@ -734,7 +753,9 @@ def reimbursement_propose(
         responsible_node=node,
         supervising_node=declared.supervisor(node),
         checked_files=checked,
+        announce=False,
     )
+    _tell_town(item)
     reimbursement = Reimbursement.objects.create(
         collective=collective,
         node=node,
@@ -872,7 +893,9 @@ def asset_step_propose(
         responsible_node=node,
         supervising_node=declared.supervisor(node),
         checked_files=checked,
+        announce=False,
     )
+    _tell_town(item)
     row = AssetStep.objects.create(
         asset=asset,
         node=node,

@@ -42,6 +42,10 @@ def test_proposed_with_invoices_then_approved_booked_and_fixed(review_county):
     assert r.item.supervising_node == c.town1 and r.item.responsible_node == c.village1a
     assert Attachment.objects.filter(item=r.item).count() == 1
     assert verify_ledger().ok  # the invoice is on the opening event, before the first leaf
+    from oversight.notify.models import Notification
+
+    told = Notification.objects.filter(kind="loop.awaiting").values_list("recipient", flat=True)
+    assert c.town1_officer.pk in set(told) and c.clerk1a.pk not in set(told)
     loop.item_transition(item=r.item, name="approve", actor=c.town1_officer)
     r.refresh_from_db()
     assert r.item.state == "approved" and r.approved_on == date(2026, 3, 2)
