@@ -1,6 +1,8 @@
 """Demo: ten villages' collectives with a year of accounts (each month published, a few
 late), about 200 assets, contracts (some expiring, some underpriced), pensions and subsidies
-paid, and a roster; the contract check run once, so anomalies wait for the towns."""
+paid, and a roster; the contract check run once, so anomalies wait for the towns. The first
+villages have a clerk's account (username: the village's code in lower case) who proposed
+reimbursements and asset steps, reviewed by the town: a few in each state."""
 
 from __future__ import annotations
 
@@ -16,7 +18,15 @@ from . import services
 from .models import Collective, Entry
 
 ALL = ["collective:view", "collective:record", "collective:anomaly:supervise"]
-EXTRA_PERMISSIONS = {"leader": ["collective:view"], "supervisor": ALL, "town_officer": ALL}
+EXTRA_PERMISSIONS = {
+    "leader": ["collective:view"],
+    "supervisor": ALL,
+    "town_officer": [*ALL, "collective:review"],
+}
+CLERK_ROLE = "village_clerk"
+CLERK_PERMISSIONS = ["collective:view", "collective:record", "loop:item:view", "loop:item:handle"]
+CLERK_VILLAGES = 3
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # a placeholder scan of an invoice
 SURNAMES = "王李张刘陈杨赵黄周吴"
 GIVEN = ["建国", "秀英", "桂兰", "志强", "海燕", "玉梅", "德明", "小红", "文华", "春生"]
 
@@ -112,5 +122,116 @@ def build(*, rng: random.Random, stdout=None) -> None:
                 phone=f"1380000{v:02d}{n:02d}",
             )
     report = services.contracts_check(on=today)
+    proposals = _reviews(rng, villages[:CLERK_VILLAGES], today)
     if stdout is not None:
-        stdout.write(f"collective: {len(villages)} collectives, {len(report.anomalies)} anomalies")
+        stdout.write(
+            f"collective: {len(villages)} collectives, {len(report.anomalies)} anomalies, "
+            f"{proposals} reimbursements and asset steps"
+        )
+
+
+def _scan(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def _clerk(village: OrgNode) -> Account:
+    from oversight.core.demo import DEMO_PASSWORD
+    from oversight.orgs import services as orgs
+    from oversight.orgs.models import Role
+
+    role = Role.objects.filter(key=CLERK_ROLE).first() or orgs.role_save(
+        role=None,
+        key=CLERK_ROLE,
+        name="村报账员",
+        permissions=CLERK_PERMISSIONS,
+        data_scope=Role.Scope.OWN_AND_BELOW,
+        listed_nodes=[],
+    )
+    username = village.code.lower()
+    return Account.objects.filter(username=username).first() or orgs.account_save(
+        account=None,
+        username=username,
+        display_name=f"{village.name}报账员",
+        org_node=village,
+        person=None,
+        roles=[role],
+        password=DEMO_PASSWORD,
+    )
+
+
+def _reviewer(village: OrgNode) -> Account | None:
+    from oversight.orgs.access import has_perm
+
+    for account in Account.objects.filter(org_node_id=village.parent_id, is_active=True):
+        if has_perm(account, "collective:review"):
+            return account
+    return None
+
+
+def _reviews(rng: random.Random, villages: list[OrgNode], today: datetime.date) -> int:
+    """Each clerk's village: reimbursements proposed (awaiting the town), returned, approved,
+    refused and approved after a return; asset steps approved, awaiting and returned. Without
+    a reviewing account at the town, the proposals wait."""
+    from oversight.loop.services import item_transition
+
+    count = 0
+    purposes = [
+        ("修缮村部屋顶材料费", "operating_cost", "1860.00"),
+        ("村道路灯电费", "admin_cost", "420.50"),
+        ("困难户慰问品", "public_welfare", "960.00"),
+        ("村委会办公用品", "admin_cost", "3280.00"),
+        ("水渠清淤人工费", "operating_cost", "2400.00"),
+    ]
+    plans = [[], ["return"], ["approve"], ["refuse"], ["return", "repropose", "approve"]]
+    for village in villages:
+        collective = Collective.objects.get(node=village)
+        clerk = _clerk(village)
+        reviewer = _reviewer(village)
+        for n, ((purpose, category, amount), plan) in enumerate(zip(purposes, plans, strict=True)):
+            reimbursement = services.reimbursement_propose(
+                actor=clerk,
+                collective=collective,
+                payee=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                purpose=purpose,
+                amount=Decimal(amount),
+                category=category,
+                spent_on=today - datetime.timedelta(days=3 + 4 * n),
+                files=[_scan(f"invoice-{n + 1}.png")],
+            )
+            count += 1
+            for step in plan if reviewer is not None else []:
+                actor = clerk if step == "repropose" else reviewer
+                comment = {
+                    "return": "发票抬头与村集体名称不符，请更正后重新提交。",
+                    "refuse": "不属于村级集体开支范围。",
+                    "repropose": "已更换正确发票。",
+                }.get(step, "")
+                item_transition(item=reimbursement.item, name=step, actor=actor, comment=comment)
+        assets = {
+            a.code: a for a in collective.assets.filter(code__in=["ZC-003", "ZC-006", "ZC-009"])
+        }
+        steps = [
+            ("ZC-003", "maintenance", "屋面防水维修，村民代表会议同意", ["approve"]),
+            ("ZC-006", "disposal", "危房拆除处置，经村民代表会议表决", []),
+            ("ZC-009", "registration", "补办登记，附权属证明", ["approve"]),
+            ("ZC-009", "inventory", "年度清查盘点", ["return"]),
+        ]
+        for code, kind, detail, plan in steps:
+            if code not in assets:
+                continue
+            row = services.asset_step_propose(
+                actor=clerk,
+                asset=assets[code],
+                step=kind,
+                detail=detail,
+                done_on=today - datetime.timedelta(days=5),
+                amount=assets[code].value if kind == "inventory" else None,
+                files=[_scan(f"{code}-{kind}.png")],
+            )
+            count += 1
+            for step in plan if reviewer is not None else []:
+                comment = "缺少盘点表签字页。" if step == "return" else ""
+                item_transition(item=row.item, name=step, actor=reviewer, comment=comment)
+    return count

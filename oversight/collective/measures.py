@@ -3,6 +3,8 @@ with expired or underpriced contracts (the anomalies found), objections raised."
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.core.measure_registry import RATE, Dimension, Measure, Source
 from oversight.orgs.access import scope_q
 
-from .models import Anomaly, Objection, Statement
+from .models import Anomaly, Objection, Reimbursement, Statement
 
 PERM = "collective:view"
 
@@ -47,6 +49,30 @@ OBJECTIONS = Source(
     record_label=lambda o: str(o),
     select_related=("node",),
 )
+
+REIMBURSEMENTS = Source(
+    id="collective.reimbursements",
+    label=_("Collective reimbursements"),
+    model=Reimbursement,
+    scope=lambda viewer: scope_q(viewer, node="node"),
+    node="node",
+    record_url=lambda r: reverse("collective:reimbursement_detail", args=[r.item_id]),
+    record_label=lambda r: str(r),
+    select_related=("node",),
+)
+
+# A reimbursement still undecided (not approved, refused or withdrawn) this many days after
+# the village proposed it.
+UNDECIDED_DAYS = 10
+
+
+def undecided(w) -> Q:
+    """Proposed more than UNDECIDED_DAYS before the window's day and still open on it."""
+    limit = w.as_of_end - datetime.timedelta(days=UNDECIDED_DAYS)
+    return Q(item__opened_at__lt=limit) & (
+        Q(item__closed_at__isnull=True) | Q(item__closed_at__gte=w.as_of_end)
+    )
+
 
 MEASURES = [
     Measure(
@@ -87,5 +113,17 @@ MEASURES = [
         definition=_("Questions or objections members raised on published records in the period."),
         perm=PERM,
         order=30,
+    ),
+    Measure(
+        "collective.reimbursements_undecided",
+        _("Reimbursements undecided after 10 days"),
+        source=REIMBURSEMENTS,
+        where=undecided,
+        definition=_(
+            "Reimbursements a village proposed more than 10 days before the period's day and "
+            "not yet approved, refused or withdrawn on it (awaiting the town, or returned)."
+        ),
+        perm=PERM,
+        order=40,
     ),
 ]

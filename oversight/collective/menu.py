@@ -14,4 +14,7 @@ MENU = [
     MenuEntry(
         SECTION, _("Assets and contracts"), "collective:asset_list", "collective:view", 30, 17
     ),
+    MenuEntry(
+        SECTION, _("Reimbursements"), "collective:reimbursement_list", "collective:view", 40, 17
+    ),
 ]

@@ -358,3 +358,94 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node.name} {self.raised_on}"
+
+
+EXPENSE_CATEGORIES = [
+    (key, label) for key, label in Entry.Category.choices if key not in Entry.INCOME_CATEGORIES
+]
+
+
+class Reimbursement(models.Model):
+    """A spending the village proposes to reimburse (payee, purpose, amount, category, the
+    invoices as evidence), reviewed by the town as a ``collective.reimbursement`` work item.
+    Approved, it is booked as a spending entry of the month and fixed in the ledger."""
+
+    collective = models.ForeignKey(
+        Collective,
+        verbose_name=_("collective"),
+        on_delete=models.PROTECT,
+        related_name="reimbursements",
+    )
+    node = models.ForeignKey(OrgNode, verbose_name=_("village"), on_delete=models.PROTECT)
+    payee = models.CharField(_("payee"), max_length=100)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    category = models.CharField(
+        _("category"), max_length=24, choices=EXPENSE_CATEGORIES, default="admin_cost"
+    )
+    spent_on = models.DateField(_("spent on"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    entry = models.OneToOneField(
+        Entry,
+        verbose_name=_("account entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reimbursement",
+    )
+    ledger_index = models.BigIntegerField(null=True, blank=True, editable=False)
+    item = models.OneToOneField(
+        WorkItem, on_delete=models.PROTECT, related_name="collective_reimbursement"
+    )
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+        verbose_name = _("reimbursement")
+        verbose_name_plural = _("reimbursements")
+
+    def __str__(self) -> str:
+        return f"{self.node.name}: {self.purpose} {self.amount}"
+
+
+class AssetStep(models.Model):
+    """A step of an asset's lifecycle (registration, lease or contract, inventory, maintenance,
+    disposal) the village proposes with its evidence, approved by the town as a
+    ``collective.asset_step`` work item; approved, it changes the asset and is fixed in the
+    ledger."""
+
+    class Step(models.TextChoices):
+        REGISTRATION = "registration", _("Registration")
+        LEASE = "lease", _("Lease or contract")
+        INVENTORY = "inventory", _("Inventory")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        DISPOSAL = "disposal", _("Disposal")
+
+    asset = models.ForeignKey(
+        Asset, verbose_name=_("asset"), on_delete=models.PROTECT, related_name="steps"
+    )
+    node = models.ForeignKey(OrgNode, verbose_name=_("village"), on_delete=models.PROTECT)
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    detail = models.TextField(_("detail"))
+    done_on = models.DateField(_("date"))
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    ledger_index = models.BigIntegerField(null=True, blank=True, editable=False)
+    item = models.OneToOneField(
+        WorkItem, on_delete=models.PROTECT, related_name="collective_asset_step"
+    )
+
+    class Meta:
+        ordering = ["-done_on", "-id"]
+        verbose_name = _("asset lifecycle step")
+        verbose_name_plural = _("asset lifecycle steps")
+
+    def __str__(self) -> str:
+        return f"{self.asset.code} {self.get_step_display()}"

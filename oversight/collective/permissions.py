@@ -7,4 +7,8 @@ PERMISSIONS = [
         _("Keep collectives' accounts, assets and contracts; publish monthly statements"),
     ),
     ("collective:anomaly:supervise", _("Supervise anomalies of collectives' funds and assets")),
+    (
+        "collective:review",
+        _("Review villages' reimbursements and asset steps (the town's approval)"),
+    ),
 ]

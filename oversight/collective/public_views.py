@@ -31,6 +31,7 @@ def index(request):
 def village(request, code: str):
     collective = selectors.public_collective(code=code)
     payouts = [(p, mask_name(p.beneficiary)) for p in selectors.public_payouts(collective)]
+    reimbursements = [(r, mask_name(r.payee)) for r in selectors.public_reimbursements(collective)]
     return render(
         request,
         "collective/public_village.html",
@@ -39,6 +40,7 @@ def village(request, code: str):
             "statements": selectors.public_statements(collective),
             "leases": selectors.public_leases(collective, timing.today()),
             "payouts": payouts,
+            "reimbursements": reimbursements,
         },
     )
 

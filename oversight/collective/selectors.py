@@ -9,7 +9,17 @@ from django.shortcuts import get_object_or_404
 
 from oversight.orgs.access import scope_q
 
-from .models import Anomaly, Asset, Collective, Contract, Entry, Payout, Statement
+from .models import (
+    Anomaly,
+    Asset,
+    AssetStep,
+    Collective,
+    Contract,
+    Entry,
+    Payout,
+    Reimbursement,
+    Statement,
+)
 
 
 def collective_list(*, viewer) -> QuerySet[Collective]:
@@ -81,6 +91,44 @@ def anomaly_get(*, viewer, pk: int) -> Anomaly:
     return get_object_or_404(anomaly_list(viewer=viewer), item_id=pk)
 
 
+AWAITING = "awaiting"  # the town's queue: proposed, awaiting its review
+
+
+def _by_state(qs, state: str):
+    if state == AWAITING:
+        return qs.filter(item__state="proposed")
+    return qs.filter(item__state=state) if state else qs
+
+
+def reimbursement_list(*, viewer, node=None, state: str = "") -> QuerySet[Reimbursement]:
+    """Reimbursements of the villages in scope: a village clerk sees its own village's, a town
+    its villages'; ``state`` a loop state, or ``AWAITING`` for the town's queue."""
+    qs = Reimbursement.objects.filter(scope_q(viewer, node="node")).select_related(
+        "node", "collective", "item", "entry"
+    )
+    qs = _by_state(_under(qs, node, field="node"), state)
+    return qs.order_by("-item__opened_at", "-pk")
+
+
+def reimbursement_get(*, viewer, pk: int) -> Reimbursement:
+    """A reimbursement by its work item's id, if its village is in scope; else 404."""
+    return get_object_or_404(reimbursement_list(viewer=viewer), item_id=pk)
+
+
+def asset_step_list(*, viewer, node=None, state: str = "", asset=None) -> QuerySet[AssetStep]:
+    qs = AssetStep.objects.filter(scope_q(viewer, node="node")).select_related(
+        "node", "asset", "item"
+    )
+    qs = _by_state(_under(qs, node, field="node"), state)
+    if asset is not None:
+        qs = qs.filter(asset=asset)
+    return qs.order_by("-done_on", "-pk")
+
+
+def asset_step_get(*, viewer, pk: int) -> AssetStep:
+    return get_object_or_404(asset_step_list(viewer=viewer), item_id=pk)
+
+
 # --- the public side: only what was published ---------------------------------------------
 
 
@@ -122,3 +170,12 @@ def member_assets(collective: Collective, on) -> list[Asset]:
 
 def public_payouts(collective: Collective, limit: int = 100) -> list[Payout]:
     return list(collective.payouts.order_by("-month", "kind", "pk")[:limit])
+
+
+def public_reimbursements(collective: Collective, limit: int = 50) -> list[Reimbursement]:
+    """Approved reimbursements only (the payee is masked by the page)."""
+    return list(
+        collective.reimbursements.filter(item__state="approved", approved_on__isnull=False)
+        .select_related("node")
+        .order_by("-approved_on", "-pk")[:limit]
+    )

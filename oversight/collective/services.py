@@ -29,19 +29,24 @@ from oversight.orgs.selectors import node_list
 from oversight.schedules.models import Obligation
 
 from . import schedules as declared
+from .ledger_targets import ASSET_STEP as ASSET_STEP_RECORD
+from .ledger_targets import REIMBURSEMENT as REIMBURSEMENT_RECORD
 from .ledger_targets import STATEMENT
 from .models import (
+    EXPENSE_CATEGORIES,
     Anomaly,
     Asset,
+    AssetStep,
     Collective,
     Contract,
     Entry,
     Member,
     Objection,
     Payout,
+    Reimbursement,
     Statement,
 )
-from .workflows import ANOMALY, PLATFORM
+from .workflows import ANOMALY, ASSET_STEP, PLATFORM, REIMBURSEMENT
 
 # The rent check: a contract is flagged when its rent per unit of size is below this share of
 # the median of at least MIN_COMPARABLES comparable contracts (same town, kind and unit of size,
@@ -648,6 +653,335 @@ def contracts_check(*, on: datetime.date) -> CheckReport:
     report = rent_check(on=on)
     report.anomalies += expiry_check(on=on).anomalies
     return report
+
+
+# --- reimbursements and asset steps: the village proposes, the town reviews ---------------
+
+
+def _may_propose(actor, collective: Collective) -> None:
+    """Only the village's own accounts (keeping its books) propose; the town reviews."""
+    _may_record(actor, collective)
+    if getattr(actor, "org_node_id", None) != collective.node_id:
+        raise PermissionDenied(_("Only the village's own accounts propose for it."))
+
+
+def _evidence(files, errors: dict, *, required_message) -> list:
+    from oversight.loop.uploads import check_uploads
+
+    if not files:
+        errors.setdefault("files", []).append(ValidationError(required_message, code="required"))
+        return []
+    try:
+        return check_uploads(files)
+    except ValidationError as exc:
+        errors.setdefault("files", []).extend(exc.error_list)
+        return []
+
+
+def _not_self_approved(item, actor) -> None:
+    if getattr(actor, "org_node_id", None) == item.responsible_node_id:
+        raise loop.TransitionRefused(
+            _("The village cannot approve its own proposal: the town reviews it."),
+            code="own_village",
+        )
+
+
+def _tell_town(item) -> None:
+    """The proposal waits on the town from its opening: those who review there are told (the
+    village that proposed it is not told of its own proposal)."""
+    from oversight.notify.services import notify
+
+    takers, copies = loop.split_takers(loop.supervising_accounts(item), {"collective:review"})
+    if takers or copies:
+        notify(
+            recipients=takers,
+            kind="loop.awaiting",
+            title=_("To review: %(title)s") % {"title": item.title},
+            body=item.description,
+            url=loop.item_url(item),
+            target=item,
+            dedupe_key=f"loop.awaiting:open:{item.pk}",
+            copies=copies,
+        )
+
+
+def _money(value) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01"))) if value is not None else ""
+
+
+@transaction.atomic
+def reimbursement_propose(
+    *,
+    actor: Account,
+    collective: Collective,
+    payee: str,
+    purpose: str,
+    amount: Decimal | None,
+    category: str,
+    spent_on: datetime.date | None,
+    files: Sequence = (),
+) -> Reimbursement:
+    """The village proposes to reimburse a spending, its invoices attached: a
+    ``collective.reimbursement`` work item the town reviews."""
+    _may_propose(actor, collective)
+    errors: dict[str, list[ValidationError]] = {}
+
+    def add(name, message, code):
+        errors.setdefault(name, []).append(ValidationError(message, code=code))
+
+    if not (payee or "").strip():
+        add("payee", _("A payee is required."), "required")
+    if not (purpose or "").strip():
+        add("purpose", _("Say what the money was spent on."), "required")
+    if amount is None or amount <= 0:
+        add("amount", _("Write an amount above zero."), "amount")
+    if category not in dict(EXPENSE_CATEGORIES):
+        add("category", _("Not one of the 4 spending categories."), "category")
+    if spent_on is None:
+        add("spent_on", _("Write a date such as 2026-03-05."), "date")
+    elif spent_on > timing.today():
+        add("spent_on", _("The date is in the future."), "future")
+    checked = _evidence(files, errors, required_message=_("Attach the invoices."))
+    if errors:
+        raise ValidationError(errors)
+    node = collective.node
+    item = loop.item_open(
+        kind=REIMBURSEMENT,
+        title=f"{node.name} · {purpose.strip()} · {amount}"[:200],
+        description=f"{payee.strip()}: {purpose.strip()}",
+        actor=actor,
+        responsible_node=node,
+        supervising_node=declared.supervisor(node),
+        checked_files=checked,
+        announce=False,
+    )
+    _tell_town(item)
+    reimbursement = Reimbursement.objects.create(
+        collective=collective,
+        node=node,
+        payee=payee.strip(),
+        purpose=purpose.strip(),
+        amount=amount,
+        category=category,
+        spent_on=spent_on,
+        proposed_by=actor,
+        item=item,
+    )
+    _created(actor, "collective.reimbursement.propose", reimbursement)
+    return reimbursement
+
+
+def reimbursement_content(reimbursement: Reimbursement) -> dict:
+    """What an approved reimbursement says (the public page shows it, the payee masked), with
+    the spending entry it was booked as: a later change of either shows."""
+    entry = reimbursement.entry
+    return {
+        "collective": reimbursement.collective.name,
+        "village": reimbursement.node.code,
+        "payee": mask_name(reimbursement.payee),
+        "purpose": reimbursement.purpose,
+        "category": reimbursement.category,
+        "amount": _money(reimbursement.amount),
+        "spent_on": str(reimbursement.spent_on),
+        "approved_on": str(reimbursement.approved_on or ""),
+        "entry": [str(entry.booked_on), entry.category, _money(entry.amount), entry.summary]
+        if entry is not None
+        else None,
+    }
+
+
+def reimbursement_approved(*, item, actor) -> Reimbursement:
+    """The town approved (the loop's ``approve`` step, in its transaction): the spending is
+    booked as an entry of this month's accounts and the reimbursement fixed in the ledger."""
+    _not_self_approved(item, actor)
+    reimbursement = Reimbursement.objects.select_for_update().get(item=item)
+    today = timing.today()
+    entry = Entry.objects.create(
+        collective=reimbursement.collective,
+        month=_month_of(today),
+        booked_on=today,
+        category=reimbursement.category,
+        amount=reimbursement.amount,
+        summary=(_("Reimbursement: %(purpose)s") % {"purpose": reimbursement.purpose})[:200],
+        counterparty=reimbursement.payee,
+        approved_by=(getattr(actor, "display_name", "") or str(actor))[:100],
+        voucher=f"BX-{reimbursement.pk}",
+        created_by=actor,
+    )
+    _created(actor, "collective.entry.create", entry)
+    before = snapshot(reimbursement)
+    reimbursement.approved_on = today
+    reimbursement.entry = entry
+    leaf = ledger.fix_record(
+        actor=actor,
+        record_type=REIMBURSEMENT_RECORD,
+        record_id=reimbursement.pk,
+        content=reimbursement_content(reimbursement),
+        action="collective.reimbursement.fix",
+    )
+    reimbursement.ledger_index = leaf.index
+    reimbursement.save(update_fields=["approved_on", "entry", "ledger_index"])
+    ledger.record(
+        actor=actor,
+        action="collective.reimbursement.approve",
+        target=reimbursement,
+        before=before,
+        after=snapshot(reimbursement),
+    )
+    return reimbursement
+
+
+def _in_force_contract(asset: Asset, on: datetime.date) -> bool:
+    return asset.contracts.filter(starts_on__lte=on, ends_on__gte=on).exists()
+
+
+@transaction.atomic
+def asset_step_propose(
+    *,
+    actor: Account,
+    asset: Asset,
+    step: str,
+    detail: str,
+    done_on: datetime.date | None,
+    amount: Decimal | None = None,
+    files: Sequence = (),
+) -> AssetStep:
+    """The village proposes a step of an asset's lifecycle with its evidence: a
+    ``collective.asset_step`` work item the town approves."""
+    collective = asset.collective
+    _may_propose(actor, collective)
+    errors: dict[str, list[ValidationError]] = {}
+
+    def add(name, message, code):
+        errors.setdefault(name, []).append(ValidationError(message, code=code))
+
+    if step not in AssetStep.Step.values:
+        add("step", _("Not a step of an asset's lifecycle."), "step")
+    if not (detail or "").strip():
+        add("detail", _("Describe the step."), "required")
+    if done_on is None:
+        add("done_on", _("Write a date such as 2026-03-05."), "date")
+    if amount is not None and amount < 0:
+        add("amount", _("Write an amount of 0 or more."), "amount")
+    if asset.status == Asset.Status.DISPOSED:
+        add("step", _("The asset was disposed of."), "disposed")
+    elif step == AssetStep.Step.DISPOSAL and _in_force_contract(asset, done_on or timing.today()):
+        add("step", _("A contract of this asset is still in force."), "leased")
+    if (
+        step == AssetStep.Step.REGISTRATION
+        and asset.steps.filter(
+            step=step, item__state__in=["proposed", "returned", "approved"]
+        ).exists()
+    ):
+        add("step", _("The asset's registration is already proposed or approved."), "duplicate")
+    if (
+        step in AssetStep.Step.values
+        and asset.steps.filter(step=step, item__state__in=["proposed", "returned"]).exists()
+        and "step" not in errors
+    ):
+        add("step", _("A step of this kind is already under review."), "pending")
+    checked = _evidence(files, errors, required_message=_("Attach the evidence."))
+    if errors:
+        raise ValidationError(errors)
+    node = collective.node
+    label = AssetStep.Step(step).label
+    item = loop.item_open(
+        kind=ASSET_STEP,
+        title=f"{node.name} · {asset.code} {asset.name}: {label}"[:200],
+        description=detail.strip(),
+        actor=actor,
+        responsible_node=node,
+        supervising_node=declared.supervisor(node),
+        checked_files=checked,
+        announce=False,
+    )
+    _tell_town(item)
+    row = AssetStep.objects.create(
+        asset=asset,
+        node=node,
+        step=step,
+        detail=detail.strip(),
+        done_on=done_on,
+        amount=amount,
+        proposed_by=actor,
+        item=item,
+    )
+    _created(actor, "collective.asset_step.propose", row)
+    return row
+
+
+def asset_step_content(row: AssetStep) -> dict:
+    """What an approved step says: the asset it is about, the status it gave the asset and the
+    step itself (the asset's own row is traced: its every change is in the ledger)."""
+    asset = row.asset
+    results = {"disposal": Asset.Status.DISPOSED, "lease": Asset.Status.LEASED}
+    return {
+        "collective": asset.collective.name,
+        "village": row.node.code,
+        "asset": {"code": asset.code, "name": asset.name, "kind": asset.kind},
+        "status": str(results.get(row.step, "")),
+        "step": row.step,
+        "detail": row.detail,
+        "date": str(row.done_on),
+        "amount": _money(row.amount),
+        "approved_on": str(row.approved_on or ""),
+    }
+
+
+def asset_step_approved(*, item, actor) -> AssetStep:
+    """The town approved a step: the asset changes (disposal: disposed of; lease: leased;
+    registration: approved by the town; inventory: its counted value) and the step is fixed
+    in the ledger."""
+    _not_self_approved(item, actor)
+    row = AssetStep.objects.select_for_update().select_related("asset").get(item=item)
+    asset = Asset.objects.select_for_update().get(pk=row.asset_id)
+    today = timing.today()
+    if asset.status == Asset.Status.DISPOSED:
+        raise loop.TransitionRefused(_("The asset was disposed of."), code="disposed")
+    before = snapshot(asset)
+    changed: list[str] = []
+    if row.step == AssetStep.Step.DISPOSAL:
+        if _in_force_contract(asset, today):
+            raise loop.TransitionRefused(
+                _("A contract of this asset is still in force."), code="leased"
+            )
+        asset.status, changed = Asset.Status.DISPOSED, ["status"]
+    elif row.step == AssetStep.Step.LEASE:
+        asset.status, changed = Asset.Status.LEASED, ["status"]
+    elif row.step == AssetStep.Step.REGISTRATION:
+        asset.approved_by = (getattr(actor, "display_name", "") or str(actor))[:100]
+        changed = ["approved_by"]
+    elif row.step == AssetStep.Step.INVENTORY and row.amount is not None:
+        asset.value, changed = row.amount, ["value"]
+    if changed:
+        asset.save(update_fields=changed)
+        ledger.record(
+            actor=actor,
+            action=f"collective.asset.{row.step}",
+            target=asset,
+            before=before,
+            after=snapshot(asset),
+        )
+    row.asset = asset
+    step_before = snapshot(row)
+    row.approved_on = today
+    leaf = ledger.fix_record(
+        actor=actor,
+        record_type=ASSET_STEP_RECORD,
+        record_id=row.pk,
+        content=asset_step_content(row),
+        action="collective.asset_step.fix",
+    )
+    row.ledger_index = leaf.index
+    row.save(update_fields=["approved_on", "ledger_index"])
+    ledger.record(
+        actor=actor,
+        action="collective.asset_step.approve",
+        target=row,
+        before=step_before,
+        after=snapshot(row),
+    )
+    return row
 
 
 # --- Excel imports ------------------------------------------------------------------------

@@ -18,7 +18,16 @@ from oversight.loop.views import detail_context
 from oversight.orgs.access import has_perm, require_perm
 
 from . import selectors, services
-from .forms import AnomalyFilterForm, AssetFilterForm, EntryFilterForm, ImportForm, PublishForm
+from .forms import (
+    AnomalyFilterForm,
+    AssetFilterForm,
+    AssetStepForm,
+    EntryFilterForm,
+    ImportForm,
+    PublishForm,
+    ReimbursementForm,
+    ReviewFilterForm,
+)
 
 ANOMALY_COLUMNS = [
     Column("found_on", _lazy("found on"), lambda x: x.found_on, sort="found_on"),
@@ -239,3 +248,130 @@ def poster(request, pk: int):
     response = HttpResponse(content, content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="{collective.node.code}-board.svg"'
     return response
+
+
+# --- reimbursements and asset steps: the village proposes, the town reviews ----------------
+
+REIMBURSEMENT_COLUMNS = [
+    Column(
+        "opened", _lazy("proposed on"), lambda x: x.item.opened_at.date(), sort="item__opened_at"
+    ),
+    Column("unit", _lazy("village"), lambda x: x.node.name, sort="node__path"),
+    Column("payee", _lazy("payee"), lambda x: x.payee, sort="payee"),
+    Column("purpose", _lazy("purpose"), lambda x: x.purpose),
+    Column("category", _lazy("category"), lambda x: x.get_category_display(), sort="category"),
+    Column("amount", _lazy("amount (yuan)"), lambda x: x.amount, sort="amount"),
+    Column("state", _lazy("state"), lambda x: x.item.state_label, sort="item__state"),
+    Column("light", _lazy("light"), lambda x: x.item.get_light_display(), sort="item__light"),
+]
+
+
+@require_perm("collective:view")
+def reimbursement_list(request, form=None):
+    """The village's reimbursements and its proposal form; the town's queue (``state=awaiting``)."""
+    filters = ReviewFilterForm(request.GET or None, viewer=request.user)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    rows = selectors.reimbursement_list(
+        viewer=request.user, node=cleaned.get("node"), state=cleaned.get("state") or ""
+    )
+    can_propose = (
+        has_perm(request.user, "collective:record")
+        and selectors.collective_list(viewer=request.user)
+        .filter(node_id=request.user.org_node_id)
+        .exists()
+    )
+    if form is None and can_propose:
+        form = ReimbursementForm(
+            viewer=request.user,
+            initial={"collective": selectors.collective_list(viewer=request.user)
+                     .filter(node_id=request.user.org_node_id).first()},
+        )  # fmt: skip
+    context = {"filters": filters, "form": form}
+    return export_or(
+        request,
+        rows,
+        columns=REIMBURSEMENT_COLUMNS,
+        filename="collective-reimbursements.xlsx",
+        title=_("Reimbursements"),
+        render=lambda page: render(
+            request,
+            "collective/reimbursement_list.html",
+            {**context, "page": page},
+            status=400 if form is not None and form.is_bound else 200,
+        ),
+    )
+
+
+@require_perm("collective:record")
+@require_POST
+def reimbursement_propose(request):
+    form = ReimbursementForm(request.POST, request.FILES, viewer=request.user)
+    if form.is_valid():
+        done = call_service(
+            form, services.reimbursement_propose, actor=request.user, **form.cleaned_data
+        )
+        if done is not None:
+            request.operation_target = done
+            messages.success(request, _("Proposed: the town will review it."))
+            return redirect("collective:reimbursement_detail", pk=done.item_id)
+    return reimbursement_list(request, form=form)
+
+
+@require_perm("collective:view")
+def reimbursement_detail(request, pk: int):
+    reimbursement = selectors.reimbursement_get(viewer=request.user, pk=pk)
+    item = loop_selectors.item_get(viewer=request.user, pk=pk)
+    context = detail_context(request, item)
+    context["reimbursement"] = reimbursement
+    return render(request, "collective/reimbursement_detail.html", context)
+
+
+@require_perm("collective:view")
+def asset_detail(request, pk: int, form=None):
+    """An asset with its contracts and the steps of its lifecycle; the village proposes the
+    next step here."""
+    asset = selectors.asset_get(viewer=request.user, pk=pk)
+    can_propose = (
+        has_perm(request.user, "collective:record")
+        and request.user.org_node_id == asset.collective.node_id
+        and asset.status != asset.Status.DISPOSED
+    )
+    if form is None and can_propose:
+        form = AssetStepForm()
+    context = {
+        "asset": asset,
+        "contracts": asset.contracts.order_by("-starts_on"),
+        "steps": selectors.asset_step_list(viewer=request.user, asset=asset),
+        "form": form,
+    }
+    return render(
+        request,
+        "collective/asset_detail.html",
+        context,
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+@require_perm("collective:record")
+@require_POST
+def asset_step_propose(request, pk: int):
+    asset = selectors.asset_get(viewer=request.user, pk=pk)
+    form = AssetStepForm(request.POST, request.FILES)
+    if form.is_valid():
+        done = call_service(
+            form, services.asset_step_propose, actor=request.user, asset=asset, **form.cleaned_data
+        )
+        if done is not None:
+            request.operation_target = done
+            messages.success(request, _("Proposed: the town will review it."))
+            return redirect("collective:asset_step_detail", pk=done.item_id)
+    return asset_detail(request, pk, form=form)
+
+
+@require_perm("collective:view")
+def asset_step_detail(request, pk: int):
+    row = selectors.asset_step_get(viewer=request.user, pk=pk)
+    item = loop_selectors.item_get(viewer=request.user, pk=pk)
+    context = detail_context(request, item)
+    context["step"] = row
+    return render(request, "collective/asset_step_detail.html", context)

@@ -1,4 +1,4 @@
-"""Two loop kinds.
+"""Four loop kinds.
 
 ``collective.period``: a month's accounts a collective owes the public, opened by the schedule
 service ahead of the 10th of the following month; publishing the month's statement closes it.
@@ -137,3 +137,115 @@ register(
         detail_url=_anomaly_url,
     )
 )
+
+
+REIMBURSEMENT = "collective.reimbursement"
+ASSET_STEP = "collective.asset_step"
+
+
+def _reimbursement_url(item) -> str:
+    return reverse("collective:reimbursement_detail", args=[item.pk])
+
+
+def _asset_step_url(item) -> str:
+    return reverse("collective:asset_step_detail", args=[item.pk])
+
+
+def _approve_reimbursement(*, item, event, actor) -> None:
+    from .services import reimbursement_approved
+
+    reimbursement_approved(item=item, actor=actor)
+
+
+def _approve_asset_step(*, item, event, actor) -> None:
+    from .services import asset_step_approved
+
+    asset_step_approved(item=item, actor=actor)
+
+
+def _review(kind: str, label, approve_hook, detail_url) -> Workflow:
+    """The village proposes with its evidence (the item opens proposed); the town approves,
+    returns it with a reason (the village proposes again, or withdraws it) or refuses it."""
+    return Workflow(
+        kind=kind,
+        label=label,
+        initial="proposed",
+        states=[
+            State(
+                "proposed",
+                _("Proposed, awaiting the town's review"),
+                waiting_on=SUPERVISING,
+                limit=Limit(5, working=True),
+            ),
+            State(
+                "returned",
+                _("Returned to the village"),
+                waiting_on=RESPONSIBLE,
+                limit=Limit(10, working=True),
+            ),
+            State("approved", _("Approved"), terminal=True),
+            State("refused", _("Refused"), terminal=True),
+            State("withdrawn", _("Withdrawn"), terminal=True),
+        ],
+        transitions=[
+            Transition(
+                "approve",
+                _("Approve"),
+                source=["proposed"],
+                target="approved",
+                permission="collective:review",
+                actor=SUPERVISING,
+                on_enter=[approve_hook],
+            ),
+            Transition(
+                "return",
+                _("Return with a reason"),
+                source=["proposed"],
+                target="returned",
+                permission="collective:review",
+                actor=SUPERVISING,
+                requires_comment=True,
+                style="secondary",
+            ),
+            Transition(
+                "refuse",
+                _("Refuse"),
+                source=["proposed"],
+                target="refused",
+                permission="collective:review",
+                actor=SUPERVISING,
+                requires_comment=True,
+                style="danger",
+            ),
+            Transition(
+                "repropose",
+                _("Propose again"),
+                source=["returned"],
+                target="proposed",
+                permission="collective:record",
+                actor=RESPONSIBLE,
+                requires_comment=True,
+                allows_attachments=True,
+            ),
+            Transition(
+                "withdraw",
+                _("Withdraw"),
+                source=["returned"],
+                target="withdrawn",
+                permission="collective:record",
+                actor=RESPONSIBLE,
+                requires_comment=True,
+                style="secondary",
+            ),
+        ],
+        remind_days_before=2,
+        detail_url=detail_url,
+    )
+
+
+register(
+    _review(
+        REIMBURSEMENT, _("Collective reimbursement"), _approve_reimbursement, _reimbursement_url
+    )
+)
+register(_review(ASSET_STEP, _("Asset lifecycle step"), _approve_asset_step, _asset_step_url))

@@ -58,6 +58,7 @@ def test_the_county_cockpit_breaks_down_and_ranks(measured):
             "risks.reminder",
             "integrity.check",
             "collective.anomaly",
+            "collective.reimbursement",
             "traces.finding",
         )
     }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from oversight.analytics.models import Warning
 from oversight.collective.models import Anomaly as CollectiveAnomaly
 from oversight.collective.models import Asset as CollectiveAsset
-from oversight.collective.models import Collective, Objection, Statement
+from oversight.collective.models import Collective, Objection, Reimbursement, Statement
 from oversight.collective.models import Contract as CollectiveContract
 from oversight.disclosure.models import CatalogueItem, Expectation, Lapse
 from oversight.documents.models import DocType, Document, Receipt
@@ -351,8 +351,8 @@ def _disclosure(c, nodes) -> None:
 
 def _collective(c, nodes) -> None:
     """At each of ``nodes`` (villages): January's accounts published on time (due 02-10),
-    February's late (due 03-10, published 03-12), an underpriced contract found in February
-    and an objection raised in March."""
+    February's late (due 03-10, published 03-12), an underpriced contract found in February,
+    an objection raised in March and a reimbursement proposed in February still undecided."""
     for node in nodes:
         collective = Collective.objects.create(node=node, name=f"{node.name} collective")
         Statement.objects.create(
@@ -379,6 +379,11 @@ def _collective(c, nodes) -> None:
         Objection.objects.create(
             collective=collective, node=node, text="why", raised_on=D(2026, 3, 5)
         )
+        Reimbursement.objects.create(
+            collective=collective, node=node, payee="x", purpose="repairs", amount=10,
+            category="admin_cost", spent_on=D(2026, 2, 1),
+            item=item(c, node, "collective.reimbursement", D(2026, 2, 2)),
+        )  # fmt: skip
 
 
 def _ecology(c, nodes) -> None:
