@@ -186,6 +186,12 @@ def build(*, rng: random.Random, stdout=None, history=None) -> None:
                 _task(rng, n, mode, places, fate, supervisor, commission),
             )
 
+        # the courses, the officers' progress (the videos played over a few minutes of the past:
+        # the clock only moves forward, so nothing of it lands after the present) and the tests
+        past.story(
+            past.present - timedelta(days=3), _learning(rng, supervisor, commission, past.present)
+        )
+
         def finish() -> None:
             # The year's targets on the assessment chain, set at the present.
             supervisor.__dict__.pop("_perm_codes", None)
@@ -199,7 +205,6 @@ def build(*, rng: random.Random, stdout=None, history=None) -> None:
                         metric=metric,
                         value=value + rng.randrange(0, 3) * (10 if metric == "points" else 1),
                     )
-            _learning(rng, supervisor, commission, past.clock)
             loop.sweep()
             if stdout is not None:
                 done = Claim.objects.filter(points_awarded__isnull=False).count()
@@ -299,7 +304,7 @@ COURSES = [
 ]
 
 
-def _learning(rng: random.Random, supervisor: Account, commission: OrgNode, moved) -> None:
+def _learning(rng: random.Random, supervisor: Account, commission: OrgNode, present) -> Story:
     """The knowledge points, three micro-courses, a bank of 200 questions on party discipline,
     and two tests taken by the commission's officers (their weak points push lessons)."""
     from oversight.team import learning
@@ -338,7 +343,7 @@ def _learning(rng: random.Random, supervisor: Account, commission: OrgNode, move
                 minutes=rng.choice([8, 12, 15, 20]),
                 knowledge_point=point,
             )
-    _progress(rng, supervisor, moved)
+    yield from _progress(rng, supervisor, present)
     rows = []
     for n in range(200):
         point, label, _en = KNOWLEDGE[n % len(KNOWLEDGE)]
@@ -384,10 +389,10 @@ def _learning(rng: random.Random, supervisor: Account, commission: OrgNode, move
             learning.attempt_submit(actor=officer, attempt=attempt, answers=answers)
 
 
-def _progress(rng: random.Random, supervisor: Account, moved) -> None:
+def _progress(rng: random.Random, supervisor: Account, present) -> Story:
     """The officers' progress in the lessons, written by the services: most have read some
-    documents and slides (confirmed) and watched videos, some only half of one (the clock is
-    moved on as the videos play, a few seconds each); the first course is required of the
+    documents and slides (confirmed) and watched videos, some only half of one (each report a
+    few seconds after the last, on the history's clock); the first course is required of the
     discipline officers by a month from now."""
     from oversight.team import learning
     from oversight.team.models import Course, Lesson
@@ -406,7 +411,7 @@ def _progress(rng: random.Random, supervisor: Account, moved) -> None:
             played, length = 0.0, lesson.duration * (1.0 if rng.random() < 0.7 else 0.5)
             while played < length:
                 step = min(10.0, length - played)
-                moved.set(timezone.now() + timedelta(seconds=max(2.5, step / 2 + 1)))
+                yield timedelta(seconds=max(2.5, step / 2 + 1))
                 learning.progress_report(
                     actor=officer, lesson=lesson, position=played + step, start=played,
                     end=played + step,
@@ -416,5 +421,8 @@ def _progress(rng: random.Random, supervisor: Account, moved) -> None:
     course = Course.objects.order_by("pk").first()
     if role is not None and course is not None:
         learning.course_require(
-            actor=supervisor, course=course, role=role, deadline=timing.today() + timedelta(days=30)
+            actor=supervisor,
+            course=course,
+            role=role,
+            deadline=timezone.localdate(present) + timedelta(days=30),
         )
