@@ -994,24 +994,24 @@ class _Builder:
                     out.append(row)
             return out
 
-        def key(village, program, period, who, kind) -> str:
-            return f"{program}|{period}|{village}|{who}|{kind}"
+        def key(town, village, program, period, who, kind) -> str:
+            return f"{program}|{period}|{town or ''}/{village}|{who}|{kind}"
 
         # Amounts beyond the tolerance, matched by ID or by the masked name alone; and the
         # near-miss, 0.50 apart: within the tolerance of 1 yuan.
         for method, where in (("resident_id", "resident_id IS NOT NULL"),
                               ("masked name (candidate)", "resident_id IS NULL")):  # fmt: skip
-            for row_id, village, program, period, payee, *_ in rows(where, "differs"):
+            for row_id, village, program, period, payee, _, town, _ in rows(where, "differs"):
                 self.q("UPDATE disclosed SET amount = amount + 200 WHERE row_id = ?", row_id)
                 self.plant(
                     "subsidy_disclosure_mismatch",
-                    key(village, program, period, payee, "amount_differs"),
+                    key(town, village, program, period, payee, "amount_differs"),
                     method,
                 )
             for row_id, *_ in rows(where, "within"):
                 self.q("UPDATE disclosed SET amount = amount + 0.50 WHERE row_id = ?", row_id)
         # The same ID published under another person's name.
-        for row_id, village, program, period, payee, name, *_ in rows(
+        for row_id, village, program, period, payee, name, town, _ in rows(
             "resident_id IS NOT NULL", "renamed"
         ):
             other = ("李" if name[0] != "李" else "王") + PUBLISHING[village] * (len(name) - 2)
@@ -1019,7 +1019,7 @@ class _Builder:
             self.q("UPDATE disclosed SET name = ? WHERE row_id = ?", other, row_id)
             self.plant(
                 "subsidy_disclosure_mismatch",
-                key(village, program, period, payee, "name_mismatch"),
+                key(town, village, program, period, payee, "name_mismatch"),
             )
         # Paid but left off a list the village did publish: the list keeps other names of the
         # same town's village (so it is a published list whether villages are told apart by
@@ -1034,7 +1034,7 @@ class _Builder:
             self.q("DELETE FROM disclosed WHERE row_id = ?", row_id)
             self.plant(
                 "subsidy_disclosure_mismatch",
-                key(village, program, period, payee, "paid_not_disclosed"),
+                key(town, village, program, period, payee, "paid_not_disclosed"),
             )
         # Published but never paid: residents paid nothing at all, by ID or by masked name.
         nobody = self.q(
@@ -1065,7 +1065,14 @@ class _Builder:
             )  # fmt: skip
             self.plant(
                 "subsidy_disclosure_mismatch",
-                key(village, program, period, masked if by_name else rid, "disclosed_not_paid"),
+                key(
+                    town,
+                    village,
+                    program,
+                    period,
+                    masked if by_name else rid,
+                    "disclosed_not_paid",
+                ),  # fmt: skip
                 "masked name" if by_name else "resident_id",
             )
 

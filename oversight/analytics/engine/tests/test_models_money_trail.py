@@ -11,17 +11,22 @@ from oversight.analytics.engine.synthetic import check_planted, generate
 from .conftest import LIBRARY, PROGRAMS, load, pid, run
 
 
-def disclosed(n, name, amount, *, person=None, village="东村", program="P05", period="2024-03"):
+def disclosed(
+    n, name, amount, *, person=None, village="东村", program="P05", period="2024-03",
+    town="城关镇",
+):  # fmt: skip
     """One row of a village's subsidy notice."""
     return {"row_id": f"D{n:03d}", "notice": "东村2024年3月耕地地力保护补贴公示",
             "program_code": program, "resident_id": person, "name": name, "period": period,
-            "amount": amount, "town": "城关镇", "village": village}  # fmt: skip
+            "amount": amount, "town": town, "village": village}  # fmt: skip
 
 
-def paid(n, person, name, amount, *, village="东村", program="P05", period="2024-03"):
+def paid(
+    n, person, name, amount, *, village="东村", program="P05", period="2024-03", town="城关镇"
+):  # fmt: skip
     """One payment row of the department."""
     return {"payment_id": f"BP{n:05d}", "program_code": program, "resident_id": person,
-            "name": name, "period": period, "amount": amount, "town": "城关镇",
+            "name": name, "period": period, "amount": amount, "town": town,
             "village": village}  # fmt: skip
 
 
@@ -87,6 +92,28 @@ def test_payments_over_several_rows_add_up_to_the_disclosed_amount(workspace):
     ])  # fmt: skip
 
     assert run(workspace, "subsidy_disclosure_mismatch") == []
+
+
+def test_villages_of_the_same_name_in_two_towns_are_two_villages(workspace):
+    """东村 of 城关镇 published its list; 东村 of 河西镇 published nothing: 河西镇's payments are not
+    compared with 城关镇's list (they once were: a village was matched by its name alone)."""
+    here, there = pid(1), pid(2)
+    load(workspace, "disclosed_subsidies", [disclosed(1, "张*", "500.00")])
+    load(workspace, "benefit_payments", [
+        paid(1, here, "张三", "500.00"),
+        paid(2, there, "李四", "700.00", town="河西镇"),
+    ])  # fmt: skip
+
+    assert run(workspace, "subsidy_disclosure_mismatch") == []
+
+
+def test_a_notice_without_its_town_matches_the_village_in_any_town(workspace):
+    person = pid(1)
+    load(workspace, "disclosed_subsidies", [disclosed(1, "张*", "800.00", town=None)])
+    load(workspace, "benefit_payments", [paid(1, person, "张三", "500.00", town="河西镇")])
+
+    [hit] = run(workspace, "subsidy_disclosure_mismatch")
+    assert hit.fingerprint_key.endswith("amount_differs") and hit.amount == 300
 
 
 def test_the_synthetic_county_has_each_kind_planted_and_no_near_miss_is_a_hit(tmp_path):
