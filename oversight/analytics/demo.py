@@ -69,6 +69,8 @@ SOURCES = {
     "contract_payments": ("procurement-payments", "合同付款记录", "县财政局"),
     "expenses": ("finance-expenses", "费用报销及发票", "县财政局"),
     "medical_claims": ("medical-claims", "医保结算明细（县医疗保障局）", "县医疗保障局"),
+    # the money trail: the subsidy lists the villages published, as the commission collected them
+    "disclosed_subsidies": ("village-subsidy-notices", "村级补贴公示名单（三务公开采集）", "清河县纪委监委"),
 }  # fmt: skip
 
 

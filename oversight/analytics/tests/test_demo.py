@@ -14,7 +14,7 @@ from oversight.orgs.models import Account
 def test_it_builds_the_demo_once(db):
     orgs_demo.build(rng=random.Random(1))
     demo.build(rng=random.Random(2))
-    assert DataSource.objects.count() == 15
+    assert DataSource.objects.count() == 16
     assert ImportRun.objects.filter(status=ImportRun.Status.STAGED, rejected_rows=2).count() == 1
     run = AnalysisRun.objects.get()
     assert run.status == AnalysisRun.Status.DONE and run.new_warnings == Warning.objects.count()
@@ -25,6 +25,7 @@ def test_it_builds_the_demo_once(db):
     assert Warning.objects.filter(unit__path__startswith=town1.org_node.path).count() >= 2
     models = set(Warning.objects.values_list("model_id", flat=True))
     assert {"cadre_relative_benefit", "payroll_subsistence", "deceased_paid"} <= models
+    assert "subsidy_disclosure_mismatch" in models  # the money trail over the villages' lists
     states = set(WorkItem.objects.filter(kind="analytics.clue").values_list("state", flat=True))
     assert {"verify", "hold", "concluded", "proposed_talk", "study"} <= states
     assert Warning.objects.filter(status=Warning.Status.DISMISSED).count() == 1
