@@ -32,6 +32,25 @@ class CatalogueItemForm(forms.Form):
     )
 
 
+class CatalogueItemEditForm(CatalogueItemForm):
+    """A catalogue item changed: its classification rules (the title keywords) among the rest,
+    and whether it is still in force."""
+
+    active = forms.BooleanField(label=_("in force"), required=False)
+
+    @classmethod
+    def of(cls, item: CatalogueItem) -> "CatalogueItemEditForm":
+        return cls(
+            initial={
+                "title": item.title, "category": item.category, "area": item.area,
+                "unit_type": item.unit_type, "frequency": item.frequency,
+                "required_fields": "、".join(item.required_fields or []),
+                "photo_required": item.photo_required,
+                "keywords": ", ".join(item.keywords or []), "active": item.active,
+            }
+        )  # fmt: skip
+
+
 class ScopedUnitForm(forms.Form):
     node = NodeChoiceField(label=_("unit"), queryset=OrgNode.objects.none())
 

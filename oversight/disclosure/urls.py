@@ -9,6 +9,7 @@ urlpatterns = [
     path("lapses/<id:pk>/", views.lapse_detail, name="lapse_detail"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/add/", views.catalogue_add, name="catalogue_add"),
+    path("catalogue/<id:pk>/edit/", views.catalogue_edit, name="catalogue_edit"),
     path("notices/", views.publication_list, name="publication_list"),
     path("notices/capture/", views.publication_capture, name="publication_capture"),
     path("notices/import/", views.publications_import, name="publications_import"),

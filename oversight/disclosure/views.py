@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -22,6 +22,7 @@ from oversight.orgs.access import has_perm, require_perm
 
 from . import selectors, services
 from .forms import (
+    CatalogueItemEditForm,
     CatalogueItemForm,
     ClassifyForm,
     CollectedClassifyForm,
@@ -42,6 +43,7 @@ def catalogue(request, form=None):
     context = {
         "items": selectors.catalogue_list(viewer=request.user),
         "form": form or (CatalogueItemForm() if can_edit else None),
+        "can_edit": can_edit,
     }
     return render(request, "disclosure/catalogue.html", context, status=400 if form else 200)
 
@@ -59,6 +61,25 @@ def catalogue_add(request):
             messages.success(request, _("Saved."))
             return redirect("disclosure:catalogue")
     return catalogue(request, form=form)
+
+
+@require_perm("disclosure:catalogue:edit")
+def catalogue_edit(request, pk: int):
+    """Change a catalogue item: what it asks and the rules that classify notices to it."""
+    item = get_object_or_404(selectors.catalogue_list(viewer=request.user), pk=pk)
+    form = CatalogueItemEditForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        saved = call_service(
+            form, services.catalogue_item_save, actor=request.user, item=item, **form.cleaned_data
+        )
+        if saved is not None:
+            request.operation_target = saved
+            messages.success(request, _("Saved."))
+            return redirect("disclosure:catalogue")
+    form = form or CatalogueItemEditForm.of(item)
+    return render_form(
+        request, "disclosure/catalogue_edit.html", {"item": item, "form": form}, form
+    )
 
 
 PUBLICATION_COLUMNS = [

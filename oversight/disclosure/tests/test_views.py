@@ -127,3 +127,33 @@ def test_the_catalogue_page_adds_an_item_and_names_bad_fields(checked):
                      "keywords": "党务公开"})  # fmt: skip
     assert ok.status_code == 302
     assert _client(c.town1_officer).post("/disclosure/catalogue/add/", {}).status_code == 403
+
+
+def test_the_catalogue_items_classification_rules_are_edited_on_its_page(checked):
+    """The keywords are the rules that classify collected notices: editable, each change traced,
+    bad input named on its field, and only by those who edit the catalogue."""
+    from oversight.disclosure import services
+    from oversight.ledger.models import Leaf
+
+    c = checked
+    client = _client(c.supervisor)
+    url = f"/disclosure/catalogue/{c.quarterly.pk}/edit/"
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="村务公开"' in page.content.decode()
+    fields = {"title": "村务公开", "category": "village", "area": "general",
+              "unit_type": "village", "frequency": "quarterly", "required_fields": "收入、支出",
+              "photo_required": "on", "active": "on"}  # fmt: skip
+    assert services.classify(node=c.village1a, title="某村第二季度三务公示") is None
+    bad = client.post(url, {**fields, "keywords": " , "})
+    assert bad.status_code == 400
+    assert "keywords" in bad.context["form"].errors
+    leaves = Leaf.objects.count()
+    ok = client.post(url, {**fields, "keywords": "村务公开, 三务公示"})
+    assert ok.status_code == 302
+    c.quarterly.refresh_from_db()
+    assert c.quarterly.keywords == ["村务公开", "三务公示"]
+    assert Leaf.objects.count() > leaves
+    assert services.classify(node=c.village1a, title="某村第二季度三务公示") == c.quarterly
+    assert _client(c.town1_officer).get(url).status_code == 403
+    assert _client(c.town1_officer).post(url, {**fields, "keywords": "x"}).status_code == 403
+    assert client.get("/disclosure/catalogue/999999/edit/").status_code == 404
