@@ -42,6 +42,7 @@ PUBLISHER = [
     "team:task:verify",
     "team:profile:edit",
     "team:target:set",
+    "team:chain:freeze",
     "team:course:edit",
 ]
 EXTRA_PERMISSIONS = {

@@ -6,7 +6,7 @@ a leaf."""
 
 from oversight.ledger.targets import traced
 
-from .models import Claim, Profile, RequiredCourse, Target, Task
+from .models import ChainFreeze, Claim, Profile, RequiredCourse, Target, Task
 
 
 def _tags(row) -> dict:
@@ -19,4 +19,5 @@ TARGETS = [
     traced(Claim),
     traced(Target),
     traced(RequiredCourse),
+    traced(ChainFreeze),
 ]

@@ -191,6 +191,53 @@ class Target(models.Model):
         return f"{self.year} {self.profile} {self.get_metric_display()} {self.value}"
 
 
+class ChainFreeze(models.Model):
+    """A year of the assessment chain frozen (the year-end result): every officer's targets,
+    what was done and their rank copied as they stood, so nothing done afterwards changes the
+    year's result; the copy's digest is in the ledger."""
+
+    year = models.PositiveIntegerField(_("year"))
+    owner_node = models.ForeignKey(
+        OrgNode, verbose_name=_("body"), on_delete=models.PROTECT, related_name="+"
+    )
+    frozen_at = models.DateTimeField(_("frozen"), default=timezone.now)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("frozen assessment chain")
+        verbose_name_plural = _("frozen assessment chains")
+
+    def __str__(self) -> str:
+        return f"{self.owner_node} {self.year}"
+
+
+class ChainResult(models.Model):
+    """One officer's frozen year on the chain (see ``ChainFreeze``)."""
+
+    freeze = models.ForeignKey(ChainFreeze, on_delete=models.CASCADE, related_name="results")
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    rank = models.PositiveIntegerField(_("rank"))
+    targets = models.JSONField(_("targets"), default=dict)
+    done = models.JSONField(_("done"), default=dict)
+
+    class Meta:
+        ordering = ["year", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "year"], name="team_chain_result_once")
+        ]
+        verbose_name = _("frozen chain result")
+        verbose_name_plural = _("frozen chain results")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.profile} #{self.rank}"
+
+
 # --- micro-courses and online tests ------------------------------------------------------------
 
 KNOWLEDGE_DICT = "team_knowledge_point"

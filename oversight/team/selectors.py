@@ -19,6 +19,7 @@ from oversight.orgs.models import Person
 from .models import (
     SPECIALTY_DICT,
     Attempt,
+    ChainResult,
     Claim,
     LessonPush,
     Paper,
@@ -243,6 +244,7 @@ class ChainRow:
     targets: dict
     done: dict
     rank: int = 0
+    freeze: object = None  # the ChainFreeze of a frozen year's row
 
     @property
     def cells(self) -> list[tuple[int | None, int, int | None]]:
@@ -261,12 +263,41 @@ class ChainRow:
         return round(sum(rates) / len(rates)) if rates else None
 
 
+def chain_frozen(*, viewer, year: int) -> list[ChainRow] | None:
+    """The year's frozen result for the officers in the viewer's scope, as it stood when the
+    year was frozen (``services.chain_freeze``); None when no officer of theirs has one."""
+    results = list(
+        ChainResult.objects.filter(year=year, profile__in=profile_list(viewer=viewer))
+        .select_related("profile__person__org_node", "freeze__frozen_by")
+        .order_by("rank", "pk")
+    )
+    if not results:
+        return None
+    rows = []
+    for result in results:
+        done = dict(result.done)
+        if "training" in done:
+            done["training"] = Decimal(done["training"])
+        row = ChainRow(profile=result.profile, targets=dict(result.targets), done=done)
+        row.rank, row.freeze = result.rank, result.freeze
+        rows.append(row)
+    return rows
+
+
 def chain(*, viewer, year: int) -> list[ChainRow]:
     """The year's chain for the officers in the viewer's scope (the "sunshine" ranking each
     officer sees of their own body): targets, and completion read as it happens — board tasks
     verified and their points (awarded in the year), work items of any module closed in the
     year, training hours credited by the lessons completed in the year — ranked by points,
-    then completion."""
+    then completion. A frozen year answers its frozen result (``chain_frozen``)."""
+    frozen = chain_frozen(viewer=viewer, year=year)
+    if frozen is not None:
+        return frozen
+    return chain_live(viewer=viewer, year=year)
+
+
+def chain_live(*, viewer, year: int) -> list[ChainRow]:
+    """The year's chain as it stands now (see ``chain``)."""
     profiles = list(profile_list(viewer=viewer))
     ids = [p.pk for p in profiles]
     targets: dict[int, dict] = {pk: {} for pk in ids}

@@ -6,7 +6,10 @@ opens a ``team.task`` work item, moved afterwards only by the loop's services.""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,7 +24,7 @@ from oversight.orgs.access import has_perm
 from oversight.orgs.models import Account, OrgNode, Person
 
 from . import selectors
-from .models import Claim, Profile, ProfileTag, Target, Task, TaskTag
+from .models import ChainFreeze, ChainResult, Claim, Profile, ProfileTag, Target, Task, TaskTag
 from .workflows import KIND
 
 MAX_POINTS = 1000
@@ -342,6 +345,10 @@ def target_set(*, actor: Account, profile: Profile, year: int, metric: str, valu
     if not selectors.profile_list(viewer=actor).filter(pk=profile.pk).exists():
         raise PermissionDenied(_("This officer is outside your scope."))
     errors: dict = {}
+    if ChainResult.objects.filter(profile=profile, year=year).exists():
+        errors["year"] = ValidationError(
+            _("This officer's year on the chain has been frozen."), code="frozen"
+        )
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
         errors["year"] = ValidationError(
             _("The year lies between %(first)d and %(last)d.")
@@ -371,3 +378,69 @@ def target_set(*, actor: Account, profile: Profile, year: int, metric: str, valu
         actor=actor, action="team.target.set", target=target, before=before, after=snapshot(target)
     )
     return target
+
+
+@transaction.atomic
+def chain_freeze(*, actor: Account, year: int) -> ChainFreeze:
+    """Freeze ``year`` of the assessment chain for the officers of the actor's body: their
+    targets, what was done and their rank copied as they stand (the year-end result); nothing
+    done afterwards changes it, their targets of that year can no longer be set, and the copy's
+    digest is in the ledger."""
+    _require(actor, "team:chain:freeze", _("Your role does not freeze the assessment chain."))
+    current = timing.today().year
+    if year is None or not FIRST_YEAR <= year <= current:
+        raise ValidationError(
+            {
+                "year": ValidationError(
+                    _("A year from %(first)d to this year can be frozen.") % {"first": FIRST_YEAR},
+                    code="out_of_range",
+                )
+            }
+        )
+    # the officers of the actor's body (its offices and groups below it) within their scope
+    body = actor.org_node
+    profiles = selectors.profile_list(viewer=actor).filter(
+        person__org_node__path__startswith=body.path
+    )
+    list(Profile.objects.select_for_update().filter(pk__in=profiles.values("pk")))
+    if ChainResult.objects.filter(year=year, profile__in=profiles).exists():
+        raise ValidationError(
+            {"year": ValidationError(_("This year has been frozen already."), code="frozen")}
+        )
+    ours = set(profiles.values_list("pk", flat=True))
+    rows = [r for r in selectors.chain_live(viewer=actor, year=year) if r.profile.pk in ours]
+    for rank, row in enumerate(rows, 1):  # ranked within the body
+        row.rank = rank
+    if not rows:
+        raise ValidationError(
+            {"year": ValidationError(_("No officer of yours is on the chain."), code="empty")}
+        )
+    freeze = ChainFreeze.objects.create(year=year, owner_node=body, frozen_by=actor)
+    results = ChainResult.objects.bulk_create(
+        ChainResult(
+            freeze=freeze,
+            profile=row.profile,
+            year=year,
+            rank=row.rank,
+            targets=row.targets,
+            # training hours are decimals: kept as their text, read back as decimals
+            done={k: str(v) if isinstance(v, Decimal) else v for k, v in row.done.items()},
+        )
+        for row in rows
+    )
+    copied = [[r.profile_id, r.rank, r.targets, r.done] for r in results]
+    ledger.record(
+        actor=actor,
+        action="team.chain.freeze",
+        target=freeze,
+        before=None,
+        after=snapshot(freeze),
+        details={
+            "year": year,
+            "officers": len(results),
+            "results_sha256": hashlib.sha256(
+                json.dumps(copied, sort_keys=True).encode()
+            ).hexdigest(),
+        },
+    )
+    return freeze

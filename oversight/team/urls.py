@@ -13,6 +13,7 @@ urlpatterns = [
     path("claims/<id:pk>/choose/", views.claim_choose, name="claim_choose"),
     path("chain/", views.chain, name="chain"),
     path("chain/targets/", views.target_set, name="target_set"),
+    path("chain/freeze/", views.chain_freeze, name="chain_freeze"),
     path("learning/", learning_views.learning_home, name="learning"),
     path("learning/tests/<id:pk>/start/", learning_views.attempt_start, name="attempt_start"),
     path("learning/tests/<id:pk>/stats/", learning_views.paper_stats, name="paper_stats"),

@@ -292,9 +292,15 @@ def chain(request, form=None):
                 for r in rows
             ),
         )
-    can_set = has_perm(request.user, "team:target:set")
+    frozen = rows[0].freeze if rows and rows[0].freeze is not None else None
+    can_set = has_perm(request.user, "team:target:set") and frozen is None
     context = {
         "year": year,
+        "frozen": frozen,
+        "can_freeze": frozen is None
+        and rows
+        and year <= timing.today().year
+        and has_perm(request.user, "team:chain:freeze"),
         "year_form": year_form if year_form.is_bound else ChainYearForm(initial={"year": year}),
         "rows": rows,
         "teams": selectors.chain_teams(rows),
@@ -305,6 +311,26 @@ def chain(request, form=None):
     if form is not None:
         return render_form(request, "team/chain.html", context, form)
     return render(request, "team/chain.html", context)
+
+
+@require_perm("team:chain:freeze")
+@require_POST
+def chain_freeze(request):
+    """Freeze the year shown (the year-end result); the page then shows the frozen copy."""
+    form = ChainYearForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "team/chain.html", {"year_form": form, "rows": [], "metrics": []}, status=400
+        )
+    year = form.cleaned_data["year"]
+    try:
+        freeze = services.chain_freeze(actor=request.user, year=year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        request.operation_target = freeze
+        messages.success(request, _("The year %(year)d of the chain was frozen.") % {"year": year})
+    return redirect(f"{reverse('team:chain')}?year={year}")
 
 
 @require_perm("team:target:set")
