@@ -167,6 +167,7 @@ class Target(models.Model):
         POINTS = "points", _("Board points")
         ITEMS = "items", _("Work items closed")
         TRAINING = "training", _("Training hours")
+        TESTS = "tests", _("Tests passed")
 
     profile = models.ForeignKey(
         Profile, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="targets"

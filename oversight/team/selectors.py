@@ -263,6 +263,9 @@ class ChainRow:
         return round(sum(rates) / len(rates)) if rates else None
 
 
+TEST_PASS_SHARE = Decimal("0.6")  # a test counts as passed on the chain from 60% of its points
+
+
 def chain_frozen(*, viewer, year: int) -> list[ChainRow] | None:
     """The year's frozen result for the officers in the viewer's scope, as it stood when the
     year was frozen (``services.chain_freeze``); None when no officer of theirs has one."""
@@ -288,8 +291,8 @@ def chain(*, viewer, year: int) -> list[ChainRow]:
     """The year's chain for the officers in the viewer's scope (the "sunshine" ranking each
     officer sees of their own body): targets, and completion read as it happens — board tasks
     verified and their points (awarded in the year), work items of any module closed in the
-    year, training hours credited by the lessons completed in the year — ranked by points,
-    then completion. A frozen year answers its frozen result (``chain_frozen``)."""
+    year, training hours credited by the lessons completed in the year, tests passed in the
+    year (``TEST_PASS_SHARE``) — ranked by points, then completion. A frozen year answers its frozen result (``chain_frozen``)."""
     frozen = chain_frozen(viewer=viewer, year=year)
     if frozen is not None:
         return frozen
@@ -332,6 +335,11 @@ def chain_live(*, viewer, year: int) -> list[ChainRow]:
         .values_list("profile_id", "h")
     ):
         done[profile_id]["training"] = Decimal(hours or 0).quantize(Decimal("0.1"))
+    for profile_id, score, each, questions in Attempt.objects.filter(
+        profile_id__in=ids, submitted_at__year=year, score__isnull=False
+    ).values_list("profile_id", "score", "paper__points_each", "questions"):
+        if score >= TEST_PASS_SHARE * each * len(questions or ()):
+            done[profile_id]["tests"] = done[profile_id].get("tests", 0) + 1
     rows = [ChainRow(profile=p, targets=targets[p.pk], done=done[p.pk]) for p in profiles]
     rows.sort(key=lambda r: (-r.done.get("points", 0), -(r.completion or 0), r.profile.person.name))
     for n, row in enumerate(rows, 1):

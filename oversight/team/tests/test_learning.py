@@ -188,3 +188,38 @@ def test_statistics_show_a_question_that_does_not_discriminate(learning):
     by_question = {s.question.pk: s for s in stats}
     assert by_question[true_false.pk].difficulty == pytest.approx(2 / 3)
     assert by_question[fill.pk].discrimination == 1.0
+
+
+def _answer(question, right: bool):
+    if right:
+        return question.answer[0] if question.kind == "fill" else list(question.answer)
+    return "wrong" if question.kind == "fill" else [3]
+
+
+def test_the_chain_counts_the_tests_passed_at_60_percent(learning):
+    c = learning
+    papers = [
+        learning_services.paper_create(
+            actor=c.supervisor,
+            title=f"Paper {n}",
+            owner_node=c.commission,
+            minutes=30,
+            points_each=10,
+            rules=[{"point": "sanctions", "count": 2}],
+        )  # fmt: skip
+        for n in range(2)
+    ]
+    # one right of two: 50%, not passed; both right: passed
+    for paper, rights in zip(papers, ([True, False], [True, True]), strict=True):
+        attempt = learning_services.attempt_start(
+            actor=c.officer1, paper=paper, rng=random.Random(1)
+        )
+        questions = list(Question.objects.filter(pk__in=attempt.questions).order_by("pk"))
+        answers = {str(q.pk): _answer(q, r) for q, r in zip(questions, rights, strict=True)}
+        learning_services.attempt_submit(actor=c.officer1, attempt=attempt, answers=answers)
+    from oversight.loop import timing
+
+    year = timing.today().year
+    row = next(r for r in selectors.chain(viewer=c.officer1, year=year) if r.profile == c.profile1)
+    assert row.done.get("tests") == 1
+    assert not selectors.chain(viewer=c.officer1, year=year - 1)[0].done.get("tests")
