@@ -150,7 +150,15 @@ def _clerk(village: OrgNode) -> Account:
         listed_nodes=[],
     )
     username = village.code.lower()
-    return Account.objects.filter(username=username).first() or orgs.account_save(
+    existing = Account.objects.filter(username=username).first()
+    if existing is not None:
+        # the village's liaison of the disclosure demo keeps the collective's books too
+        from oversight.orgs.demo import grant_permissions
+
+        grant_permissions({r.key: CLERK_PERMISSIONS for r in existing.roles.all()})
+        existing.__dict__.pop("_perm_codes", None)
+        return existing
+    return orgs.account_save(
         account=None,
         username=username,
         display_name=f"{village.name}报账员",

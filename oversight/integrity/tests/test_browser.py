@@ -5,12 +5,12 @@ signer signs, and the signed opinions and the covering letter are downloaded as 
 import datetime
 
 import pytest
-from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
 from oversight.conftest import PASSWORD
 from oversight.integrity import services
+from oversight.loop import timing
 from oversight.orgs import services as org_services
 from oversight.orgs.demo import grant_permissions
 
@@ -54,7 +54,7 @@ def test_hr_list_of_five_is_drafted_reviewed_signed_and_downloaded(
         person=c.p_town2,
         kind="admin_warning",
         # within the warning's six-month influence period whatever today is
-        decided_on=timezone.localdate() - datetime.timedelta(days=30),
+        decided_on=timing.today() - datetime.timedelta(days=30),
         authority="County commission",
         summary="facts of the warning",
     )
