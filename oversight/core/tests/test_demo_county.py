@@ -32,7 +32,8 @@ from oversight.orgs.models import Account, OrgNode, Person
 from . import list_checks
 from .crawling import PER_PAGE, bad_title, known_codes, links, raw_codes
 
-pytestmark = pytest.mark.xdist_group("demo_county")
+# django_db: each test in its own transaction (a savepoint inside the module's), rolled back
+pytestmark = [pytest.mark.xdist_group("demo_county"), pytest.mark.django_db]
 
 KEY_SETTINGS = {"LEDGER_SIGNING_KEY_CONFIGURED": True, "LEDGER_ORIGIN": "test.oversight/ledger"}
 

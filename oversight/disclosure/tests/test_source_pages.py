@@ -471,4 +471,4 @@ def test_a_json_sources_page_shows_its_settings_named_like_dict_methods(disclosu
     source = _source(c, "http://x.invalid/api", kind="json", config={"items": "data.rows"})
     page = _client(c.town1_officer).get(f"/disclosure/sources/{source.pk}/")
     assert page.status_code == 200
-    assert "<code>items</code> data.rows" in page.content.decode()
+    assert "<code>items</code> <code>data.rows</code>" in page.content.decode()
