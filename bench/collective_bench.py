@@ -222,15 +222,20 @@ def serial(codes: list[str], count: int, rng: random.Random) -> None:
 
     client = Client()
     timings = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _n in range(count):
         t = time.perf_counter()
         response = client.get(f"/p/collective/{rng.choice(codes)}/")
         timings.append(1000 * (time.perf_counter() - t))
         assert response.status_code == 200, response.status_code
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"serial, one client: {count} requests in {elapsed:.1f} s = {count / elapsed:.0f} requests/s; "
           f"{percentiles(timings)}")  # fmt: skip
+    # What a request costs the processor (this process: the client's share included), and so
+    # how many requests/s a core could serve were it free.
+    print(
+        f"CPU per request {1000 * cpu / count:.1f} ms: {count / cpu:.0f} requests/s per free core"
+    )
 
 
 def open_loop(codes: list[str], count: int, rate: float, threads: int, rng: random.Random) -> None:
