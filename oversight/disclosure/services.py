@@ -531,19 +531,34 @@ def find_lapses(
 
 def _check_obligation(obligation: Obligation, on: datetime.date, report: CheckReport) -> None:
     node, key, due = obligation.node, obligation.key, obligation.due
-    for item in _expected_items(obligation):
-        publications = list(
-            Publication.objects.filter(node=node, catalogue_item=item, key=key).order_by(
-                "published_on", "pk"
+    items = _expected_items(obligation)
+    # The unit's notices of these items, every period, read once: this period's in the order
+    # published, and the others' (dated) content digests for the republication test.
+    this_period: dict[int, list[Publication]] = {item.pk: [] for item in items}
+    others: dict[int, list[tuple[datetime.date, str]]] = {item.pk: [] for item in items}
+    for publication in Publication.objects.filter(node=node, catalogue_item__in=items).order_by(
+        "published_on", "pk"
+    ):
+        if publication.key == key:
+            this_period[publication.catalogue_item_id].append(publication)
+        elif publication.digest:
+            others[publication.catalogue_item_id].append(
+                (publication.published_on, publication.digest)
             )
+    # What was checked before is left alone; the rest is written at once (a concurrent check of
+    # the same period fails on the unique constraint, as its closing transition would).
+    checked = set(
+        Expectation.objects.filter(node=node, key=key, catalogue_item__in=items).values_list(
+            "catalogue_item_id", flat=True
         )
-        earlier = set(
-            Publication.objects.filter(node=node, catalogue_item=item)
-            .exclude(key=key)
-            .exclude(digest="")
-            .filter(published_on__lte=publications[-1].published_on if publications else on)
-            .values_list("digest", flat=True)
-        )
+    )
+    pending = []
+    for item in items:
+        if item.pk in checked:
+            continue
+        publications = this_period[item.pk]
+        until = publications[-1].published_on if publications else on
+        earlier = {digest for published_on, digest in others[item.pk] if published_on <= until}
         first = publications[0].published_on if publications else None
         status = (
             Expectation.Status.MISSING
@@ -552,26 +567,28 @@ def _check_obligation(obligation: Obligation, on: datetime.date, report: CheckRe
             if first <= due
             else Expectation.Status.LATE
         )
-        expectation, created = Expectation.objects.get_or_create(
+        expectation = Expectation(
             node=node,
             catalogue_item=item,
             key=key,
-            defaults={
-                "due": due,
-                "obligation_item": obligation.item,
-                "status": status,
-                "published_on": first,
-                "checked_on": on,
-            },
+            due=due,
+            obligation_item=obligation.item,
+            status=status,
+            published_on=first,
+            checked_on=on,
         )
-        if not created:
-            continue
-        ledger.record(
-            actor=None,
-            action="disclosure.expectation.check",
-            target=expectation,
-            before=None,
-            after=snapshot(expectation),
+        pending.append((item, expectation, publications, earlier))
+    Expectation.objects.bulk_create([expectation for _item, expectation, _p, _e in pending])
+    events = []  # the ledger leaves of the period's check, appended at once
+    for item, expectation, publications, earlier in pending:
+        events.append(
+            ledger.Event(
+                actor=None,
+                action="disclosure.expectation.check",
+                target=expectation,
+                before=None,
+                after=snapshot(expectation),
+            )
         )
         report.expected += 1
         for kind, detail, publication in find_lapses(item, publications, due, earlier):
@@ -595,14 +612,17 @@ def _check_obligation(obligation: Obligation, on: datetime.date, report: CheckRe
                 found_on=on,
                 item=work,
             )
-            ledger.record(
-                actor=None,
-                action="disclosure.lapse.light",
-                target=lapse,
-                before=None,
-                after=snapshot(lapse),
+            events.append(
+                ledger.Event(
+                    actor=None,
+                    action="disclosure.lapse.light",
+                    target=lapse,
+                    before=None,
+                    after=snapshot(lapse),
+                )
             )
             report.lapses.append(lapse)
+    ledger.record_many(events)
 
 
 def check_run(*, on: datetime.date) -> CheckReport:

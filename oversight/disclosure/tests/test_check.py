@@ -165,3 +165,41 @@ def test_an_event_in_the_future_or_for_another_kind_is_refused(disclosure_county
         "catalogue_item": ["not_event"],
         "happened_on": ["future"],
     }
+
+
+def test_content_first_published_after_the_periods_notice_is_not_a_republication(
+    disclosure_county, today
+):
+    c = disclosure_county
+    body = "一、收入 12,000元\n二、支出 8,000元"
+    open_q1(c, today)
+    today(date(2026, 4, 21))
+    capture(c, c.village1a, on=date(2026, 4, 20), body=body)
+    # The next quarter's notice, published after this one, says the same: this one is not at fault.
+    capture(c, c.village1a, on=date(2026, 4, 21), title="2026年第二季度村务公开", body=body)
+    # The near miss: an earlier period's notice with the same content, published before it.
+    capture(c, c.village1b, on=date(2026, 4, 10), title="2025年第四季度村务公开", body=body)
+    capture(c, c.village1b, on=date(2026, 4, 20), body=body)
+    services.check_run(on=date(2026, 4, 23))
+    assert lapses_of(c.village1a) == []
+    assert lapses_of(c.village1b) == ["republished"]
+
+
+def test_a_second_check_writes_nothing_twice_and_the_ledger_verifies(disclosure_county, today):
+    from oversight.ledger.models import Leaf
+    from oversight.ledger.verify import verify_ledger
+
+    c = disclosure_county
+    open_q1(c, today)
+    today(date(2026, 4, 20))
+    capture(c, c.village1a, on=date(2026, 4, 20), fields="收入", photo=False)
+    first = services.check_run(on=date(2026, 4, 23))
+    expectations, lapses = Expectation.objects.count(), Lapse.objects.count()
+    assert first.expected == expectations > 0 and len(first.lapses) == lapses > 0
+    checked = Leaf.objects.filter(action="disclosure.expectation.check").count()
+    lit = Leaf.objects.filter(action="disclosure.lapse.light").count()
+    assert (checked, lit) == (expectations, lapses)
+    second = services.check_run(on=date(2026, 4, 24))
+    assert second.expected == 0 and second.lapses == []
+    assert (Expectation.objects.count(), Lapse.objects.count()) == (expectations, lapses)
+    assert verify_ledger().ok
