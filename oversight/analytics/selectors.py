@@ -557,6 +557,7 @@ class TraceRows:
     contracts: list[DataRow] = field(default_factory=list)
     vendors: list[DataRow] = field(default_factory=list)
     holders: list[DataRow] = field(default_factory=list)
+    payments: list[DataRow] = field(default_factory=list)  # of the contracts found
 
 
 def contact_key(signal: str, value) -> str:
@@ -570,33 +571,27 @@ def contact_key(signal: str, value) -> str:
 
 
 _CONTACT_SIGNALS = ("phone", "address", "bank_account")
+_ANY_OF = "IN (SELECT unnest(CAST(? AS VARCHAR[])))"
 
 
-def trace_rows(
-    *, viewer, approver_ids: Sequence[str], owner_ids: Sequence[str], phones=(), limit=200
-) -> TraceRows:
-    """The rows of the comparison models' datasets around some people, as ``viewer`` may see
-    them: the residents' and payroll rows of ``owner_ids`` (their phones, addresses and bank
-    accounts, with ``phones`` known otherwise); the contracts approved by ``approver_ids``
-    (matched by resident ID) or awarded to a vendor that one of ``owner_ids`` represents or
-    holds shares in, or that shares a phone, address or bank account with them; those vendors
-    and the shareholders among ``owner_ids``.
+class _DataRows:
+    """Reads rows of the current data of the workspace, each with its origin."""
 
-    Scope: a contract is visible when its buying unit resolves to a node in the viewer's scope
-    (an unresolved one only to those who see everything); a vendor only through a visible
-    contract, so a vendor without one gives nothing. Of the other contracts of a vendor at most
-    ``limit`` (the newest) are kept."""
-    owners = sorted({i for i in owner_ids if i})
-    approvers = sorted({i for i in approver_ids if i})
-    found = TraceRows()
-    ws = bridge.workspace()
-    files = _read_files(ws, {})
-    con = duckdb.connect(config={"memory_limit": settings.ANALYTICS_MEMORY_LIMIT, "threads": 1})
+    def __init__(self) -> None:
+        self.files = _read_files(bridge.workspace(), {})
+        self.con = duckdb.connect(
+            config={"memory_limit": settings.ANALYTICS_MEMORY_LIMIT, "threads": 1}
+        )
 
-    def select(kind: str, where: str, params: list) -> list[DataRow]:
-        paths = [p for p, f in files.items() if f[0] == kind]
+    def close(self) -> None:
+        self.con.close()
+
+    def select(self, kind: str, where: str, params: list) -> list[DataRow]:
+        """The rows of ``kind`` matching the SQL ``where`` (with ``params``)."""
+        paths = [p for p, f in self.files.items() if f[0] == kind]
         if not paths:
             return []
+        con = self.con
         data = f"read_parquet({_sql_list(paths)}, union_by_name = true, filename = true)"
         present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {data}").fetchall()}
         row = ROW_COLUMN if ROW_COLUMN in present else "NULL"
@@ -607,12 +602,51 @@ def trace_rows(
         ).fetchall()
         out = []
         for filename, number, *values in rows:
-            _kind, source, version, _file = files[filename]
+            _kind, source, version, _file = self.files[filename]
             origin = f"analytics.{kind}:{source}/v{version}#{number}"
             out.append(DataRow(kind, dict(zip(names, values, strict=True)), origin))
         return out
 
-    any_of = "IN (SELECT unnest(CAST(? AS VARCHAR[])))"
+
+def declared_relatives(resident_id: str) -> list[DataRow]:
+    """The relatives the cadre ``resident_id`` declared in the current ``cadre_relatives``
+    data (those with the relative's resident ID; a name alone links nobody). The caller has
+    checked that the cadre is in the viewer's scope."""
+    if not resident_id:
+        return []
+    rows = _DataRows()
+    try:
+        found = rows.select(
+            "cadre_relatives",
+            "cadre_id = ? AND relative_id IS NOT NULL AND relative_id <> ''",
+            [resident_id],
+        )
+    finally:
+        rows.close()
+    return sorted(found, key=lambda r: (r.values["relative_id"], r.origin))
+
+
+def trace_rows(
+    *, viewer, approver_ids: Sequence[str], owner_ids: Sequence[str], phones=(), limit=200
+) -> TraceRows:
+    """The rows of the comparison models' datasets around some people, as ``viewer`` may see
+    them: the residents' and payroll rows of ``owner_ids`` (their phones, addresses and bank
+    accounts, with ``phones`` known otherwise); the contracts approved by ``approver_ids``
+    (matched by resident ID) or awarded to a vendor that one of ``owner_ids`` represents or
+    holds shares in, or that shares a phone, address or bank account with them; the payments
+    of those contracts (the newest ``limit``); those vendors and the shareholders among
+    ``owner_ids``.
+
+    Scope: a contract is visible when its buying unit resolves to a node in the viewer's scope
+    (an unresolved one only to those who see everything); a vendor only through a visible
+    contract, so a vendor without one gives nothing. Of the other contracts of a vendor at most
+    ``limit`` (the newest) are kept."""
+    owners = sorted({i for i in owner_ids if i})
+    approvers = sorted({i for i in approver_ids if i})
+    found = TraceRows()
+    rows = _DataRows()
+    select = rows.select
+    any_of = _ANY_OF
     try:
         if owners:
             for kind in ("residents", "payroll"):
@@ -648,6 +682,11 @@ def trace_rows(
         others = [r for r in contracts if r.values.get("approver_id") not in approvers]
         others.sort(key=lambda r: r.values.get("signed_date") or date.min, reverse=True)
         found.contracts = approved + others[:limit]
+        numbers = sorted({r.values["contract_id"] for r in found.contracts})
+        if numbers:
+            payments = select("contract_payments", f"contract_id {any_of}", [numbers])
+            payments.sort(key=lambda r: r.values.get("pay_date") or date.min, reverse=True)
+            found.payments = payments[:limit]
         usccs = sorted({r.values["vendor_uscc"] for r in found.contracts})
         if usccs:
             found.vendors = select("vendors", f"uscc {any_of}", [usccs])
@@ -655,7 +694,7 @@ def trace_rows(
                 "vendor_shareholders", f"uscc {any_of} AND shareholder_id {any_of}", [usccs, owners]
             )
     finally:
-        con.close()
+        rows.close()
     return found
 
 

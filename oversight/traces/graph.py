@@ -1,10 +1,11 @@
 """The trace graph of one person, assembled from the modules' scoped selectors (never their
-tables): the person and their unit (``orgs``), their relatives (``integrity.relations_of``),
+tables): the person and their unit (``orgs``), their relatives (``integrity.relations_of``,
+and those declared in the ``cadre_relatives`` data, ``analytics.declared_relatives``),
 the comparison models' warnings naming the person or a relative by resident ID
 (``analytics.warning_list``), and from the comparison models' accepted datasets
 (``analytics.trace_rows``) the contracts the person approved, the vendors those contracts and
-the ones the person's relatives own or share a phone, address or bank account with, and those
-vendors' contracts. Every edge names the record or dataset row it came from."""
+the ones the person's relatives own or share a phone, address or bank account with, those
+vendors' contracts and the contracts' payments. Every edge names the record or dataset row it came from."""
 
 from collections import deque
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from oversight.analytics import selectors as analytics
 from oversight.integrity import selectors as integrity
 
-CATEGORIES = ("person", "unit", "relative", "warning", "contract", "vendor")
+CATEGORIES = ("person", "unit", "relative", "warning", "contract", "vendor", "payment")
 
 
 @dataclass
@@ -107,6 +108,14 @@ def graph_of(*, viewer, person) -> Graph:
         g.add_edge(root, node, "relative", str(rel.relation), f"integrity.relative:{person.pk}")
         if rel.resident_id:
             ids[rel.resident_id] = node
+    for row in analytics.declared_relatives(person.resident_id):
+        # relatives the cadre declared in the comparison models' data, if not in the file
+        relative_id = row.values["relative_id"]
+        if relative_id not in ids:
+            node = f"relative:{relative_id}"
+            g.add_node(node, row.values["relative_name"], "relative")
+            g.add_edge(root, node, "relative", row.values["relation"], row.origin)
+            ids[relative_id] = node
     warnings = analytics.warning_list(viewer=viewer).filter(subject_id__in=list(ids))
     for w in warnings:
         node = f"warning:{w.pk}"
@@ -161,6 +170,14 @@ def _add_dataset_rows(g: Graph, *, viewer, person, ids: dict) -> None:
         if c.get("approver_id") in ids:
             g.add_edge(ids[c["approver_id"]], node, "approved", _("approved"), row.origin)
         g.add_edge(node, vendor, "awarded_to", _("awarded to"), row.origin)
+    for row in rows.payments:
+        p = row.values
+        contract = f"contract:{p['contract_id']}"
+        if contract in g.nodes:
+            node = f"payment:{p['payment_id']}"
+            paid = p["pay_date"].isoformat() if p.get("pay_date") else ""
+            g.add_node(node, f"{p['payment_id']} {paid} ¥{p['amount']}", "payment", paid=paid)
+            g.add_edge(contract, node, "paid", _("paid"), row.origin)
     for row in rows.vendors:
         v = row.values
         vendor = f"vendor:{v['uscc']}"

@@ -106,6 +106,12 @@ def vendors(tcounty):
                 {"resident_id": me, "name": leader.name, "unit": "Town 1",
                  "start_date": "2010-01-01", "bank_account": "622200010002"},
             ],
+            "contract_payments": [
+                {"payment_id": "FK-1", "contract_id": "HT-1", "pay_date": "2025-04-01",
+                 "amount": "60000"},
+                {"payment_id": "FK-4", "contract_id": "HT-4", "pay_date": "2025-05-01",
+                 "amount": "1000"},
+            ],
             "contracts": [
                 _contract(1, 1, "2025-03-01", me),
                 _contract(2, 2, "2025-03-02", SOMEONE_ELSE, approver="Wang"),
@@ -155,6 +161,10 @@ def test_the_leader_approved_a_contract_of_a_company_the_brother_in_law_owns(ven
     assert "← awarded to [analytics.contracts:contracts-t/v1#" in text
     assert "← approved [analytics.contracts:contracts-t/v1#" in text
     assert [h["back"] for h in first.path] == [False, False, False, True, True]
+    # the contract's payment hangs off the contract; one of a contract not shown is left out
+    paid = graph.edge("contract:HT-1", "payment:FK-1")
+    assert paid["kind"] == "paid" and paid["origin"].startswith("analytics.contract_payments:")
+    assert "payment:FK-4" not in graph.nodes
 
 
 def test_a_vendor_sharing_an_address_phone_or_account_is_flagged_and_one_character_is_not(
@@ -233,3 +243,47 @@ def test_without_datasets_the_graph_has_no_contracts(tcounty):
         f"person:{c.p_town1.pk}",
         f"unit:{c.p_town1.org_node.pk}",
     }
+
+
+def test_a_relative_declared_only_in_the_cadre_relatives_data_is_followed(tcounty):
+    c = tcounty
+    cousin = make_resident_id(datetime.date(1981, 9, 9))
+    me = c.p_town1.resident_id
+    _plant(
+        {
+            "cadre_relatives": [
+                {"cadre_id": me, "relative_id": cousin, "relative_name": "Cousin",
+                 "relation": "表兄"},
+                {"cadre_id": me, "relative_id": None, "relative_name": "Nameless",
+                 "relation": "表弟"},
+            ],
+            "vendors": [{"uscc": V[1], "name": "Cousin Co", "legal_rep_id": cousin,
+                         "legal_rep_name": "Cousin"}],
+            "contracts": [_contract(1, 1, "2025-03-01", me)],
+        }
+    )  # fmt: skip
+    _person, graph, findings = selectors.person_graph(viewer=c.supervisor, pk=c.p_town1.pk)
+    (found,) = [f for f in findings if f.pattern.key == "relative_vendor_approved"]
+    assert _names(found) == [
+        c.p_town1.name,
+        "Cousin",
+        "Cousin Co",
+        "HT-1 contract 1",
+        c.p_town1.name,
+    ]
+    assert found.path[1]["edge"]["origin"].startswith("analytics.cadre_relatives:")
+    assert found.path[1]["edge"]["label"] == "表兄"
+    assert "Nameless" not in {n["name"] for n in graph.nodes.values()}
+
+
+def test_the_page_explains_a_contract_path_with_arrows_both_ways(vendors):
+    from django.urls import reverse
+
+    c = vendors
+    body = (
+        client_for(c.supervisor)
+        .get(reverse("traces:graph_detail", args=[c.p_town1.pk]))
+        .content.decode()
+    )
+    assert "Hengtong Building" in body and "analytics.contracts:contracts-t/v1#" in body
+    assert " ← <small" in body and " → <small" in body
