@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from oversight.loop import selectors as loop_selectors
 from oversight.loop.models import WorkItem
-from oversight.orgs.access import scope_q
+from oversight.orgs.access import scope_q, sees_everything
 from oversight.orgs.models import OrgNode
 
 from . import bridge
@@ -534,3 +534,183 @@ def vendor_roles(resident_ids: Sequence[str]) -> list[VendorRole]:
     finally:
         con.close()
     return sorted(found, key=lambda r: (r.resident_id, r.uscc, r.role))
+
+
+# --- rows of the trace graph -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """One row of the current data of a dataset kind, with where it came from:
+    ``analytics.<kind>:<source>/v<version>#<row of the file>``."""
+
+    kind: str
+    values: dict
+    origin: str
+
+
+@dataclass
+class TraceRows:
+    """What the accepted datasets hold around some people (see :func:`trace_rows`)."""
+
+    contacts: list[DataRow] = field(default_factory=list)  # residents and payroll rows
+    contracts: list[DataRow] = field(default_factory=list)
+    vendors: list[DataRow] = field(default_factory=list)
+    holders: list[DataRow] = field(default_factory=list)
+    payments: list[DataRow] = field(default_factory=list)  # of the contracts found
+
+
+def contact_key(signal: str, value) -> str:
+    """A phone, address or bank account in the form compared: phones and accounts as their
+    digits (the importer stores them so), addresses without any whitespace; nothing else is
+    normalised (an address one character apart is another address)."""
+    text = "" if value is None else str(value)
+    if signal == "address":
+        return "".join(text.split())
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+_CONTACT_SIGNALS = ("phone", "address", "bank_account")
+_ANY_OF = "IN (SELECT unnest(CAST(? AS VARCHAR[])))"
+
+
+class _DataRows:
+    """Reads rows of the current data of the workspace, each with its origin."""
+
+    def __init__(self) -> None:
+        self.files = _read_files(bridge.workspace(), {})
+        self.con = duckdb.connect(
+            config={"memory_limit": settings.ANALYTICS_MEMORY_LIMIT, "threads": 1}
+        )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def select(self, kind: str, where: str, params: list) -> list[DataRow]:
+        """The rows of ``kind`` matching the SQL ``where`` (with ``params``)."""
+        paths = [p for p, f in self.files.items() if f[0] == kind]
+        if not paths:
+            return []
+        con = self.con
+        data = f"read_parquet({_sql_list(paths)}, union_by_name = true, filename = true)"
+        present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {data}").fetchall()}
+        row = ROW_COLUMN if ROW_COLUMN in present else "NULL"
+        names = [c for c in DATASET_KINDS[kind].column_names if c in present]
+        columns = ", ".join(f'"{c}"' for c in names)
+        rows = con.execute(
+            f"SELECT filename, {row}, {columns} FROM {data} WHERE {where}", params
+        ).fetchall()
+        out = []
+        for filename, number, *values in rows:
+            _kind, source, version, _file = self.files[filename]
+            origin = f"analytics.{kind}:{source}/v{version}#{number}"
+            out.append(DataRow(kind, dict(zip(names, values, strict=True)), origin))
+        return out
+
+
+def declared_relatives(resident_id: str) -> list[DataRow]:
+    """The relatives the cadre ``resident_id`` declared in the current ``cadre_relatives``
+    data (those with the relative's resident ID; a name alone links nobody). The caller has
+    checked that the cadre is in the viewer's scope."""
+    if not resident_id:
+        return []
+    rows = _DataRows()
+    try:
+        found = rows.select(
+            "cadre_relatives",
+            "cadre_id = ? AND relative_id IS NOT NULL AND relative_id <> ''",
+            [resident_id],
+        )
+    finally:
+        rows.close()
+    return sorted(found, key=lambda r: (r.values["relative_id"], r.origin))
+
+
+def trace_rows(
+    *, viewer, approver_ids: Sequence[str], owner_ids: Sequence[str], phones=(), limit=200
+) -> TraceRows:
+    """The rows of the comparison models' datasets around some people, as ``viewer`` may see
+    them: the residents' and payroll rows of ``owner_ids`` (their phones, addresses and bank
+    accounts, with ``phones`` known otherwise); the contracts approved by ``approver_ids``
+    (matched by resident ID) or awarded to a vendor that one of ``owner_ids`` represents or
+    holds shares in, or that shares a phone, address or bank account with them; the payments
+    of those contracts (the newest ``limit``); those vendors and the shareholders among
+    ``owner_ids``.
+
+    Scope: a contract is visible when its buying unit resolves to a node in the viewer's scope
+    (an unresolved one only to those who see everything); a vendor only through a visible
+    contract, so a vendor without one gives nothing. Of the other contracts of a vendor at most
+    ``limit`` (the newest) are kept."""
+    owners = sorted({i for i in owner_ids if i})
+    approvers = sorted({i for i in approver_ids if i})
+    found = TraceRows()
+    rows = _DataRows()
+    select = rows.select
+    any_of = _ANY_OF
+    try:
+        if owners:
+            for kind in ("residents", "payroll"):
+                found.contacts += select(kind, f"resident_id {any_of}", [owners])
+        keys = {s: set() for s in _CONTACT_SIGNALS}
+        for value in phones:
+            keys["phone"].add(contact_key("phone", value))
+        for row in found.contacts:
+            for signal in _CONTACT_SIGNALS:
+                if row.values.get(signal):
+                    keys[signal].add(contact_key(signal, row.values[signal]))
+        keys = {s: sorted(v for v in values if v) for s, values in keys.items()}
+        candidates = {
+            r.values["uscc"]
+            for r in select(
+                "vendors",
+                f"legal_rep_id {any_of} OR phone {any_of} OR bank_account {any_of} "
+                f"OR regexp_replace(address, '\\s', '', 'g') {any_of}",
+                [owners, keys["phone"], keys["bank_account"], keys["address"]],
+            )
+        }
+        candidates |= {
+            r.values["uscc"]
+            for r in select("vendor_shareholders", f"shareholder_id {any_of}", [owners])
+        }
+        contracts = select(
+            "contracts",
+            f"approver_id {any_of} OR vendor_uscc {any_of}",
+            [approvers, sorted(candidates)],
+        )
+        contracts = _visible_contracts(viewer, contracts)
+        approved = [r for r in contracts if r.values.get("approver_id") in approvers]
+        others = [r for r in contracts if r.values.get("approver_id") not in approvers]
+        others.sort(key=lambda r: r.values.get("signed_date") or date.min, reverse=True)
+        found.contracts = approved + others[:limit]
+        numbers = sorted({r.values["contract_id"] for r in found.contracts})
+        if numbers:
+            payments = select("contract_payments", f"contract_id {any_of}", [numbers])
+            payments.sort(key=lambda r: r.values.get("pay_date") or date.min, reverse=True)
+            found.payments = payments[:limit]
+        usccs = sorted({r.values["vendor_uscc"] for r in found.contracts})
+        if usccs:
+            found.vendors = select("vendors", f"uscc {any_of}", [usccs])
+            found.holders = select(
+                "vendor_shareholders", f"uscc {any_of} AND shareholder_id {any_of}", [usccs, owners]
+            )
+    finally:
+        rows.close()
+    return found
+
+
+def _visible_contracts(viewer, rows: list[DataRow]) -> list[DataRow]:
+    """The contracts whose buying unit is in the viewer's scope (see :func:`trace_rows`)."""
+    resolver = bridge.UnitResolver()
+    nodes = {r.values["buyer_unit"]: resolver.resolve(r.values["buyer_unit"]) for r in rows}
+    everything = sees_everything(viewer)
+    ids = [n.pk for n in nodes.values() if n is not None]
+    visible = set(
+        OrgNode.objects.filter(scope_q(viewer, node=""), pk__in=ids).values_list("pk", flat=True)
+    )
+    seen, out = set(), []
+    for r in rows:
+        node = nodes[r.values["buyer_unit"]]
+        if (node.pk in visible if node is not None else everything) and r.origin not in seen:
+            seen.add(r.origin)
+            out.append(r)
+    return out

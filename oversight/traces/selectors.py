@@ -18,14 +18,17 @@ def person_get(*, viewer, pk: int):
 @dataclass
 class Finding:
     pattern: rules.Pattern
-    path: list[dict]  # hops: {"node": ..., "edge": ...}
+    # hops: {"node": ..., "edge": ..., "back": True when the edge runs from this hop to the one
+    # before (a contract ← approved by the person)}
+    path: list[dict]
 
     def text(self) -> str:
         """The path hop by hop, each edge with the record it came from."""
         parts = []
         for hop in self.path:
             if hop["edge"]:
-                parts.append(f"→ {hop['edge']['label']} [{hop['edge']['origin']}] →")
+                arrow = "←" if hop.get("back") else "→"
+                parts.append(f"{arrow} {hop['edge']['label']} [{hop['edge']['origin']}] {arrow}")
             parts.append(hop["node"]["name"])
         return " ".join(parts)
 
@@ -35,13 +38,13 @@ def findings(*, graph: Graph) -> list[Finding]:
     found = []
     for pattern in rules.PATTERNS:
         for ids in pattern.find(graph):
-            hops = [
-                {
-                    "node": graph.nodes[node],
-                    "edge": graph.edge(ids[i - 1], node) if i else None,
-                }
-                for i, node in enumerate(ids)
-            ]
+            hops = []
+            for i, node in enumerate(ids):
+                edge = graph.edge(ids[i - 1], node) if i else None
+                back = bool(i) and edge is None
+                if back:
+                    edge = graph.edge(node, ids[i - 1])
+                hops.append({"node": graph.nodes[node], "edge": edge, "back": back})
             found.append(Finding(pattern, hops))
     return found
 

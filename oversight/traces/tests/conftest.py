@@ -6,6 +6,14 @@ import pytest
 from oversight.orgs.demo import grant_permissions
 
 
+@pytest.fixture(autouse=True)
+def workspace_dir(settings, tmp_path):
+    """Every test reads its own engine workspace (the contracts and vendors it plants)."""
+    settings.ANALYTICS_WORKSPACE_DIR = tmp_path / "workspace"
+    settings.ANALYTICS_MEMORY_LIMIT = "1GB"
+    return settings.ANALYTICS_WORKSPACE_DIR
+
+
 @pytest.fixture
 def tcounty(loop_county):
     c = loop_county
