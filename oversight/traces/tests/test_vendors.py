@@ -5,6 +5,7 @@ its near-miss, and the scope of the contracts and vendors shown."""
 import datetime
 
 import pytest
+from django.utils import translation
 from stdnum.cn import uscc as stdnum_uscc
 
 from oversight.analytics import bridge
@@ -137,6 +138,13 @@ def _by_pattern(findings) -> dict:
     for f in findings:
         out.setdefault(f.pattern.key, []).append(f)
     return out
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The paths' words are read in English (the catalogue translates them)."""
+    with translation.override("en"):
+        yield
 
 
 def _names(finding) -> list[str]:
