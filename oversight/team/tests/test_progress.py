@@ -21,7 +21,7 @@ from oversight.measures import selectors as measure_selectors
 from oversight.measures.registry import Period
 from oversight.team import learning as learning_services
 from oversight.team import selectors, services
-from oversight.team.models import Lesson, LessonProgress
+from oversight.team.models import Lesson, LessonProgress, Target
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -173,7 +173,8 @@ def test_course_progress_and_the_chain_count_the_hours_completed(learning, docum
     )
     rows = {r.profile.pk: r for r in selectors.chain(viewer=c.supervisor, year=2026)}
     assert rows[c.profile1.pk].done["training"] == Decimal("0.5")
-    assert rows[c.profile1.pk].cells[-1] == (2, Decimal("0.5"), 25)
+    training = list(Target.Metric.values).index("training")
+    assert rows[c.profile1.pk].cells[training] == (2, Decimal("0.5"), 25)
     assert "training" not in rows[c.profile2.pk].done
     assert "training" not in selectors.chain(viewer=c.supervisor, year=2025)[0].done
     profile_page = client_for(c.supervisor).get(f"/team/profiles/{c.profile1.pk}/").content
