@@ -5,6 +5,7 @@ signer signs, and the signed opinions and the covering letter are downloaded as 
 import datetime
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
@@ -29,9 +30,12 @@ def sign_in(page, base, username):
 
 
 def test_hr_list_of_five_is_drafted_reviewed_signed_and_downloaded(
-    icounty, live_server, page, settings, tmp_path
+    icounty, live_server, page, settings, tmp_path, today
 ):
     settings.MEDIA_ROOT = tmp_path
+    # the opinion is drafted by the server on the real day: the loop's day is the same here, so
+    # the sanction below lies in its influence period for both (on any date of the year)
+    today(timezone.localdate())
     c = icounty
     grant_permissions({"supervisor": OPINIONS})
     for name in ("reviewer", "signer"):
