@@ -686,6 +686,23 @@ def _not_self_approved(item, actor) -> None:
         )
 
 
+def _open_proposal(kind: str, node, actor, checked, *, title: str, description: str):
+    """A village's proposal opened as a work item of ``kind`` for the town to review, its
+    evidence on the opening event, and the town's reviewers told."""
+    item = loop.item_open(
+        kind=kind,
+        title=title[:200],
+        description=description,
+        actor=actor,
+        responsible_node=node,
+        supervising_node=declared.supervisor(node),
+        checked_files=checked,
+        announce=False,
+    )
+    _tell_town(item)
+    return item
+
+
 def _tell_town(item) -> None:
     """The proposal waits on the town from its opening: those who review there are told (the
     village that proposed it is not told of its own proposal)."""
@@ -745,17 +762,11 @@ def reimbursement_propose(
     if errors:
         raise ValidationError(errors)
     node = collective.node
-    item = loop.item_open(
-        kind=REIMBURSEMENT,
-        title=f"{node.name} · {purpose.strip()} · {amount}"[:200],
+    item = _open_proposal(
+        REIMBURSEMENT, node, actor, checked,
+        title=f"{node.name} · {purpose.strip()} · {amount}",
         description=f"{payee.strip()}: {purpose.strip()}",
-        actor=actor,
-        responsible_node=node,
-        supervising_node=declared.supervisor(node),
-        checked_files=checked,
-        announce=False,
-    )
-    _tell_town(item)
+    )  # fmt: skip
     reimbursement = Reimbursement.objects.create(
         collective=collective,
         node=node,
@@ -885,17 +896,10 @@ def asset_step_propose(
         raise ValidationError(errors)
     node = collective.node
     label = AssetStep.Step(step).label
-    item = loop.item_open(
-        kind=ASSET_STEP,
-        title=f"{node.name} · {asset.code} {asset.name}: {label}"[:200],
-        description=detail.strip(),
-        actor=actor,
-        responsible_node=node,
-        supervising_node=declared.supervisor(node),
-        checked_files=checked,
-        announce=False,
-    )
-    _tell_town(item)
+    item = _open_proposal(
+        ASSET_STEP, node, actor, checked,
+        title=f"{node.name} · {asset.code} {asset.name}: {label}", description=detail.strip(),
+    )  # fmt: skip
     row = AssetStep.objects.create(
         asset=asset,
         node=node,

@@ -47,6 +47,19 @@ def _require(actor, code: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _bad_rows(errors: list) -> ValidationError:
+    """A file's bad rows on its field: the first ``MAX_NAMED`` named, the rest counted."""
+    named = [ValidationError(str(e), code="bad_rows") for e in errors[: positions.MAX_NAMED]]
+    if len(errors) > positions.MAX_NAMED:
+        named.append(
+            ValidationError(
+                _("… and %(n)d more bad rows.") % {"n": len(errors) - positions.MAX_NAMED},
+                code="bad_rows",
+            )
+        )
+    return ValidationError({"file": named})
+
+
 def _refuse(field: str, message: str, code: str):
     return ValidationError({field: ValidationError(message, code=code)})
 
@@ -180,15 +193,7 @@ def trip_orders_import(
         if len(errors) == bad:
             found.append((plates[plate], moments["start"], moments["end"], purpose, destination))
     if errors:
-        named = [ValidationError(str(e), code="bad_rows") for e in errors[: positions.MAX_NAMED]]
-        if len(errors) > positions.MAX_NAMED:
-            named.append(
-                ValidationError(
-                    _("… and %(n)d more bad rows.") % {"n": len(errors) - positions.MAX_NAMED},
-                    code="bad_rows",
-                )
-            )
-        raise ValidationError({"file": named})
+        raise _bad_rows(errors)
     if not found:
         raise _refuse("file", _("The file holds no trip orders."), "empty")
     made, skipped = [], 0
@@ -420,15 +425,7 @@ def positions_import(
     )
     points, errors = positions.parse(rows, plates=plates, crs=crs)
     if errors:
-        named = [ValidationError(str(e), code="bad_rows") for e in errors[: positions.MAX_NAMED]]
-        if len(errors) > positions.MAX_NAMED:
-            named.append(
-                ValidationError(
-                    _("… and %(n)d more bad rows.") % {"n": len(errors) - positions.MAX_NAMED},
-                    code="bad_rows",
-                )
-            )
-        raise ValidationError({"file": named})
+        raise _bad_rows(errors)
     if not points:
         raise _refuse("file", _("The file holds no positions."), "empty")
     batch = PositionBatch.objects.create(
